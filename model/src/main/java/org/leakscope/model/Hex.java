@@ -1,0 +1,36 @@
+package org.leakscope.model;
+
+/** Address formatting shared by every renderer, so a 64-bit address never prints as a negative number. */
+public final class Hex {
+    private Hex() {
+    }
+
+    /** {@code 0x} followed by the unsigned value in lowercase hex, no padding: {@code 0x45}. */
+    public static String of(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+
+    /** Zero-padded to the pointer width in bytes (4 or 8): {@code 0x00400000}, {@code 0x00007ff6c0e10000}. */
+    public static String padded(long value, int pointerSize) {
+        String digits = Long.toHexString(value);
+        int width = pointerSize <= 4 && (value >>> 32) == 0 ? 8 : 16;
+        StringBuilder sb = new StringBuilder(2 + width).append("0x");
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits).toString();
+    }
+
+    /** Parses {@code 0x1f}, {@code 1f} (as hex) or an unsigned 64-bit value; throws NumberFormatException. */
+    public static long parse(String text) {
+        String t = text.trim();
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            t = t.substring(2);
+        }
+        t = t.replace("`", ""); // WinDbg writes 64-bit addresses as 00007ff6`c0e10000
+        if (t.isEmpty() || t.length() > 16) {
+            throw new NumberFormatException("not a 64-bit hex value: " + text);
+        }
+        return Long.parseUnsignedLong(t, 16);
+    }
+}

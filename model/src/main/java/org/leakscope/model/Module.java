@@ -1,0 +1,25 @@
+package org.leakscope.model;
+
+/**
+ * A loaded image: where it sits and how to find its symbols.
+ *
+ * @param base      load address (unsigned)
+ * @param size      image size in bytes
+ * @param path      full path as the producer recorded it
+ * @param debugFile symbol file name ({@code test_app.pdb}, or the ELF name), or null
+ * @param debugId   Breakpad-form debug id ({@code 5A9832E5287241C1838ED98914E9B7FF1}), or null
+ * @param version   file version ({@code 5.1.2600.2180}), or null
+ */
+public record Module(long base, long size, String path, String debugFile, String debugId, String version) {
+
+    /** The last path component, split on either slash: {@code C:\test_app.exe} gives {@code test_app.exe}. */
+    public String name() {
+        int cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+        return path.substring(cut + 1);
+    }
+
+    /** True when the unsigned address lies in [base, base + size). */
+    public boolean contains(long address) {
+        return Long.compareUnsigned(address, base) >= 0 && Long.compareUnsigned(address - base, size) < 0;
+    }
+}

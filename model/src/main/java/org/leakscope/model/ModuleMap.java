@@ -1,0 +1,56 @@
+package org.leakscope.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Modules sorted by base address, for address → module lookups in O(log n). */
+public final class ModuleMap {
+    private static final ModuleMap EMPTY = new ModuleMap(List.of());
+
+    private final List<Module> modules;
+
+    private ModuleMap(List<Module> sorted) {
+        this.modules = sorted;
+    }
+
+    public static ModuleMap empty() {
+        return EMPTY;
+    }
+
+    public static ModuleMap of(List<Module> modules) {
+        List<Module> sorted = new ArrayList<>(modules);
+        sorted.sort(Comparator.comparing(Module::base, Long::compareUnsigned));
+        return new ModuleMap(List.copyOf(sorted));
+    }
+
+    /** Sorted by base address. */
+    public List<Module> modules() {
+        return modules;
+    }
+
+    /** The module whose range holds the address. */
+    public Optional<Module> find(long address) {
+        int lo = 0;
+        int hi = modules.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Module m = modules.get(mid);
+            if (Long.compareUnsigned(address, m.base()) < 0) {
+                hi = mid - 1;
+            } else if (m.contains(address)) {
+                return Optional.of(m);
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The frame for an address with module and offset filled in where a module holds it. */
+    public Frame frame(long address) {
+        Frame f = Frame.unresolved(address);
+        return find(address).map(m -> f.withModule(m.name(), address - m.base())).orElse(f);
+    }
+}
