@@ -1,0 +1,5 @@
+package org.leakscope.minidump;
+
+/** Crashpad's report and client ids (hex GUID form). */
+public record CrashpadInfo(long version, String reportId, String clientId) {
+}

@@ -1,0 +1,5 @@
+package org.leakscope.minidump;
+
+/** A thread's description as set by SetThreadDescription (ThreadNames stream). */
+public record ThreadName(long threadId, String name) {
+}
