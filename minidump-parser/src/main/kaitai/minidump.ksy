@@ -448,14 +448,14 @@ types:
         size: 4
         type: str
         encoding: ASCII
-        doc: The codeview_signature values as text ("RSDS", "NB10", "BpEL"); unknown ones stay readable.
+        doc: The codeview_signature u4 values as their bytes in the file ("RSDS", "NB10", and "LEpB" for Breakpad's 'BpEL' constant 0x4270454c); unknown ones stay readable.
       - id: info
         type:
           switch-on: signature
           cases:
             '"RSDS"': codeview_pdb70
             '"NB10"': codeview_pdb20
-            '"BpEL"': codeview_elf
+            '"LEpB"': codeview_elf
 
   codeview_pdb70:
     -orig-id: CV_INFO_PDB70
@@ -889,17 +889,17 @@ types:
 
   linux_dso_debug:
     -orig-id: MDRawDebug64
-    doc: The r_debug the dynamic linker keeps (64-bit form).
+    doc: |
+      The dynamic linker's r_debug, packed (no padding before the 64-bit fields). ofs_map is the file offset
+      of num_dsos MDRawLinkMap records; the dynamic section's bytes follow this header in the stream.
     seq:
       - id: version
         type: u4
-      - id: alignment
+      - id: ofs_map
+        -orig-id: map
         type: u4
-      - id: addr_map
-        type: u8
       - id: num_dsos
-        type: u4
-      - id: alignment2
+        -orig-id: dso_count
         type: u4
       - id: addr_brk
         type: u8

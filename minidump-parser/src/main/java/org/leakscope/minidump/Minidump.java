@@ -371,7 +371,7 @@ public final class Minidump implements AutoCloseable {
     public Optional<DsoDebug> dsoDebug() {
         return cached(StreamKind.LINUX_DSO_DEBUG, e -> {
             MinidumpFile.LinuxDsoDebug d = parseStream(e, MinidumpFile.LinuxDsoDebug::new);
-            return new DsoDebug(d.version(), d.addrMap(), d.numDsos(), d.addrBrk(), d.addrLdbase(), d.addrDynamic());
+            return new DsoDebug(d.version(), d.ofsMap(), d.numDsos(), d.addrBrk(), d.addrLdbase(), d.addrDynamic());
         });
     }
 
