@@ -6,7 +6,7 @@ with an access violation, with threads (one named), modules with CodeView ids, a
 fragmented address space, handles of several types, captured stack memory, and optionally a Memory64List
 of any size whose data is left sparse (holes in the file), so a multi-GB full-memory dump costs no disk.
 
-    make_sample_dump.py OUT.dmp                       # the bundled sample (testdata/minidump/sample.dmp)
+    make_sample_dump.py OUT.dmp --symbols DIR         # the bundled sample and its Breakpad symbol store
     make_sample_dump.py OUT.dmp --memory64 6G         # + 6 GiB of sparse Memory64 data (benchmarks)
 
 Layouts follow Microsoft's minidumpapiset.h; written independently of the Java reader.
@@ -165,7 +165,7 @@ def build(memory64_bytes):
     for i, (stype, rva, size) in enumerate(streams):
         struct.pack_into("<III", w.buf, dir_rva + 12 * i, stype, size, rva)
     struct.pack_into("<4sHHIIIIQ", w.buf, 0, b"MDMP", 0xA793, 0, len(streams), dir_rva, 0, 1795000120,
-                     0x2 if memory64_bytes else 0x1826)
+                     0x1826 if memory64_bytes else 0x1824)
     data_rva = 0
     if mem64_ranges:
         w.align(16)
@@ -175,11 +175,52 @@ def build(memory64_bytes):
     return bytes(w.buf), data_rva, sum(n for _, n in mem64_ranges)
 
 
+# Breakpad .sym files for the two modules of the sample's own, so --symbols-path has something to resolve.
+SYMBOLS = {
+    ("leaky_service.pdb", 0): """MODULE windows x86_64 {id} leaky_service.pdb
+INFO CODE_ID 60000000{size:x} leaky_service.exe
+FILE 0 c:\\src\\leaky\\service.cpp
+FILE 1 c:\\src\\leaky\\cache.cpp
+FUNC 1000 80 0 main
+1000 20 12 0
+1020 60 14 0
+FUNC 1e80 f0 0 LeakyCache::Insert(Key const&, Value&&)
+1e80 40 85 1
+1ec0 7a 86 1
+1f3a 76 88 1
+PUBLIC 3000 0 __scrt_common_main_seh
+""",
+    ("pool.pdb", 1): """MODULE windows x86_64 {id} pool.pdb
+INFO CODE_ID 60000001{size:x} pool.dll
+FILE 0 c:\\src\\leaky\\pool.cpp
+FUNC 4b00 200 0 ThreadPool::WorkerLoop()
+4b00 110 40 0
+4c10 f0 44 0
+""",
+}
+
+
+def write_symbols(root):
+    import os
+    for (pdb, index), text in SYMBOLS.items():
+        guid = uuid.UUID(int=(0x5EED0000_0000_4000_8000_000000000000 + index * 0x1111)).bytes_le
+        d1, d2, d3 = struct.unpack("<IHH", guid[:8])
+        debug_id = "%08X%04X%04X%s1" % (d1, d2, d3, guid[8:].hex().upper())
+        folder = os.path.join(root, pdb, debug_id)
+        os.makedirs(folder, exist_ok=True)
+        size = 0x3A000 if index == 0 else 0x21000
+        with open(os.path.join(folder, pdb[:-4] + ".sym"), "w", newline="\n") as f:
+            f.write(text.format(id=debug_id, size=size))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--memory64", type=size_arg, default=0, help="bytes of sparse Memory64 data (e.g. 6G)")
+    ap.add_argument("--symbols", help="also write a Breakpad symbol store for the sample's own modules here")
     a = ap.parse_args()
+    if a.symbols:
+        write_symbols(a.symbols)
     data, data_rva, mem = build(a.memory64)
     with open(a.out, "wb") as f:
         f.write(data)
