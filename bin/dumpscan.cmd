@@ -1,0 +1,12 @@
+@echo off
+rem Runs Leakscope's dumpscan from the jar that "mvn -q package" puts beside this script.
+setlocal
+set "JAR=%~dp0leakscope.jar"
+if not exist "%JAR%" (
+  echo dumpscan: %JAR% is missing; build it first with: mvn -q package -DskipTests 1>&2
+  exit /b 2
+)
+set "JAVA_EXE=java"
+if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
+"%JAVA_EXE%" -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "%JAR%" org.leakscope.cli.Main dumpscan %*
+exit /b %ERRORLEVEL%

@@ -1,0 +1,265 @@
+package org.leakscope.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.leakscope.cli.json.DumpJson;
+import org.leakscope.cli.json.DumpJson.AddressSpaceJson;
+import org.leakscope.cli.json.DumpJson.ExceptionJson;
+import org.leakscope.cli.json.DumpJson.HandleTypeJson;
+import org.leakscope.cli.json.DumpJson.HandlesJson;
+import org.leakscope.cli.json.DumpJson.HeaderJson;
+import org.leakscope.cli.json.DumpJson.MemoryJson;
+import org.leakscope.cli.json.DumpJson.ModuleJson;
+import org.leakscope.cli.json.DumpJson.ProblemJson;
+import org.leakscope.cli.json.DumpJson.ProcessJson;
+import org.leakscope.cli.json.DumpJson.RegionJson;
+import org.leakscope.cli.json.DumpJson.StreamJson;
+import org.leakscope.cli.json.DumpJson.SystemJson;
+import org.leakscope.cli.json.DumpJson.ThreadJson;
+import org.leakscope.cli.json.DumpJson.UnloadedModuleJson;
+import org.leakscope.cli.json.FrameJson;
+import org.leakscope.cli.json.Json;
+import org.leakscope.minidump.AddressSpace;
+import org.leakscope.minidump.CpuContext;
+import org.leakscope.minidump.DumpModule;
+import org.leakscope.minidump.DumpThread;
+import org.leakscope.minidump.ExceptionInfo;
+import org.leakscope.minidump.HandleInfo;
+import org.leakscope.minidump.Header;
+import org.leakscope.minidump.MemoryRange;
+import org.leakscope.minidump.MemoryRegion;
+import org.leakscope.minidump.Minidump;
+import org.leakscope.minidump.MiscInfo;
+import org.leakscope.minidump.StreamEntry;
+import org.leakscope.minidump.StreamKind;
+import org.leakscope.minidump.SystemInfo;
+import org.leakscope.minidump.ThreadDetails;
+import org.leakscope.model.Frame;
+import org.leakscope.model.Hex;
+import org.leakscope.model.ModuleMap;
+
+/**
+ * Builds the dumpscan report (the JSON records) from an open dump. Text output is rendered from the same
+ * records, so the two never disagree.
+ */
+final class DumpReports {
+    private static final int TOP_FREE_REGIONS = 5;
+
+    private static final String[] FLAG_NAMES = {"WithDataSegs", "WithFullMemory", "WithHandleData",
+        "FilterMemory", "ScanMemory", "WithUnloadedModules", "WithIndirectlyReferencedMemory",
+        "FilterModulePaths", "WithProcessThreadData", "WithPrivateReadWriteMemory", "WithoutOptionalData",
+        "WithFullMemoryInfo", "WithThreadInfo", "WithCodeSegs", "WithoutAuxiliaryState",
+        "WithFullAuxiliaryState", "WithPrivateWriteCopyMemory", "IgnoreInaccessibleMemory",
+        "WithTokenInformation", "WithModuleHeaders", "FilterTriage", "WithAvxXStateContext", "WithIptTrace",
+        "ScanInaccessiblePartialPages", "FilterWriteCombinedMemory"};
+
+    private final UnaryOperator<Frame> symbolizer;
+
+    /** @param symbolizer fills function and source into a module-resolved frame; identity without symbols */
+    DumpReports(UnaryOperator<Frame> symbolizer) {
+        this.symbolizer = symbolizer;
+    }
+
+    DumpJson build(Minidump dump) {
+        Optional<SystemInfo> sys = dump.systemInfo();
+        int ptr = sys.map(SystemInfo::pointerSize).orElseGet(() -> guessPointerSize(dump));
+        ModuleMap modules = dump.moduleMap();
+        Optional<ExceptionInfo> exc = dump.exception();
+        Long crashedThread = exc.map(ExceptionInfo::threadId).orElse(null);
+
+        ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr)).orElse(null);
+        List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread);
+        List<ModuleJson> moduleJson = dump.modules().orElse(List.of()).stream().map(m -> module(m, ptr)).toList();
+        List<UnloadedModuleJson> unloaded = dump.unloadedModules().orElse(List.of()).stream()
+                .map(u -> new UnloadedModuleJson(Json.addr(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
+                .toList();
+        return new DumpJson(dump.source(), dump.fileSize(), null, header(dump.header()), sys.map(s -> system(s))
+                .orElse(null), process(dump), comment(dump), exceptionJson, threads, moduleJson, unloaded, memory(dump, ptr),
+                addressSpace(dump, ptr), handles(dump), streams(dump), problems(dump));
+    }
+
+    /** Without SystemInfo: 64-bit when any module or memory range lies above 4 GB. */
+    private static int guessPointerSize(Minidump dump) {
+        boolean high = dump.modules().orElse(List.of()).stream().anyMatch(m -> (m.base() >>> 32) != 0);
+        return high ? 8 : 4;
+    }
+
+    static DumpJson failed(String file, Long size, String error) {
+        return new DumpJson(file, size, error, null, null, null, null, null, List.of(), List.of(), List.of(), null, null,
+                null, List.of(), List.of());
+    }
+
+    private static HeaderJson header(Header h) {
+        List<String> names = new ArrayList<>();
+        if (h.flags() == 0) {
+            names.add("Normal");
+        }
+        for (int bit = 0; bit < 64; bit++) {
+            if ((h.flags() & (1L << bit)) != 0) {
+                names.add(bit < FLAG_NAMES.length ? FLAG_NAMES[bit] : "0x" + Long.toHexString(1L << bit));
+            }
+        }
+        return new HeaderJson("MDMP", Hex.of(h.version()), h.implementationVersion(), h.streamCount(),
+                h.timestamp().toString(), Hex.of(h.flags()), names, Hex.of(h.checksum()));
+    }
+
+    private static SystemJson system(SystemInfo s) {
+        return new SystemJson(s.os(), s.osVersion(), blankToNull(s.servicePack()), s.cpu(), s.cpuDescription(),
+                s.processorCount(), s.processorLevel(), s.processorRevision(), Hex.of(s.platformId()),
+                s.pointerSize());
+    }
+
+    private static ProcessJson process(Minidump dump) {
+        Optional<MiscInfo> misc = dump.miscInfo();
+        // Breakpad's Linux dumps have no MiscInfo: the pid is in /proc/PID/status, the command line beside it.
+        Long linuxPid = dump.text(StreamKind.LINUX_PROC_STATUS).flatMap(DumpReports::pidFromStatus).orElse(null);
+        String cmdLine = dump.text(StreamKind.LINUX_CMD_LINE).map(c -> c.strip().replace('\n', ' ')).orElse(null);
+        if (misc.isEmpty()) {
+            return linuxPid == null && cmdLine == null ? null
+                    : new ProcessJson(linuxPid, cmdLine, null, null, null, null, null, null);
+        }
+        MiscInfo m = misc.get();
+        Long uptime = null;
+        if (m.processCreateTime() != null) {
+            uptime = Duration.between(m.processCreateTime(), dump.header().timestamp()).getSeconds();
+        }
+        return new ProcessJson(m.processId() != null ? m.processId() : linuxPid, cmdLine, iso(m.processCreateTime()),
+                uptime, m.processUserTime(), m.processKernelTime(), blankToNull(m.buildString()),
+                blankToNull(m.timeZoneName()));
+    }
+
+    private static Optional<Long> pidFromStatus(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Pid:")) {
+                try {
+                    return Optional.of(Long.parseLong(line.substring(4).trim()));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** CommentStreamW, else CommentStreamA: procdump and WinDbg's .dump /c put the reason for the dump here. */
+    private static String comment(Minidump dump) {
+        return dump.text(StreamKind.COMMENT_W).or(() -> dump.text(StreamKind.COMMENT_A)).map(String::strip)
+                .filter(s -> !s.isEmpty()).orElse(null);
+    }
+
+    private ExceptionJson exception(Minidump dump, ExceptionInfo e, ModuleMap modules, int ptr) {
+        // The faulting instruction is the exception context's instruction pointer. ExceptionAddress says the
+        // same on Windows, but for Linux signals Breakpad stores si_addr there (for SIGABRT: the sender's pid).
+        long ip = dump.context(e.contextSize(), e.contextOffset()).map(CpuContext::instructionPointer)
+                .orElse(e.address());
+        Frame frame = symbolizer.apply(modules.frame(ip));
+        return new ExceptionJson(String.format("0x%08x", e.code()), e.name(), Hex.of(e.threadId()),
+                Json.addr(e.address(), ptr), Json.addr(e.crashAddress(), ptr), Json.addr(ip, ptr),
+                e.parameters().stream().map(Hex::of).toList(), FrameJson.of(frame, ptr));
+    }
+
+    private List<ThreadJson> threads(Minidump dump, ModuleMap modules, int ptr, Long crashedThread) {
+        Map<Long, String> names = dump.threadNameMap();
+        Map<Long, ThreadDetails> details = new TreeMap<>();
+        dump.threadDetails().orElse(List.of()).forEach(d -> details.put(d.threadId(), d));
+        Optional<ExceptionInfo> exc = dump.exception();
+        List<ThreadJson> out = new ArrayList<>();
+        for (DumpThread t : dump.threads().orElse(List.of())) {
+            boolean crashed = crashedThread != null && crashedThread == t.id();
+            // The faulting thread's registers at the fault are in the exception's context, not the thread's.
+            Optional<CpuContext> ctx = crashed && exc.isPresent() && exc.get().contextSize() > 0
+                    ? dump.context(exc.get().contextSize(), exc.get().contextOffset())
+                    : dump.context(t);
+            ThreadDetails d = details.get(t.id());
+            Frame frame = ctx.map(c -> symbolizer.apply(modules.frame(c.instructionPointer()))).orElse(null);
+            out.add(new ThreadJson(Hex.of(t.id()), names.get(t.id()), t.suspendCount(), Hex.of(t.priorityClass()),
+                    t.priority(), Json.addr(t.teb(), ptr), Json.addr(t.stackStart(), ptr), t.stackSize(),
+                    ctx.map(c -> Json.addr(c.instructionPointer(), ptr)).orElse(null),
+                    ctx.map(c -> Json.addr(c.stackPointer(), ptr)).orElse(null),
+                    ctx.map(c -> Json.addr(c.framePointer(), ptr)).orElse(null),
+                    ctx.map(c -> (int) c.declaredSize()).orElse(null), FrameJson.of(frame, ptr), crashed,
+                    d == null ? null : Json.addr(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
+                    d == null ? null : d.userTime100ns() / 1e7, d == null ? null : d.kernelTime100ns() / 1e7));
+        }
+        return out;
+    }
+
+    private static ModuleJson module(DumpModule m, int ptr) {
+        return new ModuleJson(Json.addr(m.base(), ptr), m.size(), Json.addr(m.base() + m.size() - 1, ptr),
+                m.name(), m.module().path(), m.module().version(), m.productVersion(), m.module().debugFile(),
+                m.module().debugId(), m.codeId(), iso(m.timestamp()));
+    }
+
+    private static MemoryJson memory(Minidump dump, int ptr) {
+        List<String> streams = new ArrayList<>();
+        dump.memoryList().ifPresent(l -> streams.add("MemoryListStream"));
+        dump.memory64List().ifPresent(l -> streams.add("Memory64ListStream"));
+        if (streams.isEmpty()) {
+            return null;
+        }
+        List<MemoryRange> ranges = dump.memory().ranges();
+        return new MemoryJson(ranges.size(), dump.memory().capturedBytes(), streams,
+                ranges.isEmpty() ? null : Json.addr(ranges.get(0).start(), ptr),
+                ranges.isEmpty() ? null : Json.addr(ranges.get(ranges.size() - 1).end() - 1, ptr));
+    }
+
+    private static AddressSpaceJson addressSpace(Minidump dump, int ptr) {
+        Optional<List<MemoryRegion>> regions = dump.memoryRegions();
+        if (regions.isEmpty()) {
+            return null;
+        }
+        AddressSpace a = AddressSpace.of(regions.get(), TOP_FREE_REGIONS);
+        return new AddressSpaceJson(a.regionCount(), a.bytesByState().get("commit"),
+                a.bytesByState().get("reserve"), a.bytesByState().get("free"), a.bytesByType().get("image"),
+                a.bytesByType().get("mapped"), a.bytesByType().get("private"),
+                a.largestFree() == null ? null : region(a.largestFree(), ptr),
+                a.topFree().stream().map(r -> region(r, ptr)).toList());
+    }
+
+    private static RegionJson region(MemoryRegion r, int ptr) {
+        return new RegionJson(Json.addr(r.base(), ptr), r.size(), Json.addr(r.base() + r.size() - 1, ptr));
+    }
+
+    private static HandlesJson handles(Minidump dump) {
+        Optional<List<HandleInfo>> handles = dump.handles();
+        if (handles.isEmpty()) {
+            return null;
+        }
+        Map<String, Integer> byType = new TreeMap<>();
+        for (HandleInfo h : handles.get()) {
+            byType.merge(h.typeName() == null ? "(unknown)" : h.typeName(), 1, Integer::sum);
+        }
+        List<HandleTypeJson> types = byType.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue() != 0 ? b.getValue() - a.getValue()
+                        : a.getKey().compareTo(b.getKey()))
+                .map(e -> new HandleTypeJson(e.getKey(), e.getValue())).toList();
+        return new HandlesJson(handles.get().size(), types);
+    }
+
+    private static List<StreamJson> streams(Minidump dump) {
+        return dump.streams().stream().map(DumpReports::stream).toList();
+    }
+
+    private static List<ProblemJson> problems(Minidump dump) {
+        return dump.problems().stream().map(p -> new ProblemJson(p.message(), p.offset())).toList();
+    }
+
+    static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static StreamJson stream(StreamEntry s) {
+        return new StreamJson(s.index(), String.format("0x%x", s.type()), s.label(),
+                s.kind() != StreamKind.OTHER, s.size(), Hex.padded(s.offset(), 4));
+    }
+}

@@ -1,0 +1,16 @@
+package org.leakscope.cli.json;
+
+import org.leakscope.model.Frame;
+
+/** A resolved address; {@code text} is the WinDbg-style rendering ({@code module!function+0x3}). */
+public record FrameJson(String address, String module, String moduleOffset, String function,
+        String functionOffset, String sourceFile, Integer sourceLine, String text) {
+
+    public static FrameJson of(Frame f, int pointerSize) {
+        if (f == null) {
+            return null;
+        }
+        return new FrameJson(Json.addr(f.address(), pointerSize), f.module(), Json.hex(f.moduleOffset()),
+                f.function(), Json.hex(f.functionOffset()), f.sourceFile(), f.sourceLine(), f.describe());
+    }
+}

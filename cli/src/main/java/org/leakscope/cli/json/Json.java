@@ -1,0 +1,35 @@
+package org.leakscope.cli.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.leakscope.model.Hex;
+
+/** Jackson set up once for every verb, plus the value spellings the schema promises. */
+public final class Json {
+    private Json() {
+    }
+
+    /** Created on first use: text output must not pay Jackson's start-up (about 200 classes). */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public static String write(Object value) {
+        try {
+            return Mapper.INSTANCE.writeValueAsString(value) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("JSON rendering failed", e);
+        }
+    }
+
+    /** A zero-padded address: 8 hex digits for 32-bit processes, 16 for 64-bit. */
+    public static String addr(long value, int pointerSize) {
+        return Hex.padded(value, pointerSize);
+    }
+
+    /** {@code 0x1f}, or null. */
+    public static String hex(Long value) {
+        return value == null ? null : Hex.of(value);
+    }
+}

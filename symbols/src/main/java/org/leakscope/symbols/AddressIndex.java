@@ -1,0 +1,87 @@
+package org.leakscope.symbols;
+
+import java.util.Arrays;
+
+/**
+ * Sorted (address, size, file offset) triples in primitive arrays: the whole in-memory cost of a symbol
+ * file's FUNC or PUBLIC records, 24 bytes each.
+ */
+final class AddressIndex {
+    private long[] addresses = new long[1024];
+    private long[] sizes = new long[1024];
+    private long[] offsets = new long[1024];
+    private int count;
+
+    void add(long address, long size, long offset) {
+        if (count == addresses.length) {
+            int n = count * 2;
+            addresses = Arrays.copyOf(addresses, n);
+            sizes = Arrays.copyOf(sizes, n);
+            offsets = Arrays.copyOf(offsets, n);
+        }
+        addresses[count] = address;
+        sizes[count] = size;
+        offsets[count] = offset;
+        count++;
+    }
+
+    /** Sorts by unsigned address; symbol files are usually sorted already, so check first. */
+    void sort() {
+        boolean sorted = true;
+        for (int i = 1; i < count && sorted; i++) {
+            sorted = Long.compareUnsigned(addresses[i - 1], addresses[i]) <= 0;
+        }
+        if (sorted) {
+            return;
+        }
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compareUnsigned(addresses[a], addresses[b]));
+        long[] a = new long[count];
+        long[] s = new long[count];
+        long[] o = new long[count];
+        for (int i = 0; i < count; i++) {
+            a[i] = addresses[order[i]];
+            s[i] = sizes[order[i]];
+            o[i] = offsets[order[i]];
+        }
+        addresses = a;
+        sizes = s;
+        offsets = o;
+    }
+
+    /** Index of the last entry whose address is <= the given one, or -1. */
+    int floor(long address) {
+        int lo = 0;
+        int hi = count - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(addresses[mid], address) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    long address(int i) {
+        return addresses[i];
+    }
+
+    long size(int i) {
+        return sizes[i];
+    }
+
+    long offset(int i) {
+        return offsets[i];
+    }
+
+    int count() {
+        return count;
+    }
+}

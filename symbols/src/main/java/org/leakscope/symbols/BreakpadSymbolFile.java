@@ -1,0 +1,241 @@
+package org.leakscope.symbols;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
+
+/**
+ * One Breakpad {@code .sym} file, indexed on open and read lazily on lookup.
+ *
+ * @see <a href="https://chromium.googlesource.com/breakpad/breakpad/+/master/docs/symbol_files.md">symbol files</a>
+ */
+public final class BreakpadSymbolFile implements AutoCloseable {
+    /** Lines longer than this are damage (real FUNC names reach a few KB with templates). */
+    static final int MAX_LINE = 64 * 1024;
+    /** Problems kept in detail; the rest are counted. */
+    private static final int MAX_PROBLEMS = 50;
+
+    private final String name;
+    private final FileChannel channel;
+    private final String os;
+    private final String arch;
+    private final String debugId;
+    private final String moduleName;
+    private final AddressIndex functions = new AddressIndex();
+    private final AddressIndex publics = new AddressIndex();
+    private final Map<Long, Long> fileRecordOffsets = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private long damagedLines;
+
+    private BreakpadSymbolFile(Path path) throws IOException {
+        this.name = path.toString();
+        this.channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            LineReader lines = new LineReader(channel, 0, MAX_LINE);
+            String first = lines.readLine();
+            String[] module = first == null ? new String[0] : first.split(" ", 5);
+            if (module.length < 5 || !module[0].equals("MODULE")) {
+                throw InputFormatException.atLine(name, 1, "a Breakpad MODULE record ('MODULE os arch id name')",
+                        first == null ? "an empty file" : "'" + shorten(first) + "'");
+            }
+            os = module[1];
+            arch = module[2];
+            debugId = module[3];
+            moduleName = module[4];
+            index(lines);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public static BreakpadSymbolFile open(Path path) throws IOException {
+        return new BreakpadSymbolFile(path);
+    }
+
+    private void index(LineReader lines) {
+        long lineNo = 1;
+        String line;
+        while ((line = lines.readLine()) != null) {
+            lineNo++;
+            if (lines.lastLineTooLong()) {
+                damaged(lineNo, "a line of at most " + MAX_LINE + " bytes", "a longer line");
+                continue;
+            }
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                if (isLineRecord(line)) {
+                    continue; // a line record: read on lookup, from the FUNC's offset
+                } else if (line.startsWith("FUNC ")) {
+                    String[] f = fields(line, "FUNC ");
+                    functions.add(hex(f[0]), hex(f[1]), lines.lineStart);
+                } else if (line.startsWith("PUBLIC ")) {
+                    String[] f = fields(line, "PUBLIC ");
+                    publics.add(hex(f[0]), 0, lines.lineStart);
+                } else if (line.startsWith("FILE ")) {
+                    String[] f = line.split(" ", 3);
+                    fileRecordOffsets.put(Long.parseLong(f[1]), lines.lineStart);
+                } else if (!(line.startsWith("INFO ") || line.startsWith("STACK ") || line.startsWith("INLINE")
+                        || line.startsWith("MODULE "))) {
+                    damaged(lineNo, "a Breakpad record (FILE, FUNC, PUBLIC, line, STACK, INFO, INLINE)",
+                            "'" + shorten(line) + "'");
+                }
+            } catch (RuntimeException e) {
+                damaged(lineNo, "a well-formed record", "'" + shorten(line) + "'");
+            }
+        }
+        functions.sort();
+        publics.sort();
+    }
+
+    /** The fields after the keyword, skipping the optional {@code m} (multiple) flag. */
+    private static String[] fields(String line, String keyword) {
+        String rest = line.substring(keyword.length());
+        if (rest.startsWith("m ")) {
+            rest = rest.substring(2);
+        }
+        String[] f = rest.split(" ", 4);
+        if (f.length < 3) {
+            throw new IllegalArgumentException("too few fields");
+        }
+        return f;
+    }
+
+    private void damaged(long line, String expected, String found) {
+        damagedLines++;
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(Problem.atLine(name, line,
+                    InputFormatException.atLine(name, line, expected, found).getMessage()));
+        }
+    }
+
+    /** Resolves a module-relative address. */
+    public Optional<SymbolHit> lookup(long rva) {
+        int fi = functions.floor(rva);
+        if (fi >= 0 && Long.compareUnsigned(rva - functions.address(fi), functions.size(fi)) < 0) {
+            return Optional.of(function(fi, rva));
+        }
+        int pi = publics.floor(rva);
+        if (pi < 0) {
+            return Optional.empty();
+        }
+        long pub = publics.address(pi);
+        // Breakpad: a PUBLIC symbol does not reach past the start of the next FUNC.
+        if (fi >= 0 && Long.compareUnsigned(functions.address(fi), pub) > 0) {
+            return Optional.empty();
+        }
+        String[] f = fields(readLineAt(publics.offset(pi)), "PUBLIC ");
+        return Optional.of(new SymbolHit(f.length > 2 ? rest(f, 2) : "", rva - pub, null, null));
+    }
+
+    private SymbolHit function(int fi, long rva) {
+        LineReader lines = new LineReader(channel, functions.offset(fi), MAX_LINE);
+        String[] f = fields(lines.readLine(), "FUNC ");
+        String fname = rest(f, 3);
+        long start = functions.address(fi);
+        String line;
+        while ((line = lines.readLine()) != null && isLineRecord(line)) {
+            String[] l = line.split(" ");
+            if (l.length < 4) {
+                continue;
+            }
+            try {
+                long addr = hex(l[0]);
+                long size = hex(l[1]);
+                if (Long.compareUnsigned(rva - addr, size) < 0) {
+                    return new SymbolHit(fname, rva - start, fileName(Long.parseLong(l[3])),
+                            Integer.parseInt(l[2]));
+                }
+            } catch (NumberFormatException e) {
+                // a damaged line record: try the next one
+            }
+        }
+        return new SymbolHit(fname, rva - start, null, null);
+    }
+
+    private static String rest(String[] f, int from) {
+        return f.length > from ? f[from] : "";
+    }
+
+    private String fileName(long number) {
+        Long offset = fileRecordOffsets.get(number);
+        if (offset == null) {
+            return null;
+        }
+        String[] f = readLineAt(offset).split(" ", 3);
+        return f.length == 3 ? f[2] : null;
+    }
+
+    private String readLineAt(long offset) {
+        return new LineReader(channel, offset, MAX_LINE).readLine();
+    }
+
+    /** Line records start with a hex address; FUNC and FILE start with hex-looking letters too. */
+    private static boolean isLineRecord(String line) {
+        return !line.isEmpty() && isHex(line.charAt(0)) && !line.startsWith("FUNC ") && !line.startsWith("FILE ");
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static long hex(String s) {
+        if (s.isEmpty() || s.length() > 16) {
+            throw new NumberFormatException(s);
+        }
+        return Long.parseUnsignedLong(s, 16);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    public String os() {
+        return os;
+    }
+
+    public String arch() {
+        return arch;
+    }
+
+    public String debugId() {
+        return debugId;
+    }
+
+    public String moduleName() {
+        return moduleName;
+    }
+
+    public int functionCount() {
+        return functions.count();
+    }
+
+    public int publicCount() {
+        return publics.count();
+    }
+
+    /** Damaged lines found while indexing (the first 50 in detail; see {@link #damagedLineCount()}). */
+    public List<Problem> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    public long damagedLineCount() {
+        return damagedLines;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

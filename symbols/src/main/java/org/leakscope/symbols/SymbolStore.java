@@ -1,0 +1,92 @@
+package org.leakscope.symbols;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.leakscope.model.Frame;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Module;
+import org.leakscope.model.Problem;
+
+/**
+ * Breakpad symbol stores ({@code <root>/<debug file>/<debug id>/<name>.sym}, name = debug file without a
+ * trailing {@code .pdb}). Roots are searched in order; a file is opened the first time a module needs it,
+ * and misses are remembered.
+ */
+public final class SymbolStore implements AutoCloseable {
+    private final List<Path> roots;
+    private final Map<String, Optional<BreakpadSymbolFile>> files = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
+
+    public SymbolStore(List<Path> roots) {
+        this.roots = List.copyOf(roots);
+    }
+
+    /** Resolves an offset inside the module with this debug identity. */
+    public Optional<SymbolHit> lookup(String debugFile, String debugId, long rva) {
+        if (debugFile == null || debugId == null || roots.isEmpty()) {
+            return Optional.empty();
+        }
+        return file(debugFile, debugId).flatMap(f -> f.lookup(rva));
+    }
+
+    /** The frame with function, offset and source filled in; unchanged when nothing is found. */
+    public Frame symbolize(Frame frame, Module module) {
+        long rva = frame.address() - module.base();
+        return lookup(module.debugFile(), module.debugId(), rva)
+                .map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
+                .orElse(frame);
+    }
+
+    private Optional<BreakpadSymbolFile> file(String debugFile, String debugId) {
+        String key = debugFile + "/" + debugId;
+        Optional<BreakpadSymbolFile> cached = files.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<BreakpadSymbolFile> found = Optional.empty();
+        String symName = (debugFile.toLowerCase().endsWith(".pdb")
+                ? debugFile.substring(0, debugFile.length() - 4) : debugFile) + ".sym";
+        for (Path root : roots) {
+            Path p = root.resolve(debugFile).resolve(debugId).resolve(symName);
+            if (Files.isRegularFile(p)) {
+                try {
+                    BreakpadSymbolFile f = BreakpadSymbolFile.open(p);
+                    problems.addAll(f.problems());
+                    found = Optional.of(f);
+                    break;
+                } catch (InputFormatException e) {
+                    problems.add(Problem.of(e));
+                } catch (IOException e) {
+                    problems.add(new Problem(p.toString(), null, null, p + ": cannot read: " + e.getMessage()));
+                }
+            }
+        }
+        files.put(key, found);
+        return found;
+    }
+
+    /** Symbol files that could not be used, and damaged lines in those that could. */
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    @Override
+    public void close() {
+        for (Optional<BreakpadSymbolFile> f : files.values()) {
+            if (f.isPresent()) {
+                try {
+                    f.get().close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+}
