@@ -159,7 +159,7 @@ final class DumpReports {
         long ip = dump.context(e.contextSize(), e.contextOffset()).map(CpuContext::instructionPointer)
                 .orElse(e.address());
         Frame frame = symbolizer.apply(modules.frame(ip));
-        return new ExceptionJson(String.format("0x%08x", e.code()), e.name(), Hex.of(e.threadId()),
+        return new ExceptionJson("0x" + Hex.digits(e.code(), 8, false), e.name(), Hex.of(e.threadId()),
                 Json.addr(e.address(), ptr), Json.addr(e.crashAddress(), ptr), Json.addr(ip, ptr),
                 e.parameters().stream().map(Hex::of).toList(), FrameJson.of(frame, ptr));
     }
@@ -259,7 +259,7 @@ final class DumpReports {
     }
 
     private static StreamJson stream(StreamEntry s) {
-        return new StreamJson(s.index(), String.format("0x%x", s.type()), s.label(),
+        return new StreamJson(s.index(), Hex.of(s.type()), s.label(),
                 s.kind() != StreamKind.OTHER, s.size(), Hex.padded(s.offset(), 4));
     }
 }

@@ -2,6 +2,7 @@ package org.leakscope.minidump;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.leakscope.model.Hex;
 
 /**
  * Breakpad's debug-id spelling, so ids match symbol store paths: a PDB70 GUID as
@@ -17,7 +18,7 @@ final class CodeViewIds {
     }
 
     static String pdb20(long signature, long age) {
-        return String.format("%08X", signature) + Long.toHexString(age).toUpperCase();
+        return Hex.digits(signature, 8, true) + Long.toHexString(age).toUpperCase();
     }
 
     /** Breakpad: the first 16 bytes of the build id (zero-padded) read as a GUID, then age 0. */
@@ -29,9 +30,11 @@ final class CodeViewIds {
 
     private static String guidText(byte[] g) {
         ByteBuffer b = ByteBuffer.wrap(g).order(ByteOrder.LITTLE_ENDIAN);
-        StringBuilder sb = new StringBuilder(String.format("%08X%04X%04X", b.getInt(0), b.getShort(4), b.getShort(6)));
+        StringBuilder sb = new StringBuilder(Hex.digits(Integer.toUnsignedLong(b.getInt(0)), 8, true)
+                + Hex.digits(Short.toUnsignedLong(b.getShort(4)), 4, true)
+                + Hex.digits(Short.toUnsignedLong(b.getShort(6)), 4, true));
         for (int i = 8; i < 16; i++) {
-            sb.append(String.format("%02X", g[i] & 0xff));
+            sb.append(Hex.digits(g[i] & 0xff, 2, true));
         }
         return sb.toString();
     }
@@ -39,7 +42,7 @@ final class CodeViewIds {
     static String hex(byte[] bytes) {
         StringBuilder sb = new StringBuilder(bytes.length * 2);
         for (byte x : bytes) {
-            sb.append(String.format("%02x", x & 0xff));
+            sb.append(Hex.digits(x & 0xff, 2, false));
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package org.leakscope.minidump;
 
 import java.util.List;
 import java.util.Map;
+import org.leakscope.model.Hex;
 
 /** Names for exception codes, as Breakpad and WinDbg print them. */
 final class ExceptionCodes {
@@ -59,11 +60,11 @@ final class ExceptionCodes {
                 return s;
             }
             // Breakpad's Linux writer records DUMP_REQUESTED as 0xffffffff.
-            return code == 0xffffffffL ? "DUMP_REQUESTED" : String.format("0x%08x", code);
+            return code == 0xffffffffL ? "DUMP_REQUESTED" : "0x" + Hex.digits(code, 8, false);
         }
         String base = WINDOWS.get(code);
         if (base == null) {
-            return String.format("0x%08x", code);
+            return "0x" + Hex.digits(code, 8, false);
         }
         if ((code == 0xc0000005L || code == 0xc0000006L) && !params.isEmpty()) {
             long access = params.get(0);

@@ -1,6 +1,7 @@
 package org.leakscope.minidump;
 
 import java.time.Instant;
+import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
@@ -55,7 +56,7 @@ final class ModuleDecoder {
         }
         if (codeId == null && m.timeDateStamp() != 0) {
             // Breakpad's code id for PE files: link timestamp then image size, both in hex.
-            codeId = String.format("%08X%x", m.timeDateStamp(), m.lenImage());
+            codeId = Hex.digits(m.timeDateStamp(), 8, true) + Long.toHexString(m.lenImage());
         }
         MinidumpFile.FixedFileInfo v = m.versionInfo();
         boolean hasVersion = v.signature() == 0xfeef04bdL;

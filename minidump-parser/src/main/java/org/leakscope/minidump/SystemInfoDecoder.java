@@ -2,6 +2,7 @@ package org.leakscope.minidump;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.leakscope.model.Hex;
 
 /** Names SystemInfo's numbers the way Breakpad's stackwalker prints them. */
 final class SystemInfoDecoder {
@@ -23,8 +24,8 @@ final class SystemInfoDecoder {
 
     static SystemInfo decode(Minidump dump, MinidumpFile.SystemInfo s) {
         int arch = s.processorArchitecture();
-        String cpu = CPUS.getOrDefault(arch, String.format("0x%x", arch));
-        String os = PLATFORMS.getOrDefault(s.platformId(), String.format("0x%x", s.platformId()));
+        String cpu = CPUS.getOrDefault(arch, Hex.of(arch));
+        String os = PLATFORMS.getOrDefault(s.platformId(), Hex.of(s.platformId()));
         String csd = dump.stringAt(s.ofsCsdVersion(), "CSD version string");
         String vendor = null;
         String description = null;

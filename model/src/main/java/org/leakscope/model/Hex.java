@@ -21,6 +21,21 @@ public final class Hex {
         return sb.append(digits).toString();
     }
 
+    /**
+     * Exactly {@code digits} hex digits (more if the value needs them), upper or lower case, no prefix:
+     * {@code digits(0x45d35f6c, 8, true)} gives {@code 45D35F6C}. Hand-rolled because String.format pulls in
+     * java.util.Formatter and regex, a measurable share of a short command's start-up.
+     */
+    public static String digits(long value, int digits, boolean upper) {
+        String d = Long.toHexString(value);
+        StringBuilder sb = new StringBuilder(Math.max(digits, d.length()));
+        for (int i = d.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        sb.append(d);
+        return upper ? sb.toString().toUpperCase(java.util.Locale.ROOT) : sb.toString();
+    }
+
     /** Parses {@code 0x1f}, {@code 1f} (as hex) or an unsigned 64-bit value; throws NumberFormatException. */
     public static long parse(String text) {
         String t = text.trim();

@@ -167,9 +167,13 @@ public final class DumpSummaryRenderer {
             return "?";
         }
         long s = Math.abs(seconds);
-        String text = s >= 86400 ? String.format("%dd %02dh %02dm", s / 86400, s / 3600 % 24, s / 60 % 60)
-                : s >= 3600 ? String.format("%dh %02dm %02ds", s / 3600, s / 60 % 60, s % 60)
-                : s >= 60 ? String.format("%dm %02ds", s / 60, s % 60) : s + " s";
+        String text = s >= 86400 ? s / 86400 + "d " + two(s / 3600 % 24) + "h " + two(s / 60 % 60) + "m"
+                : s >= 3600 ? s / 3600 + "h " + two(s / 60 % 60) + "m " + two(s % 60) + "s"
+                : s >= 60 ? s / 60 + "m " + two(s % 60) + "s" : s + " s";
         return seconds < 0 ? "-" + text + " (clock skew)" : text;
+    }
+
+    private static String two(long n) {
+        return n < 10 ? "0" + n : Long.toString(n);
     }
 }

@@ -28,7 +28,7 @@ public final class HexDumpRenderer {
                 }
                 if (line + i < bytes.length) {
                     int b = bytes[line + i];
-                    out.append(b < 0 ? "??" : String.format("%02x", b)).append(' ');
+                    out.append(b < 0 ? "??" : Hex.digits(b, 2, false)).append(' ');
                     ascii.append(b < 0 ? ' ' : b >= 0x20 && b < 0x7f ? (char) b : '.');
                 } else {
                     out.append("   ");

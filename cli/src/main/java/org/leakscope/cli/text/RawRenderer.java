@@ -39,7 +39,7 @@ public final class RawRenderer {
         if (v instanceof byte[] b) {
             StringBuilder sb = new StringBuilder(b.length + " bytes: ");
             for (int i = 0; i < Math.min(b.length, MAX_INLINE_BYTES); i++) {
-                sb.append(String.format("%02x", b[i] & 0xff));
+                sb.append(org.leakscope.model.Hex.digits(b[i] & 0xff, 2, false));
             }
             return b.length > MAX_INLINE_BYTES ? sb.append("...").toString() : sb.toString();
         }

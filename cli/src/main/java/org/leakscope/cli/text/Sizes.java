@@ -7,7 +7,15 @@ public final class Sizes {
 
     /** {@code 1,408} */
     public static String exact(long bytes) {
-        return String.format("%,d", bytes);
+        String digits = Long.toUnsignedString(bytes);
+        StringBuilder sb = new StringBuilder(digits.length() + digits.length() / 3);
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) {
+                sb.append(',');
+            }
+            sb.append(digits.charAt(i));
+        }
+        return sb.toString();
     }
 
     /** {@code 12.5 MiB}; unsigned-safe for huge values. */
@@ -19,6 +27,10 @@ public final class Sizes {
             v /= 1024;
             u++;
         }
-        return u == 0 ? String.format("%d B", bytes) : String.format("%.1f %s", v, units[u]);
+        if (u == 0) {
+            return bytes + " B";
+        }
+        long tenths = Math.round(v * 10);
+        return tenths / 10 + "." + tenths % 10 + " " + units[u];
     }
 }
