@@ -296,11 +296,7 @@ final class DumpscanCommand {
     }
 
     private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return sb.toString();
+        return Hex.bytes(b);
     }
 
     private void help(Options options) {

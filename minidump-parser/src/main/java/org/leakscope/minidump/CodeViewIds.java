@@ -40,10 +40,6 @@ final class CodeViewIds {
     }
 
     static String hex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte x : bytes) {
-            sb.append(Hex.digits(x & 0xff, 2, false));
-        }
-        return sb.toString();
+        return Hex.bytes(bytes);
     }
 }

@@ -36,6 +36,16 @@ public final class Hex {
         return upper ? sb.toString().toUpperCase(java.util.Locale.ROOT) : sb.toString();
     }
 
+    /** Bytes as lowercase hex pairs, no separators: {@code 4d444d50}. */
+    public static String bytes(byte[] data) {
+        char[] out = new char[data.length * 2];
+        for (int i = 0; i < data.length; i++) {
+            out[2 * i] = Character.forDigit((data[i] >> 4) & 0xf, 16);
+            out[2 * i + 1] = Character.forDigit(data[i] & 0xf, 16);
+        }
+        return new String(out);
+    }
+
     /** Parses {@code 0x1f}, {@code 1f} (as hex) or an unsigned 64-bit value; throws NumberFormatException. */
     public static long parse(String text) {
         String t = text.trim();
