@@ -8,5 +8,7 @@ if not exist "%JAR%" (
 )
 set "JAVA_EXE=java"
 if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
-"%JAVA_EXE%" -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "%JAR%" org.leakscope.cli.Main dumpscan %*
+set "CDS="
+if exist "%~dp0.leakscope.jsa" set "CDS=-XX:SharedArchiveFile=%~dp0.leakscope.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+"%JAVA_EXE%" %CDS% -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "%JAR%" org.leakscope.cli.Main dumpscan %*
 exit /b %ERRORLEVEL%
