@@ -39,6 +39,11 @@ public final class SymbolStore implements AutoCloseable {
     /** The frame with function, offset and source filled in; unchanged when nothing is found. */
     public Frame symbolize(Frame frame, Module module) {
         long rva = frame.address() - module.base();
+        if (module.debugId() == null) {
+            return byName(module.name()).flatMap(f -> f.lookup(rva))
+                    .map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
+                    .orElse(frame);
+        }
         return lookup(module.debugFile(), module.debugId(), rva)
                 .map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
                 .orElse(frame);
@@ -71,6 +76,53 @@ public final class SymbolStore implements AutoCloseable {
         files.put(key, found);
         return found;
     }
+
+    /**
+     * For producers that record only a module's path (UMDH's module table): the store's one debug id under
+     * {@code <stem>.pdb/} or {@code <name>/}. With several ids the match would be a guess, so none is used and a
+     * problem says why.
+     */
+    private Optional<BreakpadSymbolFile> byName(String moduleName) {
+        Optional<BreakpadSymbolFile> cached = byNameCache.get(moduleName);
+        if (cached == null) {
+            cached = findByName(moduleName);
+            byNameCache.put(moduleName, cached);
+        }
+        return cached;
+    }
+
+    private final Map<String, Optional<BreakpadSymbolFile>> byNameCache = new HashMap<>();
+
+    private Optional<BreakpadSymbolFile> findByName(String moduleName) {
+        if (roots.isEmpty()) {
+            return Optional.empty();
+        }
+        String stem = moduleName.contains(".") ? moduleName.substring(0, moduleName.lastIndexOf('.')) : moduleName;
+        for (String debugFile : new String[] {stem + ".pdb", moduleName}) {
+            for (Path root : roots) {
+                Path dir = root.resolve(debugFile);
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                List<String> ids = new ArrayList<>();
+                try (var s = Files.list(dir)) {
+                    s.filter(Files::isDirectory).forEach(p -> ids.add(p.getFileName().toString()));
+                } catch (IOException e) {
+                    continue;
+                }
+                if (ids.size() == 1) {
+                    return file(debugFile, ids.get(0));
+                }
+                if (ids.size() > 1 && ambiguous.add(dir.toString())) {
+                    problems.add(new Problem(dir.toString(), null, null, dir + ": " + ids.size()
+                            + " debug ids and the log names no id: not symbolizing " + moduleName));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private final java.util.Set<String> ambiguous = new java.util.HashSet<>();
 
     /** Symbol files that could not be used, and damaged lines in those that could. */
     public List<Problem> problems() {

@@ -1,0 +1,17 @@
+package org.leakscope.umdh;
+
+import org.leakscope.model.Snapshot;
+
+/**
+ * A UMDH heap snapshot ({@code umdh -p:PID -f:log.txt}) in the common model: one heap-block aggregate per
+ * BackTrace id (bytes, allocation count, heap overhead), frames resolved to module+offset through the log's own
+ * module table.
+ *
+ * @param snapshot   the common-model snapshot; its problems are the lines the reader did not understand
+ * @param header     what the {@code //} header says
+ * @param heaps      heap sections seen
+ * @param records    allocation records read
+ * @param encoding   how the text was encoded ("bytes" = ANSI or UTF-8 without a byte-order mark)
+ */
+public record UmdhSnapshotLog(Snapshot snapshot, UmdhHeader header, int heaps, long records, String encoding) {
+}
