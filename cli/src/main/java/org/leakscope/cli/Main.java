@@ -23,7 +23,7 @@ public final class Main {
 
     static ExitCode run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: leakscope dumpscan [options] DUMP...   (see: leakscope dumpscan --help)");
+            err.println("usage: leakscope dumpscan|leakdiff [options] FILE...   (see: leakscope VERB --help)");
             return ExitCode.BAD_INPUT;
         }
         String verb = args[0];
@@ -31,7 +31,8 @@ public final class Main {
         try {
             return switch (verb) {
                 case "dumpscan" -> new DumpscanCommand(out, err).run(rest);
-                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan)");
+                case "leakdiff" -> new LeakdiffCommand(out, err).run(rest);
+                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan, leakdiff)");
             };
         } catch (UsageException e) {
             err.println(verb + ": " + e.getMessage());

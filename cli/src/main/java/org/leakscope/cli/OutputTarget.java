@@ -20,6 +20,40 @@ final class OutputTarget {
         this.stdout = stdout;
     }
 
+    /** Something that writes a report to a Writer. */
+    interface Body {
+        void writeTo(java.io.Writer w) throws IOException;
+    }
+
+    /**
+     * Streams a large report: to stdout directly, or to a temporary sibling renamed into place only when the
+     * body completes, so nothing half-written is left behind when it fails.
+     */
+    void stream(Body body) throws IOException {
+        if (file == null) {
+            java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8),
+                    1 << 16);
+            body.writeTo(w);
+            w.flush();
+            stdout.flush();
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try {
+            try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                body.writeTo(w);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     void write(String text) throws IOException {
         if (file == null) {
             stdout.print(text);

@@ -1,0 +1,502 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.leakscope.cli.json.FrameJson;
+import org.leakscope.cli.json.Json;
+import org.leakscope.cli.json.LeakdiffJson;
+import org.leakscope.cli.text.TrendRenderer;
+import org.leakscope.cli.text.UmdhCompareRenderer;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.Comparison;
+import org.leakscope.diff.KeyKind;
+import org.leakscope.diff.SnapshotSeries;
+import org.leakscope.diff.SortOrder;
+import org.leakscope.diff.StackChange;
+import org.leakscope.diff.StackTrend;
+import org.leakscope.diff.TrendReport;
+import org.leakscope.model.Backtrace;
+import org.leakscope.model.BacktraceAggregate;
+import org.leakscope.model.Frame;
+import org.leakscope.model.Hex;
+import org.leakscope.model.Limits;
+import org.leakscope.model.Module;
+import org.leakscope.model.Problem;
+import org.leakscope.model.Snapshot;
+import org.leakscope.symbols.SymbolStore;
+import org.leakscope.umdh.CompareEntry;
+import org.leakscope.umdh.UmdhCompareLog;
+import org.leakscope.umdh.UmdhLogKind;
+import org.leakscope.umdh.UmdhOptions;
+
+/**
+ * {@code leakdiff OLD NEW [-d]}: what grew between heap snapshots, by call stack, in UMDH's compare format;
+ * {@code leakdiff S1 ... Sn --trend}: which stacks keep growing; {@code leakdiff COMPARE.txt}: an existing
+ * UMDH compare re-rendered, filtered or turned into JSON.
+ */
+final class LeakdiffCommand {
+    private static final int MAX_WARNINGS_SHOWN = 20;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LeakdiffCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    private static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder("d").longOpt("decimal").desc("numbers in decimal (default: hexadecimal, like umdh)")
+                .build());
+        o.addOption(Option.builder().longOpt("trend").desc("growth over 2 or more snapshots (oldest first): stacks"
+                + " ranked by sustained growth per hour").build());
+        o.addOption(Option.builder().longOpt("top").hasArg().argName("N").desc("show the N largest changes").build());
+        o.addOption(Option.builder().longOpt("min-delta").hasArg().argName("BYTES")
+                .desc("hide stacks whose change is smaller (bytes; allocations with --sort count)").build());
+        o.addOption(Option.builder().longOpt("sort").hasArg().argName("bytes|count")
+                .desc("rank by byte growth (default) or allocation-count growth").build());
+        o.addOption(Option.builder().longOpt("key").hasArg().argName("KEY")
+                .desc("how stacks are matched: trace-id (umdh's own, one process lifetime), frames (module!function,"
+                        + " across runs; default when symbols resolve), module-offset (ASLR-proof; default otherwise)")
+                .build());
+        o.addOption(Option.builder().longOpt("fold").hasArg().argName("GLOB")
+                .desc("also treat functions matching GLOB as allocator frames (repeatable)").build());
+        o.addOption(Option.builder().longOpt("no-fold").desc("keep allocator frames in the key").build());
+        o.addOption(Option.builder().longOpt("fail-above").hasArg().argName("BYTES")
+                .desc("exit 3 when the total or any one stack grew by more than BYTES (a CI leak gate)").build());
+        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR")
+                .desc("Breakpad symbol store; modules are matched by name (repeatable)").build());
+        o.addOption(Option.builder().longOpt("encoding").hasArg().argName("CHARSET")
+                .desc("code page of non-UTF-8 text in the logs (default windows-1252)").build());
+        o.addOption(Option.builder().longOpt("input-radix").hasArg().argName("16|10")
+                .desc("how to read an existing compare output's numbers (default: detected)").build());
+        o.addOption(Option.builder().longOpt("strict").desc("a line the reader does not understand is an error").build());
+        o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
+        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
+                .desc("write the report to FILE (atomically: a temp file renamed into place)").build());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        return o;
+    }
+
+    ExitCode run(String[] args) throws IOException {
+        Options options = options();
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(options, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (cl.hasOption("help")) {
+            help(options);
+            return ExitCode.OK;
+        }
+        List<Path> paths = cl.getArgList().stream().map(Path::of).toList();
+        if (paths.isEmpty()) {
+            throw new UsageException("no input given");
+        }
+        boolean trend = cl.hasOption("trend");
+        int top = intOption(cl, "top", 0);
+        long minDelta = longOption(cl, "min-delta", 0);
+        Long failAbove = cl.hasOption("fail-above") ? longOption(cl, "fail-above", 0) : null;
+        SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
+        KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
+        AllocatorFolding folding = cl.hasOption("no-fold") ? AllocatorFolding.none()
+                : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
+                : AllocatorFolding.defaults();
+        UmdhOptions umdh = UmdhOptions.defaults().withStrict(cl.hasOption("strict"));
+        if (cl.hasOption("encoding")) {
+            umdh = umdh.withAnsiCharset(parse(() -> Charset.forName(cl.getOptionValue("encoding"))));
+        }
+        if (cl.hasOption("input-radix")) {
+            int r = intOption(cl, "input-radix", 0);
+            if (r != 10 && r != 16) {
+                throw new UsageException("--input-radix must be 16 or 10");
+            }
+            umdh = umdh.withCompareRadix(r);
+        }
+        List<Path> symbolRoots = new ArrayList<>();
+        for (String s : cl.getOptionValues("symbols-path") == null ? new String[0] : cl.getOptionValues("symbols-path")) {
+            if (!Files.isDirectory(Path.of(s))) {
+                throw new UsageException("--symbols-path " + s + ": not a directory");
+            }
+            symbolRoots.add(Path.of(s));
+        }
+
+        List<UmdhLogKind> kinds = new ArrayList<>();
+        for (Path p : paths) {
+            kinds.add(SnapshotInputs.detect("leakdiff", p, umdh));
+        }
+        boolean rerender = paths.size() == 1 && kinds.get(0) == UmdhLogKind.COMPARE;
+        if (!rerender) {
+            if (paths.size() < 2) {
+                throw new UsageException(paths.get(0) + " is a UMDH snapshot: give two or more snapshots to compare"
+                        + " (oldest first)");
+            }
+            for (int i = 0; i < paths.size(); i++) {
+                if (kinds.get(i) == UmdhLogKind.COMPARE) {
+                    throw new UsageException(paths.get(i) + " is a UMDH compare output, not a snapshot: compare outputs"
+                            + " cannot be compared again (give it alone to re-render, filter or convert it)");
+                }
+            }
+        } else if (trend) {
+            throw new UsageException("--trend needs two or more snapshots; " + paths.get(0) + " is a compare output");
+        }
+
+        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, new Progress(err));
+        List<String> warnings = new ArrayList<>();
+        for (SnapshotInput in : inputs) {
+            List<Problem> ps = in.umdh() != null ? in.umdh().snapshot().problems() : in.compare().problems();
+            ps.forEach(p -> warnings.add(p.message()));
+            if (in.compare() != null && !in.compare().radixDetected()) {
+                warnings.add(in.path() + ": its numbers read the same in hex and decimal; read as hex (umdh's default;"
+                        + " use --input-radix 10 for 'umdh -d' output)");
+            }
+        }
+        List<Snapshot> snapshots = new ArrayList<>();
+        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+            for (SnapshotInput in : inputs) {
+                if (in.umdh() != null) {
+                    snapshots.add(symbolRoots.isEmpty() ? in.umdh().snapshot()
+                            : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols));
+                }
+            }
+            symbols.problems().forEach(p -> warnings.add(p.message()));
+        }
+        if (key == null) {
+            key = defaultKey(snapshots);
+        }
+        printWarnings(warnings);
+        OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
+        boolean json = cl.hasOption("json");
+        String keyNote = key.cliName() + (key == KeyKind.TRACE_ID || folding.isEmpty() ? "" : ", allocator frames folded");
+
+        long worst;
+        if (rerender) {
+            UmdhCompareLog log = inputs.get(0).compare();
+            Comparison c = fromCompareLog(log, key);
+            List<StackChange> shown = c.select(sort, minDelta, top);
+            List<String> header = List.of("Leakscope leakdiff: " + log.source() + " re-read ("
+                    + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size() + " stacks)");
+            emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
+                    top, warnings, "rerender");
+            worst = worstGrowth(c);
+        } else {
+            SnapshotSeries series = new SnapshotSeries(snapshots.size(), key, folding);
+            for (int i = 0; i < snapshots.size(); i++) {
+                series.add(i, snapshots.get(i));
+            }
+            if (trend) {
+                List<Instant> times = snapshots.stream().map(Snapshot::time).toList();
+                TrendReport r = series.trend(new ArrayList<>(times));
+                List<StackTrend> shown = selectTrend(r, sort, minDelta, top);
+                List<LeakdiffJson.Input> ins = inputsJson(inputs, snapshots);
+                if (json) {
+                    target.write(Json.write(trendJson(r, ins, shown, folding, warnings)));
+                } else {
+                    target.write(TrendRenderer.render(r, paths.stream().map(Path::toString).toList(), shown, keyNote));
+                }
+                long total = r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0];
+                worst = total;
+                for (StackTrend s : r.stacks()) {
+                    worst = Math.max(worst, s.bytesDelta());
+                }
+            } else {
+                Comparison c = series.compare(snapshots.size() - 2, snapshots.size() - 1);
+                List<StackChange> shown = c.select(sort, minDelta, top);
+                List<String> header = new ArrayList<>();
+                header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
+                        + "), key " + keyNote);
+                for (int i = 0; i < inputs.size(); i++) {
+                    header.add((i == inputs.size() - 2 ? "old: " : i == inputs.size() - 1 ? "new: " : "     ")
+                            + describe(inputs.get(i)));
+                }
+                header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
+                        + " unchanged");
+                emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort,
+                        minDelta, top, warnings, "compare");
+                worst = worstGrowth(c);
+            }
+        }
+        if (failAbove != null && worst > failAbove) {
+            err.println("leakdiff: leak gate: growth of " + worst + " bytes is above --fail-above " + failAbove);
+            return ExitCode.THRESHOLD;
+        }
+        return ExitCode.OK;
+    }
+
+    private void emitCompare(OutputTarget target, boolean json, boolean decimal, List<String> header, Comparison c,
+            List<StackChange> shown, List<SnapshotInput> inputs, KeyKind key, AllocatorFolding folding, SortOrder sort,
+            long minDelta, int top, List<String> warnings, String mode) throws IOException {
+        if (json) {
+            List<Snapshot> snaps = inputs.stream().map(SnapshotInput::snapshot).toList();
+            List<LeakdiffJson.Stack> stacks = new ArrayList<>(shown.size());
+            for (StackChange s : shown) {
+                stacks.add(new LeakdiffJson.Stack(s.traceId(), s.mergedTraces(),
+                        LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
+                        LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
+                        LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
+                        frames(s.backtrace(), pointerSize(snaps))));
+            }
+            LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
+                    key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),
+                    minDelta == 0 ? null : minDelta, top <= 0 ? null : top, inputsJson(inputs, snaps),
+                    new LeakdiffJson.Totals(LeakdiffJson.Change.of(c.oldBytes(), c.newBytes()),
+                            LeakdiffJson.Change.of(c.oldCount(), c.newCount()),
+                            LeakdiffJson.Change.of(c.oldOverhead(), c.newOverhead())),
+                    c.changes().size(), c.unchanged(), shown.size(), stacks, warnings);
+            target.write(Json.write(doc));
+        } else {
+            target.stream(w -> new UmdhCompareRenderer(decimal, w).render(header, c, shown));
+        }
+    }
+
+    private static String describe(SnapshotInput in) {
+        StringBuilder sb = new StringBuilder(in.path());
+        if (in.umdh() != null) {
+            var h = in.umdh().header();
+            List<String> parts = new ArrayList<>();
+            if (h.umdhVersion() != null) {
+                parts.add("UMDH " + h.umdhVersion());
+            }
+            if (h.processId() != null) {
+                parts.add("PID " + h.processId());
+            }
+            if (h.logTime() != null) {
+                parts.add(h.logTime().toString().replace('T', ' '));
+            }
+            parts.add(in.umdh().snapshot().aggregates().size() + " traces");
+            sb.append(" (").append(String.join(", ", parts)).append(')');
+        }
+        return sb.toString();
+    }
+
+    /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
+    static KeyKind defaultKey(List<Snapshot> snapshots) {
+        boolean symbols = false;
+        boolean modules = !snapshots.isEmpty();
+        for (Snapshot s : snapshots) {
+            modules &= !s.modules().modules().isEmpty();
+            for (BacktraceAggregate a : s.aggregates()) {
+                Frame f = a.backtrace().top();
+                if (f != null && a.backtrace().frames().stream().anyMatch(x -> x.function() != null)) {
+                    symbols = true;
+                    break;
+                }
+            }
+        }
+        return symbols ? KeyKind.FRAMES : modules ? KeyKind.MODULE_OFFSET : KeyKind.TRACE_ID;
+    }
+
+    /** An existing compare output as a Comparison; its own totals when it has them. */
+    static Comparison fromCompareLog(UmdhCompareLog log, KeyKind key) {
+        List<StackChange> changes = new ArrayList<>();
+        long ob = 0;
+        long nb = 0;
+        long oc = 0;
+        long nc = 0;
+        for (CompareEntry e : log.entries()) {
+            long o = e.oldCount() == null ? 0 : e.oldCount();
+            long n = e.newCount() == null ? 0 : e.newCount();
+            changes.add(new StackChange(e.backtrace(), 0, e.traceId(), e.oldBytes(), e.newBytes(), o, n, 0, 0, 1));
+            ob += e.oldBytes();
+            nb += e.newBytes();
+            oc += o;
+            nc += n;
+        }
+        long overhead = log.totalOverhead() == null ? 0 : log.totalOverhead();
+        return new Comparison(key, changes, ob, nb, oc, nc, 0, overhead, 0);
+    }
+
+    private static long worstGrowth(Comparison c) {
+        long worst = c.bytesDelta();
+        for (StackChange s : c.changes()) {
+            worst = Math.max(worst, s.bytesDelta());
+        }
+        return worst;
+    }
+
+    private static List<StackTrend> selectTrend(TrendReport r, SortOrder sort, long minDelta, int top) {
+        List<StackTrend> out = new ArrayList<>();
+        for (StackTrend s : r.stacks()) {
+            long d = sort == SortOrder.COUNT ? s.countDelta() : s.bytesDelta();
+            if (Math.abs(d) >= minDelta) {
+                out.add(s);
+            }
+        }
+        if (sort == SortOrder.COUNT) {
+            out.sort(java.util.Comparator.comparing((StackTrend t) -> !t.sustained())
+                    .thenComparing(java.util.Comparator.comparingDouble(StackTrend::countPerUnit).reversed()));
+        }
+        int limit = top > 0 ? top : 50;
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    private static LeakdiffJson.Trend trendJson(TrendReport r, List<LeakdiffJson.Input> ins, List<StackTrend> shown,
+            AllocatorFolding folding, List<String> warnings) {
+        List<LeakdiffJson.TrendStack> stacks = new ArrayList<>();
+        int rank = 1;
+        for (StackTrend s : shown) {
+            stacks.add(new LeakdiffJson.TrendStack(rank++, s.traceId(), s.mergedTraces(), s.sustained(),
+                    round(s.bytesPerUnit()), round(s.countPerUnit()), s.risingSteps(), s.fallingSteps(),
+                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace(), 8)));
+        }
+        List<String> times = r.times().stream().map(t -> t == null ? null : t.toString()).toList();
+        double span = r.spanHours();
+        return new LeakdiffJson.Trend(LeakdiffJson.TREND_SCHEMA, r.key().cliName(),
+                r.key() != KeyKind.TRACE_ID && !folding.isEmpty(), r.perHour() ? "hour" : "snapshot",
+                Double.isNaN(span) ? null : round(span), times, ins,
+                new LeakdiffJson.TrendTotals(boxed(r.totalBytes()), boxed(r.totalCounts()), round(r.totalPerUnit())),
+                r.stacks().size(), (int) r.stacks().stream().filter(StackTrend::sustained).count(), shown.size(), stacks,
+                warnings);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static List<Long> boxed(long[] a) {
+        List<Long> l = new ArrayList<>(a.length);
+        for (long v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+
+    private static List<LeakdiffJson.Input> inputsJson(List<SnapshotInput> inputs, List<Snapshot> snaps) {
+        List<LeakdiffJson.Input> out = new ArrayList<>();
+        for (SnapshotInput in : inputs) {
+            if (in.umdh() != null) {
+                Snapshot s = in.umdh().snapshot();
+                var h = in.umdh().header();
+                long bytes = 0;
+                long count = 0;
+                for (BacktraceAggregate a : s.aggregates()) {
+                    bytes += a.bytes();
+                    count += a.count();
+                }
+                out.add(new LeakdiffJson.Input(in.path(), in.kind(), in.umdh().encoding(), s.processId(), s.processName(),
+                        s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
+                        in.umdh().records(), s.aggregates().size(), bytes, count, s.problems().size()));
+            } else {
+                UmdhCompareLog c = in.compare();
+                out.add(new LeakdiffJson.Input(in.path(), in.kind(), c.encoding(), null, null, null, null, null, null,
+                        null, c.entries().size(), null, null, c.problems().size()));
+            }
+        }
+        return out;
+    }
+
+    private static int pointerSize(List<Snapshot> snaps) {
+        for (Snapshot s : snaps) {
+            if (s == null) {
+                continue;
+            }
+            for (Module m : s.modules().modules()) {
+                if (((m.base() + m.size()) >>> 32) != 0) {
+                    return 8;
+                }
+            }
+        }
+        return 4;
+    }
+
+    private static List<FrameJson> frames(Backtrace bt, int ptr) {
+        List<FrameJson> out = new ArrayList<>(bt.frames().size());
+        for (Frame f : bt.frames()) {
+            boolean symbolicOnly = f.address() == 0 && f.module() != null;
+            out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
+                    Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),
+                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe()));
+        }
+        return out;
+    }
+
+    private void printWarnings(List<String> warnings) {
+        int n = 0;
+        for (String w : warnings) {
+            if (n++ == MAX_WARNINGS_SHOWN) {
+                err.println("leakdiff: warning: ... and " + (warnings.size() - MAX_WARNINGS_SHOWN)
+                        + " more (all are in the --json output)");
+                break;
+            }
+            err.println("leakdiff: warning: " + w);
+        }
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private static <T> T parse(Parse<T> p) {
+        try {
+            return p.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int intOption(CommandLine cl, String name, int dflt) {
+        long v = longOption(cl, name, dflt);
+        if (v > Integer.MAX_VALUE) {
+            throw new UsageException("--" + name + " " + v + ": too large");
+        }
+        return (int) v;
+    }
+
+    private static long longOption(CommandLine cl, String name, long dflt) {
+        String s = cl.getOptionValue(name);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            long v = s.startsWith("0x") || s.startsWith("0X") ? Hex.parse(s) : Long.parseLong(s.strip());
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + ": expected a non-negative number, got '" + s + "'");
+        }
+    }
+
+    private void help(Options options) {
+        HelpFormatter f = new HelpFormatter();
+        java.io.StringWriter sw = new java.io.StringWriter();
+        java.io.PrintWriter pw = new java.io.PrintWriter(sw);
+        f.printHelp(pw, 100, "leakdiff [options] OLD NEW | S1 S2 ... Sn --trend | COMPARE",
+                "\nCompare heap snapshots by call stack: what grew, by how much, and what keeps growing. Reads UMDH"
+                        + " snapshot logs (umdh -p:PID -f:log.txt; ANSI, UTF-8 or UTF-16, any line ending) and UMDH"
+                        + " compare outputs; the type is detected from the content.\n\n",
+                options, 2, 2, "");
+        pw.flush();
+        out.print(sw);
+        out.print("""
+
+                Examples:
+                  leakdiff log1.txt log2.txt -d               # umdh -d log1.txt log2.txt, on any OS
+                  leakdiff log1.txt log2.txt --top 10 --json  # schema: docs/json.md
+                  leakdiff day1.txt day2.txt day3.txt --trend # stacks that grow steadily, per hour
+                  leakdiff before.txt after.txt --fail-above 1048576   # CI gate: exit 3 past 1 MiB growth
+                  leakdiff compare.txt --min-delta 4096 --json         # filter an existing umdh compare
+
+                Warnings about lines the reader did not understand go to stderr (all of them in --json); they
+                do not change the exit status unless --strict.
+
+                """);
+        out.print(ExitCode.helpText());
+    }
+}

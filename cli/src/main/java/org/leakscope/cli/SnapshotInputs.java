@@ -1,0 +1,157 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.leakscope.model.Backtrace;
+import org.leakscope.model.BacktraceAggregate;
+import org.leakscope.model.Frame;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Module;
+import org.leakscope.model.Snapshot;
+import org.leakscope.symbols.SymbolStore;
+import org.leakscope.umdh.UmdhCompareReader;
+import org.leakscope.umdh.UmdhLogKind;
+import org.leakscope.umdh.UmdhOptions;
+import org.leakscope.umdh.UmdhSnapshotReader;
+
+/**
+ * Finds out what each input file is from its content and reads it. Snapshots are read in parallel (one per
+ * core): two 1 GB UMDH logs are read in the time of one.
+ */
+final class SnapshotInputs {
+    private SnapshotInputs() {
+    }
+
+    /** What a file is, or an error naming the file when leakdiff cannot use it. */
+    static UmdhLogKind detect(String verb, Path path, UmdhOptions options) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        if (Files.isDirectory(path)) {
+            throw InputFormatException.atOffset(path.toString(), 0, "a file", "a directory");
+        }
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, 4);
+        }
+        if (n == 4 && head[0] == 'M' && head[1] == 'D' && head[2] == 'M' && head[3] == 'P') {
+            throw InputFormatException.atOffset(path.toString(), 0,
+                    "a UMDH snapshot log or compare output (" + verb + " does not read minidumps: use dumpscan)",
+                    "a minidump ('MDMP')");
+        }
+        Optional<UmdhLogKind> kind = UmdhLogKind.detect(path, options.limits().maxLineChars());
+        if (kind.isEmpty()) {
+            throw InputFormatException.atLine(path.toString(), 1,
+                    "a UMDH snapshot log ('// UMDH: version' header, heap sections, 'N bytes + O at A by BackTraceID'"
+                            + " records) or a UMDH compare output ('+ N ( NEW - OLD) ... BackTraceID')",
+                    n == 0 ? "an empty file" : "neither in its first lines");
+        }
+        return kind.get();
+    }
+
+    /** Reads every file; snapshots in parallel, in the order given. */
+    static List<SnapshotInput> read(String verb, List<Path> paths, List<UmdhLogKind> kinds, UmdhOptions options,
+            Progress progress) throws IOException {
+        int threads = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, verb + "-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<SnapshotInput>> futures = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                Path p = paths.get(i);
+                UmdhLogKind k = kinds.get(i);
+                UmdhOptions o = options.withProgress(progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
+                futures.add(pool.submit(() -> k == UmdhLogKind.SNAPSHOT
+                        ? new SnapshotInput(p.toString(), UmdhSnapshotReader.read(p, o), null)
+                        : new SnapshotInput(p.toString(), null, UmdhCompareReader.read(p, o))));
+            }
+            List<SnapshotInput> out = new ArrayList<>();
+            for (Future<SnapshotInput> f : futures) {
+                out.add(get(f));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+            progress.done();
+        }
+    }
+
+    private static SnapshotInput get(Future<SnapshotInput> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(c));
+        }
+    }
+
+    /**
+     * The snapshot with function names where the symbol store knows a module (UMDH logs record only module
+     * paths, so stores are searched by module name). Each distinct frame is looked up once.
+     */
+    static Snapshot symbolize(Snapshot s, SymbolStore symbols) {
+        Map<Frame, Frame> memo = new IdentityHashMap<>();
+        List<BacktraceAggregate> out = new ArrayList<>(s.aggregates().size());
+        boolean changed = false;
+        for (BacktraceAggregate a : s.aggregates()) {
+            List<Frame> frames = a.backtrace().frames();
+            Frame[] fs = null;
+            for (int i = 0; i < frames.size(); i++) {
+                Frame f = frames.get(i);
+                Frame g = memo.computeIfAbsent(f, x -> resolve(x, s, symbols));
+                if (g != f && fs == null) {
+                    fs = frames.toArray(new Frame[0]);
+                }
+                if (fs != null) {
+                    fs[i] = g;
+                }
+            }
+            if (fs == null) {
+                out.add(a);
+            } else {
+                changed = true;
+                out.add(new BacktraceAggregate(new Backtrace(a.backtrace().traceId(), List.of(fs)), a.kind(), a.bytes(),
+                        a.count(), a.overhead()));
+            }
+        }
+        return changed ? new Snapshot(s.source(), s.processId(), s.processName(), s.time(), s.modules(), s.resources(),
+                out, s.problems()) : s;
+    }
+
+    private static Frame resolve(Frame f, Snapshot s, SymbolStore symbols) {
+        if (f.function() != null || f.module() == null) {
+            return f;
+        }
+        Optional<Module> m = s.modules().find(f.address());
+        return m.isPresent() ? symbols.symbolize(f, m.get()) : f;
+    }
+}
