@@ -136,15 +136,22 @@ final class Cursor {
         return (int) t;
     }
 
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            HEX['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            HEX['a' + i] = (byte) (10 + i);
+            HEX['A' + i] = (byte) (10 + i);
+        }
+    }
+
+    /** 0..15, or -1 for a byte that is not a hex digit (a table lookup: this runs for every byte of a record). */
     static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        int l = c | 0x20;
-        if (l >= 'a' && l <= 'f') {
-            return l - 'a' + 10;
-        }
-        return -1;
+        return HEX[c & 0xff];
     }
 
     static boolean isHexDigit(byte c) {

@@ -21,6 +21,11 @@ final class FrameTable {
         return entries.size();
     }
 
+    /** Loads the address's home slot and nothing else: a prefetch. */
+    long touch(long address) {
+        return byAddress.touch(address & Long.MAX_VALUE);
+    }
+
     /** Index of a raw address (addresses are encoded with their top bit cleared by the caller's map rules). */
     int address(long address) {
         long key = address & Long.MAX_VALUE; // LongIntMap reserves MIN_VALUE; the top bit is kept in entries

@@ -3,23 +3,27 @@ package org.leakscope.umdh;
 import java.util.Arrays;
 
 /**
- * Open-addressing map from long keys to int values, for the per-record hot path (trace ids, frame
- * addresses): no boxing, one array probe per lookup. Grows by doubling; the caller bounds how many keys a
- * file may create.
+ * Open-addressing map from long keys to int values (frame addresses → frame numbers). Key and value sit side by
+ * side in one array, so a lookup costs one cache miss, not two: with a few hundred thousand distinct return
+ * addresses the table outgrows the caches and every stack line pays for a miss.
  */
 final class LongIntMap {
-    private static final long EMPTY = Long.MIN_VALUE; // never a key: callers encode keys below 2^63
-    private long[] keys;
-    private int[] values;
+    private static final long EMPTY = Long.MIN_VALUE; // never a key: callers clear the top bit
+    private long[] slots; // key, value, key, value, ...
     private int size;
     private int mask;
 
     LongIntMap(int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        keys = new long[cap];
-        Arrays.fill(keys, EMPTY);
-        values = new int[cap];
+        slots = new long[cap * 2];
+        fillEmpty(slots);
         mask = cap - 1;
+    }
+
+    private static void fillEmpty(long[] s) {
+        for (int i = 0; i < s.length; i += 2) {
+            s[i] = EMPTY;
+        }
     }
 
     int size() {
@@ -28,11 +32,12 @@ final class LongIntMap {
 
     /** The value for {@code key}, or -1. */
     int get(long key) {
+        long[] s = slots;
         int i = slot(key);
         while (true) {
-            long k = keys[i];
+            long k = s[i << 1];
             if (k == key) {
-                return values[i];
+                return (int) s[(i << 1) + 1];
             }
             if (k == EMPTY) {
                 return -1;
@@ -42,17 +47,18 @@ final class LongIntMap {
     }
 
     void put(long key, int value) {
+        long[] s = slots;
         int i = slot(key);
         while (true) {
-            long k = keys[i];
+            long k = s[i << 1];
             if (k == key) {
-                values[i] = value;
+                s[(i << 1) + 1] = value;
                 return;
             }
             if (k == EMPTY) {
-                keys[i] = key;
-                values[i] = value;
-                if (++size * 2 > keys.length) {
+                s[i << 1] = key;
+                s[(i << 1) + 1] = value;
+                if (++size * 2 > mask + 1) {
                     grow();
                 }
                 return;
@@ -61,23 +67,27 @@ final class LongIntMap {
         }
     }
 
+    /** Reads the key's home slot only (see FrameTable#touch). */
+    long touch(long key) {
+        return slots[slot(key) << 1];
+    }
+
     private int slot(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32)) & mask;
+        long h = key * 0x9E3779B97F4A7C15L; // Fibonacci hashing: the high bits are well mixed
+        return (int) (h >>> 40) & mask;
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        keys = new long[oldKeys.length * 2];
-        Arrays.fill(keys, EMPTY);
-        values = new int[keys.length];
-        mask = keys.length - 1;
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        fillEmpty(slots);
+        mask = (slots.length >> 1) - 1;
         size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != EMPTY) {
-                put(oldKeys[i], oldValues[i]);
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != EMPTY) {
+                put(old[i], (int) old[i + 1]);
             }
         }
+        Arrays.fill(old, 0);
     }
 }

@@ -55,12 +55,9 @@ public final class UmdhSnapshotReader {
     private final FrameTable frames = new FrameTable();
 
     // per trace, indexed by trace number
-    private final LongIntMap traceByKey = new LongIntMap(1 << 14);
-    private final Map<String, Integer> traceByText = new HashMap<>();
+    private final TraceTotals totals;
+    private final Map<String, Long> textKeys = new HashMap<>();
     private String[] traceIds = new String[1024];
-    private long[] bytes = new long[1024];
-    private long[] counts = new long[1024];
-    private long[] overheads = new long[1024];
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
     private int traces;
@@ -68,8 +65,7 @@ public final class UmdhSnapshotReader {
     private int stackFrameCount;
 
     private int collecting = -1; // trace whose stack lines follow, or -1
-    private int current = -1;    // trace of the last record, or -1
-    private long currentRecordLine;
+    private int current = -1;    // trace of the last record, -2 when not yet looked up, or -1 after no record
     private boolean framesCut;
 
     private final UmdhHeaderParser header = new UmdhHeaderParser();
@@ -83,6 +79,10 @@ public final class UmdhSnapshotReader {
         this.options = options;
         this.ansi = options.ansiCharset();
         this.problems = new Problems(source, options.strict());
+        this.totals = new TraceTotals(key -> newTrace(idOf(key)), (line, trace) -> {
+            throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
+                    "BackTrace" + traceIds[trace] + " summing past 2^63");
+        });
     }
 
     /** Reads a snapshot log; throws {@link InputFormatException} when it is not one or is too damaged. */
@@ -180,7 +180,11 @@ public final class UmdhSnapshotReader {
         if (f == null || f.module() == null) {
             return false;
         }
+        if (current == -2) {
+            startStack();
+        }
         if (collecting >= 0) {
+            resolvePending();
             addFrame(frames.text(t.strip(), f), n);
         }
         return true;
@@ -199,6 +203,9 @@ public final class UmdhSnapshotReader {
     }
 
     private void stackLine(TextLines lines, byte[] b, int s, int e, long n) {
+        if (current == -2) {
+            startStack();
+        }
         if (collecting < 0) {
             if (current < 0) {
                 problems.line(n, "a stack line after an allocation record", lines.excerpt(ansi));
@@ -216,12 +223,12 @@ public final class UmdhSnapshotReader {
         c.reset(b, s, te);
         long addr = c.hex();
         if (addr != Cursor.NONE && c.atEnd()) {
-            addFrame(frames.address(addr), n);
+            pendAddress(addr, n);
             return;
         }
         String t = TextLines.decode(b, s, te, ansi);
         if (t.indexOf('`') > 0 && FrameText.isAddress(t)) {
-            addFrame(frames.address(FrameText.parseHex(t)), n);
+            pendAddress(FrameText.parseHex(t), n);
             return;
         }
         Frame f = FrameText.parseSymbolic(t);
@@ -230,7 +237,19 @@ public final class UmdhSnapshotReader {
                     + (lines.endedWithNewline() ? "" : " at the end of the file (truncated?)"));
             return;
         }
+        resolvePending();
         addFrame(frames.text(t, f), n);
+    }
+
+    /** The first stack line after a record: collect it unless the trace's stack was already read. */
+    private void startStack() {
+        int t = totals.trace(lastKey);
+        current = t;
+        if (stackLength[t] == 0) {
+            collecting = t;
+            stackStart[t] = stackFrameCount;
+            framesCut = false;
+        }
     }
 
     private void addFrame(int frame, long n) {
@@ -249,7 +268,43 @@ public final class UmdhSnapshotReader {
         stackFrames[stackFrameCount++] = frame;
     }
 
+    private final long[] pending = new long[UmdhOptions.MAX_FRAMES];
+    private final long[] pendingLine = new long[UmdhOptions.MAX_FRAMES];
+    private int pendingCount;
+    /** Keeps the JIT from dropping the touch loop. */
+    long sink;
+
+    private void pendAddress(long address, long n) {
+        if (pendingCount == pending.length) {
+            resolvePending();
+        }
+        pending[pendingCount] = address;
+        pendingLine[pendingCount++] = n;
+    }
+
+    /**
+     * Numbers a stack's raw addresses. Each lookup lands on a random slot of a table bigger than the caches; the
+     * first loop touches every slot with independent loads the CPU overlaps, so the second finds them cached
+     * (a stack at a time instead of one miss after another).
+     */
+    private void resolvePending() {
+        int n = pendingCount;
+        if (n == 0) {
+            return;
+        }
+        long touched = 0;
+        for (int i = 0; i < n; i++) {
+            touched += frames.touch(pending[i]);
+        }
+        sink = touched;
+        for (int i = 0; i < n; i++) {
+            addFrame(frames.address(pending[i]), pendingLine[i]);
+        }
+        pendingCount = 0;
+    }
+
     private void endStack() {
+        resolvePending();
         if (collecting >= 0) {
             int len = stackFrameCount - stackStart[collecting];
             stackLength[collecting] = (short) len;
@@ -262,6 +317,9 @@ public final class UmdhSnapshotReader {
 
     /** {@code SIZE bytes + OVERHEAD at ADDRESS by BackTraceID} or the summary form; false if neither. */
     private boolean record(byte[] b, int s, int e, long n, TextLines lines) {
+        if (fastRecord(b, s, e, n)) {
+            return true;
+        }
         Cursor c = this.c.reset(b, s, e);
         long size = c.hex();
         if (size == Cursor.NONE || c.skipBlanks() == 0 || !c.literal(BYTES) || c.skipBlanks() == 0) {
@@ -330,29 +388,110 @@ public final class UmdhSnapshotReader {
         while (idEnd > idStart && (b[idEnd - 1] == ' ' || b[idEnd - 1] == '\t')) {
             idEnd--;
         }
-        if (idEnd == idStart || indexOf(b, ' ', idStart, idEnd) >= 0) {
+        if (idEnd == idStart) {
             return malformedRecord(n, lines);
         }
         endStack();
-        int t = trace(b, idStart, idEnd);
-        try {
-            bytes[t] = Math.addExact(bytes[t], size);
-            counts[t] = Math.addExact(counts[t], count);
-            overheads[t] = Math.addExact(overheads[t], overhead);
-        } catch (ArithmeticException x) {
-            throw InputFormatException.atLine(source, n, "byte totals that fit in 64 bits",
-                    "BackTrace" + traceIds[t] + " summing past 2^63");
-        }
+        long key = key(b, idStart, idEnd);
+        totals.add(key, size, count, overhead, n);
+        lastKey = key;
         records++;
         sawUmdhShape = true;
-        current = t;
-        currentRecordLine = n;
-        if (stackLength[t] == 0) {
-            collecting = t;
-            stackStart[t] = stackFrameCount;
-            framesCut = false;
+        current = -2; // resolved to a trace number only if a stack line follows (once per trace)
+        return true;
+    }
+
+    private long lastKey;
+
+    private static final byte[] FAST_BYTES = Cursor.ascii(" bytes + ");
+    private static final byte[] FAST_AT = Cursor.ascii(" at ");
+    private static final byte[] FAST_BY = Cursor.ascii(" by BackTrace");
+
+    /**
+     * The shape umdh writes tens of millions of times, {@code 64 bytes + 1C at 2E9FA20 by BackTrace18D0A0D0}
+     * with single blanks, parsed in one straight pass: the address is checked but not converted (nothing uses
+     * it), the id is keyed by its raw bytes. False sends the line to the general parser, which also reports it.
+     */
+    private boolean fastRecord(byte[] b, int s, int e, long n) {
+        int p = s;
+        long size = 0;
+        int d;
+        while (p < e && (d = Cursor.hexDigit(b[p])) >= 0) {
+            size = (size << 4) | d;
+            p++;
+        }
+        if (p == s || p - s > 15 || !at(b, p, e, FAST_BYTES)) {
+            return false;
+        }
+        p += FAST_BYTES.length;
+        int q = p;
+        long overhead = 0;
+        while (p < e && (d = Cursor.hexDigit(b[p])) >= 0) {
+            overhead = (overhead << 4) | d;
+            p++;
+        }
+        if (p == q || p - q > 15 || !at(b, p, e, FAST_AT)) {
+            return false;
+        }
+        p += FAST_AT.length;
+        q = p;
+        while (p < e && Cursor.hexDigit(b[p]) >= 0) {
+            p++;
+        }
+        if (p == q || p - q > 16 || !at(b, p, e, FAST_BY)) {
+            return false;
+        }
+        p += FAST_BY.length;
+        int len = e - p;
+        if (len < 1 || len > 8 || p + 8 > b.length) {
+            return false;
+        }
+        long raw = (long) LONGS.get(b, p);
+        long key = len == 8 ? raw : raw & ((1L << (len << 3)) - 1);
+        if ((key & 0x8080808080808080L) != 0 || hasByte(key, 0x20) || hasByte(key, 0x09) || hasByte(key, 0x0D)) {
+            return false; // non-ASCII, or a blank inside (damage): the general parser decides
+        }
+        if (hasZeroWithin(key, len)) {
+            return false;
+        }
+        endStack();
+        totals.add(key, size, 1, overhead, n);
+        lastKey = key;
+        records++;
+        sawUmdhShape = true;
+        current = -2;
+        return true;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    private static boolean at(byte[] b, int p, int e, byte[] lit) {
+        if (e - p < lit.length) {
+            return false;
+        }
+        for (int i = 0; i < lit.length; i++) {
+            if (b[p + i] != lit[i]) {
+                return false;
+            }
         }
         return true;
+    }
+
+    /** True when some byte of x equals c (c != 0; zero padding bytes never match). */
+    private static boolean hasByte(long x, int c) {
+        long y = x ^ (0x0101010101010101L * c);
+        return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
+    }
+
+    /** True when one of the first len bytes is NUL. */
+    private static boolean hasZeroWithin(long x, int len) {
+        for (int i = 0; i < len; i++) {
+            if (((x >>> (i << 3)) & 0xff) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean badNumber(long n, TextLines lines) {
@@ -388,42 +527,52 @@ public final class UmdhSnapshotReader {
         return true;
     }
 
+    private final List<String> textIds = new ArrayList<>();
+
     /**
-     * The trace number for an id. Ids are opaque tokens ({@code 00053}, {@code 3965308}, {@code F9A156DA});
-     * hex ids of up to 15 digits are keyed by value and length (so 00053 and 53 stay distinct) without making
-     * a String per record.
+     * The table key for an id. Ids are opaque tokens ({@code 00053}, {@code 3965308}, {@code F9A156DA}): hex
+     * ids of up to 14 digits are encoded as value, length and letter case, so no String is made per record and
+     * the id can be spelled back exactly; other ids get a number through a map (length nibble 15).
      */
-    private int trace(byte[] b, int s, int e) {
+    private long key(byte[] b, int s, int e) {
         int len = e - s;
-        if (len <= 15 && Cursor.allHex(b, s, e)) {
-            long v = 0;
-            for (int i = s; i < e; i++) {
-                v = (v << 4) | Cursor.hexDigit(b[i]);
+        if (len >= 1 && len <= 8) {
+            long key = 0;
+            boolean ok = true;
+            for (int i = len - 1; i >= 0; i--) {
+                byte c = b[s + i];
+                ok &= c > 0 && c != ' ' && c != '\t' && c != '\r';
+                key = (key << 8) | (c & 0xff);
             }
-            long key = v | ((long) len << 60) ; // len < 16: the top bit stays clear
-            int t = traceByKey.get(key);
-            if (t < 0) {
-                t = newTrace(new String(b, s, len, java.nio.charset.StandardCharsets.ISO_8859_1));
-                traceByKey.put(key, t);
+            if (ok) {
+                return key; // the same key fastRecord makes: the id's bytes, little-endian
             }
-            return t;
         }
         String id = TextLines.decode(b, s, e, ansi);
-        Integer t = traceByText.get(id);
-        if (t == null) {
-            t = newTrace(id);
-            traceByText.put(id, t);
+        Long k = textKeys.get(id);
+        if (k == null) {
+            textIds.add(id);
+            k = Long.MIN_VALUE | textIds.size(); // top bit: never an ASCII byte key
+            textKeys.put(id, k);
         }
-        return t;
+        return k;
+    }
+
+    private String idOf(long key) {
+        if (key < 0) {
+            return textIds.get((int) (key & Integer.MAX_VALUE) - 1);
+        }
+        byte[] id = new byte[8 - (Long.numberOfLeadingZeros(key) >>> 3)];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = (byte) (key >>> (i << 3));
+        }
+        return new String(id, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private int newTrace(String id) {
         if (traces == traceIds.length) {
             int n = traces * 2;
             traceIds = Arrays.copyOf(traceIds, n);
-            bytes = Arrays.copyOf(bytes, n);
-            counts = Arrays.copyOf(counts, n);
-            overheads = Arrays.copyOf(overheads, n);
             stackStart = Arrays.copyOf(stackStart, n);
             stackLength = Arrays.copyOf(stackLength, n);
         }
@@ -433,18 +582,20 @@ public final class UmdhSnapshotReader {
     }
 
     private UmdhSnapshotLog finish(String encoding) {
+        totals.flushAll(); // may create traces: before anything is sized by the trace count
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
-        Frame[] table = frames.build(modules);
+        Frame[] frameTable = frames.build(modules);
+        long[][] sums = totals.totalsByTrace(traces);
         List<BacktraceAggregate> aggregates = new ArrayList<>(traces);
         for (int t = 0; t < traces; t++) {
             int len = stackLength[t];
             Frame[] fs = new Frame[len];
             for (int i = 0; i < len; i++) {
-                fs[i] = table[stackFrames[stackStart[t] + i]];
+                fs[i] = frameTable[stackFrames[stackStart[t] + i]];
             }
             aggregates.add(new BacktraceAggregate(new Backtrace(traceIds[t], List.of(fs)), ResourceKind.HEAP_BLOCK,
-                    bytes[t], counts[t], overheads[t]));
+                    sums[0][t], sums[1][t], sums[2][t]));
         }
         stackFrames = null;
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
