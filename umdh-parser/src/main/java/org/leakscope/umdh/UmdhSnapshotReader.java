@@ -158,7 +158,7 @@ public final class UmdhSnapshotReader {
                 afterDbghelp = false;
                 return;
             }
-            if (collecting >= 0 || current >= 0) {
+            if (collecting >= 0 || current != -1) {
                 stackLine(lines, b, c.p, e, n); // frames indented with blanks instead of a TAB
                 return;
             }
@@ -167,7 +167,7 @@ public final class UmdhSnapshotReader {
             endStack();
             return;
         }
-        if (current >= 0 && collectsFrameWithoutTab(lines, b, s, e, n)) {
+        if (current != -1 && collectsFrameWithoutTab(lines, b, s, e, n)) {
             return;
         }
         unknown(lines, n);

@@ -1,0 +1,187 @@
+package org.leakscope.umdh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.model.BacktraceAggregate;
+import org.leakscope.model.Frame;
+import org.leakscope.model.Snapshot;
+
+class UmdhSnapshotReaderTest {
+    @TempDir
+    Path tmp;
+
+    static Map<String, BacktraceAggregate> byId(Snapshot s) {
+        Map<String, BacktraceAggregate> m = new LinkedHashMap<>();
+        for (BacktraceAggregate a : s.aggregates()) {
+            m.put(a.backtrace().traceId(), a);
+        }
+        return m;
+    }
+
+    static void assertTrace(BacktraceAggregate a, long bytes, long count, long overhead, int frames) {
+        assertEquals(bytes, a.bytes(), "bytes of " + a.backtrace().traceId());
+        assertEquals(count, a.count(), "count of " + a.backtrace().traceId());
+        assertEquals(overhead, a.overhead(), "overhead of " + a.backtrace().traceId());
+        assertEquals(frames, a.backtrace().frames().size(), "frames of " + a.backtrace().traceId());
+    }
+
+    @Test
+    void realWin7Wow64SnapshotFromTheCorpus() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.corpus("umdh/pyumdh_snapshot_v1_win7wow64.log"),
+                UmdhOptions.defaults());
+        Snapshot s = log.snapshot();
+        assertEquals("6.1.7650.0", log.header().umdhVersion());
+        assertEquals("HCE-C2SFLQ1", log.header().machine());
+        assertEquals(7696L, s.processId());
+        assertEquals("6.1", log.header().osVersion());
+        assertEquals(Instant.parse("2012-04-30T12:09:00Z"), s.time());
+        assertEquals(17, s.modules().modules().size());
+        assertEquals("app.exe", s.processName());
+        assertEquals(2, log.heaps(), "one heap with records, one empty");
+        assertEquals(9, log.records());
+        assertEquals(List.of(), s.problems());
+        Map<String, BacktraceAggregate> t = byId(s);
+        assertEquals(5, t.size());
+        assertTrace(t.get("18D0A0D0"), 0x64, 1, 0x1C, 32);
+        assertTrace(t.get("1AF06BFC"), 0x68 + 0x62, 2, 0x18 + 0x1E, 32); // second record repeats the trace, no stack
+        assertTrace(t.get("1AF07D3C"), 0x66 + 0x66 + 0x68, 3, 0x1A + 0x1A + 0x18, 0); // stack never printed
+        assertTrace(t.get("1AF083B4"), 0x68 + 0x68, 2, 0x18 + 0x18, 0);
+        assertTrace(t.get("1AF0B99C"), 0x64, 1, 0x1C, 32);
+        Frame top = t.get("18D0A0D0").backtrace().frames().get(0);
+        assertEquals(0x776CDD82L, top.address());
+        assertEquals("ntdll.dll", top.module());
+        assertEquals(0x7DD82L, top.moduleOffset());
+        Frame app = t.get("18D0A0D0").backtrace().frames().get(16); // 40C8EE in D:\blah\blah\app.exe
+        assertEquals("app.exe", app.module());
+        assertEquals(0xC8EEL, app.moduleOffset());
+        Frame unknown = t.get("18D0A0D0").backtrace().frames().get(8); // 60AC5247: no module holds it
+        assertNull(unknown.module());
+        // the same address is one Frame object in every stack that has it
+        assertTrue(top == t.get("1AF0B99C").backtrace().frames().get(0));
+    }
+
+    @Test
+    void handWrittenWin7SnapshotWithEveryRecordShape() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("leaky_1.log"), UmdhOptions.defaults());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertEquals(List.of(), log.snapshot().problems());
+        assertTrace(t.get("18D0A0D0"), 0x80, 2, 0x30, 7);
+        assertTrace(t.get("1AF06BFC"), 0x100, 1, 0x20, 7);
+        assertTrace(t.get("1AF07D3C"), 0x180, 3, 0x48, 7);
+        assertTrace(t.get("1AF0B99C"), 0x10, 1, 0x10, 0);
+        Frame insert = t.get("18D0A0D0").backtrace().frames().get(3);
+        assertEquals("leaky.exe", insert.module());
+        assertEquals(0x1234L, insert.moduleOffset());
+        assertEquals(Instant.parse("2026-03-02T09:00:00Z"), log.snapshot().time());
+    }
+
+    @Test
+    void win10X64WithCrlfAndSymbolicFrames() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("win10_x64_crlf.log"), UmdhOptions.defaults());
+        assertEquals(List.of(), log.snapshot().problems());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertTrace(t.get("EDD4EEA6"), 0x60, 2, 0x60, 7);
+        Frame f = t.get("EDD4EEA6").backtrace().frames().get(3);
+        assertEquals(0x7FF6C0E11A3FL, f.address());
+        assertEquals("svc.exe", f.module());
+        assertEquals(0x1A3FL, f.moduleOffset());
+        assertTrace(t.get("5B0C21F4"), 0x1000, 1, 0x40, 6);
+        Frame sym = t.get("5B0C21F4").backtrace().frames().get(3);
+        assertEquals("svc", sym.module());
+        assertEquals("Session::Open", sym.function());
+        assertEquals(0x5FL, sym.functionOffset());
+        assertEquals("c:\\src\\svc\\session.cpp", sym.sourceFile());
+        assertEquals(88, sym.sourceLine());
+        assertEquals("BaseThreadInitThunk", t.get("5B0C21F4").backtrace().frames().get(5).function());
+    }
+
+    @Test
+    void xpEraSummaryRecordsWithFramesWithoutTab() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("xp_summary.log"), UmdhOptions.defaults());
+        assertEquals(List.of(), log.snapshot().problems());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertTrace(t.get("00B53"), 0x5320, 0x14, 0x14 * 8, 7);
+        assertEquals("LeakyFunc", t.get("00B53").backtrace().frames().get(5).function());
+        assertEquals("operator new", t.get("00B53").backtrace().frames().get(4).function());
+        assertTrace(t.get("00B54"), 0x400, 1, 0, 2);
+    }
+
+    @Test
+    void hogsWithoutHeapMarkersAndNoFinalNewline() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("hogs_only_no_final_newline.log"),
+                UmdhOptions.defaults());
+        assertEquals(List.of(), log.snapshot().problems());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertTrace(t.get("1"), 2, 2, 0, 2);
+        assertTrace(t.get("2"), 2, 1, 0, 1);
+        assertEquals(0, log.heaps());
+    }
+
+    @Test
+    void restartedProcessCrlf() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("leaky_3_restarted_crlf.log"),
+                UmdhOptions.defaults());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertTrace(t.get("2B11C0DE"), 7 * 0x40, 7, 7 * 0x18, 7);
+        assertEquals(0x1D1234L, t.get("2B11C0DE").backtrace().frames().get(3).address());
+        assertEquals(0x1234L, t.get("2B11C0DE").backtrace().frames().get(3).moduleOffset());
+    }
+
+    /** PowerShell's {@code >} writes UTF-16LE with a BOM; some tools write it without one; UTF-8 with a BOM. */
+    @Test
+    void utf16AndBomVariantsReadTheSame() throws IOException {
+        String text = Files.readString(TestFiles.testdata("leaky_1.log"), StandardCharsets.ISO_8859_1)
+                .replace("\n", "\r\n").replace("C:\\src\\leaky", "C:\\src\\läky");
+        Snapshot plain = read(write("plain.log", text.getBytes(StandardCharsets.UTF_8), false)).snapshot();
+        UmdhSnapshotLog le = read(write("le.log", text.getBytes(StandardCharsets.UTF_16LE), true, 0xFF, 0xFE));
+        UmdhSnapshotLog leNoBom = read(write("le-nobom.log", text.getBytes(StandardCharsets.UTF_16LE), false));
+        UmdhSnapshotLog be = read(write("be.log", text.getBytes(StandardCharsets.UTF_16BE), true, 0xFE, 0xFF));
+        UmdhSnapshotLog u8 = read(write("u8.log", text.getBytes(StandardCharsets.UTF_8), true, 0xEF, 0xBB, 0xBF));
+        assertEquals("UTF-16LE", le.encoding());
+        assertEquals("UTF-16LE", leNoBom.encoding());
+        assertEquals("UTF-16BE", be.encoding());
+        assertEquals("UTF-8", u8.encoding());
+        for (UmdhSnapshotLog l : List.of(le, leNoBom, be, u8)) {
+            assertEquals(List.of(), l.snapshot().problems());
+            assertEquals(plain.aggregates().toString(), l.snapshot().aggregates().toString());
+            assertEquals("C:\\src\\läky\\Release\\leaky.exe", l.snapshot().modules().modules().get(0).path());
+        }
+    }
+
+    @Test
+    void ansiPathsDecodeInTheGivenCodePage() throws IOException {
+        String text = Files.readString(TestFiles.testdata("leaky_1.log"), StandardCharsets.ISO_8859_1)
+                .replace("C:\\src\\leaky", "C:\\src\\Проект");
+        Path p = write("cp1251.log", text.getBytes(java.nio.charset.Charset.forName("windows-1251")), false);
+        UmdhSnapshotLog l = UmdhSnapshotReader.read(p,
+                UmdhOptions.defaults().withAnsiCharset(java.nio.charset.Charset.forName("windows-1251")));
+        assertEquals("C:\\src\\Проект\\Release\\leaky.exe", l.snapshot().modules().modules().get(0).path());
+    }
+
+    private UmdhSnapshotLog read(Path p) throws IOException {
+        return UmdhSnapshotReader.read(p, UmdhOptions.defaults());
+    }
+
+    private Path write(String name, byte[] body, boolean bom, int... bomBytes) throws IOException {
+        byte[] out = new byte[body.length + (bom ? bomBytes.length : 0)];
+        for (int i = 0; bom && i < bomBytes.length; i++) {
+            out[i] = (byte) bomBytes[i];
+        }
+        System.arraycopy(body, 0, out, bom ? bomBytes.length : 0, body.length);
+        Path p = tmp.resolve(name);
+        Files.write(p, out);
+        return p;
+    }
+}
