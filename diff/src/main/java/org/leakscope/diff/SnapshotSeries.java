@@ -156,7 +156,8 @@ public final class SnapshotSeries {
             }
             double slope = slope(x, r.bytes);
             int steps = size - 1;
-            boolean sustained = r.bytes[size - 1] > r.bytes[0] && slope > 0 && rising * 2 >= steps
+            // A leak rises in most steps: at least two thirds of them up, at most a quarter down, net growth.
+            boolean sustained = r.bytes[size - 1] > r.bytes[0] && slope > 0 && rising * 3 >= steps * 2
                     && falling * 4 <= steps;
             stacks.add(new StackTrend(r.backtrace, r.folded, r.traceId, r.mergedTraces, r.bytes.clone(),
                     r.counts.clone(), slope, slope(x, r.counts), rising, falling, sustained));

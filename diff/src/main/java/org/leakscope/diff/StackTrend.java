@@ -11,8 +11,8 @@ import org.leakscope.model.Backtrace;
  * @param countPerUnit   the same for allocations
  * @param risingSteps    steps between consecutive snapshots where bytes grew
  * @param fallingSteps   steps where bytes shrank
- * @param sustained      grew overall, rose in at least half the steps and fell in at most a quarter: a leak
- *                       rather than one noisy step
+ * @param sustained      grew overall, rose in at least two thirds of the steps and fell in at most a quarter: a
+ *                       leak rather than one noisy step
  */
 public record StackTrend(Backtrace backtrace, int foldedFrames, String traceId, int mergedTraces, long[] bytes,
         long[] counts, double bytesPerUnit, double countPerUnit, int risingSteps, int fallingSteps,
