@@ -48,9 +48,12 @@ public final class UmdhCompareRenderer {
         long requested = c.bytesDelta();
         long overhead = c.overheadDelta();
         long total = requested + overhead;
-        sb.append("Total ").append(total > 0 ? "increase" : "decrease") // umdh prints an empty compare as a decrease
-                .append(" == ").append(pad(num(Math.abs(requested)), 6)).append(" requested + ")
-                .append(pad(num(Math.abs(overhead)), 6)).append(" overhead = ").append(pad(num(Math.abs(total)), 6))
+        // umdh prints magnitudes after "increase"/"decrease" (an empty compare is a decrease); a part whose sign
+        // differs from the total's keeps a minus so the line still adds up.
+        boolean increase = total > 0;
+        sb.append("Total ").append(increase ? "increase" : "decrease").append(" == ")
+                .append(pad(part(requested, increase), 6)).append(" requested + ")
+                .append(pad(part(overhead, increase), 6)).append(" overhead = ").append(pad(num(Math.abs(total)), 6))
                 .append('\n');
         out.append(sb);
         sb.setLength(0);
@@ -124,6 +127,11 @@ public final class UmdhCompareRenderer {
             }
         }
         return module;
+    }
+
+    private String part(long v, boolean increase) {
+        boolean opposite = increase ? v < 0 : v > 0;
+        return (opposite ? "-" : "") + num(Math.abs(v));
     }
 
     private String num(long v) {
