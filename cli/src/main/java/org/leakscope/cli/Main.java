@@ -18,7 +18,22 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err).status());
+        ExitCode code = run(args, System.out, System.err);
+        if (System.getenv("LEAKSCOPE_REPORT_HEAP") != null) {
+            reportHeap(System.err);
+        }
+        System.exit(code.status());
+    }
+
+    /** For bench/: the most heap that was in use (sum of each heap pool's peak: an upper bound). */
+    private static void reportHeap(PrintStream err) {
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
+                peak += p.getPeakUsage().getUsed();
+            }
+        }
+        err.println("leakscope: peak heap " + (peak >> 20) + " MiB");
     }
 
     static ExitCode run(String[] args, PrintStream out, PrintStream err) {

@@ -119,7 +119,6 @@ class UmdhMalformedTest {
     @Test
     void binaryDataIsAnError() throws IOException {
         byte[] b = Arrays.copyOf(LEAKY, LEAKY.length + 64);
-        new Random(3).nextBytes(Arrays.copyOfRange(b, 0, 0));
         for (int i = LEAKY.length; i < b.length; i++) {
             b[i] = (byte) (i % 7 == 0 ? 0 : i);
         }
