@@ -156,7 +156,9 @@ final class LeakdiffCommand {
             throw new UsageException("--trend needs two or more snapshots; " + paths.get(0) + " is a compare output");
         }
 
+        Timing timing = new Timing(err);
         List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, new Progress(err));
+        timing.mark("read");
         List<String> warnings = new ArrayList<>();
         for (SnapshotInput in : inputs) {
             List<Problem> ps = in.umdh() != null ? in.umdh().snapshot().problems() : in.compare().problems();
@@ -167,17 +169,19 @@ final class LeakdiffCommand {
             }
         }
         List<Snapshot> snapshots = new ArrayList<>();
+        boolean[] symbolized = {false};
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
             for (SnapshotInput in : inputs) {
                 if (in.umdh() != null) {
+                    symbolized[0] |= in.umdh().symbolic();
                     snapshots.add(symbolRoots.isEmpty() ? in.umdh().snapshot()
-                            : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols));
+                            : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
                 }
             }
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
         if (key == null) {
-            key = defaultKey(snapshots);
+            key = defaultKey(snapshots, symbolized[0]);
         }
         printWarnings(warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
@@ -199,6 +203,7 @@ final class LeakdiffCommand {
             for (int i = 0; i < snapshots.size(); i++) {
                 series.add(i, snapshots.get(i));
             }
+            timing.mark("key");
             if (trend) {
                 List<Instant> times = snapshots.stream().map(Snapshot::time).toList();
                 TrendReport r = series.trend(new ArrayList<>(times));
@@ -231,6 +236,7 @@ final class LeakdiffCommand {
                 worst = worstGrowth(c);
             }
         }
+        timing.mark("report");
         if (failAbove != null && worst > failAbove) {
             err.println("leakdiff: leak gate: growth of " + worst + " bytes is above --fail-above " + failAbove);
             return ExitCode.THRESHOLD;
@@ -285,20 +291,12 @@ final class LeakdiffCommand {
     }
 
     /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
-    static KeyKind defaultKey(List<Snapshot> snapshots) {
-        boolean symbols = false;
+    static KeyKind defaultKey(List<Snapshot> snapshots, boolean symbolized) {
         boolean modules = !snapshots.isEmpty();
         for (Snapshot s : snapshots) {
             modules &= !s.modules().modules().isEmpty();
-            for (BacktraceAggregate a : s.aggregates()) {
-                Frame f = a.backtrace().top();
-                if (f != null && a.backtrace().frames().stream().anyMatch(x -> x.function() != null)) {
-                    symbols = true;
-                    break;
-                }
-            }
         }
-        return symbols ? KeyKind.FRAMES : modules ? KeyKind.MODULE_OFFSET : KeyKind.TRACE_ID;
+        return symbolized ? KeyKind.FRAMES : modules ? KeyKind.MODULE_OFFSET : KeyKind.TRACE_ID;
     }
 
     /** An existing compare output as a Comparison; its own totals when it has them. */
@@ -423,6 +421,25 @@ final class LeakdiffCommand {
                     f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe()));
         }
         return out;
+    }
+
+    /** Phase times on stderr with LEAKSCOPE_TIMING set (for bench/ and profiling), else nothing. */
+    private static final class Timing {
+        private final PrintStream err;
+        private final boolean on = System.getenv("LEAKSCOPE_TIMING") != null;
+        private long last = System.nanoTime();
+
+        Timing(PrintStream err) {
+            this.err = err;
+        }
+
+        void mark(String phase) {
+            if (on) {
+                long now = System.nanoTime();
+                err.println("leakdiff: " + phase + " " + (now - last) / 1_000_000 + " ms");
+                last = now;
+            }
+        }
     }
 
     private void printWarnings(List<String> warnings) {

@@ -118,7 +118,7 @@ final class SnapshotInputs {
      * The snapshot with function names where the symbol store knows a module (UMDH logs record only module
      * paths, so stores are searched by module name). Each distinct frame is looked up once.
      */
-    static Snapshot symbolize(Snapshot s, SymbolStore symbols) {
+    static Snapshot symbolize(Snapshot s, SymbolStore symbols, boolean[] resolvedAny) {
         Map<Frame, Frame> memo = new IdentityHashMap<>();
         List<BacktraceAggregate> out = new ArrayList<>(s.aggregates().size());
         boolean changed = false;
@@ -128,6 +128,7 @@ final class SnapshotInputs {
             for (int i = 0; i < frames.size(); i++) {
                 Frame f = frames.get(i);
                 Frame g = memo.computeIfAbsent(f, x -> resolve(x, s, symbols));
+                resolvedAny[0] |= g.function() != null;
                 if (g != f && fs == null) {
                     fs = frames.toArray(new Frame[0]);
                 }

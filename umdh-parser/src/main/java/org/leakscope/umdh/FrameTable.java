@@ -17,6 +17,11 @@ final class FrameTable {
     private final Map<String, Integer> byText = new HashMap<>();
     private final List<Object> entries = new ArrayList<>(); // Long address, or a parsed Frame
 
+    /** True when some frame was printed with a function name (a symbolized log). */
+    boolean hasSymbolicFrames() {
+        return !byText.isEmpty();
+    }
+
     int size() {
         return entries.size();
     }

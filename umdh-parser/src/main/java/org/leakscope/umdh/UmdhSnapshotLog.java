@@ -12,6 +12,8 @@ import org.leakscope.model.Snapshot;
  * @param heaps      heap sections seen
  * @param records    allocation records read
  * @param encoding   how the text was encoded ("bytes" = ANSI or UTF-8 without a byte-order mark)
+ * @param symbolic   some frames were printed as module!function (a log written with symbols)
  */
-public record UmdhSnapshotLog(Snapshot snapshot, UmdhHeader header, int heaps, long records, String encoding) {
+public record UmdhSnapshotLog(Snapshot snapshot, UmdhHeader header, int heaps, long records, String encoding,
+        boolean symbolic) {
 }

@@ -602,7 +602,7 @@ public final class UmdhSnapshotReader {
         Snapshot snap = new Snapshot(source, h.processId(), processName,
                 h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), aggregates,
                 problems.list());
-        return new UmdhSnapshotLog(snap, h, heaps, records, encoding);
+        return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames());
     }
 
     static LocalDateTime parseLogTime(String t) {
