@@ -16,20 +16,7 @@ python3 testdata/minidump/make_sample_dump.py "$out/mem60m.dmp" --memory64 60M
 python3 testdata/minidump/make_sample_dump.py "$out/mem6g.dmp" --memory64 6G
 bin/dumpscan testdata/minidump/sample.dmp > /dev/null   # first run after a build writes the CDS archive
 
-# median wall time in milliseconds of "$@" over $runs runs
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+. bench/lib.sh
 
 jvm=$(median_ms java -version)
 small=$(median_ms bin/dumpscan testdata/minidump/sample.dmp)

@@ -18,18 +18,7 @@ b="$out/umdh-$size-$stacks-1.log"
 [ -f "$b" ] || python3 bench/make_umdh_log.py "$b" --size "$size" --stacks "$stacks" --generation 1
 cat "$a" "$b" > /dev/null   # both runs read from the page cache
 
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+. bench/lib.sh
 
 bytes=$(( $(stat -c %s "$a") + $(stat -c %s "$b") ))
 wc_ms=$(median_ms wc -l "$a" "$b")
@@ -43,8 +32,8 @@ printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s stacks each\n' "$((bytes >> 
 printf '%-44s %8s %10s\n' "measurement (median of $runs runs)" "ms" "MiB/s"
 printf '%-44s %8d %10s\n' "wc -l (baseline, same files)" "$wc_ms" "$(mib "$bytes" "$wc_ms")"
 printf '%-44s %8d %10s   %sx wc -l (target <= 3)\n' "leakdiff OLD NEW (full UMDH-style compare)" "$ld_ms" \
-  "$(mib "$bytes" "$ld_ms")" "$(ratio "$ld_ms" "$wc_ms")"
+  "$(mib "$bytes" "$ld_ms")" "$(ratio "$ld_ms" "$wc_ms" 1)"
 printf '%-44s %8d %10s   %sx wc -l\n' "leakdiff OLD NEW --json --top 100" "$json_ms" "$(mib "$bytes" "$json_ms")" \
-  "$(ratio "$json_ms" "$wc_ms")"
+  "$(ratio "$json_ms" "$wc_ms" 1)"
 printf '%-44s %8s\n' "peak heap, default heap (MiB, pool peaks)" "$heap"
 printf '%-44s %8s   (target <= 512 MiB)\n' "completes under -Xmx512m" "$fits"

@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import org.leakscope.cli.json.DumpJson;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
@@ -55,22 +52,14 @@ final class DumpscanCommand {
                 .desc("hex dump of LEN bytes (at most 64 MiB) of the dump's memory at virtual address ADDR"
                         + " (hex, 0x optional; LEN decimal or 0x-hex)")
                 .build());
-        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR")
-                .desc("Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable").build());
-        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                .desc("write the report to FILE (atomically: a temp file renamed into place)").build());
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        CommonOptions.addSymbolsPath(o, "Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable");
+        CommonOptions.addOutputAndHelp(o);
         return o;
     }
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options, args);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
-        }
+        CommandLine cl = CommonOptions.parse(options, args);
         if (cl.hasOption("help")) {
             help(options);
             return ExitCode.OK;
@@ -83,14 +72,7 @@ final class DumpscanCommand {
             throw new UsageException("--raw and --memory cannot be combined");
         }
         long[] memory = cl.hasOption("memory") ? parseMemory(cl.getOptionValues("memory")) : null;
-        List<Path> symbolRoots = new ArrayList<>();
-        for (String s : cl.getOptionValues("symbols-path") == null ? new String[0] : cl.getOptionValues("symbols-path")) {
-            Path p = Path.of(s);
-            if (!Files.isDirectory(p)) {
-                throw new UsageException("--symbols-path " + s + ": not a directory");
-            }
-            symbolRoots.add(p);
-        }
+        List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
         boolean json = cl.hasOption("json");
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
 
@@ -300,26 +282,16 @@ final class DumpscanCommand {
     }
 
     private void help(Options options) {
-        HelpFormatter f = new HelpFormatter();
-        f.setWidth(100);
-        java.io.StringWriter sw = new java.io.StringWriter();
-        java.io.PrintWriter pw = new java.io.PrintWriter(sw);
-        f.printHelp(pw, 100, "dumpscan [options] DUMP...",
-                "\nSummarise Windows, Breakpad and Crashpad minidumps: exception, threads, modules, memory, "
-                        + "handles, streams.\n\n",
-                options, 2, 2, "");
-        pw.flush();
-        out.print(sw);
-        out.print("""
-
+        CommonOptions.printHelp(out, options, "dumpscan [options] DUMP...",
+                "Summarise Windows, Breakpad and Crashpad minidumps: exception, threads, modules, memory, "
+                        + "handles, streams.",
+                """
                 Examples:
                   dumpscan crash.dmp
                   dumpscan crash.dmp --symbols-path ./symbols        # symbolize the crash and thread frames
                   dumpscan crash.dmp --json > crash.json             # schema: docs/json.md
                   dumpscan crash.dmp --memory 0x7ffdf000 256         # hex dump of captured memory
                   dumpscan crash.dmp --raw                           # every field of every stream
-
                 """);
-        out.print(ExitCode.helpText());
     }
 }

@@ -3,18 +3,14 @@ package org.leakscope.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
@@ -32,7 +28,6 @@ import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
-import org.leakscope.model.Limits;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
@@ -78,28 +73,20 @@ final class LeakdiffCommand {
         o.addOption(Option.builder().longOpt("no-fold").desc("keep allocator frames in the key").build());
         o.addOption(Option.builder().longOpt("fail-above").hasArg().argName("BYTES")
                 .desc("exit 3 when the total or any one stack grew by more than BYTES (a CI leak gate)").build());
-        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR")
-                .desc("Breakpad symbol store; modules are matched by name (repeatable)").build());
+        CommonOptions.addSymbolsPath(o, "Breakpad symbol store; modules are matched by name (repeatable)");
         o.addOption(Option.builder().longOpt("encoding").hasArg().argName("CHARSET")
                 .desc("code page of non-UTF-8 text in the logs (default windows-1252)").build());
         o.addOption(Option.builder().longOpt("input-radix").hasArg().argName("16|10")
                 .desc("how to read an existing compare output's numbers (default: detected)").build());
         o.addOption(Option.builder().longOpt("strict").desc("a line the reader does not understand is an error").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
-        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                .desc("write the report to FILE (atomically: a temp file renamed into place)").build());
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        CommonOptions.addOutputAndHelp(o);
         return o;
     }
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options, args);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
-        }
+        CommandLine cl = CommonOptions.parse(options, args);
         if (cl.hasOption("help")) {
             help(options);
             return ExitCode.OK;
@@ -128,13 +115,7 @@ final class LeakdiffCommand {
             }
             umdh = umdh.withCompareRadix(r);
         }
-        List<Path> symbolRoots = new ArrayList<>();
-        for (String s : cl.getOptionValues("symbols-path") == null ? new String[0] : cl.getOptionValues("symbols-path")) {
-            if (!Files.isDirectory(Path.of(s))) {
-                throw new UsageException("--symbols-path " + s + ": not a directory");
-            }
-            symbolRoots.add(Path.of(s));
-        }
+        List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
 
         List<UmdhLogKind> kinds = new ArrayList<>();
         for (Path p : paths) {
@@ -491,18 +472,11 @@ final class LeakdiffCommand {
     }
 
     private void help(Options options) {
-        HelpFormatter f = new HelpFormatter();
-        java.io.StringWriter sw = new java.io.StringWriter();
-        java.io.PrintWriter pw = new java.io.PrintWriter(sw);
-        f.printHelp(pw, 100, "leakdiff [options] OLD NEW | S1 S2 ... Sn --trend | COMPARE",
-                "\nCompare heap snapshots by call stack: what grew, by how much, and what keeps growing. Reads UMDH"
+        CommonOptions.printHelp(out, options, "leakdiff [options] OLD NEW | S1 S2 ... Sn --trend | COMPARE",
+                "Compare heap snapshots by call stack: what grew, by how much, and what keeps growing. Reads UMDH"
                         + " snapshot logs (umdh -p:PID -f:log.txt; ANSI, UTF-8 or UTF-16, any line ending) and UMDH"
-                        + " compare outputs; the type is detected from the content.\n\n",
-                options, 2, 2, "");
-        pw.flush();
-        out.print(sw);
-        out.print("""
-
+                        + " compare outputs; the type is detected from the content.",
+                """
                 Examples:
                   leakdiff log1.txt log2.txt -d               # umdh -d log1.txt log2.txt, on any OS
                   leakdiff log1.txt log2.txt --top 10 --json  # schema: docs/json.md
@@ -512,8 +486,6 @@ final class LeakdiffCommand {
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.
-
                 """);
-        out.print(ExitCode.helpText());
     }
 }

@@ -176,16 +176,9 @@ public final class UmdhCompareReader {
         return s.length() > 9 && s.regionMatches(true, 0, "BackTrace", 0, 9);
     }
 
+    /** 1..16 hex digits without 0x (decimal numbers are a subset). */
     private static boolean isNumber(String s) {
-        if (s.isEmpty() || s.length() > 16) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.digit(s.charAt(i), 16) < 0) {
-                return false;
-            }
-        }
-        return true;
+        return !s.startsWith("0x") && !s.startsWith("0X") && !s.contains("`") && FrameText.isAddress(s);
     }
 
     /** {@code Total increase == 5320} or {@code Total decrease == 487210 requested +   1654 overhead = 488864}. */

@@ -1,0 +1,62 @@
+package org.leakscope.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/** The options every verb shares (-o, --help, --symbols-path) and their parsing, worded the same everywhere. */
+final class CommonOptions {
+    private CommonOptions() {
+    }
+
+    static void addSymbolsPath(Options o, String description) {
+        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR").desc(description).build());
+    }
+
+    static void addOutputAndHelp(Options o) {
+        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
+                .desc("write the report to FILE (atomically: a temp file renamed into place)").build());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+    }
+
+    static CommandLine parse(Options options, String[] args) {
+        try {
+            return new DefaultParser().parse(options, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The --symbols-path directories, each checked to exist. */
+    static List<Path> symbolRoots(CommandLine cl) {
+        List<Path> roots = new ArrayList<>();
+        String[] values = cl.getOptionValues("symbols-path");
+        for (String s : values == null ? new String[0] : values) {
+            Path p = Path.of(s);
+            if (!Files.isDirectory(p)) {
+                throw new UsageException("--symbols-path " + s + ": not a directory");
+            }
+            roots.add(p);
+        }
+        return roots;
+    }
+
+    /** Usage, description, options, then the examples and the exit codes. */
+    static void printHelp(PrintStream out, Options options, String usage, String description, String examples) {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        java.io.PrintWriter pw = new java.io.PrintWriter(sw);
+        new HelpFormatter().printHelp(pw, 100, usage, "\n" + description + "\n\n", options, 2, 2, "");
+        pw.flush();
+        out.print(sw);
+        out.print("\n" + examples + "\n");
+        out.print(ExitCode.helpText());
+    }
+}
