@@ -28,6 +28,15 @@ public record Comparison(KeyKind key, List<StackChange> changes, long oldBytes, 
         return newOverhead - oldOverhead;
     }
 
+    /** A stack as one string, for ordering ties. */
+    static String stackText(org.leakscope.model.Backtrace b) {
+        StringBuilder sb = new StringBuilder();
+        for (org.leakscope.model.Frame f : b.frames()) {
+            sb.append(f.describe()).append('|');
+        }
+        return sb.toString();
+    }
+
     /**
      * The changes ranked by {@code order} (growth first, then shrinkage, like umdh), keeping those whose
      * |delta| reaches {@code minDelta} (in bytes, or allocations for COUNT), then the first {@code top}
@@ -44,7 +53,9 @@ public record Comparison(KeyKind key, List<StackChange> changes, long oldBytes, 
                 out.add(c);
             }
         }
-        out.sort(byDelta.reversed().thenComparing(c -> c.traceId() == null ? "" : c.traceId()));
+        // Row order depends on hashing; the last tie-breaks make the ranking the same on every run.
+        out.sort(byDelta.reversed().thenComparing(c -> c.traceId() == null ? "" : c.traceId())
+                .thenComparing(c -> stackText(c.backtrace())));
         return top > 0 && out.size() > top ? List.copyOf(out.subList(0, top)) : out;
     }
 }

@@ -164,7 +164,8 @@ public final class SnapshotSeries {
         }
         stacks.sort(Comparator.comparing((StackTrend t) -> !t.sustained())
                 .thenComparing(Comparator.comparingDouble(StackTrend::bytesPerUnit).reversed())
-                .thenComparing(t -> t.traceId() == null ? "" : t.traceId()));
+                .thenComparing(t -> t.traceId() == null ? "" : t.traceId())
+                .thenComparing(t -> Comparison.stackText(t.backtrace())));
         return new TrendReport(kind, perHour ? times : new ArrayList<>(times), perHour, stacks, totalBytes,
                 totalCounts, slope(x, totalBytes));
     }
