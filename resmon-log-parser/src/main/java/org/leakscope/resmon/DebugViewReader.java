@@ -4,10 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.List;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
+import org.leakscope.model.io.LineProblems;
 import org.leakscope.model.io.TextLines;
 
 /**
@@ -26,7 +26,7 @@ public final class DebugViewReader implements Closeable {
     private final String source;
     private final DebugViewOptions options;
     private final TextLines lines;
-    private final List<Problem> problems = new ArrayList<>();
+    private final LineProblems problems;
     private String computer;
     private boolean framed;
     private boolean sawRecord;
@@ -35,6 +35,7 @@ public final class DebugViewReader implements Closeable {
         this.source = source;
         this.options = options;
         this.lines = lines;
+        this.problems = new LineProblems(source, options.strict(), 1000, "a DebugView log");
     }
 
     public static DebugViewReader open(Path path, DebugViewOptions options) throws IOException {
@@ -176,14 +177,7 @@ public final class DebugViewReader implements Closeable {
     }
 
     private void problem(long n, String expected, String found) {
-        if (options.strict()) {
-            throw InputFormatException.atLine(source, n, expected, found);
-        }
-        if (problems.size() >= 1000) {
-            throw InputFormatException.atLine(source, n, "a DebugView log (gave up after 1000 lines it could not read)",
-                    found);
-        }
-        problems.add(Problem.atLine(source, n, source + ": line " + n + ": expected " + expected + ", found " + found));
+        problems.line(n, expected, found);
     }
 
     private static String excerpt(String t) {
@@ -212,7 +206,7 @@ public final class DebugViewReader implements Closeable {
 
     /** Lines that could not be read, as warnings with their line numbers. */
     public List<Problem> problems() {
-        return List.copyOf(problems);
+        return problems.list();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
+import org.leakscope.model.io.LineProblems;
 import org.leakscope.model.io.TextLines;
 
 /**
@@ -32,7 +33,7 @@ public final class UmdhCompareReader {
     private final String source;
     private final UmdhOptions options;
     private final Charset ansi;
-    private final Problems problems;
+    private final LineProblems problems;
     private final List<Pending> pending = new ArrayList<>();
     private Pending last;
     private List<Frame> stack;
@@ -47,7 +48,7 @@ public final class UmdhCompareReader {
         this.source = source;
         this.options = options;
         this.ansi = options.ansiCharset();
-        this.problems = new Problems(source, options.strict());
+        this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
     }
 
     public static UmdhCompareLog read(Path path, UmdhOptions options) throws IOException {

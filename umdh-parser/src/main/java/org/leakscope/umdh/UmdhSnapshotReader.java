@@ -18,6 +18,7 @@ import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
 import org.leakscope.model.Snapshot;
+import org.leakscope.model.io.LineProblems;
 import org.leakscope.model.io.TextLines;
 
 /**
@@ -50,7 +51,7 @@ public final class UmdhSnapshotReader {
     private final String source;
     private final UmdhOptions options;
     private final Charset ansi;
-    private final Problems problems;
+    private final LineProblems problems;
     private final Cursor c = new Cursor();
     private final FrameTable frames = new FrameTable();
 
@@ -78,7 +79,7 @@ public final class UmdhSnapshotReader {
         this.source = source;
         this.options = options;
         this.ansi = options.ansiCharset();
-        this.problems = new Problems(source, options.strict());
+        this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
         this.totals = new TraceTotals(key -> newTrace(idOf(key)), (line, trace) -> {
             throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
                     "BackTrace" + traceIds[trace] + " summing past 2^63");

@@ -223,7 +223,7 @@ public final class TextLines implements Closeable {
         }
         limit += n;
         if (progress != null) {
-            long raw = source.rawPosition();
+            long raw = rawPosition();
             if (raw >= nextProgress) {
                 nextProgress = raw + PROGRESS_STEP;
                 progress.accept(raw);
@@ -268,7 +268,7 @@ public final class TextLines implements Closeable {
 
     /** Raw file bytes consumed so far. */
     public long position() {
-        return source.rawPosition();
+        return rawPosition();
     }
 
     /** The current line as text: UTF-8 when it is valid UTF-8, else {@code fallback} (a Windows code page). */
@@ -321,8 +321,15 @@ public final class TextLines implements Closeable {
 
     private interface Source {
         int read(byte[] dst, int off, int len) throws IOException;
+    }
 
-        long rawPosition();
+    /** File bytes consumed: both sources read the channel sequentially, so its position says. */
+    private long rawPosition() {
+        try {
+            return channel.position();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static final class RawSource implements Source {
@@ -335,15 +342,6 @@ public final class TextLines implements Closeable {
         @Override
         public int read(byte[] dst, int off, int len) throws IOException {
             return ch.read(ByteBuffer.wrap(dst, off, len));
-        }
-
-        @Override
-        public long rawPosition() {
-            try {
-                return ch.position();
-            } catch (IOException e) {
-                return 0;
-            }
         }
     }
 
@@ -397,15 +395,6 @@ public final class TextLines implements Closeable {
             }
             int n = out.position() - off;
             return n == 0 ? -1 : n;
-        }
-
-        @Override
-        public long rawPosition() {
-            try {
-                return ch.position();
-            } catch (IOException e) {
-                return 0;
-            }
         }
     }
 }
