@@ -36,3 +36,196 @@ write("plain_capture.log",
       "[2540] notepad.exe|resmon| update thread limit: 10 to 20\n"
       "\n"
       "kernelmode_test.sys [32] |INFO| resmonDriverUnload(): done\n")
+
+
+# ---- resmon output (docs/formats/resmon.md: periodic lines, limit updates, reports) ----
+
+class Log:
+    """A DebugView log being written: SEQ<TAB>TIME<TAB>MESSAGE records (elapsed seconds or clock time)."""
+
+    def __init__(self, computer=None, clock=False, trailing_tab=False):
+        self.lines = [] if computer is None else ["[\\\\%s]" % computer]
+        self.seq = 1
+        self.clock = clock
+        self.tab = "\t" if trailing_tab else ""
+
+    def add(self, t, message):
+        if self.clock:
+            s = int(t) % 86400
+            ts = "%02d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
+        else:
+            ts = "%.8f" % t
+        self.lines.append("%08d\t%s\t%s%s" % (self.seq, ts, message, self.tab))
+        self.seq += 1
+
+    def text(self):
+        return "\n".join(self.lines) + "\n"
+
+
+def prefix(name, pid):
+    return ("[%d] " % pid if pid is not None else "") + name + "|resmon| "
+
+
+def ptr(v, x64):
+    return ("%016X" if x64 else "%08X") % v
+
+
+def periodic(log, t, name, pid, threads, sync, memory, cpu=0, disk=0):
+    p = prefix(name, pid)
+    if cpu:
+        log.add(t, p + "all threads used %d%% cpu (kernel %d%%, user %d%%)" % (cpu, cpu // 3, cpu - cpu // 3))
+    if cpu or disk:
+        log.add(t, p + "process [%d] used %d%% cpu (kernel %d%%, user %d%%) disk used %d bytes"
+                % (pid if pid is not None else 4, cpu, cpu // 3, cpu - cpu // 3, disk))
+    log.add(t, p + "threads used %d, sync object used %d, memory used %d" % (threads, sync, memory))
+
+
+def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=(), exit=True, cut_after=None):
+    """blocks: (base, size, tag, type, tid, ret); threads: (handle, id, start, tid, ret);
+    syncs: (line1, tid, ret); histogram: (upper_shift, count). Returns the lines written."""
+    p = prefix(name, pid)
+    out = []
+    if exit:
+        out.append("=========== CHECK UNRELEASED RESOUCRES ============")
+    out.append("------------ resmon memory usage %d ----------------" % (48 * (len(blocks) + len(threads) + len(syncs))))
+    out.append("------------------ memory usage %d -----------------" % sum(b[1] for b in blocks))
+    for base, size, tag, typ, tid, ret in blocks:
+        out += ["base 0x%s size %d tag %s (%s)" % (ptr(base, x64), size, ptr(tag, x64), typ),
+                "created by [%d] thread" % tid, "returnAddress 0x%s" % ptr(ret, x64), "-" * 51]
+    out.append("------------------ thread usage %d -----------------" % len(threads))
+    for handle, tid_, start, tid, ret in threads:
+        out += ["handle(ptr) 0x%s id %d" % (ptr(handle, x64), tid_), "start address 0x%s" % ptr(start, x64),
+                "thread create time 0x1D5708A2C3B4E10", "thread exit time 0x0",
+                "thread [%d] used 0%% cpu (kernel 0%%, user 0%%)" % tid_, "created by [%d] thread" % tid,
+                "returnAddress 0x%s" % ptr(ret, x64), "-" * 51]
+    out.append("--------------- sync object usage %d ---------------" % len(syncs))
+    for line1, tid, ret in syncs:
+        out += [line1, "created by [%d] thread" % tid, "returnAddress 0x%s" % ptr(ret, x64), "-" * 51]
+    out.append("-------------------- allocations detail ----------------------------")
+    col = 40 if x64 else 24
+    out.append("| size range".ljust(col) + "| total allocs")
+    for shift, count in histogram:
+        lo = 0 if shift == 0 else 16 << (shift - 1)
+        out.append("|0x%s - 0x%s| 0x%s(%d)" % (ptr(lo, x64), ptr(16 << shift, x64), ptr(count, x64), count))
+    out.append("-" * 68)
+    if exit:
+        if blocks or threads or syncs:
+            out.append("error ... not all resources free")
+        out.append("=" * 51)
+    if cut_after is not None:
+        out = out[:cut_after]
+    for line in out:
+        log.add(t, p + line)
+    return out
+
+
+def event(h, x64):
+    return "event %s type: manual reset, initial state: nonsignaled" % ptr(h, x64)
+
+
+# A 64-bit program with every periodic and limit line, an on-demand report mid-run, other processes' and
+# resmon's own diagnostic lines interleaved, and an exit report that lists heap blocks, a thread, sync objects.
+EXE = 0x00007FF6C2A80000
+log = Log(computer="BUILD-07")
+log.add(0.0, "[1044] svchost.exe: unrelated chatter")
+log.add(0.0, "[2540] resmon.dll [5588] |INFO| ResMonitorThread():  ... start")
+for i in range(12):
+    t = 5.0 * i + 0.25
+    periodic(log, t, "notepad.exe", 2540, 2 + (i > 3), 5 + (i > 5), 3104 + 4096 * i, cpu=12 if i % 3 == 0 else 0,
+             disk=1327104 if i > 1 else 0)
+    if i == 8:
+        log.add(t, prefix("notepad.exe", 2540) + "update memory limit: from 0x0000000000008000 to 0x000000000000A0E0")
+        log.add(t, prefix("notepad.exe", 2540) + "update cpu used limit overflow from 30% to 45%")
+        log.add(t, prefix("notepad.exe", 2540) + "monitoring pause update to 5750 ms")
+        log.add(t, prefix("notepad.exe", 2540) + "update thread limit: 3 to 3")
+    log.add(t + 0.01, "[1044] svchost.exe: tick %d" % i)
+    if i == 6:
+        report(log, t + 1, "notepad.exe", 2540, True, exit=False,
+               blocks=[(0x00000284B86B3670, 144, 0x00000284B86B0000, "Heap", 8632, EXE + 0x1F6F7)],
+               threads=[(0x4FC, 6472, EXE + 0x6C2C, 8632, EXE + 0x6EFB)], histogram=[(0, 3), (3, 1)])
+log.add(61.0, "[2540] resmon.dll [5588] |WARN| MonFree(): pointer not found 000001F4A5E40000")
+report(log, 62.0, "notepad.exe", 2540, True,
+       blocks=[(0x00000284B86B3670, 144, 0x00000284B86B0000, "Heap", 8632, EXE + 0x1F6F7),
+               (0x00000284B86B4000, 4096, 0x00000284B86B0000, "Heap", 8632, EXE + 0x1F6F7),
+               (0x00000284B86C1000, 100, 0, "Malloc", 6472, EXE + 0x2A010),
+               (0x0000020000000000, 65536, 0x2454, "Virtual", 8632, EXE + 0x3B000)],
+       threads=[(0x4FC, 6472, EXE + 0x6C2C, 8632, EXE + 0x6EFB)],
+       syncs=[(event(0x120, True), 8632, EXE + 0x7100),
+              ("mutex %s initial state: acquire" % ptr(0x128, True), 8632, EXE + 0x7180),
+              ("semaphore %s initial count: 0 maximum count 1" % ptr(0x130, True), 6472, EXE + 0x71C0)],
+       histogram=[(0, 1119), (3, 12), (8, 4), (12, 1)])
+log.add(62.5, "[2540] resmon.dll [5588] |INFO| ExitProcessHook(): exit process [2540] 0")
+write("resmon_user_x64_exit_report.log", log.text(), crlf=True)
+
+# Kernel driver (no pid) loaded twice, clock time with the trailing TAB: pool blocks tagged 'TEST', an event;
+# and a 32-bit user program between them (x86 column widths), which frees everything.
+DRV = 0xFFFFF80112340000
+log = Log(clock=True, trailing_tab=True)
+day = 23 * 3600 + 59 * 60 + 30  # crosses midnight
+for run in range(2):
+    t0 = day + run * 60
+    for i in range(4):
+        periodic(log, t0 + 5 * i, "kernelmode_test.sys", None, 1, 1, 1024 * (i + 1), cpu=1, disk=0)
+    log.add(t0 + 20, "kernelmode_test.sys [32] |INFO| resmonDriverUnload(): : ************************************ ")
+    report(log, t0 + 21, "kernelmode_test.sys", None, True,
+           blocks=[(0xFFFFB70C4E2A1000 + 0x1000 * k, 1024, 0x54534554, "NonPagedPool", 32, DRV + 0x1234)
+                   for k in range(run + 2)],
+           syncs=[("event FFFFFFFF800029B8 type: manual reset, initial state: signaled", 32, DRV + 0x1300)],
+           histogram=[(6, 40 + run)])
+    periodic(log, t0 + 22, "app32.exe", 3300, 2, 0, 48)
+    # an on-demand report in the first driver run, the exit report (nothing left) in the second
+    report(log, t0 + 23, "app32.exe", 3300, False, histogram=[(1, 7), (2, 2)], exit=run == 1)
+write("resmon_kernel_and_x86_clock.log", log.text())
+
+# The same program run three times in one capture, 12 hours each, a sample every 5 minutes; one call site
+# leaks 2 blocks of 50000 bytes every 30 minutes in every run, so memory use grows steadily by 0.2 MB/h
+# (with +-20 kB of noise); then the same program with flat usage and nothing left at exit.
+import random
+
+
+def soak(name, leak):
+    rnd = random.Random(4 if leak else 5)
+    log = Log(computer="SOAK-RIG")
+    t = 0.0
+    for run in range(3):
+        pid = 4100 + run
+        base = 0x00007FF7AA000000 + run * 0x10000000  # another ASLR base each run
+        for i in range(12 * 12):
+            t += 300.0
+            noise = rnd.randint(-20000, 20000)
+            mem = 2_000_000 + noise + (i // 6 * 100_000 if leak else 0)
+            periodic(log, t, name, pid, 4, 6, mem)
+            if i % 3 == 0:
+                log.add(t, "[%d] %s: other output %d" % (900 + run, "worker.exe", i))
+        blocks = [(0x1D0000000 + k * 0x10000, 50000, 0x1C0000, "Heap", 77, base + 0x4A2B1) for k in
+                  range(2 * 24 if leak else 0)]
+        blocks += [(0x1E0000000, 24, 0, "Malloc", 77, base + 0x11000)] if leak else []
+        report(log, t + 1, name, pid, True, blocks=blocks, histogram=[(0, 100), (6, len(blocks) + 3)])
+        t += 600
+    return log
+
+
+write("resmon_soak_leaking.log", soak("soak.exe", True).text())
+write("resmon_soak_flat.log", soak("soak.exe", False).text())
+
+# A report that stops in the middle (the capture ended), after an on-demand report, in a plain capture.
+log_lines = []
+plain = Log()
+periodic(plain, 0, "crashy.exe", 777, 3, 1, 500)
+report(plain, 1, "crashy.exe", 777, False, blocks=[(0x5000, 500, 0x510000, "Heap", 9, 0x401234)], exit=False)
+report(plain, 2, "crashy.exe", 777, False, blocks=[(0x5000, 500, 0x510000, "Heap", 9, 0x401234)], cut_after=7)  # exit block
+write("resmon_truncated_plain.log", "\n".join(l.split("\t", 2)[2] for l in plain.lines) + "\n")
+
+# DebugView++'s saved-log layout: ELAPSED<TAB>DATE TIME<TAB>PID<TAB>PROCESS<TAB>MESSAGE after its header line.
+pp = ["0.000000\t2026/11/29 23:59:58.000\t0\tDebugView++.exe\tFile Identification Header, DebugView++ Format Version 1"]
+for i in range(3):
+    pp.append("%.6f\t2026/11/%s.%03d\t5120\tsvc.exe\tsvc.exe|resmon| threads used 2, sync object used 0, memory used %d"
+              % (1.5 + 5 * i, ["29 23:59:59", "30 00:00:04", "30 00:00:09"][i], 500, 1000 * (i + 1)))
+pp.append("16.600000\t2026/11/30 00:00:10.100\t5120\tsvc.exe\tsvc.exe|resmon| " + "=" * 11
+          + " CHECK UNRELEASED RESOUCRES " + "=" * 12)
+for line in ["------------ resmon memory usage 0 ----------------", "------------------ memory usage 0 -----------------",
+             "------------------ thread usage 0 -----------------", "--------------- sync object usage 0 ---------------",
+             "-------------------- allocations detail ----------------------------",
+             "| size range                            | total allocs", "-" * 68, "=" * 51]:
+    pp.append("16.600000\t2026/11/30 00:00:10.100\t5120\tsvc.exe\tsvc.exe|resmon| " + line)
+write("resmon_debugviewpp_export.log", "\n".join(pp) + "\n", crlf=True)

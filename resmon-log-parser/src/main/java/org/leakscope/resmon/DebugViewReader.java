@@ -2,9 +2,12 @@ package org.leakscope.resmon;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.model.io.LineProblems;
@@ -17,12 +20,19 @@ import org.leakscope.model.io.TextLines;
  * 00000223&lt;TAB&gt;80.28534698&lt;TAB&gt;[9528] QUIK|GetApp1|...      SEQ, elapsed seconds, user-mode message
  * 00000059&lt;TAB&gt;17:48:44&lt;TAB&gt;KDNS: Cache initialized&lt;TAB&gt;     clock time, kernel message, trailing TAB
  * notepad.exe|resmon| threads used 3, ...                 a plain capture: no SEQ/TIME columns
+ * 12.345678&lt;TAB&gt;2026/11/30 04:05:16.123&lt;TAB&gt;2540&lt;TAB&gt;notepad.exe&lt;TAB&gt;message    a DebugView++ export
  * </pre>
  * A file may switch between elapsed and clock time. Only {@code [digits] } at the very start of the message
  * is a pid: kernel text often starts with brackets ({@code [Driver] ...}). Multi-line messages arrive as
  * several records sharing one time; they are returned as they are.
+ *
+ * <p>Two ways to read: {@link #next()} returns a record object; {@link #advance()} moves a cursor whose fields
+ * are read in place, and decodes the message only when asked ({@link #message()}), which is what a 1 GB log
+ * needs: most lines are looked at as bytes and dropped.
  */
 public final class DebugViewReader implements Closeable {
+    private static final byte[] DVPP_HEADER = "File Identification Header, DebugView++".getBytes(StandardCharsets.US_ASCII);
+
     private final String source;
     private final DebugViewOptions options;
     private final TextLines lines;
@@ -30,6 +40,21 @@ public final class DebugViewReader implements Closeable {
     private String computer;
     private boolean framed;
     private boolean sawRecord;
+    private String lastNameText;
+    private byte[] lastNameBytes = new byte[0];
+
+    // the current record, in place
+    private long line;
+    private long sequence;
+    private double elapsed;
+    private int clockMillis;
+    private LocalDate date;
+    private long pid;
+    private int nameStart;
+    private int nameEnd;
+    private int msgStart;
+    private int msgEnd;
+    private String message;
 
     private DebugViewReader(String source, DebugViewOptions options, TextLines lines) {
         this.source = source;
@@ -39,150 +64,366 @@ public final class DebugViewReader implements Closeable {
     }
 
     public static DebugViewReader open(Path path, DebugViewOptions options) throws IOException {
+        return open(path, options, null);
+    }
+
+    /** @param progress told the raw bytes consumed so far, now and then; may be null */
+    public static DebugViewReader open(Path path, DebugViewOptions options, LongConsumer progress) throws IOException {
         return new DebugViewReader(path.toString(), options,
-                TextLines.open(path, options.limits().maxLineChars(), null));
+                TextLines.open(path, options.limits().maxLineChars(), progress));
     }
 
     /** The next record, or null at the end of the file. */
     public DebugViewRecord next() throws IOException {
+        if (!advance()) {
+            return null;
+        }
+        return new DebugViewRecord(line, sequence < 0 ? null : sequence, Double.isNaN(elapsed) ? null : elapsed,
+                clockMillis < 0 ? null : LocalTime.ofNanoOfDay(clockMillis * 1_000_000L), date, pid < 0 ? null : pid,
+                processName(), message());
+    }
+
+    /** Moves to the next record; false at the end of the file. */
+    public boolean advance() throws IOException {
         while (lines.next()) {
             long n = lines.number();
             if (lines.tooLong()) {
-                problem(n, "a line of at most " + options.limits().maxLineChars() + " bytes", "a longer line (skipped)");
+                problems.line(n, "a line of at most " + options.limits().maxLineChars() + " bytes",
+                        "a longer line (skipped)");
                 continue;
             }
             byte[] b = lines.bytes();
-            for (int i = lines.start(); i < lines.end(); i++) {
-                if (b[i] == 0) {
-                    throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
-                }
+            int s = lines.start();
+            int e = lines.end();
+            if (indexOf(b, s, e, (byte) 0) >= 0) {
+                throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
             }
-            String t = lines.text(options.ansiCharset());
-            if (n == 1 && t.startsWith("[\\\\") && t.endsWith("]")) {
-                computer = t.substring(3, t.length() - 1);
+            if (n == 1 && e - s > 4 && b[s] == '[' && b[s + 1] == '\\' && b[s + 2] == '\\' && b[e - 1] == ']') {
+                computer = TextLines.decode(b, s + 3, e - 1, options.ansiCharset());
                 continue;
             }
-            DebugViewRecord r = framed(t, n);
-            if (r == null) {
-                if (framed && !t.isBlank()) {
-                    // A log with SEQ/TIME columns: a line without them is damage (or a paste from elsewhere).
-                    problem(n, "SEQUENCE<TAB>TIME<TAB>MESSAGE", excerpt(t));
-                    continue;
+            clear(n);
+            if (framed(b, s, e) || debugViewPlusPlus(b, s, e)) {
+                if (pid == 0 && startsWith(b, msgStart, msgEnd, DVPP_HEADER)) {
+                    continue; // DebugView++'s own first line
                 }
-                if (t.isEmpty()) {
-                    continue;
-                }
-                r = withPid(n, null, null, null, t);
-            } else {
                 framed = true;
+            } else {
+                if (framed && !blank(b, s, e)) {
+                    // A log with SEQ/TIME columns: a line without them is damage (or a paste from elsewhere).
+                    problems.line(n, "SEQUENCE<TAB>TIME<TAB>MESSAGE", lines.excerpt(options.ansiCharset()));
+                    continue;
+                }
+                if (s == e) {
+                    continue;
+                }
+                clear(n);
+                pidPrefix(b, s, e);
             }
             sawRecord = true;
-            return r;
+            return true;
         }
-        return null;
+        return false;
     }
 
-    /** {@code SEQ<TAB>TIME<TAB>MESSAGE[<TAB>]}, or null when the line has not that shape. */
-    private DebugViewRecord framed(String t, long n) {
-        int tab1 = t.indexOf('\t');
-        if (tab1 <= 0 || tab1 > 12 || !digits(t, 0, tab1)) {
-            return null;
-        }
-        int tab2 = t.indexOf('\t', tab1 + 1);
-        if (tab2 < 0) {
-            return null;
-        }
-        String time = t.substring(tab1 + 1, tab2).strip();
-        Double elapsed = null;
-        LocalTime clock = null;
-        if (isElapsed(time)) {
-            elapsed = Double.parseDouble(time);
-        } else {
-            clock = clockTime(time);
-            if (clock == null) {
-                return null;
-            }
-        }
-        String message = t.substring(tab2 + 1);
-        if (message.endsWith("\t")) {
-            message = message.substring(0, message.length() - 1); // copied (not saved) logs end every line with a TAB
-        }
-        return withPid(n, Long.parseLong(t.substring(0, tab1)), elapsed, clock, message);
+    private void clear(long n) {
+        line = n;
+        sequence = -1;
+        elapsed = Double.NaN;
+        clockMillis = -1;
+        date = null;
+        pid = -1;
+        nameStart = nameEnd = 0;
+        message = null;
     }
 
-    private static DebugViewRecord withPid(long n, Long seq, Double elapsed, LocalTime clock, String message) {
-        if (message.length() > 3 && message.charAt(0) == '[') {
-            int close = message.indexOf("] ");
-            if (close > 1 && close <= 11 && digits(message, 1, close)) {
-                return new DebugViewRecord(n, seq, elapsed, clock, Long.parseLong(message.substring(1, close)),
-                        message.substring(close + 2));
-            }
-        }
-        return new DebugViewRecord(n, seq, elapsed, clock, null, message);
-    }
-
-    private static boolean digits(String s, int from, int to) {
-        if (from >= to) {
+    /** {@code SEQ<TAB>TIME<TAB>MESSAGE[<TAB>]} (Sysinternals DebugView). */
+    private boolean framed(byte[] b, int s, int e) {
+        int tab1 = indexOf(b, s, Math.min(e, s + 13), (byte) '\t');
+        if (tab1 <= s || !digits(b, s, tab1)) {
             return false;
         }
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        int tab2 = indexOf(b, tab1 + 1, Math.min(e, tab1 + 40), (byte) '\t');
+        if (tab2 < 0 || !time(b, tab1 + 1, tab2)) {
+            return false;
+        }
+        sequence = parseLong(b, s, tab1);
+        int end = e;
+        if (end > tab2 + 1 && b[end - 1] == '\t') {
+            end--; // copied (not saved) logs end every line with a TAB
+        }
+        pidPrefix(b, tab2 + 1, end);
+        return true;
+    }
+
+    /**
+     * {@code ELAPSED<TAB>YYYY/MM/DD HH:MM:SS.mmm<TAB>PID<TAB>PROCESS<TAB>MESSAGE}: DebugView++'s saved log (its
+     * oldest version wrote the time as a FILETIME number, which is kept as elapsed time only).
+     */
+    private boolean debugViewPlusPlus(byte[] b, int s, int e) {
+        int t1 = indexOf(b, s, Math.min(e, s + 24), (byte) '\t');
+        if (t1 <= s || !decimal(b, s, t1)) {
+            return false;
+        }
+        int t2 = indexOf(b, t1 + 1, Math.min(e, t1 + 40), (byte) '\t');
+        int t3 = t2 < 0 ? -1 : indexOf(b, t2 + 1, Math.min(e, t2 + 12), (byte) '\t');
+        int t4 = t3 < 0 ? -1 : indexOf(b, t3 + 1, e, (byte) '\t');
+        if (t4 < 0 || !digits(b, t2 + 1, t3)) {
+            return false;
+        }
+        if (!digits(b, t1 + 1, t2) && !dateTime(b, t1 + 1, t2)) {
+            return false;
+        }
+        elapsed = parseDecimal(b, s, t1);
+        pid = parseLong(b, t2 + 1, t3);
+        nameStart = t3 + 1;
+        nameEnd = t4;
+        msgStart = t4 + 1;
+        msgEnd = e;
+        return true;
+    }
+
+    private boolean time(byte[] b, int s, int e) {
+        while (e > s && b[e - 1] == ' ') {
+            e--;
+        }
+        while (s < e && b[s] == ' ') {
+            s++;
+        }
+        if (decimal(b, s, e)) {
+            elapsed = parseDecimal(b, s, e);
+            return true;
+        }
+        int ms = clock(b, s, e);
+        if (ms < 0) {
+            return false;
+        }
+        clockMillis = ms;
+        return true;
+    }
+
+    /** {@code H:MM:SS}, {@code H:MM:SS.mmm}, optionally followed by {@code AM}/{@code PM}; ms of day or -1. */
+    static int clock(byte[] b, int s, int e) {
+        int add = -1;
+        if (e - s > 3 && b[e - 3] == ' ' && b[e - 1] == 'M' && (b[e - 2] == 'A' || b[e - 2] == 'P')) {
+            add = b[e - 2] == 'P' ? 12 : 0;
+            e -= 3;
+        }
+        int c1 = indexOf(b, s, e, (byte) ':');
+        int c2 = c1 < 0 ? -1 : indexOf(b, c1 + 1, e, (byte) ':');
+        if (c2 < 0 || c1 - s < 1 || c1 - s > 2 || c2 - c1 != 3) {
+            return -1;
+        }
+        int dot = indexOf(b, c2 + 1, e, (byte) '.');
+        int secEnd = dot < 0 ? e : dot;
+        if (secEnd - c2 != 3 || !digits(b, s, c1) || !digits(b, c1 + 1, c2) || !digits(b, c2 + 1, secEnd)
+                || dot >= 0 && (!digits(b, dot + 1, e) || e - dot - 1 > 9)) {
+            return -1;
+        }
+        int h = (int) parseLong(b, s, c1);
+        int m = (int) parseLong(b, c1 + 1, c2);
+        int sec = (int) parseLong(b, c2 + 1, secEnd);
+        if (add >= 0) {
+            if (h < 1 || h > 12) {
+                return -1;
+            }
+            h = h % 12 + add;
+        }
+        if (h > 23 || m > 59 || sec > 59) {
+            return -1;
+        }
+        int millis = 0;
+        if (dot >= 0) {
+            int digitsRead = 0;
+            for (int i = dot + 1; i < e && digitsRead < 3; i++, digitsRead++) {
+                millis = millis * 10 + (b[i] - '0');
+            }
+            for (; digitsRead < 3; digitsRead++) {
+                millis *= 10;
+            }
+        }
+        return ((h * 60 + m) * 60 + sec) * 1000 + millis;
+    }
+
+    /** {@code YYYY/MM/DD HH:MM:SS.mmm}: sets {@link #date} and {@link #clockMillis}. */
+    private boolean dateTime(byte[] b, int s, int e) {
+        if (e - s < 19 || b[s + 4] != '/' || b[s + 7] != '/' || b[s + 10] != ' ' || !digits(b, s, s + 4)
+                || !digits(b, s + 5, s + 7) || !digits(b, s + 8, s + 10)) {
+            return false;
+        }
+        int ms = clock(b, s + 11, e);
+        if (ms < 0) {
+            return false;
+        }
+        try {
+            date = LocalDate.of((int) parseLong(b, s, s + 4), (int) parseLong(b, s + 5, s + 7),
+                    (int) parseLong(b, s + 8, s + 10));
+        } catch (java.time.DateTimeException x) {
+            return false;
+        }
+        clockMillis = ms;
+        return true;
+    }
+
+    private void pidPrefix(byte[] b, int s, int e) {
+        msgStart = s;
+        msgEnd = e;
+        if (e - s > 3 && b[s] == '[') {
+            int close = indexOf(b, s + 1, Math.min(e - 1, s + 12), (byte) ']');
+            if (close > s + 1 && b[close + 1] == ' ' && digits(b, s + 1, close)) {
+                pid = parseLong(b, s + 1, close);
+                msgStart = close + 2;
+            }
+        }
+    }
+
+    private static boolean blank(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] != ' ' && b[i] != '\t') {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isElapsed(String t) {
-        int dot = t.indexOf('.');
-        return dot > 0 && dot < t.length() - 1 && t.length() <= 24 && digits(t, 0, dot) && digits(t, dot + 1, t.length());
-    }
-
-    /** {@code HH:MM:SS}, {@code HH:MM:SS.mmm}, optionally followed by {@code AM}/{@code PM}. */
-    static LocalTime clockTime(String t) {
-        String s = t;
-        int add = 0;
-        boolean twelve = false;
-        if (s.endsWith(" AM") || s.endsWith(" PM")) {
-            twelve = true;
-            add = s.endsWith(" PM") ? 12 : 0;
-            s = s.substring(0, s.length() - 3);
-        }
-        String[] p = s.split(":");
-        if (p.length != 3 || !digits(p[0], 0, p[0].length()) || !digits(p[1], 0, p[1].length())) {
-            return null;
-        }
-        String[] sec = p[2].split("\\.", -1);
-        if (sec.length > 2 || !digits(sec[0], 0, sec[0].length()) || sec.length == 2 && !digits(sec[1], 0, sec[1].length())) {
-            return null;
-        }
-        int h = Integer.parseInt(p[0]);
-        int m = Integer.parseInt(p[1]);
-        int sc = Integer.parseInt(sec[0]);
-        if (twelve) {
-            if (h < 1 || h > 12) {
-                return null;
+    static int indexOf(byte[] b, int s, int e, byte c) {
+        for (int i = s; i < e; i++) {
+            if (b[i] == c) {
+                return i;
             }
-            h = h % 12 + add;
         }
-        if (h > 23 || m > 59 || sc > 59) {
+        return -1;
+    }
+
+    static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
+        if (e - s < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[s + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digits(byte[] b, int s, int e) {
+        if (s >= e) {
+            return false;
+        }
+        for (int i = s; i < e; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** digits '.' digits */
+    private static boolean decimal(byte[] b, int s, int e) {
+        int dot = indexOf(b, s, e, (byte) '.');
+        return dot > s && dot < e - 1 && e - s <= 24 && digits(b, s, dot) && digits(b, dot + 1, e);
+    }
+
+    static long parseLong(byte[] b, int s, int e) {
+        long v = 0;
+        for (int i = s; i < e && v < Long.MAX_VALUE / 10 - 10; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return v;
+    }
+
+    private static double parseDecimal(byte[] b, int s, int e) {
+        int dot = indexOf(b, s, e, (byte) '.');
+        double frac = 0;
+        double scale = 1;
+        for (int i = dot + 1; i < e && scale < 1e15; i++) {
+            frac = frac * 10 + (b[i] - '0');
+            scale *= 10;
+        }
+        return parseLong(b, s, dot) + frac / scale;
+    }
+
+    // ---- the current record ----
+
+    public long line() {
+        return line;
+    }
+
+    /** DebugView's sequence number, or -1 (plain capture, DebugView++). */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** Seconds since the capture started, or NaN when the line shows clock time. */
+    public double elapsedSeconds() {
+        return elapsed;
+    }
+
+    /** Time of day in milliseconds, or -1 when the line shows elapsed time or none. */
+    public int clockMillis() {
+        return clockMillis;
+    }
+
+    /** The date (DebugView++ exports only), or null. */
+    public LocalDate date() {
+        return date;
+    }
+
+    /** The {@code [pid]} of a user-mode line (or DebugView++'s PID column), or -1 for kernel lines. */
+    public long processId() {
+        return pid;
+    }
+
+    /** DebugView++'s process-name column, or null. */
+    public String processName() {
+        if (nameEnd <= nameStart) {
             return null;
         }
-        int nanos = 0;
-        if (sec.length == 2) {
-            String f = (sec[1] + "000000000").substring(0, 9);
-            nanos = Integer.parseInt(f);
+        byte[] b = lines.bytes();
+        int len = nameEnd - nameStart;
+        if (len != lastNameBytes.length || !startsWith(b, nameStart, nameEnd, lastNameBytes)) {
+            lastNameBytes = java.util.Arrays.copyOfRange(b, nameStart, nameEnd);
+            lastNameText = TextLines.decode(b, nameStart, nameEnd, options.ansiCharset());
         }
-        return LocalTime.of(h, m, sc, nanos);
+        return lastNameText;
     }
 
-    private void problem(long n, String expected, String found) {
-        problems.line(n, expected, found);
+    /** The line's bytes (UTF-8 or the ANSI code page); the message is {@code [messageStart, messageEnd)}. */
+    public byte[] bytes() {
+        return lines.bytes();
     }
 
-    private static String excerpt(String t) {
-        String s = t.length() > 60 ? t.substring(0, 60) + "..." : t;
-        return "'" + s.replace("\t", "\\t") + "'";
+    public int messageStart() {
+        return msgStart;
+    }
+
+    public int messageEnd() {
+        return msgEnd;
+    }
+
+    /** The message as text, trailing blanks kept (resmon pads some lines). */
+    public String message() {
+        if (message == null) {
+            message = TextLines.decode(lines.bytes(), msgStart, msgEnd, options.ansiCharset());
+        }
+        return message;
+    }
+
+    /** Text of a part of the current line. */
+    public String text(int s, int e) {
+        return TextLines.decode(lines.bytes(), s, e, options.ansiCharset());
+    }
+
+    /** Records a line the caller could not read (a warning, or an error in strict mode). */
+    public void problem(long lineNumber, String expected, String found) {
+        problems.line(lineNumber, expected, found);
+    }
+
+    // ---- the whole file ----
+
+    public String source() {
+        return source;
     }
 
     /** The computer name from a {@code [\\NAME]} first line, or null. */

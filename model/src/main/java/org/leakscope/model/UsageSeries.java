@@ -1,0 +1,128 @@
+package org.leakscope.model;
+
+import java.util.Arrays;
+
+/**
+ * One measured quantity over time (memory bytes, thread count, ...) in bounded memory, however long the
+ * capture: exact first/last/peak values and least-squares sums over every sample, plus a downsampled copy of
+ * the curve (at most {@link #MAX_POINTS} points, each the mean of an equal number of consecutive samples) for
+ * shape tests and plots. Times are seconds on any continuous axis.
+ */
+public final class UsageSeries {
+    public static final int MAX_POINTS = 1024;
+
+    private long count;
+    private double firstTime = Double.NaN;
+    private double firstValue;
+    private double lastTime;
+    private double lastValue;
+    private double peakValue = Double.NEGATIVE_INFINITY;
+    private double peakTime;
+    // least-squares sums, relative to the first sample so large epochs and byte counts keep their precision
+    private double st;
+    private double sy;
+    private double stt;
+    private double sty;
+
+    private double[] times = new double[16];
+    private double[] values = new double[16];
+    private int points;
+    private long stride = 1;
+    private long pendingCount;
+    private double pendingTime;
+    private double pendingValue;
+
+    public void add(double time, double value) {
+        if (count == 0) {
+            firstTime = time;
+            firstValue = value;
+        }
+        count++;
+        lastTime = time;
+        lastValue = value;
+        if (value > peakValue) {
+            peakValue = value;
+            peakTime = time;
+        }
+        double t = time - firstTime;
+        double y = value - firstValue;
+        st += t;
+        sy += y;
+        stt += t * t;
+        sty += t * y;
+        pendingTime += time;
+        pendingValue += value;
+        if (++pendingCount == stride) {
+            push(pendingTime / stride, pendingValue / stride);
+            pendingCount = 0;
+            pendingTime = 0;
+            pendingValue = 0;
+        }
+    }
+
+    private void push(double t, double v) {
+        if (points == MAX_POINTS) {
+            for (int i = 0; i < MAX_POINTS / 2; i++) {
+                times[i] = (times[2 * i] + times[2 * i + 1]) / 2;
+                values[i] = (values[2 * i] + values[2 * i + 1]) / 2;
+            }
+            points = MAX_POINTS / 2;
+            stride *= 2;
+            // this sample stood for half a new point; count it as a whole one (a rounding of the newest point)
+        }
+        if (points == times.length) {
+            times = Arrays.copyOf(times, Math.min(MAX_POINTS, points * 2));
+            values = Arrays.copyOf(values, times.length);
+        }
+        times[points] = t;
+        values[points] = v;
+        points++;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double firstTime() {
+        return firstTime;
+    }
+
+    public double firstValue() {
+        return firstValue;
+    }
+
+    public double lastTime() {
+        return lastTime;
+    }
+
+    public double lastValue() {
+        return lastValue;
+    }
+
+    public double peakValue() {
+        return peakValue;
+    }
+
+    public double peakTime() {
+        return peakTime;
+    }
+
+    /** Least-squares slope in value units per time unit over every sample; NaN with fewer than two times. */
+    public double slope() {
+        double den = count * stt - st * st;
+        if (count < 2 || den <= 0) {
+            return Double.NaN;
+        }
+        return (count * sty - st * sy) / den;
+    }
+
+    /** The downsampled curve's times (a copy, oldest first). */
+    public double[] pointTimes() {
+        return Arrays.copyOf(times, points);
+    }
+
+    /** The downsampled curve's values, matching {@link #pointTimes()}. */
+    public double[] pointValues() {
+        return Arrays.copyOf(values, points);
+    }
+}

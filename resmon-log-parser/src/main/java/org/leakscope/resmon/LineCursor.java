@@ -1,0 +1,140 @@
+package org.leakscope.resmon;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one resmon line in place, left to right: literals, decimal and hex numbers. Every read either
+ * advances and returns true or leaves the position alone and returns false, so shapes are tried in turn.
+ */
+final class LineCursor {
+    byte[] b;
+    int pos;
+    int end;
+    /** The number read by the last successful {@link #dec()} or {@link #hex()}. */
+    long value;
+    /** How many digits that number had (8 or 16 tell a pointer's width). */
+    int digits;
+
+    LineCursor reset(byte[] bytes, int start, int stop) {
+        b = bytes;
+        pos = start;
+        end = stop;
+        while (end > pos && (b[end - 1] == ' ' || b[end - 1] == '\t')) {
+            end--; // resmon pads some lines; DebugView keeps the blanks
+        }
+        return this;
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    boolean lit(byte[] s) {
+        if (end - pos < s.length) {
+            return false;
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (b[pos + i] != s[i]) {
+                return false;
+            }
+        }
+        pos += s.length;
+        return true;
+    }
+
+    boolean startsWith(byte[] s) {
+        int p = pos;
+        boolean ok = lit(s);
+        pos = p;
+        return ok;
+    }
+
+    boolean atEnd() {
+        return pos == end;
+    }
+
+    boolean dec() {
+        int p = pos;
+        long v = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            if (v > (Long.MAX_VALUE - 9) / 10) {
+                return false;
+            }
+            v = v * 10 + (b[p] - '0');
+            p++;
+        }
+        if (p == pos) {
+            return false;
+        }
+        digits = p - pos;
+        value = v;
+        pos = p;
+        return true;
+    }
+
+    /** Hex digits without a prefix, either case, at most 16. */
+    boolean hex() {
+        int p = pos;
+        long v = 0;
+        while (p < end && p - pos < 17) {
+            int d = Character.digit(b[p], 16);
+            if (d < 0) {
+                break;
+            }
+            v = v << 4 | d;
+            p++;
+        }
+        if (p == pos || p - pos > 16) {
+            return false;
+        }
+        digits = p - pos;
+        value = v;
+        pos = p;
+        return true;
+    }
+
+    /** {@code 0x} then hex. */
+    boolean hex0x() {
+        int p = pos;
+        if (end - pos > 2 && b[pos] == '0' && (b[pos + 1] == 'x' || b[pos + 1] == 'X')) {
+            pos += 2;
+            if (hex()) {
+                return true;
+            }
+        }
+        pos = p;
+        return false;
+    }
+
+    boolean onlyDashes() {
+        return only('-');
+    }
+
+    boolean only(char c) {
+        if (pos == end) {
+            return false;
+        }
+        for (int i = pos; i < end; i++) {
+            if (b[i] != c) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Skips spaces. */
+    void spaces() {
+        while (pos < end && b[pos] == ' ') {
+            pos++;
+        }
+    }
+
+    /** The next byte, or -1 at the end. */
+    int peek() {
+        return pos < end ? b[pos] : -1;
+    }
+
+    String rest() {
+        return new String(b, pos, end - pos, StandardCharsets.ISO_8859_1);
+    }
+}

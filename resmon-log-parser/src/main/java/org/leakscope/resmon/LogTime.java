@@ -1,0 +1,30 @@
+package org.leakscope.resmon;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+
+/**
+ * When a line was logged.
+ *
+ * @param seconds   on the log's continuous axis (see {@link ResmonLog}); NaN when the log shows no times
+ * @param clock     time of day as the log printed it, or null when it showed elapsed seconds
+ * @param date      the date (DebugView++ exports), or null
+ * @param line      the 1-based line number
+ */
+public record LogTime(double seconds, LocalTime clock, LocalDate date, long line) {
+    static LogTime of(DebugViewReader r, double seconds) {
+        return new LogTime(seconds, r.clockMillis() < 0 ? null : LocalTime.ofNanoOfDay(r.clockMillis() * 1_000_000L),
+                r.date(), r.line());
+    }
+
+    /** {@code 17:48:44}, {@code 2026-11-30 04:05:16.123}, {@code 80.285 s} or {@code line 12}. */
+    public String label() {
+        if (clock != null) {
+            return date == null ? clock.toString() : date + " " + clock;
+        }
+        if (!Double.isNaN(seconds)) {
+            return String.format(java.util.Locale.ROOT, "%.3f s", seconds);
+        }
+        return "line " + line;
+    }
+}

@@ -1,0 +1,25 @@
+package org.leakscope.resmon;
+
+import java.util.List;
+import org.leakscope.model.Problem;
+
+/**
+ * What a log holds of resmon: every run of every monitored program or driver, in the order they start. Times
+ * are seconds on one continuous axis from the log's first timed line ({@link LogTime}).
+ *
+ * @param source       the file
+ * @param computer     from the {@code [\\NAME]} first line, or null
+ * @param encoding     how the text was stored ("bytes" = ANSI or UTF-8 without a mark)
+ * @param framed       DebugView's SEQ/TIME columns (or DebugView++'s) were present
+ * @param records      lines read as records
+ * @param resmonLines  of which {@code |resmon| } lines (of the runs kept by the filter)
+ * @param runs         the runs kept by the filter
+ * @param problems     lines that could not be read, with their numbers
+ */
+public record ResmonLog(String source, String computer, String encoding, boolean framed, long records,
+        long resmonLines, List<ResmonRun> runs, List<Problem> problems) {
+    public ResmonLog {
+        runs = List.copyOf(runs);
+        problems = List.copyOf(problems);
+    }
+}

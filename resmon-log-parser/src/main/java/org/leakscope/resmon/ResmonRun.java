@@ -1,0 +1,75 @@
+package org.leakscope.resmon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.leakscope.model.Backtrace;
+import org.leakscope.model.BacktraceAggregate;
+import org.leakscope.model.Frame;
+import org.leakscope.model.ModuleMap;
+import org.leakscope.model.Problem;
+import org.leakscope.model.Snapshot;
+import org.leakscope.model.UsageSeries;
+
+/**
+ * One run of a monitored program or driver in a log: from its first {@code |resmon| } line to its exit report
+ * (or the end of the log). Usage series are on the log's time axis in seconds.
+ *
+ * @param index           1-based, in the order runs start in the log
+ * @param processId       the pid of a user-mode run, null for a kernel (driver) run
+ * @param module          the monitored module's name as resmon printed it ({@code notepad.exe}, {@code x.sys})
+ * @param memory          {@code memory used}: live tracked bytes
+ * @param threads         {@code threads used} (counts resmon's monitor and the main thread in user mode)
+ * @param syncObjects     {@code sync object used}
+ * @param cpuPercent      the process's CPU share of the machine per interval (0 when resmon printed no line)
+ * @param diskBytes       bytes the process wrote since it started (cumulative)
+ * @param limitEvents     the first 1000 limit updates, in order
+ * @param limitCounts     every limit update counted by resource
+ * @param intervalMs      the last {@code monitoring pause update}, or null (resmon's default is 5000 ms)
+ * @param estimatedTimes  the log has no times: samples are placed one interval apart
+ * @param exitReport      the exit block, or null (still running at the end of the capture, or crashed)
+ * @param lastOnDemand    the last on-demand report, or null
+ * @param onDemandReports how many on-demand reports there were
+ * @param lines           how many resmon lines belong to the run
+ */
+public record ResmonRun(int index, Long processId, String module, LogTime start, LogTime end, UsageSeries memory,
+        UsageSeries threads, UsageSeries syncObjects, UsageSeries cpuPercent, UsageSeries diskBytes,
+        List<LimitEvent> limitEvents, Map<String, Long> limitCounts, Long intervalMs, boolean estimatedTimes,
+        ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines) {
+    public ResmonRun {
+        limitEvents = List.copyOf(limitEvents);
+        limitCounts = Map.copyOf(limitCounts);
+    }
+
+    public boolean kernel() {
+        return processId == null;
+    }
+
+    /** The report that says what was left: the exit block, else the last on-demand one, else null. */
+    public ResmonReport report() {
+        return exitReport != null ? exitReport : lastOnDemand;
+    }
+
+    /** {@code notepad.exe [2540]} or {@code driver.sys (kernel)}. */
+    public String label() {
+        return module + (processId == null ? " (kernel)" : " [" + processId + "]");
+    }
+
+    /**
+     * The unreleased resources as a snapshot for the diff engine: one aggregate per kind and call site, the
+     * call site as a one-frame backtrace (resmon records only the return address).
+     */
+    public Snapshot snapshot(String source, List<Problem> problems) {
+        ResmonReport r = report();
+        List<BacktraceAggregate> aggs = new ArrayList<>();
+        if (r != null) {
+            for (CallSite s : r.callSites()) {
+                Backtrace bt = s.returnAddress() == null ? new Backtrace("no-return-address", List.of())
+                        : Backtrace.of(Frame.unresolved(s.returnAddress()));
+                aggs.add(new BacktraceAggregate(bt, s.kind(), s.bytes(), s.count(), 0));
+            }
+        }
+        return new Snapshot(source, processId, module, null, ModuleMap.empty(),
+                r == null ? List.of() : r.examples(), aggs, problems);
+    }
+}

@@ -1,0 +1,262 @@
+package org.leakscope.resmon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.leakscope.model.UsageSeries;
+
+/**
+ * Follows one run of one monitored module (a pid and module name, or a driver's name in kernel lines): its
+ * periodic usage lines, limit updates and reports (shapes: docs/formats/resmon.md §3–5).
+ */
+final class RunBuilder {
+    enum Result { CONTINUE, ENDED, ENDED_REFEED }
+
+    static final byte[] THREADS_USED = LineCursor.ascii("threads used ");
+    static final byte[] ALL_THREADS = LineCursor.ascii("all threads used ");
+    static final byte[] PROCESS = LineCursor.ascii("process [");
+    static final byte[] UPDATE = LineCursor.ascii("update ");
+    static final byte[] MONITORING = LineCursor.ascii("monitoring pause update to ");
+    private static final byte[] SYNC_USED = LineCursor.ascii(", sync object used ");
+    private static final byte[] MEMORY_USED = LineCursor.ascii(", memory used ");
+    private static final byte[] USED = LineCursor.ascii("] used ");
+    private static final byte[] CPU_OPEN = LineCursor.ascii("% cpu (kernel ");
+    private static final byte[] USER = LineCursor.ascii("%, user ");
+    private static final byte[] CPU_CLOSE = LineCursor.ascii("%)");
+    private static final byte[] DISK = LineCursor.ascii(" disk used ");
+    private static final byte[] BYTES = LineCursor.ascii(" bytes");
+    private static final byte[] MEMORY_LIMIT = LineCursor.ascii("memory limit: from ");
+    private static final byte[] CPU_LIMIT = LineCursor.ascii("cpu used limit overflow from ");
+    private static final byte[] THREAD_LIMIT = LineCursor.ascii("thread limit: ");
+    private static final byte[] SYNC_LIMIT = LineCursor.ascii("sync limit: ");
+    private static final byte[] DISK_LIMIT = LineCursor.ascii("disk used limit overflow from ");
+    private static final byte[] TO = LineCursor.ascii(" to ");
+    private static final byte[] TO_0X = LineCursor.ascii(" to 0x");
+    private static final byte[] PERCENT = LineCursor.ascii("%");
+    private static final byte[] MS = LineCursor.ascii(" ms");
+    private static final int MAX_LIMIT_EVENTS = 1000;
+    private static final double DEFAULT_INTERVAL_S = 5.0;
+
+    private final int index;
+    private final Long pid;
+    private final String module;
+    private final LogTime start;
+    private final ResmonLogOptions options;
+    private final ReportBuilder.ProblemSink problems;
+    private LogTime end;
+    private final UsageSeries memory = new UsageSeries();
+    private final UsageSeries threads = new UsageSeries();
+    private final UsageSeries sync = new UsageSeries();
+    private final UsageSeries cpu = new UsageSeries();
+    private final UsageSeries disk = new UsageSeries();
+    private long pendingCpu;
+    private long pendingDisk;
+    private final List<LimitEvent> limitEvents = new ArrayList<>();
+    private final Map<String, Long> limitCounts = new TreeMap<>();
+    private Long intervalMs;
+    private boolean estimatedTimes;
+    private double lastSampleTime = Double.NaN;
+    private ReportBuilder report;
+    private ResmonReport exitReport;
+    private ResmonReport lastOnDemand;
+    private int onDemandReports;
+    private long lines;
+    private long lastLine;
+    private double lastSeconds;
+    private int lastClockMillis = -1;
+    private java.time.LocalDate lastDate;
+
+    RunBuilder(int index, Long pid, String module, LogTime start, ResmonLogOptions options,
+            ReportBuilder.ProblemSink problems) {
+        this.index = index;
+        this.pid = pid;
+        this.module = module;
+        this.start = start;
+        this.end = start;
+        this.options = options;
+        this.problems = problems;
+    }
+
+    /** One {@code |resmon| } line of this run; the cursor is at the text after the marker. */
+    Result line(LineCursor c, DebugViewReader r, double t) {
+        long n = r.line();
+        lines++;
+        lastLine = n;
+        lastSeconds = t;
+        lastClockMillis = r.clockMillis();
+        lastDate = r.date();
+        if (c.startsWith(THREADS_USED) || c.startsWith(ALL_THREADS) || c.startsWith(PROCESS) || c.startsWith(UPDATE)
+                || c.startsWith(MONITORING)) {
+            if (report != null && report.exit()) {
+                finishReport(false, n);
+                return Result.ENDED_REFEED; // the exit block cannot interleave with monitoring: a new run began
+            }
+            periodic(c, r, t);
+            return Result.CONTINUE;
+        }
+        if (ReportBuilder.isExitHeader(c)) {
+            if (report != null) {
+                finishReport(false, n);
+            }
+            report = new ReportBuilder(true, pid == null, LogTime.of(r, t), options, problems);
+            return Result.CONTINUE;
+        }
+        if (report == null) {
+            if (ReportBuilder.isOnDemandStart(c)) {
+                report = new ReportBuilder(false, pid == null, LogTime.of(r, t), options, problems);
+            } else {
+                problems.problem(n, "a resmon usage, limit or report line", "'" + c.rest() + "'");
+                return Result.CONTINUE;
+            }
+        }
+        int p = c.pos;
+        ReportBuilder.Result res = report.line(c, n);
+        if (res == ReportBuilder.Result.NOT_MINE) {
+            boolean exit = report.exit();
+            finishReport(false, n);
+            if (exit) {
+                return Result.ENDED_REFEED;
+            }
+            c.pos = p;
+            return line(c, r, t);
+        }
+        if (res == ReportBuilder.Result.ENDED) {
+            boolean exit = report.exit();
+            finishReport(true, n);
+            if (exit) {
+                end = LogTime.of(r, t);
+                return Result.ENDED;
+            }
+        }
+        return Result.CONTINUE;
+    }
+
+    private void finishReport(boolean complete, long n) {
+        ResmonReport built = report.build(complete);
+        report = null;
+        if (!complete) {
+            problems.problem(n, "the rest of the resmon " + (built.exit() ? "exit" : "on-demand") + " report begun at line "
+                    + built.start().line(), "it cut off after line " + built.endLine());
+        }
+        if (built.exit()) {
+            exitReport = built;
+        } else {
+            lastOnDemand = built;
+            onDemandReports++;
+        }
+    }
+
+    private void periodic(LineCursor c, DebugViewReader r, double t) {
+        long n = r.line();
+        if (c.lit(THREADS_USED)) {
+            if (!(c.dec() && store(c, 0) && c.lit(SYNC_USED) && c.dec() && store(c, 1) && c.lit(MEMORY_USED) && c.dec()
+                    && c.atEnd())) {
+                bad(c, n, "threads used N, sync object used N, memory used N");
+                return;
+            }
+            double time = sampleTime(t);
+            threads.add(time, numbers[0]);
+            sync.add(time, numbers[1]);
+            memory.add(time, c.value);
+            cpu.add(time, pendingCpu);
+            disk.add(time, pendingDisk);
+            pendingCpu = 0;
+            pendingDisk = 0;
+            return;
+        }
+        if (c.lit(ALL_THREADS)) {
+            if (!(c.dec() && c.lit(CPU_OPEN))) {
+                bad(c, n, "all threads used N% cpu (kernel N%, user N%)");
+            }
+            return; // the process line below carries the whole process's share
+        }
+        if (c.lit(PROCESS)) {
+            if (!(c.dec() && c.lit(USED) && c.dec() && store(c, 0) && c.lit(CPU_OPEN) && c.dec() && c.lit(USER) && c.dec()
+                    && c.lit(CPU_CLOSE) && c.lit(DISK) && c.dec() && c.lit(BYTES))) {
+                bad(c, n, "process [PID] used N% cpu (kernel N%, user N%) disk used N bytes");
+                return;
+            }
+            pendingCpu = numbers[0];
+            pendingDisk = c.value;
+            return;
+        }
+        if (c.lit(MONITORING)) {
+            if (!(c.dec() && c.lit(MS))) {
+                bad(c, n, "monitoring pause update to N ms");
+                return;
+            }
+            intervalMs = c.value;
+            return;
+        }
+        c.lit(UPDATE);
+        String what;
+        boolean ok;
+        if (c.lit(MEMORY_LIMIT)) {
+            what = "memory";
+            ok = c.hex0x() && store(c, 0) && c.lit(TO_0X) && c.hex();
+        } else if (c.lit(CPU_LIMIT)) {
+            what = "cpu";
+            ok = c.dec() && store(c, 0) && c.lit(PERCENT) && c.lit(TO) && c.dec() && c.lit(PERCENT);
+        } else if (c.lit(THREAD_LIMIT)) {
+            what = "threads";
+            ok = c.dec() && store(c, 0) && c.lit(TO) && c.dec();
+        } else if (c.lit(SYNC_LIMIT)) {
+            what = "sync objects";
+            ok = c.dec() && store(c, 0) && c.lit(TO) && c.dec();
+        } else if (c.lit(DISK_LIMIT)) {
+            what = "disk";
+            ok = c.dec() && store(c, 0) && c.lit(TO) && c.dec();
+        } else {
+            bad(c, n, "a resmon limit update (memory, cpu, thread, sync or disk)");
+            return;
+        }
+        if (!ok || !c.atEnd()) {
+            bad(c, n, "update " + what + " limit ... from N to N");
+            return;
+        }
+        limitCounts.merge(what, 1L, Long::sum);
+        if (limitEvents.size() < MAX_LIMIT_EVENTS) {
+            limitEvents.add(new LimitEvent(what, numbers[0], c.value, LogTime.of(r, t)));
+        }
+    }
+
+    private final long[] numbers = new long[2];
+
+    private boolean store(LineCursor c, int i) {
+        numbers[i] = c.value;
+        return true;
+    }
+
+    /** Plain captures have no times: samples are then spaced by the monitoring interval. */
+    private double sampleTime(double t) {
+        if (!Double.isNaN(t)) {
+            lastSampleTime = t;
+            return t;
+        }
+        estimatedTimes = true;
+        double step = intervalMs == null ? DEFAULT_INTERVAL_S : intervalMs / 1000.0;
+        lastSampleTime = Double.isNaN(lastSampleTime) ? 0 : lastSampleTime + step;
+        return lastSampleTime;
+    }
+
+    private void bad(LineCursor c, long n, String expected) {
+        problems.problem(n, expected, "'" + c.rest() + "'");
+    }
+
+    /** The run as read; an open report is closed as cut off. */
+    ResmonRun build() {
+        if (report != null) {
+            finishReport(false, lastLine);
+        }
+        LogTime last = end.line() == lastLine ? end : new LogTime(lastSeconds,
+                lastClockMillis < 0 ? null : java.time.LocalTime.ofNanoOfDay(lastClockMillis * 1_000_000L), lastDate,
+                lastLine);
+        return new ResmonRun(index, pid, module, start, last, memory, threads, sync, cpu, disk, limitEvents,
+                limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines);
+    }
+
+    long lastLine() {
+        return lastLine;
+    }
+}

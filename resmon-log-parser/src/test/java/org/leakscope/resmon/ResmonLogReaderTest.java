@@ -1,0 +1,211 @@
+package org.leakscope.resmon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.model.ResourceKind;
+
+class ResmonLogReaderTest {
+    private static final long EXE = 0x00007FF6C2A80000L;
+
+    @TempDir
+    Path tmp;
+
+    static Path testdata(String name) {
+        return Path.of("..", "testdata", "dbgview", name);
+    }
+
+    static ResmonLog read(Path p) throws IOException {
+        return ResmonLogReader.read(p, ResmonLogOptions.defaults());
+    }
+
+    @Test
+    void userModeX64ExitReport() throws IOException {
+        ResmonLog log = read(testdata("resmon_user_x64_exit_report.log"));
+        assertEquals(List.of(), log.problems());
+        assertEquals("BUILD-07", log.computer());
+        assertEquals(1, log.runs().size(), "svchost chatter and resmon.dll's diagnostic lines are not runs");
+        ResmonRun run = log.runs().get(0);
+        assertEquals(2540L, run.processId());
+        assertEquals("notepad.exe", run.module());
+        assertEquals(12, run.memory().count());
+        assertEquals(3104 + 4096 * 11, run.memory().lastValue());
+        assertEquals(3104 + 4096 * 11, run.memory().peakValue());
+        assertEquals(3, run.threads().peakValue());
+        assertEquals(12, run.cpuPercent().peakValue());
+        assertEquals(1327104, run.diskBytes().lastValue());
+        assertEquals(0.25, run.start().seconds());
+        assertEquals(Map.of("memory", 1L, "cpu", 1L, "threads", 1L), run.limitCounts());
+        LimitEvent mem = run.limitEvents().get(0);
+        assertEquals(new LimitEvent("memory", 0x8000, 0xA0E0, mem.time()), mem);
+        assertEquals(40.25, mem.time().seconds());
+        assertEquals(5750L, run.intervalMs());
+
+        assertEquals(1, run.onDemandReports());
+        assertTrue(run.lastOnDemand().complete());
+        assertFalse(run.lastOnDemand().exit());
+        assertEquals(2, run.lastOnDemand().resourcesListed());
+
+        ResmonReport r = run.exitReport();
+        assertTrue(r.exit());
+        assertTrue(r.complete());
+        assertTrue(r.notAllFree());
+        assertTrue(r.leaked());
+        assertEquals(16, r.pointerDigits());
+        assertEquals(144L + 4096 + 100 + 65536, r.memoryTotal());
+        assertEquals(1L, r.threadTotal());
+        assertEquals(3L, r.syncTotal());
+        assertEquals(8, r.resourcesListed());
+        // grouped by call site, largest first
+        CallSite virtual = r.callSites().get(0);
+        assertEquals(new CallSite(ResourceKind.HEAP_BLOCK, EXE + 0x3B000, 1, 65536, Set.of("Virtual"),
+                virtual.firstLine()), virtual);
+        CallSite heap = r.callSites().get(1);
+        assertEquals(EXE + 0x1F6F7, heap.returnAddress());
+        assertEquals(2, heap.count());
+        assertEquals(144 + 4096, heap.bytes());
+        assertEquals(7, r.callSites().size());
+        assertEquals(List.of(ResourceKind.THREAD), r.callSites().stream().filter(s -> s.returnAddress() == EXE + 0x6EFB)
+                .map(CallSite::kind).toList());
+        assertEquals(Set.of("event", "mutex", "semaphore"), Set.copyOf(r.callSites().stream()
+                .filter(s -> s.kind() == ResourceKind.SYNC_OBJECT).flatMap(s -> s.types().stream()).toList()));
+        assertEquals(List.of(new HistogramBucket(0, 0x10, 1119), new HistogramBucket(0x40, 0x80, 12),
+                new HistogramBucket(0x800, 0x1000, 4), new HistogramBucket(0x8000, 0x10000, 1)), r.histogram());
+        assertEquals(8, r.examples().size());
+        assertEquals(0x00000284B86B3670L, r.examples().get(0).address());
+        assertEquals(8632L, r.examples().get(0).threadId());
+
+        var snap = run.snapshot("x", List.of());
+        assertEquals(7, snap.aggregates().size());
+        assertEquals(EXE + 0x3B000, snap.aggregates().get(0).backtrace().top().address());
+    }
+
+    @Test
+    void kernelRunsSplitAtTheirExitReportsAndX86Widths() throws IOException {
+        ResmonLog log = read(testdata("resmon_kernel_and_x86_clock.log"));
+        assertEquals(List.of(), log.problems());
+        assertEquals(3, log.runs().size());
+        ResmonRun k1 = log.runs().get(0);
+        ResmonRun app = log.runs().get(1);
+        ResmonRun k2 = log.runs().get(2);
+        assertNull(k1.processId());
+        assertTrue(k1.kernel());
+        assertEquals("kernelmode_test.sys", k1.module());
+        assertEquals(LocalTime.of(23, 59, 30), k1.start().clock());
+        assertEquals(LocalTime.of(23, 59, 51), k1.end().clock());
+        assertEquals(2, k1.exitReport().callSites().size());
+        CallSite pool = k1.exitReport().callSites().get(0);
+        assertEquals(ResourceKind.POOL_BLOCK, pool.kind());
+        assertEquals(2, pool.count());
+        assertEquals(Set.of("NonPagedPool"), pool.types());
+        assertEquals(3, k2.exitReport().callSites().get(0).count(), "the second load leaked one more block");
+        // midnight passed between the two runs: the axis keeps counting
+        assertEquals(60.0, k2.start().seconds() - k1.start().seconds(), 1e-9);
+        assertEquals(LocalTime.of(0, 0, 30), k2.start().clock());
+
+        assertEquals(3300L, app.processId());
+        assertEquals(1, app.onDemandReports());
+        ResmonReport x86 = app.exitReport();
+        assertFalse(x86.leaked());
+        assertTrue(x86.complete());
+        assertEquals(List.of(new HistogramBucket(0x10, 0x20, 7), new HistogramBucket(0x20, 0x40, 2)), x86.histogram());
+    }
+
+    @Test
+    void severalRunsOfOneProgramAreSeparateReports() throws IOException {
+        ResmonLog log = read(testdata("resmon_soak_leaking.log"));
+        assertEquals(List.of(), log.problems());
+        assertEquals(3, log.runs().size());
+        for (ResmonRun run : log.runs()) {
+            assertEquals(144, run.memory().count());
+            CallSite top = run.exitReport().callSites().get(0);
+            assertEquals(48, top.count());
+            assertEquals(48 * 50000, top.bytes());
+            assertEquals(0x4A2B1, top.returnAddress() & 0xFFFFF, "the leaking site in every run");
+        }
+        // slope in bytes per second ~ 200 kB/h
+        double perHour = log.runs().get(0).memory().slope() * 3600;
+        assertEquals(200_000, perHour, 15_000);
+    }
+
+    @Test
+    void pidAndProcessFilters() throws IOException {
+        Path p = testdata("resmon_kernel_and_x86_clock.log");
+        assertEquals(1, ResmonLogReader.read(p, ResmonLogOptions.defaults().withFilter(3300L, null)).runs().size());
+        assertEquals(2, ResmonLogReader.read(p, ResmonLogOptions.defaults().withFilter(null, "kernelmode_test.sys"))
+                .runs().size());
+        assertEquals(1, ResmonLogReader.read(p, ResmonLogOptions.defaults().withFilter(null, "APP32")).runs().size());
+    }
+
+    @Test
+    void truncatedReportInAPlainCapture() throws IOException {
+        ResmonLog log = read(testdata("resmon_truncated_plain.log"));
+        assertFalse(log.framed());
+        ResmonRun run = log.runs().get(0);
+        assertEquals(1, log.runs().size());
+        assertEquals(1, run.onDemandReports(), "the complete one");
+        ResmonReport cut = run.exitReport();
+        assertFalse(cut.complete(), "the exit block stops after its first record");
+        assertEquals(1, cut.resourcesListed());
+        assertEquals(500L, cut.memoryTotal());
+        assertEquals(1, log.problems().size(), log.problems().toString());
+        assertTrue(log.problems().get(0).message().contains("cut off"), log.problems().toString());
+        assertTrue(run.estimatedTimes());
+    }
+
+    @Test
+    void debugViewPlusPlusExport() throws IOException {
+        ResmonLog log = read(testdata("resmon_debugviewpp_export.log"));
+        assertEquals(List.of(), log.problems());
+        ResmonRun run = log.runs().get(0);
+        assertEquals(5120L, run.processId());
+        assertEquals(3, run.memory().count());
+        assertEquals(10.0, run.memory().lastTime() - run.memory().firstTime(), 1e-9, "across midnight by date");
+        assertFalse(run.exitReport().leaked());
+        assertEquals("2026-11-30 00:00:10.100", run.end().label());
+    }
+
+    @Test
+    void utf16AndCp1251ReadTheSame() throws IOException {
+        String text = Files.readString(testdata("resmon_user_x64_exit_report.log"));
+        Path u16 = tmp.resolve("u16.log");
+        byte[] body = ("\uFEFF" + text.replace("svchost.exe", "служба.exe")).getBytes(StandardCharsets.UTF_16LE);
+        Files.write(u16, body);
+        Path cp = tmp.resolve("cp1251.log");
+        Files.write(cp, text.replace("notepad.exe", "блокнот.exe").getBytes(Charset.forName("windows-1251")));
+        ResmonLog a = read(u16);
+        assertEquals("UTF-16LE", a.encoding());
+        assertEquals(read(testdata("resmon_user_x64_exit_report.log")).runs().get(0).exitReport().callSites(),
+                a.runs().get(0).exitReport().callSites());
+        ResmonLog b = ResmonLogReader.read(cp, ResmonLogOptions.defaults()
+                .withDebugView(DebugViewOptions.defaults().withAnsiCharset(Charset.forName("windows-1251"))));
+        assertEquals("блокнот.exe", b.runs().get(0).module());
+    }
+
+    @Test
+    void realDebugViewLogHasNoResmonRuns() throws IOException {
+        Path p = Path.of(System.getProperty("leakscope.corpus", "../../shared/corpus"))
+                .resolve("dbgview/lithium_dbgview_cp1251.log");
+        assumeTrue(Files.exists(p), "corpus file " + p + " is absent; skipping (see ../shared/corpus/SOURCES.md)");
+        ResmonLog log = read(p);
+        assertEquals(1529, log.records());
+        assertEquals(0, log.resmonLines());
+        assertEquals(List.of(), log.runs());
+        assertEquals(List.of(), log.problems());
+        assertEquals("FELIX-GATEWAY", log.computer());
+    }
+}
