@@ -23,6 +23,7 @@ public final class UsageSeries {
     private double sy;
     private double stt;
     private double sty;
+    private double syy;
 
     private double[] times = new double[16];
     private double[] values = new double[16];
@@ -50,6 +51,7 @@ public final class UsageSeries {
         sy += y;
         stt += t * t;
         sty += t * y;
+        syy += y * y;
         pendingTime += time;
         pendingValue += value;
         if (++pendingCount == stride) {
@@ -114,6 +116,26 @@ public final class UsageSeries {
             return Double.NaN;
         }
         return (count * sty - st * sy) / den;
+    }
+
+    /**
+     * Standard error of {@link #slope()} from the residuals around the fitted line (NaN with fewer than three
+     * samples). Consecutive samples of real usage are correlated, so treat slope / error as a rough signal,
+     * not a test statistic.
+     */
+    public double slopeError() {
+        if (count < 3) {
+            return Double.NaN;
+        }
+        double n = count;
+        double sttc = stt - st * st / n;
+        double syyc = syy - sy * sy / n;
+        double styc = sty - st * sy / n;
+        if (sttc <= 0) {
+            return Double.NaN;
+        }
+        double residual = Math.max(0, syyc - styc * styc / sttc);
+        return Math.sqrt(residual / (n - 2) / sttc);
     }
 
     /** The downsampled curve's times (a copy, oldest first). */
