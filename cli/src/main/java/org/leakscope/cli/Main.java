@@ -38,7 +38,7 @@ public final class Main {
 
     static ExitCode run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: leakscope dumpscan|leakdiff [options] FILE...   (see: leakscope VERB --help)");
+            err.println("usage: leakscope dumpscan|leakdiff|logscan [options] FILE...   (see: leakscope VERB --help)");
             return ExitCode.BAD_INPUT;
         }
         String verb = args[0];
@@ -47,7 +47,8 @@ public final class Main {
             return switch (verb) {
                 case "dumpscan" -> new DumpscanCommand(out, err).run(rest);
                 case "leakdiff" -> new LeakdiffCommand(out, err).run(rest);
-                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan, leakdiff)");
+                case "logscan" -> new LogscanCommand(out, err).run(rest);
+                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan, leakdiff, logscan)");
             };
         } catch (UsageException e) {
             err.println(verb + ": " + e.getMessage());

@@ -1,0 +1,158 @@
+package org.leakscope.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.leakscope.cli.text.Sizes;
+import org.leakscope.diff.RunHealth;
+import org.leakscope.diff.UsageTrend;
+import org.leakscope.resmon.CallSite;
+import org.leakscope.resmon.LimitEvent;
+import org.leakscope.resmon.ResmonReport;
+import org.leakscope.resmon.ResmonRun;
+
+/**
+ * One run found by logscan with its verdict, and the findings that explain the verdict in words (the same
+ * sentences in the text report and in {@code --json}).
+ */
+public record LoggedRun(String file, ResmonRun run, RunHealth health) {
+    static LoggedRun assess(String file, ResmonRun run) {
+        ResmonReport exit = run.exitReport();
+        long limits = run.limitCounts().values().stream().mapToLong(Long::longValue).sum();
+        return new LoggedRun(file, run, RunHealth.assess(run.memory(), run.threads(), run.syncObjects(),
+                exit != null && exit.complete(), exit != null && exit.leaked(), limits));
+    }
+
+    /** Hex digits of an address: the report's own width, else by value. */
+    public int pointerDigits() {
+        ResmonReport r = run.report();
+        if (r != null && r.pointerDigits() > 0) {
+            return r.pointerDigits();
+        }
+        return 16;
+    }
+
+    public String address(Long a) {
+        // uppercase and padded like resmon prints it, so the address can be searched for in the log
+        return a == null ? "(none recorded)" : "0x" + String.format("%0" + pointerDigits() + "X", a);
+    }
+
+    public List<String> findings() {
+        List<String> out = new ArrayList<>();
+        ResmonReport exit = run.exitReport();
+        if (exit != null && exit.leaked()) {
+            out.add(leftAtExit(exit));
+        } else if (exit != null && exit.complete()) {
+            out.add("everything tracked was freed at exit");
+        }
+        if (exit != null && !exit.complete()) {
+            out.add("the exit report stops at line " + exit.endLine() + ": the capture ended or lost lines, so the"
+                    + " list may be incomplete");
+        }
+        if (exit == null) {
+            out.add("no exit report: still running when the capture ended, or it crashed (last resmon line "
+                    + run.end().line() + ")" + (run.lastOnDemand() == null ? ""
+                    : "; the last on-demand report (line " + run.lastOnDemand().start().line() + ") listed "
+                    + run.lastOnDemand().resourcesListed() + " live resources"));
+        }
+        if (exit != null && !exit.activeThreads().isEmpty()) {
+            out.add(exit.activeThreads().size() + " thread(s) still running at exit"
+                    + (exit.blocked() ? " (resmon could not unload)" : ""));
+        }
+        for (UsageTrend t : health.trends()) {
+            String f = trend(t);
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(run.limitCounts()).entrySet()) {
+            out.add(limit(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    private String leftAtExit(ResmonReport r) {
+        long blocks = 0;
+        long bytes = 0;
+        long threads = 0;
+        long sync = 0;
+        for (CallSite s : r.callSites()) {
+            switch (s.kind()) {
+                case THREAD -> threads += s.count();
+                case SYNC_OBJECT -> sync += s.count();
+                default -> {
+                    blocks += s.count();
+                    bytes += s.bytes();
+                }
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (blocks > 0) {
+            parts.add(plural(blocks, "memory block") + " (" + Sizes.exact(bytes) + " bytes)");
+        }
+        if (threads > 0) {
+            parts.add(plural(threads, "thread"));
+        }
+        if (sync > 0) {
+            parts.add(plural(sync, "sync object"));
+        }
+        if (parts.isEmpty()) {
+            return "not all resources were freed at exit (resmon says so, but listed none)";
+        }
+        String s = String.join(", ", parts) + " not freed at exit, from " + plural(r.callSites().size(), "call site");
+        CallSite top = r.callSites().get(0);
+        return s + "; the largest: " + address(top.returnAddress()) + " (" + plural(top.count(), top.kind().label())
+                + (top.bytes() > 0 ? ", " + Sizes.exact(top.bytes()) + " bytes" : "") + ")";
+    }
+
+    private String trend(UsageTrend t) {
+        boolean bytes = t.metric().startsWith("memory");
+        double growth = t.perHour() * t.spanHours();
+        double min = bytes ? RunHealth.MIN_MEMORY_GROWTH : RunHealth.MIN_OBJECT_GROWTH;
+        String span = String.format(Locale.ROOT, "%.1f h", t.spanHours());
+        if (t.sustained()) {
+            return t.metric() + " grows " + rate(t.perHour(), bytes) + "/h over " + span + ", sustained ("
+                    + amount(t.first(), bytes) + " -> " + amount(t.last(), bytes) + ", rose in " + t.risingSteps()
+                    + " of " + (UsageTrend.SEGMENTS - 1) + " steps)";
+        }
+        if (growth >= min) {
+            return t.metric() + " rose " + amount(growth, bytes) + " over " + span + " but not steadily (rose in "
+                    + t.risingSteps() + " of " + (UsageTrend.SEGMENTS - 1) + " steps, fell in " + t.fallingSteps()
+                    + "): a step or noise, not a leak pattern";
+        }
+        return null;
+    }
+
+    private String limit(String resource, long count) {
+        LimitEvent first = run.limitEvents().stream().filter(e -> e.resource().equals(resource)).findFirst()
+                .orElse(null);
+        String times = count == 1 ? "once" : count + " times";
+        if (first == null) {
+            return "over the " + resource + " limit " + times;
+        }
+        String detail = switch (resource) {
+            case "memory" -> "limit " + Sizes.human(first.from()) + ", reached " + Sizes.human(first.to());
+            case "disk" -> "limit " + Sizes.human(first.from()) + ", reached " + Sizes.human(first.to());
+            case "cpu" -> "limit " + first.from() + "%, reached " + first.to() + "%";
+            default -> "limit " + first.from() + ", reached " + first.to();
+        };
+        return "over the " + resource + " limit " + times + " (first at " + first.time().label() + ": " + detail + ")";
+    }
+
+    public static String rate(double perHour, boolean bytes) {
+        return bytes ? human(perHour) : String.format(Locale.ROOT, "%.1f", perHour);
+    }
+
+    public static String amount(double v, boolean bytes) {
+        return bytes ? human(v) : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String human(double bytes) {
+        return bytes < 0 ? "-" + Sizes.human(Math.round(-bytes)) : Sizes.human(Math.round(bytes));
+    }
+
+    public static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,185 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.leakscope.cli.json.Json;
+import org.leakscope.cli.text.LogscanRenderer;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
+import org.leakscope.resmon.DebugViewOptions;
+import org.leakscope.resmon.ResmonLog;
+import org.leakscope.resmon.ResmonLogOptions;
+import org.leakscope.resmon.ResmonLogReader;
+import org.leakscope.resmon.ResmonRun;
+
+/**
+ * {@code logscan LOG...}: every run of a resmon-monitored program or driver in DebugView logs, with what it
+ * left at exit by call site, how its usage moved, which limits it broke, and a verdict.
+ */
+final class LogscanCommand {
+    private static final int MAX_WARNINGS_SHOWN = 20;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LogscanCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    static void addLogOptions(Options o) {
+        o.addOption(Option.builder().longOpt("pid").hasArg().argName("PID").desc("only runs of this process id").build());
+        o.addOption(Option.builder().longOpt("process").hasArg().argName("NAME")
+                .desc("only runs of this program or driver (case-insensitive; .exe/.sys optional)").build());
+        o.addOption(Option.builder().longOpt("encoding").hasArg().argName("CHARSET")
+                .desc("code page of non-UTF-8 text, e.g. windows-1251 or GBK (default windows-1252; UTF-8 and"
+                        + " UTF-16 with a byte-order mark are detected)").build());
+        o.addOption(Option.builder().longOpt("strict").desc("a line the reader does not understand is an error").build());
+    }
+
+    private static Options options() {
+        Options o = new Options();
+        addLogOptions(o);
+        o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
+                .desc("call sites shown per report (default 20; 0 = all)").build());
+        o.addOption(Option.builder().longOpt("fail-on-leak")
+                .desc("exit 3 when any run leaked or went over a limit (a CI gate)").build());
+        o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
+        CommonOptions.addOutputAndHelp(o);
+        return o;
+    }
+
+    /** Reader options from --pid, --process, --encoding, --strict. */
+    static ResmonLogOptions logOptions(CommandLine cl) {
+        DebugViewOptions dv = DebugViewOptions.defaults().withStrict(cl.hasOption("strict"));
+        if (cl.hasOption("encoding")) {
+            String name = cl.getOptionValue("encoding");
+            try {
+                dv = dv.withAnsiCharset(Charset.forName(name));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--encoding " + name + ": unknown character set (try windows-1251, GBK,"
+                        + " Shift_JIS, UTF-8)");
+            }
+        }
+        Long pid = null;
+        if (cl.hasOption("pid")) {
+            try {
+                pid = Long.parseLong(cl.getOptionValue("pid").strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--pid: expected a decimal process id, got '" + cl.getOptionValue("pid") + "'");
+            }
+        }
+        return ResmonLogOptions.defaults().withDebugView(dv).withFilter(pid, cl.getOptionValue("process"));
+    }
+
+    /** Reads one log, refusing what is plainly not one (a dump, a directory). */
+    static ResmonLog read(Path p, ResmonLogOptions o, Progress progress, String verb) throws IOException {
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(p.toString());
+        }
+        if (Files.isDirectory(p)) {
+            throw InputFormatException.atOffset(p.toString(), 0, "a file", "a directory");
+        }
+        ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
+        if (!log.framed() && log.resmonLines() == 0 && log.records() > 0 && o.processId() == null
+                && o.processName() == null) {
+            throw InputFormatException.atLine(p.toString(), 1, "a DebugView log (SEQ<TAB>TIME<TAB>MESSAGE lines) or"
+                    + " captured resmon output ('name.exe|resmon| ...')", "neither anywhere in the file");
+        }
+        return log;
+    }
+
+    ExitCode run(String[] args) throws IOException {
+        Options options = options();
+        CommandLine cl = CommonOptions.parse(options, args);
+        if (cl.hasOption("help")) {
+            help(options);
+            return ExitCode.OK;
+        }
+        List<Path> paths = cl.getArgList().stream().map(Path::of).toList();
+        if (paths.isEmpty()) {
+            throw new UsageException("no log given");
+        }
+        int top = 20;
+        if (cl.hasOption("top")) {
+            try {
+                top = Integer.parseInt(cl.getOptionValue("top").strip());
+            } catch (NumberFormatException e) {
+                top = -1;
+            }
+            if (top < 0) {
+                throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
+            }
+        }
+        ResmonLogOptions o = logOptions(cl);
+        Progress progress = new Progress(err);
+        List<ResmonLog> logs = new ArrayList<>();
+        List<LoggedRun> runs = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try {
+            for (Path p : paths) {
+                ResmonLog log = read(p, o, progress, "logscan");
+                logs.add(log);
+                log.problems().stream().map(Problem::message).forEach(warnings::add);
+                for (ResmonRun r : log.runs()) {
+                    runs.add(LoggedRun.assess(log.source(), r));
+                }
+            }
+        } finally {
+            progress.done();
+        }
+        printWarnings(warnings);
+        OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
+        if (cl.hasOption("json")) {
+            target.write(Json.write(LogscanDocument.of(logs, runs, warnings, top)));
+        } else {
+            target.write(new LogscanRenderer(top).render(logs, runs));
+        }
+        boolean bad = runs.stream().anyMatch(r -> r.health().leaked() || r.health().overLimit());
+        if (cl.hasOption("fail-on-leak") && bad) {
+            err.println("logscan: leak gate: a run leaked or went over a limit");
+            return ExitCode.THRESHOLD;
+        }
+        return ExitCode.OK;
+    }
+
+    private void printWarnings(List<String> warnings) {
+        int n = 0;
+        for (String w : warnings) {
+            if (n++ == MAX_WARNINGS_SHOWN) {
+                err.println("logscan: warning: ... and " + (warnings.size() - MAX_WARNINGS_SHOWN)
+                        + " more (all are in the --json output)");
+                break;
+            }
+            err.println("logscan: warning: " + w);
+        }
+    }
+
+    private void help(Options options) {
+        CommonOptions.printHelp(out, options, "logscan [options] LOG...",
+                "Reads DebugView logs (Sysinternals saved or copied logs, DebugView++ exports, plain captures; any"
+                        + " code page, UTF-8, UTF-16) with the output of the resmon resource tracker, and reports every"
+                        + " run of every monitored program or driver: start and end, peak and final usage, limit"
+                        + " violations, the resources left at exit grouped by call site, allocation sizes, usage"
+                        + " trends, and a verdict: leaked, over-limit, clean, or incomplete (no exit report).",
+                """
+                Examples:
+                  logscan capture.log                          # every run, every process
+                  logscan capture.log --process notepad.exe    # one program's runs
+                  logscan day1.log day2.log --json             # schema: docs/json.md
+                  logscan soak.log --fail-on-leak              # CI gate: exit 3 when a run leaked
+
+                Warnings about lines the reader did not understand go to stderr (all of them in --json); they
+                do not change the exit status unless --strict.
+                """);
+    }
+}

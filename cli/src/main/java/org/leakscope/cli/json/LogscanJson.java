@@ -1,0 +1,64 @@
+package org.leakscope.cli.json;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code logscan --json}: the records here are the schema (docs/json.md). Field order is the declaration
+ * order; fields are null where the log does not say.
+ */
+public final class LogscanJson {
+    public static final String SCHEMA = "leakscope.logscan/1";
+
+    private LogscanJson() {
+    }
+
+    public record Document(String schema, List<Input> inputs, List<Run> runs, Summary summary, List<String> warnings) {
+    }
+
+    /** One log file. */
+    public record Input(String file, String encoding, String computer, boolean framed, long records, long resmonLines,
+            int runs, int warnings) {
+    }
+
+    /** A point in the log: seconds on the log's time axis, the clock time as printed (if any), the line. */
+    public record Time(Double seconds, String clock, long line) {
+    }
+
+    public record Run(String file, int index, Long processId, String module, boolean kernel, Time start, Time end,
+            Double durationSeconds, boolean timesEstimated, String verdict, boolean leaked, boolean overLimit,
+            List<String> findings, Usage usage, Limits limits, Long intervalMs, Report report, int onDemandReports) {
+    }
+
+    public record Usage(Series memoryBytes, Series threads, Series syncObjects, Series cpuPercent, Long diskBytesWritten) {
+    }
+
+    /**
+     * @param perHour least-squares growth per hour; null with too few samples for a trend
+     * @param sustained steady growth (see docs/json.md); null with too few samples
+     */
+    public record Series(long samples, Long first, Long last, Long peak, Double peakAtSeconds, Double perHour,
+            Boolean sustained, Integer risingSteps, Integer fallingSteps) {
+    }
+
+    public record Limits(Map<String, Long> updates, List<LimitEvent> events) {
+    }
+
+    public record LimitEvent(String resource, long from, long to, Time at) {
+    }
+
+    /** The exit report, else the last on-demand report. */
+    public record Report(boolean exit, boolean complete, long startLine, long endLine, Long resmonMemoryBytes,
+            Long memoryBytes, Long threads, Long syncObjects, long resourcesListed, boolean notAllFree,
+            List<String> activeThreads, boolean blocked, List<CallSite> callSites, List<Bucket> histogram) {
+    }
+
+    public record CallSite(String kind, String returnAddress, long count, long bytes, List<String> types) {
+    }
+
+    public record Bucket(long lower, long upper, long allocations) {
+    }
+
+    public record Summary(int runs, int leaked, int overLimit, int clean, int incomplete) {
+    }
+}

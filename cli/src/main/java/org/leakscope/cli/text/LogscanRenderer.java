@@ -1,0 +1,176 @@
+package org.leakscope.cli.text;
+
+import java.util.List;
+import java.util.Locale;
+import org.leakscope.cli.LoggedRun;
+import org.leakscope.diff.RunHealth;
+import org.leakscope.diff.UsageTrend;
+import org.leakscope.model.UsageSeries;
+import org.leakscope.resmon.CallSite;
+import org.leakscope.resmon.HistogramBucket;
+import org.leakscope.resmon.LogTime;
+import org.leakscope.resmon.ResmonLog;
+import org.leakscope.resmon.ResmonReport;
+import org.leakscope.resmon.ResmonRun;
+
+/** logscan's human report: per run its span, usage, limits, what it left behind, findings and verdict. */
+public final class LogscanRenderer {
+    private final StringBuilder out = new StringBuilder();
+    private final int topCallSites;
+
+    public LogscanRenderer(int topCallSites) {
+        this.topCallSites = topCallSites;
+    }
+
+    public String render(List<ResmonLog> logs, List<LoggedRun> runs) {
+        out.append("Leakscope logscan\n");
+        for (ResmonLog log : logs) {
+            out.append("  ").append(log.source()).append(": ");
+            out.append(log.framed() ? "DebugView log" : "plain capture");
+            if (log.computer() != null) {
+                out.append(" from \\\\").append(log.computer());
+            }
+            out.append(", ").append(Sizes.exact(log.records())).append(" records, ")
+                    .append(Sizes.exact(log.resmonLines())).append(" resmon lines, ")
+                    .append(LoggedRun.plural(log.runs().size(), "run"));
+            if (!"bytes".equals(log.encoding())) {
+                out.append(", ").append(log.encoding());
+            }
+            out.append('\n');
+        }
+        if (runs.isEmpty()) {
+            out.append("\nNo resmon output found (lines like '[2540] notepad.exe|resmon| threads used 2, ...').\n");
+        }
+        for (LoggedRun r : runs) {
+            run(r, logs.size() > 1);
+        }
+        summary(runs);
+        return out.toString();
+    }
+
+    private void run(LoggedRun lr, boolean manyFiles) {
+        ResmonRun run = lr.run();
+        RunHealth h = lr.health();
+        out.append("\nRun ").append(run.index()).append(": ").append(run.label());
+        if (manyFiles) {
+            out.append(" in ").append(lr.file());
+        }
+        out.append("  ").append(verdictWord(h)).append('\n');
+        out.append("  lines ").append(run.start().line()).append("..").append(run.end().line()).append(", ")
+                .append(run.start().label()).append(" .. ").append(run.end().label());
+        double span = run.end().seconds() - run.start().seconds();
+        if (!Double.isNaN(span)) {
+            out.append(" (").append(duration(span)).append(')');
+        }
+        if (run.estimatedTimes()) {
+            out.append(", no times in the log: samples placed one interval apart");
+        }
+        out.append('\n');
+        usage(run);
+        ResmonReport rep = run.report();
+        if (rep != null) {
+            report(lr, rep);
+        }
+        out.append("  findings:\n");
+        for (String f : lr.findings()) {
+            out.append("    - ").append(f).append('\n');
+        }
+        out.append("  verdict: ").append(verdictWord(h)).append('\n');
+    }
+
+    private static String verdictWord(RunHealth h) {
+        String v = h.verdict().word().toUpperCase(Locale.ROOT);
+        return h.leaked() && h.overLimit() ? v + ", OVER-LIMIT" : v;
+    }
+
+    private void usage(ResmonRun run) {
+        if (run.memory().count() == 0) {
+            out.append("  usage: no periodic lines\n");
+            return;
+        }
+        Table t = new Table("usage", "samples>", "first>", "peak>", "peak after>", "final>", "per hour>");
+        double start = run.memory().firstTime();
+        series(t, "memory used", run.memory(), true, start);
+        series(t, "threads used", run.threads(), false, start);
+        series(t, "sync objects used", run.syncObjects(), false, start);
+        series(t, "cpu %", run.cpuPercent(), false, start);
+        UsageSeries disk = run.diskBytes();
+        if (disk.peakValue() > 0) {
+            t.row("disk written", disk.count(), "", "", "", LoggedRun.amount(disk.lastValue(), true), "");
+        }
+        t.render(out, "  ");
+    }
+
+    private static void series(Table t, String name, UsageSeries s, boolean bytes, double start) {
+        UsageTrend trend = UsageTrend.of(name, s, 1);
+        t.row(name, s.count(), LoggedRun.amount(s.firstValue(), bytes), LoggedRun.amount(s.peakValue(), bytes),
+                at(s.peakTime() - start), LoggedRun.amount(s.lastValue(), bytes),
+                trend == null || name.startsWith("cpu") ? "" : LoggedRun.rate(trend.perHour(), bytes));
+    }
+
+    private static String at(double seconds) {
+        return Double.isNaN(seconds) ? "" : duration(seconds);
+    }
+
+    private void report(LoggedRun lr, ResmonReport rep) {
+        out.append("  ").append(rep.exit() ? "exit report" : "last on-demand report").append(" (lines ")
+                .append(rep.start().line()).append("..").append(rep.endLine())
+                .append(rep.complete() ? "" : ", cut off").append("): ")
+                .append(LoggedRun.plural(rep.resourcesListed(), "resource")).append(" listed");
+        if (rep.memoryTotal() != null) {
+            out.append(", memory usage ").append(Sizes.exact(rep.memoryTotal())).append(" bytes");
+        }
+        out.append('\n');
+        if (!rep.callSites().isEmpty()) {
+            Table t = new Table("count>", "bytes>", "kind", "call site (in " + lr.run().module() + ")", "types");
+            int shown = 0;
+            for (CallSite s : rep.callSites()) {
+                if (topCallSites > 0 && shown++ == topCallSites) {
+                    break;
+                }
+                t.row(Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()), s.kind().label(),
+                        lr.address(s.returnAddress()), String.join(",", new java.util.TreeSet<>(s.types())));
+            }
+            t.render(out, "    ");
+            if (topCallSites > 0 && rep.callSites().size() > topCallSites) {
+                out.append("    ... ").append(rep.callSites().size() - topCallSites)
+                        .append(" more call sites (--top 0 shows all)\n");
+            }
+        }
+        if (!rep.histogram().isEmpty()) {
+            out.append("  allocation sizes since start (resmon's allocations detail):\n");
+            Table t = new Table("size>", "", "up to>", "allocations>");
+            for (HistogramBucket b : rep.histogram()) {
+                t.row(Sizes.exact(b.lower()), "-", Sizes.exact(b.upper()), Sizes.exact(b.count()));
+            }
+            t.render(out, "    ");
+        }
+    }
+
+    private void summary(List<LoggedRun> runs) {
+        int[] n = new int[RunHealth.Verdict.values().length];
+        for (LoggedRun r : runs) {
+            n[r.health().verdict().ordinal()]++;
+        }
+        out.append("\nSummary: ").append(LoggedRun.plural(runs.size(), "run"));
+        for (RunHealth.Verdict v : RunHealth.Verdict.values()) {
+            out.append(", ").append(n[v.ordinal()]).append(' ').append(v.word());
+        }
+        out.append('\n');
+    }
+
+    /** {@code 42 s}, {@code 12.5 min}, {@code 71.0 h}. */
+    static String duration(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        if (seconds < 7200) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+    }
+
+    static String time(LogTime t) {
+        return t.label();
+    }
+}
