@@ -16,6 +16,7 @@ import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
+import org.leakscope.diff.AddressShift;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.KeyKind;
@@ -31,10 +32,11 @@ import org.leakscope.model.Hex;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
+import org.leakscope.resmon.DebugViewOptions;
+import org.leakscope.resmon.ResmonLogOptions;
 import org.leakscope.symbols.SymbolStore;
 import org.leakscope.umdh.CompareEntry;
 import org.leakscope.umdh.UmdhCompareLog;
-import org.leakscope.umdh.UmdhLogKind;
 import org.leakscope.umdh.UmdhOptions;
 
 /**
@@ -79,6 +81,12 @@ final class LeakdiffCommand {
         o.addOption(Option.builder().longOpt("input-radix").hasArg().argName("16|10")
                 .desc("how to read an existing compare output's numbers (default: detected)").build());
         o.addOption(Option.builder().longOpt("strict").desc("a line the reader does not understand is an error").build());
+        o.addOption(Option.builder().longOpt("pid").hasArg().argName("PID").desc("resmon logs: the run of this"
+                + " process id (once for all logs, or once per log in order)").build());
+        o.addOption(Option.builder().longOpt("process").hasArg().argName("NAME")
+                .desc("resmon logs: runs of this program or driver only").build());
+        o.addOption(Option.builder().longOpt("run").hasArg().argName("N").desc("resmon logs: the N-th run as logscan"
+                + " numbers them (once for all logs, or once per log; default: the last run with a report)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
         CommonOptions.addOutputAndHelp(o);
         return o;
@@ -117,18 +125,24 @@ final class LeakdiffCommand {
         }
         List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
 
-        List<UmdhLogKind> kinds = new ArrayList<>();
+        List<InputKind> kinds = new ArrayList<>();
         for (Path p : paths) {
             kinds.add(SnapshotInputs.detect("leakdiff", p, umdh));
         }
-        boolean rerender = paths.size() == 1 && kinds.get(0) == UmdhLogKind.COMPARE;
+        boolean logs = kinds.contains(InputKind.RESMON_LOG);
+        if (logs && kinds.stream().anyMatch(k -> k != InputKind.RESMON_LOG)) {
+            throw new UsageException("resmon logs can only be compared with resmon logs: their call sites are single"
+                    + " return addresses, a UMDH log's are stacks");
+        }
+        boolean rerender = paths.size() == 1 && kinds.get(0) == InputKind.UMDH_COMPARE;
         if (!rerender) {
             if (paths.size() < 2) {
-                throw new UsageException(paths.get(0) + " is a UMDH snapshot: give two or more snapshots to compare"
-                        + " (oldest first)");
+                throw new UsageException(paths.get(0) + " is a " + (logs ? "resmon log" : "UMDH snapshot")
+                        + ": give two or more to compare (oldest first; the same log twice with --run N --run M"
+                        + " compares two of its runs)");
             }
             for (int i = 0; i < paths.size(); i++) {
-                if (kinds.get(i) == UmdhLogKind.COMPARE) {
+                if (kinds.get(i) == InputKind.UMDH_COMPARE) {
                     throw new UsageException(paths.get(i) + " is a UMDH compare output, not a snapshot: compare outputs"
                             + " cannot be compared again (give it alone to re-render, filter or convert it)");
                 }
@@ -138,12 +152,19 @@ final class LeakdiffCommand {
         }
 
         Timing timing = new Timing(err);
-        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, new Progress(err));
+        List<ResmonLogOptions> logOptions = new ArrayList<>();
+        List<Integer> runs = new ArrayList<>();
+        perLog(cl, kinds, umdh, logOptions, runs);
+        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, logOptions, runs,
+                new Progress(err));
         timing.mark("read");
         List<String> warnings = new ArrayList<>();
         for (SnapshotInput in : inputs) {
-            List<Problem> ps = in.umdh() != null ? in.umdh().snapshot().problems() : in.compare().problems();
+            List<Problem> ps = in.compare() != null ? in.compare().problems() : in.snapshot().problems();
             ps.forEach(p -> warnings.add(p.message()));
+            if (in.note() != null) {
+                warnings.add(in.note());
+            }
             if (in.compare() != null && !in.compare().radixDetected()) {
                 warnings.add(in.path() + ": its numbers read the same in hex and decimal; read as hex (umdh's default;"
                         + " use --input-radix 10 for 'umdh -d' output)");
@@ -157,12 +178,17 @@ final class LeakdiffCommand {
                     symbolized[0] |= in.umdh().symbolic();
                     snapshots.add(symbolRoots.isEmpty() ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
+                } else if (in.log() != null) {
+                    snapshots.add(in.snapshot());
                 }
             }
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
+        if (logs) {
+            alignRuns(inputs, snapshots, warnings);
+        }
         if (key == null) {
-            key = defaultKey(snapshots, symbolized[0]);
+            key = logs ? KeyKind.FRAMES : defaultKey(snapshots, symbolized[0]);
         }
         printWarnings(warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
@@ -251,8 +277,89 @@ final class LeakdiffCommand {
         }
     }
 
+    /**
+     * Per-log reader options and run choice from --pid/--process/--run: given once they hold for every log,
+     * given once per log they pair up in order.
+     */
+    private static void perLog(CommandLine cl, List<InputKind> kinds, UmdhOptions umdh, List<ResmonLogOptions> out,
+            List<Integer> runs) {
+        int logs = (int) kinds.stream().filter(k -> k == InputKind.RESMON_LOG).count();
+        List<String> pids = values(cl, "pid", logs);
+        List<String> runNumbers = values(cl, "run", logs);
+        int li = 0;
+        for (InputKind k : kinds) {
+            if (k != InputKind.RESMON_LOG) {
+                out.add(null);
+                runs.add(null);
+                continue;
+            }
+            String pid = pids.isEmpty() ? null : pids.get(pids.size() == 1 ? 0 : li);
+            String run = runNumbers.isEmpty() ? null : runNumbers.get(runNumbers.size() == 1 ? 0 : li);
+            li++;
+            Long p = pid == null ? null : parseNumber("pid", pid);
+            Long r = run == null ? null : parseNumber("run", run);
+            if (r != null && (r < 1 || r > Integer.MAX_VALUE)) {
+                throw new UsageException("--run: runs are numbered from 1, got " + run);
+            }
+            out.add(ResmonLogOptions.defaults()
+                    .withDebugView(DebugViewOptions.defaults().withAnsiCharset(umdh.ansiCharset())
+                            .withStrict(cl.hasOption("strict")))
+                    .withFilter(p, cl.getOptionValue("process")));
+            runs.add(r == null ? null : r.intValue());
+        }
+    }
+
+    private static List<String> values(CommandLine cl, String name, int logs) {
+        String[] v = cl.getOptionValues(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (logs == 0) {
+            throw new UsageException("--" + name + " applies to resmon logs, and none was given");
+        }
+        if (v.length != 1 && v.length != logs) {
+            throw new UsageException("--" + name + " given " + v.length + " times for " + logs
+                    + " logs: give it once (for all) or once per log");
+        }
+        return Arrays.asList(v);
+    }
+
+    private static long parseNumber(String name, String v) {
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + ": expected a decimal number, got '" + v + "'");
+        }
+    }
+
+    /**
+     * Runs of one program load at other bases (ASLR): every later snapshot is moved onto the first's
+     * addresses when one shift lines their call sites up.
+     */
+    private static void alignRuns(List<SnapshotInput> inputs, List<Snapshot> snapshots, List<String> warnings) {
+        for (int i = 1; i < snapshots.size(); i++) {
+            AddressShift.Result r = AddressShift.find(snapshots.get(0), snapshots.get(i));
+            if (r != null && r.shift() != 0) {
+                snapshots.set(i, AddressShift.apply(snapshots.get(i), r.shift()));
+                inputs.set(i, inputs.get(i).withSnapshot(snapshots.get(i)));
+                warnings.add(inputs.get(i).path() + ": call sites moved by " + (r.shift() < 0 ? "+" : "-")
+                        + Hex.of(Math.abs(r.shift())) + " onto " + inputs.get(0).path() + "'s addresses (the image"
+                        + " loaded at another base: ASLR); " + r.matched() + " of " + r.sites()
+                        + " call sites line up; addresses shown are the first input's");
+            }
+        }
+    }
+
     private static String describe(SnapshotInput in) {
         StringBuilder sb = new StringBuilder(in.path());
+        if (in.run() != null) {
+            var r = in.run();
+            var rep = r.report();
+            sb.append(" (run ").append(r.index()).append(": ").append(r.label()).append(", ")
+                    .append(rep.exit() ? "exit" : "on-demand").append(" report lines ").append(rep.start().line())
+                    .append("..").append(rep.endLine()).append(", ").append(rep.callSites().size())
+                    .append(" call sites)");
+        }
         if (in.umdh() != null) {
             var h = in.umdh().header();
             List<String> parts = new ArrayList<>();
@@ -367,13 +474,24 @@ final class LeakdiffCommand {
                     bytes += a.bytes();
                     count += a.count();
                 }
-                out.add(new LeakdiffJson.Input(in.path(), in.kind(), in.umdh().encoding(), s.processId(), s.processName(),
+                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
                         in.umdh().records(), s.aggregates().size(), bytes, count, s.problems().size()));
-            } else {
+            } else if (in.compare() != null) {
                 UmdhCompareLog c = in.compare();
-                out.add(new LeakdiffJson.Input(in.path(), in.kind(), c.encoding(), null, null, null, null, null, null,
-                        null, c.entries().size(), null, null, c.problems().size()));
+                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), c.encoding(), null, null, null, null,
+                        null, null, null, c.entries().size(), null, null, c.problems().size()));
+            } else {
+                Snapshot s = in.snapshot();
+                long bytes = 0;
+                long count = 0;
+                for (BacktraceAggregate a : s.aggregates()) {
+                    bytes += a.bytes();
+                    count += a.count();
+                }
+                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.log().encoding(), s.processId(),
+                        s.processName(), null, null, null, null, in.run().report().resourcesListed(),
+                        s.aggregates().size(), bytes, count, in.log().problems().size()));
             }
         }
         return out;
@@ -387,6 +505,12 @@ final class LeakdiffCommand {
             for (Module m : s.modules().modules()) {
                 if (((m.base() + m.size()) >>> 32) != 0) {
                     return 8;
+                }
+            }
+            for (BacktraceAggregate a : s.modules().modules().isEmpty() ? s.aggregates() : List.<BacktraceAggregate>of()) {
+                Frame top = a.backtrace().top();
+                if (top != null && (top.address() >>> 32) != 0) {
+                    return 8; // bare addresses (resmon reports): their size tells
                 }
             }
         }

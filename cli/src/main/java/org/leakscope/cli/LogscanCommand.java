@@ -90,8 +90,7 @@ final class LogscanCommand {
             throw InputFormatException.atOffset(p.toString(), 0, "a file", "a directory");
         }
         ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
-        if (!log.framed() && log.resmonLines() == 0 && log.records() > 0 && o.processId() == null
-                && o.processName() == null) {
+        if (!log.framed() && log.resmonLines() == 0 && log.records() > 0) {
             throw InputFormatException.atLine(p.toString(), 1, "a DebugView log (SEQ<TAB>TIME<TAB>MESSAGE lines) or"
                     + " captured resmon output ('name.exe|resmon| ...')", "neither anywhere in the file");
         }

@@ -1,19 +1,36 @@
 package org.leakscope.cli;
 
 import org.leakscope.model.Snapshot;
+import org.leakscope.resmon.ResmonLog;
+import org.leakscope.resmon.ResmonRun;
 import org.leakscope.umdh.UmdhCompareLog;
 import org.leakscope.umdh.UmdhSnapshotLog;
 
 /**
- * One file given to leakdiff, read according to what its content turned out to be: a UMDH snapshot or a
- * UMDH compare output (exactly one of the two is set).
+ * One file given to leakdiff, read according to what its content turned out to be: a UMDH snapshot, a UMDH
+ * compare output, or one run's resource report from a log with resmon output (exactly one is set).
+ *
+ * @param note for a log, which run was picked and why (null otherwise)
  */
-record SnapshotInput(String path, UmdhSnapshotLog umdh, UmdhCompareLog compare) {
-    String kind() {
-        return umdh != null ? "umdh-snapshot" : "umdh-compare";
+record SnapshotInput(String path, UmdhSnapshotLog umdh, UmdhCompareLog compare, ResmonLog log, ResmonRun run,
+        Snapshot resmon, String note) {
+    static SnapshotInput umdh(String path, UmdhSnapshotLog s) {
+        return new SnapshotInput(path, s, null, null, null, null, null);
+    }
+
+    static SnapshotInput compare(String path, UmdhCompareLog c) {
+        return new SnapshotInput(path, null, c, null, null, null, null);
+    }
+
+    InputKind kind() {
+        return umdh != null ? InputKind.UMDH_SNAPSHOT : compare != null ? InputKind.UMDH_COMPARE : InputKind.RESMON_LOG;
     }
 
     Snapshot snapshot() {
-        return umdh == null ? null : umdh.snapshot();
+        return umdh != null ? umdh.snapshot() : resmon;
+    }
+
+    SnapshotInput withSnapshot(Snapshot s) {
+        return new SnapshotInput(path, umdh, compare, log, run, s, note);
     }
 }

@@ -21,6 +21,9 @@ import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Snapshot;
+import org.leakscope.resmon.DebugViewOptions;
+import org.leakscope.resmon.ResmonLogOptions;
+import org.leakscope.resmon.ResmonLogReader;
 import org.leakscope.symbols.SymbolStore;
 import org.leakscope.umdh.UmdhCompareReader;
 import org.leakscope.umdh.UmdhLogKind;
@@ -36,7 +39,7 @@ final class SnapshotInputs {
     }
 
     /** What a file is, or an error naming the file when leakdiff cannot use it. */
-    static UmdhLogKind detect(String verb, Path path, UmdhOptions options) throws IOException {
+    static InputKind detect(String verb, Path path, UmdhOptions options) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -54,18 +57,22 @@ final class SnapshotInputs {
                     "a minidump ('MDMP')");
         }
         Optional<UmdhLogKind> kind = UmdhLogKind.detect(path, options.limits().maxLineChars());
-        if (kind.isEmpty()) {
-            throw InputFormatException.atLine(path.toString(), 1,
-                    "a UMDH snapshot log ('// UMDH: version' header, heap sections, 'N bytes + O at A by BackTraceID'"
-                            + " records) or a UMDH compare output ('+ N ( NEW - OLD) ... BackTraceID')",
-                    n == 0 ? "an empty file" : "neither in its first lines");
+        if (kind.isPresent()) {
+            return kind.get() == UmdhLogKind.SNAPSHOT ? InputKind.UMDH_SNAPSHOT : InputKind.UMDH_COMPARE;
         }
-        return kind.get();
+        if (n > 0 && ResmonLogReader.sniff(path, DebugViewOptions.defaults().withAnsiCharset(options.ansiCharset()))) {
+            return InputKind.RESMON_LOG;
+        }
+        throw InputFormatException.atLine(path.toString(), 1,
+                "a UMDH snapshot log ('// UMDH: version' header, heap sections, 'N bytes + O at A by BackTraceID'"
+                        + " records), a UMDH compare output ('+ N ( NEW - OLD) ... BackTraceID') or a DebugView log"
+                        + " with resmon output ('[pid] name.exe|resmon| ...')",
+                n == 0 ? "an empty file" : "none of them in its first lines");
     }
 
     /** Reads every file; snapshots in parallel, in the order given. */
-    static List<SnapshotInput> read(String verb, List<Path> paths, List<UmdhLogKind> kinds, UmdhOptions options,
-            Progress progress) throws IOException {
+    static List<SnapshotInput> read(String verb, List<Path> paths, List<InputKind> kinds, UmdhOptions options,
+            List<ResmonLogOptions> logOptions, List<Integer> runs, Progress progress) throws IOException {
         int threads = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, verb + "-reader");
@@ -76,11 +83,16 @@ final class SnapshotInputs {
             List<Future<SnapshotInput>> futures = new ArrayList<>();
             for (int i = 0; i < paths.size(); i++) {
                 Path p = paths.get(i);
-                UmdhLogKind k = kinds.get(i);
-                UmdhOptions o = options.withProgress(progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
-                futures.add(pool.submit(() -> k == UmdhLogKind.SNAPSHOT
-                        ? new SnapshotInput(p.toString(), UmdhSnapshotReader.read(p, o), null)
-                        : new SnapshotInput(p.toString(), null, UmdhCompareReader.read(p, o))));
+                InputKind k = kinds.get(i);
+                java.util.function.LongConsumer bytes = progress.forFile(verb, p.getFileName().toString(), Files.size(p));
+                UmdhOptions o = options.withProgress(bytes);
+                ResmonLogOptions lo = logOptions.get(i);
+                Integer run = runs.get(i);
+                futures.add(pool.submit(() -> switch (k) {
+                    case UMDH_SNAPSHOT -> SnapshotInput.umdh(p.toString(), UmdhSnapshotReader.read(p, o));
+                    case UMDH_COMPARE -> SnapshotInput.compare(p.toString(), UmdhCompareReader.read(p, o));
+                    case RESMON_LOG -> RunChoice.pick(p.toString(), ResmonLogReader.read(p, lo, bytes), run, lo);
+                }));
             }
             List<SnapshotInput> out = new ArrayList<>();
             for (Future<SnapshotInput> f : futures) {

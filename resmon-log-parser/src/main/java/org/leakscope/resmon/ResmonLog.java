@@ -12,8 +12,8 @@ import org.leakscope.model.Problem;
  * @param encoding     how the text was stored ("bytes" = ANSI or UTF-8 without a mark)
  * @param framed       DebugView's SEQ/TIME columns (or DebugView++'s) were present
  * @param records      lines read as records
- * @param resmonLines  of which {@code |resmon| } lines (of the runs kept by the filter)
- * @param runs         the runs kept by the filter
+ * @param resmonLines  of which {@code |resmon| } lines (of every run, kept by the filter or not)
+ * @param runs         the runs kept by the filter, numbered as without it
  * @param problems     lines that could not be read, with their numbers
  */
 public record ResmonLog(String source, String computer, String encoding, boolean framed, long records,

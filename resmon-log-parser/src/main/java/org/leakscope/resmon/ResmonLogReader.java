@@ -53,6 +53,23 @@ public final class ResmonLogReader {
         }
     }
 
+    /**
+     * True when the file's first lines look like a DebugView log or contain resmon output: how a tool that
+     * takes several kinds of input tells this one apart. Damage is not an error here, just a "no".
+     */
+    public static boolean sniff(Path path, DebugViewOptions options) throws IOException {
+        try (DebugViewReader r = DebugViewReader.open(path, options)) {
+            for (int i = 0; i < 1000 && r.advance(); i++) {
+                if (r.framed() || marker(r.bytes(), r.messageStart(), r.messageEnd()) >= 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (org.leakscope.model.InputFormatException e) {
+            return false;
+        }
+    }
+
     private ResmonLog readAll() throws IOException {
         DebugViewReader r = reader;
         while (r.advance()) {
@@ -66,9 +83,6 @@ public final class ResmonLogReader {
                 continue;
             }
             RunBuilder run = run(r.processId(), b, s, bar, t);
-            if (run == null) {
-                continue; // filtered out
-            }
             resmonLines++;
             cursor.reset(b, bar + MARKER.length, e);
             RunBuilder.Result res = run.line(cursor, r, t);
@@ -86,6 +100,8 @@ public final class ResmonLogReader {
         for (RunBuilder run : active.values()) {
             finished.add(run.build());
         }
+        // Filtered only now, so runs keep the numbers an unfiltered read gives them (--run N means the same run).
+        finished.removeIf(x -> !options.accepts(x.processId() == null ? -1 : x.processId(), x.module()));
         finished.sort(Comparator.comparingInt(ResmonRun::index));
         return new ResmonLog(r.source(), r.computer(), r.encoding(), r.framed(), records, resmonLines, finished,
                 r.problems());
@@ -110,7 +126,7 @@ public final class ResmonLogReader {
         return -1;
     }
 
-    /** The run this line belongs to (a new one when none is active), or null when the filter drops it. */
+    /** The run this line belongs to (a new one when none is active). */
     private RunBuilder run(long pid, byte[] b, int s, int bar, double t) {
         if (pid == lastPid && bar - s == lastName.length && DebugViewReader.startsWith(b, s, bar, lastName)) {
             return lastRun;
@@ -118,7 +134,7 @@ public final class ResmonLogReader {
         String module = reader.text(s, bar);
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
-        if (run == null && options.accepts(pid, module)) {
+        if (run == null) {
             run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(reader, t), options, reader::problem);
             active.put(key, run);
         }

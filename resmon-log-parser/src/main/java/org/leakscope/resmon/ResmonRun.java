@@ -57,15 +57,18 @@ public record ResmonRun(int index, Long processId, String module, LogTime start,
 
     /**
      * The unreleased resources as a snapshot for the diff engine: one aggregate per kind and call site, the
-     * call site as a one-frame backtrace (resmon records only the return address).
+     * call site as a one-frame backtrace (resmon records only the return address) whose trace id is
+     * that address in hex.
      */
     public Snapshot snapshot(String source, List<Problem> problems) {
         ResmonReport r = report();
         List<BacktraceAggregate> aggs = new ArrayList<>();
         if (r != null) {
             for (CallSite s : r.callSites()) {
-                Backtrace bt = s.returnAddress() == null ? new Backtrace("no-return-address", List.of())
-                        : Backtrace.of(Frame.unresolved(s.returnAddress()));
+                // The return address doubles as the trace id (UMDH-style output needs one).
+                Backtrace bt = s.returnAddress() == null ? new Backtrace("None", List.of())
+                        : new Backtrace(Long.toHexString(s.returnAddress()).toUpperCase(java.util.Locale.ROOT),
+                                List.of(Frame.unresolved(s.returnAddress())));
                 aggs.add(new BacktraceAggregate(bt, s.kind(), s.bytes(), s.count(), 0));
             }
         }

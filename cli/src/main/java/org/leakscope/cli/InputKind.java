@@ -1,0 +1,16 @@
+package org.leakscope.cli;
+
+/** What a file given to leakdiff turned out to be. */
+enum InputKind {
+    UMDH_SNAPSHOT("umdh-snapshot"), UMDH_COMPARE("umdh-compare"), RESMON_LOG("resmon-log");
+
+    private final String jsonName;
+
+    InputKind(String jsonName) {
+        this.jsonName = jsonName;
+    }
+
+    String jsonName() {
+        return jsonName;
+    }
+}
