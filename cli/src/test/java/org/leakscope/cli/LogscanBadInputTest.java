@@ -1,0 +1,140 @@
+package org.leakscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged or wrong input to logscan: a clear message with file and line, exit 2 (or warnings and the report
+ * of what could be read), never a stack trace; damage generated here rather than stored.
+ */
+class LogscanBadInputTest {
+    private static final Path GOOD = CliRun.testdata("dbgview/resmon_user_x64_exit_report.log");
+
+    @TempDir
+    Path tmp;
+
+    private static void assertBad(CliRun r, String... fragments) {
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+        assertNoTrace(r);
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + f + "' in: " + r.err());
+        }
+    }
+
+    private static void assertNoTrace(CliRun r) {
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    @Test
+    void binaryGarbageNamesTheLine() throws Exception {
+        Path p = tmp.resolve("garbage.log");
+        byte[] good = Files.readAllBytes(GOOD);
+        byte[] b = Arrays.copyOf(good, good.length + 64);
+        new Random(3).nextBytes(Arrays.copyOfRange(b, good.length, b.length));
+        b[good.length + 10] = 0;
+        Files.write(p, b);
+        assertBad(CliRun.of("logscan", p.toString()), "garbage.log: line 120", "binary data (a NUL byte)");
+        Path dump = CliRun.testdata("minidump/sample.dmp");
+        assertBad(CliRun.of("logscan", dump.toString()), "sample.dmp: line 1", "binary data");
+    }
+
+    @Test
+    void somethingElseEntirelyIsRefused() {
+        assertBad(CliRun.of("logscan", CliRun.testdata("umdh/leaky_1.log").toString()), "leaky_1.log: line 1",
+                "a DebugView log");
+        assertBad(CliRun.of("logscan", tmp.toString()), "a directory");
+        assertBad(CliRun.of("logscan", tmp.resolve("absent.log").toString()), "absent.log: no such file");
+        assertBad(CliRun.of("logscan", GOOD.toString(), "--encoding", "klingon"), "unknown character set");
+        assertBad(CliRun.of("logscan", GOOD.toString(), "--pid", "x"), "--pid");
+        assertBad(CliRun.of("logscan"), "no log given");
+    }
+
+    @Test
+    void truncatedReportIsAWarningAndTheRestIsReported() throws Exception {
+        String text = Files.readString(GOOD);
+        Path p = tmp.resolve("cut.log");
+        // the capture stops after the line before the event's return address (line 99)
+        Files.writeString(p, text.substring(0, text.lastIndexOf('\n', text.indexOf("returnAddress 0x00007FF6C2A87100")) + 1));
+        CliRun r = CliRun.of("logscan", p.toString());
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertNoTrace(r);
+        assertTrue(r.err().contains("cut.log: line 99: expected the rest of the resmon exit report begun at line 69, found it cut off after line 99"),
+                r.err());
+        assertTrue(r.out().contains("exit report (lines 69..99, cut off)"), r.out());
+        assertTrue(r.out().contains("the exit report stops at line 99"), r.out());
+        CliRun strict = CliRun.of("logscan", p.toString(), "--strict");
+        assertBad(strict, "cut.log: line 99");
+    }
+
+    @Test
+    void tenMegabyteLineIsSkippedWithAWarning() throws Exception {
+        Path p = tmp.resolve("long.log");
+        try (OutputStream out = Files.newOutputStream(p)) {
+            out.write(Files.readAllBytes(GOOD));
+            out.write("00000999\t70.00000000\t[2540] ".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) 'x');
+            for (int i = 0; i < 10; i++) {
+                out.write(chunk);
+            }
+            out.write("\n00001000\t71.00000000\t[9] after\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        CliRun r = CliRun.of("logscan", p.toString());
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.err().contains("long.log: line 120: expected a line of at most"), r.err());
+        assertTrue(r.out().contains("verdict: LEAKED"), r.out());
+    }
+
+    @Test
+    void generatedDamageNeverCrashes() throws Exception {
+        byte[] good = Files.readAllBytes(GOOD);
+        Random rnd = new Random(42);
+        Path p = tmp.resolve("damaged.log");
+        for (int i = 0; i < 400; i++) {
+            byte[] b;
+            if (i < 150) {
+                b = Arrays.copyOf(good, rnd.nextInt(good.length)); // truncation anywhere
+            } else {
+                b = good.clone();
+                for (int f = 0; f < 1 + i % 8; f++) {
+                    int at = rnd.nextInt(b.length);
+                    b[at] ^= (byte) (1 << rnd.nextInt(8)); // bit flips, NULs included
+                }
+            }
+            Files.write(p, b);
+            CliRun r = CliRun.of("logscan", p.toString(), i % 2 == 0 ? "--json" : "--top=3");
+            assertTrue(r.exit() == ExitCode.OK || r.exit() == ExitCode.BAD_INPUT, i + ": " + r.err());
+            assertNoTrace(r);
+            if (r.exit() == ExitCode.BAD_INPUT) {
+                assertTrue(r.err().startsWith("logscan: "), r.err());
+                assertTrue(r.err().contains("damaged.log"), r.err());
+            }
+        }
+    }
+
+    @Test
+    void outputFileIsWrittenWholeOrNotAtAll() throws Exception {
+        Path out = tmp.resolve("report.txt");
+        CliRun ok = CliRun.of("logscan", GOOD.toString(), "-o", out.toString());
+        assertEquals(ExitCode.OK, ok.exit(), ok.err());
+        assertTrue(Files.readString(out).contains("Summary: 1 run"));
+        Path bad = tmp.resolve("bad.txt");
+        CliRun fail = CliRun.of("logscan", CliRun.testdata("minidump/sample.dmp").toString(), "-o", bad.toString());
+        assertEquals(ExitCode.BAD_INPUT, fail.exit());
+        assertFalse(Files.exists(bad));
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+}
