@@ -28,6 +28,8 @@ wc_ms=$(median_ms wc -l "$log")
 ls_ms=$(median_ms bin/logscan "$log")
 json_ms=$(median_ms bin/logscan "$log" --json)
 heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/logscan "$log" 2>&1 >/dev/null | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' || true)
+small_ms=$(LEAKSCOPE_JAVA_OPTS=-Xmx64m median_ms bin/logscan "$log")
+LEAKSCOPE_JAVA_OPTS=-Xmx64m bin/logscan "$log" > /dev/null 2>&1 && small_ok=ok || small_ok="FAILED (exit $?)"
 
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
 printf 'input: DebugView log, %s MiB, %s lines (%s)\n' "$((bytes >> 20))" "$lines" "$log"
@@ -38,3 +40,4 @@ printf '%-44s %8d %10s   %sx wc -l (target <= 3)\n' "logscan LOG (text report)" 
 printf '%-44s %8d %10s   %sx wc -l\n' "logscan LOG --json" "$json_ms" "$(mib "$bytes" "$json_ms")" \
   "$(ratio "$json_ms" "$wc_ms" 1)"
 printf '%-44s %8s\n' "peak heap, default heap (MiB, pool peaks)" "$heap"
+printf '%-44s %8d %10s   %s\n' "logscan LOG under -Xmx64m" "$small_ms" "$(mib "$bytes" "$small_ms")" "$small_ok"

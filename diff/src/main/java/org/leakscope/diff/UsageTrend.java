@@ -22,7 +22,7 @@ import org.leakscope.model.UsageSeries;
  */
 public record UsageTrend(String metric, long samples, double spanSeconds, double first, double last, double peak,
         double perHour, int risingSteps, int fallingSteps, boolean sustained) {
-    public static final int SEGMENTS = 8;
+    public static final int SEGMENTS = UsageSeries.SEGMENTS;
     /** Below this many samples there is no trend to speak of. */
     public static final int MIN_SAMPLES = 2 * SEGMENTS;
     /** How many standard errors the slope must clear. */
@@ -38,17 +38,7 @@ public record UsageTrend(String metric, long samples, double spanSeconds, double
             return null;
         }
         double slope = s.slope();
-        double[] v = s.pointValues();
-        double[] means = new double[SEGMENTS];
-        for (int i = 0; i < SEGMENTS; i++) {
-            int from = (int) ((long) v.length * i / SEGMENTS);
-            int to = (int) ((long) v.length * (i + 1) / SEGMENTS);
-            double sum = 0;
-            for (int j = from; j < to; j++) {
-                sum += v[j];
-            }
-            means[i] = to > from ? sum / (to - from) : Double.NaN;
-        }
+        double[] means = s.segmentMeans();
         int rising = 0;
         int falling = 0;
         for (int i = 1; i < SEGMENTS; i++) {

@@ -77,5 +77,8 @@ class UsageTrendTest {
         UsageTrend t = UsageTrend.of("x", s, 1);
         assertTrue(t.sustained());
         assertEquals(7, t.risingSteps());
+        s.freeze(); // a finished run drops its curve and keeps what the trend needs
+        assertEquals(0, s.pointValues().length);
+        assertEquals(t, UsageTrend.of("x", s, 1));
     }
 }

@@ -10,6 +10,8 @@ import java.util.Arrays;
  */
 public final class UsageSeries {
     public static final int MAX_POINTS = 1024;
+    /** How many equal parts {@link #segmentMeans()} cuts the curve into. */
+    public static final int SEGMENTS = 8;
 
     private long count;
     private double firstTime = Double.NaN;
@@ -29,11 +31,15 @@ public final class UsageSeries {
     private double[] values = new double[16];
     private int points;
     private long stride = 1;
+    private double[] frozenMeans;
     private long pendingCount;
     private double pendingTime;
     private double pendingValue;
 
     public void add(double time, double value) {
+        if (frozenMeans != null) {
+            throw new IllegalStateException("frozen");
+        }
         if (count == 0) {
             firstTime = time;
             firstValue = value;
@@ -138,7 +144,41 @@ public final class UsageSeries {
         return Math.sqrt(residual / (n - 2) / sttc);
     }
 
-    /** The downsampled curve's times (a copy, oldest first). */
+    /**
+     * Means of {@link #SEGMENTS} consecutive, equally long stretches of the downsampled curve (NaN for an empty
+     * stretch): the shape a trend test needs, kept after {@link #freeze()}.
+     */
+    public double[] segmentMeans() {
+        if (frozenMeans != null) {
+            return frozenMeans.clone();
+        }
+        double[] means = new double[SEGMENTS];
+        for (int i = 0; i < SEGMENTS; i++) {
+            int from = (int) ((long) points * i / SEGMENTS);
+            int to = (int) ((long) points * (i + 1) / SEGMENTS);
+            double sum = 0;
+            for (int j = from; j < to; j++) {
+                sum += values[j];
+            }
+            means[i] = to > from ? sum / (to - from) : Double.NaN;
+        }
+        return means;
+    }
+
+    /**
+     * Ends the series: keeps the statistics and the segment means and drops the curve, so a log with thousands
+     * of finished runs holds a few hundred bytes per series.
+     */
+    public void freeze() {
+        if (frozenMeans == null) {
+            frozenMeans = segmentMeans();
+            times = new double[0];
+            values = new double[0];
+            points = 0;
+        }
+    }
+
+    /** The downsampled curve's times (a copy, oldest first; empty once frozen). */
     public double[] pointTimes() {
         return Arrays.copyOf(times, points);
     }

@@ -55,6 +55,11 @@ public final class DebugViewReader implements Closeable {
     private int msgStart;
     private int msgEnd;
     private String message;
+    // SEQ/TIME lines are split at their tabs only; time and pid are parsed when first asked for, because a
+    // reader looking for one program's lines drops most lines unread
+    private boolean lazy;
+    private int timeStart;
+    private int timeEnd;
 
     private DebugViewReader(String source, DebugViewOptions options, TextLines lines) {
         this.source = source;
@@ -78,6 +83,7 @@ public final class DebugViewReader implements Closeable {
         if (!advance()) {
             return null;
         }
+        parse();
         return new DebugViewRecord(line, sequence < 0 ? null : sequence, Double.isNaN(elapsed) ? null : elapsed,
                 clockMillis < 0 ? null : LocalTime.ofNanoOfDay(clockMillis * 1_000_000L), date, pid < 0 ? null : pid,
                 processName(), message());
@@ -95,8 +101,8 @@ public final class DebugViewReader implements Closeable {
             byte[] b = lines.bytes();
             int s = lines.start();
             int e = lines.end();
-            if (indexOf(b, s, e, (byte) 0) >= 0) {
-                throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
+            if (n <= 1000) {
+                noNul(b, s, e, n); // a binary file shows in its first lines; later lines are checked when read
             }
             if (n == 1 && e - s > 4 && b[s] == '[' && b[s + 1] == '\\' && b[s + 2] == '\\' && b[e - 1] == ']') {
                 computer = TextLines.decode(b, s + 3, e - 1, options.ansiCharset());
@@ -109,6 +115,7 @@ public final class DebugViewReader implements Closeable {
                 }
                 framed = true;
             } else {
+                noNul(b, s, e, n);
                 if (framed && !blank(b, s, e)) {
                     // A log with SEQ/TIME columns: a line without them is damage (or a paste from elsewhere).
                     problems.line(n, "SEQUENCE<TAB>TIME<TAB>MESSAGE", lines.excerpt(options.ansiCharset()));
@@ -126,6 +133,17 @@ public final class DebugViewReader implements Closeable {
         return false;
     }
 
+    private void noNul(byte[] b, int s, int e, long n) {
+        if (indexOf(b, s, e, (byte) 0) >= 0) {
+            throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
+        }
+    }
+
+    /** Refuses the current line if it holds a NUL byte (for callers that read a line's text). */
+    public void requireText() {
+        noNul(lines.bytes(), lines.start(), lines.end(), line);
+    }
+
     private void clear(long n) {
         line = n;
         sequence = -1;
@@ -135,24 +153,53 @@ public final class DebugViewReader implements Closeable {
         pid = -1;
         nameStart = nameEnd = 0;
         message = null;
+        lazy = false;
+    }
+
+    /** Parses the current line's time and pid prefix if {@link #advance()} left them for later. */
+    private void parse() {
+        if (!lazy) {
+            return;
+        }
+        lazy = false;
+        byte[] b = lines.bytes();
+        if (!time(b, timeStart, timeEnd)) {
+            problems.line(line, "a time (elapsed seconds, HH:MM:SS or HH:MM:SS.mmm [AM|PM])",
+                    "'" + text(timeStart, timeEnd) + "'");
+        }
+        pidPrefix(b, msgStart, msgEnd);
     }
 
     /** {@code SEQ<TAB>TIME<TAB>MESSAGE[<TAB>]} (Sysinternals DebugView). */
     private boolean framed(byte[] b, int s, int e) {
-        int tab1 = indexOf(b, s, Math.min(e, s + 13), (byte) '\t');
-        if (tab1 <= s || !digits(b, s, tab1)) {
+        // one pass over SEQ: this runs for every line of a multi-GB log
+        int tab1 = s;
+        long seq = 0;
+        int stop = Math.min(e, s + 13);
+        while (tab1 < stop && b[tab1] >= '0' && b[tab1] <= '9') {
+            seq = seq * 10 + (b[tab1++] - '0');
+        }
+        if (tab1 == s || tab1 >= stop || b[tab1] != '\t') {
             return false;
         }
         int tab2 = indexOf(b, tab1 + 1, Math.min(e, tab1 + 40), (byte) '\t');
-        if (tab2 < 0 || !time(b, tab1 + 1, tab2)) {
+        int t = tab1 + 1;
+        while (t < tab2 && b[t] == ' ') {
+            t++;
+        }
+        if (tab2 < 0 || t == tab2 || b[t] < '0' || b[t] > '9') {
             return false;
         }
-        sequence = parseLong(b, s, tab1);
+        sequence = seq;
         int end = e;
         if (end > tab2 + 1 && b[end - 1] == '\t') {
             end--; // copied (not saved) logs end every line with a TAB
         }
-        pidPrefix(b, tab2 + 1, end);
+        timeStart = tab1 + 1;
+        timeEnd = tab2;
+        msgStart = tab2 + 1;
+        msgEnd = end;
+        lazy = true;
         return true;
     }
 
@@ -190,9 +237,28 @@ public final class DebugViewReader implements Closeable {
         while (s < e && b[s] == ' ') {
             s++;
         }
-        if (decimal(b, s, e)) {
-            elapsed = parseDecimal(b, s, e);
-            return true;
+        // elapsed seconds, DIGITS.DIGITS, in one pass
+        int i = s;
+        long whole = 0;
+        while (i < e && i - s < 16 && b[i] >= '0' && b[i] <= '9') {
+            whole = whole * 10 + (b[i++] - '0');
+        }
+        if (i > s && i < e - 1 && b[i] == '.') {
+            long frac = 0;
+            double scale = 1;
+            int j = i + 1;
+            while (j < e && b[j] >= '0' && b[j] <= '9') {
+                if (scale < 1e15) {
+                    frac = frac * 10 + (b[j] - '0');
+                    scale *= 10;
+                }
+                j++;
+            }
+            if (j == e) {
+                elapsed = whole + frac / scale;
+                return true;
+            }
+            return false;
         }
         int ms = clock(b, s, e);
         if (ms < 0) {
@@ -269,10 +335,15 @@ public final class DebugViewReader implements Closeable {
         msgStart = s;
         msgEnd = e;
         if (e - s > 3 && b[s] == '[') {
-            int close = indexOf(b, s + 1, Math.min(e - 1, s + 12), (byte) ']');
-            if (close > s + 1 && b[close + 1] == ' ' && digits(b, s + 1, close)) {
-                pid = parseLong(b, s + 1, close);
-                msgStart = close + 2;
+            int i = s + 1;
+            long v = 0;
+            int stop = Math.min(e - 1, s + 12);
+            while (i < stop && b[i] >= '0' && b[i] <= '9') {
+                v = v * 10 + (b[i++] - '0');
+            }
+            if (i > s + 1 && i < stop && b[i] == ']' && b[i + 1] == ' ') {
+                pid = v;
+                msgStart = i + 2;
             }
         }
     }
@@ -357,21 +428,25 @@ public final class DebugViewReader implements Closeable {
 
     /** Seconds since the capture started, or NaN when the line shows clock time. */
     public double elapsedSeconds() {
+        parse();
         return elapsed;
     }
 
     /** Time of day in milliseconds, or -1 when the line shows elapsed time or none. */
     public int clockMillis() {
+        parse();
         return clockMillis;
     }
 
     /** The date (DebugView++ exports only), or null. */
     public LocalDate date() {
+        parse();
         return date;
     }
 
     /** The {@code [pid]} of a user-mode line (or DebugView++'s PID column), or -1 for kernel lines. */
     public long processId() {
+        parse();
         return pid;
     }
 
@@ -395,6 +470,12 @@ public final class DebugViewReader implements Closeable {
     }
 
     public int messageStart() {
+        parse();
+        return msgStart;
+    }
+
+    /** Where the message starts with its {@code [pid] } prefix, if any, still on it (no parsing needed). */
+    public int rawMessageStart() {
         return msgStart;
     }
 
@@ -404,6 +485,7 @@ public final class DebugViewReader implements Closeable {
 
     /** The message as text, trailing blanks kept (resmon pads some lines). */
     public String message() {
+        parse();
         if (message == null) {
             message = TextLines.decode(lines.bytes(), msgStart, msgEnd, options.ansiCharset());
         }

@@ -5,6 +5,8 @@ package org.leakscope.resmon;
  * date-times, possibly switching between them (a user can toggle the clock mid-capture). Clock time that jumps
  * back by more than 12 hours has passed midnight. When the format changes, the new format's first line is
  * placed at the previous line's time, so durations stay right within each stretch and nothing runs backwards.
+ * The reader asks only for the first line's time and the times of resmon lines (other lines are never parsed),
+ * so a midnight is seen as long as resmon prints at least every 12 hours; its monitor prints every few seconds.
  */
 final class LogClock {
     private static final int NONE = 0;

@@ -230,7 +230,7 @@ final class ReportBuilder {
             if (close < c.pos || c.b[close] != ')') {
                 return null;
             }
-            String t = new String(c.b, c.pos, close - c.pos, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String t = typeName(c.b, c.pos, close);
             begin(t.contains("Pool") || kernel && !t.equals("Heap") ? ResourceKind.POOL_BLOCK : ResourceKind.HEAP_BLOCK,
                     address, n);
             size = sz;
@@ -238,6 +238,18 @@ final class ReportBuilder {
             return Result.CONSUMED;
         }
         return common(c);
+    }
+
+    private byte[] lastTypeBytes = new byte[0];
+    private String lastType;
+
+    /** The type in parentheses; the same few names repeat for every block, so the last one is reused. */
+    private String typeName(byte[] b, int s, int e) {
+        if (e - s != lastTypeBytes.length || !DebugViewReader.startsWith(b, s, e, lastTypeBytes)) {
+            lastTypeBytes = java.util.Arrays.copyOfRange(b, s, e);
+            lastType = new String(lastTypeBytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return lastType;
     }
 
     private boolean setAddress(long v) {

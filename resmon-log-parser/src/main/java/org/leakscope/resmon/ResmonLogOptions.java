@@ -13,7 +13,7 @@ package org.leakscope.resmon;
 public record ResmonLogOptions(DebugViewOptions debugView, Long processId, String processName, int maxExamples,
         int maxCallSites) {
     public static ResmonLogOptions defaults() {
-        return new ResmonLogOptions(DebugViewOptions.defaults(), null, null, 1000, 100_000);
+        return new ResmonLogOptions(DebugViewOptions.defaults(), null, null, 20, 100_000);
     }
 
     public ResmonLogOptions withDebugView(DebugViewOptions d) {

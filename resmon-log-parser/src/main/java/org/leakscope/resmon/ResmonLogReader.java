@@ -31,10 +31,15 @@ public final class ResmonLogReader {
     private int runs;
     private long records;
     private long resmonLines;
-    // the key of the previous resmon line, to skip decoding and hashing when a process logs line after line
-    private long lastPid = Long.MIN_VALUE;
-    private byte[] lastName = new byte[0];
-    private RunBuilder lastRun;
+    /** Recently seen (pid, name bytes) → run, so most lines find their run without decoding the name. */
+    private static final class Slot {
+        long pid;
+        byte[] name;
+        RunBuilder run;
+        RunKey key;
+    }
+
+    private final Slot[] slots = new Slot[256];
     private RunKey lastKey;
 
     private ResmonLogReader(DebugViewReader reader, ResmonLogOptions options) {
@@ -60,7 +65,7 @@ public final class ResmonLogReader {
     public static boolean sniff(Path path, DebugViewOptions options) throws IOException {
         try (DebugViewReader r = DebugViewReader.open(path, options)) {
             for (int i = 0; i < 1000 && r.advance(); i++) {
-                if (r.framed() || marker(r.bytes(), r.messageStart(), r.messageEnd()) >= 0) {
+                if (r.framed() || marker(r.bytes(), r.rawMessageStart(), r.messageEnd()) >= 0) {
                     return true;
                 }
             }
@@ -73,16 +78,19 @@ public final class ResmonLogReader {
     private ResmonLog readAll() throws IOException {
         DebugViewReader r = reader;
         while (r.advance()) {
-            records++;
-            double t = clock.at(r);
-            byte[] b = r.bytes();
-            int s = r.messageStart();
-            int e = r.messageEnd();
-            int bar = marker(b, s, e);
-            if (bar < 0) {
-                continue;
+            if (records++ == 0) {
+                clock.at(r); // the time axis starts at the log's first line, not its first resmon line
             }
+            byte[] b = r.bytes();
+            int e = r.messageEnd();
+            int bar = marker(b, r.rawMessageStart(), e);
+            if (bar < 0) {
+                continue; // other output: never parsed further
+            }
+            double t = clock.at(r);
+            int s = r.messageStart();
             RunBuilder run = run(r.processId(), b, s, bar, t);
+            r.requireText();
             resmonLines++;
             cursor.reset(b, bar + MARKER.length, e);
             RunBuilder.Result res = run.line(cursor, r, t);
@@ -110,9 +118,7 @@ public final class ResmonLogReader {
     private void end(RunKey key, RunBuilder run) {
         finished.add(run.build());
         active.remove(key);
-        lastRun = null;
-        lastName = new byte[0];
-        lastPid = Long.MIN_VALUE;
+        java.util.Arrays.fill(slots, null);
     }
 
     /** Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...). */
@@ -128,9 +134,24 @@ public final class ResmonLogReader {
 
     /** The run this line belongs to (a new one when none is active). */
     private RunBuilder run(long pid, byte[] b, int s, int bar, double t) {
-        if (pid == lastPid && bar - s == lastName.length && DebugViewReader.startsWith(b, s, bar, lastName)) {
-            return lastRun;
+        int h = (int) (pid * 31);
+        for (int i = s; i < bar; i++) {
+            h = h * 31 + b[i];
         }
+        h ^= h >>> 16;
+        int at = -1;
+        for (int probe = 0; probe < 4; probe++) { // a few neighbours: two busy processes must not evict each other
+            int i = (h + probe) & (slots.length - 1);
+            Slot slot = slots[i];
+            if (slot == null) {
+                at = at < 0 ? i : at;
+            } else if (slot.pid == pid && slot.name.length == bar - s
+                    && DebugViewReader.startsWith(b, s, bar, slot.name)) {
+                lastKey = slot.key;
+                return slot.run;
+            }
+        }
+        at = at < 0 ? h & (slots.length - 1) : at;
         String module = reader.text(s, bar);
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
@@ -138,9 +159,12 @@ public final class ResmonLogReader {
             run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(reader, t), options, reader::problem);
             active.put(key, run);
         }
-        lastPid = pid;
-        lastName = Arrays.copyOfRange(b, s, bar);
-        lastRun = run;
+        Slot slot = new Slot();
+        slot.pid = pid;
+        slot.name = Arrays.copyOfRange(b, s, bar);
+        slot.run = run;
+        slot.key = key;
+        slots[at] = slot;
         lastKey = key;
         return run;
     }

@@ -23,7 +23,7 @@ import org.leakscope.model.UsageSeries;
  * @param syncObjects     {@code sync object used}
  * @param cpuPercent      the process's CPU share of the machine per interval (0 when resmon printed no line)
  * @param diskBytes       bytes the process wrote since it started (cumulative)
- * @param limitEvents     the first 1000 limit updates, in order
+ * @param limitEvents     the first 100 limit updates, in order
  * @param limitCounts     every limit update counted by resource
  * @param intervalMs      the last {@code monitoring pause update}, or null (resmon's default is 5000 ms)
  * @param estimatedTimes  the log has no times: samples are placed one interval apart

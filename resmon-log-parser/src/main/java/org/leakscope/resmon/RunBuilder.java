@@ -35,7 +35,7 @@ final class RunBuilder {
     private static final byte[] TO_0X = LineCursor.ascii(" to 0x");
     private static final byte[] PERCENT = LineCursor.ascii("%");
     private static final byte[] MS = LineCursor.ascii(" ms");
-    private static final int MAX_LIMIT_EVENTS = 1000;
+    private static final int MAX_LIMIT_EVENTS = 100;
     private static final double DEFAULT_INTERVAL_S = 5.0;
 
     private final int index;
@@ -248,6 +248,9 @@ final class RunBuilder {
     ResmonRun build() {
         if (report != null) {
             finishReport(false, lastLine);
+        }
+        for (UsageSeries s : new UsageSeries[] {memory, threads, sync, cpu, disk}) {
+            s.freeze(); // a finished run keeps its statistics, not its curve
         }
         LogTime last = end.line() == lastLine ? end : new LogTime(lastSeconds,
                 lastClockMillis < 0 ? null : java.time.LocalTime.ofNanoOfDay(lastClockMillis * 1_000_000L), lastDate,
