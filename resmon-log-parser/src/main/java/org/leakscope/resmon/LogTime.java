@@ -17,13 +17,18 @@ public record LogTime(double seconds, LocalTime clock, LocalDate date, long line
                 r.date(), r.line());
     }
 
-    /** {@code 17:48:44}, {@code 2026-11-30 04:05:16.123}, {@code 80.285 s} or {@code line 12}. */
+    /**
+     * {@code 17:48:44} (clock time as printed), {@code 2026-11-30 04:05:16.123} (DebugView++), {@code +1:20:05.250}
+     * (elapsed time: hours, minutes, seconds since the log's first line) or {@code line 12} (no times).
+     */
     public String label() {
         if (clock != null) {
             return date == null ? clock.toString() : date + " " + clock;
         }
         if (!Double.isNaN(seconds)) {
-            return String.format(java.util.Locale.ROOT, "%.3f s", seconds);
+            long ms = Math.round(seconds * 1000);
+            return String.format(java.util.Locale.ROOT, "+%d:%02d:%02d.%03d", ms / 3_600_000, ms / 60_000 % 60,
+                    ms / 1000 % 60, ms % 1000);
         }
         return "line " + line;
     }
