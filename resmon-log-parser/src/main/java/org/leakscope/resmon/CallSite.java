@@ -11,7 +11,7 @@ import org.leakscope.model.ResourceKind;
  * @param count         how many were listed
  * @param bytes         their requested sizes summed (0 for threads and sync objects)
  * @param types         what resmon called them: {@code Heap}, {@code Malloc}, {@code NonPagedPool},
- *                      {@code event}, {@code mutex}, {@code thread} ...
+ *                      {@code event}, {@code mutex}, {@code thread start 0x...} (a thread's start routine) ...
  * @param firstLine     where the first of them is listed
  */
 public record CallSite(ResourceKind kind, Long returnAddress, long count, long bytes, Set<String> types,

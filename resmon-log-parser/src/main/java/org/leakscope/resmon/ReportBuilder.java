@@ -274,9 +274,16 @@ final class ReportBuilder {
             type = "thread";
             return c.lit(ID) && c.dec() ? Result.CONSUMED : null;
         }
-        if (kind == ResourceKind.THREAD && (c.lit(START_ADDRESS) || c.lit(THREAD_TIME) || c.lit(THREAD_EXIT)
-                || c.lit(THREAD_CPU))) {
-            return Result.CONSUMED; // kept in the log; the call site is what the report is read for
+        if (kind == ResourceKind.THREAD && c.lit(START_ADDRESS)) {
+            if (!c.hex0x()) {
+                return null;
+            }
+            // the start routine tells threads from one call site apart: it becomes the type
+            type = String.format("thread start 0x%0" + Math.max(8, c.digits) + "X", c.value);
+            return Result.CONSUMED;
+        }
+        if (kind == ResourceKind.THREAD && (c.lit(THREAD_TIME) || c.lit(THREAD_EXIT) || c.lit(THREAD_CPU))) {
+            return Result.CONSUMED; // times and CPU of the last sample: in the log, not needed for the verdict
         }
         return common(c);
     }
