@@ -137,9 +137,9 @@ final class LeakdiffCommand {
         boolean rerender = paths.size() == 1 && kinds.get(0) == InputKind.UMDH_COMPARE;
         if (!rerender) {
             if (paths.size() < 2) {
-                throw new UsageException(paths.get(0) + " is a " + (logs ? "resmon log" : "UMDH snapshot")
-                        + ": give two or more to compare (oldest first; the same log twice with --run N --run M"
-                        + " compares two of its runs)");
+                throw new UsageException(paths.get(0) + (logs ? " is a resmon log: give two or more to compare"
+                        + " (oldest first; the same log twice with --run N --run M compares two of its runs)"
+                        : " is a UMDH snapshot: give two or more snapshots to compare (oldest first)"));
             }
             for (int i = 0; i < paths.size(); i++) {
                 if (kinds.get(i) == InputKind.UMDH_COMPARE) {
