@@ -30,7 +30,7 @@ import org.leakscope.model.io.TextLines;
  * are read in place, and decodes the message only when asked ({@link #message()}), which is what a 1 GB log
  * needs: most lines are looked at as bytes and dropped.
  */
-public final class DebugViewReader implements Closeable {
+public final class DebugViewReader implements Closeable, LinePosition {
     private static final byte[] DVPP_HEADER = "File Identification Header, DebugView++".getBytes(StandardCharsets.US_ASCII);
 
     private final String source;
@@ -417,6 +417,7 @@ public final class DebugViewReader implements Closeable {
 
     // ---- the current record ----
 
+    @Override
     public long line() {
         return line;
     }
@@ -433,12 +434,14 @@ public final class DebugViewReader implements Closeable {
     }
 
     /** Time of day in milliseconds, or -1 when the line shows elapsed time or none. */
+    @Override
     public int clockMillis() {
         parse();
         return clockMillis;
     }
 
     /** The date (DebugView++ exports only), or null. */
+    @Override
     public LocalDate date() {
         parse();
         return date;

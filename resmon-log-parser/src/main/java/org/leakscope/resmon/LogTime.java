@@ -12,7 +12,7 @@ import java.time.LocalTime;
  * @param line      the 1-based line number
  */
 public record LogTime(double seconds, LocalTime clock, LocalDate date, long line) {
-    static LogTime of(DebugViewReader r, double seconds) {
+    static LogTime of(LinePosition r, double seconds) {
         return new LogTime(seconds, r.clockMillis() < 0 ? null : LocalTime.ofNanoOfDay(r.clockMillis() * 1_000_000L),
                 r.date(), r.line());
     }

@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,28 +10,30 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
+import org.leakscope.model.io.LineProblems;
+import org.leakscope.model.io.TextLines;
 
 /**
  * Reads the resmon output in a DebugView log, streaming: lines are demultiplexed by (pid, module) for user
  * mode and by module for kernel lines, which carry no pid; other output is skipped as bytes. A run ends at its
  * exit block's closing line, so a program (or driver) started again later in the log is a new run.
+ *
+ * <p>Two threads share the work of a multi-GB capture: one splits lines, reads the DebugView columns and picks
+ * out the resmon lines (most lines are other programs' and die there); the caller's thread follows the runs.
+ * Batches of copied lines pass between them through a small queue, so memory stays bounded.
  */
 public final class ResmonLogReader {
     private static final byte[] MARKER = "|resmon| ".getBytes(StandardCharsets.US_ASCII);
+    private static final int BATCHES = 4;
 
     private record RunKey(long pid, String module) {
     }
 
-    private final DebugViewReader reader;
-    private final ResmonLogOptions options;
-    private final LogClock clock = new LogClock();
-    private final LineCursor cursor = new LineCursor();
-    private final Map<RunKey, RunBuilder> active = new HashMap<>();
-    private final List<ResmonRun> finished = new ArrayList<>();
-    private int runs;
-    private long records;
-    private long resmonLines;
     /** Recently seen (pid, name bytes) → run, so most lines find their run without decoding the name. */
     private static final class Slot {
         long pid;
@@ -39,12 +42,21 @@ public final class ResmonLogReader {
         RunKey key;
     }
 
+    private final DebugViewReader reader;
+    private final ResmonLogOptions options;
+    private final LineProblems problems;
+    private final LineCursor cursor = new LineCursor();
+    private final Map<RunKey, RunBuilder> active = new HashMap<>();
+    private final List<ResmonRun> finished = new ArrayList<>();
     private final Slot[] slots = new Slot[256];
     private RunKey lastKey;
+    private int runs;
+    private long resmonLines;
 
     private ResmonLogReader(DebugViewReader reader, ResmonLogOptions options) {
         this.reader = reader;
         this.options = options;
+        this.problems = new LineProblems(reader.source(), options.debugView().strict(), 1000, "resmon output");
     }
 
     public static ResmonLog read(Path path, ResmonLogOptions options) throws IOException {
@@ -70,40 +82,41 @@ public final class ResmonLogReader {
                 }
             }
             return false;
-        } catch (org.leakscope.model.InputFormatException e) {
+        } catch (InputFormatException e) {
             return false;
         }
     }
 
     private ResmonLog readAll() throws IOException {
-        DebugViewReader r = reader;
-        while (r.advance()) {
-            if (records++ == 0) {
-                clock.at(r); // the time axis starts at the log's first line, not its first resmon line
-            }
-            byte[] b = r.bytes();
-            int e = r.messageEnd();
-            int bar = marker(b, r.rawMessageStart(), e);
-            if (bar < 0) {
-                continue; // other output: never parsed further
-            }
-            double t = clock.at(r);
-            int s = r.messageStart();
-            RunBuilder run = run(r.processId(), b, s, bar, t);
-            r.requireText();
-            resmonLines++;
-            cursor.reset(b, bar + MARKER.length, e);
-            RunBuilder.Result res = run.line(cursor, r, t);
-            if (res != RunBuilder.Result.CONTINUE) {
-                end(lastKey, run);
-                if (res == RunBuilder.Result.ENDED_REFEED) {
-                    run = run(r.processId(), b, s, bar, t);
-                    cursor.reset(b, bar + MARKER.length, e);
-                    if (run.line(cursor, r, t) == RunBuilder.Result.ENDED) {
-                        end(lastKey, run);
-                    }
+        BlockingQueue<LineBatch> full = new ArrayBlockingQueue<>(BATCHES);
+        BlockingQueue<LineBatch> free = new ArrayBlockingQueue<>(BATCHES + 1);
+        for (int i = 0; i <= BATCHES; i++) {
+            free.add(new LineBatch());
+        }
+        Thread splitter = new Thread(() -> split(full, free), "resmon-log-splitter");
+        splitter.setDaemon(true);
+        splitter.start();
+        long records;
+        try {
+            while (true) {
+                LineBatch batch = full.take();
+                if (batch.failure != null) {
+                    throw rethrow(batch.failure);
                 }
+                follow(batch);
+                if (batch.last) {
+                    records = batch.records;
+                    break;
+                }
+                batch.clear();
+                free.put(batch);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } finally {
+            splitter.interrupt();
+            joinQuietly(splitter);
         }
         for (RunBuilder run : active.values()) {
             finished.add(run.build());
@@ -111,14 +124,110 @@ public final class ResmonLogReader {
         // Filtered only now, so runs keep the numbers an unfiltered read gives them (--run N means the same run).
         finished.removeIf(x -> !options.accepts(x.processId() == null ? -1 : x.processId(), x.module()));
         finished.sort(Comparator.comparingInt(ResmonRun::index));
-        return new ResmonLog(r.source(), r.computer(), r.encoding(), r.framed(), records, resmonLines, finished,
-                r.problems());
+        List<Problem> all = new ArrayList<>(reader.problems());
+        all.addAll(problems.list());
+        all.sort(Comparator.comparingLong(p -> p.line() == null ? 0 : p.line()));
+        return new ResmonLog(reader.source(), reader.computer(), reader.encoding(), reader.framed(), records,
+                resmonLines, finished, all);
+    }
+
+    /** The splitting thread: DebugView columns, the marker, the time; resmon lines go on in batches. */
+    private void split(BlockingQueue<LineBatch> full, BlockingQueue<LineBatch> free) {
+        LineBatch batch = null;
+        LogClock clock = new LogClock();
+        long records = 0;
+        try {
+            batch = free.take();
+            DebugViewReader r = reader;
+            while (r.advance()) {
+                if (records++ == 0) {
+                    clock.at(r); // the time axis starts at the log's first line, not its first resmon line
+                }
+                byte[] b = r.bytes();
+                int e = r.messageEnd();
+                int bar = marker(b, r.rawMessageStart(), e);
+                if (bar < 0) {
+                    continue; // other output: never parsed further
+                }
+                r.requireText();
+                double t = clock.at(r);
+                batch.add(b, r.messageStart(), bar, e, r.line(), r.processId(), t, r.clockMillis(), r.date());
+                if (batch.full()) {
+                    full.put(batch);
+                    batch = free.take();
+                }
+            }
+            batch.last = true;
+            batch.records = records;
+            full.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the follower gave up: nobody waits for more
+        } catch (Throwable x) {
+            if (batch == null) {
+                batch = new LineBatch();
+            }
+            batch.failure = x;
+            batch.last = true;
+            try {
+                full.put(batch); // the follower takes it next and rethrows it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The following thread: each resmon line to its run. */
+    private void follow(LineBatch batch) {
+        for (int i = 0; i < batch.count; i++) {
+            batch.current = i;
+            byte[] b = batch.data;
+            int s = batch.start[i];
+            int bar = batch.bar[i];
+            int e = batch.end[i];
+            long pid = batch.pids[i];
+            double t = batch.seconds[i];
+            RunBuilder run = run(pid, b, s, bar, t, batch);
+            resmonLines++;
+            cursor.reset(b, bar + MARKER.length, e);
+            RunBuilder.Result res = run.line(cursor, batch, t);
+            if (res != RunBuilder.Result.CONTINUE) {
+                end(lastKey, run);
+                if (res == RunBuilder.Result.ENDED_REFEED) {
+                    run = run(pid, b, s, bar, t, batch);
+                    cursor.reset(b, bar + MARKER.length, e);
+                    if (run.line(cursor, batch, t) == RunBuilder.Result.ENDED) {
+                        end(lastKey, run);
+                    }
+                }
+            }
+        }
+    }
+
+    private static IOException rethrow(Throwable x) {
+        if (x instanceof IOException io) {
+            return io;
+        }
+        if (x instanceof RuntimeException r) {
+            throw r;
+        }
+        if (x instanceof Error err) {
+            throw err;
+        }
+        throw new UncheckedIOException(new IOException(x));
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void end(RunKey key, RunBuilder run) {
         finished.add(run.build());
         active.remove(key);
-        java.util.Arrays.fill(slots, null);
+        Arrays.fill(slots, null);
     }
 
     /** Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...). */
@@ -133,30 +242,29 @@ public final class ResmonLogReader {
     }
 
     /** The run this line belongs to (a new one when none is active). */
-    private RunBuilder run(long pid, byte[] b, int s, int bar, double t) {
+    private RunBuilder run(long pid, byte[] b, int s, int bar, double t, LinePosition at) {
         int h = (int) (pid * 31);
         for (int i = s; i < bar; i++) {
             h = h * 31 + b[i];
         }
         h ^= h >>> 16;
-        int at = -1;
+        int free = -1;
         for (int probe = 0; probe < 4; probe++) { // a few neighbours: two busy processes must not evict each other
             int i = (h + probe) & (slots.length - 1);
             Slot slot = slots[i];
             if (slot == null) {
-                at = at < 0 ? i : at;
+                free = free < 0 ? i : free;
             } else if (slot.pid == pid && slot.name.length == bar - s
                     && DebugViewReader.startsWith(b, s, bar, slot.name)) {
                 lastKey = slot.key;
                 return slot.run;
             }
         }
-        at = at < 0 ? h & (slots.length - 1) : at;
-        String module = reader.text(s, bar);
+        String module = TextLines.decode(b, s, bar, options.debugView().ansiCharset());
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
         if (run == null) {
-            run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(reader, t), options, reader::problem);
+            run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(at, t), options, problems::line);
             active.put(key, run);
         }
         Slot slot = new Slot();
@@ -164,7 +272,7 @@ public final class ResmonLogReader {
         slot.name = Arrays.copyOfRange(b, s, bar);
         slot.run = run;
         slot.key = key;
-        slots[at] = slot;
+        slots[free < 0 ? h & (slots.length - 1) : free] = slot;
         lastKey = key;
         return run;
     }

@@ -79,7 +79,7 @@ final class RunBuilder {
     }
 
     /** One {@code |resmon| } line of this run; the cursor is at the text after the marker. */
-    Result line(LineCursor c, DebugViewReader r, double t) {
+    Result line(LineCursor c, LinePosition r, double t) {
         long n = r.line();
         lines++;
         lastLine = n;
@@ -147,7 +147,7 @@ final class RunBuilder {
         }
     }
 
-    private void periodic(LineCursor c, DebugViewReader r, double t) {
+    private void periodic(LineCursor c, LinePosition r, double t) {
         long n = r.line();
         if (c.lit(THREADS_USED)) {
             if (!(c.dec() && store(c, 0) && c.lit(SYNC_USED) && c.dec() && store(c, 1) && c.lit(MEMORY_USED) && c.dec()
