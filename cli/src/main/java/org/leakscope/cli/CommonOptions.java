@@ -14,6 +14,8 @@ import org.apache.commons.cli.ParseException;
 
 /** The options every verb shares (-o, --help, --symbols-path) and their parsing, worded the same everywhere. */
 final class CommonOptions {
+    private static final int MAX_WARNINGS_SHOWN = 20;
+
     private CommonOptions() {
     }
 
@@ -32,6 +34,38 @@ final class CommonOptions {
             return new DefaultParser().parse(options, args);
         } catch (ParseException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Parsed arguments, or null when --help was asked for (then {@code help} has printed it). */
+    static CommandLine parseOrHelp(Options options, String[] args, Runnable help) {
+        CommandLine cl = parse(options, args);
+        if (cl.hasOption("help")) {
+            help.run();
+            return null;
+        }
+        return cl;
+    }
+
+    /** The file arguments; at least one, else a usage error naming what was expected. */
+    static List<Path> files(CommandLine cl, String what) {
+        List<Path> paths = cl.getArgList().stream().map(Path::of).toList();
+        if (paths.isEmpty()) {
+            throw new UsageException("no " + what + " given");
+        }
+        return paths;
+    }
+
+    /** Warnings on stderr, the first 20 of them (all are in the JSON output). */
+    static void printWarnings(PrintStream err, String verb, List<String> warnings) {
+        int n = 0;
+        for (String w : warnings) {
+            if (n++ == MAX_WARNINGS_SHOWN) {
+                err.println(verb + ": warning: ... and " + (warnings.size() - MAX_WARNINGS_SHOWN)
+                        + " more (all are in the --json output)");
+                break;
+            }
+            err.println(verb + ": warning: " + w);
         }
     }
 

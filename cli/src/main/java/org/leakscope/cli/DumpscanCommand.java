@@ -59,9 +59,8 @@ final class DumpscanCommand {
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
-        CommandLine cl = CommonOptions.parse(options, args);
-        if (cl.hasOption("help")) {
-            help(options);
+        CommandLine cl = CommonOptions.parseOrHelp(options, args, () -> help(options));
+        if (cl == null) {
             return ExitCode.OK;
         }
         List<String> dumps = cl.getArgList();

@@ -5,7 +5,7 @@ public enum ExitCode {
     OK(0, "success"),
     INTERNAL(1, "internal error (a bug: please report it with the input)"),
     BAD_INPUT(2, "bad input or usage: unreadable or malformed file (the report on what could be read is still\n     printed, with warnings), wrong option"),
-    THRESHOLD(3, "a --fail-above threshold was exceeded");
+    THRESHOLD(3, "a CI gate tripped: leakdiff --fail-above exceeded, logscan --fail-on-leak found a leak or a limit\n     violation");
 
     private final int status;
     private final String meaning;

@@ -45,8 +45,6 @@ import org.leakscope.umdh.UmdhOptions;
  * UMDH compare re-rendered, filtered or turned into JSON.
  */
 final class LeakdiffCommand {
-    private static final int MAX_WARNINGS_SHOWN = 20;
-
     private final PrintStream out;
     private final PrintStream err;
 
@@ -94,15 +92,11 @@ final class LeakdiffCommand {
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
-        CommandLine cl = CommonOptions.parse(options, args);
-        if (cl.hasOption("help")) {
-            help(options);
+        CommandLine cl = CommonOptions.parseOrHelp(options, args, () -> help(options));
+        if (cl == null) {
             return ExitCode.OK;
         }
-        List<Path> paths = cl.getArgList().stream().map(Path::of).toList();
-        if (paths.isEmpty()) {
-            throw new UsageException("no input given");
-        }
+        List<Path> paths = CommonOptions.files(cl, "input");
         boolean trend = cl.hasOption("trend");
         int top = intOption(cl, "top", 0);
         long minDelta = longOption(cl, "min-delta", 0);
@@ -190,7 +184,7 @@ final class LeakdiffCommand {
         if (key == null) {
             key = logs ? KeyKind.FRAMES : defaultKey(snapshots, symbolized[0]);
         }
-        printWarnings(warnings);
+        CommonOptions.printWarnings(err, "leakdiff", warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         boolean json = cl.hasOption("json");
         String keyNote = key.cliName() + (key == KeyKind.TRACE_ID || folding.isEmpty() ? "" : ", allocator frames folded");
@@ -342,12 +336,16 @@ final class LeakdiffCommand {
             if (r != null && r.shift() != 0) {
                 snapshots.set(i, AddressShift.apply(snapshots.get(i), r.shift()));
                 inputs.set(i, inputs.get(i).withSnapshot(snapshots.get(i)));
-                warnings.add(inputs.get(i).path() + ": call sites moved by " + (r.shift() < 0 ? "+" : "-")
-                        + Hex.of(Math.abs(r.shift())) + " onto " + inputs.get(0).path() + "'s addresses (the image"
+                warnings.add(runName(inputs.get(i)) + ": call sites moved by " + (r.shift() < 0 ? "+" : "-")
+                        + Hex.of(Math.abs(r.shift())) + " onto " + runName(inputs.get(0)) + "'s addresses (the image"
                         + " loaded at another base: ASLR); " + r.matched() + " of " + r.sites()
                         + " call sites line up; addresses shown are the first input's");
             }
         }
+    }
+
+    private static String runName(SnapshotInput in) {
+        return in.run() == null ? in.path() : in.path() + " run " + in.run().index();
     }
 
     private static String describe(SnapshotInput in) {
@@ -547,17 +545,6 @@ final class LeakdiffCommand {
         }
     }
 
-    private void printWarnings(List<String> warnings) {
-        int n = 0;
-        for (String w : warnings) {
-            if (n++ == MAX_WARNINGS_SHOWN) {
-                err.println("leakdiff: warning: ... and " + (warnings.size() - MAX_WARNINGS_SHOWN)
-                        + " more (all are in the --json output)");
-                break;
-            }
-            err.println("leakdiff: warning: " + w);
-        }
-    }
 
     private interface Parse<T> {
         T get();

@@ -26,8 +26,6 @@ import org.leakscope.resmon.ResmonRun;
  * left at exit by call site, how its usage moved, which limits it broke, and a verdict.
  */
 final class LogscanCommand {
-    private static final int MAX_WARNINGS_SHOWN = 20;
-
     private final PrintStream out;
     private final PrintStream err;
 
@@ -99,15 +97,11 @@ final class LogscanCommand {
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
-        CommandLine cl = CommonOptions.parse(options, args);
-        if (cl.hasOption("help")) {
-            help(options);
+        CommandLine cl = CommonOptions.parseOrHelp(options, args, () -> help(options));
+        if (cl == null) {
             return ExitCode.OK;
         }
-        List<Path> paths = cl.getArgList().stream().map(Path::of).toList();
-        if (paths.isEmpty()) {
-            throw new UsageException("no log given");
-        }
+        List<Path> paths = CommonOptions.files(cl, "log");
         int top = 20;
         if (cl.hasOption("top")) {
             try {
@@ -136,7 +130,7 @@ final class LogscanCommand {
         } finally {
             progress.done();
         }
-        printWarnings(warnings);
+        CommonOptions.printWarnings(err, "logscan", warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         if (cl.hasOption("json")) {
             target.write(Json.write(LogscanDocument.of(logs, runs, warnings, top)));
@@ -151,17 +145,6 @@ final class LogscanCommand {
         return ExitCode.OK;
     }
 
-    private void printWarnings(List<String> warnings) {
-        int n = 0;
-        for (String w : warnings) {
-            if (n++ == MAX_WARNINGS_SHOWN) {
-                err.println("logscan: warning: ... and " + (warnings.size() - MAX_WARNINGS_SHOWN)
-                        + " more (all are in the --json output)");
-                break;
-            }
-            err.println("logscan: warning: " + w);
-        }
-    }
 
     private void help(Options options) {
         CommonOptions.printHelp(out, options, "logscan [options] LOG...",
