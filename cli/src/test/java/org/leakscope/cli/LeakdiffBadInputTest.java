@@ -97,6 +97,6 @@ class LeakdiffBadInputTest {
     void helpListsExitCodes() {
         CliRun r = CliRun.of("leakdiff", "--help");
         assertEquals(ExitCode.OK, r.exit());
-        assertTrue(r.out().contains("Exit status:") && r.out().contains("3  a --fail-above threshold"), r.out());
+        assertTrue(r.out().contains("Exit status:") && r.out().contains("3  a CI gate tripped: leakdiff --fail-above exceeded"), r.out());
     }
 }

@@ -137,4 +137,12 @@ class LogscanBadInputTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
         }
     }
+
+    @Test
+    void helpListsOptionsAndExitCodes() {
+        CliRun r = CliRun.of("logscan", "--help");
+        assertEquals(ExitCode.OK, r.exit());
+        assertTrue(r.out().contains("--fail-on-leak") && r.out().contains("Exit status:")
+                && r.out().contains("logscan --fail-on-leak found a leak"), r.out());
+    }
 }
