@@ -80,9 +80,11 @@ def periodic(log, t, name, pid, threads, sync, memory, cpu=0, disk=0):
     log.add(t, p + "threads used %d, sync object used %d, memory used %d" % (threads, sync, memory))
 
 
-def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=(), exit=True, cut_after=None):
+def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=(), exit=True, cut_after=None,
+           interleave=None):
     """blocks: (base, size, tag, type, tid, ret); threads: (handle, id, start, tid, ret);
-    syncs: (line1, tid, ret); histogram: (upper_shift, count). Returns the lines written."""
+    syncs: (line1, tid, ret); histogram: (upper_shift, count); interleave: {report line index: [whole
+    messages written before it]} (other processes, diagnostics). Returns the report lines written."""
     p = prefix(name, pid)
     out = []
     if exit:
@@ -114,7 +116,9 @@ def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=()
         out.append("=" * 51)
     if cut_after is not None:
         out = out[:cut_after]
-    for line in out:
+    for i, line in enumerate(out):
+        for other in (interleave or {}).get(i, []):
+            log.add(t, other)
         log.add(t, p + line)
     return out
 
@@ -140,9 +144,11 @@ for i in range(12):
         log.add(t, prefix("notepad.exe", 2540) + "update thread limit: 3 to 3")
     log.add(t + 0.01, "[1044] svchost.exe: tick %d" % i)
     if i == 6:
+        # an on-demand report; the monitor's next cycle lands between two of its sections
         report(log, t + 1, "notepad.exe", 2540, True, exit=False,
                blocks=[(0x00000284B86B3670, 144, 0x00000284B86B0000, "Heap", 8632, EXE + 0x1F6F7)],
-               threads=[(0x4FC, 6472, EXE + 0x6C2C, 8632, EXE + 0x6EFB)], histogram=[(0, 3), (3, 1)])
+               threads=[(0x4FC, 6472, EXE + 0x6C2C, 8632, EXE + 0x6EFB)], histogram=[(0, 3), (3, 1)],
+               interleave={6: [prefix("notepad.exe", 2540) + "threads used 3, sync object used 6, memory used 27680"]})
 log.add(61.0, "[2540] resmon.dll [5588] |WARN| MonFree(): pointer not found 000001F4A5E40000")
 report(log, 62.0, "notepad.exe", 2540, True,
        blocks=[(0x00000284B86B3670, 144, 0x00000284B86B0000, "Heap", 8632, EXE + 0x1F6F7),
@@ -153,7 +159,12 @@ report(log, 62.0, "notepad.exe", 2540, True,
        syncs=[(event(0x120, True), 8632, EXE + 0x7100),
               ("mutex %s initial state: acquire" % ptr(0x128, True), 8632, EXE + 0x7180),
               ("semaphore %s initial count: 0 maximum count 1" % ptr(0x130, True), 6472, EXE + 0x71C0)],
-       histogram=[(0, 1119), (3, 12), (8, 4), (12, 1)])
+       histogram=[(0, 1119), (3, 12), (8, 4), (12, 1)],
+       # other processes, another monitored program and resmon.dll's own diagnostics between report lines
+       interleave={3: ["[1044] svchost.exe: tick 12"],
+                   9: ["[2540] resmon.dll [5588] |WARN| MonFree(): pointer not found 000001F4A5E40000",
+                       "[3300] other.exe|resmon| threads used 2, sync object used 0, memory used 512"],
+                   20: ["KDNS: Cache initialized", "[1044] svchost.exe: [7] bracketed text"]})
 log.add(62.5, "[2540] resmon.dll [5588] |INFO| ExitProcessHook(): exit process [2540] 0")
 write("resmon_user_x64_exit_report.log", log.text(), crlf=True)
 

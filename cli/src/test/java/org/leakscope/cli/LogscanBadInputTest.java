@@ -44,7 +44,7 @@ class LogscanBadInputTest {
         new Random(3).nextBytes(Arrays.copyOfRange(b, good.length, b.length));
         b[good.length + 10] = 0;
         Files.write(p, b);
-        assertBad(CliRun.of("logscan", p.toString()), "garbage.log: line 120", "binary data (a NUL byte)");
+        assertBad(CliRun.of("logscan", p.toString()), "garbage.log: line 126", "binary data (a NUL byte)");
         Path dump = CliRun.testdata("minidump/sample.dmp");
         assertBad(CliRun.of("logscan", dump.toString()), "sample.dmp: line 1", "binary data");
     }
@@ -64,17 +64,17 @@ class LogscanBadInputTest {
     void truncatedReportIsAWarningAndTheRestIsReported() throws Exception {
         String text = Files.readString(GOOD);
         Path p = tmp.resolve("cut.log");
-        // the capture stops after the line before the event's return address (line 99)
+        // the capture stops after the line before the event's return address (line 105)
         Files.writeString(p, text.substring(0, text.lastIndexOf('\n', text.indexOf("returnAddress 0x00007FF6C2A87100")) + 1));
         CliRun r = CliRun.of("logscan", p.toString());
         assertEquals(ExitCode.OK, r.exit(), r.err());
         assertNoTrace(r);
-        assertTrue(r.err().contains("cut.log: line 99: expected the rest of the resmon exit report begun at line 69, found it cut off after line 99"),
+        assertTrue(r.err().contains("cut.log: line 105: expected the rest of the resmon exit report begun at line 70, found it cut off after line 105"),
                 r.err());
-        assertTrue(r.out().contains("exit report (lines 69..99, cut off)"), r.out());
-        assertTrue(r.out().contains("the exit report stops at line 99"), r.out());
+        assertTrue(r.out().contains("exit report (lines 70..105, cut off)"), r.out());
+        assertTrue(r.out().contains("the exit report stops at line 105"), r.out());
         CliRun strict = CliRun.of("logscan", p.toString(), "--strict");
-        assertBad(strict, "cut.log: line 99");
+        assertBad(strict, "cut.log: line 105");
     }
 
     @Test
@@ -92,7 +92,7 @@ class LogscanBadInputTest {
         }
         CliRun r = CliRun.of("logscan", p.toString());
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertTrue(r.err().contains("long.log: line 120: expected a line of at most"), r.err());
+        assertTrue(r.err().contains("long.log: line 126: expected a line of at most"), r.err());
         assertTrue(r.out().contains("verdict: LEAKED"), r.out());
     }
 
@@ -128,7 +128,7 @@ class LogscanBadInputTest {
         Path out = tmp.resolve("report.txt");
         CliRun ok = CliRun.of("logscan", GOOD.toString(), "-o", out.toString());
         assertEquals(ExitCode.OK, ok.exit(), ok.err());
-        assertTrue(Files.readString(out).contains("Summary: 1 run"));
+        assertTrue(Files.readString(out).contains("Summary: 2 runs, 1 leaked"));
         Path bad = tmp.resolve("bad.txt");
         CliRun fail = CliRun.of("logscan", CliRun.testdata("minidump/sample.dmp").toString(), "-o", bad.toString());
         assertEquals(ExitCode.BAD_INPUT, fail.exit());

@@ -38,11 +38,15 @@ class ResmonLogReaderTest {
         ResmonLog log = read(testdata("resmon_user_x64_exit_report.log"));
         assertEquals(List.of(), log.problems());
         assertEquals("BUILD-07", log.computer());
-        assertEquals(1, log.runs().size(), "svchost chatter and resmon.dll's diagnostic lines are not runs");
+        assertEquals(2, log.runs().size(), "svchost chatter and resmon.dll's diagnostic lines are not runs");
+        ResmonRun other = log.runs().get(1);
+        assertEquals("other.exe", other.module());
+        assertEquals(1, other.memory().count(), "its one line, in the middle of notepad's exit report");
+        assertNull(other.report());
         ResmonRun run = log.runs().get(0);
         assertEquals(2540L, run.processId());
         assertEquals("notepad.exe", run.module());
-        assertEquals(12, run.memory().count());
+        assertEquals(13, run.memory().count(), "12 cycles and one inside the on-demand report");
         assertEquals(3104 + 4096 * 11, run.memory().lastValue());
         assertEquals(3104 + 4096 * 11, run.memory().peakValue());
         assertEquals(3, run.threads().peakValue());
