@@ -500,10 +500,6 @@ public final class DebugViewReader implements Closeable, LinePosition {
         return TextLines.decode(lines.bytes(), s, e, options.ansiCharset());
     }
 
-    /** Records a line the caller could not read (a warning, or an error in strict mode). */
-    public void problem(long lineNumber, String expected, String found) {
-        problems.line(lineNumber, expected, found);
-    }
 
     // ---- the whole file ----
 

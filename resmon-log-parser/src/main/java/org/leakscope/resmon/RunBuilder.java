@@ -258,8 +258,4 @@ final class RunBuilder {
         return new ResmonRun(index, pid, module, start, last, memory, threads, sync, cpu, disk, limitEvents,
                 limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines);
     }
-
-    long lastLine() {
-        return lastLine;
-    }
 }

@@ -8,7 +8,6 @@ import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.HistogramBucket;
-import org.leakscope.resmon.LogTime;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
@@ -168,9 +167,5 @@ public final class LogscanRenderer {
             return String.format(Locale.ROOT, "%.1f min", seconds / 60);
         }
         return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
-    }
-
-    static String time(LogTime t) {
-        return t.label();
     }
 }
