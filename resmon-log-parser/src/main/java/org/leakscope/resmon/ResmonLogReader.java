@@ -230,13 +230,33 @@ public final class ResmonLogReader {
         Arrays.fill(slots, null);
     }
 
-    /** Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...). */
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...).
+     * Most lines of a capture have no marker, so this looks for a '|' eight bytes at a time.
+     */
     private static int marker(byte[] b, int s, int e) {
         int last = e - MARKER.length;
-        for (int i = s; i <= last; i++) {
-            if (b[i] == '|' && b[i + 7] == '|' && DebugViewReader.startsWith(b, i, e, MARKER)) {
+        int i = s;
+        while (i <= last) {
+            if (i + 8 <= e) {
+                long x = (long) LONGS.get(b, i) ^ 0x7C7C7C7C7C7C7C7CL;
+                long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+                if (t == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(t) >>> 3;
+            } else if (b[i] != '|') {
+                i++;
+                continue;
+            }
+            if (i <= last && b[i + 7] == '|' && DebugViewReader.startsWith(b, i, e, MARKER)) {
                 return i;
             }
+            i++;
         }
         return -1;
     }
