@@ -212,4 +212,43 @@ class ResmonLogReaderTest {
         assertEquals(List.of(), log.problems());
         assertEquals("FELIX-GATEWAY", log.computer());
     }
+
+    @Test
+    void aHugeReportIsHeldAsItsCallSites() throws IOException {
+        // 100,000 leaked blocks from 3 call sites: what stays in memory is 3 groups and a few examples
+        Path p = tmp.resolve("huge.log");
+        try (var w = Files.newBufferedWriter(p, StandardCharsets.US_ASCII)) {
+            String pre = "[77] big.exe|resmon| ";
+            long seq = 1;
+            w.write(String.format("%08d\t1.00000000\t%sthreads used 2, sync object used 0, memory used 100%n", seq++, pre));
+            String[] head = {"=========== CHECK UNRELEASED RESOUCRES ============",
+                    "------------ resmon memory usage 4800000 ----------------",
+                    "------------------ memory usage 6400000 -----------------"};
+            for (String h : head) {
+                w.write(String.format("%08d\t2.00000000\t%s%s%n", seq++, pre, h));
+            }
+            for (int i = 0; i < 100_000; i++) {
+                long ret = 0x00007FF6C2A80000L + 0x100 * (i % 3);
+                w.write(String.format("%08d\t2.00000000\t%sbase 0x%016X size 64 tag 0000000000510000 (Heap)%n", seq++, pre,
+                        0x10000000L + 64L * i));
+                w.write(String.format("%08d\t2.00000000\t%screated by [9] thread%n", seq++, pre));
+                w.write(String.format("%08d\t2.00000000\t%sreturnAddress 0x%016X%n", seq++, pre, ret));
+                w.write(String.format("%08d\t2.00000000\t%s%s%n", seq++, pre, "-".repeat(51)));
+            }
+            for (String t : new String[] {"------------------ thread usage 0 -----------------",
+                    "--------------- sync object usage 0 ---------------",
+                    "-------------------- allocations detail ----------------------------", "-".repeat(68),
+                    "error ... not all resources free", "=".repeat(51)}) {
+                w.write(String.format("%08d\t3.00000000\t%s%s%n", seq++, pre, t));
+            }
+        }
+        ResmonLog log = read(p);
+        assertEquals(List.of(), log.problems());
+        ResmonReport r = log.runs().get(0).exitReport();
+        assertTrue(r.complete());
+        assertEquals(100_000, r.resourcesListed());
+        assertEquals(3, r.callSites().size());
+        assertEquals(33_334 * 64, r.callSites().get(0).bytes());
+        assertEquals(ResmonLogOptions.defaults().maxExamples(), r.examples().size());
+    }
 }
