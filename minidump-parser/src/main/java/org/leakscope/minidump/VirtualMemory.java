@@ -8,7 +8,7 @@ import java.util.List;
  * The process memory a dump captured (MemoryList and Memory64List together), read on demand. Ranges are kept
  * sorted by address; a read may span ranges, and the parts no range covers are reported as gaps.
  */
-public final class VirtualMemory {
+public final class VirtualMemory implements TableMemory {
     /** The most one read may return: {@code --memory} is for looking, not for copying a heap. */
     public static final int MAX_READ = 64 * 1024 * 1024;
 
@@ -83,7 +83,13 @@ public final class VirtualMemory {
         return out;
     }
 
+    @Override
+    public String source() {
+        return file.name();
+    }
+
     /** Reads bytes that must all be captured; null when any part is a gap. */
+    @Override
     public byte[] readFully(long address, int length) {
         byte[] out = new byte[length];
         int at = 0;

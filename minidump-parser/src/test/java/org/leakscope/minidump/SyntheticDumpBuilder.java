@@ -133,6 +133,15 @@ final class SyntheticDumpBuilder {
         return stream(4, b.array());
     }
 
+    /** One MemoryList with several captured ranges. */
+    SyntheticDumpBuilder memoryList(List<Long> addresses, List<byte[]> data) {
+        ByteBuffer l = le(4 + 16 * addresses.size()).putInt(addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            l.putLong(addresses.get(i)).putInt(data.get(i).length).putInt(blob(data.get(i)));
+        }
+        return stream(5, l.array());
+    }
+
     /** MemoryList with captured bytes. */
     SyntheticDumpBuilder memory(long address, byte[] data) {
         int rva = blob(data);

@@ -40,6 +40,15 @@ public class InputFormatException extends RuntimeException {
         return new InputFormatException(source, null, line, expected, found, null);
     }
 
+    /**
+     * Damage in the captured memory of a process (a dump's or a table image's), located by virtual address:
+     * the file offset behind it is the reader's business, the address is what a person can look up.
+     */
+    public static InputFormatException atAddress(String source, long address, String expected, String found) {
+        return new InputFormatException(source, null, null, "at virtual address " + Hex.of(address) + " " + expected,
+                found, null);
+    }
+
     private static String format(String source, Long offset, Long line, String expected, String found) {
         StringBuilder sb = new StringBuilder(source == null ? "<input>" : source);
         if (offset != null) {

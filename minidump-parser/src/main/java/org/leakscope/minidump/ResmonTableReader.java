@@ -1,0 +1,253 @@
+package org.leakscope.minidump;
+
+import io.kaitai.struct.ByteBufferKaitaiStream;
+import io.kaitai.struct.KaitaiStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
+import org.leakscope.model.ResourceKind;
+
+/**
+ * Reads a resmon tracking table at a virtual address: the header through the generated
+ * {@code resmon_table.ksy} types, then each kind's chunk list, following the links through whatever memory
+ * holds them. A damaged header is an error; a damaged chunk is a problem, and the rest of the table is read.
+ * Records are grouped by kind and stack as they are read, so a table with millions of live blocks costs one
+ * entry per stack.
+ */
+public final class ResmonTableReader {
+    static final int HEADER_BYTES = 576;
+    private static final int CHUNK_BYTES = 32;
+    private static final long MAX_CHUNK_BYTES = 64L << 20;
+    private static final int MAX_CHUNKS = 1_000_000;
+    private static final int MAX_EXAMPLES = 1000;
+    private static final int MAX_SITES = 100_000;
+    private static final String[] KINDS = {"heap", "thread", "sync", "handle"};
+    private static final String[] HEAP = {"?", "malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc",
+        "memalign", "valloc", "mmap", "HeapAlloc", "pool"};
+    private static final String[] THREAD = {"?", "running", "exited"};
+    private static final String[] SYNC = {"?", "mutex", "cond", "rwlock", "semaphore", "event"};
+    private static final String[] HANDLE = {"?", "file", "socket", "pipe", "eventfd", "fd", "file handle"};
+
+    private record SiteKey(ResourceKind kind, List<Long> frames) {
+    }
+
+    private static final class Site {
+        long count;
+        long bytes;
+        final Set<String> subtypes = new LinkedHashSet<>();
+    }
+
+    private final TableMemory memory;
+    private final long headerVa;
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<SiteKey, Site> sites = new HashMap<>();
+    private final List<TableRecord> examples = new ArrayList<>();
+    private long live;
+
+    private ResmonTableReader(TableMemory memory, long headerVa) {
+        this.memory = memory;
+        this.headerVa = headerVa;
+    }
+
+    /**
+     * The table whose header is at {@code headerVa}.
+     *
+     * @throws InputFormatException when the header is not captured or not a valid version-1 header there
+     */
+    public static TrackingTable read(TableMemory memory, long headerVa) {
+        return new ResmonTableReader(memory, headerVa).read();
+    }
+
+    private TrackingTable read() {
+        byte[] hb = memory.readFully(headerVa, HEADER_BYTES);
+        if (hb == null) {
+            throw error("a resmon table header (" + HEADER_BYTES + " bytes)", "memory not captured");
+        }
+        ResmonTable.TableHeader h = parse(hb, "the resmon table header", ResmonTable.TableHeader::new);
+        if (h.versionMajor() != 1) {
+            throw error("resmon table version 1.x", "version " + h.versionMajor() + "."
+                    + h.versionMinor());
+        }
+        if (h.selfVa() != headerVa) {
+            throw error("a table header that names this address as its own (self_va)",
+                    hex(h.selfVa()) + ": a stale copy, not the live table");
+        }
+        for (int k = 0; k < 4; k++) {
+            walk(k + 1, h.firstChunkVa().get(k));
+        }
+        List<TableSite> out = new ArrayList<>(sites.size());
+        for (Map.Entry<SiteKey, Site> e : sites.entrySet()) {
+            out.add(new TableSite(e.getKey().kind(), e.getKey().frames(), e.getValue().count, e.getValue().bytes,
+                    e.getValue().subtypes));
+        }
+        out.sort(Comparator.comparingLong(TableSite::bytes).reversed()
+                .thenComparing(Comparator.comparingLong(TableSite::count).reversed())
+                .thenComparing(s -> s.frames().isEmpty() ? 0L : s.frames().get(0), Long::compareUnsigned));
+        return new TrackingTable(memory.source(), headerVa, h.versionMajor(), h.versionMinor(), (int) h.pointerSize(),
+                h.flags(), h.processId(), h.processName(), h.startTimeNs(), h.updateTimeNs(),
+                new TrackingTable.TableLimits(h.limitMemoryBytes(), h.limitCpuPercent(), h.limitThreads(),
+                        h.limitSyncObjects(), h.intervalMs(), h.limitDiskBytes()),
+                new TrackingTable.TableTotals(h.allocatedBytes(), h.freedBytes(), h.liveBytes(), h.peakBytes(),
+                        h.allocations(), h.frees(), h.droppedRecords(), h.liveThreads(), h.liveSyncObjects(),
+                        h.liveHandles()),
+                h.histogram(), out, examples, live, problems);
+    }
+
+    /** Follows one kind's chunk list; damage ends the list with a problem. */
+    private void walk(int kind, long va) {
+        Set<Long> seen = new HashSet<>();
+        int chunks = 0;
+        while (va != 0) {
+            String where = KINDS[kind - 1] + " chunk at " + hex(va);
+            if (!seen.add(va) || ++chunks > MAX_CHUNKS) {
+                problem(where + ": the list loops or is longer than " + MAX_CHUNKS + " chunks; stopped there");
+                return;
+            }
+            byte[] cb = memory.readFully(va, CHUNK_BYTES);
+            if (cb == null) {
+                problem(where + ": not captured in " + memory.source() + "; the rest of the list is lost");
+                return;
+            }
+            ResmonTable.ChunkHeader c;
+            try {
+                c = parse(cb, where, ResmonTable.ChunkHeader::new);
+            } catch (InputFormatException e) {
+                problem(e.getMessage());
+                return;
+            }
+            if (c.kind() != kind) {
+                problem(where + ": a " + KINDS[(int) c.kind() - 1] + " chunk on the " + KINDS[kind - 1] + " list");
+                return;
+            }
+            int size = (int) c.recordSize();
+            long bytes = c.used() * size;
+            if (c.capacity() * size > MAX_CHUNK_BYTES) {
+                problem(where + ": " + c.capacity() + " records of " + size + " bytes is more than a chunk can be");
+                return;
+            }
+            byte[] rb = bytes == 0 ? new byte[0] : memory.readFully(va + CHUNK_BYTES, (int) bytes);
+            if (rb == null) {
+                problem(where + ": its " + c.used() + " records are not all captured");
+            } else {
+                records(kind, rb, size, va + CHUNK_BYTES);
+            }
+            va = c.nextVa();
+        }
+    }
+
+    private void records(int kind, byte[] rb, int size, long firstVa) {
+        KaitaiStream io = new ByteBufferKaitaiStream(rb);
+        for (int off = 0; off + size <= rb.length; off += size) {
+            io.seek(off);
+            ResmonTable.RecordCommon r;
+            try {
+                r = new ResmonTable.RecordCommon(io);
+            } catch (KaitaiStream.ValidationFailedError e) {
+                problem(KINDS[kind - 1] + " record at " + hex(firstVa + off) + ": " + e.getMessage());
+                continue;
+            }
+            if (r.state() == 0) {
+                continue; // a free slot
+            }
+            long[] frames = new long[r.depth()];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = r.frames().get(i);
+            }
+            long sz = 0;
+            long tag = 0;
+            long threadId = 0;
+            long startVa = 0;
+            long exit = 0;
+            if (kind == 1) {
+                ResmonTable.HeapFields f = new ResmonTable.HeapFields(io);
+                sz = f.size();
+                tag = f.tag();
+            } else if (kind == 2 && size >= 208) {
+                ResmonTable.ThreadFields f = new ResmonTable.ThreadFields(io);
+                threadId = f.threadId();
+                startVa = f.startVa();
+                exit = f.exitTimeNs();
+            }
+            add(kind, r.subtype(), frames, sz, new TableRecord(kindOf(kind, r.subtype()), subtype(kind, r.subtype()),
+                    r.handle(), sz, tag, r.creatorTid(), r.timeNs(), boxed(frames), threadId, startVa, exit));
+        }
+    }
+
+    private void add(int kind, int subtype, long[] frames, long size, TableRecord rec) {
+        live++;
+        SiteKey key = new SiteKey(rec.kind(), boxed(frames));
+        Site s = sites.get(key);
+        if (s == null) {
+            if (sites.size() >= MAX_SITES) {
+                key = new SiteKey(rec.kind(), List.of());
+            }
+            s = sites.computeIfAbsent(key, k -> new Site());
+        }
+        s.count++;
+        s.bytes += size;
+        if (s.subtypes.size() < 8) {
+            s.subtypes.add(rec.subtype());
+        }
+        if (examples.size() < MAX_EXAMPLES) {
+            examples.add(rec);
+        }
+    }
+
+    private static ResourceKind kindOf(int kind, int subtype) {
+        return switch (kind) {
+            case 1 -> subtype == 10 ? ResourceKind.POOL_BLOCK : ResourceKind.HEAP_BLOCK;
+            case 2 -> ResourceKind.THREAD;
+            case 3 -> ResourceKind.SYNC_OBJECT;
+            default -> subtype == 6 ? ResourceKind.HANDLE : ResourceKind.FILE_DESCRIPTOR;
+        };
+    }
+
+    private static String subtype(int kind, int subtype) {
+        String[] names = switch (kind) {
+            case 1 -> HEAP;
+            case 2 -> THREAD;
+            case 3 -> SYNC;
+            default -> HANDLE;
+        };
+        return subtype > 0 && subtype < names.length ? names[subtype] : "subtype " + subtype;
+    }
+
+    private static List<Long> boxed(long[] a) {
+        List<Long> l = new ArrayList<>(a.length);
+        for (long v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+
+    private <T> T parse(byte[] bytes, String what, Function<KaitaiStream, T> ctor) {
+        try {
+            return ctor.apply(new ByteBufferKaitaiStream(bytes));
+        } catch (KaitaiStream.ValidationFailedError e) {
+            throw error(what + " as docs/formats/resmon-table.md describes it", String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw error(what, "undecodable data: " + e);
+        }
+    }
+
+    private InputFormatException error(String expected, String found) {
+        return InputFormatException.atAddress(memory.source(), headerVa, expected, found);
+    }
+
+    private void problem(String message) {
+        problems.add(new Problem(memory.source(), null, null, memory.source() + ": resmon table at " + hex(headerVa)
+                + ": " + message));
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,137 @@
+package org.leakscope.minidump;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Limits;
+
+/**
+ * A table image file (docs/formats/resmon-table.md): the tracker's table header and chunks stored at their
+ * virtual addresses, read with the same code as a dump's memory. Ranges are checked against the file before any
+ * is read; bytes are read on demand.
+ */
+public final class TableImage implements TableMemory, AutoCloseable {
+    static final byte[] MAGIC = {'L', 'K', 'R', 'M', 'I', 'M', 'G', '1'};
+    private static final int HEADER = 24;
+
+    private record Range(long va, long length, long fileOffset) {
+    }
+
+    private final String source;
+    private final FileChannel channel;
+    private final List<Range> ranges;
+    private final long headerVa;
+
+    private TableImage(String source, FileChannel channel, List<Range> ranges, long headerVa) {
+        this.source = source;
+        this.channel = channel;
+        this.ranges = ranges;
+        this.headerVa = headerVa;
+    }
+
+    /** True when the file starts like a table image. */
+    public static boolean isImage(byte[] head) {
+        return head.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC);
+    }
+
+    public static TableImage open(Path path, Limits limits) throws IOException {
+        String source = path.toString();
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            long size = ch.size();
+            ByteBuffer head = read(ch, 0, (int) Math.min(HEADER, size));
+            if (head.remaining() < HEADER || !isImage(Arrays.copyOf(head.array(), MAGIC.length))) {
+                throw InputFormatException.atOffset(source, 0, "a table image ('LKRMIMG1' and a 24-byte header)",
+                        size < HEADER ? "a " + size + "-byte file" : "other bytes");
+            }
+            long version = Integer.toUnsignedLong(head.getInt(8));
+            if (version != 1) {
+                throw InputFormatException.atOffset(source, 8, "table image version 1", "version " + version);
+            }
+            long count = Integer.toUnsignedLong(head.getInt(12));
+            long headerVa = head.getLong(16);
+            // each range takes at least 16 bytes: a count the file cannot hold is damage, not an allocation
+            if (count > (size - HEADER) / 16 || count > limits.maxMemoryRanges()) {
+                throw InputFormatException.atOffset(source, 12, "a range count the file can hold (at most "
+                        + Math.min((size - HEADER) / 16, limits.maxMemoryRanges()) + ")", Long.toString(count));
+            }
+            List<Range> ranges = new ArrayList<>((int) count);
+            long at = HEADER;
+            for (long i = 0; i < count; i++) {
+                ByteBuffer r = read(ch, at, 16);
+                if (r.remaining() < 16) {
+                    throw InputFormatException.atOffset(source, at, "range " + i + " of " + count, "end of file");
+                }
+                long va = r.getLong(0);
+                long length = r.getLong(8);
+                long padded = length + (8 - length % 8) % 8;
+                if (length < 0 || padded < 0 || at + 16 + padded > size || at + 16 + padded < 0) {
+                    throw InputFormatException.atOffset(source, at + 8, "range " + i + "'s length within the file ("
+                            + (size - at - 16) + " bytes left)", Long.toUnsignedString(length));
+                }
+                ranges.add(new Range(va, length, at + 16));
+                at += 16 + padded;
+            }
+            ranges.sort(Comparator.comparing(Range::va, Long::compareUnsigned));
+            return new TableImage(source, ch, List.copyOf(ranges), headerVa);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static ByteBuffer read(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                break;
+            }
+        }
+        b.flip();
+        return b;
+    }
+
+    /** Where the table header is. */
+    public long headerVa() {
+        return headerVa;
+    }
+
+    public int rangeCount() {
+        return ranges.size();
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public byte[] readFully(long va, int length) {
+        for (Range r : ranges) {
+            long off = va - r.va();
+            if (Long.compareUnsigned(va, r.va()) >= 0 && Long.compareUnsigned(off + length, r.length()) <= 0
+                    && off + length >= off) {
+                try {
+                    ByteBuffer b = read(channel, r.fileOffset() + off, length);
+                    return b.remaining() == length ? Arrays.copyOf(b.array(), length) : null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

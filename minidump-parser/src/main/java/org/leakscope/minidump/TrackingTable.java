@@ -1,0 +1,67 @@
+package org.leakscope.minidump;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.leakscope.model.Backtrace;
+import org.leakscope.model.BacktraceAggregate;
+import org.leakscope.model.Frame;
+import org.leakscope.model.ModuleMap;
+import org.leakscope.model.Problem;
+import org.leakscope.model.Snapshot;
+
+/**
+ * A resmon tracking table as read from a dump or a table image (docs/formats/resmon-table.md): who wrote it,
+ * its limits and totals, and the live resources grouped by kind and stack.
+ *
+ * @param headerVa        where the table header is in the traced process
+ * @param flags           bit 0 clean exit, bit 1 fatal signal, bit 2 records dropped
+ * @param startTimeNs     capture start, ns since 1970 UTC
+ * @param histogram       32 buckets: allocations with size above the previous upper bound and at most 16 << i
+ * @param sites           live resources by kind and stack, most bytes first
+ * @param examples        the first live records one by one (at most 1000)
+ * @param liveRecords     live records read, all kinds
+ * @param problems        chunks that could not be read (the rest of the table is still reported)
+ */
+public record TrackingTable(String source, long headerVa, int versionMajor, int versionMinor, int pointerSize,
+        long flags, long processId, String processName, long startTimeNs, long updateTimeNs, TableLimits limits,
+        TableTotals totals, List<Long> histogram, List<TableSite> sites, List<TableRecord> examples,
+        long liveRecords, List<Problem> problems) {
+    public TrackingTable {
+        histogram = List.copyOf(histogram);
+        sites = List.copyOf(sites);
+        examples = List.copyOf(examples);
+        problems = List.copyOf(problems);
+    }
+
+    /** Configured limits, as the tracker's environment set them. */
+    public record TableLimits(long memoryBytes, long cpuPercent, long threads, long syncObjects, long intervalMs,
+            long diskBytes) {
+    }
+
+    /** The tracker's running totals. */
+    public record TableTotals(long allocatedBytes, long freedBytes, long liveBytes, long peakBytes, long allocations,
+            long frees, long droppedRecords, long liveThreads, long liveSyncObjects, long liveHandles) {
+    }
+
+    public boolean cleanExit() {
+        return (flags & 1) != 0;
+    }
+
+    public boolean fatalSignal() {
+        return (flags & 2) != 0;
+    }
+
+    /** The live resources as a snapshot for the diff engine: one aggregate per kind and stack. */
+    public Snapshot snapshot() {
+        List<BacktraceAggregate> aggs = new ArrayList<>(sites.size());
+        for (TableSite s : sites) {
+            List<Frame> frames = new ArrayList<>(s.frames().size());
+            for (long f : s.frames()) {
+                frames.add(Frame.unresolved(f));
+            }
+            aggs.add(new BacktraceAggregate(new Backtrace(null, frames), s.kind(), s.bytes(), s.count(), 0));
+        }
+        return new Snapshot(source, processId, processName, java.time.Instant.ofEpochSecond(0, startTimeNs),
+                ModuleMap.empty(), List.of(), aggs, problems);
+    }
+}

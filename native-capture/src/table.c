@@ -1,0 +1,446 @@
+/*
+ * The tracking table (docs/formats/resmon-table.md): a header and per-kind chunk lists that a dump reader can
+ * walk, plus a private hash index from handle to record that the format does not describe. Everything is
+ * allocated with mmap, never malloc: inside an LD_PRELOAD tracker malloc is the function being traced.
+ */
+
+#include "resmon_table.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK_RECORDS 4096u
+
+/* Per kind: where new records go, the chunk list's tail, and the index. */
+struct kind_state {
+    uint32_t record_size;
+    struct rt_chunk *tail;
+    struct rt_record *free_list; /* freed slots, linked through their handle field */
+    /* open addressing, linear probing, no tombstones (backward-shift deletion) */
+    uint64_t *keys;
+    struct rt_record **values;
+    size_t slots; /* power of two, 0 before first use */
+    size_t count;
+};
+
+static struct rt_header *header;
+static struct kind_state kinds[RT_KINDS];
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t start_monotonic_ns;
+/* The magic is assembled at run time from this and a mask the compiler cannot fold away, so the tracker's own
+ * code and data never hold the 16 bytes a memory scan looks for. */
+static const uint64_t magic_masked = 0x4E4F4D5345524B4Cull ^ 0xA55AA55AA55AA55Aull;
+static volatile uint64_t magic_mask = 0xA55AA55AA55AA55Aull;
+
+static uint64_t clock_ns(clockid_t id) {
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t rt_now_ns(void) {
+    return clock_ns(CLOCK_MONOTONIC) - start_monotonic_ns;
+}
+
+static void *map(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limits) {
+    if (header != NULL) {
+        return 0;
+    }
+    struct rt_header *h = map(sizeof(struct rt_header));
+    if (h == NULL) {
+        return -1;
+    }
+    uint64_t magic = magic_masked ^ magic_mask;
+    uint64_t magic_not = ~magic;
+    memcpy(h->magic, &magic, 8);
+    memcpy(h->magic_not, &magic_not, 8);
+    h->version_major = RT_VERSION_MAJOR;
+    h->version_minor = RT_VERSION_MINOR;
+    h->header_size = sizeof(struct rt_header);
+    h->self_va = (uint64_t)(uintptr_t)h;
+    h->pointer_size = sizeof(void *);
+    h->process_id = pid;
+    h->start_time_ns = clock_ns(CLOCK_REALTIME);
+    h->update_time_ns = h->start_time_ns;
+    if (process_name != NULL) {
+        strncpy(h->process_name, process_name, RT_NAME_BYTES - 1);
+    }
+    if (limits != NULL) {
+        h->limit_memory_bytes = limits->memory_bytes;
+        h->limit_cpu_percent = limits->cpu_percent;
+        h->limit_threads = limits->threads;
+        h->limit_sync_objects = limits->sync_objects;
+        h->interval_ms = limits->interval_ms;
+        h->limit_disk_bytes = limits->disk_bytes;
+    }
+    h->histogram_buckets = RT_BUCKETS;
+    kinds[RT_HEAP - 1].record_size = sizeof(struct rt_heap_record);
+    kinds[RT_THREAD - 1].record_size = sizeof(struct rt_thread_record);
+    kinds[RT_SYNC - 1].record_size = sizeof(struct rt_record);
+    kinds[RT_HANDLE - 1].record_size = sizeof(struct rt_record);
+    start_monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+    header = h;
+    return 0;
+}
+
+struct rt_header *rt_header(void) {
+    return header;
+}
+
+void rt_lock(void) {
+    pthread_mutex_lock(&table_lock);
+}
+
+void rt_unlock(void) {
+    pthread_mutex_unlock(&table_lock);
+}
+
+/* ---- the private index ---- */
+
+static size_t slot_of(uint64_t key, size_t slots) {
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdull;
+    key ^= key >> 33;
+    return (size_t)key & (slots - 1);
+}
+
+static int index_grow(struct kind_state *k) {
+    size_t slots = k->slots == 0 ? 1024 : k->slots * 2;
+    uint64_t *keys = map(slots * sizeof(uint64_t));
+    struct rt_record **values = map(slots * sizeof(struct rt_record *));
+    if (keys == NULL || values == NULL) {
+        if (keys != NULL) {
+            munmap(keys, slots * sizeof(uint64_t));
+        }
+        if (values != NULL) {
+            munmap(values, slots * sizeof(struct rt_record *));
+        }
+        return -1;
+    }
+    for (size_t i = 0; i < k->slots; i++) {
+        if (k->values[i] != NULL) {
+            size_t j = slot_of(k->keys[i], slots);
+            while (values[j] != NULL) {
+                j = (j + 1) & (slots - 1);
+            }
+            keys[j] = k->keys[i];
+            values[j] = k->values[i];
+        }
+    }
+    if (k->slots != 0) {
+        munmap(k->keys, k->slots * sizeof(uint64_t));
+        munmap(k->values, k->slots * sizeof(struct rt_record *));
+    }
+    k->keys = keys;
+    k->values = values;
+    k->slots = slots;
+    return 0;
+}
+
+static int index_put(struct kind_state *k, uint64_t key, struct rt_record *r) {
+    if ((k->count + 1) * 2 > k->slots && index_grow(k) != 0) {
+        return -1;
+    }
+    size_t i = slot_of(key, k->slots);
+    while (k->values[i] != NULL && k->keys[i] != key) {
+        i = (i + 1) & (k->slots - 1);
+    }
+    if (k->values[i] == NULL) {
+        k->count++;
+    }
+    k->keys[i] = key;
+    k->values[i] = r;
+    return 0;
+}
+
+static size_t index_slot(const struct kind_state *k, uint64_t key) {
+    if (k->slots == 0) {
+        return (size_t)-1;
+    }
+    size_t i = slot_of(key, k->slots);
+    while (k->values[i] != NULL) {
+        if (k->keys[i] == key) {
+            return i;
+        }
+        i = (i + 1) & (k->slots - 1);
+    }
+    return (size_t)-1;
+}
+
+static void index_delete(struct kind_state *k, size_t i) {
+    size_t mask = k->slots - 1;
+    k->values[i] = NULL;
+    k->count--;
+    /* backward shift: move later members of the probe run into the hole */
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (k->values[j] == NULL) {
+            return;
+        }
+        size_t home = slot_of(k->keys[j], k->slots);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            k->keys[i] = k->keys[j];
+            k->values[i] = k->values[j];
+            k->values[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ---- records ---- */
+
+static struct rt_record *new_slot(int kind) {
+    struct kind_state *k = &kinds[kind - 1];
+    if (k->free_list != NULL) {
+        struct rt_record *r = k->free_list;
+        k->free_list = (struct rt_record *)(uintptr_t)r->handle;
+        r->handle = 0;
+        return r;
+    }
+    struct rt_chunk *c = k->tail;
+    if (c == NULL || c->used == c->capacity) {
+        size_t bytes = sizeof(struct rt_chunk) + (size_t)CHUNK_RECORDS * k->record_size;
+        struct rt_chunk *n = map(bytes);
+        if (n == NULL) {
+            return NULL;
+        }
+        n->magic = RT_CHUNK_MAGIC;
+        n->kind = (uint32_t)kind;
+        n->record_size = k->record_size;
+        n->capacity = CHUNK_RECORDS;
+        if (c == NULL) {
+            header->first_chunk_va[kind - 1] = (uint64_t)(uintptr_t)n;
+        } else {
+            c->next_va = (uint64_t)(uintptr_t)n;
+        }
+        k->tail = c = n;
+    }
+    struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)c->used * k->record_size);
+    c->used++;
+    return r;
+}
+
+static uint64_t *live_counter(int kind) {
+    switch (kind) {
+    case RT_THREAD: return &header->live_threads;
+    case RT_SYNC: return &header->live_sync_objects;
+    case RT_HANDLE: return &header->live_handles;
+    default: return NULL;
+    }
+}
+
+struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t tid, const uint64_t *frames,
+                         int depth) {
+    if (header == NULL || kind < 1 || kind > RT_KINDS) {
+        return NULL;
+    }
+    struct kind_state *k = &kinds[kind - 1];
+    struct rt_record *r = new_slot(kind);
+    if (r == NULL || index_put(k, handle, r) != 0) {
+        if (r != NULL) {
+            r->handle = (uint64_t)(uintptr_t)k->free_list;
+            k->free_list = r;
+        }
+        header->dropped_records++;
+        header->flags |= RT_FLAG_DROPPED;
+        return NULL;
+    }
+    memset(r, 0, k->record_size);
+    r->creator_tid = tid;
+    r->time_ns = rt_now_ns();
+    r->handle = handle;
+    r->subtype = subtype;
+    if (depth > RT_MAX_FRAMES) {
+        depth = RT_MAX_FRAMES;
+    }
+    r->depth = (uint16_t)(depth < 0 ? 0 : depth);
+    for (int i = 0; i < r->depth; i++) {
+        r->frames[i] = frames[i];
+    }
+    uint64_t *live = live_counter(kind);
+    if (live != NULL) {
+        (*live)++;
+    }
+    /* a dump taken now must see either no record or a whole one: state is set last */
+    atomic_thread_fence(memory_order_release);
+    r->state = 1;
+    return r;
+}
+
+struct rt_record *rt_find(int kind, uint64_t handle) {
+    if (header == NULL || kind < 1 || kind > RT_KINDS) {
+        return NULL;
+    }
+    struct kind_state *k = &kinds[kind - 1];
+    size_t i = index_slot(k, handle);
+    return i == (size_t)-1 ? NULL : k->values[i];
+}
+
+static int kind_of(const struct rt_record *r) {
+    for (int kind = 1; kind <= RT_KINDS; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            const char *first = (const char *)(c + 1);
+            const char *end = first + (size_t)c->capacity * c->record_size;
+            if ((const char *)r >= first && (const char *)r < end) {
+                return kind;
+            }
+        }
+    }
+    return 0;
+}
+
+void rt_remove(struct rt_record *r) {
+    if (r == NULL || r->state == 0) {
+        return;
+    }
+    int kind = kind_of(r);
+    if (kind == 0) {
+        return;
+    }
+    struct kind_state *k = &kinds[kind - 1];
+    r->state = 0;
+    atomic_thread_fence(memory_order_release);
+    size_t i = index_slot(k, r->handle);
+    if (i != (size_t)-1 && k->values[i] == r) {
+        index_delete(k, i);
+    }
+    uint64_t *live = live_counter(kind);
+    if (live != NULL && *live > 0) {
+        (*live)--;
+    }
+    memset(r, 0, k->record_size);
+    r->handle = (uint64_t)(uintptr_t)k->free_list;
+    k->free_list = r;
+}
+
+static int bucket_of(uint64_t size) {
+    int i = 0;
+    while (i < RT_BUCKETS - 1 && size > (16ull << i)) {
+        i++;
+    }
+    return i;
+}
+
+struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t subtype, uint64_t tag, uint32_t tid,
+                                     const uint64_t *frames, int depth) {
+    if (header == NULL) {
+        return NULL;
+    }
+    header->allocations++;
+    header->allocated_bytes += size;
+    header->histogram[bucket_of(size)]++;
+    struct rt_heap_record *h = (struct rt_heap_record *)rt_add(RT_HEAP, subtype, address, tid, frames, depth);
+    if (h == NULL) {
+        return NULL;
+    }
+    h->size = size;
+    h->tag = tag;
+    header->live_bytes += size;
+    if (header->live_bytes > header->peak_bytes) {
+        header->peak_bytes = header->live_bytes;
+    }
+    return h;
+}
+
+int64_t rt_heap_free(uint64_t address) {
+    struct rt_heap_record *h = (struct rt_heap_record *)rt_find(RT_HEAP, address);
+    if (h == NULL) {
+        return -1;
+    }
+    int64_t size = (int64_t)h->size;
+    header->frees++;
+    header->freed_bytes += h->size;
+    header->live_bytes -= h->size;
+    rt_remove(&h->common);
+    return size;
+}
+
+/* ---- the table image ---- */
+
+static int write_all(int fd, const void *p, size_t n) {
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int write_range(int fd, uint64_t va, const void *p, uint64_t length) {
+    uint64_t head[2] = {va, length};
+    static const char zeros[8];
+    if (write_all(fd, head, sizeof head) != 0 || write_all(fd, p, length) != 0) {
+        return -1;
+    }
+    return write_all(fd, zeros, (8 - length % 8) % 8);
+}
+
+int rt_write_image(const char *path, uint32_t flags) {
+    if (header == NULL) {
+        return -1;
+    }
+    char tmp[4096];
+    size_t n = strlen(path);
+    if (n + 5 > sizeof tmp) {
+        return -1;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp", 5);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return -1;
+    }
+    header->flags |= flags;
+    header->update_time_ns = header->start_time_ns + rt_now_ns();
+    uint32_t ranges = 1;
+    for (int kind = 1; kind <= RT_KINDS; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            ranges++;
+        }
+    }
+    struct {
+        char magic[8];
+        uint32_t version;
+        uint32_t range_count;
+        uint64_t header_va;
+    } image = {{'L', 'K', 'R', 'M', 'I', 'M', 'G', '1'}, 1, ranges, header->self_va};
+    int rc = write_all(fd, &image, sizeof image);
+    rc = rc == 0 ? write_range(fd, header->self_va, header, sizeof *header) : rc;
+    for (int kind = 1; rc == 0 && kind <= RT_KINDS; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; rc == 0 && c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            /* up to the high-water mark: slots above it were never used */
+            rc = write_range(fd, (uint64_t)(uintptr_t)c, c, sizeof *c + (uint64_t)c->used * c->record_size);
+        }
+    }
+    if (close(fd) != 0) {
+        rc = -1;
+    }
+    if (rc != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
