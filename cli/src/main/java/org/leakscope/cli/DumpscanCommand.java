@@ -52,6 +52,11 @@ final class DumpscanCommand {
                 .desc("hex dump of LEN bytes (at most 64 MiB) of the dump's memory at virtual address ADDR"
                         + " (hex, 0x optional; LEN decimal or 0x-hex)")
                 .build());
+        o.addOption(Option.builder().longOpt("resmon").desc("find resmon tracking tables in the dump's memory (a"
+                + " full-memory dump) and list the live resources they hold; a table image file (.rmt) is read"
+                + " this way without the option").build());
+        o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
+                .desc("--resmon: stacks shown per table (default 30; 0 = all)").build());
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable");
         CommonOptions.addOutputAndHelp(o);
         return o;
@@ -75,6 +80,16 @@ final class DumpscanCommand {
         boolean json = cl.hasOption("json");
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
 
+        boolean tables = cl.hasOption("resmon");
+        for (String name : dumps) {
+            tables |= ResmonTables.isImage(Path.of(name));
+        }
+        if (tables && (cl.hasOption("raw") || memory != null)) {
+            throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
+        }
+        if (tables) {
+            return resmon(cl, dumps, symbolRoots, json, target);
+        }
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
             StringBuilder text = new StringBuilder();
             List<Object> jsonDumps = new ArrayList<>();
@@ -127,6 +142,62 @@ final class DumpscanCommand {
             }
             return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
         }
+    }
+
+    /** --resmon, or table images: every table in every input. */
+    private ExitCode resmon(CommandLine cl, List<String> inputs, List<Path> symbolRoots, boolean json,
+            OutputTarget target) throws IOException {
+        int top = 30;
+        if (cl.hasOption("top")) {
+            try {
+                top = Integer.parseInt(cl.getOptionValue("top").strip());
+            } catch (NumberFormatException e) {
+                top = -1;
+            }
+            if (top < 0) {
+                throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
+            }
+        }
+        StringBuilder text = json ? null : new StringBuilder();
+        List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
+        boolean anyFailed = false;
+        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+            for (String name : inputs) {
+                Path p = Path.of(name);
+                if (text != null && text.length() > 0) {
+                    text.append('\n');
+                }
+                try {
+                    if (ResmonTables.isImage(p)) {
+                        docs.add(ResmonTables.image(p, text, top));
+                    } else {
+                        try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
+                            docs.add(ResmonTables.scan(dump, symbolizer(symbols, dump.moduleMap()), new Progress(err),
+                                    text, top));
+                            dump.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
+                            anyFailed |= !dump.problems().isEmpty();
+                        }
+                    }
+                } catch (InputFormatException | java.nio.file.NoSuchFileException e) {
+                    String msg = e instanceof InputFormatException ? e.getMessage() : name + ": no such file";
+                    err.println("dumpscan: error: " + msg);
+                    anyFailed = true;
+                }
+            }
+            symbols.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
+        }
+        for (var d : docs) {
+            d.problems().forEach(m -> err.println("dumpscan: warning: " + m));
+            d.tables().forEach(t -> t.problems().forEach(m -> err.println("dumpscan: warning: " + m)));
+        }
+        if (json) {
+            if (!docs.isEmpty() || !anyFailed) {
+                target.write(ResmonTables.document(docs));
+            }
+        } else if (text.length() > 0) {
+            target.write(text.toString());
+        }
+        return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 
     private static Long sizeOrNull(String name) {
@@ -291,6 +362,8 @@ final class DumpscanCommand {
                   dumpscan crash.dmp --json > crash.json             # schema: docs/json.md
                   dumpscan crash.dmp --memory 0x7ffdf000 256         # hex dump of captured memory
                   dumpscan crash.dmp --raw                           # every field of every stream
+                  dumpscan crash.dmp --resmon                        # resmon tables found in its memory
+                  dumpscan resmon-4242.rmt                           # a table image the tracker wrote
                 """);
     }
 }

@@ -1,0 +1,138 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.leakscope.cli.json.FrameJson;
+import org.leakscope.cli.json.Json;
+import org.leakscope.cli.json.ResmonTableJson;
+import org.leakscope.cli.text.ResmonTableRenderer;
+import org.leakscope.cli.text.Sizes;
+import org.leakscope.minidump.Minidump;
+import org.leakscope.minidump.ResmonTableReader;
+import org.leakscope.minidump.ResmonTableScan;
+import org.leakscope.minidump.TableImage;
+import org.leakscope.minidump.TableSite;
+import org.leakscope.minidump.TrackingTable;
+import org.leakscope.model.Frame;
+import org.leakscope.model.Limits;
+import org.leakscope.model.Problem;
+
+/**
+ * {@code dumpscan --resmon}: the resmon tracking tables in a dump (found by scanning its memory) or in a table
+ * image file, rendered as text or as {@code leakscope.dumpscan-resmon/1}.
+ */
+final class ResmonTables {
+    private ResmonTables() {
+    }
+
+    /** True when the file starts like a table image. */
+    static boolean isImage(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        byte[] head = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(head, 0, 8);
+        }
+        return n == 8 && TableImage.isImage(head);
+    }
+
+    /** A table image file's table. */
+    static ResmonTableJson.Input image(Path p, StringBuilder text, int top) throws IOException {
+        try (TableImage img = TableImage.open(p, Limits.DEFAULT)) {
+            TrackingTable t = ResmonTableReader.read(img, img.headerVa());
+            if (text != null) {
+                text.append(p).append(": ");
+                ResmonTableRenderer.render(text, t, UnaryOperator.identity(), top);
+            }
+            return new ResmonTableJson.Input(p.toString(), "table-image", null, List.of(json(t, f -> f, top)),
+                    List.of());
+        }
+    }
+
+    /** The tables found in a dump's memory, symbolized through the dump's modules. */
+    static ResmonTableJson.Input scan(Minidump dump, UnaryOperator<Frame> resolve, Progress progress,
+            StringBuilder text, int top) {
+        long captured = dump.memory().capturedBytes();
+        ResmonTableScan.Result r;
+        try {
+            r = ResmonTableScan.scan(dump.memory(), progress.forFile("dumpscan", dump.source(), captured));
+        } finally {
+            progress.done();
+        }
+        UnaryOperator<Frame> withModules = f -> {
+            Frame m = dump.moduleMap().find(f.address()).map(mod -> f.withModule(mod.name(), f.address() - mod.base()))
+                    .orElse(f);
+            return resolve.apply(m);
+        };
+        if (text != null) {
+            text.append(dump.source()).append(": ").append(r.tables().size()).append(" resmon table")
+                    .append(r.tables().size() == 1 ? "" : "s").append(" in ").append(Sizes.human(r.bytesScanned()))
+                    .append(" of captured memory\n");
+            for (TrackingTable t : r.tables()) {
+                ResmonTableRenderer.render(text, t, withModules, top);
+            }
+            if (r.tables().isEmpty() && captured == 0) {
+                text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
+            }
+        }
+        List<ResmonTableJson.Table> tables = new ArrayList<>();
+        for (TrackingTable t : r.tables()) {
+            tables.add(json(t, withModules, top));
+        }
+        return new ResmonTableJson.Input(dump.source(), "minidump", r.bytesScanned(), tables,
+                r.problems().stream().map(Problem::message).toList());
+    }
+
+    static String document(List<ResmonTableJson.Input> inputs) {
+        return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
+    }
+
+    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top) {
+        int ptr = t.pointerSize();
+        List<ResmonTableJson.Site> sites = new ArrayList<>();
+        for (TableSite s : t.sites()) {
+            if (top > 0 && sites.size() == top) {
+                break;
+            }
+            List<FrameJson> frames = new ArrayList<>();
+            for (long a : s.frames()) {
+                Frame f = resolve.apply(Frame.unresolved(a));
+                frames.add(new FrameJson(Json.addr(a, ptr), f.module(), Json.hex(f.moduleOffset()), f.function(),
+                        Json.hex(f.functionOffset()), f.sourceFile(), f.sourceLine(), f.describe()));
+            }
+            sites.add(new ResmonTableJson.Site(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.count(), s.bytes(),
+                    s.subtypes().stream().sorted().toList(), frames));
+        }
+        List<ResmonTableJson.Bucket> buckets = new ArrayList<>();
+        long lower = 0;
+        for (int i = 0; i < t.histogram().size(); i++) {
+            long upper = i == t.histogram().size() - 1 ? -1 : 16L << i;
+            if (t.histogram().get(i) != 0) {
+                buckets.add(new ResmonTableJson.Bucket(lower, upper, t.histogram().get(i)));
+            }
+            lower = upper;
+        }
+        TrackingTable.TableLimits l = t.limits();
+        TrackingTable.TableTotals s = t.totals();
+        return new ResmonTableJson.Table(Json.addr(t.headerVa(), ptr), t.versionMajor() + "." + t.versionMinor(), ptr,
+                t.cleanExit(), t.fatalSignal(), t.processId(), t.processName(), time(t.startTimeNs()),
+                time(t.updateTimeNs()),
+                new ResmonTableJson.Limits(l.memoryBytes(), l.cpuPercent(), l.threads(), l.syncObjects(), l.intervalMs(),
+                        l.diskBytes()),
+                new ResmonTableJson.Totals(s.allocatedBytes(), s.freedBytes(), s.liveBytes(), s.peakBytes(),
+                        s.allocations(), s.frees(), s.droppedRecords(), s.liveThreads(), s.liveSyncObjects(),
+                        s.liveHandles()),
+                t.liveRecords(), sites, buckets, t.problems().stream().map(Problem::message).toList());
+    }
+
+    private static String time(long ns) {
+        return ns == 0 ? null : java.time.Instant.ofEpochSecond(0, ns).toString();
+    }
+}

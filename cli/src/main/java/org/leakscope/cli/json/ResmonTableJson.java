@@ -1,0 +1,43 @@
+package org.leakscope.cli.json;
+
+import java.util.List;
+
+/**
+ * {@code dumpscan --resmon --json} and {@code dumpscan TABLE.rmt --json}: the records here are the schema
+ * (docs/json.md).
+ */
+public final class ResmonTableJson {
+    public static final String SCHEMA = "leakscope.dumpscan-resmon/1";
+
+    private ResmonTableJson() {
+    }
+
+    public record Document(String schema, List<Input> inputs) {
+    }
+
+    /**
+     * @param kind         {@code minidump} (tables found by scanning its memory) or {@code table-image}
+     * @param scannedBytes captured memory scanned (minidumps), else null
+     */
+    public record Input(String file, String kind, Long scannedBytes, List<Table> tables, List<String> problems) {
+    }
+
+    public record Table(String address, String version, int pointerSize, boolean cleanExit, boolean fatalSignal,
+            long processId, String processName, String started, String updated, Limits limits, Totals totals,
+            long liveRecords, List<Site> sites, List<Bucket> histogram, List<String> problems) {
+    }
+
+    public record Limits(long memoryBytes, long cpuPercent, long threads, long syncObjects, long intervalMs,
+            long diskBytes) {
+    }
+
+    public record Totals(long allocatedBytes, long freedBytes, long liveBytes, long peakBytes, long allocations,
+            long frees, long droppedRecords, long liveThreads, long liveSyncObjects, long liveHandles) {
+    }
+
+    public record Site(String kind, long count, long bytes, List<String> subtypes, List<FrameJson> frames) {
+    }
+
+    public record Bucket(long lower, long upper, long allocations) {
+    }
+}

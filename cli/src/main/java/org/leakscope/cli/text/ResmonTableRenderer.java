@@ -1,0 +1,93 @@
+package org.leakscope.cli.text;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import org.leakscope.minidump.TableSite;
+import org.leakscope.minidump.TrackingTable;
+import org.leakscope.model.Frame;
+
+/**
+ * A resmon tracking table for people: who and when, limits and totals, what was still alive grouped by call
+ * site (module+offset or function when the dump knows the modules), and the allocation sizes.
+ */
+public final class ResmonTableRenderer {
+    private ResmonTableRenderer() {
+    }
+
+    public static void render(StringBuilder out, TrackingTable t, UnaryOperator<Frame> resolve, int top) {
+        int ptr = t.pointerSize();
+        out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)" : t.processName())
+                .append(" (pid ").append(t.processId()).append(", ").append(ptr * 8).append("-bit)")
+                .append(t.cleanExit() ? ", written at a clean exit" : t.fatalSignal() ? ", written on a fatal signal"
+                        : ", live (the process was running)").append('\n');
+        out.append("  table at ").append(addr(t.headerVa(), ptr)).append(", version ").append(t.versionMajor())
+                .append('.').append(t.versionMinor()).append(", capture started ").append(time(t.startTimeNs()))
+                .append(", last updated ").append(time(t.updateTimeNs())).append('\n');
+        TrackingTable.TableLimits l = t.limits();
+        out.append("  limits: memory ").append(Sizes.human(l.memoryBytes())).append(", cpu ").append(l.cpuPercent())
+                .append("% per ").append(l.intervalMs()).append(" ms, threads ").append(l.threads())
+                .append(", sync objects ").append(l.syncObjects()).append(", disk ").append(Sizes.human(l.diskBytes()))
+                .append('\n');
+        TrackingTable.TableTotals s = t.totals();
+        out.append("  totals: ").append(Sizes.exact(s.allocations())).append(" allocations (")
+                .append(Sizes.exact(s.allocatedBytes())).append(" bytes), ").append(Sizes.exact(s.frees()))
+                .append(" frees (").append(Sizes.exact(s.freedBytes())).append(" bytes), live ")
+                .append(Sizes.exact(s.liveBytes())).append(" bytes (peak ").append(Sizes.exact(s.peakBytes()))
+                .append("), ").append(s.liveThreads()).append(" threads, ").append(s.liveSyncObjects())
+                .append(" sync objects, ").append(s.liveHandles()).append(" handles")
+                .append(s.droppedRecords() > 0 ? ", " + Sizes.exact(s.droppedRecords())
+                        + " records DROPPED (the table was full: the lists below are incomplete)" : "")
+                .append('\n');
+        out.append("  live resources: ").append(Sizes.exact(t.liveRecords())).append(" from ")
+                .append(t.sites().size()).append(" stacks\n");
+        if (!t.sites().isEmpty()) {
+            Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from");
+            int shown = 0;
+            for (TableSite site : t.sites()) {
+                if (top > 0 && shown++ == top) {
+                    break;
+                }
+                List<Long> f = site.frames();
+                tab.row(Sizes.exact(site.count()), site.bytes() == 0 ? "" : Sizes.exact(site.bytes()),
+                        site.kind().label(), String.join(",", new TreeSet<>(site.subtypes())),
+                        f.isEmpty() ? "(none recorded)" : frame(f.get(0), resolve, ptr),
+                        f.size() < 2 ? "" : frame(f.get(1), resolve, ptr));
+            }
+            tab.render(out, "    ");
+            if (top > 0 && t.sites().size() > top) {
+                out.append("    ... ").append(t.sites().size() - top).append(" more stacks (--top 0 shows all)\n");
+            }
+        }
+        out.append("  allocation sizes since start:\n");
+        Table h = new Table("size>", "", "up to>", "allocations>");
+        long lower = 0;
+        for (int i = 0; i < t.histogram().size(); i++) {
+            long upper = i == t.histogram().size() - 1 ? -1 : 16L << i;
+            if (t.histogram().get(i) != 0) {
+                h.row(Sizes.exact(lower), "-", upper < 0 ? "more" : Sizes.exact(upper),
+                        Sizes.exact(t.histogram().get(i)));
+            }
+            lower = upper;
+        }
+        if (h.isEmpty()) {
+            out.append("    (none)\n");
+        } else {
+            h.render(out, "    ");
+        }
+    }
+
+    private static String frame(long a, UnaryOperator<Frame> resolve, int ptr) {
+        Frame f = resolve.apply(Frame.unresolved(a));
+        return f.module() == null ? addr(a, ptr) : f.describe();
+    }
+
+    static String addr(long a, int ptr) {
+        return String.format("0x%0" + (ptr * 2) + "X", a);
+    }
+
+    private static String time(long ns) {
+        return ns == 0 ? "(not set)" : Instant.ofEpochSecond(0, ns).toString().replace('T', ' ').replaceAll("(\\.\\d+)?Z$", " UTC");
+    }
+}

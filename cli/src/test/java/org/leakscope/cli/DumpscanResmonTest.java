@@ -1,0 +1,67 @@
+package org.leakscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dumpscan on resmon tables: the C writer's sample image, a dump without a table, damaged images. */
+class DumpscanResmonTest {
+    private static final String SAMPLE = CliRun.testdata("resmontable/sample.rmt").toString();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void tableImageAsText() {
+        CliRun r = CliRun.of("dumpscan", SAMPLE);
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("resmon table of sample_leaker (pid 4242, 64-bit), written at a clean exit"), r.out());
+        assertTrue(r.out().contains("totals: 10 allocations (1,061,464 bytes), 2 frees (8,192 bytes), live 1,053,272"
+                + " bytes"), r.out());
+        assertTrue(r.out().matches("(?s).*  1  1,048,576  heap block +calloc +0x00005555555634AB .*"), r.out());
+        assertTrue(r.out().matches("(?s).*  6 +600  heap block +malloc +0x0000555555561234 .*"), r.out());
+        assertTrue(r.out().contains("524,288  -  1,048,576            1"), r.out());
+    }
+
+    @Test
+    void tableImageAsJson() throws Exception {
+        CliRun r = CliRun.of("dumpscan", SAMPLE, "--json");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("leakscope.dumpscan-resmon/1", doc.get("schema").asText());
+        JsonNode t = doc.get("inputs").get(0).get("tables").get(0);
+        assertEquals("table-image", doc.get("inputs").get(0).get("kind").asText());
+        assertEquals(4242, t.get("processId").asLong());
+        assertEquals(13, t.get("liveRecords").asLong());
+        assertEquals(1053272, t.get("totals").get("liveBytes").asLong());
+        JsonNode top = t.get("sites").get(0);
+        assertEquals("heap_block", top.get("kind").asText());
+        assertEquals("0x00005555555634ab", top.get("frames").get(0).get("address").asText());
+        assertEquals("[\"calloc\"]", top.get("subtypes").toString());
+    }
+
+    @Test
+    void aDumpWithoutATable() {
+        CliRun r = CliRun.of("dumpscan", CliRun.testdata("minidump/sample.dmp").toString(), "--resmon");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("sample.dmp: 0 resmon tables in"), r.out());
+    }
+
+    @Test
+    void damagedImageIsAClearError() throws Exception {
+        byte[] b = Files.readAllBytes(Path.of(SAMPLE));
+        Path p = tmp.resolve("cut.rmt");
+        Files.write(p, java.util.Arrays.copyOf(b, 100));
+        CliRun r = CliRun.of("dumpscan", p.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("cut.rmt: at byte offset 12") && r.err().contains("a range count the file can hold"),
+                r.err());
+        assertTrue(!r.err().contains("\tat "), r.err());
+    }
+}
