@@ -340,6 +340,9 @@ struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t s
     if (header == NULL) {
         return NULL;
     }
+    if (rt_find(RT_HEAP, address) != NULL) {
+        rt_heap_free(address); /* the block was freed where the tracker could not see it, and reused */
+    }
     header->allocations++;
     header->allocated_bytes += size;
     header->histogram[bucket_of(size)]++;

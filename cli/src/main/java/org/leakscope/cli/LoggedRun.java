@@ -34,8 +34,15 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health) {
     }
 
     public String address(Long a) {
+        if (a == null) {
+            return "(none recorded)";
+        }
+        org.leakscope.model.Frame f = run.frame(a);
+        if (f.module() != null) {
+            return f.describe(); // the tracker named the modules: module+offset holds across runs
+        }
         // uppercase and padded like resmon prints it, so the address can be searched for in the log
-        return a == null ? "(none recorded)" : "0x" + String.format("%0" + pointerDigits() + "X", a);
+        return "0x" + String.format("%0" + pointerDigits() + "X", a);
     }
 
     public List<String> findings() {
@@ -77,10 +84,12 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health) {
         long bytes = 0;
         long threads = 0;
         long sync = 0;
+        long handles = 0;
         for (CallSite s : r.callSites()) {
             switch (s.kind()) {
                 case THREAD -> threads += s.count();
                 case SYNC_OBJECT -> sync += s.count();
+                case FILE_DESCRIPTOR, HANDLE -> handles += s.count();
                 default -> {
                     blocks += s.count();
                     bytes += s.bytes();
@@ -96,6 +105,9 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health) {
         }
         if (sync > 0) {
             parts.add(plural(sync, "sync object"));
+        }
+        if (handles > 0) {
+            parts.add(plural(handles, "descriptor"));
         }
         if (parts.isEmpty()) {
             return "not all resources were freed at exit (resmon says so, but listed none)";

@@ -83,7 +83,8 @@ final class LogscanDocument {
                 break;
             }
             sites.add(new LogscanJson.CallSite(s.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    s.returnAddress() == null ? null : Json.addr(s.returnAddress(), lr.pointerDigits() / 2), s.count(), s.bytes(),
+                    s.returnAddress() == null ? null : Json.addr(s.returnAddress(), lr.pointerDigits() / 2),
+                    lr.address(s.returnAddress()), s.count(), s.bytes(),
                     s.types().stream().sorted().toList()));
         }
         List<LogscanJson.Bucket> buckets = new ArrayList<>();

@@ -20,13 +20,19 @@ import org.leakscope.model.ResourceKind;
 final class ReportBuilder {
     enum Result { CONSUMED, ENDED, NOT_MINE }
 
-    private enum Section { NONE, RESMON_MEMORY, MEMORY, THREAD, SYNC, HISTOGRAM, TAIL }
+    private enum Section { NONE, RESMON_MEMORY, MEMORY, THREAD, SYNC, HANDLE, HISTOGRAM, TAIL }
 
     static final byte[] EXIT_HEADER = LineCursor.ascii("=========== CHECK UNRELEASED RESOU");
     private static final byte[] RESMON_MEMORY = LineCursor.ascii("resmon memory usage ");
     private static final byte[] MEMORY = LineCursor.ascii("memory usage ");
     private static final byte[] THREAD = LineCursor.ascii("thread usage ");
     private static final byte[] SYNC = LineCursor.ascii("sync object usage ");
+    /** Leakscope's tracker adds descriptors (docs/formats/resmon.md, "Leakscope additions"). */
+    private static final byte[] HANDLES = LineCursor.ascii("handle usage ");
+    private static final byte[] HANDLE_RECORD = LineCursor.ascii("handle ");
+    private static final byte[] TYPE = LineCursor.ascii(" type: ");
+    private static final byte[] CONDITION = LineCursor.ascii("condition ");
+    private static final byte[] RWLOCK = LineCursor.ascii("rwlock ");
     private static final byte[] DETAIL = LineCursor.ascii("allocations detail");
     private static final byte[] BASE = LineCursor.ascii("base ");
     private static final byte[] SIZE = LineCursor.ascii(" size ");
@@ -76,6 +82,7 @@ final class ReportBuilder {
     private Long memoryTotal;
     private Long threadTotal;
     private Long syncTotal;
+    private Long handleTotal;
     private final Map<SiteKey, Site> sites = new HashMap<>();
     private final List<Resource> examples = new ArrayList<>();
     private long listed;
@@ -146,6 +153,8 @@ final class ReportBuilder {
                 next = Section.THREAD;
             } else if (c.lit(SYNC)) {
                 next = Section.SYNC;
+            } else if (c.lit(HANDLES)) {
+                next = Section.HANDLE;
             } else if (c.lit(DETAIL)) {
                 next = Section.HISTOGRAM;
             }
@@ -167,6 +176,7 @@ final class ReportBuilder {
                 case MEMORY -> memoryTotal = total;
                 case THREAD -> threadTotal = total;
                 case SYNC -> syncTotal = total;
+                case HANDLE -> handleTotal = total;
                 default -> { }
             }
             return Result.CONSUMED;
@@ -189,6 +199,7 @@ final class ReportBuilder {
             case MEMORY -> memoryLine(c, n);
             case THREAD -> threadLine(c, n);
             case SYNC -> syncLine(c, n);
+            case HANDLE -> handleLine(c, n);
             case HISTOGRAM -> histogramLine(c, n);
             case TAIL -> tailLine(c, n);
             default -> null;
@@ -290,7 +301,7 @@ final class ReportBuilder {
 
     private Result syncLine(LineCursor c, long n) {
         String t = c.lit(EVENT) ? "event" : c.lit(MUTEX) ? "mutex" : c.lit(SEMAPHORE) ? "semaphore"
-                : c.lit(RESOURCE) ? "resource" : null;
+                : c.lit(RESOURCE) ? "resource" : c.lit(CONDITION) ? "condition" : c.lit(RWLOCK) ? "rwlock" : null;
         if (t != null) {
             flush();
             if (!(c.hex() && width(c))) {
@@ -298,6 +309,21 @@ final class ReportBuilder {
             }
             begin(ResourceKind.SYNC_OBJECT, c.value, n);
             type = t;
+            return Result.CONSUMED;
+        }
+        return common(c);
+    }
+
+    /** {@code handle 0000000000000004 type: file}: a descriptor (Leakscope's tracker). */
+    private Result handleLine(LineCursor c, long n) {
+        if (c.lit(HANDLE_RECORD)) {
+            flush();
+            if (!(c.hex() && c.lit(TYPE)) || c.atEnd()) {
+                return null;
+            }
+            long handle = c.value;
+            begin(ResourceKind.FILE_DESCRIPTOR, handle, n);
+            type = typeName(c.b, c.pos, c.end);
             return Result.CONSUMED;
         }
         return common(c);
@@ -431,7 +457,8 @@ final class ReportBuilder {
         }
         out.sort(Comparator.comparingLong(CallSite::bytes).reversed().thenComparing(
                 Comparator.comparingLong(CallSite::count).reversed()).thenComparingLong(CallSite::firstLine));
-        return new ResmonReport(exit, complete, start, endLine, resmonMemory, memoryTotal, threadTotal, syncTotal, out,
+        return new ResmonReport(exit, complete, start, endLine, resmonMemory, memoryTotal, threadTotal, syncTotal,
+                handleTotal, out,
                 examples, listed, histogram, pointerDigits, notAllFree, activeThreads, blocked);
     }
 }

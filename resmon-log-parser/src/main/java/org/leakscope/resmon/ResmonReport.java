@@ -16,6 +16,7 @@ import org.leakscope.model.Resource;
  * @param memoryTotal     {@code memory usage N}: live tracked bytes, or null
  * @param threadTotal     {@code thread usage N}, or null
  * @param syncTotal       {@code sync object usage N}, or null
+ * @param handleTotal     {@code handle usage N} (Leakscope's tracker: open descriptors), or null
  * @param callSites       the listed resources grouped by kind and call site, largest first
  * @param examples        the first listed resources one by one (at most {@link ResmonLogOptions#maxExamples()})
  * @param resourcesListed how many resource records the lists held
@@ -26,8 +27,8 @@ import org.leakscope.model.Resource;
  * @param blocked         resmon reported it could not unload because threads were still running
  */
 public record ResmonReport(boolean exit, boolean complete, LogTime start, long endLine, Long resmonMemory,
-        Long memoryTotal, Long threadTotal, Long syncTotal, List<CallSite> callSites, List<Resource> examples,
-        long resourcesListed, List<HistogramBucket> histogram, int pointerDigits, boolean notAllFree,
+        Long memoryTotal, Long threadTotal, Long syncTotal, Long handleTotal, List<CallSite> callSites,
+        List<Resource> examples, long resourcesListed, List<HistogramBucket> histogram, int pointerDigits, boolean notAllFree,
         List<Long> activeThreads, boolean blocked) {
     public ResmonReport {
         callSites = List.copyOf(callSites);
@@ -38,7 +39,8 @@ public record ResmonReport(boolean exit, boolean complete, LogTime start, long e
 
     /** True when it lists any unreleased resource or says not all were freed. */
     public boolean leaked() {
-        return resourcesListed > 0 || notAllFree || nonZero(memoryTotal) || nonZero(threadTotal) || nonZero(syncTotal);
+        return resourcesListed > 0 || notAllFree || nonZero(memoryTotal) || nonZero(threadTotal) || nonZero(syncTotal)
+                || nonZero(handleTotal);
     }
 
     private static boolean nonZero(Long v) {

@@ -31,11 +31,13 @@ import org.leakscope.model.UsageSeries;
  * @param lastOnDemand    the last on-demand report, or null
  * @param onDemandReports how many on-demand reports there were
  * @param lines           how many resmon lines belong to the run
+ * @param modules         loaded modules, from the {@code module} lines Leakscope's tracker writes (empty for
+ *                        resmon's own output, which has none)
  */
 public record ResmonRun(int index, Long processId, String module, LogTime start, LogTime end, UsageSeries memory,
         UsageSeries threads, UsageSeries syncObjects, UsageSeries cpuPercent, UsageSeries diskBytes,
         List<LimitEvent> limitEvents, Map<String, Long> limitCounts, Long intervalMs, boolean estimatedTimes,
-        ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines) {
+        ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines, ModuleMap modules) {
     public ResmonRun {
         limitEvents = List.copyOf(limitEvents);
         limitCounts = Map.copyOf(limitCounts);
@@ -48,6 +50,12 @@ public record ResmonRun(int index, Long processId, String module, LogTime start,
     /** The report that says what was left: the exit block, else the last on-demand one, else null. */
     public ResmonReport report() {
         return exitReport != null ? exitReport : lastOnDemand;
+    }
+
+    /** A return address, with its module and offset when the log named the modules. */
+    public Frame frame(long address) {
+        Frame f = Frame.unresolved(address);
+        return modules.find(address).map(m -> f.withModule(m.name(), address - m.base())).orElse(f);
     }
 
     /** {@code notepad.exe [2540]} or {@code driver.sys (kernel)}. */
@@ -68,11 +76,11 @@ public record ResmonRun(int index, Long processId, String module, LogTime start,
                 // The return address doubles as the trace id (UMDH-style output needs one).
                 Backtrace bt = s.returnAddress() == null ? new Backtrace("None", List.of())
                         : new Backtrace(Long.toHexString(s.returnAddress()).toUpperCase(java.util.Locale.ROOT),
-                                List.of(Frame.unresolved(s.returnAddress())));
+                                List.of(frame(s.returnAddress())));
                 aggs.add(new BacktraceAggregate(bt, s.kind(), s.bytes(), s.count(), 0));
             }
         }
-        return new Snapshot(source, processId, module, null, ModuleMap.empty(),
+        return new Snapshot(source, processId, module, null, modules,
                 r == null ? List.of() : r.examples(), aggs, problems);
     }
 }

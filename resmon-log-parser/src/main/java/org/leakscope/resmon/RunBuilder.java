@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.leakscope.model.Module;
+import org.leakscope.model.ModuleMap;
 import org.leakscope.model.UsageSeries;
 
 /**
@@ -18,6 +20,10 @@ final class RunBuilder {
     static final byte[] PROCESS = LineCursor.ascii("process [");
     static final byte[] UPDATE = LineCursor.ascii("update ");
     static final byte[] MONITORING = LineCursor.ascii("monitoring pause update to ");
+    /** {@code module 0x<base> size <bytes> <path>}: Leakscope's tracker names the loaded modules. */
+    static final byte[] MODULE = LineCursor.ascii("module 0x");
+    private static final byte[] MODULE_SIZE = LineCursor.ascii(" size ");
+    private static final int MAX_MODULES = 4096;
     private static final byte[] SYNC_USED = LineCursor.ascii(", sync object used ");
     private static final byte[] MEMORY_USED = LineCursor.ascii(", memory used ");
     private static final byte[] USED = LineCursor.ascii("] used ");
@@ -53,6 +59,7 @@ final class RunBuilder {
     private long pendingCpu;
     private long pendingDisk;
     private final List<LimitEvent> limitEvents = new ArrayList<>();
+    private final List<Module> modules = new ArrayList<>();
     private final Map<String, Long> limitCounts = new TreeMap<>();
     private Long intervalMs;
     private boolean estimatedTimes;
@@ -95,6 +102,10 @@ final class RunBuilder {
             periodic(c, r, t);
             return Result.CONTINUE;
         }
+        if (c.startsWith(MODULE)) {
+            module(c, n);
+            return Result.CONTINUE;
+        }
         if (ReportBuilder.isExitHeader(c)) {
             if (report != null) {
                 finishReport(false, n);
@@ -130,6 +141,20 @@ final class RunBuilder {
             }
         }
         return Result.CONTINUE;
+    }
+
+    private void module(LineCursor c, long n) {
+        c.lit(MODULE);
+        if (!(c.hex() && store(c, 0) && c.lit(MODULE_SIZE) && c.dec() && c.peek() == ' ')) {
+            bad(c, n, "module 0xBASE size BYTES PATH");
+            return;
+        }
+        long size = c.value;
+        c.spaces();
+        String path = new String(c.b, c.pos, c.end - c.pos, java.nio.charset.StandardCharsets.UTF_8);
+        if (modules.size() < MAX_MODULES) {
+            modules.add(new Module(numbers[0], size, path, null, null, null));
+        }
     }
 
     private void finishReport(boolean complete, long n) {
@@ -256,6 +281,7 @@ final class RunBuilder {
                 lastClockMillis < 0 ? null : java.time.LocalTime.ofNanoOfDay(lastClockMillis * 1_000_000L), lastDate,
                 lastLine);
         return new ResmonRun(index, pid, module, start, last, memory, threads, sync, cpu, disk, limitEvents,
-                limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines);
+                limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines,
+                ModuleMap.of(modules));
     }
 }

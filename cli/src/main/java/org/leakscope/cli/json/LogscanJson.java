@@ -53,7 +53,9 @@ public final class LogscanJson {
             List<String> activeThreads, boolean blocked, List<CallSite> callSites, List<Bucket> histogram) {
     }
 
-    public record CallSite(String kind, String returnAddress, long count, long bytes, List<String> types) {
+    /** @param callSite module+offset when the log names the modules (Leakscope's tracker), else the address */
+    public record CallSite(String kind, String returnAddress, String callSite, long count, long bytes,
+            List<String> types) {
     }
 
     public record Bucket(long lower, long upper, long allocations) {

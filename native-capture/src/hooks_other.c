@@ -1,0 +1,397 @@
+/*
+ * Hooks for descriptors (open, openat, close, dup, dup2, socket, pipe, eventfd), threads (pthread_create,
+ * pthread_join, pthread_detach, pthread_exit) and sync objects (pthread mutex, condition variable and rwlock
+ * init/destroy, sem_init/sem_destroy, sem_open/sem_close).
+ */
+#include "tracker.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RT_THREAD_DETACHED 3 /* running, detached: released when it exits */
+
+int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+int (*real_pthread_join)(pthread_t, void **);
+static int (*real_pthread_detach)(pthread_t);
+static void (*real_pthread_exit)(void *) __attribute__((noreturn));
+static int (*real_open)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_close)(int);
+static int (*real_dup)(int);
+static int (*real_dup2)(int, int);
+static int (*real_socket)(int, int, int);
+static int (*real_pipe)(int[2]);
+static int (*real_eventfd)(unsigned int, int);
+static int (*real_mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+static int (*real_mutex_destroy)(pthread_mutex_t *);
+static int (*real_cond_init)(pthread_cond_t *, const pthread_condattr_t *);
+static int (*real_cond_destroy)(pthread_cond_t *);
+static int (*real_rwlock_init)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+static int (*real_rwlock_destroy)(pthread_rwlock_t *);
+static int (*real_sem_init)(sem_t *, int, unsigned int);
+static int (*real_sem_destroy)(sem_t *);
+static sem_t *(*real_sem_open)(const char *, int, ...);
+static int (*real_sem_close)(sem_t *);
+
+#define RESOLVE(var, name) var = (__typeof__(var))dlsym(RTLD_NEXT, name)
+
+void resmon_resolve_other(void) {
+    RESOLVE(real_pthread_create, "pthread_create");
+    RESOLVE(real_pthread_join, "pthread_join");
+    RESOLVE(real_pthread_detach, "pthread_detach");
+    RESOLVE(real_pthread_exit, "pthread_exit");
+    RESOLVE(real_open, "open");
+    RESOLVE(real_openat, "openat");
+    RESOLVE(real_close, "close");
+    RESOLVE(real_dup, "dup");
+    RESOLVE(real_dup2, "dup2");
+    RESOLVE(real_socket, "socket");
+    RESOLVE(real_pipe, "pipe");
+    RESOLVE(real_eventfd, "eventfd");
+    RESOLVE(real_mutex_init, "pthread_mutex_init");
+    RESOLVE(real_mutex_destroy, "pthread_mutex_destroy");
+    RESOLVE(real_cond_init, "pthread_cond_init");
+    RESOLVE(real_cond_destroy, "pthread_cond_destroy");
+    RESOLVE(real_rwlock_init, "pthread_rwlock_init");
+    RESOLVE(real_rwlock_destroy, "pthread_rwlock_destroy");
+    RESOLVE(real_sem_init, "sem_init");
+    RESOLVE(real_sem_destroy, "sem_destroy");
+    RESOLVE(real_sem_open, "sem_open");
+    RESOLVE(real_sem_close, "sem_close");
+}
+
+static void ensure(void *fn) {
+    if (fn == NULL) {
+        resmon_init();
+    }
+}
+
+/* Adds a record of `kind` for `handle` created at `caller`. */
+static struct rt_record *add(int kind, uint16_t subtype, uint64_t handle, void *caller, void *frame) {
+    if (!resmon_active || resmon_busy) {
+        return NULL;
+    }
+    resmon_busy++;
+    uint64_t frames[RT_MAX_FRAMES];
+    int depth = resmon_backtrace(caller, frame, frames);
+    rt_lock();
+    struct rt_record *old = rt_find(kind, handle);
+    if (old != NULL) {
+        rt_remove(old); /* released where the tracker could not see it, then reused */
+    }
+    struct rt_record *r = rt_add(kind, subtype, handle, resmon_tid(), frames, depth);
+    rt_unlock();
+    resmon_busy--;
+    return r;
+}
+
+static void drop(int kind, uint64_t handle) {
+    if (!resmon_active || resmon_busy) {
+        return;
+    }
+    resmon_busy++;
+    rt_lock();
+    rt_remove(rt_find(kind, handle));
+    rt_unlock();
+    resmon_busy--;
+}
+
+/* ---- descriptors ---- */
+
+#define CALLER __builtin_return_address(0), __builtin_frame_address(0)
+
+int open(const char *path, int flags, ...) {
+    ensure((void *)real_open);
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    int fd = real_open(path, flags, mode);
+    if (fd >= 0) {
+        add(RT_HANDLE, RT_FILE, (uint64_t)fd, CALLER);
+    }
+    return fd;
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int openat(int dirfd, const char *path, int flags, ...) {
+    ensure((void *)real_openat);
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    int fd = real_openat(dirfd, path, flags, mode);
+    if (fd >= 0) {
+        add(RT_HANDLE, RT_FILE, (uint64_t)fd, CALLER);
+    }
+    return fd;
+}
+
+int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+
+int close(int fd) {
+    ensure((void *)real_close);
+    drop(RT_HANDLE, (uint64_t)fd); /* before the number can be handed out again */
+    return real_close(fd);
+}
+
+int dup(int fd) {
+    ensure((void *)real_dup);
+    int n = real_dup(fd);
+    if (n >= 0) {
+        add(RT_HANDLE, RT_FD_OTHER, (uint64_t)n, CALLER);
+    }
+    return n;
+}
+
+int dup2(int fd, int to) {
+    ensure((void *)real_dup2);
+    int n = real_dup2(fd, to);
+    if (n >= 0 && fd != to) {
+        add(RT_HANDLE, RT_FD_OTHER, (uint64_t)n, CALLER); /* replaces whatever `to` was */
+    }
+    return n;
+}
+
+int socket(int domain, int type, int protocol) {
+    ensure((void *)real_socket);
+    int fd = real_socket(domain, type, protocol);
+    if (fd >= 0) {
+        add(RT_HANDLE, RT_SOCKET, (uint64_t)fd, CALLER);
+    }
+    return fd;
+}
+
+int pipe(int fds[2]) {
+    ensure((void *)real_pipe);
+    int rc = real_pipe(fds);
+    if (rc == 0) {
+        add(RT_HANDLE, RT_PIPE, (uint64_t)fds[0], CALLER);
+        add(RT_HANDLE, RT_PIPE, (uint64_t)fds[1], CALLER);
+    }
+    return rc;
+}
+
+int eventfd(unsigned int initval, int flags) {
+    ensure((void *)real_eventfd);
+    int fd = real_eventfd(initval, flags);
+    if (fd >= 0) {
+        add(RT_HANDLE, RT_EVENTFD, (uint64_t)fd, CALLER);
+    }
+    return fd;
+}
+
+/* ---- threads ---- */
+
+struct start {
+    void *(*fn)(void *);
+    void *arg;
+};
+
+/* The thread is gone: a detached one is released, a joinable one waits (as a leak) for pthread_join. */
+static void thread_ended(void) {
+    if (!resmon_active) {
+        return;
+    }
+    resmon_busy++;
+    rt_lock();
+    struct rt_thread_record *t = (struct rt_thread_record *)rt_find(RT_THREAD, (uint64_t)pthread_self());
+    if (t != NULL) {
+        if (t->common.subtype == RT_THREAD_DETACHED) {
+            rt_remove(&t->common);
+        } else {
+            t->common.subtype = RT_THREAD_EXITED;
+            t->exit_time_ns = rt_now_ns();
+        }
+    }
+    rt_unlock();
+    resmon_busy--;
+}
+
+static void *thread_main(void *p) {
+    struct start s = *(struct start *)p;
+    real_free(p);
+    resmon_busy++;
+    rt_lock(); /* the creator holds the lock until the record exists */
+    struct rt_thread_record *t = (struct rt_thread_record *)rt_find(RT_THREAD, (uint64_t)pthread_self());
+    if (t != NULL) {
+        t->thread_id = resmon_tid();
+    }
+    rt_unlock();
+    resmon_busy--;
+    void *r = s.fn(s.arg);
+    thread_ended();
+    return r;
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+    ensure((void *)real_pthread_create);
+    if (!resmon_active || resmon_busy) {
+        return real_pthread_create(thread, attr, fn, arg);
+    }
+    resmon_busy++;
+    struct start *s = real_malloc(sizeof *s);
+    if (s == NULL) {
+        resmon_busy--;
+        return real_pthread_create(thread, attr, fn, arg);
+    }
+    s->fn = fn;
+    s->arg = arg;
+    int detached = 0;
+    if (attr != NULL) {
+        pthread_attr_getdetachstate(attr, &detached);
+        detached = detached == PTHREAD_CREATE_DETACHED;
+    }
+    uint64_t frames[RT_MAX_FRAMES];
+    int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
+    rt_lock();
+    int rc = real_pthread_create(thread, attr, thread_main, s);
+    if (rc == 0) {
+        struct rt_thread_record *t = (struct rt_thread_record *)rt_add(
+            RT_THREAD, detached ? RT_THREAD_DETACHED : RT_THREAD_RUNNING, (uint64_t)*thread, resmon_tid(), frames,
+            depth);
+        if (t != NULL) {
+            t->start_va = (uint64_t)(uintptr_t)fn;
+            t->create_time_ns = rt_now_ns();
+        }
+    } else {
+        real_free(s);
+    }
+    rt_unlock();
+    resmon_busy--;
+    return rc;
+}
+
+int pthread_join(pthread_t thread, void **ret) {
+    ensure((void *)real_pthread_join);
+    int rc = real_pthread_join(thread, ret);
+    if (rc == 0) {
+        drop(RT_THREAD, (uint64_t)thread);
+    }
+    return rc;
+}
+
+int pthread_detach(pthread_t thread) {
+    ensure((void *)real_pthread_detach);
+    if (resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        struct rt_record *r = rt_find(RT_THREAD, (uint64_t)thread);
+        if (r != NULL) {
+            if (r->subtype == RT_THREAD_EXITED) {
+                rt_remove(r); /* already gone: detaching releases it */
+            } else {
+                r->subtype = RT_THREAD_DETACHED;
+            }
+        }
+        rt_unlock();
+        resmon_busy--;
+    }
+    return real_pthread_detach(thread);
+}
+
+void pthread_exit(void *ret) {
+    ensure((void *)real_pthread_exit);
+    thread_ended();
+    real_pthread_exit(ret);
+}
+
+/* ---- sync objects ---- */
+
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
+    ensure((void *)real_mutex_init);
+    int rc = real_mutex_init(m, a);
+    if (rc == 0) {
+        add(RT_SYNC, RT_MUTEX, (uint64_t)(uintptr_t)m, CALLER);
+    }
+    return rc;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t *m) {
+    ensure((void *)real_mutex_destroy);
+    drop(RT_SYNC, (uint64_t)(uintptr_t)m);
+    return real_mutex_destroy(m);
+}
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a) {
+    ensure((void *)real_cond_init);
+    int rc = real_cond_init(c, a);
+    if (rc == 0) {
+        add(RT_SYNC, RT_COND, (uint64_t)(uintptr_t)c, CALLER);
+    }
+    return rc;
+}
+
+int pthread_cond_destroy(pthread_cond_t *c) {
+    ensure((void *)real_cond_destroy);
+    drop(RT_SYNC, (uint64_t)(uintptr_t)c);
+    return real_cond_destroy(c);
+}
+
+int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
+    ensure((void *)real_rwlock_init);
+    int rc = real_rwlock_init(l, a);
+    if (rc == 0) {
+        add(RT_SYNC, RT_RWLOCK, (uint64_t)(uintptr_t)l, CALLER);
+    }
+    return rc;
+}
+
+int pthread_rwlock_destroy(pthread_rwlock_t *l) {
+    ensure((void *)real_rwlock_destroy);
+    drop(RT_SYNC, (uint64_t)(uintptr_t)l);
+    return real_rwlock_destroy(l);
+}
+
+int sem_init(sem_t *s, int shared, unsigned int value) {
+    ensure((void *)real_sem_init);
+    int rc = real_sem_init(s, shared, value);
+    if (rc == 0) {
+        add(RT_SYNC, RT_SEMAPHORE, (uint64_t)(uintptr_t)s, CALLER);
+    }
+    return rc;
+}
+
+int sem_destroy(sem_t *s) {
+    ensure((void *)real_sem_destroy);
+    drop(RT_SYNC, (uint64_t)(uintptr_t)s);
+    return real_sem_destroy(s);
+}
+
+sem_t *sem_open(const char *name, int flags, ...) {
+    ensure((void *)real_sem_open);
+    mode_t mode = 0;
+    unsigned int value = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        value = va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    sem_t *s = real_sem_open(name, flags, mode, value);
+    if (s != SEM_FAILED) {
+        add(RT_SYNC, RT_SEMAPHORE, (uint64_t)(uintptr_t)s, CALLER);
+    }
+    return s;
+}
+
+int sem_close(sem_t *s) {
+    ensure((void *)real_sem_close);
+    drop(RT_SYNC, (uint64_t)(uintptr_t)s);
+    return real_sem_close(s);
+}

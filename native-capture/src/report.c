@@ -1,0 +1,261 @@
+/*
+ * The log libresmon writes, in DebugView's saved-log layout with resmon's line shapes (docs/formats/resmon.md)
+ * so logscan reads it like a Windows capture: the loaded modules at start, the periodic usage lines with limit
+ * updates, and the exit report of everything still alive. Two additions to resmon's shapes, documented there:
+ * "module" lines and a "handle usage" section for descriptors.
+ */
+
+#include "tracker.h"
+
+#include <fcntl.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static int log_fd = 2;
+static unsigned long long sequence;
+static uint64_t log_start_ns;
+static uint64_t last_cpu_ns;
+static uint64_t last_wall_ns;
+
+static uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int module_line(struct dl_phdr_info *info, size_t size, void *data) {
+    uint64_t lo = UINT64_MAX;
+    uint64_t hi = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD) {
+            uint64_t a = info->dlpi_addr + ph->p_vaddr;
+            lo = a < lo ? a : lo;
+            hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+        }
+    }
+    const char *path = info->dlpi_name;
+    if (path == NULL || path[0] == '\0') {
+        path = resmon_process_name; /* the main program */
+        static char exe[1024];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            path = exe;
+        }
+    }
+    if (hi > lo) {
+        resmon_logf("module 0x%016llX size %llu %s", (unsigned long long)lo, (unsigned long long)(hi - lo), path);
+    }
+    return 0;
+}
+
+void resmon_log_open(void) {
+    if (resmon_config.log_path[0] != '\0') {
+        int fd = open(resmon_config.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            log_fd = fd;
+        } else {
+            fprintf(stderr, "resmon: cannot open RESMON_LOG=%s; logging to stderr\n", resmon_config.log_path);
+        }
+    }
+    log_start_ns = mono_ns();
+    last_wall_ns = log_start_ns;
+    dl_iterate_phdr(module_line, NULL);
+}
+
+void resmon_logf(const char *fmt, ...) {
+    char line[1400];
+    double elapsed = (double)(mono_ns() - log_start_ns) / 1e9;
+    unsigned long long seq = __atomic_add_fetch(&sequence, 1, __ATOMIC_RELAXED);
+    int n = snprintf(line, sizeof line, "%08llu\t%.8f\t[%d] %s|resmon| ", seq, elapsed, (int)getpid(),
+                     resmon_process_name);
+    va_list ap;
+    va_start(ap, fmt);
+    n += vsnprintf(line + n, sizeof line - (size_t)n - 2, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof line - 2) {
+        n = (int)sizeof line - 2;
+    }
+    line[n++] = '\n';
+    ssize_t w = write(log_fd, line, (size_t)n); /* one write per line: lines of threads never interleave */
+    (void)w;
+}
+
+/* bytes the process wrote so far (wchar of /proc/self/io), 0 when unknown */
+static uint64_t disk_written(void) {
+    int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = '\0';
+    const char *w = strstr(buf, "wchar:");
+    unsigned long long v = 0;
+    if (w != NULL) {
+        sscanf(w + 6, "%llu", &v);
+    }
+    return v;
+}
+
+void resmon_log_periodic(void) {
+    struct rt_header *h = rt_header();
+    if (h == NULL) {
+        return;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t user = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000ull;
+    uint64_t sys = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+    uint64_t now = mono_ns();
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t wall = (now - last_wall_ns) * (uint64_t)(cpus > 0 ? cpus : 1);
+    /* like resmon: a share of the whole machine, all CPUs */
+    unsigned cpu = wall == 0 ? 0 : (unsigned)((user + sys - last_cpu_ns) * 100 / wall);
+    last_cpu_ns = user + sys;
+    last_wall_ns = now;
+    uint64_t disk = disk_written();
+
+    rt_lock();
+    uint64_t threads = h->live_threads;
+    uint64_t sync = h->live_sync_objects;
+    uint64_t memory = h->live_bytes;
+    h->update_time_ns = h->start_time_ns + rt_now_ns();
+    rt_unlock();
+
+    if (cpu != 0 || disk != 0) {
+        resmon_logf("process [%d] used %u%% cpu (kernel %u%%, user %u%%) disk used %llu bytes", (int)getpid(), cpu,
+                    cpu / 3, cpu - cpu / 3, (unsigned long long)disk);
+    }
+    resmon_logf("threads used %llu, sync object used %llu, memory used %llu", (unsigned long long)threads,
+                (unsigned long long)sync, (unsigned long long)memory);
+    /* limits: resmon reports an exceeded limit and raises it to what it saw */
+    if (memory > h->limit_memory_bytes) {
+        resmon_logf("update memory limit: from 0x%016llX to 0x%016llX", (unsigned long long)h->limit_memory_bytes,
+                    (unsigned long long)memory);
+        h->limit_memory_bytes = memory;
+    }
+    if (cpu > h->limit_cpu_percent) {
+        resmon_logf("update cpu used limit overflow from %u%% to %u%%", h->limit_cpu_percent, cpu);
+        h->limit_cpu_percent = cpu;
+    }
+    if (threads >= h->limit_threads) {
+        resmon_logf("update thread limit: %u to %llu", h->limit_threads, (unsigned long long)threads);
+        h->limit_threads = (uint32_t)threads;
+    }
+    if (sync >= h->limit_sync_objects) {
+        resmon_logf("update sync limit: %u to %llu", h->limit_sync_objects, (unsigned long long)sync);
+        h->limit_sync_objects = (uint32_t)sync;
+    }
+    if (disk > h->limit_disk_bytes) {
+        resmon_logf("update disk used limit overflow from %llu to %llu", (unsigned long long)h->limit_disk_bytes,
+                    (unsigned long long)disk);
+        h->limit_disk_bytes = disk;
+    }
+}
+
+static const char *heap_type(uint16_t subtype) {
+    static const char *names[] = {"Unknown", "Malloc", "Calloc", "Realloc", "Malloc align", "Malloc align",
+                                  "Malloc align", "Malloc align", "Virtual", "Heap", "Pool"};
+    return subtype < sizeof names / sizeof names[0] ? names[subtype] : "Unknown";
+}
+
+static const char *handle_type(uint16_t subtype) {
+    static const char *names[] = {"unknown", "file", "socket", "pipe", "eventfd", "descriptor", "file handle"};
+    return subtype < sizeof names / sizeof names[0] ? names[subtype] : "unknown";
+}
+
+static void record_tail(const struct rt_record *r) {
+    resmon_logf("created by [%u] thread", r->creator_tid);
+    resmon_logf("returnAddress 0x%016llX", (unsigned long long)r->frames[0]);
+    resmon_logf("---------------------------------------------------");
+}
+
+#define FOR_EACH(kind, type, var)                                                                                \
+    for (struct rt_chunk *c_ = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[(kind) - 1]; c_ != NULL;         \
+         c_ = (struct rt_chunk *)(uintptr_t)c_->next_va)                                                        \
+        for (uint32_t i_ = 0; i_ < c_->used; i_++)                                                               \
+            for (const type *var = (const type *)((const char *)(c_ + 1) + (size_t)i_ * c_->record_size);        \
+                 var != NULL && ((const struct rt_record *)var)->state != 0; var = NULL)
+
+void resmon_log_report(int at_exit) {
+    struct rt_header *h = rt_header();
+    if (h == NULL) {
+        return;
+    }
+    rt_lock();
+    uint64_t records = h->live_threads + h->live_sync_objects + h->live_handles;
+    uint64_t blocks = 0;
+    FOR_EACH(RT_HEAP, struct rt_heap_record, b) {
+        blocks++;
+    }
+    if (at_exit) {
+        resmon_logf("=========== CHECK UNRELEASED RESOUCRES ============");
+    }
+    resmon_logf("------------ resmon memory usage %llu ----------------",
+                (unsigned long long)((blocks + records) * sizeof(struct rt_heap_record)));
+    resmon_logf("------------------ memory usage %llu -----------------", (unsigned long long)h->live_bytes);
+    FOR_EACH(RT_HEAP, struct rt_heap_record, b) {
+        resmon_logf("base 0x%016llX size %llu tag %016llX (%s)", (unsigned long long)b->common.handle,
+                    (unsigned long long)b->size, (unsigned long long)b->tag, heap_type(b->common.subtype));
+        record_tail(&b->common);
+    }
+    resmon_logf("------------------ thread usage %llu -----------------", (unsigned long long)h->live_threads);
+    FOR_EACH(RT_THREAD, struct rt_thread_record, t) {
+        resmon_logf("handle(ptr) 0x%016llX id %llu", (unsigned long long)t->common.handle,
+                    (unsigned long long)t->thread_id);
+        resmon_logf("start address 0x%016llX", (unsigned long long)t->start_va);
+        resmon_logf("thread create time 0x%llX", (unsigned long long)t->create_time_ns);
+        resmon_logf("thread exit time 0x%llX", (unsigned long long)t->exit_time_ns);
+        resmon_logf("thread [%llu] used 0%% cpu (kernel 0%%, user 0%%)", (unsigned long long)t->thread_id);
+        record_tail(&t->common);
+    }
+    resmon_logf("--------------- sync object usage %llu ---------------", (unsigned long long)h->live_sync_objects);
+    FOR_EACH(RT_SYNC, struct rt_record, s) {
+        switch (s->subtype) {
+        case RT_MUTEX: resmon_logf("mutex %016llX initial state: free", (unsigned long long)s->handle); break;
+        case RT_SEMAPHORE:
+            resmon_logf("semaphore %016llX initial count: 0 maximum count 0", (unsigned long long)s->handle);
+            break;
+        case RT_COND: resmon_logf("condition %016llX", (unsigned long long)s->handle); break;
+        case RT_RWLOCK: resmon_logf("rwlock %016llX", (unsigned long long)s->handle); break;
+        default: resmon_logf("resource %016llX", (unsigned long long)s->handle); break;
+        }
+        record_tail(s);
+    }
+    resmon_logf("------------------ handle usage %llu -----------------", (unsigned long long)h->live_handles);
+    FOR_EACH(RT_HANDLE, struct rt_record, d) {
+        resmon_logf("handle %016llX type: %s", (unsigned long long)d->handle, handle_type(d->subtype));
+        record_tail(d);
+    }
+    resmon_logf("-------------------- allocations detail ----------------------------");
+    resmon_logf("| size range                            | total allocs");
+    uint64_t lower = 0;
+    for (int i = 0; i < RT_BUCKETS; i++) {
+        uint64_t upper = i == RT_BUCKETS - 1 ? UINT64_MAX : 16ull << i;
+        if (h->histogram[i] != 0) {
+            resmon_logf("|0x%016llX - 0x%016llX| 0x%016llX(%llu)", (unsigned long long)lower,
+                        (unsigned long long)upper, (unsigned long long)h->histogram[i],
+                        (unsigned long long)h->histogram[i]);
+        }
+        lower = upper;
+    }
+    resmon_logf("--------------------------------------------------------------------");
+    if (at_exit) {
+        if (blocks + records > 0) {
+            resmon_logf("error ... not all resources free");
+        }
+        resmon_logf("===================================================");
+    }
+    rt_unlock();
+}

@@ -1,0 +1,257 @@
+/*
+ * libresmon.so: start-up (configuration from the environment, the real functions, the table), thread ids,
+ * frame-pointer backtraces, fork safety, the monitor thread and what happens at exit and on a fatal signal.
+ */
+#include "tracker.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct config resmon_config;
+char resmon_process_name[256];
+TLS int resmon_busy;
+volatile int resmon_active;
+
+static TLS uint32_t cached_tid;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_t monitor_thread;
+static volatile int monitor_stop;
+static int monitor_running;
+extern int (*real_pthread_join)(pthread_t, void **);
+
+uint32_t resmon_tid(void) {
+    if (cached_tid == 0) {
+        cached_tid = (uint32_t)syscall(SYS_gettid); /* once per thread: no system call per allocation */
+    }
+    return cached_tid;
+}
+
+static uint64_t env_u64(const char *name, uint64_t dflt) {
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0') {
+        return dflt;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 0);
+    if (errno != 0 || *end != '\0') {
+        fprintf(stderr, "resmon: %s=%s is not a number; using %llu\n", name, v, (unsigned long long)dflt);
+        return dflt;
+    }
+    return x;
+}
+
+static void env_str(const char *name, char *out, size_t n) {
+    const char *v = getenv(name);
+    if (v != NULL) {
+        strncpy(out, v, n - 1);
+        out[n - 1] = '\0';
+    }
+}
+
+static void read_config(void) {
+    struct config *c = &resmon_config;
+    env_str("RESMON_LOG", c->log_path, sizeof c->log_path);
+    env_str("RESMON_SNAPSHOT_DIR", c->snapshot_dir, sizeof c->snapshot_dir);
+    c->depth = (int)env_u64("RESMON_DEPTH", RT_MAX_FRAMES);
+    if (c->depth < 1 || c->depth > RT_MAX_FRAMES) {
+        c->depth = RT_MAX_FRAMES;
+    }
+    const char *bt = getenv("RESMON_BACKTRACE");
+    c->backtrace_mode = bt != NULL && strcmp(bt, "none") == 0 ? 0 : 1;
+    /* the original resmon's defaults */
+    c->limits.memory_bytes = env_u64("RESMON_LIMIT_MEMORY", 128ull << 20);
+    c->limits.cpu_percent = (uint32_t)env_u64("RESMON_LIMIT_CPU", 30);
+    c->limits.threads = (uint32_t)env_u64("RESMON_LIMIT_THREADS", 100);
+    c->limits.sync_objects = (uint32_t)env_u64("RESMON_LIMIT_SYNC", 180);
+    c->limits.disk_bytes = env_u64("RESMON_LIMIT_DISK", 128ull << 20);
+    c->limits.interval_ms = (uint32_t)env_u64("RESMON_INTERVAL_MS", 5000);
+    if (c->limits.interval_ms < 10) {
+        c->limits.interval_ms = 10;
+    }
+}
+
+static void read_process_name(void) {
+    FILE *f = fopen("/proc/self/comm", "r");
+    if (f != NULL) {
+        if (fgets(resmon_process_name, sizeof resmon_process_name, f) != NULL) {
+            resmon_process_name[strcspn(resmon_process_name, "\n")] = '\0';
+        }
+        fclose(f);
+    }
+    if (resmon_process_name[0] == '\0') {
+        strcpy(resmon_process_name, "unknown");
+    }
+}
+
+/* fork: the child must not inherit a lock held by another thread of the parent */
+static void before_fork(void) {
+    rt_lock();
+}
+
+static void after_fork_parent(void) {
+    rt_unlock();
+}
+
+static void after_fork_child(void) {
+    rt_unlock();
+    cached_tid = 0;
+    monitor_running = 0; /* threads do not survive fork */
+    /* the child has no monitor thread; its table stays a copy of the parent's (pid updated) */
+    if (rt_header() != NULL) {
+        rt_header()->process_id = (uint64_t)getpid();
+    }
+}
+
+static void fatal_signal(int sig) {
+    /* async-signal-safe only: the table image writer uses open/write/rename */
+    resmon_write_table_image(RT_FLAG_FATAL_SIGNAL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void at_exit(void) {
+    if (!resmon_active) {
+        return;
+    }
+    resmon_busy++;
+    monitor_stop = 1;
+    if (monitor_running && real_pthread_join != NULL) {
+        real_pthread_join(monitor_thread, NULL); /* its last cycle must not land after the exit report */
+        monitor_running = 0;
+    }
+    resmon_log_report(1);
+    resmon_write_table_image(RT_FLAG_CLEAN_EXIT);
+    resmon_active = 0;
+    resmon_busy--;
+}
+
+static void init_once_body(void) {
+    resmon_busy++;
+    resmon_resolve_heap();
+    resmon_resolve_other();
+    read_config();
+    read_process_name();
+    if (rt_init(resmon_process_name, (uint64_t)getpid(), &resmon_config.limits) != 0) {
+        resmon_busy--;
+        return;
+    }
+    resmon_log_open();
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    atexit(at_exit);
+    int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = fatal_signal;
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        struct sigaction old;
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+            sigaction(fatal[i], &sa, NULL); /* only where the program has no handler of its own */
+        }
+    }
+    resmon_active = 1;
+    resmon_start_monitor();
+    resmon_busy--;
+}
+
+void resmon_init(void) {
+    pthread_once(&init_once, init_once_body);
+}
+
+__attribute__((constructor)) static void resmon_constructor(void) {
+    resmon_init();
+}
+
+int resmon_backtrace(void *caller, void *frame, uint64_t *frames) {
+    int depth = 0;
+    frames[depth++] = (uint64_t)(uintptr_t)caller;
+    if (resmon_config.backtrace_mode == 0) {
+        return depth;
+    }
+    /* Walk saved frame pointers from the hook's frame: [fp] = caller's fp, [fp + 8] = return address. A chain
+     * through code built without frame pointers ends at the first implausible link. */
+    uintptr_t *fp = frame;
+    uintptr_t lo = (uintptr_t)fp;
+    if (fp == NULL) {
+        return depth;
+    }
+    fp = (uintptr_t *)fp[0]; /* the traced function's frame */
+    while (depth < resmon_config.depth && fp != NULL) {
+        uintptr_t f = (uintptr_t)fp;
+        if (f <= lo || f - lo > (8u << 20) || (f & 7) != 0) {
+            break;
+        }
+        uintptr_t ret = fp[1];
+        if (ret < 4096) {
+            break;
+        }
+        frames[depth++] = ret;
+        lo = f;
+        fp = (uintptr_t *)fp[0];
+    }
+    return depth;
+}
+
+/* ---- the monitor thread ---- */
+
+static void *monitor(void *arg) {
+    resmon_busy++; /* nothing this thread does is the program's */
+    struct timespec ts;
+    uint32_t ms = resmon_config.limits.interval_ms;
+    while (!monitor_stop) {
+        resmon_log_periodic();
+        uint32_t left = ms;
+        while (left > 0 && !monitor_stop) {
+            uint32_t step = left > 100 ? 100 : left;
+            ts.tv_sec = 0;
+            ts.tv_nsec = (long)step * 1000000L;
+            nanosleep(&ts, NULL);
+            left -= step;
+        }
+    }
+    return NULL;
+}
+
+extern int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
+void resmon_start_monitor(void) {
+    monitor_running = real_pthread_create != NULL && real_pthread_create(&monitor_thread, NULL, monitor, NULL) == 0;
+}
+
+void resmon_write_table_image(uint32_t flags) {
+    const char *dir = resmon_config.snapshot_dir;
+    if (dir[0] == '\0' || rt_header() == NULL) {
+        return;
+    }
+    /* built by hand: snprintf is not async-signal-safe */
+    char path[1200];
+    size_t n = strlen(dir);
+    if (n > 1000) {
+        return;
+    }
+    memcpy(path, dir, n);
+    const char *prefix = "/resmon-";
+    memcpy(path + n, prefix, 8);
+    n += 8;
+    char digits[24];
+    int d = 0;
+    uint64_t pid = rt_header()->process_id;
+    do {
+        digits[d++] = (char)('0' + pid % 10);
+        pid /= 10;
+    } while (pid > 0);
+    while (d > 0) {
+        path[n++] = digits[--d];
+    }
+    memcpy(path + n, ".rmt", 5);
+    rt_write_image(path, flags);
+}

@@ -1,0 +1,64 @@
+/*
+ * libresmon.so internals shared by the hook files: configuration, the per-thread guard, thread ids,
+ * backtraces, the real functions behind the hooks, and the log.
+ */
+#ifndef RESMON_TRACKER_H
+#define RESMON_TRACKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "resmon_table.h"
+
+/* initial-exec: reaching the variable must not call __tls_get_addr, which can allocate */
+#define TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+struct config {
+    char log_path[1024];          /* RESMON_LOG: DebugView-layout log ("" = stderr) */
+    char snapshot_dir[1024];      /* RESMON_SNAPSHOT_DIR: table images and heap snapshots ("" = none) */
+    int depth;                    /* RESMON_DEPTH: frames per record, 1..16 (default 16) */
+    int backtrace_mode;           /* RESMON_BACKTRACE: 0 return address only, 1 frame pointers (default) */
+    struct rt_limits limits;      /* RESMON_LIMIT_MEMORY, _CPU, _THREADS, _SYNC, _DISK; RESMON_INTERVAL_MS */
+};
+
+extern struct config resmon_config;
+extern char resmon_process_name[256];
+
+/* Nonzero while this thread is inside the tracker: allocations it makes go straight to the real functions. */
+extern TLS int resmon_busy;
+/* Nonzero once the tracker is set up and recording. */
+extern volatile int resmon_active;
+
+void resmon_init(void);
+uint32_t resmon_tid(void);
+
+/*
+ * Fills `frames` with return addresses, innermost first, starting at `caller` (the hook's own return address:
+ * the call site in the traced program). Returns the depth.
+ */
+int resmon_backtrace(void *caller, void *frame, uint64_t *frames);
+
+/* The real libc functions (resolved with dlsym(RTLD_NEXT) at start-up). */
+extern void *(*real_malloc)(size_t);
+extern void *(*real_calloc)(size_t, size_t);
+extern void *(*real_realloc)(void *, size_t);
+extern void (*real_free)(void *);
+extern int (*real_posix_memalign)(void **, size_t, size_t);
+extern void *(*real_aligned_alloc)(size_t, size_t);
+extern void *(*real_memalign)(size_t, size_t);
+extern void *(*real_valloc)(size_t);
+void resmon_resolve_heap(void);
+void resmon_resolve_other(void);
+
+/* The log: one DebugView record per line ("SEQ<TAB>ELAPSED<TAB>[pid] name|resmon| text"). */
+void resmon_log_open(void);
+void resmon_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void resmon_log_periodic(void);
+void resmon_log_report(int at_exit);
+
+/* Start-up and exit. */
+void resmon_start_monitor(void);
+void resmon_write_table_image(uint32_t flags);
+
+#endif
