@@ -32,7 +32,7 @@ public final class ResmonTableReader {
     private static final String[] KINDS = {"heap", "thread", "sync", "handle"};
     private static final String[] HEAP = {"?", "malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc",
         "memalign", "valloc", "mmap", "HeapAlloc", "pool"};
-    private static final String[] THREAD = {"?", "running", "exited"};
+    private static final String[] THREAD = {"?", "running", "exited", "detached"};
     private static final String[] SYNC = {"?", "mutex", "cond", "rwlock", "semaphore", "event"};
     private static final String[] HANDLE = {"?", "file", "socket", "pipe", "eventfd", "fd", "file handle"};
 
