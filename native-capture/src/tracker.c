@@ -25,6 +25,7 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_t monitor_thread;
 static volatile int monitor_stop;
 static int monitor_running;
+static volatile sig_atomic_t snapshot_requested;
 extern int (*real_pthread_join)(pthread_t, void **);
 
 uint32_t resmon_tid(void) {
@@ -118,6 +119,11 @@ static void fatal_signal(int sig) {
     raise(sig);
 }
 
+/* SIGUSR2: ask for a heap snapshot; the monitor thread writes it (a handler may not take locks) */
+static void snapshot_signal(int sig) {
+    snapshot_requested = 1;
+}
+
 static void at_exit(void) {
     if (!resmon_active) {
         return;
@@ -129,6 +135,7 @@ static void at_exit(void) {
         monitor_running = 0;
     }
     resmon_log_report(1);
+    resmon_write_heap_snapshot("exit");
     resmon_write_table_image(RT_FLAG_CLEAN_EXIT);
     resmon_active = 0;
     resmon_busy--;
@@ -157,6 +164,14 @@ static void init_once_body(void) {
         if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
             sigaction(fatal[i], &sa, NULL); /* only where the program has no handler of its own */
         }
+    }
+    struct sigaction old;
+    if (sigaction(SIGUSR2, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = snapshot_signal;
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGUSR2, &sa, NULL);
     }
     resmon_active = 1;
     resmon_start_monitor();
@@ -211,6 +226,10 @@ static void *monitor(void *arg) {
         resmon_log_periodic();
         uint32_t left = ms;
         while (left > 0 && !monitor_stop) {
+            if (snapshot_requested) {
+                snapshot_requested = 0;
+                resmon_write_heap_snapshot("SIGUSR2");
+            }
             uint32_t step = left > 100 ? 100 : left;
             ts.tv_sec = 0;
             ts.tv_nsec = (long)step * 1000000L;

@@ -57,6 +57,9 @@ void resmon_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void resmon_log_periodic(void);
 void resmon_log_report(int at_exit);
 
+/* A heap snapshot in UMDH's format in RESMON_SNAPSHOT_DIR (monitor thread or exit only: it takes the lock). */
+void resmon_write_heap_snapshot(const char *why);
+
 /* Start-up and exit. */
 void resmon_start_monitor(void);
 void resmon_write_table_image(uint32_t flags);

@@ -26,3 +26,16 @@ ls "$out"/resmon-*.rmt > /dev/null 2>&1 || fail "no table image in RESMON_SNAPSH
 cp "$out/planted.log" "$build/planted.log"
 cp "$out"/resmon-*.rmt "$build/planted.rmt"
 echo "planted.sh: log and table image written ($build/planted.log, $build/planted.rmt)"
+
+# steady growth at one call site, two SIGUSR2 snapshots
+grow="$out/grow"
+mkdir -p "$grow"
+RESMON_LOG="$grow/grow.log" RESMON_SNAPSHOT_DIR="$grow" RESMON_INTERVAL_MS=1000 \
+  LD_PRELOAD="$PWD/$build/libresmon.so" "$build/planted_growth" || fail "planted_growth failed"
+first=$(ls "$grow"/resmon-*-1.umdh 2>/dev/null | head -n1)
+second=$(ls "$grow"/resmon-*-2.umdh 2>/dev/null | head -n1)
+[ -n "$first" ] && [ -n "$second" ] || fail "planted_growth left no SIGUSR2 snapshots"
+grep -q '^// UMDH: version' "$first" || fail "the snapshot has no UMDH header"
+cp "$first" "$build/grow-1.umdh"
+cp "$second" "$build/grow-2.umdh"
+echo "planted.sh: SIGUSR2 snapshots written ($build/grow-1.umdh, $build/grow-2.umdh)"

@@ -1,0 +1,175 @@
+/*
+ * Heap snapshots in UMDH's snapshot-log format (docs/formats/umdh.md), so leakdiff compares them like
+ * `umdh -p:PID -f:log.txt` output: the loaded modules, then every live block with its stack as raw
+ * addresses, each stack printed the first time its trace id appears. Written on SIGUSR2 (by the monitor
+ * thread: the signal handler only raises a flag) and at exit, as RESMON_SNAPSHOT_DIR/resmon-PID-N.umdh.
+ */
+#include "tracker.h"
+
+#include <fcntl.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static int snapshot_count;
+
+struct out {
+    int fd;
+    char buf[65536];
+    size_t used;
+    int failed;
+};
+
+static void flush_out(struct out *o) {
+    size_t at = 0;
+    while (at < o->used && !o->failed) {
+        ssize_t w = write(o->fd, o->buf + at, o->used - at);
+        if (w <= 0) {
+            o->failed = 1;
+        } else {
+            at += (size_t)w;
+        }
+    }
+    o->used = 0;
+}
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...) {
+    if (sizeof o->buf - o->used < 2048) {
+        flush_out(o);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->used, sizeof o->buf - o->used, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        o->used += (size_t)n < sizeof o->buf - o->used ? (size_t)n : sizeof o->buf - o->used - 1;
+    }
+}
+
+static int module_row(struct dl_phdr_info *info, size_t size, void *data) {
+    uint64_t lo = UINT64_MAX;
+    uint64_t hi = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+            uint64_t a = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+            lo = a < lo ? a : lo;
+            hi = a + info->dlpi_phdr[i].p_memsz > hi ? a + info->dlpi_phdr[i].p_memsz : hi;
+        }
+    }
+    const char *path = info->dlpi_name;
+    char exe[1024];
+    if (path == NULL || path[0] == '\0') {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = '\0';
+        path = exe;
+    }
+    if (hi > lo && path[0] != '\0') {
+        put(data, "//  %16llX %8llX %s\n", (unsigned long long)lo, (unsigned long long)(hi - lo), path);
+    }
+    return 0;
+}
+
+/* A stack's trace id: FNV-1a over its frames (printed as 16 hex digits, an opaque token like UMDH's). */
+static uint64_t trace_id(const struct rt_record *r) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < r->depth; i++) {
+        for (int b = 0; b < 8; b++) {
+            h ^= (r->frames[i] >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h == 0 ? 1 : h;
+}
+
+void resmon_write_heap_snapshot(const char *why) {
+    struct rt_header *h = rt_header();
+    const char *dir = resmon_config.snapshot_dir;
+    if (h == NULL || dir[0] == '\0') {
+        return;
+    }
+    char path[1200];
+    char tmp[1210];
+    snprintf(path, sizeof path, "%s/resmon-%llu-%d.umdh", dir, (unsigned long long)h->process_id, ++snapshot_count);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct out *o = mmap(NULL, sizeof *o, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (o == MAP_FAILED) {
+        return;
+    }
+    o->used = 0;
+    o->failed = 0;
+    o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (o->fd < 0) {
+        munmap(o, sizeof *o);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char host[256] = "unknown";
+    gethostname(host, sizeof host - 1);
+    put(o, "// \n// UMDH: version 6.1.7650.0: Logtime %04d-%02d-%02d %02d:%02d - Machine=%s - PID=%llu\n// \n",
+        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, host,
+        (unsigned long long)h->process_id);
+    put(o, "// Written by Leakscope libresmon.so (%s) for %s: live tracked heap blocks, stacks as raw addresses.\n",
+        why, resmon_process_name);
+    put(o, "// Loaded modules: \n//     Base Size Module\n");
+    dl_iterate_phdr(module_row, o);
+    put(o, "//\n// Process modules enumerated.\n\n");
+    put(o, "*- - - - - - - - - - Start of data for heap @ 0 - - - - - - - - - -\n\n");
+    put(o, "REQUESTED bytes + OVERHEAD at ADDRESS by BackTraceID\n     STACK if not already dumped.\n\n");
+    put(o, "*- - - - - - - - - - Heap 0 Hogs - - - - - - - - - -\n\n");
+
+    rt_lock();
+    /* trace ids already printed: an open-addressing set sized for every live block */
+    size_t slots = 1024;
+    while (slots < 2 * (h->allocations - h->frees + 1)) {
+        slots *= 2;
+    }
+    uint64_t *seen = mmap(NULL, slots * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[RT_HEAP - 1]; c != NULL;
+         c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+        for (uint32_t i = 0; i < c->used; i++) {
+            const struct rt_heap_record *b =
+                (const struct rt_heap_record *)((const char *)(c + 1) + (size_t)i * c->record_size);
+            if (b->common.state == 0) {
+                continue;
+            }
+            uint64_t id = trace_id(&b->common);
+            put(o, "%llx bytes + 0 at %llX by BackTrace%016llX\n", (unsigned long long)b->size,
+                (unsigned long long)b->common.handle, (unsigned long long)id);
+            int first = 1;
+            if (seen != MAP_FAILED) {
+                size_t k = (size_t)(id * 0x9E3779B97F4A7C15ull) & (slots - 1);
+                while (seen[k] != 0 && seen[k] != id) {
+                    k = (k + 1) & (slots - 1);
+                }
+                first = seen[k] == 0;
+                seen[k] = id;
+            }
+            if (first) {
+                for (int f = 0; f < b->common.depth; f++) {
+                    put(o, "\t%llX\n", (unsigned long long)b->common.frames[f]);
+                }
+                put(o, "\n");
+            }
+        }
+    }
+    rt_unlock();
+    if (seen != MAP_FAILED) {
+        munmap(seen, slots * sizeof(uint64_t));
+    }
+    put(o, "\n*- - - - - - - - - - End of data for heap @ 0 - - - - - - - - - -\n");
+    flush_out(o);
+    int failed = o->failed;
+    close(o->fd);
+    munmap(o, sizeof *o);
+    if (failed || rename(tmp, path) != 0) {
+        unlink(tmp);
+    }
+}

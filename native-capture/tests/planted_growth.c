@@ -1,0 +1,61 @@
+/*
+ * A program that leaks steadily at one call site (leak_grow: 100 blocks of 1000 bytes per round) while
+ * another (churn) allocates and frees as much, and asks libresmon for a heap snapshot after each of two
+ * rounds with SIGUSR2 (the way a user would with kill -USR2). tests/planted.sh checks the snapshots exist;
+ * .ci/run compares them with leakdiff and checks leak_grow ranks first.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void *volatile kept[1000];
+static int n;
+
+__attribute__((noinline)) void leak_grow(void) {
+    kept[n++] = malloc(1000);
+}
+
+__attribute__((noinline)) void churn(void) {
+    void *p = malloc(1000);
+    free(p);
+}
+
+static int snapshots(const char *dir) {
+    DIR *d = opendir(dir);
+    int count = 0;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        count += len > 5 && strcmp(e->d_name + len - 5, ".umdh") == 0;
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return count;
+}
+
+int main(void) {
+    const char *dir = getenv("RESMON_SNAPSHOT_DIR");
+    if (dir == NULL) {
+        fprintf(stderr, "planted_growth: RESMON_SNAPSHOT_DIR is not set\n");
+        return 2;
+    }
+    for (int round = 1; round <= 2; round++) {
+        for (int i = 0; i < 100; i++) {
+            leak_grow();
+            churn();
+        }
+        raise(SIGUSR2);
+        for (int wait = 0; snapshots(dir) < round && wait < 500; wait++) {
+            usleep(10 * 1000); /* the monitor thread writes it within its next 100 ms tick */
+        }
+        if (snapshots(dir) < round) {
+            fprintf(stderr, "planted_growth: no snapshot after SIGUSR2 (round %d)\n", round);
+            return 1;
+        }
+    }
+    return 0;
+}
