@@ -128,6 +128,9 @@ struct rt_limits {
 /* Sets the table up (once); the header lives in its own anonymous mapping. Returns 0, or -1 without memory. */
 int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limits);
 
+/* At most this many records per kind (0: no limit, the default); past it records are dropped and counted. */
+void rt_set_max_records(uint64_t max_records);
+
 /* The header, or NULL before rt_init. */
 struct rt_header *rt_header(void);
 

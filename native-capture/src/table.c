@@ -31,6 +31,7 @@ struct kind_state {
 };
 
 static struct rt_header *header;
+static uint64_t max_records;
 static struct kind_state kinds[RT_KINDS];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t start_monotonic_ns;
@@ -93,6 +94,10 @@ int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limi
     start_monotonic_ns = clock_ns(CLOCK_MONOTONIC);
     header = h;
     return 0;
+}
+
+void rt_set_max_records(uint64_t n) {
+    max_records = n;
 }
 
 struct rt_header *rt_header(void) {
@@ -248,7 +253,7 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
         return NULL;
     }
     struct kind_state *k = &kinds[kind - 1];
-    struct rt_record *r = new_slot(kind);
+    struct rt_record *r = max_records != 0 && k->count >= max_records ? NULL : new_slot(kind);
     if (r == NULL || index_put(k, handle, r) != 0) {
         if (r != NULL) {
             r->handle = (uint64_t)(uintptr_t)k->free_list;

@@ -147,6 +147,7 @@ static void init_once_body(void) {
     resmon_resolve_other();
     read_config();
     read_process_name();
+    rt_set_max_records(env_u64("RESMON_MAX_RECORDS", 0));
     if (rt_init(resmon_process_name, (uint64_t)getpid(), &resmon_config.limits) != 0) {
         resmon_busy--;
         return;

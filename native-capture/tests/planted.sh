@@ -39,3 +39,9 @@ grep -q '^// UMDH: version' "$first" || fail "the snapshot has no UMDH header"
 cp "$first" "$build/grow-1.umdh"
 cp "$second" "$build/grow-2.umdh"
 echo "planted.sh: SIGUSR2 snapshots written ($build/grow-1.umdh, $build/grow-2.umdh)"
+
+# stress: 8 threads x 1M random operations; then the same with a table capped at 1000 records
+for cap in 0 1000; do
+  RESMON_LOG="$out/stress.log" RESMON_MAX_RECORDS=$cap LD_PRELOAD="$PWD/$build/libresmon.so" \
+    "$build/stress" 8 "$([ "$cap" = 0 ] && echo 1000000 || echo 200000)" || fail "stress (RESMON_MAX_RECORDS=$cap) failed"
+done
