@@ -10,5 +10,8 @@ set "JAVA_EXE=java"
 if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
 set "CDS="
 if exist "%~dp0.leakscope.jsa" set "CDS=-XX:SharedArchiveFile=%~dp0.leakscope.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVA_EXE%" %CDS% -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "%JAR%" org.leakscope.cli.Main dumpscan %*
+rem --resmon reads every captured byte of a dump: that loop needs the optimizing compiler
+set "TUNING=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+echo %* | findstr /C:"--resmon" >nul && set "TUNING=-XX:+UseParallelGC"
+"%JAVA_EXE%" %CDS% -Xshare:auto %TUNING% -cp "%JAR%" org.leakscope.cli.Main dumpscan %*
 exit /b %ERRORLEVEL%

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,14 +19,19 @@
 
 #define CHUNK_RECORDS 4096u
 
+struct entry {
+    uint64_t key;
+    struct rt_record *value;
+};
+
 /* Per kind: where new records go, the chunk list's tail, and the index. */
 struct kind_state {
     uint32_t record_size;
     struct rt_chunk *tail;
     struct rt_record *free_list; /* freed slots, linked through their handle field */
-    /* open addressing, linear probing, no tombstones (backward-shift deletion) */
-    uint64_t *keys;
-    struct rt_record **values;
+    /* open addressing, linear probing, no tombstones (backward-shift deletion); key and value side by side,
+     * one cache line per probe */
+    struct entry *entries;
     size_t slots; /* power of two, 0 before first use */
     size_t count;
 };
@@ -33,7 +39,9 @@ struct kind_state {
 static struct rt_header *header;
 static uint64_t max_records;
 static struct kind_state kinds[RT_KINDS];
-static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A spin lock: the critical sections are a few hundred nanoseconds, and an uncontended mutex costs as much
+ * as the work it guards. Spinning yields the CPU after a while so a preempted holder can finish. */
+static volatile int table_lock;
 static uint64_t start_monotonic_ns;
 /* The magic is assembled at run time from this and a mask the compiler cannot fold away, so the tracker's own
  * code and data never hold the 16 bytes a memory scan looks for. */
@@ -48,6 +56,12 @@ static uint64_t clock_ns(clockid_t id) {
 
 uint64_t rt_now_ns(void) {
     return clock_ns(CLOCK_MONOTONIC) - start_monotonic_ns;
+}
+
+/* Record times: the coarse clock (a few ms of resolution) costs a fraction of the precise one, per allocation. */
+static uint64_t record_time_ns(void) {
+    uint64_t t = clock_ns(CLOCK_MONOTONIC_COARSE);
+    return t > start_monotonic_ns ? t - start_monotonic_ns : 0;
 }
 
 static void *map(size_t bytes) {
@@ -105,11 +119,19 @@ struct rt_header *rt_header(void) {
 }
 
 void rt_lock(void) {
-    pthread_mutex_lock(&table_lock);
+    for (unsigned spins = 0; __atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE) != 0;) {
+        while (table_lock != 0) {
+            if (++spins < 1000) {
+                __builtin_ia32_pause();
+            } else {
+                sched_yield();
+            }
+        }
+    }
 }
 
 void rt_unlock(void) {
-    pthread_mutex_unlock(&table_lock);
+    __atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
 }
 
 /* ---- the private index ---- */
@@ -123,33 +145,23 @@ static size_t slot_of(uint64_t key, size_t slots) {
 
 static int index_grow(struct kind_state *k) {
     size_t slots = k->slots == 0 ? 1024 : k->slots * 2;
-    uint64_t *keys = map(slots * sizeof(uint64_t));
-    struct rt_record **values = map(slots * sizeof(struct rt_record *));
-    if (keys == NULL || values == NULL) {
-        if (keys != NULL) {
-            munmap(keys, slots * sizeof(uint64_t));
-        }
-        if (values != NULL) {
-            munmap(values, slots * sizeof(struct rt_record *));
-        }
+    struct entry *e = map(slots * sizeof *e);
+    if (e == NULL) {
         return -1;
     }
     for (size_t i = 0; i < k->slots; i++) {
-        if (k->values[i] != NULL) {
-            size_t j = slot_of(k->keys[i], slots);
-            while (values[j] != NULL) {
+        if (k->entries[i].value != NULL) {
+            size_t j = slot_of(k->entries[i].key, slots);
+            while (e[j].value != NULL) {
                 j = (j + 1) & (slots - 1);
             }
-            keys[j] = k->keys[i];
-            values[j] = k->values[i];
+            e[j] = k->entries[i];
         }
     }
     if (k->slots != 0) {
-        munmap(k->keys, k->slots * sizeof(uint64_t));
-        munmap(k->values, k->slots * sizeof(struct rt_record *));
+        munmap(k->entries, k->slots * sizeof *e);
     }
-    k->keys = keys;
-    k->values = values;
+    k->entries = e;
     k->slots = slots;
     return 0;
 }
@@ -159,14 +171,14 @@ static int index_put(struct kind_state *k, uint64_t key, struct rt_record *r) {
         return -1;
     }
     size_t i = slot_of(key, k->slots);
-    while (k->values[i] != NULL && k->keys[i] != key) {
+    while (k->entries[i].value != NULL && k->entries[i].key != key) {
         i = (i + 1) & (k->slots - 1);
     }
-    if (k->values[i] == NULL) {
+    if (k->entries[i].value == NULL) {
         k->count++;
     }
-    k->keys[i] = key;
-    k->values[i] = r;
+    k->entries[i].key = key;
+    k->entries[i].value = r;
     return 0;
 }
 
@@ -175,8 +187,8 @@ static size_t index_slot(const struct kind_state *k, uint64_t key) {
         return (size_t)-1;
     }
     size_t i = slot_of(key, k->slots);
-    while (k->values[i] != NULL) {
-        if (k->keys[i] == key) {
+    while (k->entries[i].value != NULL) {
+        if (k->entries[i].key == key) {
             return i;
         }
         i = (i + 1) & (k->slots - 1);
@@ -186,20 +198,20 @@ static size_t index_slot(const struct kind_state *k, uint64_t key) {
 
 static void index_delete(struct kind_state *k, size_t i) {
     size_t mask = k->slots - 1;
-    k->values[i] = NULL;
+    struct entry *e = k->entries;
+    e[i].value = NULL;
     k->count--;
     /* backward shift: move later members of the probe run into the hole */
     size_t j = i;
     for (;;) {
         j = (j + 1) & mask;
-        if (k->values[j] == NULL) {
+        if (e[j].value == NULL) {
             return;
         }
-        size_t home = slot_of(k->keys[j], k->slots);
+        size_t home = slot_of(e[j].key, k->slots);
         if (((j - home) & mask) >= ((j - i) & mask)) {
-            k->keys[i] = k->keys[j];
-            k->values[i] = k->values[j];
-            k->values[j] = NULL;
+            e[i] = e[j];
+            e[j].value = NULL;
             i = j;
         }
     }
@@ -265,7 +277,7 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
     }
     memset(r, 0, k->record_size);
     r->creator_tid = tid;
-    r->time_ns = rt_now_ns();
+    r->time_ns = record_time_ns();
     r->handle = handle;
     r->subtype = subtype;
     if (depth > RT_MAX_FRAMES) {
@@ -291,7 +303,7 @@ struct rt_record *rt_find(int kind, uint64_t handle) {
     }
     struct kind_state *k = &kinds[kind - 1];
     size_t i = index_slot(k, handle);
-    return i == (size_t)-1 ? NULL : k->values[i];
+    return i == (size_t)-1 ? NULL : k->entries[i].value;
 }
 
 static int kind_of(const struct rt_record *r) {
@@ -308,28 +320,31 @@ static int kind_of(const struct rt_record *r) {
     return 0;
 }
 
-void rt_remove(struct rt_record *r) {
-    if (r == NULL || r->state == 0) {
-        return;
-    }
-    int kind = kind_of(r);
-    if (kind == 0) {
-        return;
-    }
+static void remove_of_kind(int kind, struct rt_record *r) {
     struct kind_state *k = &kinds[kind - 1];
     r->state = 0;
     atomic_thread_fence(memory_order_release);
     size_t i = index_slot(k, r->handle);
-    if (i != (size_t)-1 && k->values[i] == r) {
+    if (i != (size_t)-1 && k->entries[i].value == r) {
         index_delete(k, i);
     }
     uint64_t *live = live_counter(kind);
     if (live != NULL && *live > 0) {
         (*live)--;
     }
-    memset(r, 0, k->record_size);
+    memset(r, 0, sizeof *r); /* the prefix: kind fields are rewritten when the slot is reused */
     r->handle = (uint64_t)(uintptr_t)k->free_list;
     k->free_list = r;
+}
+
+void rt_remove(struct rt_record *r) {
+    if (r == NULL || r->state == 0) {
+        return;
+    }
+    int kind = kind_of(r);
+    if (kind != 0) {
+        remove_of_kind(kind, r);
+    }
 }
 
 static int bucket_of(uint64_t size) {
@@ -373,7 +388,7 @@ int64_t rt_heap_free(uint64_t address) {
     header->frees++;
     header->freed_bytes += h->size;
     header->live_bytes -= h->size;
-    rt_remove(&h->common);
+    remove_of_kind(RT_HEAP, &h->common);
     return size;
 }
 

@@ -37,6 +37,28 @@ final class DumpFile implements AutoCloseable {
     }
 
     /**
+     * Fills {@code buf} (from its position to its limit) with the bytes at {@code offset}, for scans that reuse
+     * one buffer; the range must lie inside the file.
+     */
+    void readInto(ByteBuffer buf, long offset, String what) {
+        if (!contains(offset, buf.remaining())) {
+            throw InputFormatException.atOffset(name, offset, what + " inside the file", "a range past its end");
+        }
+        try {
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int n = channel.read(buf, pos);
+                if (n < 0) {
+                    throw InputFormatException.atOffset(name, pos, what, "end of file (file shrank while reading)");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Reads exactly {@code length} bytes at {@code offset}. The range is checked against the file size
      * before the buffer is allocated.
      */

@@ -30,30 +30,11 @@ public final class ResmonTableScan {
 
     /** @param progress told the bytes scanned so far, now and then; may be null */
     public static Result scan(VirtualMemory memory, LongConsumer progress) {
-        List<Long> hits = new ArrayList<>();
-        long scanned = 0;
-        for (MemoryRange r : memory.ranges()) {
-            // windows overlap by 8 bytes so a magic across a window edge is still seen whole
-            for (long off = 0; off < r.size(); off += WINDOW - 8) {
-                long va = r.start() + off;
-                int n = (int) Math.min(WINDOW, r.size() - off);
-                for (VirtualMemory.Piece p : memory.read(va, n)) {
-                    if (!p.isGap()) {
-                        find(p.bytes(), p.address(), hits);
-                    }
-                }
-                scanned += Math.min(n, WINDOW - 8);
-                if (progress != null) {
-                    progress.accept(scanned);
-                }
-                if (off + n >= r.size()) {
-                    break;
-                }
-            }
-        }
+        List<Long> hits = java.util.Collections.synchronizedList(new ArrayList<>());
+        long scanned = memory.scan(WINDOW, 8, (address, buf) -> find(buf, address, hits), progress);
         List<TrackingTable> tables = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        for (long va : hits.stream().distinct().toList()) {
+        for (long va : hits.stream().distinct().sorted(Long::compareUnsigned).toList()) {
             try {
                 tables.add(ResmonTableReader.read(memory, va));
             } catch (InputFormatException e) {
@@ -65,18 +46,13 @@ public final class ResmonTableScan {
     }
 
     /** 8-aligned (by address) positions in {@code b} holding the magic and its complement. */
-    static void find(byte[] b, long address, List<Long> hits) {
+    static void find(java.nio.ByteBuffer b, long address, List<Long> hits) {
         int first = (int) ((8 - (address & 7)) & 7);
-        for (int i = first; i + 16 <= b.length; i += 8) {
-            if (le(b, i) == MAGIC && le(b, i + 8) == ~MAGIC) {
+        int end = b.limit();
+        for (int i = first; i + 16 <= end; i += 8) {
+            if (b.getLong(i) == MAGIC && b.getLong(i + 8) == ~MAGIC) {
                 hits.add(address + i);
             }
         }
-    }
-
-    private static long le(byte[] b, int i) {
-        return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
-                | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48
-                | (b[i + 7] & 0xFFL) << 56;
     }
 }

@@ -83,6 +83,76 @@ public final class VirtualMemory implements TableMemory {
         return out;
     }
 
+    /** Receives each window of a {@link #scan}: the buffer holds the bytes at {@code address} onwards. */
+    public interface ScanSink {
+        void window(long address, java.nio.ByteBuffer bytes);
+    }
+
+    /**
+     * Streams every captured byte through reused direct buffers of {@code window} bytes, one per core, windows
+     * handed out in turn; consecutive windows of a range overlap by {@code overlap} bytes so a pattern across
+     * an edge is seen whole. The sink is called from several threads. Ranges whose data lies outside the file
+     * are skipped. Returns the bytes scanned.
+     */
+    public long scan(int window, int overlap, ScanSink sink, java.util.function.LongConsumer progress) {
+        List<long[]> windows = new ArrayList<>(); // {address, file offset, length}
+        for (MemoryRange r : ranges) {
+            if (!file.contains(r.fileOffset(), r.size())) {
+                continue;
+            }
+            for (long off = 0; off < r.size(); off += window - overlap) {
+                long n = Math.min(window, r.size() - off);
+                windows.add(new long[] {r.start() + off, r.fileOffset() + off, n});
+                if (off + n >= r.size()) {
+                    break;
+                }
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong scanned = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable worker = () -> {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(window).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = next.getAndIncrement(); i < windows.size() && failure.get() == null; i = next.getAndIncrement()) {
+                long[] w = windows.get(i);
+                try {
+                    buf.clear().limit((int) w[2]);
+                    file.readInto(buf, w[1], "memory at " + Long.toHexString(w[0]));
+                    buf.flip();
+                    sink.window(w[0], buf);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                long done = scanned.addAndGet(w[2]);
+                if (progress != null) {
+                    progress.accept(done);
+                }
+            }
+        };
+        int threads = Math.max(1, Math.min(windows.size(), Runtime.getRuntime().availableProcessors()));
+        List<Thread> pool = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread th = new Thread(worker, "memory-scan-" + t);
+            th.setDaemon(true);
+            th.start();
+            pool.add(th);
+        }
+        worker.run();
+        for (Thread th : pool) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return scanned.get();
+    }
+
     @Override
     public String source() {
         return file.name();
