@@ -197,10 +197,27 @@ int eventfd(unsigned int initval, int flags) {
 
 /* ---- threads ---- */
 
+/*
+ * What the creating thread and the new thread share. The table lock is never held across the real
+ * pthread_create (glibc takes its stack-cache lock in there, and calls free, and so our lock, while holding it
+ * elsewhere), so either side may get to the table first: each records what it knows under the lock, and the
+ * last one to let go frees this.
+ */
 struct start {
     void *(*fn)(void *);
     void *arg;
+    uint32_t tid;  /* the new thread's id, once it has run */
+    int exited;    /* the thread finished before its record existed */
+    int refs;      /* 2: the creator and the thread */
 };
+
+static TLS struct start *current_start;
+
+static void release(struct start *s) {
+    if (--s->refs == 0) {
+        real_free(s);
+    }
+}
 
 /* The thread is gone: a detached one is released, a joinable one waits (as a leak) for pthread_join. */
 static void thread_ended(void) {
@@ -217,23 +234,32 @@ static void thread_ended(void) {
             t->common.subtype = RT_THREAD_EXITED;
             t->exit_time_ns = rt_now_ns();
         }
+    } else if (current_start != NULL) {
+        current_start->exited = 1; /* the creator records it when it gets the lock */
+    }
+    if (current_start != NULL) {
+        release(current_start);
+        current_start = NULL;
     }
     rt_unlock();
     resmon_busy--;
 }
 
 static void *thread_main(void *p) {
-    struct start s = *(struct start *)p;
-    real_free(p);
+    struct start *s = p;
+    void *(*fn)(void *) = s->fn;
+    void *arg = s->arg;
     resmon_busy++;
-    rt_lock(); /* the creator holds the lock until the record exists */
+    rt_lock();
+    current_start = s;
+    s->tid = resmon_tid();
     struct rt_thread_record *t = (struct rt_thread_record *)rt_find(RT_THREAD, (uint64_t)pthread_self());
     if (t != NULL) {
-        t->thread_id = resmon_tid();
+        t->thread_id = s->tid;
     }
     rt_unlock();
     resmon_busy--;
-    void *r = s.fn(s.arg);
+    void *r = fn(arg);
     thread_ended();
     return r;
 }
@@ -251,6 +277,9 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     }
     s->fn = fn;
     s->arg = arg;
+    s->tid = 0;
+    s->exited = 0;
+    s->refs = 2;
     int detached = 0;
     if (attr != NULL) {
         pthread_attr_getdetachstate(attr, &detached);
@@ -258,19 +287,28 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     }
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
-    rt_lock();
     int rc = real_pthread_create(thread, attr, thread_main, s);
-    if (rc == 0) {
+    if (rc != 0) {
+        real_free(s);
+        resmon_busy--;
+        return rc;
+    }
+    rt_lock();
+    if (!(s->exited && detached)) { /* a detached thread that is already gone leaves nothing behind */
         struct rt_thread_record *t = (struct rt_thread_record *)rt_add(
             RT_THREAD, detached ? RT_THREAD_DETACHED : RT_THREAD_RUNNING, (uint64_t)*thread, resmon_tid(), frames,
             depth);
         if (t != NULL) {
             t->start_va = (uint64_t)(uintptr_t)fn;
             t->create_time_ns = rt_now_ns();
+            t->thread_id = s->tid;
+            if (s->exited) {
+                t->common.subtype = RT_THREAD_EXITED;
+                t->exit_time_ns = t->create_time_ns;
+            }
         }
-    } else {
-        real_free(s);
     }
+    release(s);
     rt_unlock();
     resmon_busy--;
     return rc;

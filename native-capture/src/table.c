@@ -275,7 +275,10 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
         header->flags |= RT_FLAG_DROPPED;
         return NULL;
     }
-    memset(r, 0, k->record_size);
+    if (k->record_size > sizeof *r) { /* the kind's own fields: the caller fills what it knows */
+        memset((char *)r + sizeof *r, 0, k->record_size - sizeof *r);
+    }
+    r->reserved1 = 0;
     r->creator_tid = tid;
     r->time_ns = record_time_ns();
     r->handle = handle;
@@ -286,6 +289,9 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
     r->depth = (uint16_t)(depth < 0 ? 0 : depth);
     for (int i = 0; i < r->depth; i++) {
         r->frames[i] = frames[i];
+    }
+    for (int i = r->depth; i < RT_MAX_FRAMES; i++) {
+        r->frames[i] = 0;
     }
     uint64_t *live = live_counter(kind);
     if (live != NULL) {
@@ -332,7 +338,7 @@ static void remove_of_kind(int kind, struct rt_record *r) {
     if (live != NULL && *live > 0) {
         (*live)--;
     }
-    memset(r, 0, sizeof *r); /* the prefix: kind fields are rewritten when the slot is reused */
+    /* a free slot keeps stale fields (readers skip state 0); its handle links the free list */
     r->handle = (uint64_t)(uintptr_t)k->free_list;
     k->free_list = r;
 }
