@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,6 +103,36 @@ static void drop(int kind, uint64_t handle) {
     rt_remove(rt_find(kind, handle));
     rt_unlock();
     resmon_busy--;
+}
+
+/* ---- mappings ---- */
+
+/* Straight to the kernel: the table itself maps memory, before any dlsym could have run. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
+    void *p = (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+    if (p != MAP_FAILED && resmon_active && !resmon_busy) {
+        resmon_busy++;
+        uint64_t frames[RT_MAX_FRAMES];
+        int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
+        rt_lock();
+        rt_heap_alloc((uint64_t)(uintptr_t)p, len, RT_MMAP, 0, resmon_tid(), frames, depth);
+        rt_unlock();
+        resmon_busy--;
+    }
+    return p;
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off) __attribute__((alias("mmap")));
+
+int munmap(void *addr, size_t len) {
+    if (resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        rt_heap_free((uint64_t)(uintptr_t)addr); /* a mapping unmapped from its start */
+        rt_unlock();
+        resmon_busy--;
+    }
+    return (int)syscall(SYS_munmap, addr, len);
 }
 
 /* ---- descriptors ---- */

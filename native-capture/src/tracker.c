@@ -113,7 +113,9 @@ static void after_fork_child(void) {
 }
 
 static void fatal_signal(int sig) {
-    /* async-signal-safe only: the table image writer uses open/write/rename */
+    /* async-signal-safe only: the table image writer uses open/write/rename (and its descriptor is not the
+     * program's: busy keeps it out of the table) */
+    resmon_busy++;
     resmon_write_table_image(RT_FLAG_FATAL_SIGNAL);
     signal(sig, SIG_DFL);
     raise(sig);

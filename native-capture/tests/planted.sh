@@ -45,3 +45,18 @@ for cap in 0 1000; do
   RESMON_LOG="$out/stress.log" RESMON_MAX_RECORDS=$cap LD_PRELOAD="$PWD/$build/libresmon.so" \
     "$build/stress" 8 "$([ "$cap" = 0 ] && echo 1000000 || echo 200000)" || fail "stress (RESMON_MAX_RECORDS=$cap) failed"
 done
+
+# a crash: the fatal-signal handler leaves the table image behind (flags bit 1), the process still dies by it
+crash="$out/crash"
+mkdir -p "$crash"
+status=0
+RESMON_LOG="$crash/crash.log" RESMON_SNAPSHOT_DIR="$crash" LD_PRELOAD="$PWD/$build/libresmon.so" \
+  "$build/planted_crash" 2> /dev/null || status=$?
+[ "$status" -ge 128 ] || fail "planted_crash was expected to die by a signal, exited $status"
+image=$(ls "$crash"/resmon-*.rmt 2>/dev/null | head -n1)
+[ -n "$image" ] || fail "no table image after the crash"
+# image header 24 + range header 16 + the table's flags at offset 36
+flags=$(od -An -tu4 -j 76 -N 4 "$image" | tr -d ' ')
+[ $((flags & 2)) -ne 0 ] || fail "the table image after the crash does not say fatal signal (flags $flags)"
+cp "$image" "$build/crash.rmt"
+echo "planted.sh: the crash left its table image ($build/crash.rmt, flags $flags)"
