@@ -170,7 +170,10 @@ final class LeakdiffCommand {
             for (SnapshotInput in : inputs) {
                 if (in.umdh() != null) {
                     symbolized[0] |= in.umdh().symbolic();
-                    snapshots.add(symbolRoots.isEmpty() ? in.umdh().snapshot()
+                    // ELF modules on this machine (libresmon's snapshots) name their functions without a store
+                    boolean local = in.umdh().snapshot().modules().modules().stream()
+                            .anyMatch(SymbolStore::hasLocalElf);
+                    snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
                 } else if (in.log() != null) {
                     snapshots.add(in.snapshot());

@@ -11,17 +11,19 @@ import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.LimitEvent;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
+import org.leakscope.symbols.SymbolStore;
 
 /**
  * One run found by logscan with its verdict, and the findings that explain the verdict in words (the same
  * sentences in the text report and in {@code --json}).
  */
-public record LoggedRun(String file, ResmonRun run, RunHealth health) {
-    static LoggedRun assess(String file, ResmonRun run) {
+public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStore symbols) {
+    /** @param symbols resolves call sites in modules the log names (ELF files on this machine, a store) */
+    static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols) {
         ResmonReport exit = run.exitReport();
         long limits = run.limitCounts().values().stream().mapToLong(Long::longValue).sum();
         return new LoggedRun(file, run, RunHealth.assess(run.memory(), run.threads(), run.syncObjects(),
-                exit != null && exit.complete(), exit != null && exit.leaked(), limits));
+                exit != null && exit.complete(), exit != null && exit.leaked(), limits), symbols);
     }
 
     /** Hex digits of an address: the report's own width, else by value. */
@@ -39,7 +41,10 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health) {
         }
         org.leakscope.model.Frame f = run.frame(a);
         if (f.module() != null) {
-            return f.describe(); // the tracker named the modules: module+offset holds across runs
+            // the tracker named the modules: module!function, or module+offset, holds across runs
+            org.leakscope.model.Frame s = symbols == null ? f
+                    : run.modules().find(a).map(m -> symbols.symbolize(f, m)).orElse(f);
+            return s.describe();
         }
         // uppercase and padded like resmon prints it, so the address can be searched for in the log
         return "0x" + String.format("%0" + pointerDigits() + "X", a);

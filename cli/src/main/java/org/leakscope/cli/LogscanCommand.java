@@ -20,6 +20,7 @@ import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
 import org.leakscope.resmon.ResmonLogReader;
 import org.leakscope.resmon.ResmonRun;
+import org.leakscope.symbols.SymbolStore;
 
 /**
  * {@code logscan LOG...}: every run of a resmon-monitored program or driver in DebugView logs, with what it
@@ -47,6 +48,8 @@ final class LogscanCommand {
     private static Options options() {
         Options o = new Options();
         addLogOptions(o);
+        CommonOptions.addSymbolsPath(o, "Breakpad store or directory of ELF files for the modules a log names"
+                + " (Leakscope's tracker writes module lines; ELF files at those paths are read anyway)");
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("call sites shown per report (default 20; 0 = all)").build());
         o.addOption(Option.builder().longOpt("fail-on-leak")
@@ -118,18 +121,25 @@ final class LogscanCommand {
         List<ResmonLog> logs = new ArrayList<>();
         List<LoggedRun> runs = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        try {
+        SymbolStore symbols = new SymbolStore(CommonOptions.symbolRoots(cl));
+        try (symbols) {
             for (Path p : paths) {
                 ResmonLog log = read(p, o, progress, "logscan");
                 logs.add(log);
                 log.problems().stream().map(Problem::message).forEach(warnings::add);
                 for (ResmonRun r : log.runs()) {
-                    runs.add(LoggedRun.assess(log.source(), r));
+                    runs.add(LoggedRun.assess(log.source(), r, symbols));
                 }
             }
+            progress.done();
+            return report(cl, logs, runs, warnings, top, symbols);
         } finally {
             progress.done();
         }
+    }
+
+    private ExitCode report(CommandLine cl, List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, int top,
+            SymbolStore symbols) throws IOException {
         CommonOptions.printWarnings(err, "logscan", warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         if (cl.hasOption("json")) {
@@ -137,6 +147,7 @@ final class LogscanCommand {
         } else {
             target.write(new LogscanRenderer(top).render(logs, runs));
         }
+        symbols.problems().forEach(p -> err.println("logscan: warning: " + p.message()));
         boolean bad = runs.stream().anyMatch(r -> r.health().leaked() || r.health().overLimit());
         if (cl.hasOption("fail-on-leak") && bad) {
             err.println("logscan: leak gate: a run leaked or went over a limit");

@@ -36,17 +36,61 @@ public final class SymbolStore implements AutoCloseable {
         return file(debugFile, debugId).flatMap(f -> f.lookup(rva));
     }
 
-    /** The frame with function, offset and source filled in; unchanged when nothing is found. */
+    /**
+     * The frame with function, offset and source filled in; unchanged when nothing is found. Breakpad files
+     * first; then, for a module whose path names an ELF file on this machine (or a file of that name in a
+     * store root), its {@code .symtab}/{@code .dynsym}.
+     */
     public Frame symbolize(Frame frame, Module module) {
         long rva = frame.address() - module.base();
-        if (module.debugId() == null) {
-            return byName(module.name()).flatMap(f -> f.lookup(rva))
-                    .map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
-                    .orElse(frame);
+        Optional<SymbolHit> hit = module.debugId() == null ? byName(module.name()).flatMap(f -> f.lookup(rva))
+                : lookup(module.debugFile(), module.debugId(), rva);
+        if (hit.isEmpty()) {
+            hit = elf(module).flatMap(f -> f.lookup(rva));
         }
-        return lookup(module.debugFile(), module.debugId(), rva)
-                .map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
+        return hit.map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
                 .orElse(frame);
+    }
+
+    private final Map<String, Optional<ElfSymbolFile>> elfFiles = new HashMap<>();
+
+    /** True when a module's path names an ELF file here: worth symbolizing a snapshot that has no store. */
+    public static boolean hasLocalElf(Module module) {
+        return module.path() != null && !module.path().isEmpty() && ElfSymbolFile.isElf(Path.of(module.path()));
+    }
+
+    private Optional<ElfSymbolFile> elf(Module module) {
+        String key = module.path() == null ? module.name() : module.path();
+        Optional<ElfSymbolFile> cached = elfFiles.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<ElfSymbolFile> found = Optional.empty();
+        List<Path> candidates = new ArrayList<>();
+        for (Path root : roots) {
+            candidates.add(root.resolve(module.name()));
+        }
+        if (module.path() != null && !module.path().isEmpty()) {
+            try {
+                candidates.add(Path.of(module.path()));
+            } catch (java.nio.file.InvalidPathException e) {
+                // a Windows path on Linux, or garbage: no ELF there
+            }
+        }
+        for (Path p : candidates) {
+            if (ElfSymbolFile.isElf(p)) {
+                try {
+                    found = Optional.of(ElfSymbolFile.open(p));
+                    break;
+                } catch (InputFormatException e) {
+                    problems.add(Problem.of(e));
+                } catch (IOException e) {
+                    problems.add(new Problem(p.toString(), null, null, p + ": cannot read: " + e.getMessage()));
+                }
+            }
+        }
+        elfFiles.put(key, found);
+        return found;
     }
 
     private Optional<BreakpadSymbolFile> file(String debugFile, String debugId) {

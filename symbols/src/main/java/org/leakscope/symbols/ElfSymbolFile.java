@@ -1,0 +1,291 @@
+package org.leakscope.symbols;
+
+import io.kaitai.struct.ByteBufferKaitaiStream;
+import io.kaitai.struct.KaitaiStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+import org.leakscope.model.InputFormatException;
+
+/**
+ * Function names from an ELF file's {@code .symtab} and {@code .dynsym} (through {@code elf_symbols.ksy}),
+ * looked up by module offset: the offset from the module's lowest loaded address, which is what the tracker's
+ * module lines and snapshot module tables use. Every count and size is checked against the file before it is
+ * read; the symbol and string tables are read once, the rest of the file never.
+ */
+public final class ElfSymbolFile {
+    private static final int SHT_SYMTAB = 2;
+    private static final int SHT_DYNSYM = 11;
+    private static final int PT_LOAD = 1;
+    private static final int STT_FUNC = 2;
+    /** Symbol and string tables larger than this are not read (a damaged size, or a giant binary). */
+    private static final long MAX_TABLE = 512L << 20;
+
+    private final String source;
+    private long[] starts = new long[0];
+    private long[] sizes = new long[0];
+    private String[] names = new String[0];
+    private long firstLoadVaddr;
+
+    private ElfSymbolFile(String source) {
+        this.source = source;
+    }
+
+    /** True when the file starts with the ELF magic. */
+    public static boolean isElf(Path p) {
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4);
+            ch.read(b, 0);
+            return b.position() == 4 && b.get(0) == 0x7f && b.get(1) == 'E' && b.get(2) == 'L' && b.get(3) == 'F';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static ElfSymbolFile open(Path path) throws IOException {
+        ElfSymbolFile f = new ElfSymbolFile(path.toString());
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            f.read(ch);
+        }
+        return f;
+    }
+
+    private void read(FileChannel ch) throws IOException {
+        long size = ch.size();
+        ElfSymbols.Ident ident = parse(bytes(ch, 0, 16, size, "the ELF identification"), 0, ElfSymbols.Ident::new);
+        boolean is64 = ident.bits() == 2;
+        long phoff;
+        long shoff;
+        int phnum;
+        int phentsize;
+        int shnum;
+        int shentsize;
+        if (is64) {
+            ElfSymbols.Header64 h = parse(bytes(ch, 16, 48, size, "the ELF header"), 0, ElfSymbols.Header64::new);
+            phoff = h.phoff();
+            shoff = h.shoff();
+            phnum = h.phnum();
+            phentsize = h.phentsize();
+            shnum = h.shnum();
+            shentsize = h.shentsize();
+        } else {
+            ElfSymbols.Header32 h = parse(bytes(ch, 16, 36, size, "the ELF header"), 0, ElfSymbols.Header32::new);
+            phoff = h.phoff();
+            shoff = h.shoff();
+            phnum = h.phnum();
+            phentsize = h.phentsize();
+            shnum = h.shnum();
+            shentsize = h.shentsize();
+        }
+        int phWant = is64 ? 56 : 32;
+        int shWant = is64 ? 64 : 40;
+        firstLoadVaddr = Long.MAX_VALUE;
+        if (phnum > 0) {
+            if (phentsize < phWant) {
+                throw InputFormatException.atOffset(source, is64 ? 54 : 42, "program headers of " + phWant + " bytes",
+                        phentsize + " bytes");
+            }
+            byte[] ph = bytes(ch, phoff, (long) phnum * phentsize, size, phnum + " program headers");
+            for (int i = 0; i < phnum; i++) {
+                int at = i * phentsize;
+                long type;
+                long vaddr;
+                if (is64) {
+                    ElfSymbols.ProgramHeader64 p = parse(ph, at, ElfSymbols.ProgramHeader64::new);
+                    type = p.type();
+                    vaddr = p.vaddr();
+                } else {
+                    ElfSymbols.ProgramHeader32 p = parse(ph, at, ElfSymbols.ProgramHeader32::new);
+                    type = p.type();
+                    vaddr = p.vaddr();
+                }
+                if (type == PT_LOAD && Long.compareUnsigned(vaddr, firstLoadVaddr) < 0) {
+                    firstLoadVaddr = vaddr; // module bases are the lowest segment's address (libresmon's module lines)
+                }
+            }
+        }
+        if (firstLoadVaddr == Long.MAX_VALUE) {
+            firstLoadVaddr = 0;
+        }
+        if (shnum == 0) {
+            return; // stripped of section headers: no symbols to read
+        }
+        if (shentsize < shWant) {
+            throw InputFormatException.atOffset(source, is64 ? 58 : 46, "section headers of " + shWant + " bytes",
+                    shentsize + " bytes");
+        }
+        byte[] sh = bytes(ch, shoff, (long) shnum * shentsize, size, shnum + " section headers");
+        long[][] sections = new long[shnum][]; // {type, offset, size, link, entsize}
+        for (int i = 0; i < shnum; i++) {
+            int at = i * shentsize;
+            if (is64) {
+                ElfSymbols.SectionHeader64 s = parse(sh, at, ElfSymbols.SectionHeader64::new);
+                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize()};
+            } else {
+                ElfSymbols.SectionHeader32 s = parse(sh, at, ElfSymbols.SectionHeader32::new);
+                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize()};
+            }
+        }
+        Symbols all = new Symbols();
+        for (long[] s : sections) {
+            if ((s[0] == SHT_SYMTAB || s[0] == SHT_DYNSYM) && s[3] < shnum) {
+                long[] strtab = sections[(int) s[3]];
+                symbols(ch, size, s, strtab, is64, all);
+            }
+        }
+        all.finish();
+    }
+
+    private void symbols(FileChannel ch, long fileSize, long[] sec, long[] strtab, boolean is64, Symbols out)
+            throws IOException {
+        int entsize = (int) Math.min(sec[4], Integer.MAX_VALUE);
+        int want = is64 ? 24 : 16;
+        if (entsize < want || sec[2] > MAX_TABLE || strtab[2] > MAX_TABLE) {
+            return; // damaged or absurd: this table is skipped, others may still be read
+        }
+        byte[] syms = bytes(ch, sec[1], sec[2], fileSize, "a symbol table");
+        byte[] strs = bytes(ch, strtab[1], strtab[2], fileSize, "a string table");
+        for (int at = 0; at + entsize <= syms.length; at += entsize) {
+            long name;
+            int info;
+            long value;
+            long sz;
+            if (is64) {
+                ElfSymbols.Sym64 s = parse(syms, at, ElfSymbols.Sym64::new);
+                name = s.name();
+                info = s.info();
+                value = s.value();
+                sz = s.size();
+            } else {
+                ElfSymbols.Sym32 s = parse(syms, at, ElfSymbols.Sym32::new);
+                name = s.name();
+                info = s.info();
+                value = s.value();
+                sz = s.size();
+            }
+            if ((info & 0xf) != STT_FUNC || value == 0 || name >= strs.length) {
+                continue;
+            }
+            int end = (int) name;
+            while (end < strs.length && strs[end] != 0) {
+                end++;
+            }
+            out.add(value, sz, new String(strs, (int) name, end - (int) name, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Collects symbols, then sorts them by address (a function in both tables is kept once). */
+    private final class Symbols {
+        private long[] s = new long[1024];
+        private long[] z = new long[1024];
+        private String[] n = new String[1024];
+        private int count;
+
+        void add(long start, long size, String name) {
+            if (count == s.length) {
+                s = Arrays.copyOf(s, count * 2);
+                z = Arrays.copyOf(z, count * 2);
+                n = Arrays.copyOf(n, count * 2);
+            }
+            s[count] = start;
+            z[count] = size;
+            n[count] = name;
+            count++;
+        }
+
+        void finish() {
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compareUnsigned(s[a], s[b]));
+            long[] st = new long[count];
+            long[] sz = new long[count];
+            String[] nm = new String[count];
+            int out = 0;
+            for (int i : order) {
+                if (out > 0 && st[out - 1] == s[i]) {
+                    continue;
+                }
+                st[out] = s[i];
+                sz[out] = z[i];
+                nm[out] = n[i];
+                out++;
+            }
+            starts = Arrays.copyOf(st, out);
+            sizes = Arrays.copyOf(sz, out);
+            names = Arrays.copyOf(nm, out);
+        }
+    }
+
+    /** The function holding {@code moduleOffset} (bytes from the module's lowest loaded address). */
+    public Optional<SymbolHit> lookup(long moduleOffset) {
+        long va = firstLoadVaddr + moduleOffset;
+        int lo = 0;
+        int hi = starts.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(starts[mid], va) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0) {
+            return Optional.empty();
+        }
+        long off = va - starts[found];
+        long size = sizes[found];
+        boolean inside = size > 0 ? Long.compareUnsigned(off, size) < 0
+                : found + 1 == starts.length || Long.compareUnsigned(va, starts[found + 1]) < 0;
+        return inside ? Optional.of(new SymbolHit(names[found], off, null, null)) : Optional.empty();
+    }
+
+    /** How many functions the file names. */
+    public int functions() {
+        return starts.length;
+    }
+
+    private byte[] bytes(FileChannel ch, long offset, long length, long fileSize, String what) throws IOException {
+        if (offset < 0 || length < 0 || offset > fileSize || length > fileSize - offset || length > Integer.MAX_VALUE) {
+            throw InputFormatException.atOffset(source, Math.max(0, offset), what + " (" + length
+                    + " bytes) inside the " + fileSize + "-byte file", "a range past its end");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) length);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                throw InputFormatException.atOffset(source, offset + b.position(), what, "end of file");
+            }
+        }
+        return b.array();
+    }
+
+    private interface Ctor<T> {
+        T make(KaitaiStream io);
+    }
+
+    /** A structure at index {@code offset} of {@code bytes} (already bounds-checked against the file). */
+    private <T> T parse(byte[] bytes, long offset, Ctor<T> ctor) {
+        ByteBufferKaitaiStream io = new ByteBufferKaitaiStream(bytes);
+        try {
+            io.seek(offset);
+            return ctor.make(io);
+        } catch (KaitaiStream.ValidationFailedError e) {
+            throw InputFormatException.atOffset(source, offset, "an ELF file (little-endian, 32 or 64 bits)",
+                    String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw InputFormatException.atOffset(source, offset, "an ELF structure", "a truncated one (" + e + ")");
+        }
+    }
+}
