@@ -66,6 +66,10 @@ void resmon_log_open(void) {
     }
     log_start_ns = mono_ns();
     last_wall_ns = log_start_ns;
+    struct rusage ru; /* the first interval counts from here, not from the process's start */
+    getrusage(RUSAGE_SELF, &ru);
+    last_cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull
+                  + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
     dl_iterate_phdr(module_line, NULL);
 }
 

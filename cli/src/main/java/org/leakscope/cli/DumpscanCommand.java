@@ -172,8 +172,7 @@ final class DumpscanCommand {
                         docs.add(ResmonTables.image(p, text, top));
                     } else {
                         try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
-                            docs.add(ResmonTables.scan(dump, symbolizer(symbols, dump.moduleMap()), new Progress(err),
-                                    text, top));
+                            docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top));
                             dump.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
                             anyFailed |= !dump.problems().isEmpty();
                         }

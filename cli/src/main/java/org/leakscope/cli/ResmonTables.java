@@ -57,7 +57,7 @@ final class ResmonTables {
     }
 
     /** The tables found in a dump's memory, symbolized through the dump's modules. */
-    static ResmonTableJson.Input scan(Minidump dump, UnaryOperator<Frame> resolve, Progress progress,
+    static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
             StringBuilder text, int top) {
         long captured = dump.memory().capturedBytes();
         ResmonTableScan.Result r;
@@ -66,10 +66,11 @@ final class ResmonTables {
         } finally {
             progress.done();
         }
+        List<org.leakscope.model.Module> bases = new ArrayList<>(dump.moduleMap().modules());
+        bases.sort(java.util.Comparator.comparing(org.leakscope.model.Module::base, Long::compareUnsigned));
         UnaryOperator<Frame> withModules = f -> {
-            Frame m = dump.moduleMap().find(f.address()).map(mod -> f.withModule(mod.name(), f.address() - mod.base()))
-                    .orElse(f);
-            return resolve.apply(m);
+            org.leakscope.model.Module mod = dump.moduleMap().find(f.address()).orElse(nearestBelow(bases, f.address()));
+            return mod == null ? f : symbols.symbolize(f.withModule(mod.name(), f.address() - mod.base()), mod);
         };
         if (text != null) {
             text.append(dump.source()).append(": ").append(r.tables().size()).append(" resmon table")
@@ -88,6 +89,22 @@ final class ResmonTables {
         }
         return new ResmonTableJson.Input(dump.source(), "minidump", r.bytesScanned(), tables,
                 r.problems().stream().map(Problem::message).toList());
+    }
+
+    /**
+     * The module with the highest base at or below the address, within 256 MiB and below the next module: lldb's
+     * minidumps give each module the size of its first mapping only, so the module list alone misses code.
+     */
+    private static org.leakscope.model.Module nearestBelow(List<org.leakscope.model.Module> sorted, long address) {
+        org.leakscope.model.Module best = null;
+        for (org.leakscope.model.Module m : sorted) {
+            if (Long.compareUnsigned(m.base(), address) <= 0) {
+                best = m;
+            } else {
+                break;
+            }
+        }
+        return best != null && address - best.base() < (256L << 20) ? best : null;
     }
 
     static String document(List<ResmonTableJson.Input> inputs) {
