@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libresmon.so's cost beside heaptrack's on the same allocation-heavy workload (bench/alloc_workload.c: a ring
 # of malloc/free at a call depth of about 20), measured in the same run: no tracker; libresmon.so walking
-# frame pointers (16 frames); libresmon.so keeping the return address only; heaptrack. Target: our overhead
+# frame pointers (16 frames); with libunwind; keeping the return address only; heaptrack. Target: our overhead
 # <= 1/5 of heaptrack's. Then `dumpscan --resmon` scanning a 4 GiB dump beside `cat` of it (target <= 2x).
 # Usage: bench/tracker.sh [RUNS]      TRACKER_BENCH_OPS=5000000 by default
 set -euo pipefail
@@ -20,6 +20,7 @@ work="$out/alloc_workload"
 base=$(median_ms "$work" "$ops")
 fp=$(median_ms env LD_PRELOAD="$lib" RESMON_LOG=/dev/null "$work" "$ops")
 ra=$(median_ms env LD_PRELOAD="$lib" RESMON_LOG=/dev/null RESMON_BACKTRACE=none "$work" "$ops")
+uw=$(median_ms env LD_PRELOAD="$lib" RESMON_LOG=/dev/null RESMON_BACKTRACE=libunwind "$work" "$ops")
 if command -v heaptrack > /dev/null; then
   ht=$(median_ms heaptrack -o "$out/heaptrack-bench" "$work" "$ops")
   rm -f "$out"/heaptrack-bench*
@@ -31,6 +32,7 @@ printf 'workload: %s malloc+free pairs at call depth ~20 (%s)\n' "$ops" "$work"
 printf '%-48s %8s %12s\n' "measurement (median of $runs runs)" "ms" "overhead ms"
 printf '%-48s %8d %12s\n' "no tracker (baseline)" "$base" "-"
 printf '%-48s %8d %12d\n' "libresmon.so, frame pointers, 16 frames" "$fp" "$((fp - base))"
+printf '%-48s %8d %12d\n' "libresmon.so, libunwind, 16 frames" "$uw" "$((uw - base))"
 printf '%-48s %8d %12d\n' "libresmon.so, return address only" "$ra" "$((ra - base))"
 if [ -n "$ht" ]; then
   printf '%-48s %8d %12d\n' "heaptrack" "$ht" "$((ht - base))"

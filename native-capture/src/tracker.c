@@ -35,6 +35,22 @@ uint32_t resmon_tid(void) {
     return cached_tid;
 }
 
+/* libunwind, loaded only when asked for (RESMON_BACKTRACE=libunwind): it unwinds code built without frame
+ * pointers, from the .eh_frame tables, at a higher cost per call */
+static int (*unw_backtrace_fn)(void **, int);
+
+static void load_libunwind(void) {
+    void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+    if (h != NULL) {
+        unw_backtrace_fn = (int (*)(void **, int))dlsym(h, "unw_backtrace");
+    }
+    if (unw_backtrace_fn == NULL) {
+        fprintf(stderr, "resmon: RESMON_BACKTRACE=libunwind but libunwind.so.8 could not be loaded (%s);"
+                        " walking frame pointers instead\n", dlerror());
+        resmon_config.backtrace_mode = 1;
+    }
+}
+
 static uint64_t env_u64(const char *name, uint64_t dflt) {
     const char *v = getenv(name);
     if (v == NULL || *v == '\0') {
@@ -67,7 +83,7 @@ static void read_config(void) {
         c->depth = RT_MAX_FRAMES;
     }
     const char *bt = getenv("RESMON_BACKTRACE");
-    c->backtrace_mode = bt != NULL && strcmp(bt, "none") == 0 ? 0 : 1;
+    c->backtrace_mode = bt == NULL ? 1 : strcmp(bt, "none") == 0 ? 0 : strcmp(bt, "libunwind") == 0 ? 2 : 1;
     /* the original resmon's defaults */
     c->limits.memory_bytes = env_u64("RESMON_LIMIT_MEMORY", 128ull << 20);
     c->limits.cpu_percent = (uint32_t)env_u64("RESMON_LIMIT_CPU", 30);
@@ -148,6 +164,9 @@ static void init_once_body(void) {
     resmon_resolve_heap();
     resmon_resolve_other();
     read_config();
+    if (resmon_config.backtrace_mode == 2) {
+        load_libunwind();
+    }
     read_process_name();
     rt_set_max_records(env_u64("RESMON_MAX_RECORDS", 0));
     if (rt_init(resmon_process_name, (uint64_t)getpid(), &resmon_config.limits) != 0) {
@@ -193,6 +212,19 @@ int resmon_backtrace(void *caller, void *frame, uint64_t *frames) {
     int depth = 0;
     frames[depth++] = (uint64_t)(uintptr_t)caller;
     if (resmon_config.backtrace_mode == 0) {
+        return depth;
+    }
+    if (resmon_config.backtrace_mode == 2 && unw_backtrace_fn != NULL) {
+        /* the unwinder starts inside the tracker: skip to the hook's return address, keep what follows */
+        void *buf[RT_MAX_FRAMES + 8];
+        int n = unw_backtrace_fn(buf, RT_MAX_FRAMES + 8);
+        int at = 0;
+        while (at < n && buf[at] != caller) {
+            at++;
+        }
+        for (at++; at < n && depth < resmon_config.depth; at++) {
+            frames[depth++] = (uint64_t)(uintptr_t)buf[at];
+        }
         return depth;
     }
     /* Walk saved frame pointers from the hook's frame: [fp] = caller's fp, [fp + 8] = return address. A chain

@@ -23,6 +23,17 @@ grep -q '|resmon| threads used' "$out/planted.log" || fail "no periodic usage li
 grep -q '|resmon| =========== CHECK UNRELEASED RESOUCRES ============' "$out/planted.log" || fail "no exit report"
 grep -q '|resmon| error ... not all resources free' "$out/planted.log" || fail "the exit report does not say it leaked"
 ls "$out"/resmon-*.rmt > /dev/null 2>&1 || fail "no table image in RESMON_SNAPSHOT_DIR"
+# the same check with libunwind doing the walk (when libunwind.so.8 is there)
+unwind=no
+for f in /usr/lib/*/libunwind.so.8 /usr/lib/libunwind.so.8; do
+  [ -e "$f" ] && unwind=yes
+done
+if [ "$unwind" = yes ]; then
+  RESMON_LOG=/dev/null RESMON_BACKTRACE=libunwind LD_PRELOAD="$PWD/$build/libresmon.so" "$build/planted_leaks" \
+    || fail "planted_leaks failed with RESMON_BACKTRACE=libunwind"
+else
+  echo "planted.sh: no libunwind.so.8: the libunwind mode is not tested here" >&2
+fi
 cp "$out/planted.log" "$build/planted.log"
 cp "$out"/resmon-*.rmt "$build/planted.rmt"
 echo "planted.sh: log and table image written ($build/planted.log, $build/planted.rmt)"
