@@ -147,14 +147,16 @@ struct rt_record *rt_find(int kind, uint64_t handle);
 /* Frees a record's slot (state 0, cleared). */
 void rt_remove(struct rt_record *r);
 
-/* A heap block: adds the record and updates totals and the histogram. */
+/* A heap block: adds the record and updates totals and the histogram. Thread-safe on its own (it locks the
+ * block's stripe), and also callable under rt_lock(). */
 struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t subtype, uint64_t tag, uint32_t tid,
                                      const uint64_t *frames, int depth);
 
 /* Forgets a heap block; returns its size, or -1 when it was not tracked. */
 int64_t rt_heap_free(uint64_t address);
 
-/* The table lock: the tracker takes it around rt_add/rt_find/rt_remove sequences. */
+/* The table lock: taken around rt_add/rt_find/rt_remove of threads, sync objects and handles, and around any
+ * walk of the whole table (it also excludes every heap stripe). */
 void rt_lock(void);
 void rt_unlock(void);
 

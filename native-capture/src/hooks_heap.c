@@ -60,9 +60,7 @@ static void track(void *p, size_t size, uint16_t subtype, void *caller, void *fr
     resmon_busy++;
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(caller, frame, frames);
-    rt_lock();
-    rt_heap_alloc((uint64_t)(uintptr_t)p, size, subtype, 0, resmon_tid(), frames, depth);
-    rt_unlock();
+    rt_heap_alloc((uint64_t)(uintptr_t)p, size, subtype, 0, resmon_tid(), frames, depth); /* locks its stripe */
     resmon_busy--;
 }
 
@@ -72,9 +70,7 @@ static int64_t untrack(void *p) {
         return -1;
     }
     resmon_busy++;
-    rt_lock();
     int64_t size = rt_heap_free((uint64_t)(uintptr_t)p);
-    rt_unlock();
     resmon_busy--;
     return size;
 }

@@ -114,9 +114,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
         resmon_busy++;
         uint64_t frames[RT_MAX_FRAMES];
         int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
-        rt_lock();
         rt_heap_alloc((uint64_t)(uintptr_t)p, len, RT_MMAP, 0, resmon_tid(), frames, depth);
-        rt_unlock();
         resmon_busy--;
     }
     return p;
@@ -127,9 +125,7 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off) __a
 int munmap(void *addr, size_t len) {
     if (resmon_active && !resmon_busy) {
         resmon_busy++;
-        rt_lock();
         rt_heap_free((uint64_t)(uintptr_t)addr); /* a mapping unmapped from its start */
-        rt_unlock();
         resmon_busy--;
     }
     return (int)syscall(SYS_munmap, addr, len);

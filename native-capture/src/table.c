@@ -38,7 +38,25 @@ struct kind_state {
 
 static struct rt_header *header;
 static uint64_t max_records;
+static uint64_t records[RT_KINDS]; /* live records per kind, for the cap (atomic) */
 static struct kind_state kinds[RT_KINDS];
+
+/*
+ * Heap records, the busy kind, are striped by address: each stripe has its own lock, index, free list and
+ * chunk being filled, so threads allocating at once rarely meet. Chunks of all stripes hang on the one heap
+ * list of the format. rt_lock() takes every lock (walks of the whole table); a heap call made while holding
+ * it takes no stripe lock again.
+ */
+#define STRIPES 16
+struct stripe {
+    volatile int lock;
+    struct kind_state state;
+    char pad[64];
+};
+static struct stripe stripes[STRIPES];
+static volatile int chunk_list_lock;
+static struct rt_chunk *heap_list_tail;
+static _Thread_local __attribute__((tls_model("initial-exec"))) int holding_all;
 /* A spin lock: the critical sections are a few hundred nanoseconds, and an uncontended mutex costs as much
  * as the work it guards. Spinning yields the CPU after a while so a preempted holder can finish. */
 static volatile int table_lock;
@@ -102,6 +120,9 @@ int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limi
     }
     h->histogram_buckets = RT_BUCKETS;
     kinds[RT_HEAP - 1].record_size = sizeof(struct rt_heap_record);
+    for (int i = 0; i < STRIPES; i++) {
+        stripes[i].state.record_size = sizeof(struct rt_heap_record);
+    }
     kinds[RT_THREAD - 1].record_size = sizeof(struct rt_thread_record);
     kinds[RT_SYNC - 1].record_size = sizeof(struct rt_record);
     kinds[RT_HANDLE - 1].record_size = sizeof(struct rt_record);
@@ -118,9 +139,9 @@ struct rt_header *rt_header(void) {
     return header;
 }
 
-void rt_lock(void) {
-    for (unsigned spins = 0; __atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE) != 0;) {
-        while (table_lock != 0) {
+static void spin_lock(volatile int *l) {
+    for (unsigned spins = 0; __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0;) {
+        while (*l != 0) {
             if (++spins < 1000) {
                 __builtin_ia32_pause();
             } else {
@@ -130,8 +151,33 @@ void rt_lock(void) {
     }
 }
 
+static void spin_unlock(volatile int *l) {
+    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+void rt_lock(void) {
+    spin_lock(&table_lock);
+    for (int i = 0; i < STRIPES; i++) {
+        spin_lock(&stripes[i].lock);
+    }
+    holding_all = 1;
+}
+
 void rt_unlock(void) {
-    __atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
+    holding_all = 0;
+    for (int i = STRIPES - 1; i >= 0; i--) {
+        spin_unlock(&stripes[i].lock);
+    }
+    spin_unlock(&table_lock);
+}
+
+static int stripe_of(uint64_t address) {
+    return (int)((address >> 4) ^ (address >> 12)) & (STRIPES - 1);
+}
+
+/* The state a record of `kind` with this handle lives in. */
+static struct kind_state *state_of(int kind, uint64_t handle) {
+    return kind == RT_HEAP ? &stripes[stripe_of(handle)].state : &kinds[kind - 1];
 }
 
 /* ---- the private index ---- */
@@ -219,8 +265,25 @@ static void index_delete(struct kind_state *k, size_t i) {
 
 /* ---- records ---- */
 
-static struct rt_record *new_slot(int kind) {
-    struct kind_state *k = &kinds[kind - 1];
+/* Puts a new chunk at the end of its kind's list (heap stripes share one list). */
+static void link_chunk(int kind, struct kind_state *k, struct rt_chunk *n) {
+    if (kind == RT_HEAP) {
+        spin_lock(&chunk_list_lock);
+        if (heap_list_tail == NULL) {
+            header->first_chunk_va[0] = (uint64_t)(uintptr_t)n;
+        } else {
+            heap_list_tail->next_va = (uint64_t)(uintptr_t)n;
+        }
+        heap_list_tail = n;
+        spin_unlock(&chunk_list_lock);
+    } else if (k->tail == NULL) {
+        header->first_chunk_va[kind - 1] = (uint64_t)(uintptr_t)n;
+    } else {
+        k->tail->next_va = (uint64_t)(uintptr_t)n;
+    }
+}
+
+static struct rt_record *new_slot(int kind, struct kind_state *k) {
     if (k->free_list != NULL) {
         struct rt_record *r = k->free_list;
         k->free_list = (struct rt_record *)(uintptr_t)r->handle;
@@ -238,11 +301,7 @@ static struct rt_record *new_slot(int kind) {
         n->kind = (uint32_t)kind;
         n->record_size = k->record_size;
         n->capacity = CHUNK_RECORDS;
-        if (c == NULL) {
-            header->first_chunk_va[kind - 1] = (uint64_t)(uintptr_t)n;
-        } else {
-            c->next_va = (uint64_t)(uintptr_t)n;
-        }
+        link_chunk(kind, k, n);
         k->tail = c = n;
     }
     struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)c->used * k->record_size);
@@ -264,15 +323,21 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
     if (header == NULL || kind < 1 || kind > RT_KINDS) {
         return NULL;
     }
-    struct kind_state *k = &kinds[kind - 1];
-    struct rt_record *r = max_records != 0 && k->count >= max_records ? NULL : new_slot(kind);
+    struct kind_state *k = state_of(kind, handle);
+    uint64_t *count = &records[kind - 1];
+    int full = max_records != 0 && __atomic_add_fetch(count, 1, __ATOMIC_RELAXED) > max_records;
+    if (max_records == 0) {
+        __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+    }
+    struct rt_record *r = full ? NULL : new_slot(kind, k);
     if (r == NULL || index_put(k, handle, r) != 0) {
         if (r != NULL) {
             r->handle = (uint64_t)(uintptr_t)k->free_list;
             k->free_list = r;
         }
-        header->dropped_records++;
-        header->flags |= RT_FLAG_DROPPED;
+        __atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&header->dropped_records, 1, __ATOMIC_RELAXED);
+        __atomic_or_fetch(&header->flags, RT_FLAG_DROPPED, __ATOMIC_RELAXED);
         return NULL;
     }
     if (k->record_size > sizeof *r) { /* the kind's own fields: the caller fills what it knows */
@@ -307,7 +372,7 @@ struct rt_record *rt_find(int kind, uint64_t handle) {
     if (header == NULL || kind < 1 || kind > RT_KINDS) {
         return NULL;
     }
-    struct kind_state *k = &kinds[kind - 1];
+    struct kind_state *k = state_of(kind, handle);
     size_t i = index_slot(k, handle);
     return i == (size_t)-1 ? NULL : k->entries[i].value;
 }
@@ -327,7 +392,8 @@ static int kind_of(const struct rt_record *r) {
 }
 
 static void remove_of_kind(int kind, struct rt_record *r) {
-    struct kind_state *k = &kinds[kind - 1];
+    struct kind_state *k = state_of(kind, r->handle);
+    __atomic_sub_fetch(&records[kind - 1], 1, __ATOMIC_RELAXED);
     r->state = 0;
     atomic_thread_fence(memory_order_release);
     size_t i = index_slot(k, r->handle);
@@ -361,40 +427,62 @@ static int bucket_of(uint64_t size) {
     return i;
 }
 
-struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t subtype, uint64_t tag, uint32_t tid,
-                                     const uint64_t *frames, int depth) {
-    if (header == NULL) {
-        return NULL;
-    }
-    if (rt_find(RT_HEAP, address) != NULL) {
-        rt_heap_free(address); /* the block was freed where the tracker could not see it, and reused */
-    }
-    header->allocations++;
-    header->allocated_bytes += size;
-    header->histogram[bucket_of(size)]++;
-    struct rt_heap_record *h = (struct rt_heap_record *)rt_add(RT_HEAP, subtype, address, tid, frames, depth);
-    if (h == NULL) {
-        return NULL;
-    }
-    h->size = size;
-    h->tag = tag;
-    header->live_bytes += size;
-    if (header->live_bytes > header->peak_bytes) {
-        header->peak_bytes = header->live_bytes;
-    }
-    return h;
-}
-
-int64_t rt_heap_free(uint64_t address) {
+static int64_t heap_free_locked(uint64_t address) {
     struct rt_heap_record *h = (struct rt_heap_record *)rt_find(RT_HEAP, address);
     if (h == NULL) {
         return -1;
     }
     int64_t size = (int64_t)h->size;
-    header->frees++;
-    header->freed_bytes += h->size;
-    header->live_bytes -= h->size;
+    __atomic_add_fetch(&header->frees, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&header->freed_bytes, h->size, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&header->live_bytes, h->size, __ATOMIC_RELAXED);
     remove_of_kind(RT_HEAP, &h->common);
+    return size;
+}
+
+struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t subtype, uint64_t tag, uint32_t tid,
+                                     const uint64_t *frames, int depth) {
+    if (header == NULL) {
+        return NULL;
+    }
+    volatile int *lock = holding_all ? NULL : &stripes[stripe_of(address)].lock;
+    if (lock != NULL) {
+        spin_lock(lock);
+    }
+    if (rt_find(RT_HEAP, address) != NULL) {
+        heap_free_locked(address); /* the block was freed where the tracker could not see it, and reused */
+    }
+    __atomic_add_fetch(&header->allocations, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&header->allocated_bytes, size, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&header->histogram[bucket_of(size)], 1, __ATOMIC_RELAXED);
+    struct rt_heap_record *h = (struct rt_heap_record *)rt_add(RT_HEAP, subtype, address, tid, frames, depth);
+    if (h != NULL) {
+        h->size = size;
+        h->tag = tag;
+        uint64_t live = __atomic_add_fetch(&header->live_bytes, size, __ATOMIC_RELAXED);
+        uint64_t peak = __atomic_load_n(&header->peak_bytes, __ATOMIC_RELAXED);
+        while (live > peak && !__atomic_compare_exchange_n(&header->peak_bytes, &peak, live, 1, __ATOMIC_RELAXED,
+                                                           __ATOMIC_RELAXED)) {
+        }
+    }
+    if (lock != NULL) {
+        spin_unlock(lock);
+    }
+    return h;
+}
+
+int64_t rt_heap_free(uint64_t address) {
+    if (header == NULL) {
+        return -1;
+    }
+    volatile int *lock = holding_all ? NULL : &stripes[stripe_of(address)].lock;
+    if (lock != NULL) {
+        spin_lock(lock);
+    }
+    int64_t size = heap_free_locked(address);
+    if (lock != NULL) {
+        spin_unlock(lock);
+    }
     return size;
 }
 
