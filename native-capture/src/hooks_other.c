@@ -378,50 +378,28 @@ void pthread_exit(void *ret) {
 
 /* ---- sync objects ---- */
 
-int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
-    ensure((void *)real_mutex_init);
-    int rc = real_mutex_init(m, a);
-    if (rc == 0) {
-        add(RT_SYNC, RT_MUTEX, (uint64_t)(uintptr_t)m, CALLER);
+/* pthread_X_init records the object, pthread_X_destroy forgets it */
+#define SYNC_PAIR(init, destroy, type, attr, real_init, real_destroy, subtype)                                   \
+    int init(type *o, const attr *a) {                                                                          \
+        ensure((void *)real_init);                                                                              \
+        int rc = real_init(o, a);                                                                               \
+        if (rc == 0) {                                                                                          \
+            add(RT_SYNC, subtype, (uint64_t)(uintptr_t)o, CALLER);                                              \
+        }                                                                                                       \
+        return rc;                                                                                              \
+    }                                                                                                           \
+    int destroy(type *o) {                                                                                      \
+        ensure((void *)real_destroy);                                                                           \
+        drop(RT_SYNC, (uint64_t)(uintptr_t)o);                                                                  \
+        return real_destroy(o);                                                                                 \
     }
-    return rc;
-}
 
-int pthread_mutex_destroy(pthread_mutex_t *m) {
-    ensure((void *)real_mutex_destroy);
-    drop(RT_SYNC, (uint64_t)(uintptr_t)m);
-    return real_mutex_destroy(m);
-}
-
-int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a) {
-    ensure((void *)real_cond_init);
-    int rc = real_cond_init(c, a);
-    if (rc == 0) {
-        add(RT_SYNC, RT_COND, (uint64_t)(uintptr_t)c, CALLER);
-    }
-    return rc;
-}
-
-int pthread_cond_destroy(pthread_cond_t *c) {
-    ensure((void *)real_cond_destroy);
-    drop(RT_SYNC, (uint64_t)(uintptr_t)c);
-    return real_cond_destroy(c);
-}
-
-int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
-    ensure((void *)real_rwlock_init);
-    int rc = real_rwlock_init(l, a);
-    if (rc == 0) {
-        add(RT_SYNC, RT_RWLOCK, (uint64_t)(uintptr_t)l, CALLER);
-    }
-    return rc;
-}
-
-int pthread_rwlock_destroy(pthread_rwlock_t *l) {
-    ensure((void *)real_rwlock_destroy);
-    drop(RT_SYNC, (uint64_t)(uintptr_t)l);
-    return real_rwlock_destroy(l);
-}
+SYNC_PAIR(pthread_mutex_init, pthread_mutex_destroy, pthread_mutex_t, pthread_mutexattr_t, real_mutex_init,
+          real_mutex_destroy, RT_MUTEX)
+SYNC_PAIR(pthread_cond_init, pthread_cond_destroy, pthread_cond_t, pthread_condattr_t, real_cond_init,
+          real_cond_destroy, RT_COND)
+SYNC_PAIR(pthread_rwlock_init, pthread_rwlock_destroy, pthread_rwlock_t, pthread_rwlockattr_t, real_rwlock_init,
+          real_rwlock_destroy, RT_RWLOCK)
 
 int sem_init(sem_t *s, int shared, unsigned int value) {
     ensure((void *)real_sem_init);

@@ -69,6 +69,22 @@ final class CommonOptions {
         }
     }
 
+    /** --top N (a non-negative count), or {@code dflt} when not given. */
+    static int top(CommandLine cl, int dflt) {
+        if (!cl.hasOption("top")) {
+            return dflt;
+        }
+        try {
+            int top = Integer.parseInt(cl.getOptionValue("top").strip());
+            if (top >= 0) {
+                return top;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
+    }
+
     /** The --symbols-path directories, each checked to exist. */
     static List<Path> symbolRoots(CommandLine cl) {
         List<Path> roots = new ArrayList<>();

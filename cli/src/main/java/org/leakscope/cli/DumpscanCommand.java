@@ -147,17 +147,7 @@ final class DumpscanCommand {
     /** --resmon, or table images: every table in every input. */
     private ExitCode resmon(CommandLine cl, List<String> inputs, List<Path> symbolRoots, boolean json,
             OutputTarget target) throws IOException {
-        int top = 30;
-        if (cl.hasOption("top")) {
-            try {
-                top = Integer.parseInt(cl.getOptionValue("top").strip());
-            } catch (NumberFormatException e) {
-                top = -1;
-            }
-            if (top < 0) {
-                throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
-            }
-        }
+        int top = CommonOptions.top(cl, 30);
         StringBuilder text = json ? null : new StringBuilder();
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
         boolean anyFailed = false;

@@ -105,17 +105,7 @@ final class LogscanCommand {
             return ExitCode.OK;
         }
         List<Path> paths = CommonOptions.files(cl, "log");
-        int top = 20;
-        if (cl.hasOption("top")) {
-            try {
-                top = Integer.parseInt(cl.getOptionValue("top").strip());
-            } catch (NumberFormatException e) {
-                top = -1;
-            }
-            if (top < 0) {
-                throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
-            }
-        }
+        int top = CommonOptions.top(cl, 20);
         ResmonLogOptions o = logOptions(cl);
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();

@@ -54,7 +54,7 @@ final class DumpFile implements AutoCloseable {
                 pos += n;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(name + ": read failed at offset " + offset, e);
         }
     }
 
@@ -69,19 +69,7 @@ final class DumpFile implements AutoCloseable {
                     offset > size ? "an offset past the end" : "only " + (size - offset) + " bytes left");
         }
         byte[] out = new byte[length];
-        ByteBuffer buf = ByteBuffer.wrap(out);
-        try {
-            long pos = offset;
-            while (buf.hasRemaining()) {
-                int n = channel.read(buf, pos);
-                if (n < 0) {
-                    throw InputFormatException.atOffset(name, pos, what, "end of file (file shrank while reading)");
-                }
-                pos += n;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": read failed at offset " + offset, e);
-        }
+        readInto(ByteBuffer.wrap(out), offset, what);
         return out;
     }
 
