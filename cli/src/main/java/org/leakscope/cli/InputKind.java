@@ -2,7 +2,8 @@ package org.leakscope.cli;
 
 /** What a file given to leakdiff turned out to be. */
 enum InputKind {
-    UMDH_SNAPSHOT("umdh-snapshot"), UMDH_COMPARE("umdh-compare"), RESMON_LOG("resmon-log");
+    UMDH_SNAPSHOT("umdh-snapshot"), UMDH_COMPARE("umdh-compare"), RESMON_LOG("resmon-log"),
+    TABLE_IMAGE("table-image");
 
     private final String jsonName;
 

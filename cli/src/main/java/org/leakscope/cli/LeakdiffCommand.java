@@ -128,6 +128,11 @@ final class LeakdiffCommand {
             throw new UsageException("resmon logs can only be compared with resmon logs: their call sites are single"
                     + " return addresses, a UMDH log's are stacks");
         }
+        boolean tables = kinds.contains(InputKind.TABLE_IMAGE);
+        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE)) {
+            throw new UsageException("table images can only be compared with table images (their addresses are raw:"
+                    + " libresmon's UMDH snapshots carry the module table)");
+        }
         boolean rerender = paths.size() == 1 && kinds.get(0) == InputKind.UMDH_COMPARE;
         if (!rerender) {
             if (paths.size() < 2) {
@@ -175,17 +180,17 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalElf);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.log() != null) {
+                } else if (in.log() != null || in.kind() == InputKind.TABLE_IMAGE) {
                     snapshots.add(in.snapshot());
                 }
             }
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
-        if (logs) {
+        if (logs || tables) {
             alignRuns(inputs, snapshots, warnings);
         }
         if (key == null) {
-            key = logs ? KeyKind.FRAMES : defaultKey(snapshots, symbolized[0]);
+            key = logs || tables ? KeyKind.FRAMES : defaultKey(snapshots, symbolized[0]);
         }
         CommonOptions.printWarnings(err, "leakdiff", warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
@@ -478,6 +483,17 @@ final class LeakdiffCommand {
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
                         in.umdh().records(), s.aggregates().size(), bytes, count, s.problems().size()));
+            } else if (in.kind() == InputKind.TABLE_IMAGE) {
+                Snapshot s = in.snapshot();
+                long bytes = 0;
+                long count = 0;
+                for (BacktraceAggregate a : s.aggregates()) {
+                    bytes += a.bytes();
+                    count += a.count();
+                }
+                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),
+                        s.time() == null ? null : s.time().toString(), null, null, null, count, s.aggregates().size(),
+                        bytes, count, s.problems().size()));
             } else if (in.compare() != null) {
                 UmdhCompareLog c = in.compare();
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), c.encoding(), null, null, null, null,

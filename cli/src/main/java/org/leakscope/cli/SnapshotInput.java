@@ -8,7 +8,8 @@ import org.leakscope.umdh.UmdhSnapshotLog;
 
 /**
  * One file given to leakdiff, read according to what its content turned out to be: a UMDH snapshot, a UMDH
- * compare output, or one run's resource report from a log with resmon output (exactly one is set).
+ * compare output, one run's resource report from a log with resmon output, or a tracking table image
+ * (exactly one is set; a table image has only its snapshot).
  *
  * @param note for a log, which run was picked and why (null otherwise)
  */
@@ -23,7 +24,8 @@ record SnapshotInput(String path, UmdhSnapshotLog umdh, UmdhCompareLog compare, 
     }
 
     InputKind kind() {
-        return umdh != null ? InputKind.UMDH_SNAPSHOT : compare != null ? InputKind.UMDH_COMPARE : InputKind.RESMON_LOG;
+        return umdh != null ? InputKind.UMDH_SNAPSHOT : compare != null ? InputKind.UMDH_COMPARE
+                : log != null ? InputKind.RESMON_LOG : InputKind.TABLE_IMAGE;
     }
 
     Snapshot snapshot() {

@@ -46,10 +46,13 @@ final class SnapshotInputs {
         if (Files.isDirectory(path)) {
             throw InputFormatException.atOffset(path.toString(), 0, "a file", "a directory");
         }
-        byte[] head = new byte[4];
+        byte[] head = new byte[8];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, 4);
+            n = in.readNBytes(head, 0, 8);
+        }
+        if (n == 8 && org.leakscope.minidump.TableImage.isImage(head)) {
+            return InputKind.TABLE_IMAGE;
         }
         if (n == 4 && head[0] == 'M' && head[1] == 'D' && head[2] == 'M' && head[3] == 'P') {
             throw InputFormatException.atOffset(path.toString(), 0,
@@ -92,6 +95,7 @@ final class SnapshotInputs {
                     case UMDH_SNAPSHOT -> SnapshotInput.umdh(p.toString(), UmdhSnapshotReader.read(p, o));
                     case UMDH_COMPARE -> SnapshotInput.compare(p.toString(), UmdhCompareReader.read(p, o));
                     case RESMON_LOG -> RunChoice.pick(p.toString(), ResmonLogReader.read(p, lo, bytes), run, lo);
+                    case TABLE_IMAGE -> table(p);
                 }));
             }
             List<SnapshotInput> out = new ArrayList<>();
@@ -102,6 +106,15 @@ final class SnapshotInputs {
         } finally {
             pool.shutdownNow();
             progress.done();
+        }
+    }
+
+    /** A tracking table image as a snapshot: its live resources by stack. */
+    private static SnapshotInput table(Path p) throws IOException {
+        try (org.leakscope.minidump.TableImage img = org.leakscope.minidump.TableImage.open(p,
+                org.leakscope.model.Limits.DEFAULT)) {
+            org.leakscope.minidump.TrackingTable t = org.leakscope.minidump.ResmonTableReader.read(img, img.headerVa());
+            return new SnapshotInput(p.toString(), null, null, null, null, t.snapshot(), null);
         }
     }
 

@@ -64,4 +64,18 @@ class DumpscanResmonTest {
                 r.err());
         assertTrue(!r.err().contains("\tat "), r.err());
     }
+
+    @Test
+    void leakdiffComparesTableImages() throws Exception {
+        CliRun same = CliRun.of("leakdiff", SAMPLE, SAMPLE, "-d");
+        assertEquals(ExitCode.OK, same.exit(), same.err());
+        assertTrue(same.out().contains("0 stacks changed, 0 shown, 6 unchanged"), same.out());
+        CliRun json = CliRun.of("leakdiff", SAMPLE, SAMPLE, "--json");
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertEquals("table-image", doc.get("inputs").get(0).get("kind").asText());
+        assertEquals(4242, doc.get("inputs").get(0).get("processId").asLong());
+        CliRun mixed = CliRun.of("leakdiff", SAMPLE, CliRun.testdata("umdh/leaky_1.log").toString());
+        assertEquals(ExitCode.BAD_INPUT, mixed.exit());
+        assertTrue(mixed.err().contains("table images can only be compared with table images"), mixed.err());
+    }
 }

@@ -59,7 +59,9 @@ public record TrackingTable(String source, long headerVa, int versionMajor, int 
             for (long f : s.frames()) {
                 frames.add(Frame.unresolved(f));
             }
-            aggs.add(new BacktraceAggregate(new Backtrace(null, frames), s.kind(), s.bytes(), s.count(), 0));
+            // the call site doubles as the trace id (UMDH-style output prints one)
+            String id = s.frames().isEmpty() ? "None" : Long.toHexString(s.frames().get(0)).toUpperCase(java.util.Locale.ROOT);
+            aggs.add(new BacktraceAggregate(new Backtrace(id, frames), s.kind(), s.bytes(), s.count(), 0));
         }
         return new Snapshot(source, processId, processName, java.time.Instant.ofEpochSecond(0, startTimeNs),
                 ModuleMap.empty(), List.of(), aggs, problems);
