@@ -54,7 +54,7 @@ final class SnapshotInputs {
         if (n == 8 && org.leakscope.minidump.TableImage.isImage(head)) {
             return InputKind.TABLE_IMAGE;
         }
-        if (n == 4 && head[0] == 'M' && head[1] == 'D' && head[2] == 'M' && head[3] == 'P') {
+        if (n >= 4 && head[0] == 'M' && head[1] == 'D' && head[2] == 'M' && head[3] == 'P') {
             throw InputFormatException.atOffset(path.toString(), 0,
                     "a UMDH snapshot log or compare output (" + verb + " does not read minidumps: use dumpscan)",
                     "a minidump ('MDMP')");
