@@ -16,6 +16,11 @@ final class ContextDecoder {
     static final int X86_SIZE = 716;
     static final int X86_MIN = 204; // without ExtendedRegisters (older writers)
     static final int AMD64_SIZE = 1232;
+    /**
+     * The integer registers end at rip (0xF8 + 8): what is decoded. lldb-19's Linux minidumps write 720-byte amd64
+     * contexts (the FP save area cut short); they are read as far as they go, the rest as zeros.
+     */
+    static final int AMD64_INTEGER_PART = 0x100;
     static final int ARM64_SIZE = 912;
     private static final int MAX_CONTEXT = 1 << 20;
 
@@ -77,7 +82,7 @@ final class ContextDecoder {
     }
 
     private static CpuContext amd64(DumpFile file, long offset, byte[] b, long size) {
-        requireSize(file, offset, b, AMD64_SIZE, "amd64");
+        requireSize(file, offset, b, AMD64_INTEGER_PART, "amd64");
         byte[] prefix = b.length == AMD64_SIZE ? b : java.util.Arrays.copyOf(b, AMD64_SIZE);
         MinidumpFile.ContextAmd64 c = StructReader.parse(file, offset, prefix, "amd64 thread context",
                 MinidumpFile.ContextAmd64::new);

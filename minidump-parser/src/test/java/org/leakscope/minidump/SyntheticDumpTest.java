@@ -85,7 +85,7 @@ class SyntheticDumpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1232, 1663, 2747})
+    @ValueSource(ints = {720, 1232, 1663, 2747}) // 720: lldb-19's Linux minidumps
     void amd64ContextsOfEveryDeclaredSize(int size) throws Exception {
         Path p = dir.resolve("amd64.dmp");
         new SyntheticDumpBuilder().systemInfo(9, 0x8201, "Linux 6.1.0")
