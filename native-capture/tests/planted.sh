@@ -71,3 +71,8 @@ flags=$(od -An -tu4 -j 76 -N 4 "$image" | tr -d ' ')
 [ $((flags & 2)) -ne 0 ] || fail "the table image after the crash does not say fatal signal (flags $flags)"
 cp "$image" "$build/crash.rmt"
 echo "planted.sh: the crash left its table image ($build/crash.rmt, flags $flags)"
+
+# fork while other threads allocate: the child must not inherit a held lock
+timeout 60 env RESMON_LOG=/dev/null LD_PRELOAD="$PWD/$build/libresmon.so" "$build/planted_fork" \
+  || fail "planted_fork: a child could not allocate after fork (or hung)"
+echo "planted.sh: 50 forks under load, every child allocated and exited"

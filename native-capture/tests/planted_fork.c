@@ -1,0 +1,44 @@
+/*
+ * fork() while other threads allocate, under libresmon.so: the atfork handlers must leave the child a table
+ * lock nobody holds, so the child can allocate, free and exit. 50 forks; a deadlock shows as a timeout.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile int stop;
+
+static void *churn(void *arg) {
+    while (!stop) {
+        free(malloc(64));
+    }
+    return arg;
+}
+
+int main(void) {
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) {
+        pthread_create(&t[i], NULL, churn, NULL);
+    }
+    int failed = 0;
+    for (int i = 0; i < 50; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            void *p = malloc(1000);
+            free(p);
+            void *leak = malloc(123); /* the child's own leak, in its copy of the table */
+            (void)leak;
+            _exit(0);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            failed++;
+        }
+    }
+    stop = 1;
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+    }
+    return failed == 0 ? 0 : 1;
+}
