@@ -51,7 +51,7 @@ final class ResmonTables {
                 text.append(p).append(": ");
                 ResmonTableRenderer.render(text, t, UnaryOperator.identity(), top);
             }
-            return new ResmonTableJson.Input(p.toString(), "table-image", null, List.of(json(t, f -> f, top)),
+            return new ResmonTableJson.Input(p.toString(), "table-image", null, List.of(json(t, f -> f, top, "file")),
                     List.of());
         }
     }
@@ -60,12 +60,29 @@ final class ResmonTables {
     static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
             StringBuilder text, int top) {
         long captured = dump.memory().capturedBytes();
+        // a launcher stores the table in a user stream at crash time; memory may hold it too (and a live one)
+        List<TrackingTable> fromStreams = new ArrayList<>();
+        List<String> streamProblems = new ArrayList<>();
+        for (org.leakscope.minidump.StreamEntry e : dump.streams()) {
+            if (e.type() == TableImage.USER_STREAM_TYPE) {
+                try {
+                    TableImage img = TableImage.fromBytes(dump.source() + " user stream " + e.index(), dump.rawStream(e),
+                            Limits.DEFAULT);
+                    fromStreams.add(ResmonTableReader.read(img, img.headerVa()));
+                } catch (org.leakscope.model.InputFormatException x) {
+                    streamProblems.add(x.getMessage());
+                }
+            }
+        }
         ResmonTableScan.Result r;
         try {
             r = ResmonTableScan.scan(dump.memory(), progress.forFile("dumpscan", dump.source(), captured));
         } finally {
             progress.done();
         }
+        java.util.Set<Long> inStreams = new java.util.HashSet<>();
+        fromStreams.forEach(t -> inStreams.add(t.headerVa()));
+        List<TrackingTable> fromMemory = r.tables().stream().filter(t -> !inStreams.contains(t.headerVa())).toList();
         List<org.leakscope.model.Module> bases = new ArrayList<>(dump.moduleMap().modules());
         bases.sort(java.util.Comparator.comparing(org.leakscope.model.Module::base, Long::compareUnsigned));
         UnaryOperator<Frame> withModules = f -> {
@@ -73,22 +90,32 @@ final class ResmonTables {
             return mod == null ? f : symbols.symbolize(f.withModule(mod.name(), f.address() - mod.base()), mod);
         };
         if (text != null) {
-            text.append(dump.source()).append(": ").append(r.tables().size()).append(" resmon table")
-                    .append(r.tables().size() == 1 ? "" : "s").append(" in ").append(Sizes.human(r.bytesScanned()))
-                    .append(" of captured memory\n");
-            for (TrackingTable t : r.tables()) {
+            text.append(dump.source()).append(": ").append(fromStreams.size() + fromMemory.size()).append(" resmon table")
+                    .append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
+            if (!fromStreams.isEmpty()) {
+                text.append(" (").append(fromStreams.size()).append(" from the user stream)");
+            }
+            text.append(", ").append(Sizes.human(r.bytesScanned())).append(" of captured memory scanned\n");
+            for (TrackingTable t : fromStreams) {
                 ResmonTableRenderer.render(text, t, withModules, top);
             }
-            if (r.tables().isEmpty() && captured == 0) {
+            for (TrackingTable t : fromMemory) {
+                ResmonTableRenderer.render(text, t, withModules, top);
+            }
+            if (fromStreams.isEmpty() && fromMemory.isEmpty() && captured == 0) {
                 text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
             }
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
-        for (TrackingTable t : r.tables()) {
-            tables.add(json(t, withModules, top));
+        for (TrackingTable t : fromStreams) {
+            tables.add(json(t, withModules, top, "user-stream"));
         }
-        return new ResmonTableJson.Input(dump.source(), "minidump", r.bytesScanned(), tables,
-                r.problems().stream().map(Problem::message).toList());
+        for (TrackingTable t : fromMemory) {
+            tables.add(json(t, withModules, top, "memory"));
+        }
+        List<String> problems = new ArrayList<>(streamProblems);
+        r.problems().stream().map(Problem::message).forEach(problems::add);
+        return new ResmonTableJson.Input(dump.source(), "minidump", r.bytesScanned(), tables, problems);
     }
 
     /**
@@ -111,7 +138,7 @@ final class ResmonTables {
         return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
     }
 
-    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top) {
+    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top, String foundIn) {
         int ptr = t.pointerSize();
         List<ResmonTableJson.Site> sites = new ArrayList<>();
         for (TableSite s : t.sites()) {
@@ -138,7 +165,7 @@ final class ResmonTables {
         }
         TrackingTable.TableLimits l = t.limits();
         TrackingTable.TableTotals s = t.totals();
-        return new ResmonTableJson.Table(Json.addr(t.headerVa(), ptr), t.versionMajor() + "." + t.versionMinor(), ptr,
+        return new ResmonTableJson.Table(foundIn, Json.addr(t.headerVa(), ptr), t.versionMajor() + "." + t.versionMinor(), ptr,
                 t.cleanExit(), t.fatalSignal(), t.processId(), t.processName(), time(t.startTimeNs()),
                 time(t.updateTimeNs()),
                 new ResmonTableJson.Limits(l.memoryBytes(), l.cpuPercent(), l.threads(), l.syncObjects(), l.intervalMs(),

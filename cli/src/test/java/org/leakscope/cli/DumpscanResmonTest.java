@@ -50,7 +50,7 @@ class DumpscanResmonTest {
     void aDumpWithoutATable() {
         CliRun r = CliRun.of("dumpscan", CliRun.testdata("minidump/sample.dmp").toString(), "--resmon");
         assertEquals(ExitCode.OK, r.exit(), r.err());
-        assertTrue(r.out().contains("sample.dmp: 0 resmon tables in"), r.out());
+        assertTrue(r.out().contains("sample.dmp: 0 resmon tables, "), r.out());
     }
 
     @Test
@@ -77,5 +77,31 @@ class DumpscanResmonTest {
         CliRun mixed = CliRun.of("leakdiff", SAMPLE, CliRun.testdata("umdh/leaky_1.log").toString());
         assertEquals(ExitCode.BAD_INPUT, mixed.exit());
         assertTrue(mixed.err().contains("table images can only be compared with table images"), mixed.err());
+    }
+
+    /** A minimal minidump: the header and one user stream holding the sample table image, as a launcher stores it. */
+    private Path dumpWithTableStream() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of(SAMPLE));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 + 12 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("MDMP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0xa793).putShort((short) 0)
+                .putInt(1).putInt(32).putInt(0).putInt(0).putLong(0);
+        b.putInt(0x4C4B0001).putInt(image.length).putInt(44);
+        b.put(image);
+        Path p = tmp.resolve("stream.dmp");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void tableFromAMinidumpUserStream() throws Exception {
+        CliRun r = CliRun.of("dumpscan", dumpWithTableStream().toString(), "--resmon", "--json");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        JsonNode t = new ObjectMapper().readTree(r.out()).get("inputs").get(0).get("tables");
+        assertEquals(1, t.size(), "found in the stream; the dump has no memory to scan");
+        assertEquals("user-stream", t.get(0).get("foundIn").asText());
+        assertEquals("sample_leaker", t.get(0).get("processName").asText());
+        assertEquals(13, t.get(0).get("liveRecords").asLong());
+        CliRun text = CliRun.of("dumpscan", dumpWithTableStream().toString(), "--resmon");
+        assertTrue(text.out().contains("1 resmon table (1 from the user stream)"), text.out());
     }
 }

@@ -20,19 +20,74 @@ import org.leakscope.model.Limits;
  */
 public final class TableImage implements TableMemory, AutoCloseable {
     static final byte[] MAGIC = {'L', 'K', 'R', 'M', 'I', 'M', 'G', '1'};
+    /** The minidump user stream a tracker's launcher stores its table image in (above LastReservedStream). */
+    public static final long USER_STREAM_TYPE = 0x4C4B0001L;
     private static final int HEADER = 24;
 
     private record Range(long va, long length, long fileOffset) {
     }
 
+    /** Where the image's bytes are: a file, or a minidump user stream already read. */
+    private interface Store extends AutoCloseable {
+        long size() throws IOException;
+
+        /** Up to {@code n} bytes at {@code at} (fewer at the end), little-endian, flipped for reading. */
+        ByteBuffer read(long at, int n) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private record FileStore(FileChannel channel) implements Store {
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public ByteBuffer read(long at, int n) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                if (channel.read(b, at + b.position()) < 0) {
+                    break;
+                }
+            }
+            b.flip();
+            return b;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    private record ArrayStore(byte[] bytes) implements Store {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public ByteBuffer read(long at, int n) {
+            int from = (int) Math.min(at, bytes.length);
+            int len = (int) Math.min(n, bytes.length - from);
+            return ByteBuffer.wrap(Arrays.copyOfRange(bytes, from, from + len)).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private final String source;
-    private final FileChannel channel;
+    private final Store store;
     private final List<Range> ranges;
     private final long headerVa;
 
-    private TableImage(String source, FileChannel channel, List<Range> ranges, long headerVa) {
+    private TableImage(String source, Store store, List<Range> ranges, long headerVa) {
         this.source = source;
-        this.channel = channel;
+        this.store = store;
         this.ranges = ranges;
         this.headerVa = headerVa;
     }
@@ -43,11 +98,22 @@ public final class TableImage implements TableMemory, AutoCloseable {
     }
 
     public static TableImage open(Path path, Limits limits) throws IOException {
-        String source = path.toString();
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return open(path.toString(), new FileStore(FileChannel.open(path, StandardOpenOption.READ)), limits);
+    }
+
+    /** An image carried in memory: a minidump user stream (docs/formats/resmon-table.md). */
+    public static TableImage fromBytes(String source, byte[] bytes, Limits limits) {
+        try {
+            return open(source, new ArrayStore(bytes), limits);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // an array does not fail to read
+        }
+    }
+
+    private static TableImage open(String source, Store ch, Limits limits) throws IOException {
         try {
             long size = ch.size();
-            ByteBuffer head = read(ch, 0, (int) Math.min(HEADER, size));
+            ByteBuffer head = ch.read(0, (int) Math.min(HEADER, size));
             if (head.remaining() < HEADER || !isImage(Arrays.copyOf(head.array(), MAGIC.length))) {
                 throw InputFormatException.atOffset(source, 0, "a table image ('LKRMIMG1' and a 24-byte header)",
                         size < HEADER ? "a " + size + "-byte file" : "other bytes");
@@ -66,7 +132,7 @@ public final class TableImage implements TableMemory, AutoCloseable {
             List<Range> ranges = new ArrayList<>((int) count);
             long at = HEADER;
             for (long i = 0; i < count; i++) {
-                ByteBuffer r = read(ch, at, 16);
+                ByteBuffer r = ch.read(at, 16);
                 if (r.remaining() < 16) {
                     throw InputFormatException.atOffset(source, at, "range " + i + " of " + count, "end of file");
                 }
@@ -86,17 +152,6 @@ public final class TableImage implements TableMemory, AutoCloseable {
             ch.close();
             throw e;
         }
-    }
-
-    private static ByteBuffer read(FileChannel ch, long at, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                break;
-            }
-        }
-        b.flip();
-        return b;
     }
 
     /** Where the table header is. */
@@ -120,8 +175,13 @@ public final class TableImage implements TableMemory, AutoCloseable {
             if (Long.compareUnsigned(va, r.va()) >= 0 && Long.compareUnsigned(off + length, r.length()) <= 0
                     && off + length >= off) {
                 try {
-                    ByteBuffer b = read(channel, r.fileOffset() + off, length);
-                    return b.remaining() == length ? Arrays.copyOf(b.array(), length) : null;
+                    ByteBuffer b = store.read(r.fileOffset() + off, length);
+                    if (b.remaining() != length) {
+                        return null;
+                    }
+                    byte[] out = new byte[length];
+                    b.get(out);
+                    return out;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -132,6 +192,6 @@ public final class TableImage implements TableMemory, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        store.close();
     }
 }

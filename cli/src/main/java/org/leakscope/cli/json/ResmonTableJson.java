@@ -22,7 +22,8 @@ public final class ResmonTableJson {
     public record Input(String file, String kind, Long scannedBytes, List<Table> tables, List<String> problems) {
     }
 
-    public record Table(String address, String version, int pointerSize, boolean cleanExit, boolean fatalSignal,
+    /** @param foundIn {@code user-stream} (the launcher stored it), {@code memory} (found by scanning), {@code file} */
+    public record Table(String foundIn, String address, String version, int pointerSize, boolean cleanExit, boolean fatalSignal,
             long processId, String processName, String started, String updated, Limits limits, Totals totals,
             long liveRecords, List<Site> sites, List<Bucket> histogram, List<String> problems) {
     }
