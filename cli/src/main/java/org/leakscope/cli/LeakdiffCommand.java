@@ -468,47 +468,42 @@ final class LeakdiffCommand {
         return l;
     }
 
+    /** {bytes, allocations} over a snapshot's stacks. */
+    private static long[] totals(Snapshot s) {
+        long[] sum = new long[2];
+        for (BacktraceAggregate a : s.aggregates()) {
+            sum[0] += a.bytes();
+            sum[1] += a.count();
+        }
+        return sum;
+    }
+
     private static List<LeakdiffJson.Input> inputsJson(List<SnapshotInput> inputs, List<Snapshot> snaps) {
         List<LeakdiffJson.Input> out = new ArrayList<>();
         for (SnapshotInput in : inputs) {
             if (in.umdh() != null) {
                 Snapshot s = in.umdh().snapshot();
                 var h = in.umdh().header();
-                long bytes = 0;
-                long count = 0;
-                for (BacktraceAggregate a : s.aggregates()) {
-                    bytes += a.bytes();
-                    count += a.count();
-                }
+                long[] sum = totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
-                        in.umdh().records(), s.aggregates().size(), bytes, count, s.problems().size()));
+                        in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
             } else if (in.kind() == InputKind.TABLE_IMAGE) {
                 Snapshot s = in.snapshot();
-                long bytes = 0;
-                long count = 0;
-                for (BacktraceAggregate a : s.aggregates()) {
-                    bytes += a.bytes();
-                    count += a.count();
-                }
+                long[] sum = totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),
-                        s.time() == null ? null : s.time().toString(), null, null, null, count, s.aggregates().size(),
-                        bytes, count, s.problems().size()));
+                        s.time() == null ? null : s.time().toString(), null, null, null, sum[1], s.aggregates().size(),
+                        sum[0], sum[1], s.problems().size()));
             } else if (in.compare() != null) {
                 UmdhCompareLog c = in.compare();
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), c.encoding(), null, null, null, null,
                         null, null, null, c.entries().size(), null, null, c.problems().size()));
             } else {
                 Snapshot s = in.snapshot();
-                long bytes = 0;
-                long count = 0;
-                for (BacktraceAggregate a : s.aggregates()) {
-                    bytes += a.bytes();
-                    count += a.count();
-                }
+                long[] sum = totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.log().encoding(), s.processId(),
                         s.processName(), null, null, null, null, in.run().report().resourcesListed(),
-                        s.aggregates().size(), bytes, count, in.log().problems().size()));
+                        s.aggregates().size(), sum[0], sum[1], in.log().problems().size()));
             }
         }
         return out;
