@@ -152,6 +152,13 @@ void rt_remove(struct rt_record *r);
 struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t subtype, uint64_t tag, uint32_t tid,
                                      const uint64_t *frames, int depth);
 
+/*
+ * Folds the heap stripes' counters into the header's totals and histogram. The tracker calls it every 1024
+ * heap operations per stripe, at each monitoring interval and before writing anything, so the header trails
+ * the records by little; callers that read the header directly (tests) call it first.
+ */
+void rt_refresh_totals(void);
+
 /* Forgets a heap block; returns its size, or -1 when it was not tracked. */
 int64_t rt_heap_free(uint64_t address);
 

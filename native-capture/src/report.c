@@ -130,6 +130,7 @@ void resmon_log_periodic(void) {
     last_wall_ns = now;
     uint64_t disk = disk_written();
 
+    rt_refresh_totals();
     rt_lock();
     uint64_t threads = h->live_threads;
     uint64_t sync = h->live_sync_objects;
@@ -197,6 +198,7 @@ void resmon_log_report(int at_exit) {
     if (h == NULL) {
         return;
     }
+    rt_refresh_totals();
     rt_lock();
     uint64_t records = h->live_threads + h->live_sync_objects + h->live_handles;
     uint64_t blocks = 0;

@@ -125,6 +125,7 @@ void resmon_write_heap_snapshot(const char *why) {
     put(o, "REQUESTED bytes + OVERHEAD at ADDRESS by BackTraceID\n     STACK if not already dumped.\n\n");
     put(o, "*- - - - - - - - - - Heap 0 Hogs - - - - - - - - - -\n\n");
 
+    rt_refresh_totals();
     rt_lock();
     /* trace ids already printed: an open-addressing set sized for every live block */
     size_t slots = 1024;

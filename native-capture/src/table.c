@@ -48,9 +48,21 @@ static struct kind_state kinds[RT_KINDS];
  * it takes no stripe lock again.
  */
 #define STRIPES 16
+/* Totals a stripe keeps under its own lock: shared counters would need an atomic instruction each, and those
+ * cost more than the rest of a record. They are folded into the header by rt_refresh_totals(). */
+struct counters {
+    uint64_t allocations;
+    uint64_t allocated;
+    uint64_t frees;
+    uint64_t freed;
+    uint64_t histogram[RT_BUCKETS];
+    int64_t live; /* bytes of this stripe's live records */
+    uint64_t ops;
+};
 struct stripe {
     volatile int lock;
     struct kind_state state;
+    struct counters totals;
     char pad[64];
 };
 static struct stripe stripes[STRIPES];
@@ -324,18 +336,18 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
         return NULL;
     }
     struct kind_state *k = state_of(kind, handle);
+    /* the cap is counted across stripes (an atomic per record), but only when a cap is set */
     uint64_t *count = &records[kind - 1];
     int full = max_records != 0 && __atomic_add_fetch(count, 1, __ATOMIC_RELAXED) > max_records;
-    if (max_records == 0) {
-        __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
-    }
     struct rt_record *r = full ? NULL : new_slot(kind, k);
     if (r == NULL || index_put(k, handle, r) != 0) {
         if (r != NULL) {
             r->handle = (uint64_t)(uintptr_t)k->free_list;
             k->free_list = r;
         }
-        __atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+        if (max_records != 0) {
+            __atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+        }
         __atomic_add_fetch(&header->dropped_records, 1, __ATOMIC_RELAXED);
         __atomic_or_fetch(&header->flags, RT_FLAG_DROPPED, __ATOMIC_RELAXED);
         return NULL;
@@ -393,7 +405,9 @@ static int kind_of(const struct rt_record *r) {
 
 static void remove_of_kind(int kind, struct rt_record *r) {
     struct kind_state *k = state_of(kind, r->handle);
-    __atomic_sub_fetch(&records[kind - 1], 1, __ATOMIC_RELAXED);
+    if (max_records != 0) {
+        __atomic_sub_fetch(&records[kind - 1], 1, __ATOMIC_RELAXED);
+    }
     r->state = 0;
     atomic_thread_fence(memory_order_release);
     size_t i = index_slot(k, r->handle);
@@ -427,15 +441,49 @@ static int bucket_of(uint64_t size) {
     return i;
 }
 
+void rt_refresh_totals(void) {
+    if (header == NULL) {
+        return;
+    }
+    uint64_t allocations = 0;
+    uint64_t allocated = 0;
+    uint64_t frees = 0;
+    uint64_t freed = 0;
+    int64_t live = 0;
+    uint64_t histogram[RT_BUCKETS] = {0};
+    for (int i = 0; i < STRIPES; i++) {
+        /* read without the stripe locks: each counter only grows, a sum may trail by an operation or two */
+        const struct counters *t = &stripes[i].totals;
+        allocations += t->allocations;
+        allocated += t->allocated;
+        frees += t->frees;
+        freed += t->freed;
+        live += t->live;
+        for (int b = 0; b < RT_BUCKETS; b++) {
+            histogram[b] += t->histogram[b];
+        }
+    }
+    header->allocations = allocations;
+    header->allocated_bytes = allocated;
+    header->frees = frees;
+    header->freed_bytes = freed;
+    header->live_bytes = live > 0 ? (uint64_t)live : 0;
+    if (header->live_bytes > header->peak_bytes) {
+        header->peak_bytes = header->live_bytes;
+    }
+    memcpy(header->histogram, histogram, sizeof histogram);
+}
+
 static int64_t heap_free_locked(uint64_t address) {
     struct rt_heap_record *h = (struct rt_heap_record *)rt_find(RT_HEAP, address);
     if (h == NULL) {
         return -1;
     }
     int64_t size = (int64_t)h->size;
-    __atomic_add_fetch(&header->frees, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&header->freed_bytes, h->size, __ATOMIC_RELAXED);
-    __atomic_sub_fetch(&header->live_bytes, h->size, __ATOMIC_RELAXED);
+    struct counters *t = &stripes[stripe_of(address)].totals;
+    t->frees++;
+    t->freed += h->size;
+    t->live -= (int64_t)h->size;
     remove_of_kind(RT_HEAP, &h->common);
     return size;
 }
@@ -452,21 +500,22 @@ struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t s
     if (rt_find(RT_HEAP, address) != NULL) {
         heap_free_locked(address); /* the block was freed where the tracker could not see it, and reused */
     }
-    __atomic_add_fetch(&header->allocations, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&header->allocated_bytes, size, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&header->histogram[bucket_of(size)], 1, __ATOMIC_RELAXED);
+    struct counters *t = &stripes[stripe_of(address)].totals;
+    t->allocations++;
+    t->allocated += size;
+    t->histogram[bucket_of(size)]++;
     struct rt_heap_record *h = (struct rt_heap_record *)rt_add(RT_HEAP, subtype, address, tid, frames, depth);
     if (h != NULL) {
         h->size = size;
         h->tag = tag;
-        uint64_t live = __atomic_add_fetch(&header->live_bytes, size, __ATOMIC_RELAXED);
-        uint64_t peak = __atomic_load_n(&header->peak_bytes, __ATOMIC_RELAXED);
-        while (live > peak && !__atomic_compare_exchange_n(&header->peak_bytes, &peak, live, 1, __ATOMIC_RELAXED,
-                                                           __ATOMIC_RELAXED)) {
-        }
+        t->live += (int64_t)size;
     }
+    int refresh = (++t->ops & 1023) == 0;
     if (lock != NULL) {
         spin_unlock(lock);
+    }
+    if (refresh) {
+        rt_refresh_totals(); /* now and then, so a dump taken at any moment has totals close to the records */
     }
     return h;
 }
@@ -529,6 +578,7 @@ int rt_write_image(const char *path, uint32_t flags) {
         return -1;
     }
     header->flags |= flags;
+    rt_refresh_totals();
     header->update_time_ns = header->start_time_ns + rt_now_ns();
     uint32_t ranges = 1;
     for (int kind = 1; kind <= RT_KINDS; kind++) {

@@ -113,6 +113,10 @@ int main(int argc, char **argv) {
     for (int i = 0; i < threads; i++) {
         pthread_join(w[i].thread, NULL);
     }
+    void (*refresh)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "rt_refresh_totals");
+    if (refresh != NULL) {
+        refresh();
+    }
     struct rt_header *h = header();
     int full = h->dropped_records > 0;
     long live = 0, wrong = 0, missing = 0, fds = 0, mutexes = 0;

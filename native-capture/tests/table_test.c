@@ -47,6 +47,7 @@ int main(int argc, char **argv) {
         struct rt_heap_record *r = (struct rt_heap_record *)rt_find(RT_HEAP, 0x10000000 + i * 16);
         CHECK(r != NULL && r->size == i % 100 + 1 && r->common.state == 1 && r->common.frames[1] == 0x402000);
     }
+    rt_refresh_totals();
     CHECK(h->live_bytes == expect_live);
     CHECK(h->allocations == N && h->frees == N / 2);
     uint64_t hist = 0;
