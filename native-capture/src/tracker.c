@@ -26,6 +26,11 @@ static pthread_t monitor_thread;
 static volatile int monitor_stop;
 static int monitor_running;
 static volatile sig_atomic_t snapshot_requested;
+static void stop_monitor(void);
+/* The monitor sleeps on this, so exit wakes it at once instead of waiting out its 100 ms tick (statically
+ * initialised: no init call for the tracker's own hooks to see). */
+static pthread_mutex_t monitor_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t monitor_wake = PTHREAD_COND_INITIALIZER;
 extern int (*real_pthread_join)(pthread_t, void **);
 
 uint32_t resmon_tid(void) {
@@ -122,6 +127,12 @@ static void after_fork_child(void) {
     rt_unlock();
     cached_tid = 0;
     monitor_running = 0; /* threads do not survive fork */
+    /* the monitor may have held its mutex at the fork: the child starts from fresh ones (assigned, not
+     * pthread_*_init, which the tracker's own hooks would record) */
+    pthread_mutex_t fresh_mutex = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
+    monitor_mutex = fresh_mutex;
+    monitor_wake = fresh_cond;
     /* the child has no monitor thread; its table stays a copy of the parent's (pid updated) */
     if (rt_header() != NULL) {
         rt_header()->process_id = (uint64_t)getpid();
@@ -147,7 +158,7 @@ static void at_exit(void) {
         return;
     }
     resmon_busy++;
-    monitor_stop = 1;
+    stop_monitor();
     if (monitor_running && real_pthread_join != NULL) {
         real_pthread_join(monitor_thread, NULL); /* its last cycle must not land after the exit report */
         monitor_running = 0;
@@ -255,24 +266,40 @@ int resmon_backtrace(void *caller, void *frame, uint64_t *frames) {
 
 static void *monitor(void *arg) {
     resmon_busy++; /* nothing this thread does is the program's */
-    struct timespec ts;
     uint32_t ms = resmon_config.limits.interval_ms;
+    pthread_mutex_lock(&monitor_mutex);
     while (!monitor_stop) {
+        pthread_mutex_unlock(&monitor_mutex);
         resmon_log_periodic();
+        pthread_mutex_lock(&monitor_mutex);
         uint32_t left = ms;
         while (left > 0 && !monitor_stop) {
             if (snapshot_requested) {
                 snapshot_requested = 0;
+                pthread_mutex_unlock(&monitor_mutex);
                 resmon_write_heap_snapshot("SIGUSR2");
+                pthread_mutex_lock(&monitor_mutex);
             }
+            /* ticks of at most 100 ms: a SIGUSR2 flag is seen within one */
             uint32_t step = left > 100 ? 100 : left;
-            ts.tv_sec = 0;
-            ts.tv_nsec = (long)step * 1000000L;
-            nanosleep(&ts, NULL);
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += (long)step * 1000000L;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            pthread_cond_timedwait(&monitor_wake, &monitor_mutex, &until);
             left -= step;
         }
     }
+    pthread_mutex_unlock(&monitor_mutex);
     return NULL;
+}
+
+static void stop_monitor(void) {
+    pthread_mutex_lock(&monitor_mutex);
+    monitor_stop = 1;
+    pthread_cond_signal(&monitor_wake);
+    pthread_mutex_unlock(&monitor_mutex);
 }
 
 extern int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
