@@ -128,10 +128,10 @@ final class LeakdiffCommand {
             throw new UsageException("resmon logs can only be compared with resmon logs: their call sites are single"
                     + " return addresses, a UMDH log's are stacks");
         }
-        boolean tables = kinds.contains(InputKind.TABLE_IMAGE);
-        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE)) {
-            throw new UsageException("table images can only be compared with table images (their addresses are raw:"
-                    + " libresmon's UMDH snapshots carry the module table)");
+        boolean tables = kinds.contains(InputKind.TABLE_IMAGE) || kinds.contains(InputKind.DUMP_TABLE);
+        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE && k != InputKind.DUMP_TABLE)) {
+            throw new UsageException("table images and minidumps (leakdiff reads a minidump only for its resmon table;"
+                    + " use dumpscan for the rest of a dump) can only be compared with each other");
         }
         boolean rerender = paths.size() == 1 && kinds.get(0) == InputKind.UMDH_COMPARE;
         if (!rerender) {
@@ -180,7 +180,8 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalElf);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.log() != null || in.kind() == InputKind.TABLE_IMAGE) {
+                } else if (in.log() != null || in.kind() == InputKind.TABLE_IMAGE
+                        || in.kind() == InputKind.DUMP_TABLE) {
                     snapshots.add(in.snapshot());
                 }
             }
@@ -488,7 +489,7 @@ final class LeakdiffCommand {
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
                         in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
-            } else if (in.kind() == InputKind.TABLE_IMAGE) {
+            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
                 Snapshot s = in.snapshot();
                 long[] sum = totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),

@@ -56,9 +56,12 @@ final class ResmonTables {
         }
     }
 
-    /** The tables found in a dump's memory, symbolized through the dump's modules. */
-    static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
-            StringBuilder text, int top) {
+    /** The tables of a dump: from its user streams, then from its memory (a table found both ways once). */
+    record Found(List<TrackingTable> fromStreams, List<TrackingTable> fromMemory, List<String> problems,
+            long bytesScanned) {
+    }
+
+    static Found find(Minidump dump, Progress progress, String verb) {
         long captured = dump.memory().capturedBytes();
         // a launcher stores the table in a user stream at crash time; memory may hold it too (and a live one)
         List<TrackingTable> fromStreams = new ArrayList<>();
@@ -76,26 +79,43 @@ final class ResmonTables {
         }
         ResmonTableScan.Result r;
         try {
-            r = ResmonTableScan.scan(dump.memory(), progress.forFile("dumpscan", dump.source(), captured));
+            r = ResmonTableScan.scan(dump.memory(), progress.forFile(verb, dump.source(), captured));
         } finally {
             progress.done();
         }
         java.util.Set<Long> inStreams = new java.util.HashSet<>();
         fromStreams.forEach(t -> inStreams.add(t.headerVa()));
         List<TrackingTable> fromMemory = r.tables().stream().filter(t -> !inStreams.contains(t.headerVa())).toList();
+        List<String> problems = new ArrayList<>(streamProblems);
+        r.problems().stream().map(Problem::message).forEach(problems::add);
+        return new Found(fromStreams, fromMemory, problems, r.bytesScanned());
+    }
+
+    /** Frames to module+offset through the dump's modules (the nearest below when lldb sized them short), named. */
+    static UnaryOperator<Frame> resolver(Minidump dump, org.leakscope.symbols.SymbolStore symbols) {
         List<org.leakscope.model.Module> bases = new ArrayList<>(dump.moduleMap().modules());
         bases.sort(java.util.Comparator.comparing(org.leakscope.model.Module::base, Long::compareUnsigned));
-        UnaryOperator<Frame> withModules = f -> {
+        return f -> {
             org.leakscope.model.Module mod = dump.moduleMap().find(f.address()).orElse(nearestBelow(bases, f.address()));
             return mod == null ? f : symbols.symbolize(f.withModule(mod.name(), f.address() - mod.base()), mod);
         };
+    }
+
+    /** The tables found in a dump, rendered, symbolized through the dump's modules. */
+    static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
+            StringBuilder text, int top) {
+        long captured = dump.memory().capturedBytes();
+        Found found = find(dump, progress, "dumpscan");
+        List<TrackingTable> fromStreams = found.fromStreams();
+        List<TrackingTable> fromMemory = found.fromMemory();
+        UnaryOperator<Frame> withModules = resolver(dump, symbols);
         if (text != null) {
             text.append(dump.source()).append(": ").append(fromStreams.size() + fromMemory.size()).append(" resmon table")
                     .append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
             if (!fromStreams.isEmpty()) {
                 text.append(" (").append(fromStreams.size()).append(" from the user stream)");
             }
-            text.append(", ").append(Sizes.human(r.bytesScanned())).append(" of captured memory scanned\n");
+            text.append(", ").append(Sizes.human(found.bytesScanned())).append(" of captured memory scanned\n");
             for (TrackingTable t : fromStreams) {
                 ResmonTableRenderer.render(text, t, withModules, top);
             }
@@ -113,9 +133,7 @@ final class ResmonTables {
         for (TrackingTable t : fromMemory) {
             tables.add(json(t, withModules, top, "memory"));
         }
-        List<String> problems = new ArrayList<>(streamProblems);
-        r.problems().stream().map(Problem::message).forEach(problems::add);
-        return new ResmonTableJson.Input(dump.source(), "minidump", r.bytesScanned(), tables, problems);
+        return new ResmonTableJson.Input(dump.source(), "minidump", found.bytesScanned(), tables, found.problems());
     }
 
     /**

@@ -25,7 +25,8 @@ record SnapshotInput(String path, UmdhSnapshotLog umdh, UmdhCompareLog compare, 
 
     InputKind kind() {
         return umdh != null ? InputKind.UMDH_SNAPSHOT : compare != null ? InputKind.UMDH_COMPARE
-                : log != null ? InputKind.RESMON_LOG : InputKind.TABLE_IMAGE;
+                : log != null ? InputKind.RESMON_LOG
+                : resmon != null && !resmon.modules().modules().isEmpty() ? InputKind.DUMP_TABLE : InputKind.TABLE_IMAGE;
     }
 
     Snapshot snapshot() {

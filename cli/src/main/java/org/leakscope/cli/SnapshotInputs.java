@@ -55,9 +55,7 @@ final class SnapshotInputs {
             return InputKind.TABLE_IMAGE;
         }
         if (n >= 4 && head[0] == 'M' && head[1] == 'D' && head[2] == 'M' && head[3] == 'P') {
-            throw InputFormatException.atOffset(path.toString(), 0,
-                    "a UMDH snapshot log or compare output (" + verb + " does not read minidumps: use dumpscan)",
-                    "a minidump ('MDMP')");
+            return InputKind.DUMP_TABLE; // the resmon table in it is the snapshot; read() says so if there is none
         }
         Optional<UmdhLogKind> kind = UmdhLogKind.detect(path, options.limits().maxLineChars());
         if (kind.isPresent()) {
@@ -96,6 +94,7 @@ final class SnapshotInputs {
                     case UMDH_COMPARE -> SnapshotInput.compare(p.toString(), UmdhCompareReader.read(p, o));
                     case RESMON_LOG -> RunChoice.pick(p.toString(), ResmonLogReader.read(p, lo, bytes), run, lo);
                     case TABLE_IMAGE -> table(p);
+                    case DUMP_TABLE -> dumpTable(p, verb);
                 }));
             }
             List<SnapshotInput> out = new ArrayList<>();
@@ -106,6 +105,34 @@ final class SnapshotInputs {
         } finally {
             pool.shutdownNow();
             progress.done();
+        }
+    }
+
+    /** The resmon table in a minidump as a snapshot, frames through the dump's modules and their ELF symbols. */
+    private static SnapshotInput dumpTable(Path p, String verb) throws IOException {
+        try (org.leakscope.minidump.Minidump dump = org.leakscope.minidump.Minidump.open(p);
+                SymbolStore symbols = new SymbolStore(List.of())) {
+            ResmonTables.Found found = ResmonTables.find(dump, new Progress(System.err), verb);
+            List<org.leakscope.minidump.TrackingTable> all = new ArrayList<>(found.fromStreams());
+            all.addAll(found.fromMemory());
+            if (all.isEmpty()) {
+                throw InputFormatException.atOffset(p.toString(), 0, "a UMDH snapshot log or compare output, a table"
+                        + " image, or a minidump holding a resmon table (" + verb + " does not read other minidumps:"
+                        + " use dumpscan)", "a minidump without a resmon table");
+            }
+            org.leakscope.minidump.TrackingTable t = all.get(0);
+            java.util.function.UnaryOperator<Frame> resolve = ResmonTables.resolver(dump, symbols);
+            Snapshot raw = t.snapshot();
+            List<BacktraceAggregate> aggs = new ArrayList<>(raw.aggregates().size());
+            for (BacktraceAggregate a : raw.aggregates()) {
+                List<Frame> frames = a.backtrace().frames().stream().map(resolve).toList();
+                aggs.add(new BacktraceAggregate(new Backtrace(a.backtrace().traceId(), frames), a.kind(), a.bytes(),
+                        a.count(), a.overhead()));
+            }
+            Snapshot s = new Snapshot(p.toString(), raw.processId(), raw.processName(), raw.time(), dump.moduleMap(),
+                    List.of(), aggs, raw.problems());
+            String note = all.size() > 1 ? p + ": holds " + all.size() + " resmon tables; comparing the first" : null;
+            return new SnapshotInput(p.toString(), null, null, null, null, s, note);
         }
     }
 

@@ -31,7 +31,10 @@ class LeakdiffBadInputTest {
     @Test
     void aMinidumpIsNotASnapshot() {
         assertBad(CliRun.of("leakdiff", CliRun.testdata("minidump/sample.dmp").toString(), umdh("leaky_2.log")),
-                "sample.dmp: at byte offset 0", "use dumpscan");
+                "use dumpscan");
+        String dump = CliRun.testdata("minidump/sample.dmp").toString();
+        assertBad(CliRun.of("leakdiff", dump, dump), "sample.dmp: at byte offset 0",
+                "found a minidump without a resmon table", "use dumpscan");
     }
 
     @Test
