@@ -82,9 +82,15 @@ struct rt_record {
     uint64_t handle;
     uint16_t depth;
     uint16_t subtype;
-    uint32_t reserved1;
+    uint32_t attributes; /* sync objects: how they were created (RT_ATTR_*); 0 for other kinds */
     uint64_t frames[RT_MAX_FRAMES];
 };
+
+/* Sync attributes: an event's reset type and initial state, a mutex's initial owner, a semaphore's counts. */
+#define RT_ATTR_MANUAL_RESET 1u
+#define RT_ATTR_INITIALLY_SET 2u /* an event signaled, a mutex owned by its creator */
+#define RT_ATTR_SEMAPHORE(initial, maximum)                                                                    \
+    ((uint32_t)((initial) > 0xFFFF ? 0xFFFF : (initial)) | (uint32_t)((maximum) > 0xFFFF ? 0xFFFF : (maximum)) << 16)
 
 struct rt_heap_record {
     struct rt_record common;

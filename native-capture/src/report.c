@@ -6,6 +6,7 @@
  */
 
 #include "tracker.h"
+#include "report_table.h"
 
 #include <fcntl.h>
 #include <link.h>
@@ -169,99 +170,12 @@ void resmon_log_periodic(void) {
     }
 }
 
-static const char *heap_type(uint16_t subtype) {
-    static const char *names[] = {"Unknown", "Malloc", "Calloc", "Realloc", "Malloc align", "Malloc align",
-                                  "Malloc align", "Malloc align", "Virtual", "Heap", "Pool"};
-    return subtype < sizeof names / sizeof names[0] ? names[subtype] : "Unknown";
-}
-
-static const char *handle_type(uint16_t subtype) {
-    static const char *names[] = {"unknown", "file", "socket", "pipe", "eventfd", "descriptor", "file handle"};
-    return subtype < sizeof names / sizeof names[0] ? names[subtype] : "unknown";
-}
-
-static void record_tail(const struct rt_record *r) {
-    resmon_logf("created by [%u] thread", r->creator_tid);
-    resmon_logf("returnAddress 0x%016llX", (unsigned long long)r->frames[0]);
-    resmon_logf("---------------------------------------------------");
-}
-
-#define FOR_EACH(kind, type, var)                                                                                \
-    for (struct rt_chunk *c_ = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[(kind) - 1]; c_ != NULL;         \
-         c_ = (struct rt_chunk *)(uintptr_t)c_->next_va)                                                        \
-        for (uint32_t i_ = 0; i_ < c_->used; i_++)                                                               \
-            for (const type *var = (const type *)((const char *)(c_ + 1) + (size_t)i_ * c_->record_size);        \
-                 var != NULL && ((const struct rt_record *)var)->state != 0; var = NULL)
-
 void resmon_log_report(int at_exit) {
-    struct rt_header *h = rt_header();
-    if (h == NULL) {
+    if (rt_header() == NULL) {
         return;
     }
     rt_refresh_totals();
     rt_lock();
-    uint64_t records = h->live_threads + h->live_sync_objects + h->live_handles;
-    uint64_t blocks = 0;
-    FOR_EACH(RT_HEAP, struct rt_heap_record, b) {
-        blocks++;
-    }
-    if (at_exit) {
-        resmon_logf("=========== CHECK UNRELEASED RESOUCRES ============");
-    }
-    resmon_logf("------------ resmon memory usage %llu ----------------",
-                (unsigned long long)((blocks + records) * sizeof(struct rt_heap_record)));
-    resmon_logf("------------------ memory usage %llu -----------------", (unsigned long long)h->live_bytes);
-    FOR_EACH(RT_HEAP, struct rt_heap_record, b) {
-        resmon_logf("base 0x%016llX size %llu tag %016llX (%s)", (unsigned long long)b->common.handle,
-                    (unsigned long long)b->size, (unsigned long long)b->tag, heap_type(b->common.subtype));
-        record_tail(&b->common);
-    }
-    resmon_logf("------------------ thread usage %llu -----------------", (unsigned long long)h->live_threads);
-    FOR_EACH(RT_THREAD, struct rt_thread_record, t) {
-        resmon_logf("handle(ptr) 0x%016llX id %llu", (unsigned long long)t->common.handle,
-                    (unsigned long long)t->thread_id);
-        resmon_logf("start address 0x%016llX", (unsigned long long)t->start_va);
-        resmon_logf("thread create time 0x%llX", (unsigned long long)t->create_time_ns);
-        resmon_logf("thread exit time 0x%llX", (unsigned long long)t->exit_time_ns);
-        resmon_logf("thread [%llu] used 0%% cpu (kernel 0%%, user 0%%)", (unsigned long long)t->thread_id);
-        record_tail(&t->common);
-    }
-    resmon_logf("--------------- sync object usage %llu ---------------", (unsigned long long)h->live_sync_objects);
-    FOR_EACH(RT_SYNC, struct rt_record, s) {
-        switch (s->subtype) {
-        case RT_MUTEX: resmon_logf("mutex %016llX initial state: free", (unsigned long long)s->handle); break;
-        case RT_SEMAPHORE:
-            resmon_logf("semaphore %016llX initial count: 0 maximum count 0", (unsigned long long)s->handle);
-            break;
-        case RT_COND: resmon_logf("condition %016llX", (unsigned long long)s->handle); break;
-        case RT_RWLOCK: resmon_logf("rwlock %016llX", (unsigned long long)s->handle); break;
-        default: resmon_logf("resource %016llX", (unsigned long long)s->handle); break;
-        }
-        record_tail(s);
-    }
-    resmon_logf("------------------ handle usage %llu -----------------", (unsigned long long)h->live_handles);
-    FOR_EACH(RT_HANDLE, struct rt_record, d) {
-        resmon_logf("handle %016llX type: %s", (unsigned long long)d->handle, handle_type(d->subtype));
-        record_tail(d);
-    }
-    resmon_logf("-------------------- allocations detail ----------------------------");
-    resmon_logf("| size range                            | total allocs");
-    uint64_t lower = 0;
-    for (int i = 0; i < RT_BUCKETS; i++) {
-        uint64_t upper = i == RT_BUCKETS - 1 ? UINT64_MAX : 16ull << i;
-        if (h->histogram[i] != 0) {
-            resmon_logf("|0x%016llX - 0x%016llX| 0x%016llX(%llu)", (unsigned long long)lower,
-                        (unsigned long long)upper, (unsigned long long)h->histogram[i],
-                        (unsigned long long)h->histogram[i]);
-        }
-        lower = upper;
-    }
-    resmon_logf("--------------------------------------------------------------------");
-    if (at_exit) {
-        if (blocks + records > 0) {
-            resmon_logf("error ... not all resources free");
-        }
-        resmon_logf("===================================================");
-    }
+    rt_report_table(rt_header(), at_exit, resmon_logf);
     rt_unlock();
 }

@@ -5,17 +5,9 @@
  */
 
 #include "resmon_table.h"
+#include "os.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #define CHUNK_RECORDS 4096u
 
@@ -60,43 +52,35 @@ struct counters {
     uint64_t ops;
 };
 struct stripe {
-    volatile int lock;
+    rt_os_lock_t lock;
     struct kind_state state;
     struct counters totals;
     char pad[64];
 };
 static struct stripe stripes[STRIPES];
-static volatile int chunk_list_lock;
+static rt_os_lock_t chunk_list_lock;
 static struct rt_chunk *heap_list_tail;
-static _Thread_local __attribute__((tls_model("initial-exec"))) int holding_all;
-/* A spin lock: the critical sections are a few hundred nanoseconds, and an uncontended mutex costs as much
- * as the work it guards. Spinning yields the CPU after a while so a preempted holder can finish. */
-static volatile int table_lock;
+/* the thread holding every lock (rt_lock), 0 for none: its heap calls take no stripe lock again */
+static volatile uintptr_t all_holder;
+static rt_os_lock_t table_lock;
 static uint64_t start_monotonic_ns;
 /* The magic is assembled at run time from this and a mask the compiler cannot fold away, so the tracker's own
  * code and data never hold the 16 bytes a memory scan looks for. */
 static const uint64_t magic_masked = 0x4E4F4D5345524B4Cull ^ 0xA55AA55AA55AA55Aull;
 static volatile uint64_t magic_mask = 0xA55AA55AA55AA55Aull;
 
-static uint64_t clock_ns(clockid_t id) {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t rt_now_ns(void) {
-    return clock_ns(CLOCK_MONOTONIC) - start_monotonic_ns;
+    return rt_os_monotonic_ns() - start_monotonic_ns;
 }
 
-/* Record times: the coarse clock (a few ms of resolution) costs a fraction of the precise one, per allocation. */
+/* Record times: the coarse clock costs a fraction of the precise one, per allocation. */
 static uint64_t record_time_ns(void) {
-    uint64_t t = clock_ns(CLOCK_MONOTONIC_COARSE);
+    uint64_t t = rt_os_coarse_ns();
     return t > start_monotonic_ns ? t - start_monotonic_ns : 0;
 }
 
 static void *map(size_t bytes) {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
+    return rt_os_map(bytes);
 }
 
 int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limits) {
@@ -117,7 +101,7 @@ int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limi
     h->self_va = (uint64_t)(uintptr_t)h;
     h->pointer_size = sizeof(void *);
     h->process_id = pid;
-    h->start_time_ns = clock_ns(CLOCK_REALTIME);
+    h->start_time_ns = rt_os_realtime_ns();
     h->update_time_ns = h->start_time_ns;
     if (process_name != NULL) {
         strncpy(h->process_name, process_name, RT_NAME_BYTES - 1);
@@ -138,7 +122,7 @@ int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limi
     kinds[RT_THREAD - 1].record_size = sizeof(struct rt_thread_record);
     kinds[RT_SYNC - 1].record_size = sizeof(struct rt_record);
     kinds[RT_HANDLE - 1].record_size = sizeof(struct rt_record);
-    start_monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+    start_monotonic_ns = rt_os_monotonic_ns();
     header = h;
     return 0;
 }
@@ -151,20 +135,12 @@ struct rt_header *rt_header(void) {
     return header;
 }
 
-static void spin_lock(volatile int *l) {
-    for (unsigned spins = 0; __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0;) {
-        while (*l != 0) {
-            if (++spins < 1000) {
-                __builtin_ia32_pause();
-            } else {
-                sched_yield();
-            }
-        }
-    }
+static void spin_lock(rt_os_lock_t *l) {
+    rt_os_lock(l);
 }
 
-static void spin_unlock(volatile int *l) {
-    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+static void spin_unlock(rt_os_lock_t *l) {
+    rt_os_unlock(l);
 }
 
 void rt_lock(void) {
@@ -172,11 +148,11 @@ void rt_lock(void) {
     for (int i = 0; i < STRIPES; i++) {
         spin_lock(&stripes[i].lock);
     }
-    holding_all = 1;
+    all_holder = rt_os_self();
 }
 
 void rt_unlock(void) {
-    holding_all = 0;
+    all_holder = 0;
     for (int i = STRIPES - 1; i >= 0; i--) {
         spin_unlock(&stripes[i].lock);
     }
@@ -217,7 +193,7 @@ static int index_grow(struct kind_state *k) {
         }
     }
     if (k->slots != 0) {
-        munmap(k->entries, k->slots * sizeof *e);
+        rt_os_unmap(k->entries, k->slots * sizeof *e);
     }
     k->entries = e;
     k->slots = slots;
@@ -355,7 +331,7 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
     if (k->record_size > sizeof *r) { /* the kind's own fields: the caller fills what it knows */
         memset((char *)r + sizeof *r, 0, k->record_size - sizeof *r);
     }
-    r->reserved1 = 0;
+    r->attributes = 0;
     r->creator_tid = tid;
     r->time_ns = record_time_ns();
     r->handle = handle;
@@ -375,7 +351,7 @@ struct rt_record *rt_add(int kind, uint16_t subtype, uint64_t handle, uint32_t t
         (*live)++;
     }
     /* a dump taken now must see either no record or a whole one: state is set last */
-    atomic_thread_fence(memory_order_release);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     r->state = 1;
     return r;
 }
@@ -409,7 +385,7 @@ static void remove_of_kind(int kind, struct rt_record *r) {
         __atomic_sub_fetch(&records[kind - 1], 1, __ATOMIC_RELAXED);
     }
     r->state = 0;
-    atomic_thread_fence(memory_order_release);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     size_t i = index_slot(k, r->handle);
     if (i != (size_t)-1 && k->entries[i].value == r) {
         index_delete(k, i);
@@ -493,7 +469,7 @@ struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t s
     if (header == NULL) {
         return NULL;
     }
-    volatile int *lock = holding_all ? NULL : &stripes[stripe_of(address)].lock;
+    rt_os_lock_t *lock = all_holder == rt_os_self() ? NULL : &stripes[stripe_of(address)].lock;
     if (lock != NULL) {
         spin_lock(lock);
     }
@@ -524,7 +500,7 @@ int64_t rt_heap_free(uint64_t address) {
     if (header == NULL) {
         return -1;
     }
-    volatile int *lock = holding_all ? NULL : &stripes[stripe_of(address)].lock;
+    rt_os_lock_t *lock = all_holder == rt_os_self() ? NULL : &stripes[stripe_of(address)].lock;
     if (lock != NULL) {
         spin_lock(lock);
     }
@@ -537,23 +513,12 @@ int64_t rt_heap_free(uint64_t address) {
 
 /* ---- the table image ---- */
 
-static int write_all(int fd, const void *p, size_t n) {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
+#if RT_OS_HAS_FILES
+static int write_all(rt_os_file fd, const void *p, size_t n) {
+    return rt_os_file_write(fd, p, n);
 }
 
-static int write_range(int fd, uint64_t va, const void *p, uint64_t length) {
+static int write_range(rt_os_file fd, uint64_t va, const void *p, uint64_t length) {
     uint64_t head[2] = {va, length};
     static const char zeros[8];
     if (write_all(fd, head, sizeof head) != 0 || write_all(fd, p, length) != 0) {
@@ -573,8 +538,8 @@ int rt_write_image(const char *path, uint32_t flags) {
     }
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmp", 5);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    rt_os_file fd = rt_os_file_create(tmp);
+    if (fd == RT_OS_NO_FILE) {
         return -1;
     }
     header->flags |= flags;
@@ -602,12 +567,19 @@ int rt_write_image(const char *path, uint32_t flags) {
             rc = write_range(fd, (uint64_t)(uintptr_t)c, c, sizeof *c + (uint64_t)c->used * c->record_size);
         }
     }
-    if (close(fd) != 0) {
+    if (rt_os_file_close(fd) != 0) {
         rc = -1;
     }
-    if (rc != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
+    if (rc != 0 || rt_os_file_replace(tmp, path) != 0) {
+        rt_os_file_remove(tmp);
         return -1;
     }
     return 0;
 }
+#else
+int rt_write_image(const char *path, uint32_t flags) {
+    (void)path;
+    (void)flags;
+    return -1; /* the kernel keeps its table in memory: a crash dump carries it */
+}
+#endif

@@ -136,8 +136,9 @@ types:
           max: 16
       - id: subtype
         type: u2
-      - id: reserved1
+      - id: attributes
         type: u4
+        doc: sync objects - how they were created (event reset type, initial state, semaphore counts)
       - id: frames
         type: u8
         repeat: expr
