@@ -3,7 +3,7 @@
 # background processes keep a pipe open and the pipeline would hang.
 #   wine_run SECONDS OUT ERR program.exe args...   (exit status of the program, 124 on timeout)
 : "${BUILD:?BUILD must be set}"
-WINEPREFIX="$(cd "$BUILD" && pwd)/wineprefix"
+WINEPREFIX="${WINEPREFIX:-$(cd "$BUILD" && pwd)/wineprefix}" # one per concurrent user: wineserver -k ends all of a prefix
 WINEDEBUG="${WINEDEBUG:--all}"
 # no Mono or Gecko install dialogs when the prefix is created
 WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
