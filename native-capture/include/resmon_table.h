@@ -165,6 +165,10 @@ struct rt_heap_record *rt_heap_alloc(uint64_t address, uint64_t size, uint16_t s
  */
 void rt_refresh_totals(void);
 
+/* Forgets every live record (a baseline: what the C runtime set up before main is not a leak). Totals of
+ * allocations and the histogram stay; live counts restart from zero. Takes rt_lock() itself. */
+void rt_forget_all(void);
+
 /* Forgets a heap block; returns its size, or -1 when it was not tracked. */
 int64_t rt_heap_free(uint64_t address);
 
@@ -172,6 +176,10 @@ int64_t rt_heap_free(uint64_t address);
  * walk of the whole table (it also excludes every heap stripe). */
 void rt_lock(void);
 void rt_unlock(void);
+
+/* Frees every lock, whoever holds it: only for a process whose other threads are gone, as at a Windows
+ * DLL_PROCESS_DETACH on exit, where a thread killed inside a hook may have left a lock held. */
+void rt_unlock_abandoned(void);
 
 /* Nanoseconds since the capture started. */
 uint64_t rt_now_ns(void);

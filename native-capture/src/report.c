@@ -132,42 +132,7 @@ void resmon_log_periodic(void) {
     uint64_t disk = disk_written();
 
     rt_refresh_totals();
-    rt_lock();
-    uint64_t threads = h->live_threads;
-    uint64_t sync = h->live_sync_objects;
-    uint64_t memory = h->live_bytes;
-    h->update_time_ns = h->start_time_ns + rt_now_ns();
-    rt_unlock();
-
-    if (cpu != 0 || disk != 0) {
-        resmon_logf("process [%d] used %u%% cpu (kernel %u%%, user %u%%) disk used %llu bytes", (int)getpid(), cpu,
-                    cpu / 3, cpu - cpu / 3, (unsigned long long)disk);
-    }
-    resmon_logf("threads used %llu, sync object used %llu, memory used %llu", (unsigned long long)threads,
-                (unsigned long long)sync, (unsigned long long)memory);
-    /* limits: resmon reports an exceeded limit and raises it to what it saw */
-    if (memory > h->limit_memory_bytes) {
-        resmon_logf("update memory limit: from 0x%016llX to 0x%016llX", (unsigned long long)h->limit_memory_bytes,
-                    (unsigned long long)memory);
-        h->limit_memory_bytes = memory;
-    }
-    if (cpu > h->limit_cpu_percent) {
-        resmon_logf("update cpu used limit overflow from %u%% to %u%%", h->limit_cpu_percent, cpu);
-        h->limit_cpu_percent = cpu;
-    }
-    if (threads >= h->limit_threads) {
-        resmon_logf("update thread limit: %u to %llu", h->limit_threads, (unsigned long long)threads);
-        h->limit_threads = (uint32_t)threads;
-    }
-    if (sync >= h->limit_sync_objects) {
-        resmon_logf("update sync limit: %u to %llu", h->limit_sync_objects, (unsigned long long)sync);
-        h->limit_sync_objects = (uint32_t)sync;
-    }
-    if (disk > h->limit_disk_bytes) {
-        resmon_logf("update disk used limit overflow from %llu to %llu", (unsigned long long)h->limit_disk_bytes,
-                    (unsigned long long)disk);
-        h->limit_disk_bytes = disk;
-    }
+    rt_report_usage(h, (uint32_t)getpid(), cpu, disk, resmon_logf);
 }
 
 void resmon_log_report(int at_exit) {

@@ -4,6 +4,46 @@
  * resmon.dll and the driver library, so the three cannot drift apart.
  */
 #include "report_table.h"
+#include "os.h"
+
+void rt_report_usage(struct rt_header *h, uint32_t pid, unsigned cpu, uint64_t disk, rt_line_fn line) {
+    rt_lock();
+    uint64_t threads = h->live_threads;
+    uint64_t sync = h->live_sync_objects;
+    uint64_t memory = h->live_bytes;
+    h->update_time_ns = h->start_time_ns + rt_now_ns();
+    rt_unlock();
+
+    if (cpu != 0 || disk != 0) {
+        line("process [%u] used %u%% cpu (kernel %u%%, user %u%%) disk used %llu bytes", pid, cpu, cpu / 3,
+             cpu - cpu / 3, (unsigned long long)disk);
+    }
+    line("threads used %llu, sync object used %llu, memory used %llu", (unsigned long long)threads,
+         (unsigned long long)sync, (unsigned long long)memory);
+    /* limits: resmon reports an exceeded limit and raises it to what it saw */
+    if (memory > h->limit_memory_bytes) {
+        line("update memory limit: from 0x%016llX to 0x%016llX", (unsigned long long)h->limit_memory_bytes,
+             (unsigned long long)memory);
+        h->limit_memory_bytes = memory;
+    }
+    if (cpu > h->limit_cpu_percent) {
+        line("update cpu used limit overflow from %u%% to %u%%", h->limit_cpu_percent, cpu);
+        h->limit_cpu_percent = cpu;
+    }
+    if (threads >= h->limit_threads) {
+        line("update thread limit: %u to %llu", h->limit_threads, (unsigned long long)threads);
+        h->limit_threads = (uint32_t)threads;
+    }
+    if (sync >= h->limit_sync_objects) {
+        line("update sync limit: %u to %llu", h->limit_sync_objects, (unsigned long long)sync);
+        h->limit_sync_objects = (uint32_t)sync;
+    }
+    if (disk > h->limit_disk_bytes) {
+        line("update disk used limit overflow from %llu to %llu", (unsigned long long)h->limit_disk_bytes,
+             (unsigned long long)disk);
+        h->limit_disk_bytes = disk;
+    }
+}
 
 static const char *heap_type(uint16_t subtype) {
     static const char *names[] = {"Unknown", "Malloc", "Calloc", "Realloc", "Malloc align", "Malloc align",
@@ -101,5 +141,57 @@ void rt_report_table(const struct rt_header *h, int at_exit, rt_line_fn line) {
             line("error ... not all resources free");
         }
         line("===================================================");
+    }
+}
+
+/* A stack's trace id: FNV-1a over its frames (printed as 16 hex digits, an opaque token like UMDH's). */
+static uint64_t trace_id(const struct rt_record *r) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < r->depth; i++) {
+        for (int b = 0; b < 8; b++) {
+            h ^= (r->frames[i] >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h == 0 ? 1 : h;
+}
+
+void rt_umdh_records(const struct rt_header *h, rt_put_fn put, void *arg) {
+    /* trace ids already printed: an open-addressing set sized for every live block */
+    size_t slots = 1024;
+    while (slots < 2 * (h->allocations - h->frees + 1)) {
+        slots *= 2;
+    }
+    uint64_t *seen = rt_os_map(slots * sizeof(uint64_t));
+    for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[RT_HEAP - 1]; c != NULL;
+         c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+        for (uint32_t i = 0; i < c->used; i++) {
+            const struct rt_heap_record *b =
+                (const struct rt_heap_record *)((const char *)(c + 1) + (size_t)i * c->record_size);
+            if (b->common.state == 0) {
+                continue;
+            }
+            uint64_t id = trace_id(&b->common);
+            put(arg, "%llx bytes + 0 at %llX by BackTrace%016llX\n", (unsigned long long)b->size,
+                (unsigned long long)b->common.handle, (unsigned long long)id);
+            int first = 1;
+            if (seen != NULL) {
+                size_t k = (size_t)(id * 0x9E3779B97F4A7C15ull) & (slots - 1);
+                while (seen[k] != 0 && seen[k] != id) {
+                    k = (k + 1) & (slots - 1);
+                }
+                first = seen[k] == 0;
+                seen[k] = id;
+            }
+            if (first) {
+                for (int f = 0; f < b->common.depth; f++) {
+                    put(arg, "\t%llX\n", (unsigned long long)b->common.frames[f]);
+                }
+                put(arg, "\n");
+            }
+        }
+    }
+    if (seen != NULL) {
+        rt_os_unmap(seen, slots * sizeof(uint64_t));
     }
 }

@@ -5,6 +5,7 @@
  * thread: the signal handler only raises a flag) and at exit, as RESMON_SNAPSHOT_DIR/resmon-PID-N.umdh.
  */
 #include "tracker.h"
+#include "report_table.h"
 
 #include <fcntl.h>
 #include <link.h>
@@ -75,16 +76,13 @@ static int module_row(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
-/* A stack's trace id: FNV-1a over its frames (printed as 16 hex digits, an opaque token like UMDH's). */
-static uint64_t trace_id(const struct rt_record *r) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (int i = 0; i < r->depth; i++) {
-        for (int b = 0; b < 8; b++) {
-            h ^= (r->frames[i] >> (8 * b)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
-    }
-    return h == 0 ? 1 : h;
+static void put_void(void *o, const char *fmt, ...) {
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    put(o, "%s", line);
 }
 
 void resmon_write_heap_snapshot(const char *why) {
@@ -127,44 +125,8 @@ void resmon_write_heap_snapshot(const char *why) {
 
     rt_refresh_totals();
     rt_lock();
-    /* trace ids already printed: an open-addressing set sized for every live block */
-    size_t slots = 1024;
-    while (slots < 2 * (h->allocations - h->frees + 1)) {
-        slots *= 2;
-    }
-    uint64_t *seen = mmap(NULL, slots * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[RT_HEAP - 1]; c != NULL;
-         c = (struct rt_chunk *)(uintptr_t)c->next_va) {
-        for (uint32_t i = 0; i < c->used; i++) {
-            const struct rt_heap_record *b =
-                (const struct rt_heap_record *)((const char *)(c + 1) + (size_t)i * c->record_size);
-            if (b->common.state == 0) {
-                continue;
-            }
-            uint64_t id = trace_id(&b->common);
-            put(o, "%llx bytes + 0 at %llX by BackTrace%016llX\n", (unsigned long long)b->size,
-                (unsigned long long)b->common.handle, (unsigned long long)id);
-            int first = 1;
-            if (seen != MAP_FAILED) {
-                size_t k = (size_t)(id * 0x9E3779B97F4A7C15ull) & (slots - 1);
-                while (seen[k] != 0 && seen[k] != id) {
-                    k = (k + 1) & (slots - 1);
-                }
-                first = seen[k] == 0;
-                seen[k] = id;
-            }
-            if (first) {
-                for (int f = 0; f < b->common.depth; f++) {
-                    put(o, "\t%llX\n", (unsigned long long)b->common.frames[f]);
-                }
-                put(o, "\n");
-            }
-        }
-    }
+    rt_umdh_records(h, put_void, o);
     rt_unlock();
-    if (seen != MAP_FAILED) {
-        munmap(seen, slots * sizeof(uint64_t));
-    }
     put(o, "\n*- - - - - - - - - - End of data for heap @ 0 - - - - - - - - - -\n");
     flush_out(o);
     int failed = o->failed;

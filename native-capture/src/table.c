@@ -159,6 +159,15 @@ void rt_unlock(void) {
     spin_unlock(&table_lock);
 }
 
+void rt_unlock_abandoned(void) {
+    all_holder = 0;
+    table_lock.held = 0;
+    chunk_list_lock.held = 0;
+    for (int i = 0; i < STRIPES; i++) {
+        stripes[i].lock.held = 0;
+    }
+}
+
 static int stripe_of(uint64_t address) {
     return (int)((address >> 4) ^ (address >> 12)) & (STRIPES - 1);
 }
@@ -407,6 +416,28 @@ void rt_remove(struct rt_record *r) {
     if (kind != 0) {
         remove_of_kind(kind, r);
     }
+}
+
+void rt_forget_all(void) {
+    if (header == NULL) {
+        return;
+    }
+    rt_lock();
+    for (int kind = 1; kind <= RT_KINDS; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            for (uint32_t i = 0; i < c->used; i++) {
+                struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
+                if (r->state != 0) {
+                    remove_of_kind(kind, r);
+                }
+            }
+        }
+    }
+    for (int i = 0; i < STRIPES; i++) {
+        stripes[i].totals.live = 0;
+    }
+    rt_unlock();
 }
 
 static int bucket_of(uint64_t size) {
