@@ -1,0 +1,27 @@
+# resmon.dll and its tests (included by ../Makefile)
+DLL_SRC = dll/resmon_dll.c dll/hooks.c dll/iat.c dll/modules.c dll/output.c
+ALL += $(BUILD)/resmon.dll $(BUILD)/planted_leaks.exe $(BUILD)/planted_linked.exe $(BUILD)/stress.exe \
+       $(BUILD)/planted_growth.exe
+TESTS += dll/test.sh
+
+# C99 printf (%llu) from mingw's own stdio, not msvcrt's
+DLL_FLAGS = -D__USE_MINGW_ANSI_STDIO=1
+# the tracker's own frames are skipped by address range, so it needs no frame pointers; static libgcc keeps
+# the DLL to system imports only
+$(BUILD)/resmon.dll: $(DLL_SRC) dll/resmon_dll.h $(TABLE) | $(BUILD)
+	$(CC) $(CPPFLAGS) $(DLL_FLAGS) $(CFLAGS) $(WARN) -shared -static-libgcc -o $@ $(DLL_SRC) ../src/table.c ../src/report_table.c \
+	  -Wl,--out-implib,$(BUILD)/libresmon.dll.a -lpsapi
+
+# test programs are built like a user's debug build: frame pointers, no inlining, symbols kept
+TESTFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline $(WARN) -I../include
+$(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
+	$(CC) $(TESTFLAGS) -o $@ $<
+
+$(BUILD)/planted_linked.exe: dll/planted_leaks.c $(BUILD)/resmon.dll | $(BUILD)
+	$(CC) $(TESTFLAGS) -DRESMON_LINKED -o $@ $< -L$(BUILD) -lresmon
+
+$(BUILD)/stress.exe: dll/stress.c | $(BUILD)
+	$(CC) $(TESTFLAGS) -O2 -o $@ $<
+
+$(BUILD)/planted_growth.exe: dll/planted_growth.c | $(BUILD)
+	$(CC) $(TESTFLAGS) -o $@ $<

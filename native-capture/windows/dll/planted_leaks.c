@@ -1,0 +1,104 @@
+/*
+ * Planted leaks for resmon.dll: each leak_* function leaks one kind of resource, each release_* function
+ * makes the same kind and gives it back. The exit report must list exactly the leak_* call sites; test.sh
+ * checks it against this program's symbols. Built twice: injected by resmon_client (no resmon calls at all)
+ * and linked (-DRESMON_LINKED: InstallResMon at the top of main, the report at exit from DllMain).
+ */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <process.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef RESMON_LINKED
+__declspec(dllimport) int InstallResMon(void);
+__declspec(dllimport) void LogAllResources(void);
+#endif
+
+static void *volatile sink; /* keeps the compiler from dropping allocations */
+
+void leak_malloc(void) {
+    for (int i = 0; i < 3; i++) {
+        sink = malloc(100);
+    }
+}
+
+void leak_heapalloc(void) {
+    for (int i = 0; i < 2; i++) {
+        sink = HeapAlloc(GetProcessHeap(), 0, 4000);
+    }
+}
+
+void leak_calloc(void) {
+    sink = calloc(10, 50);
+}
+
+void leak_realloc(void) {
+    void *p = malloc(10);
+    sink = realloc(p, 5000);
+}
+
+static DWORD WINAPI quick_thread(LPVOID arg) {
+    return 0;
+}
+
+void leak_thread(void) {
+    HANDLE h = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL);
+    WaitForSingleObject(h, INFINITE); /* it ends, but its handle is never closed */
+}
+
+void leak_event(void) {
+    sink = CreateEventA(NULL, TRUE, FALSE, NULL);
+}
+
+void leak_file(void) {
+    char path[MAX_PATH];
+    GetTempPathA(sizeof path, path);
+    strcat(path, "resmon-planted.tmp");
+    sink = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+}
+
+void release_all(void) {
+    free(malloc(64));
+    void *p = realloc(malloc(8), 80);
+    free(p);
+    free(calloc(4, 4));
+    HeapFree(GetProcessHeap(), 0, HeapReAlloc(GetProcessHeap(), 0, HeapAlloc(GetProcessHeap(), 0, 16), 32));
+    HANDLE t = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL);
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+    HANDLE b = (HANDLE)_beginthreadex(NULL, 0, (unsigned(__stdcall *)(void *))quick_thread, NULL, 0, NULL);
+    WaitForSingleObject(b, INFINITE);
+    CloseHandle(b);
+    CloseHandle(CreateEventW(NULL, FALSE, TRUE, NULL));
+    CloseHandle(CreateMutexA(NULL, TRUE, NULL));
+    CloseHandle(CreateSemaphoreA(NULL, 1, 5, NULL));
+    char path[MAX_PATH];
+    GetTempPathA(sizeof path, path);
+    strcat(path, "resmon-released.tmp");
+    CloseHandle(CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL));
+}
+
+int main(void) {
+#ifdef RESMON_LINKED
+    if (!InstallResMon()) {
+        fprintf(stderr, "InstallResMon failed\n");
+        return 1;
+    }
+#endif
+    /* the checker maps return addresses to functions through the load address */
+    printf("base %p\n", (void *)GetModuleHandleA(NULL));
+    fflush(stdout);
+    release_all();
+    leak_malloc();
+    leak_heapalloc();
+    leak_calloc();
+    leak_realloc();
+    leak_thread();
+    leak_event();
+    leak_file();
+#ifdef RESMON_LINKED
+    LogAllResources();
+#endif
+    return 0;
+}

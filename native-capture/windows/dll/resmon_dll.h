@@ -1,0 +1,72 @@
+/*
+ * resmon.dll internals shared by its files: configuration, the real functions behind the hooks, module
+ * ranges and backtraces, and the output through OutputDebugString.
+ */
+#ifndef RESMON_DLL_H
+#define RESMON_DLL_H
+
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <stdint.h>
+
+#include "resmon_table.h"
+
+struct resmon_config {
+    char snapshot_dir[MAX_PATH]; /* RESMON_SNAPSHOT_DIR: table image at exit, heap snapshots ("" = none) */
+    char modules[1024];          /* RESMON_MODULES: more modules to hook, ';'-separated ("" = the exe only) */
+    int depth;                   /* RESMON_DEPTH: frames per record, 1 (default: the call site) .. 16 */
+    struct rt_limits limits;     /* RESMON_LIMIT_MEMORY, _CPU, _THREADS, _SYNC, _DISK; RESMON_INTERVAL_MS */
+};
+
+extern struct resmon_config resmon_config;
+extern char resmon_process_name[MAX_PATH]; /* the exe's file name, as the report prefix */
+extern volatile LONG resmon_active;        /* hooks record only while this is 1 */
+
+/* ---- modules and backtraces (modules.c) ---- */
+
+/* Re-reads the loaded modules' address ranges (at install and after each LoadLibrary). */
+void resmon_modules_refresh(void);
+/* Nonzero when `address` lies inside a loaded module's image. */
+int resmon_in_module(uint64_t address);
+/* Nonzero when `address` lies inside resmon.dll itself. */
+int resmon_in_self(uint64_t address);
+/* Frames for a record: `caller` first (the hook's return address), then, with RESMON_DEPTH > 1, the frames
+ * above it, stopping at the first address outside every module. Returns the depth. */
+int resmon_backtrace(void *caller, uint64_t *frames);
+/* Prints one "module 0x... size N PATH" line per loaded module. */
+void resmon_log_modules(void);
+/* Calls fn(base, size, path, arg) for each loaded module (for the snapshot's module table). */
+void resmon_each_module(void (*fn)(uint64_t base, uint64_t size, const char *path, void *arg), void *arg);
+
+/* ---- IAT patching and the hooks (iat.c, hooks.c) ---- */
+
+/* Patches the import tables of the modules to watch (the exe and RESMON_MODULES) that are loaded now;
+ * modules already patched are skipped. */
+void resmon_patch_modules(void);
+/* Puts every patched import table back. */
+void resmon_unpatch_modules(void);
+/* The replacement for an imported function, or NULL: `dll` is the imported DLL's name, `name` the function's.
+ * `original` is what the import table held; the hook remembers it as the real function. */
+void *resmon_hook_for(const char *dll, const char *name, void *original);
+
+/* ---- output (output.c) ---- */
+
+/* One report line: "NAME.exe|resmon| text\n" through OutputDebugStringA. */
+void resmon_logf(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
+void resmon_log_periodic(void);
+void resmon_log_report(int at_exit);
+/* A heap snapshot in UMDH's format in RESMON_SNAPSHOT_DIR; prints its path. */
+void resmon_write_heap_snapshot(const char *why);
+/* The table image RESMON_SNAPSHOT_DIR/resmon-PID.rmt. */
+void resmon_write_table_image(uint32_t flags);
+
+/* ---- life cycle (resmon_dll.c) ---- */
+
+/* The CRT is about to call main: records alive now belong to the start-up and are forgotten (a baseline). */
+void resmon_baseline(void);
+/* The process is exiting through ExitProcess or the CRT's exit: stop the monitor before threads are killed. */
+void resmon_exit_starting(void);
+/* Thread records: a tracked thread ended through ExitThread. */
+void resmon_thread_exiting(DWORD thread_id);
+
+#endif

@@ -1,0 +1,10 @@
+# resmon.dll under Wine (sourced by ../tests/run.sh with BUILD set and wine.sh loaded).
+PLANTED="leak_malloc:heap:3:100 leak_heapalloc:heap:2:4000 leak_calloc:heap:1:500 leak_realloc:heap:1:5000
+leak_thread:thread:1 leak_event:sync:1 leak_file:handle:1"
+
+# 1. linked: InstallResMon in main, the exit report from DllMain at process exit
+WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$BUILD/planted_linked.exe" || {
+  echo "dll: planted_linked.exe failed ($?)"; cat "$BUILD/linked.err" >&2; exit 1; }
+base=$(sed -n 's/^base //p' "$BUILD/linked.out")
+python3 dll/check_report.py "$BUILD/planted_linked.exe" "$base" "$BUILD/linked.err" $PLANTED
+grep -q 'planted_linked.exe|resmon| threads used' "$BUILD/linked.err" || { echo "dll: no periodic usage line" >&2; exit 1; }
