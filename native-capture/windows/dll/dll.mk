@@ -20,8 +20,8 @@ $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 $(BUILD)/planted_linked.exe: dll/planted_leaks.c $(BUILD)/resmon.dll | $(BUILD)
 	$(CC) $(TESTFLAGS) -DRESMON_LINKED -o $@ $< -L$(BUILD) -lresmon
 
-$(BUILD)/stress.exe: dll/stress.c | $(BUILD)
-	$(CC) $(TESTFLAGS) -O2 -o $@ $<
+$(BUILD)/stress.exe: dll/stress.c $(BUILD)/resmon.dll | $(BUILD)
+	$(CC) $(TESTFLAGS) -O2 -o $@ $< -L$(BUILD) -lresmon
 
-$(BUILD)/planted_growth.exe: dll/planted_growth.c | $(BUILD)
-	$(CC) $(TESTFLAGS) -o $@ $<
+$(BUILD)/planted_growth.exe: dll/planted_growth.c $(BUILD)/resmon.dll | $(BUILD)
+	$(CC) $(TESTFLAGS) -o $@ $< -L$(BUILD) -lresmon

@@ -8,3 +8,18 @@ WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$
 base=$(sed -n 's/^base //p' "$BUILD/linked.out")
 python3 dll/check_report.py "$BUILD/planted_linked.exe" "$base" "$BUILD/linked.err" $PLANTED
 grep -q 'planted_linked.exe|resmon| threads used' "$BUILD/linked.err" || { echo "dll: no periodic usage line" >&2; exit 1; }
+
+# 2. stress: the table equals what the threads hold
+wine_run 300 "$BUILD/stress.out" "$BUILD/stress.err" "$BUILD/stress.exe" 8 200000 || {
+  echo "dll: stress failed"; cat "$BUILD/stress.out" "$BUILD/stress.err" >&2; exit 1; }
+cat "$BUILD/stress.out" >&2
+
+# 3. two heap snapshots on request (for leakdiff in CI's end-to-end checks)
+rm -rf "$BUILD/growth" && mkdir -p "$BUILD/growth"
+RESMON_SNAPSHOT_DIR="$(win_path "$BUILD/growth")" wine_run 120 "$BUILD/growth.out" "$BUILD/growth.err" \
+  "$BUILD/planted_growth.exe" || { echo "dll: planted_growth failed"; cat "$BUILD/growth.err" >&2; exit 1; }
+for n in 1 2; do
+  ls "$BUILD"/growth/resmon-*-$n.umdh >/dev/null 2>&1 || { echo "dll: snapshot $n missing" >&2; exit 1; }
+done
+ls "$BUILD"/growth/resmon-*.rmt >/dev/null 2>&1 || { echo "dll: no table image at exit" >&2; exit 1; }
+echo "dll: planted leaks, stress and snapshots passed" >&2
