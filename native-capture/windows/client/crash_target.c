@@ -1,7 +1,8 @@
 /*
  * A test program for resmon_client.exe: leaks two heap blocks (malloc and HeapAlloc, each from its own
  * function), an event it never closes, prints a line of its own through OutputDebugString, then crashes with
- * a write through a null pointer. `crash_target.exe exit` exits 0 instead, `crash_target.exe exit N` with N.
+ * a write through a null pointer. `crash_target.exe exit` exits 0 instead, `crash_target.exe exit N` with N;
+ * `crash_target.exe wait MS` sleeps MS milliseconds first, then exits 0 (for snapshots while it runs).
  * Built with frame pointers and without inlining, so the call sites are the functions below.
  */
 #define WIN32_LEAN_AND_MEAN
@@ -39,6 +40,10 @@ int main(int argc, char **argv) {
     free(freed);
     OutputDebugStringA("crash_target: two lines\nin one debug string\n");
     OutputDebugStringW(L"crash_target: wide string \u00e9\n");
+    if (argc > 2 && strcmp(argv[1], "wait") == 0) {
+        Sleep((DWORD)atoi(argv[2]));
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "exit") == 0) {
         return argc > 2 ? atoi(argv[2]) : 0;
     }
