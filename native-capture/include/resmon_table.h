@@ -82,7 +82,7 @@ struct rt_record {
     uint64_t handle;
     uint16_t depth;
     uint16_t subtype;
-    uint32_t attributes; /* sync objects: how they were created (RT_ATTR_*); 0 for other kinds */
+    uint32_t attributes; /* sync objects: how they were created (RT_ATTR_*); RT_POOL blocks: the POOL_TYPE */
     uint64_t frames[RT_MAX_FRAMES];
 };
 
@@ -133,6 +133,12 @@ struct rt_limits {
 
 /* Sets the table up (once); the header lives in its own anonymous mapping. Returns 0, or -1 without memory. */
 int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limits);
+
+/*
+ * Frees the table (header, chunks, index) and forgets it, so rt_init may start again: a driver calls it at
+ * unload, where memory left behind stays lost until reboot. No other thread may be inside the table.
+ */
+void rt_fini(void);
 
 /* At most this many records per kind (0: no limit, the default); past it records are dropped and counted. */
 void rt_set_max_records(uint64_t max_records);

@@ -20,8 +20,14 @@ typedef struct {
 #define RT_OS_HAS_FILES 0
 #define RT_POOL_TAG 0x546D7352u /* "RsmT" in a pool dump: the table's own memory */
 
+/* Chunks of 256 records (45 KB of heap records) instead of 4096: nonpaged pool is scarce, and each heap stripe
+ * fills a chunk of its own. */
+#define RT_OS_CHUNK_RECORDS 256u
+
 static inline void *rt_os_map(size_t bytes) {
-    void *p = ExAllocatePoolWithTag(NonPagedPool, bytes, RT_POOL_TAG);
+    /* parenthesized: mingw's wdm.h defines ExAllocatePoolWithTag(a,b,c) as ExAllocatePool(a,b) unless
+     * POOL_TAGGING is defined, and memory allocated untagged ("None") must not be freed with our tag */
+    void *p = (ExAllocatePoolWithTag)(NonPagedPool, bytes, RT_POOL_TAG);
     if (p != NULL) {
         RtlZeroMemory(p, bytes); /* the table relies on fresh memory being zero, as mmap and VirtualAlloc give */
     }

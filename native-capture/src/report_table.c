@@ -51,6 +51,29 @@ static const char *heap_type(uint16_t subtype) {
     return subtype < sizeof names / sizeof names[0] ? names[subtype] : "Unknown";
 }
 
+/* A pool block's type name, as resmon prints it in kernel mode: its POOL_TYPE, kept in the record's attributes
+ * (the flag bits that do not choose a pool, quota-fail 8, raise 16 and cold 256, are ignored) */
+static const char *pool_type(uint32_t type) {
+    switch (type & ~(8u | 16u | 256u)) {
+    case 0: return "NonPagedPool";
+    case 1: return "PagedPool";
+    case 2: return "NonPagedPoolMustSucceed";
+    case 4: return "NonPagedPoolCacheAligned";
+    case 5: return "PagedPoolCacheAligned";
+    case 6: return "NonPagedPoolCacheAlignedMustS";
+    case 32: return "NonPagedPoolSession";
+    case 33: return "PagedPoolSession";
+    case 34: return "NonPagedPoolMustSucceedSession";
+    case 36: return "NonPagedPoolCacheAlignedSession";
+    case 37: return "PagedPoolCacheAlignedSession";
+    case 38: return "NonPagedPoolCacheAlignedMustSSession";
+    case 512: return "NonPagedPoolNx";
+    case 516: return "NonPagedPoolNxCacheAligned";
+    case 544: return "NonPagedPoolSessionNx";
+    default: return "Pool";
+    }
+}
+
 static const char *handle_type(uint16_t subtype) {
     static const char *names[] = {"unknown", "file", "socket", "pipe", "eventfd", "descriptor", "file handle"};
     return subtype < sizeof names / sizeof names[0] ? names[subtype] : "unknown";
@@ -83,7 +106,8 @@ void rt_report_table(const struct rt_header *h, int at_exit, rt_line_fn line) {
     line("------------------ memory usage %llu -----------------", (unsigned long long)h->live_bytes);
     FOR_EACH(RT_HEAP, struct rt_heap_record, b) {
         line("base 0x%016llX size %llu tag %016llX (%s)", (unsigned long long)b->common.handle,
-                    (unsigned long long)b->size, (unsigned long long)b->tag, heap_type(b->common.subtype));
+                    (unsigned long long)b->size, (unsigned long long)b->tag,
+                    b->common.subtype == RT_POOL ? pool_type(b->common.attributes) : heap_type(b->common.subtype));
         record_tail(&b->common, line);
     }
     line("------------------ thread usage %llu -----------------", (unsigned long long)h->live_threads);

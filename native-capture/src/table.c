@@ -9,7 +9,11 @@
 
 #include <string.h>
 
+#ifdef RT_OS_CHUNK_RECORDS
+#define CHUNK_RECORDS RT_OS_CHUNK_RECORDS
+#else
 #define CHUNK_RECORDS 4096u
+#endif
 
 struct entry {
     uint64_t key;
@@ -125,6 +129,42 @@ int rt_init(const char *process_name, uint64_t pid, const struct rt_limits *limi
     start_monotonic_ns = rt_os_monotonic_ns();
     header = h;
     return 0;
+}
+
+static void free_index(struct kind_state *k) {
+    if (k->slots != 0) {
+        rt_os_unmap(k->entries, k->slots * sizeof *k->entries);
+    }
+}
+
+void rt_fini(void) {
+    struct rt_header *h = header;
+    if (h == NULL) {
+        return;
+    }
+    header = NULL;
+    for (int kind = 1; kind <= RT_KINDS; kind++) {
+        struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1];
+        while (c != NULL) {
+            struct rt_chunk *next = (struct rt_chunk *)(uintptr_t)c->next_va;
+            rt_os_unmap(c, sizeof *c + (size_t)c->capacity * c->record_size);
+            c = next;
+        }
+    }
+    for (int i = 0; i < RT_KINDS; i++) {
+        free_index(&kinds[i]);
+    }
+    for (int i = 0; i < STRIPES; i++) {
+        free_index(&stripes[i].state);
+    }
+    memset(kinds, 0, sizeof kinds);
+    memset(stripes, 0, sizeof stripes);
+    memset(records, 0, sizeof records);
+    heap_list_tail = NULL;
+    all_holder = 0;
+    /* freed memory keeps its bytes: without the magic a later dump's scan cannot take it for a live table */
+    memset(h, 0, sizeof *h);
+    rt_os_unmap(h, sizeof *h);
 }
 
 void rt_set_max_records(uint64_t n) {

@@ -94,6 +94,18 @@ int main(int argc, char **argv) {
         CHECK(total == st.st_size);
         fclose(f);
     }
+    /* rt_fini frees everything (a driver's unload) and a second rt_init starts an empty table */
+    rt_fini();
+    CHECK(rt_header() == NULL);
+    CHECK(rt_heap_alloc(0x30000000, 8, RT_MALLOC, 0, 7, frames, 2) == NULL); /* untracked: no table */
+    CHECK(rt_init("table_test", 1, NULL) == 0);
+    h = rt_header();
+    CHECK(h != NULL && h->first_chunk_va[0] == 0 && h->live_bytes == 0);
+    CHECK(rt_find(RT_HEAP, 0x10000000) == NULL);
+    CHECK(rt_heap_alloc(0x30000000, 8, RT_MALLOC, 0, 7, frames, 2) != NULL);
+    CHECK(rt_heap_free(0x30000000) == 8);
+    rt_fini();
+
     if (failures == 0) {
         printf("table_test: all checks passed (%d records, %u chunks, image %lld bytes)\n", N, chunks,
                (long long)st.st_size);
