@@ -54,8 +54,27 @@ static HMODULE(WINAPI *real_LoadLibraryExW)(LPCWSTR, HANDLE, DWORD);
 
 /* ---- recording ---- */
 
+/*
+ * mingw-w64's start-up code copies argv into argc + 1 blocks it never frees, after asking the CRT for the
+ * arguments and before main: right after the baseline, that many allocations made near the code that asked
+ * (the same object file) are start-up, not leaks.
+ */
+static volatile LONG startup_blocks;
+static uintptr_t startup_site;
+
+static void startup_copies(int argc, void *site) {
+    startup_site = (uintptr_t)site;
+    InterlockedExchange(&startup_blocks, argc >= 0 && argc < 100000 ? argc + 1 : 0);
+}
+
+static int is_startup_copy(void *caller) {
+    uintptr_t c = (uintptr_t)caller;
+    uintptr_t distance = c > startup_site ? c - startup_site : startup_site - c;
+    return distance < 4096 && InterlockedDecrement(&startup_blocks) >= 0;
+}
+
 static void heap_added(void *p, size_t size, uint16_t subtype, uint64_t tag, void *caller) {
-    if (p == NULL || !resmon_active) {
+    if (p == NULL || !resmon_active || (startup_blocks > 0 && is_startup_copy(caller))) {
         return;
     }
     uint64_t frames[RT_MAX_FRAMES];
@@ -144,11 +163,13 @@ static void thread_added(HANDLE h, DWORD id, void *start, void *caller) {
     static int __cdecl getmainargs_##F(int *argc, char ***argv, char ***env, int glob, void *info) {           \
         int rc = crt[F].getmainargs(argc, argv, env, glob, info);                                              \
         resmon_baseline();                                                                                     \
+        startup_copies(*argc, __builtin_return_address(0));                                                    \
         return rc;                                                                                             \
     }                                                                                                          \
     static int __cdecl wgetmainargs_##F(int *argc, wchar_t ***argv, wchar_t ***env, int glob, void *info) {    \
         int rc = crt[F].wgetmainargs(argc, argv, env, glob, info);                                             \
         resmon_baseline();                                                                                     \
+        startup_copies(*argc, __builtin_return_address(0));                                                    \
         return rc;                                                                                             \
     }                                                                                                          \
     static int *__cdecl p_argc_##F(void) {                                                                     \

@@ -22,4 +22,19 @@ for n in 1 2; do
   ls "$BUILD"/growth/resmon-*-$n.umdh >/dev/null 2>&1 || { echo "dll: snapshot $n missing" >&2; exit 1; }
 done
 ls "$BUILD"/growth/resmon-*.rmt >/dev/null 2>&1 || { echo "dll: no table image at exit" >&2; exit 1; }
-echo "dll: planted leaks, stress and snapshots passed" >&2
+# 4. injected by resmon_client (no resmon calls in the program), whole stacks: the same report from the log,
+# with the C runtime's start-up allocations (argv copies) left out, and stacks deeper than the call site
+rm -rf "$BUILD/injected" && mkdir -p "$BUILD/injected"
+RESMON_DEPTH=16 wine_run 120 "$BUILD/injected.out" "$BUILD/injected.err" "$BUILD/resmon_client.exe" \
+  --out-dir "$(win_path "$BUILD/injected")" "$BUILD/planted_leaks.exe" one two || {
+  echo "dll: resmon_client planted_leaks.exe failed"; cat "$BUILD/injected.err" >&2; exit 1; }
+base=$(sed -n 's/^base //p' "$BUILD/injected.out")
+python3 dll/check_report.py "$BUILD/planted_leaks.exe" "$base" "$BUILD"/injected/resmon-*.log $PLANTED
+python3 - "$BUILD"/injected/resmon-*-1.umdh <<'PY'
+import re, sys
+stacks = re.findall(r"BackTrace[0-9A-F]+\n((?:\t[0-9A-F]+\n)+)", open(sys.argv[1]).read())
+deepest = max(len(s.splitlines()) for s in stacks)
+assert deepest >= 3, f"RESMON_DEPTH=16 gave stacks of at most {deepest} frames"
+print(f"dll: exit snapshot has {len(stacks)} stacks, up to {deepest} frames")
+PY
+echo "dll: planted leaks (linked and injected), stress and snapshots passed" >&2
