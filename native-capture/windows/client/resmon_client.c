@@ -130,6 +130,14 @@ static HANDLE log_file = INVALID_HANDLE_VALUE;
 static unsigned long long log_seq;
 static LARGE_INTEGER clock_start, clock_freq;
 
+static void log_write(const char *p, size_t n) {
+    DWORD written;
+    static int warned;
+    if (log_file != INVALID_HANDLE_VALUE && n > 0 && !WriteFile(log_file, p, (DWORD)n, &written, NULL) && !warned++) {
+        say("warning: writing the log failed (error %lu)", GetLastError());
+    }
+}
+
 /* One record per line of `text` (n bytes, UTF-8 or ANSI), each written through at once: a killed client loses
  * nothing already seen. */
 static void log_message(DWORD pid, const char *text, size_t n) {
@@ -152,7 +160,8 @@ static void log_message(DWORD pid, const char *text, size_t n) {
             e--;
         }
         if (o + (e - i) + 64 > sizeof out) {
-            break;
+            log_write(out, o); /* a string of many short lines: write what is ready, go on */
+            o = 0;
         }
         o += (size_t)snprintf(out + o, sizeof out - o, "%08llu\t%.8f\t[%lu] ", ++log_seq, elapsed,
                               (unsigned long)pid);
@@ -163,10 +172,7 @@ static void log_message(DWORD pid, const char *text, size_t n) {
         out[o++] = '\n';
         i = j + 1;
     } while (i < n);
-    DWORD written;
-    if (log_file != INVALID_HANDLE_VALUE && !WriteFile(log_file, out, (DWORD)o, &written, NULL)) {
-        say("warning: writing the log failed (error %lu)", GetLastError());
-    }
+    log_write(out, o);
 }
 
 /* ---- the target's memory ---- */
@@ -378,6 +384,7 @@ struct session {
     HANDLE snapshot_event;
     ULONGLONG next_snapshot;
     unsigned snapshots;
+    int snapshot_warned;
 };
 
 static void module_add(struct session *s, uint64_t base) {
@@ -631,8 +638,9 @@ static int debug_loop(struct session *s) {
                 s->next_snapshot = now + (ULONGLONG)(s->opt.snapshot_every * 1000.0);
                 if (request_snapshot(s) == 0) {
                     s->snapshots++;
-                } else {
-                    say("warning: snapshot not requested: the target has no resmon snapshot event (yet)");
+                } else if (!s->snapshot_warned++) {
+                    say("warning: no snapshot requested: the target has no resmon snapshot event (yet); "
+                        "trying again every %.3g s", s->opt.snapshot_every);
                 }
             }
             continue;
