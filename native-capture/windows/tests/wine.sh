@@ -21,7 +21,9 @@ wine_start() {
     timeout -k 5 300 wineboot -i >"$BUILD/wineboot.out" 2>&1 </dev/null || {
       echo "wine: wineboot failed; its output:" >&2; cat "$BUILD/wineboot.out" >&2; return 1; }
   fi
-  wineserver -p >/dev/null 2>&1 </dev/null # stays up between programs; stopped by wine_stop
+  # stays up between programs; stopped by wine_stop. It fails when a server already runs (wineboot's, just
+  # after the prefix was created, or one left by an interrupted run): that one serves instead
+  wineserver -p >/dev/null 2>&1 </dev/null || true
 }
 
 wine_stop() {
