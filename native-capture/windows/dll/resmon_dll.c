@@ -148,13 +148,14 @@ __declspec(dllexport) int InstallResMon(void) {
     return 1;
 }
 
-/* The exit report and the table image, once. */
+/* The exit snapshot, the table image and the exit report, once. */
 static void final_report(void) {
     if (!reported && rt_header() != NULL) {
         reported = 1;
-        resmon_log_report(1);
+        /* files first: the report's closing line ends the run for logscan, nothing of it may follow */
         resmon_write_heap_snapshot("exit");
         resmon_write_table_image(RT_FLAG_CLEAN_EXIT);
+        resmon_log_report(1);
     }
 }
 

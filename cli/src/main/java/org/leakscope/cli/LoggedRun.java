@@ -62,6 +62,9 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
             out.add("the exit report stops at line " + exit.endLine() + ": the capture ended or lost lines, so the"
                     + " list may be incomplete");
         }
+        if (run.crash() != null) {
+            out.add("crashed: " + run.crash());
+        }
         if (exit == null) {
             out.add("no exit report: still running when the capture ended, or it crashed (last resmon line "
                     + run.end().line() + ")" + (run.lastOnDemand() == null ? ""

@@ -33,11 +33,14 @@ import org.leakscope.model.UsageSeries;
  * @param lines           how many resmon lines belong to the run
  * @param modules         loaded modules, from the {@code module} lines Leakscope's tracker writes (empty for
  *                        resmon's own output, which has none)
+ * @param crash           what resmon.dll said when the program crashed without a debugger
+ *                        ({@code unhandled exception 0xC0000005 at 0x...}), or null
  */
 public record ResmonRun(int index, Long processId, String module, LogTime start, LogTime end, UsageSeries memory,
         UsageSeries threads, UsageSeries syncObjects, UsageSeries cpuPercent, UsageSeries diskBytes,
         List<LimitEvent> limitEvents, Map<String, Long> limitCounts, Long intervalMs, boolean estimatedTimes,
-        ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines, ModuleMap modules) {
+        ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines, ModuleMap modules,
+        String crash) {
     public ResmonRun {
         limitEvents = List.copyOf(limitEvents);
         limitCounts = Map.copyOf(limitCounts);

@@ -24,6 +24,11 @@ final class RunBuilder {
     static final byte[] MODULE = LineCursor.ascii("module 0x");
     private static final byte[] MODULE_SIZE = LineCursor.ascii(" size ");
     private static final int MAX_MODULES = 4096;
+    /** resmon.dll's notes: {@code snapshot written PATH} (or failed) after a snapshot on request. */
+    private static final byte[] SNAPSHOT = LineCursor.ascii("snapshot ");
+    /** resmon.dll without a debugger: {@code unhandled exception 0xCODE at 0xADDRESS}. */
+    private static final byte[] CRASH = LineCursor.ascii("unhandled exception ");
+    private String crash;
     private static final byte[] SYNC_USED = LineCursor.ascii(", sync object used ");
     private static final byte[] MEMORY_USED = LineCursor.ascii(", memory used ");
     private static final byte[] USED = LineCursor.ascii("] used ");
@@ -104,6 +109,13 @@ final class RunBuilder {
         }
         if (c.startsWith(MODULE)) {
             module(c, n);
+            return Result.CONTINUE;
+        }
+        if (report == null && c.startsWith(SNAPSHOT)) {
+            return Result.CONTINUE;
+        }
+        if (report == null && c.startsWith(CRASH)) {
+            crash = c.rest() + " (line " + n + ")";
             return Result.CONTINUE;
         }
         if (ReportBuilder.isExitHeader(c)) {
@@ -282,6 +294,6 @@ final class RunBuilder {
                 lastLine);
         return new ResmonRun(index, pid, module, start, last, memory, threads, sync, cpu, disk, limitEvents,
                 limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines,
-                ModuleMap.of(modules));
+                ModuleMap.of(modules), crash);
     }
 }

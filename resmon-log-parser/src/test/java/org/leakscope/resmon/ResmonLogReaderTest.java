@@ -251,4 +251,24 @@ class ResmonLogReaderTest {
         assertEquals(33_334 * 64, r.callSites().get(0).bytes());
         assertEquals(ResmonLogOptions.defaults().maxExamples(), r.examples().size());
     }
+
+    /** resmon.dll's own notes: a snapshot on request is not a stray line, a crash without a debugger is kept. */
+    @Test
+    void windowsTrackerNotes() throws IOException {
+        Path log = tmp.resolve("dll.log");
+        String p = "[4242] app.exe|resmon| ";
+        Files.writeString(log, String.join("\n",
+                "00000001\t0.0\t" + p + "module 0x0000000140000000 size 262144 Z:\\build\\app.exe",
+                "00000002\t0.1\t" + p + "threads used 0, sync object used 0, memory used 0",
+                "00000003\t0.2\t" + p + "snapshot written Z:\\snaps\\resmon-4242-1.umdh",
+                "00000004\t0.3\t" + p + "threads used 0, sync object used 0, memory used 100",
+                "00000005\t0.4\t" + p + "unhandled exception 0xC0000005 at 0x0000000140001234", ""));
+        ResmonLog read = read(log);
+        assertEquals(List.of(), read.problems());
+        assertEquals(1, read.runs().size());
+        ResmonRun run = read.runs().get(0);
+        assertEquals(2, run.memory().count());
+        assertEquals("unhandled exception 0xC0000005 at 0x0000000140001234 (line 5)", run.crash());
+        assertNull(run.exitReport());
+    }
 }
