@@ -40,7 +40,8 @@ static inline void rt_os_unmap(void *p, size_t bytes) {
 /* the kernel's own spin lock, held at DISPATCH_LEVEL: a holder preempted on its CPU by a spinner would never
  * finish; the old IRQL is stored by the holder once it has the lock */
 static inline void rt_os_lock(rt_os_lock_t *l) {
-    KIRQL old = KeAcquireSpinLockRaiseToDpc((PKSPIN_LOCK)&l->held);
+    KIRQL old;
+    KeAcquireSpinLock((PKSPIN_LOCK)&l->held, &old); /* KeAcquireSpinLockRaiseToDpc on x64, hal's on x86 */
     l->saved = old;
 }
 static inline void rt_os_unlock(rt_os_lock_t *l) {
