@@ -16,8 +16,14 @@ cat "$BUILD/stress.out" >&2
 
 # 3. two heap snapshots on request (for leakdiff in CI's end-to-end checks)
 rm -rf "$BUILD/growth" && mkdir -p "$BUILD/growth"
-RESMON_SNAPSHOT_DIR="$(win_path "$BUILD/growth")" wine_run 120 "$BUILD/growth.out" "$BUILD/growth.err" \
+# (with a short interval and a low memory limit, so the periodic lines and a limit update show up too)
+RESMON_SNAPSHOT_DIR="$(win_path "$BUILD/growth")" RESMON_INTERVAL_MS=20 RESMON_LIMIT_MEMORY=50000 \
+  WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/growth.out" "$BUILD/growth.err" \
   "$BUILD/planted_growth.exe" || { echo "dll: planted_growth failed"; cat "$BUILD/growth.err" >&2; exit 1; }
+grep -q 'planted_growth.exe|resmon| update memory limit: from 0x000000000000C350 to 0x' "$BUILD/growth.err" || {
+  echo "dll: no memory limit update past RESMON_LIMIT_MEMORY=50000" >&2; grep 'resmon|' "$BUILD/growth.err" >&2; exit 1; }
+grep -q 'planted_growth.exe|resmon| snapshot written ' "$BUILD/growth.err" || {
+  echo "dll: the snapshot was not announced" >&2; exit 1; }
 for n in 1 2; do
   ls "$BUILD"/growth/resmon-*-$n.umdh >/dev/null 2>&1 || { echo "dll: snapshot $n missing" >&2; exit 1; }
 done
