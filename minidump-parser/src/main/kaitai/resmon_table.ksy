@@ -138,7 +138,7 @@ types:
         type: u2
       - id: attributes
         type: u4
-        doc: sync objects - how they were created (event reset type, initial state, semaphore counts)
+        doc: sync objects - how they were created (event reset type, initial state, semaphore counts); kernel pool blocks - the pool type
       - id: frames
         type: u8
         repeat: expr

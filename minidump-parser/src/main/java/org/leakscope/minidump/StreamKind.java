@@ -40,6 +40,8 @@ public enum StreamKind {
     LINUX_MAPS(0x47670009L, "LinuxMapsStream"),
     LINUX_DSO_DEBUG(0x4767000aL, "LinuxDsoDebugStream"),
     CRASHPAD_INFO(0x43500001L, "CrashpadInfoStream"),
+    /** Leakscope's own: the resmon table image resmon_client copies out of the crashed process. */
+    LEAKSCOPE_RESMON_TABLE(0x4C4B0001L, "LeakscopeResmonTableStream"),
     /** A type this registry does not name; {@link StreamEntry#type()} holds the number. */
     OTHER(-1, "unknown");
 

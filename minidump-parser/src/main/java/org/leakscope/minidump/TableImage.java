@@ -21,7 +21,7 @@ import org.leakscope.model.Limits;
 public final class TableImage implements TableMemory, AutoCloseable {
     static final byte[] MAGIC = {'L', 'K', 'R', 'M', 'I', 'M', 'G', '1'};
     /** The minidump user stream a tracker's launcher stores its table image in (above LastReservedStream). */
-    public static final long USER_STREAM_TYPE = 0x4C4B0001L;
+    public static final long USER_STREAM_TYPE = StreamKind.LEAKSCOPE_RESMON_TABLE.type();
     private static final int HEADER = 24;
 
     private record Range(long va, long length, long fileOffset) {
