@@ -164,6 +164,12 @@ void rt_report_table(const struct rt_header *h, int at_exit, rt_line_fn line) {
         if (blocks + records > 0) {
             line("error ... not all resources free");
         }
+        /* resmon names the threads still running when the process (or driver) goes away */
+        FOR_EACH(RT_THREAD, struct rt_thread_record, t) {
+            if (t->common.subtype != RT_THREAD_EXITED) {
+                line("thread %016llX active(not terminated)", (unsigned long long)t->common.handle);
+            }
+        }
         line("===================================================");
     }
 }

@@ -101,9 +101,50 @@ NTSTATUS ResMonKmInstall(PDRIVER_OBJECT DriverObject, PCSTR Name) {
     return STATUS_SUCCESS;
 }
 
+/* In ntifs.h, which a plain WDM driver does not include. */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+
+/*
+ * Thread records learn whether their thread has ended (a handle waited on with a zero timeout is signaled), so
+ * the exit report names only threads still running as active. The wait must run at PASSIVE_LEVEL, outside the
+ * table's spin lock: the handles are copied out first.
+ */
+static void update_threads(void) {
+    enum { MAX = 64 };
+    uint64_t handles[MAX];
+    int n = 0;
+    rt_lock();
+    for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)rt_header()->first_chunk_va[RT_THREAD - 1];
+         c != NULL && n < MAX; c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+        for (uint32_t i = 0; i < c->used && n < MAX; i++) {
+            const struct rt_record *r = (const struct rt_record *)((const char *)(c + 1) + (size_t)i * c->record_size);
+            if (r->state != 0 && r->subtype == RT_THREAD_RUNNING) {
+                handles[n++] = r->handle;
+            }
+        }
+    }
+    rt_unlock();
+    for (int i = 0; i < n; i++) {
+        LARGE_INTEGER now = {.QuadPart = 0};
+        if (ZwWaitForSingleObject((HANDLE)(uintptr_t)handles[i], FALSE, &now) != STATUS_SUCCESS) {
+            continue;
+        }
+        rt_lock();
+        struct rt_thread_record *t = (struct rt_thread_record *)rt_find(RT_THREAD, handles[i]);
+        if (t != NULL) {
+            t->common.subtype = RT_THREAD_EXITED;
+            t->exit_time_ns = rt_now_ns();
+        }
+        rt_unlock();
+    }
+}
+
 static void report(int at_exit) {
     if (rt_header() == NULL) {
         return;
+    }
+    if (KeGetCurrentIrql() == PASSIVE_LEVEL) {
+        update_threads();
     }
     rt_lock();
     rt_refresh_totals();
