@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks a resmon exit report against a planted program's symbols.
 
-check_report.py EXE LOAD_BASE OUTPUT [EXPECT...]
+check_report.py EXE LOAD_BASE OUTPUT [--module FILE:LOAD_BASE]... [EXPECT...]
   OUTPUT: Wine's +debugstr output or a DebugView-layout log (resmon_client's); the last exit report in it is read.
   EXPECT: function:kind:count[:size] (kind heap|thread|sync|handle; size = bytes per record), e.g. leak_malloc:heap:3:100.
+--module: another module of the program (a DLL it loaded) and where it was loaded.
 Every record of the report must match an expectation by the function its returnAddress lies in, and every
 expectation must be met exactly; prints what differs and exits 1 otherwise.
 """
@@ -69,15 +70,23 @@ def records(report):
 
 def main():
     exe, base, output = sys.argv[1], int(sys.argv[2], 16), sys.argv[3]
-    syms, image_base = functions(exe)
+    args = sys.argv[4:]
+    modules = [(base, *functions(exe))]
+    while args and args[0] == "--module":
+        path, load = args[1].rsplit(":", 1)
+        modules.append((int(load, 16), *functions(path)))
+        args = args[2:]
     expected = {}
-    for e in sys.argv[4:]:
+    for e in args:
         parts = e.split(":")
         key = (parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)
         expected[key] = int(parts[2])
     found = {}
     for kind, size, address in records(last_exit_report(list(messages(output)))):
-        linked = address - base + image_base
+        # the module loaded nearest below the address holds it
+        load, syms, image_base = max((m for m in modules if m[0] <= address), key=lambda m: m[0],
+                                     default=(0, [], 0))
+        linked = address - load + image_base
         name = "?"
         for a, n in syms:
             if a > linked:

@@ -1,6 +1,6 @@
 # resmon.dll and its tests (included by ../Makefile)
 DLL_SRC = dll/resmon_dll.c dll/hooks.c dll/iat.c dll/modules.c dll/output.c
-ALL += $(BUILD)/resmon.dll $(BUILD)/planted_leaks.exe $(BUILD)/planted_linked.exe $(BUILD)/stress.exe \
+ALL += $(BUILD)/resmon.dll $(BUILD)/planted_leaks.exe $(BUILD)/planted_plugin.dll $(BUILD)/planted_linked.exe $(BUILD)/stress.exe \
        $(BUILD)/planted_growth.exe
 TESTS += dll/test.sh
 
@@ -16,6 +16,9 @@ $(BUILD)/resmon.dll: $(DLL_SRC) dll/resmon_dll.h $(TABLE) | $(BUILD)
 TESTFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline $(WARN) -I../include
 $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -o $@ $<
+
+$(BUILD)/planted_plugin.dll: dll/planted_plugin.c | $(BUILD)
+	$(CC) $(TESTFLAGS) -shared -o $@ $<
 
 $(BUILD)/planted_linked.exe: dll/planted_leaks.c $(BUILD)/resmon.dll | $(BUILD)
 	$(CC) $(TESTFLAGS) -DRESMON_LINKED -o $@ $< -L$(BUILD) -lresmon

@@ -336,17 +336,30 @@ static HMODULE loaded(HMODULE m) {
     }
     return m;
 }
+
+/* A module line for a module that was not loaded before, so its return addresses resolve too. */
+static HMODULE newly_loaded(HMODULE before, HMODULE m) {
+    if (m != NULL && before == NULL && resmon_active) {
+        resmon_log_module(m);
+    }
+    return loaded(m);
+}
 static HMODULE WINAPI hook_LoadLibraryA(LPCSTR name) {
-    return loaded(real_LoadLibraryA(name));
+    HMODULE before = GetModuleHandleA(name);
+    return newly_loaded(before, real_LoadLibraryA(name));
 }
 static HMODULE WINAPI hook_LoadLibraryW(LPCWSTR name) {
-    return loaded(real_LoadLibraryW(name));
+    HMODULE before = GetModuleHandleW(name);
+    return newly_loaded(before, real_LoadLibraryW(name));
 }
+/* (a module loaded as a data file is not in the module list: neither patched nor given a module line) */
 static HMODULE WINAPI hook_LoadLibraryExA(LPCSTR name, HANDLE file, DWORD flags) {
-    return loaded(real_LoadLibraryExA(name, file, flags));
+    HMODULE before = GetModuleHandleA(name);
+    return newly_loaded(before, real_LoadLibraryExA(name, file, flags));
 }
 static HMODULE WINAPI hook_LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags) {
-    return loaded(real_LoadLibraryExW(name, file, flags));
+    HMODULE before = GetModuleHandleW(name);
+    return newly_loaded(before, real_LoadLibraryExW(name, file, flags));
 }
 
 /* ---- the hook table ---- */

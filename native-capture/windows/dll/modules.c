@@ -134,6 +134,15 @@ static void module_line(uint64_t base, uint64_t size, const char *path, void *ar
     resmon_logf("module 0x%016llX size %llu %s", (unsigned long long)base, (unsigned long long)size, path);
 }
 
+void resmon_log_module(HMODULE m) {
+    MODULEINFO info;
+    char path[MAX_PATH];
+    if (GetModuleInformation(GetCurrentProcess(), m, &info, sizeof info)
+        && GetModuleFileNameA(m, path, sizeof path) > 0) {
+        module_line((uint64_t)(uintptr_t)info.lpBaseOfDll, info.SizeOfImage, path, NULL);
+    }
+}
+
 void resmon_log_modules(void) {
     resmon_each_module(module_line, NULL);
 }

@@ -58,6 +58,19 @@ void leak_file(void) {
     sink = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
 }
 
+/* a module loaded after start-up: patched when RESMON_MODULES names it */
+void leak_plugin(void) {
+    HMODULE m = LoadLibraryA("planted_plugin.dll");
+    if (m == NULL) {
+        fprintf(stderr, "planted_leaks: cannot load planted_plugin.dll (%lu)\n", GetLastError());
+        exit(1);
+    }
+    printf("plugin %p\n", (void *)m);
+    fflush(stdout);
+    ((void (*)(void))(void *)GetProcAddress(m, "plugin_tidy"))();
+    ((void (*)(void))(void *)GetProcAddress(m, "plugin_leak"))();
+}
+
 void release_all(void) {
     free(malloc(64));
     void *p = realloc(malloc(8), 80);
@@ -97,6 +110,7 @@ int main(void) {
     leak_thread();
     leak_event();
     leak_file();
+    leak_plugin();
 #ifdef RESMON_LINKED
     LogAllResources();
 #endif

@@ -35,6 +35,8 @@ int resmon_in_self(uint64_t address);
 int resmon_backtrace(void *caller, uint64_t *frames);
 /* Prints one "module 0x... size N PATH" line per loaded module. */
 void resmon_log_modules(void);
+/* Prints the module line of one module (one loaded after start-up). */
+void resmon_log_module(HMODULE m);
 /* Calls fn(base, size, path, arg) for each loaded module (for the snapshot's module table). */
 void resmon_each_module(void (*fn)(uint64_t base, uint64_t size, const char *path, void *arg), void *arg);
 
