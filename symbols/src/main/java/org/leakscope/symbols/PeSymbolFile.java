@@ -62,6 +62,7 @@ public final class PeSymbolFile implements ImageSymbols {
     private final List<Problem> problems = new ArrayList<>();
     private boolean is64;
     private long imageBase;
+    private long imageSize;
     private int machine;
     private Section[] sections = new Section[0];
     /** Indexes into {@link #sections}, by ascending RVA, for the RVA → section search. */
@@ -144,11 +145,13 @@ public final class PeSymbolFile implements ImageSymbols {
             PeSymbols.OptionalHeader64 h = parse(opt, 0, optAt, "a PE32+ optional header",
                     PeSymbols.OptionalHeader64::new);
             imageBase = h.imageBase();
+            imageSize = h.lenImage();
             numDirs = h.numDataDirectories();
         } else {
             PeSymbols.OptionalHeader32 h = parse(opt, 0, optAt, "a PE32 optional header",
                     PeSymbols.OptionalHeader32::new);
             imageBase = h.imageBase();
+            imageSize = h.lenImage();
             numDirs = h.numDataDirectories();
         }
         // NumberOfRvaAndSizes may claim more than the header holds; only directory 0 (exports) is used
@@ -499,6 +502,14 @@ public final class PeSymbolFile implements ImageSymbols {
     /** The preferred load address from the optional header (unsigned). */
     public long imageBase() {
         return imageBase;
+    }
+
+    /**
+     * SizeOfImage from the optional header: the bytes the loader maps, which is the module size a minidump's
+     * module list and UMDH's module table record, so a file of the right name but another build shows here.
+     */
+    public long imageSize() {
+        return imageSize;
     }
 
     /** Damage that was skipped: an unreadable export directory, symbols with a bad name or value. */

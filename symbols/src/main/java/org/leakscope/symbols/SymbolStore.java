@@ -133,6 +133,14 @@ public final class SymbolStore implements AutoCloseable {
                 }
                 if (PeSymbolFile.isPe(p)) {
                     PeSymbolFile pe = PeSymbolFile.open(p);
+                    if (module.size() != 0 && module.size() != pe.imageSize()) {
+                        // another build under the same name (a store root's copy, an updated system DLL): its
+                        // names would be wrong, so it is not used; the next candidate may be the right one
+                        problems.add(new Problem(p.toString(), null, null, p + ": SizeOfImage " + pe.imageSize()
+                                + ", but " + module.path() + " was " + module.size() + " bytes when loaded: another"
+                                + " build, not used for its symbols"));
+                        continue;
+                    }
                     problems.addAll(pe.problems());
                     found = Optional.of(pe);
                     break;

@@ -96,6 +96,18 @@ final class PeImageBuilder {
         return this;
     }
 
+    /** SizeOfImage: the end of the last section in memory, section-aligned (call after {@link #build()}). */
+    int imageSize() {
+        int top = 0x1000;
+        for (Section s : sections) {
+            top = Math.max(top, s.rva() + Math.max(s.virtualSize(), s.rawSize()));
+        }
+        if (!exports.isEmpty() || !forwarders.isEmpty()) {
+            top = align(top, 0x1000) + 0x1000; // .edata, one page in these tests
+        }
+        return align(top, 0x1000);
+    }
+
     /** File offset of the COFF symbol table in the last {@link #build()} (0 when none). */
     int symbolTableAt() {
         return symbolTableAt;
@@ -182,7 +194,7 @@ final class PeImageBuilder {
         f.putInt(0x1000).putInt(0x200); // alignments
         f.putShort((short) 6).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 6)
                 .putShort((short) 0);
-        f.putInt(0).putInt(align(fileAt, 0x1000)).putInt(0x400).putInt(0).putShort((short) 3).putShort((short) 0);
+        f.putInt(0).putInt(imageSize()).putInt(0x400).putInt(0).putShort((short) 3).putShort((short) 0);
         for (int i = 0; i < 4; i++) {
             if (pe32Plus) {
                 f.putLong(0x100000);

@@ -97,10 +97,15 @@ class PeSymbolFileMingwTest {
     }
 
     private static long imageBase(Path file) throws Exception {
+        return header(file, "ImageBase");
+    }
+
+    /** A field of the optional header as objdump -p prints it (hex). */
+    private static long header(Path file, String field) throws Exception {
         String out = run(List.of("x86_64-w64-mingw32-objdump", "-p", file.toString()));
         assumeTrue(out != null, "x86_64-w64-mingw32-objdump is not installed; skipping");
-        Matcher m = Pattern.compile("ImageBase\\s+([0-9a-fA-F]+)").matcher(out);
-        assertTrue(m.find(), "objdump -p names the ImageBase");
+        Matcher m = Pattern.compile(field + "\\s+([0-9a-fA-F]+)").matcher(out);
+        assertTrue(m.find(), "objdump -p names the " + field);
         return Long.parseUnsignedLong(m.group(1), 16);
     }
 
@@ -133,6 +138,7 @@ class PeSymbolFileMingwTest {
         assertTrue(byRva.size() > 20, "nm and objdump agree on " + byRva.size() + " functions");
         PeSymbolFile f = PeSymbolFile.open(exe);
         assertEquals(base, f.imageBase());
+        assertEquals(header(exe, "SizeOfImage"), f.imageSize());
         assertEquals(byRva.size(), f.functions());
         for (Map.Entry<Long, Set<String>> e : byRva.entrySet()) {
             SymbolHit hit = f.lookup(e.getKey()).orElseThrow(() -> new AssertionError("nothing at " + e));

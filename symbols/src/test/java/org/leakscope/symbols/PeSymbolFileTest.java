@@ -56,6 +56,7 @@ class PeSymbolFileTest {
         PeSymbolFile f = open(mingwLike().build());
         assertTrue(f.is64());
         assertEquals(0x1_4000_0000L, f.imageBase());
+        assertEquals(0x3000, f.imageSize());
         assertEquals(4, f.functions());
         assertMiss(f, 0x1000); // .text before the first function
         assertHit(f, 0x1010, "main", 0);

@@ -23,6 +23,8 @@ import org.leakscope.model.Module;
  */
 class SymbolStoreTest {
     private static final long BASE = 0x1_4000_0000L;
+    /** SizeOfImage of {@link #planted()}: .text ends at 0x1300, rounded up to a page. */
+    private static final long SIZE = 0x2000;
 
     @TempDir
     Path tmp;
@@ -49,7 +51,7 @@ class SymbolStoreTest {
         assumeTrue(File.separatorChar == '/', "Wine paths are a Linux matter");
         Path exe = tmp.resolve("planted.exe");
         Files.write(exe, planted());
-        Module m = new Module(BASE, 0x3000, wine(exe), null, null, null);
+        Module m = new Module(BASE, SIZE, wine(exe), null, null, null);
         assertTrue(SymbolStore.hasLocalImage(m));
         assertFalse(SymbolStore.hasLocalElf(m));
         try (SymbolStore store = new SymbolStore(List.of())) {
@@ -58,7 +60,7 @@ class SymbolStoreTest {
             assertEquals("planted.exe+0x2000", store.symbolize(at(m, 0x2000), m).describe());
             assertTrue(store.problems().isEmpty());
         }
-        Module nt = new Module(BASE, 0x3000, "\\??\\" + wine(exe), null, null, null);
+        Module nt = new Module(BASE, SIZE, "\\??\\" + wine(exe), null, null, null);
         assertTrue(SymbolStore.hasLocalImage(nt));
     }
 
@@ -67,8 +69,8 @@ class SymbolStoreTest {
         Path root = Files.createDirectories(tmp.resolve("store"));
         Files.write(root.resolve("planted.dll"), planted());
         Files.write(root.resolve("kernel32.dll"), planted());
-        Module dll = new Module(0x7ff0_0000_0000L, 0x3000, "C:\\windows\\system32\\planted.dll", null, null, null);
-        Module upper = new Module(0x7ff1_0000_0000L, 0x3000, "C:\\windows\\system32\\KERNEL32.DLL", null, null, null);
+        Module dll = new Module(0x7ff0_0000_0000L, SIZE, "C:\\windows\\system32\\planted.dll", null, null, null);
+        Module upper = new Module(0x7ff1_0000_0000L, SIZE, "C:\\windows\\system32\\KERNEL32.DLL", null, null, null);
         assertFalse(SymbolStore.hasLocalImage(dll)); // not on this machine under that name
         try (SymbolStore store = new SymbolStore(List.of(root))) {
             assertEquals("planted.dll!leak_small+0x1", store.symbolize(at(dll, 0x1041), dll).describe());
@@ -80,13 +82,38 @@ class SymbolStoreTest {
     }
 
     @Test
+    void aCopyOfAnotherBuildIsNotUsed() throws IOException {
+        assumeTrue(File.separatorChar == '/', "Wine paths are a Linux matter");
+        Path root = Files.createDirectories(tmp.resolve("store"));
+        Files.write(root.resolve("planted.exe"), PeImageBuilder.pe32Plus() // a later build: bigger, other names
+                .section(".text", 0x1000, 0x2400, PeImageBuilder.CODE)
+                .function("something_else", 1, 0, true)
+                .build());
+        Path exe = Files.createDirectories(tmp.resolve("build")).resolve("planted.exe");
+        Files.write(exe, planted());
+        Module m = new Module(BASE, SIZE, wine(exe), null, null, null);
+        try (SymbolStore store = new SymbolStore(List.of(root))) {
+            assertEquals("planted.exe!leak_small+0x12", store.symbolize(at(m, 0x1052), m).describe());
+            assertEquals(1, store.problems().size());
+            assertTrue(store.problems().get(0).message().contains("SizeOfImage 16384, but Z:"),
+                    store.problems().toString());
+        }
+        Module unknownSize = new Module(BASE, 0, "C:\\x\\planted.exe", null, null, null);
+        try (SymbolStore store = new SymbolStore(List.of(root))) {
+            // a module of unknown size takes the file by name
+            assertEquals("planted.exe!something_else+0x1052",
+                    store.symbolize(at(unknownSize, 0x2052), unknownSize).describe());
+        }
+    }
+
+    @Test
     void aDamagedPeIsAProblemAndTheFrameStaysUnresolved() throws IOException {
         assumeTrue(File.separatorChar == '/', "Wine paths are a Linux matter");
         byte[] b = planted();
         b[PeImageBuilder.PE_AT] = 'X';
         Path exe = tmp.resolve("damaged.exe");
         Files.write(exe, b);
-        Module m = new Module(BASE, 0x3000, wine(exe), null, null, null);
+        Module m = new Module(BASE, SIZE, wine(exe), null, null, null);
         try (SymbolStore store = new SymbolStore(List.of())) {
             assertEquals("damaged.exe+0x1052", store.symbolize(at(m, 0x1052), m).describe());
             store.symbolize(at(m, 0x1010), m); // looked at once
