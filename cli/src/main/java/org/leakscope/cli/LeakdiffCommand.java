@@ -175,9 +175,10 @@ final class LeakdiffCommand {
             for (SnapshotInput in : inputs) {
                 if (in.umdh() != null) {
                     symbolized[0] |= in.umdh().symbolic();
-                    // ELF modules on this machine (libresmon's snapshots) name their functions without a store
+                    // ELF and PE modules on this machine (libresmon's and resmon.dll's snapshots) name their
+                    // functions without a store
                     boolean local = in.umdh().snapshot().modules().modules().stream()
-                            .anyMatch(SymbolStore::hasLocalElf);
+                            .anyMatch(SymbolStore::hasLocalImage);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
                 } else if (in.log() != null || in.kind() == InputKind.TABLE_IMAGE

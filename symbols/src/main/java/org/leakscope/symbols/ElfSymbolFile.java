@@ -19,7 +19,7 @@ import org.leakscope.model.InputFormatException;
  * module lines and snapshot module tables use. Every count and size is checked against the file before it is
  * read; the symbol and string tables are read once, the rest of the file never.
  */
-public final class ElfSymbolFile {
+public final class ElfSymbolFile implements ImageSymbols {
     private static final int SHT_SYMTAB = 2;
     private static final int SHT_DYNSYM = 11;
     private static final int PT_LOAD = 1;
@@ -228,6 +228,7 @@ public final class ElfSymbolFile {
     }
 
     /** The function holding {@code moduleOffset} (bytes from the module's lowest loaded address). */
+    @Override
     public Optional<SymbolHit> lookup(long moduleOffset) {
         long va = firstLoadVaddr + moduleOffset;
         int lo = 0;
@@ -253,6 +254,7 @@ public final class ElfSymbolFile {
     }
 
     /** How many functions the file names. */
+    @Override
     public int functions() {
         return starts.length;
     }

@@ -1,12 +1,15 @@
 package org.leakscope.symbols;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.leakscope.model.Frame;
@@ -38,58 +41,117 @@ public final class SymbolStore implements AutoCloseable {
 
     /**
      * The frame with function, offset and source filled in; unchanged when nothing is found. Breakpad files
-     * first; then, for a module whose path names an ELF file on this machine (or a file of that name in a
-     * store root), its {@code .symtab}/{@code .dynsym}.
+     * first; then the program file's own symbols: a file of the module's name in a store root, or the file at
+     * the module's path on this machine (a Wine path {@code Z:\x\y} read as {@code /x/y}), an ELF file's
+     * {@code .symtab}/{@code .dynsym} or a PE file's COFF symbols and exports, whichever its magic says it is.
      */
     public Frame symbolize(Frame frame, Module module) {
         long rva = frame.address() - module.base();
         Optional<SymbolHit> hit = module.debugId() == null ? byName(module.name()).flatMap(f -> f.lookup(rva))
                 : lookup(module.debugFile(), module.debugId(), rva);
         if (hit.isEmpty()) {
-            hit = elf(module).flatMap(f -> f.lookup(rva));
+            hit = image(module).flatMap(f -> f.lookup(rva));
         }
         return hit.map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
                 .orElse(frame);
     }
 
-    private final Map<String, Optional<ElfSymbolFile>> elfFiles = new HashMap<>();
+    private final Map<String, Optional<ImageSymbols>> images = new HashMap<>();
 
     /** True when a module's path names an ELF file here: worth symbolizing a snapshot that has no store. */
     public static boolean hasLocalElf(Module module) {
-        return module.path() != null && !module.path().isEmpty() && ElfSymbolFile.isElf(Path.of(module.path()));
+        Path p = localPath(module.path());
+        return p != null && ElfSymbolFile.isElf(p);
     }
 
-    private Optional<ElfSymbolFile> elf(Module module) {
+    /**
+     * True when a module's path names an ELF or PE file on this machine (Wine's {@code Z:} paths included):
+     * worth symbolizing a snapshot that has no store.
+     */
+    public static boolean hasLocalImage(Module module) {
+        Path p = localPath(module.path());
+        return p != null && (ElfSymbolFile.isElf(p) || PeSymbolFile.isPe(p));
+    }
+
+    /**
+     * Where a module's recorded path is on this machine, or null. Windows paths from Wine: drive Z: is the
+     * Linux root ({@code Z:\work\planted.exe} is {@code /work/planted.exe}, also with the NT prefixes
+     * {@code \\?\} and {@code \??\}); other drives ({@code C:\windows\system32\kernel32.dll}) are
+     * the prefix's own and only found by file name in a store root. A relative path is no place at all.
+     */
+    static Path localPath(String path) {
+        if (path == null || path.isEmpty()) {
+            return null;
+        }
+        String p = path;
+        if (File.separatorChar == '/') {
+            if (p.startsWith("\\\\?\\") || p.startsWith("\\??\\")) {
+                p = p.substring(4);
+            }
+            if (p.length() >= 3 && (p.charAt(0) == 'Z' || p.charAt(0) == 'z') && p.charAt(1) == ':'
+                    && (p.charAt(2) == '\\' || p.charAt(2) == '/')) {
+                p = p.substring(2).replace('\\', '/');
+            }
+        }
+        try {
+            Path local = Path.of(p);
+            return local.isAbsolute() ? local : null;
+        } catch (InvalidPathException e) {
+            return null; // garbage, or a name this file system cannot hold
+        }
+    }
+
+    private Optional<ImageSymbols> image(Module module) {
         String key = module.path() == null ? module.name() : module.path();
-        Optional<ElfSymbolFile> cached = elfFiles.get(key);
+        Optional<ImageSymbols> cached = images.get(key);
         if (cached != null) {
             return cached;
         }
-        Optional<ElfSymbolFile> found = Optional.empty();
+        Optional<ImageSymbols> found = Optional.empty();
         List<Path> candidates = new ArrayList<>();
+        String name = module.name();
+        String lower = name.toLowerCase(Locale.ROOT);
         for (Path root : roots) {
-            candidates.add(root.resolve(module.name()));
-        }
-        if (module.path() != null && !module.path().isEmpty()) {
             try {
-                candidates.add(Path.of(module.path()));
-            } catch (java.nio.file.InvalidPathException e) {
-                // a Windows path on Linux, or garbage: no ELF there
+                candidates.add(root.resolve(name));
+                if (!lower.equals(name)) {
+                    candidates.add(root.resolve(lower)); // Windows names are case-blind: KERNEL32.DLL is kernel32.dll
+                }
+            } catch (InvalidPathException e) {
+                // a name this file system cannot hold
             }
+        }
+        Path own = localPath(module.path());
+        if (own != null) {
+            candidates.add(own);
         }
         for (Path p : candidates) {
-            if (ElfSymbolFile.isElf(p)) {
-                try {
+            try {
+                if (ElfSymbolFile.isElf(p)) {
                     found = Optional.of(ElfSymbolFile.open(p));
                     break;
-                } catch (InputFormatException e) {
-                    problems.add(Problem.of(e));
-                } catch (IOException e) {
-                    problems.add(new Problem(p.toString(), null, null, p + ": cannot read: " + e.getMessage()));
                 }
+                if (PeSymbolFile.isPe(p)) {
+                    PeSymbolFile pe = PeSymbolFile.open(p);
+                    if (module.size() != 0 && module.size() != pe.imageSize()) {
+                        // another build under the same name (a store root's copy, an updated system DLL): its
+                        // names would be wrong, so it is not used; the next candidate may be the right one
+                        problems.add(new Problem(p.toString(), null, null, p + ": SizeOfImage " + pe.imageSize()
+                                + ", but " + module.path() + " was " + module.size() + " bytes when loaded: another"
+                                + " build, not used for its symbols"));
+                        continue;
+                    }
+                    problems.addAll(pe.problems());
+                    found = Optional.of(pe);
+                    break;
+                }
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e));
+            } catch (IOException e) {
+                problems.add(new Problem(p.toString(), null, null, p + ": cannot read: " + e.getMessage()));
             }
         }
-        elfFiles.put(key, found);
+        images.put(key, found);
         return found;
     }
 
