@@ -20,7 +20,7 @@ public final class ResmonTableRenderer {
         int ptr = t.pointerSize();
         out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)" : t.processName())
                 .append(" (pid ").append(t.processId()).append(", ").append(ptr * 8).append("-bit)")
-                .append(t.cleanExit() ? ", written at a clean exit" : t.fatalSignal() ? ", written on a fatal signal"
+                .append(t.cleanExit() ? ", written at a clean exit" : t.fatalSignal() ? ", written on a crash (fatal signal or exception)"
                         : ", live (the process was running)").append('\n');
         out.append("  table at ").append(addr(t.headerVa(), ptr)).append(", version ").append(t.versionMajor())
                 .append('.').append(t.versionMinor()).append(", capture started ").append(time(t.startTimeNs()))
