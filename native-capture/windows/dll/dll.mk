@@ -1,7 +1,7 @@
 # resmon.dll and its tests (included by ../Makefile)
 DLL_SRC = dll/resmon_dll.c dll/hooks.c dll/iat.c dll/modules.c dll/output.c
 ALL += $(BUILD)/resmon.dll $(BUILD)/planted_leaks.exe $(BUILD)/planted_plugin.dll $(BUILD)/planted_linked.exe $(BUILD)/stress.exe \
-       $(BUILD)/planted_growth.exe
+       $(BUILD)/planted_growth.exe $(BUILD)/planted_ucrt.dll
 TESTS += dll/test.sh
 
 # C99 printf (%llu) from mingw's own stdio, not msvcrt's
@@ -19,6 +19,9 @@ $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 
 $(BUILD)/planted_plugin.dll: dll/planted_plugin.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -shared -o $@ $<
+
+$(BUILD)/planted_ucrt.dll: dll/planted_ucrt.c | $(BUILD)
+	$(CC) $(TESTFLAGS) -shared -nostdlib -nostartfiles -Wl,--entry,DllMain -o $@ $< -lucrtbase -lkernel32
 
 $(BUILD)/planted_linked.exe: dll/planted_leaks.c $(BUILD)/resmon.dll | $(BUILD)
 	$(CC) $(TESTFLAGS) -DRESMON_LINKED -o $@ $< -L$(BUILD) -lresmon

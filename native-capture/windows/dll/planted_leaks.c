@@ -58,7 +58,7 @@ void leak_file(void) {
     sink = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
 }
 
-/* a module loaded after start-up: patched when RESMON_MODULES names it */
+/* modules loaded after start-up: patched when RESMON_MODULES names them */
 void leak_plugin(void) {
     HMODULE m = LoadLibraryA("planted_plugin.dll");
     if (m == NULL) {
@@ -69,6 +69,15 @@ void leak_plugin(void) {
     fflush(stdout);
     ((void (*)(void))(void *)GetProcAddress(m, "plugin_tidy"))();
     ((void (*)(void))(void *)GetProcAddress(m, "plugin_leak"))();
+    /* and one whose heap is the UCRT's */
+    HMODULE u = LoadLibraryW(L"planted_ucrt.dll");
+    if (u == NULL) {
+        fprintf(stderr, "planted_leaks: cannot load planted_ucrt.dll (%lu)\n", GetLastError());
+        exit(1);
+    }
+    printf("ucrt %p\n", (void *)u);
+    fflush(stdout);
+    ((void (*)(void))(void *)GetProcAddress(u, "ucrt_leak"))();
 }
 
 void release_all(void) {

@@ -1,8 +1,9 @@
 # resmon.dll under Wine (sourced by ../tests/run.sh with BUILD set and wine.sh loaded).
 PLANTED="leak_malloc:heap:3:100 leak_heapalloc:heap:2:4000 leak_calloc:heap:1:500 leak_realloc:heap:1:5000
-leak_thread:thread:1 leak_event:sync:1 leak_file:handle:1 plugin_leak:heap:2:777"
-# planted_plugin.dll is loaded after start-up: patched because RESMON_MODULES names it
-RESMON_MODULES=planted_plugin.dll
+leak_thread:thread:1 leak_event:sync:1 leak_file:handle:1 plugin_leak:heap:2:777 ucrt_leak:heap:1:555
+ucrt_leak:heap:1:21"
+# the plugins are loaded after start-up: patched because RESMON_MODULES names them
+RESMON_MODULES="planted_plugin.dll;planted_ucrt.dll"
 export RESMON_MODULES
 
 # 1. linked: InstallResMon in main, the exit report from DllMain at process exit
@@ -10,8 +11,9 @@ WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$
   echo "dll: planted_linked.exe failed ($?)"; cat "$BUILD/linked.err" >&2; exit 1; }
 base=$(sed -n 's/^base //p' "$BUILD/linked.out" | tr -d '\r')
 plugin=$(sed -n 's/^plugin //p' "$BUILD/linked.out" | tr -d '\r')
+ucrt=$(sed -n 's/^ucrt //p' "$BUILD/linked.out" | tr -d '\r')
 python3 dll/check_report.py "$BUILD/planted_linked.exe" "$base" "$BUILD/linked.err" \
-  --module "$BUILD/planted_plugin.dll:$plugin" $PLANTED
+  --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
 grep -q 'planted_linked.exe|resmon| threads used' "$BUILD/linked.err" || { echo "dll: no periodic usage line" >&2; exit 1; }
 
 # 2. stress: the table equals what the threads hold
@@ -41,8 +43,9 @@ RESMON_DEPTH=16 wine_run 120 "$BUILD/injected.out" "$BUILD/injected.err" "$BUILD
   echo "dll: resmon_client planted_leaks.exe failed"; cat "$BUILD/injected.err" >&2; exit 1; }
 base=$(sed -n 's/^base //p' "$BUILD/injected.out" | tr -d '\r')
 plugin=$(sed -n 's/^plugin //p' "$BUILD/injected.out" | tr -d '\r')
+ucrt=$(sed -n 's/^ucrt //p' "$BUILD/injected.out" | tr -d '\r')
 python3 dll/check_report.py "$BUILD/planted_leaks.exe" "$base" "$BUILD"/injected/resmon-*.log \
-  --module "$BUILD/planted_plugin.dll:$plugin" $PLANTED
+  --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
 grep -qi "|resmon| module 0x0*$(echo "$plugin" | sed 's/^0*//') size [0-9]* .*planted_plugin.dll" "$BUILD"/injected/resmon-*.log || {
   echo "dll: no module line for planted_plugin.dll, loaded after start-up" >&2; exit 1; }
 python3 - "$BUILD"/injected/resmon-*-1.umdh <<'PY'
