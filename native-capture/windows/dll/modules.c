@@ -27,15 +27,20 @@ static int by_lo(const void *a, const void *b) {
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-void resmon_modules_refresh(void) {
-    HMODULE mods[MAX_MODULES];
+/* The loaded modules (at most MAX_MODULES); returns how many. */
+static int loaded_modules(HMODULE *mods) {
     DWORD needed = 0;
-    HANDLE process = GetCurrentProcess();
-    if (!EnumProcessModules(process, mods, sizeof mods, &needed)) {
-        return;
+    if (!EnumProcessModules(GetCurrentProcess(), mods, MAX_MODULES * sizeof mods[0], &needed)) {
+        return 0;
     }
     int n = (int)(needed / sizeof mods[0]);
-    n = n > MAX_MODULES ? MAX_MODULES : n;
+    return n > MAX_MODULES ? MAX_MODULES : n;
+}
+
+void resmon_modules_refresh(void) {
+    HMODULE mods[MAX_MODULES];
+    HANDLE process = GetCurrentProcess();
+    int n = loaded_modules(mods);
     struct range fresh[MAX_MODULES];
     int count = 0;
     for (int i = 0; i < n; i++) {
@@ -113,13 +118,8 @@ __attribute__((noinline)) int resmon_backtrace(void *caller, uint64_t *frames) {
 
 void resmon_each_module(void (*fn)(uint64_t base, uint64_t size, const char *path, void *arg), void *arg) {
     HMODULE mods[MAX_MODULES];
-    DWORD needed = 0;
     HANDLE process = GetCurrentProcess();
-    if (!EnumProcessModules(process, mods, sizeof mods, &needed)) {
-        return;
-    }
-    int n = (int)(needed / sizeof mods[0]);
-    n = n > MAX_MODULES ? MAX_MODULES : n;
+    int n = loaded_modules(mods);
     for (int i = 0; i < n; i++) {
         MODULEINFO info;
         char path[MAX_PATH];

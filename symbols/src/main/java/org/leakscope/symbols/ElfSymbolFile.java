@@ -1,7 +1,5 @@
 package org.leakscope.symbols;
 
-import io.kaitai.struct.ByteBufferKaitaiStream;
-import io.kaitai.struct.KaitaiStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -231,18 +229,7 @@ public final class ElfSymbolFile implements ImageSymbols {
     @Override
     public Optional<SymbolHit> lookup(long moduleOffset) {
         long va = firstLoadVaddr + moduleOffset;
-        int lo = 0;
-        int hi = starts.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(starts[mid], va) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int found = ImageSymbols.floor(starts, va);
         if (found < 0) {
             return Optional.empty();
         }
@@ -260,34 +247,12 @@ public final class ElfSymbolFile implements ImageSymbols {
     }
 
     private byte[] bytes(FileChannel ch, long offset, long length, long fileSize, String what) throws IOException {
-        if (offset < 0 || length < 0 || offset > fileSize || length > fileSize - offset || length > Integer.MAX_VALUE) {
-            throw InputFormatException.atOffset(source, Math.max(0, offset), what + " (" + length
-                    + " bytes) inside the " + fileSize + "-byte file", "a range past its end");
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) length);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) {
-                throw InputFormatException.atOffset(source, offset + b.position(), what, "end of file");
-            }
-        }
-        return b.array();
-    }
-
-    private interface Ctor<T> {
-        T make(KaitaiStream io);
+        return FileRange.read(ch, source, offset, length, fileSize, what);
     }
 
     /** A structure at index {@code offset} of {@code bytes} (already bounds-checked against the file). */
-    private <T> T parse(byte[] bytes, long offset, Ctor<T> ctor) {
-        ByteBufferKaitaiStream io = new ByteBufferKaitaiStream(bytes);
-        try {
-            io.seek(offset);
-            return ctor.make(io);
-        } catch (KaitaiStream.ValidationFailedError e) {
-            throw InputFormatException.atOffset(source, offset, "an ELF file (little-endian, 32 or 64 bits)",
-                    String.valueOf(e.getMessage()));
-        } catch (RuntimeException e) {
-            throw InputFormatException.atOffset(source, offset, "an ELF structure", "a truncated one (" + e + ")");
-        }
+    private <T> T parse(byte[] bytes, long offset, FileRange.Ctor<T> ctor) {
+        return FileRange.parse(source, bytes, offset, offset, "an ELF file (little-endian, 32 or 64 bits)",
+                "an ELF structure", ctor);
     }
 }

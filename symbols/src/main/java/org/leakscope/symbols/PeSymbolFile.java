@@ -1,7 +1,5 @@
 package org.leakscope.symbols;
 
-import io.kaitai.struct.ByteBufferKaitaiStream;
-import io.kaitai.struct.KaitaiStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -468,18 +466,7 @@ public final class PeSymbolFile implements ImageSymbols {
     /** The function holding {@code rva} (the address minus the module's load base). */
     @Override
     public Optional<SymbolHit> lookup(long rva) {
-        int lo = 0;
-        int hi = starts.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(starts[mid], rva) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int found = ImageSymbols.floor(starts, rva);
         if (found < 0) {
             return Optional.empty();
         }
@@ -518,36 +505,14 @@ public final class PeSymbolFile implements ImageSymbols {
     }
 
     private byte[] bytes(FileChannel ch, long offset, long length, long fileSize, String what) throws IOException {
-        if (offset < 0 || length < 0 || offset > fileSize || length > fileSize - offset || length > Integer.MAX_VALUE) {
-            throw InputFormatException.atOffset(source, Math.max(0, offset), what + " (" + length
-                    + " bytes) inside the " + fileSize + "-byte file", "a range past its end");
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) length);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) {
-                throw InputFormatException.atOffset(source, offset + b.position(), what, "end of file");
-            }
-        }
-        return b.array();
-    }
-
-    private interface Ctor<T> {
-        T make(KaitaiStream io);
+        return FileRange.read(ch, source, offset, length, fileSize, what);
     }
 
     /**
      * A structure at index {@code index} of {@code bytes} (already bounds-checked against the file), which came
      * from file offset {@code base}: errors name {@code base + index}.
      */
-    private <T> T parse(byte[] bytes, int index, long base, String expected, Ctor<T> ctor) {
-        ByteBufferKaitaiStream io = new ByteBufferKaitaiStream(bytes);
-        try {
-            io.seek(index);
-            return ctor.make(io);
-        } catch (KaitaiStream.ValidationFailedError e) {
-            throw InputFormatException.atOffset(source, base + index, expected, String.valueOf(e.getMessage()), e);
-        } catch (RuntimeException e) {
-            throw InputFormatException.atOffset(source, base + index, expected, "a truncated one (" + e + ")", e);
-        }
+    private <T> T parse(byte[] bytes, int index, long base, String expected, FileRange.Ctor<T> ctor) {
+        return FileRange.parse(source, bytes, index, base + index, expected, expected, ctor);
     }
 }
