@@ -705,7 +705,11 @@ static int debug_loop(struct session *s) {
                 memset(&ctx, 0, sizeof ctx);
                 ctx.ContextFlags = CONTEXT_CONTROL;
                 if (GetThreadContext(s->main_thread, &ctx)) {
+#ifdef _WIN64
                     ctx.Rip = s->entry;
+#else
+                    ctx.Eip = (DWORD)s->entry;
+#endif
                     SetThreadContext(s->main_thread, &ctx);
                 }
                 if (SuspendThread(s->main_thread) == (DWORD)-1) {
