@@ -28,6 +28,9 @@ static char other_crt[64]; /* the msvcrNNN.dll family's DLL, once one was seen *
 static LPVOID(WINAPI *real_HeapAlloc)(HANDLE, DWORD, SIZE_T);
 static LPVOID(WINAPI *real_HeapReAlloc)(HANDLE, DWORD, LPVOID, SIZE_T);
 static BOOL(WINAPI *real_HeapFree)(HANDLE, DWORD, LPVOID);
+static BOOL(WINAPI *real_HeapDestroy)(HANDLE);
+static LPVOID(WINAPI *real_VirtualAlloc)(LPVOID, SIZE_T, DWORD, DWORD);
+static BOOL(WINAPI *real_VirtualFree)(LPVOID, SIZE_T, DWORD);
 static HANDLE(WINAPI *real_CreateThread)(LPSECURITY_ATTRIBUTES, SIZE_T, LPTHREAD_START_ROUTINE, LPVOID, DWORD,
                                          LPDWORD);
 static void(WINAPI *real_ExitThread)(DWORD);
@@ -209,6 +212,42 @@ static BOOL WINAPI hook_HeapFree(HANDLE heap, DWORD flags, LPVOID p) {
     return real_HeapFree(heap, flags, p);
 }
 
+/* A destroyed heap takes its blocks with it: they are forgotten, as resmon does, not reported as leaks. */
+static BOOL WINAPI hook_HeapDestroy(HANDLE heap) {
+    struct rt_header *h = rt_header();
+    if (resmon_active && h != NULL) {
+        rt_lock();
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[RT_HEAP - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            for (uint32_t i = 0; i < c->used; i++) {
+                struct rt_heap_record *b = (struct rt_heap_record *)((char *)(c + 1) + (size_t)i * c->record_size);
+                if (b->common.state != 0 && b->common.subtype == RT_HEAPALLOC && b->tag == (uint64_t)(uintptr_t)heap) {
+                    rt_heap_free(b->common.handle); /* under rt_lock: takes no stripe lock */
+                }
+            }
+        }
+        rt_unlock();
+    }
+    return real_HeapDestroy(heap);
+}
+
+/* Reserved or committed regions, by the address VirtualAlloc returned, until released (tag: the process id, as
+ * resmon prints it for "Virtual"). Committing inside a region already reserved is not a new region. */
+static LPVOID WINAPI hook_VirtualAlloc(LPVOID at, SIZE_T n, DWORD type, DWORD protect) {
+    LPVOID p = real_VirtualAlloc(at, n, type, protect);
+    if (p != NULL && (type & MEM_RESERVE || at == NULL)) {
+        heap_added(p, n, RT_MMAP, GetCurrentProcessId(), __builtin_return_address(0));
+    }
+    return p;
+}
+
+static BOOL WINAPI hook_VirtualFree(LPVOID p, SIZE_T n, DWORD type) {
+    if (type & MEM_RELEASE) {
+        heap_removed(p);
+    }
+    return real_VirtualFree(p, n, type);
+}
+
 /* ---- threads, handles, sync objects, files ---- */
 
 static HANDLE WINAPI hook_CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack, LPTHREAD_START_ROUTINE start,
@@ -370,7 +409,8 @@ static const struct {
     void *hook;
     void **real;
 } system_hooks[] = {
-    SYSTEM_HOOK(HeapAlloc), SYSTEM_HOOK(HeapReAlloc), SYSTEM_HOOK(HeapFree), SYSTEM_HOOK(CreateThread),
+    SYSTEM_HOOK(HeapAlloc), SYSTEM_HOOK(HeapReAlloc), SYSTEM_HOOK(HeapFree), SYSTEM_HOOK(HeapDestroy),
+    SYSTEM_HOOK(VirtualAlloc), SYSTEM_HOOK(VirtualFree), SYSTEM_HOOK(CreateThread),
     SYSTEM_HOOK(ExitThread), SYSTEM_HOOK(ExitProcess), SYSTEM_HOOK(CloseHandle), SYSTEM_HOOK(CreateEventA),
     SYSTEM_HOOK(CreateEventW), SYSTEM_HOOK(CreateEventExA), SYSTEM_HOOK(CreateEventExW), SYSTEM_HOOK(CreateMutexA),
     SYSTEM_HOOK(CreateMutexW), SYSTEM_HOOK(CreateMutexExA), SYSTEM_HOOK(CreateMutexExW),

@@ -29,6 +29,15 @@ void leak_heapalloc(void) {
     }
 }
 
+void leak_private_heap(void) {
+    HANDLE heap = HeapCreate(0, 0, 0);
+    sink = HeapAlloc(heap, 0, 3000);
+}
+
+void leak_virtual(void) {
+    sink = VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+}
+
 void leak_calloc(void) {
     sink = calloc(10, 50);
 }
@@ -86,6 +95,13 @@ void release_all(void) {
     free(p);
     free(calloc(4, 4));
     HeapFree(GetProcessHeap(), 0, HeapReAlloc(GetProcessHeap(), 0, HeapAlloc(GetProcessHeap(), 0, 16), 32));
+    HANDLE heap = HeapCreate(0, 0, 0); /* its blocks go with it */
+    HeapAlloc(heap, 0, 100);
+    HeapAlloc(heap, 0, 200);
+    HeapDestroy(heap);
+    void *region = VirtualAlloc(NULL, 1 << 20, MEM_RESERVE, PAGE_NOACCESS);
+    VirtualAlloc(region, 4096, MEM_COMMIT, PAGE_READWRITE); /* inside the region: not a new one */
+    VirtualFree(region, 0, MEM_RELEASE);
     HANDLE t = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL);
     WaitForSingleObject(t, INFINITE);
     CloseHandle(t);
@@ -114,6 +130,8 @@ int main(void) {
     release_all();
     leak_malloc();
     leak_heapalloc();
+    leak_private_heap();
+    leak_virtual();
     leak_calloc();
     leak_realloc();
     leak_thread();
