@@ -50,6 +50,19 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         return "0x" + String.format("%0" + pointerDigits() + "X", a);
     }
 
+    /** A call site's type names for people: a thread's start routine named like a call site when it can be. */
+    public java.util.SortedSet<String> typeNames(org.leakscope.resmon.CallSite site) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (String t : site.types()) {
+            java.util.regex.Matcher m = THREAD_START.matcher(t);
+            out.add(m.matches() ? "thread start " + address(Long.parseUnsignedLong(m.group(1), 16)) : t);
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern THREAD_START =
+            java.util.regex.Pattern.compile("thread start 0x([0-9A-Fa-f]{1,16})");
+
     public List<String> findings() {
         List<String> out = new ArrayList<>();
         ResmonReport exit = run.exitReport();

@@ -128,7 +128,7 @@ public final class LogscanRenderer {
                     break;
                 }
                 t.row(Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()), s.kind().label(),
-                        lr.address(s.returnAddress()), String.join(",", new java.util.TreeSet<>(s.types())));
+                        lr.address(s.returnAddress()), String.join(",", lr.typeNames(s)));
             }
             t.render(out, "    ");
             if (topCallSites > 0 && rep.callSites().size() > topCallSites) {
