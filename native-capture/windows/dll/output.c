@@ -12,6 +12,29 @@
 #include <string.h>
 #include <time.h>
 
+static HANDLE log_file = INVALID_HANDLE_VALUE;
+static volatile LONG log_sequence;
+static uint64_t log_start_ns;
+
+void resmon_log_open(void) {
+    if (resmon_config.log_path[0] != '\0' && log_file == INVALID_HANDLE_VALUE) {
+        log_file = CreateFileA(resmon_config.log_path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                               OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        log_start_ns = rt_now_ns();
+    }
+}
+
+/* The line as DebugView saves it, "SEQ<TAB>SECONDS<TAB>[pid] text", in one write so threads never interleave. */
+static void log_write(const char *text) {
+    char record[1200];
+    int n = snprintf(record, sizeof record, "%08lu\t%.8f\t[%lu] %s", (unsigned long)InterlockedIncrement(&log_sequence),
+                     (double)(rt_now_ns() - log_start_ns) / 1e9, GetCurrentProcessId(), text);
+    if (n > 0) {
+        DWORD written;
+        WriteFile(log_file, record, n < (int)sizeof record ? (DWORD)n : (DWORD)sizeof record - 1, &written, NULL);
+    }
+}
+
 void resmon_logf(const char *fmt, ...) {
     char line[1100];
     int n = snprintf(line, sizeof line, "%s|resmon| ", resmon_process_name);
@@ -26,6 +49,9 @@ void resmon_logf(const char *fmt, ...) {
     line[n++] = '\n';
     line[n] = '\0';
     OutputDebugStringA(line); /* one call per line: one DebugView record */
+    if (log_file != INVALID_HANDLE_VALUE) {
+        log_write(line);
+    }
 }
 
 static uint64_t filetime_ns(FILETIME t) {

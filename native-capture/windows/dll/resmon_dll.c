@@ -50,6 +50,7 @@ static void env_str(const char *name, char *out, DWORD n) {
 /* resmon's defaults (docs/formats/resmon.md §4) */
 static void read_config(void) {
     struct resmon_config *c = &resmon_config;
+    env_str("RESMON_LOG", c->log_path, sizeof c->log_path);
     env_str("RESMON_SNAPSHOT_DIR", c->snapshot_dir, sizeof c->snapshot_dir);
     env_str("RESMON_MODULES", c->modules, sizeof c->modules);
     uint64_t depth = env_u64("RESMON_DEPTH", 1);
@@ -132,6 +133,7 @@ __declspec(dllexport) int InstallResMon(void) {
         return 0;
     }
     ResMonTableAddress = (uint64_t)(uintptr_t)rt_header();
+    resmon_log_open();
     resmon_modules_refresh();
     resmon_log_modules();
     char name[64];

@@ -12,6 +12,7 @@
 #include "resmon_table.h"
 
 struct resmon_config {
+    char log_path[MAX_PATH];     /* RESMON_LOG: also write the lines to this file, in DebugView's layout */
     char snapshot_dir[MAX_PATH]; /* RESMON_SNAPSHOT_DIR: table image at exit, heap snapshots ("" = none) */
     char modules[1024];          /* RESMON_MODULES: more modules to hook, ';'-separated ("" = the exe only) */
     int depth;                   /* RESMON_DEPTH: frames per record, 1 (default: the call site) .. 16 */
@@ -53,7 +54,9 @@ void *resmon_hook_for(const char *dll, const char *name, void *original);
 
 /* ---- output (output.c) ---- */
 
-/* One report line: "NAME.exe|resmon| text\n" through OutputDebugStringA. */
+/* Opens RESMON_LOG, if set (appending). */
+void resmon_log_open(void);
+/* One report line: "NAME.exe|resmon| text\n" through OutputDebugStringA (and to RESMON_LOG). */
 void resmon_logf(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
 void resmon_log_periodic(void);
 void resmon_log_report(int at_exit);

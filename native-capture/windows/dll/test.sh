@@ -6,14 +6,18 @@ ucrt_leak:heap:1:21"
 RESMON_MODULES="planted_plugin.dll;planted_ucrt.dll"
 export RESMON_MODULES
 
-# 1. linked: InstallResMon in main, the exit report from DllMain at process exit
-WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$BUILD/planted_linked.exe" || {
+# 1. linked: InstallResMon in main, the exit report from DllMain at process exit, also into RESMON_LOG
+rm -f "$BUILD/linked.log"
+RESMON_LOG="$(win_path "$BUILD/linked.log")" WINEDEBUG=-all,+debugstr \
+  wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$BUILD/planted_linked.exe" || {
   echo "dll: planted_linked.exe failed ($?)"; cat "$BUILD/linked.err" >&2; exit 1; }
 base=$(sed -n 's/^base //p' "$BUILD/linked.out" | tr -d '\r')
 plugin=$(sed -n 's/^plugin //p' "$BUILD/linked.out" | tr -d '\r')
 ucrt=$(sed -n 's/^ucrt //p' "$BUILD/linked.out" | tr -d '\r')
-python3 dll/check_report.py "$BUILD/planted_linked.exe" "$base" "$BUILD/linked.err" \
-  --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
+for output in "$BUILD/linked.err" "$BUILD/linked.log"; do
+  python3 dll/check_report.py "$BUILD/planted_linked.exe" "$base" "$output" \
+    --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
+done
 grep -q 'planted_linked.exe|resmon| threads used' "$BUILD/linked.err" || { echo "dll: no periodic usage line" >&2; exit 1; }
 
 # 2. stress: the table equals what the threads hold
