@@ -48,6 +48,12 @@ static HANDLE(WINAPI *real_CreateSemaphoreA)(LPSECURITY_ATTRIBUTES, LONG, LONG, 
 static HANDLE(WINAPI *real_CreateSemaphoreW)(LPSECURITY_ATTRIBUTES, LONG, LONG, LPCWSTR);
 static HANDLE(WINAPI *real_CreateSemaphoreExA)(LPSECURITY_ATTRIBUTES, LONG, LONG, LPCSTR, DWORD, DWORD);
 static HANDLE(WINAPI *real_CreateSemaphoreExW)(LPSECURITY_ATTRIBUTES, LONG, LONG, LPCWSTR, DWORD, DWORD);
+static HANDLE(WINAPI *real_OpenEventA)(DWORD, BOOL, LPCSTR);
+static HANDLE(WINAPI *real_OpenEventW)(DWORD, BOOL, LPCWSTR);
+static HANDLE(WINAPI *real_OpenMutexA)(DWORD, BOOL, LPCSTR);
+static HANDLE(WINAPI *real_OpenMutexW)(DWORD, BOOL, LPCWSTR);
+static HANDLE(WINAPI *real_OpenSemaphoreA)(DWORD, BOOL, LPCSTR);
+static HANDLE(WINAPI *real_OpenSemaphoreW)(DWORD, BOOL, LPCWSTR);
 static HANDLE(WINAPI *real_CreateFileA)(LPCSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE);
 static HANDLE(WINAPI *real_CreateFileW)(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE);
 static HMODULE(WINAPI *real_LoadLibraryA)(LPCSTR);
@@ -353,6 +359,21 @@ static HANDLE WINAPI hook_CreateSemaphoreExW(LPSECURITY_ATTRIBUTES sa, LONG init
     return h;
 }
 
+/* Opened named objects are handles to close like created ones; like resmon, their creation details are
+ * unknown here and print as zeros. */
+#define OPEN_HOOK(fn, char_t, subtype)                                                                          \
+    static HANDLE WINAPI hook_##fn(DWORD access, BOOL inherit, const char_t *name) {                          \
+        HANDLE h = real_##fn(access, inherit, name);                                                           \
+        SYNC(subtype, 0, h);                                                                                   \
+        return h;                                                                                              \
+    }
+OPEN_HOOK(OpenEventA, char, RT_EVENT)
+OPEN_HOOK(OpenEventW, wchar_t, RT_EVENT)
+OPEN_HOOK(OpenMutexA, char, RT_MUTEX)
+OPEN_HOOK(OpenMutexW, wchar_t, RT_MUTEX)
+OPEN_HOOK(OpenSemaphoreA, char, RT_SEMAPHORE)
+OPEN_HOOK(OpenSemaphoreW, wchar_t, RT_SEMAPHORE)
+
 static HANDLE WINAPI hook_CreateFileA(LPCSTR path, DWORD access, DWORD share, LPSECURITY_ATTRIBUTES sa,
                                       DWORD disposition, DWORD flags, HANDLE model) {
     HANDLE h = real_CreateFileA(path, access, share, sa, disposition, flags, model);
@@ -415,7 +436,8 @@ static const struct {
     SYSTEM_HOOK(CreateEventW), SYSTEM_HOOK(CreateEventExA), SYSTEM_HOOK(CreateEventExW), SYSTEM_HOOK(CreateMutexA),
     SYSTEM_HOOK(CreateMutexW), SYSTEM_HOOK(CreateMutexExA), SYSTEM_HOOK(CreateMutexExW),
     SYSTEM_HOOK(CreateSemaphoreA), SYSTEM_HOOK(CreateSemaphoreW), SYSTEM_HOOK(CreateSemaphoreExA),
-    SYSTEM_HOOK(CreateSemaphoreExW), SYSTEM_HOOK(CreateFileA), SYSTEM_HOOK(CreateFileW), SYSTEM_HOOK(LoadLibraryA),
+    SYSTEM_HOOK(CreateSemaphoreExW), SYSTEM_HOOK(OpenEventA), SYSTEM_HOOK(OpenEventW), SYSTEM_HOOK(OpenMutexA),
+    SYSTEM_HOOK(OpenMutexW), SYSTEM_HOOK(OpenSemaphoreA), SYSTEM_HOOK(OpenSemaphoreW), SYSTEM_HOOK(CreateFileA), SYSTEM_HOOK(CreateFileW), SYSTEM_HOOK(LoadLibraryA),
     SYSTEM_HOOK(LoadLibraryW), SYSTEM_HOOK(LoadLibraryExA), SYSTEM_HOOK(LoadLibraryExW),
 };
 

@@ -60,6 +60,13 @@ void leak_event(void) {
     sink = CreateEventA(NULL, TRUE, FALSE, NULL);
 }
 
+/* an event opened by name (the creator closes its own handle) */
+void leak_open_event(void) {
+    HANDLE created = CreateEventA(NULL, FALSE, FALSE, "resmon-planted-event");
+    sink = OpenEventA(EVENT_MODIFY_STATE, FALSE, "resmon-planted-event");
+    CloseHandle(created);
+}
+
 void leak_file(void) {
     char path[MAX_PATH];
     GetTempPathA(sizeof path, path);
@@ -111,6 +118,9 @@ void release_all(void) {
     CloseHandle(CreateEventW(NULL, FALSE, TRUE, NULL));
     CloseHandle(CreateMutexA(NULL, TRUE, NULL));
     CloseHandle(CreateSemaphoreA(NULL, 1, 5, NULL));
+    HANDLE named = CreateMutexW(NULL, FALSE, L"resmon-planted-mutex");
+    CloseHandle(OpenMutexW(SYNCHRONIZE, FALSE, L"resmon-planted-mutex"));
+    CloseHandle(named);
     char path[MAX_PATH];
     GetTempPathA(sizeof path, path);
     strcat(path, "resmon-released.tmp");
@@ -136,6 +146,7 @@ int main(void) {
     leak_realloc();
     leak_thread();
     leak_event();
+    leak_open_event();
     leak_file();
     leak_plugin();
 #ifdef RESMON_LINKED

@@ -1,6 +1,6 @@
 # resmon.dll under Wine (sourced by ../tests/run.sh with BUILD set and wine.sh loaded).
 PLANTED="leak_malloc:heap:3:100 leak_heapalloc:heap:2:4000 leak_private_heap:heap:1:3000 leak_virtual:heap:1:65536 leak_calloc:heap:1:500 leak_realloc:heap:1:5000
-leak_thread:thread:1 leak_event:sync:1 leak_file:handle:1 plugin_leak:heap:2:777 ucrt_leak:heap:1:555
+leak_thread:thread:1 leak_event:sync:1 leak_open_event:sync:1 leak_file:handle:1 plugin_leak:heap:2:777 ucrt_leak:heap:1:555
 ucrt_leak:heap:1:21"
 # the plugins are loaded after start-up: patched because RESMON_MODULES names them
 RESMON_MODULES="planted_plugin.dll;planted_ucrt.dll"
