@@ -3,7 +3,7 @@
 CLIENT_SRC = client/resmon_client.c client/debugger.c client/table_copy.c
 CLIENT_TEST_CFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline
 
-ALL += $(BUILD)/resmon_client.exe $(BUILD)/crash_target.exe
+ALL += $(BUILD)/resmon_client.exe $(BUILD)/crash_target.exe $(BUILD)/table_copy_test.exe
 TESTS += client/test.sh
 
 $(BUILD)/resmon_client.exe: $(CLIENT_SRC) client/client.h ../include/resmon_table.h | $(BUILD)
@@ -11,3 +11,7 @@ $(BUILD)/resmon_client.exe: $(CLIENT_SRC) client/client.h ../include/resmon_tabl
 
 $(BUILD)/crash_target.exe: client/crash_target.c | $(BUILD)
 	$(CC) $(WARN) $(CLIENT_TEST_CFLAGS) -o $@ client/crash_target.c
+
+# the table copy against damaged tables, built around a real table (../src/table.c) in its own memory
+$(BUILD)/table_copy_test.exe: client/table_copy_test.c client/table_copy.c client/client.h ../src/table.c $(TABLE) | $(BUILD)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ client/table_copy_test.c client/table_copy.c ../src/table.c

@@ -11,6 +11,12 @@ ct_fail() {
   for f in "$CT"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done
   exit 1
 }
+# the table copy against damaged tables (loops, absurd counts, bad links, 2,000 bit flips)
+rc=0
+wine_run 300 "$CT/table_copy.out" "$CT/table_copy.err" "$BUILD/table_copy_test.exe" 2000 || rc=$?
+cat "$CT/table_copy.out" >&2
+[ "$rc" -eq 0 ] || ct_fail "table_copy_test.exe failed ($rc)"
+
 # ct_run NAME SECONDS args...: runs the client, its exit status in $rc, output in $CT/NAME.out/.err
 ct_run() {
   _n="$1"; _s="$2"; shift 2
