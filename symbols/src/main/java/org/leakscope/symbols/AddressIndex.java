@@ -54,12 +54,17 @@ final class AddressIndex {
 
     /** Index of the last entry whose address is <= the given one, or -1. */
     int floor(long address) {
+        return floor(addresses, count, address);
+    }
+
+    /** Index of the last of the first {@code count} sorted values that is <= {@code address} (unsigned), or -1. */
+    static int floor(long[] sorted, int count, long address) {
         int lo = 0;
         int hi = count - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(addresses[mid], address) <= 0) {
+            if (Long.compareUnsigned(sorted[mid], address) <= 0) {
                 found = mid;
                 lo = mid + 1;
             } else {

@@ -15,18 +15,6 @@ interface ImageSymbols {
 
     /** The index of the last start at or below {@code address} (unsigned), or -1: {@code starts} is sorted. */
     static int floor(long[] starts, long address) {
-        int lo = 0;
-        int hi = starts.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(starts[mid], address) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
+        return AddressIndex.floor(starts, starts.length, address);
     }
 }
