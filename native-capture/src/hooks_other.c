@@ -342,11 +342,30 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     return rc;
 }
 
+/*
+ * Once the real pthread_join has returned, the thread's pthread_t may at once be given to a thread another
+ * thread creates, whose record then takes the handle's place in the index: so the record is found before the
+ * join and that very record is removed after it (a later one with the same handle stays).
+ */
 int pthread_join(pthread_t thread, void **ret) {
     ensure((void *)real_pthread_join);
+    struct rt_record *r = NULL;
+    if (resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        r = rt_find(RT_THREAD, (uint64_t)thread);
+        rt_unlock();
+        resmon_busy--;
+    }
     int rc = real_pthread_join(thread, ret);
-    if (rc == 0) {
-        drop(RT_THREAD, (uint64_t)thread);
+    if (rc == 0 && r != NULL && resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        if (r->state != 0 && r->handle == (uint64_t)thread) {
+            rt_remove(r);
+        }
+        rt_unlock();
+        resmon_busy--;
     }
     return rc;
 }
