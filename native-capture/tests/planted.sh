@@ -69,10 +69,12 @@ rt() { # LOG MODE [NAME=value...]: planted_runtime MODE with that environment
 }
 rt "$out/runtime.log" ""
 first_cpu_zero() { # LOG: the first process line (the start-up cycle's), if any, says 0%
-  ! grep -m1 '|resmon| process \[' "$1" | grep -qv 'used 0% cpu' || fail "the first CPU sample, at start-up, was counted" "$1"
+  ! grep -m1 '|resmon| process \[' "$1" | grep -qv 'used 0% cpu' \
+    || fail "the first CPU sample, at start-up, was counted" "$1"
 }
 first_cpu_zero "$out/runtime.log"
-! grep -q 'update cpu used limit' "$out/runtime.log" || fail "a program that sleeps passed the CPU limit" "$out/runtime.log"
+! grep -q 'update cpu used limit' "$out/runtime.log" \
+  || fail "a program that sleeps passed the CPU limit" "$out/runtime.log"
 # (and a program that ends at once: there the start-up share was never 0%)
 for i in 1 2 3 4 5; do
   RESMON_LOG="$out/quick-$i.log" RESMON_INTERVAL_MS=60000 LD_PRELOAD="$lib" "$build/planted_crash" --no-crash
@@ -82,7 +84,8 @@ check_report "$build/planted_runtime" "$out/runtime.log" leak_one:heap:1:123 'li
   || fail "the C runtime's one-time allocations are in the exit report" "$out/runtime.log"
 rt "$out/runtime-thread.log" thread
 check_report "$build/planted_runtime" "$out/runtime-thread.log" leak_one:heap:1:123 'libc.so.6!?:heap:1:8' \
-  running_thread:thread:1 || fail "stdio's buffers are in the exit report (a thread still running)" "$out/runtime-thread.log"
+  running_thread:thread:1 \
+  || fail "stdio's buffers are in the exit report (a thread still running)" "$out/runtime-thread.log"
 # without the baseline they are there: the program does exercise the runtime
 rt "$out/runtime-nobaseline.log" thread RESMON_BASELINE=0
 if [ "$python" = yes ] && python3 tests/check_report.py "$build/planted_runtime" "$out/runtime-nobaseline.log" \
@@ -91,7 +94,8 @@ if [ "$python" = yes ] && python3 tests/check_report.py "$build/planted_runtime"
 fi
 # the user's list: a function and a module by name, a prefix and the program by path from a file
 rt "$out/runtime-suppress.log" "" 'RESMON_SUPPRESS= leak_one ;libc.so.6'
-check_report "$build/planted_runtime" "$out/runtime-suppress.log" || fail "RESMON_SUPPRESS left leaks" "$out/runtime-suppress.log"
+check_report "$build/planted_runtime" "$out/runtime-suppress.log" \
+  || fail "RESMON_SUPPRESS left leaks" "$out/runtime-suppress.log"
 printf '# one-time caches\nleak_*\n\n%s  # the program itself\n' "$(cd "$build" && pwd -P)/planted_runtime" \
   > "$out/suppress.txt"
 rt "$out/runtime-file.log" thread RESMON_SUPPRESS_FILE="$out/suppress.txt"
@@ -123,7 +127,8 @@ grep -q '(SIGUSR2)' "$last"/resmon-*-1.umdh 2>/dev/null && grep -q '(exit)' "$la
 # stress checks is kept (records dropped, no kind over the cap)
 for cap in 0 1000; do
   RESMON_LOG="$out/stress.log" RESMON_MAX_RECORDS=$cap LD_PRELOAD="$lib" \
-    "$build/stress" 8 "$([ "$cap" = 0 ] && echo 1000000 || echo 200000)" || fail "stress (RESMON_MAX_RECORDS=$cap) failed"
+    "$build/stress" 8 "$([ "$cap" = 0 ] && echo 1000000 || echo 200000)" \
+    || fail "stress (RESMON_MAX_RECORDS=$cap) failed"
 done
 
 # 5. a crash: the fatal-signal handler leaves the table image behind (flags bit 1), the process still dies by it
