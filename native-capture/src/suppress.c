@@ -1,14 +1,21 @@
 /*
  * The suppression list: resources made at a call site inside a listed function or module are not leaks, and
- * are never recorded (so the exit report, the snapshots, the table image and a dump of the process agree).
+ * are not kept in the table (so the exit report, the snapshots, the table image and a dump of the process agree).
  *
  * An entry names a function as the dynamic symbol table spells it (C++ names mangled; a trailing '*' matches a
  * prefix), or a module when it contains '/' or ".so" (its file name, e.g. libfoo.so.1, or its path as loaded).
  * The call site is the hook's return address (frame 0 of the record): the function that called malloc, open,
- * pthread_mutex_init... It is named in-process with dladdr, which sees exported functions only (a program's
- * own need -rdynamic), once per address; the verdict is kept in a small lock-free table, so a hook pays one
- * lookup. Matching frame 0 only keeps that cost flat, and is what a one-time allocator looks like: the
- * function that makes the block.
+ * pthread_mutex_init... Matching frame 0 only keeps the cost flat, and is what a one-time allocator looks like:
+ * the function that makes the block.
+ *
+ * Call sites are named with dladdr, which sees exported functions only (a program's own need -rdynamic), once
+ * per address, and the verdict is kept in a small lock-free table: a hook pays one lookup. A hook never calls
+ * dladdr itself: dladdr takes the loader's lock, which dlopen holds while a library's constructors run, and
+ * the hook's caller may hold a lock such a constructor waits for (a deadlock a tracker must not add). So a call
+ * site seen for the first time is recorded and marked pending; resmon_suppress_settle (the monitor thread each
+ * cycle, a snapshot, exit) names the pending sites and, when one is suppressed, removes its records from the
+ * table. From then on the hooks skip that site. Only a table image written from a fatal-signal handler can hold
+ * records of a suppressed site seen for the first time since the last cycle.
  *
  * Entries come from the built-in list (with the baseline: RESMON_BASELINE unset or 1), RESMON_SUPPRESS
  * (entries separated by ';') and RESMON_SUPPRESS_FILE (one entry per line, '#' starts a comment).
@@ -55,12 +62,14 @@ static int entries_dropped;
 static char names[NAME_BYTES]; /* the user's entries, NUL-terminated */
 static size_t names_used;
 
-/* Verdicts by call site: (address << 1 | suppressed), 0 = empty. Open addressing with a bounded probe; a site
- * that finds no room is looked up each time (correct, slower). */
+/* Verdicts by call site: (address << 2 | state), 0 = empty. Open addressing with a bounded probe; a site that
+ * finds no room is never suppressed (16384 distinct call sites are far more than a program's allocators). */
 #define CACHE_BITS 14
 #define CACHE_SLOTS (1u << CACHE_BITS)
 #define CACHE_PROBES 16
+enum verdict { PENDING = 1, KEEP = 2, SUPPRESS = 3 };
 static uint64_t *cache;
+static int sweeps_owed; /* sweeps still to make after a site was found suppressed (atomic) */
 
 static void add_entry(const char *name, size_t length) {
     if (length == 0) {
@@ -219,41 +228,94 @@ static int matches(const struct entry *e, const Dl_info *info) {
     return 0;
 }
 
-static int look_up(uint64_t site) {
+static enum verdict look_up(uint64_t site) {
     Dl_info info;
     /* the call instruction, not what follows it: after a call that does not return, that is the next function */
     if (dladdr((void *)(uintptr_t)(site - 1), &info) == 0) {
-        return 0;
+        return KEEP;
     }
     for (int i = 0; i < entry_count; i++) {
         if (matches(&entries[i], &info)) {
-            return 1;
+            return SUPPRESS;
+        }
+    }
+    return KEEP;
+}
+
+int resmon_suppressed(uint64_t site) {
+    if (cache == NULL || site == 0) {
+        return 0;
+    }
+    size_t slot = (size_t)((site * 0x9E3779B97F4A7C15ull) >> (64 - CACHE_BITS)); /* the product's top bits */
+    for (int probe = 0; probe < CACHE_PROBES; probe++, slot = (slot + 1) & (CACHE_SLOTS - 1)) {
+        uint64_t e = __atomic_load_n(&cache[slot], __ATOMIC_ACQUIRE);
+        if (e == 0) {
+            uint64_t expected = 0;
+            /* taken meanwhile by another thread (for this site or another): look again */
+            if (__atomic_compare_exchange_n(&cache[slot], &expected, site << 2 | PENDING, 0, __ATOMIC_RELEASE,
+                                            __ATOMIC_RELAXED)) {
+                return 0;
+            }
+            e = expected;
+        }
+        if (e >> 2 == site) {
+            return (e & 3) == SUPPRESS;
         }
     }
     return 0;
 }
 
-int resmon_suppressed(uint64_t site) {
-    if (entry_count == 0 || site == 0) {
-        return 0;
-    }
-    if (cache == NULL) {
-        return look_up(site);
-    }
-    size_t slot = (size_t)((site * 0x9E3779B97F4A7C15ull) >> (64 - CACHE_BITS)); /* the product's top bits */
-    for (int probe = 0; probe < CACHE_PROBES; probe++, slot = (slot + 1) & (CACHE_SLOTS - 1)) {
-        uint64_t e = __atomic_load_n(&cache[slot], __ATOMIC_RELAXED);
-        if (e == 0) {
-            int verdict = look_up(site);
-            uint64_t expected = 0;
-            /* another thread may take the slot first (for this site or another): then this verdict is not kept */
-            __atomic_compare_exchange_n(&cache[slot], &expected, site << 1 | (uint64_t)verdict, 0, __ATOMIC_RELAXED,
-                                        __ATOMIC_RELAXED);
-            return verdict;
+/* The verdict on a record's call site, as far as it is known. */
+static int suppressed_site(const struct rt_record *r) {
+    return r->depth > 0 && resmon_suppressed(r->frames[0]);
+}
+
+/* Removes the records of suppressed call sites: under the table lock, no libc call. */
+static void sweep(void) {
+    struct rt_header *h = rt_header();
+    rt_lock();
+    for (int kind = RT_HEAP; kind <= RT_HANDLE; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            for (uint32_t i = 0; i < c->used; i++) {
+                struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
+                if (r->state != 0 && suppressed_site(r)) {
+                    if (kind == RT_HEAP) {
+                        rt_heap_free(r->handle); /* with the stripe's totals */
+                    } else {
+                        rt_remove(r);
+                    }
+                }
+            }
         }
-        if (e >> 1 == site) {
-            return (int)(e & 1);
+    }
+    rt_unlock();
+}
+
+void resmon_suppress_settle(void) {
+    if (cache == NULL || rt_header() == NULL) {
+        return;
+    }
+    int busy = resmon_busy++;
+    int found = 0;
+    for (size_t slot = 0; slot < CACHE_SLOTS; slot++) {
+        uint64_t e = __atomic_load_n(&cache[slot], __ATOMIC_ACQUIRE);
+        if ((e & 3) == PENDING) {
+            enum verdict v = look_up(e >> 2);
+            /* two threads may settle at once: the first one's word stands, the verdict is the same */
+            if (__atomic_compare_exchange_n(&cache[slot], &e, (e & ~(uint64_t)3) | v, 0, __ATOMIC_RELEASE,
+                                            __ATOMIC_RELAXED)) {
+                found |= v == SUPPRESS;
+            }
         }
     }
-    return look_up(site);
+    /* twice: a hook that saw the site pending just before may add its record just after the first sweep */
+    if (found) {
+        __atomic_store_n(&sweeps_owed, 2, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&sweeps_owed, __ATOMIC_RELAXED) > 0) {
+        __atomic_sub_fetch(&sweeps_owed, 1, __ATOMIC_RELAXED);
+        sweep();
+    }
+    resmon_busy = busy;
 }

@@ -166,6 +166,7 @@ static void at_exit(void) {
         real_pthread_join(monitor_thread, NULL); /* its last cycle must not land after the exit report */
         monitor_running = 0;
     }
+    resmon_suppress_settle();
     if (snapshot_requested) { /* a SIGUSR2 the monitor did not get to: just before exit, or with no monitor */
         snapshot_requested = 0;
         resmon_write_heap_snapshot("SIGUSR2");
@@ -312,6 +313,7 @@ static void *monitor(void *arg) {
     pthread_mutex_lock(&monitor_mutex);
     while (!monitor_stop) {
         pthread_mutex_unlock(&monitor_mutex);
+        resmon_suppress_settle(); /* call sites first seen since the last cycle: their records may go */
         resmon_log_periodic();
         pthread_mutex_lock(&monitor_mutex);
         uint32_t left = ms;
@@ -319,6 +321,7 @@ static void *monitor(void *arg) {
             if (snapshot_requested) {
                 snapshot_requested = 0;
                 pthread_mutex_unlock(&monitor_mutex);
+                resmon_suppress_settle();
                 resmon_write_heap_snapshot("SIGUSR2");
                 pthread_mutex_lock(&monitor_mutex);
             }

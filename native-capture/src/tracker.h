@@ -60,11 +60,15 @@ void resmon_runtime_cleanup(void);
 
 /*
  * The suppression list (suppress.c): RESMON_SUPPRESS, RESMON_SUPPRESS_FILE and, with the baseline, the built-in
- * entries. resmon_suppress_init reads them (at start-up); resmon_suppressed says whether a resource made at this
- * call site (a return address) is left out of the table. Called inside the hooks, with resmon_busy raised.
+ * entries. resmon_suppress_init reads them (at start-up). resmon_suppressed, called inside the hooks with
+ * resmon_busy raised, says whether a resource made at this call site (a return address) is left out of the
+ * table; a site it has not seen before is recorded and left for resmon_suppress_settle, which names such sites
+ * and removes the records of suppressed ones: the monitor calls it each cycle, and it is called before a
+ * snapshot and at exit (never from a hook or a signal handler: it calls dladdr and takes the table lock).
  */
 void resmon_suppress_init(void);
 int resmon_suppressed(uint64_t call_site);
+void resmon_suppress_settle(void);
 
 /* The log: one DebugView record per line ("SEQ<TAB>ELAPSED<TAB>[pid] name|resmon| text"). */
 void resmon_log_open(void);

@@ -160,3 +160,9 @@ grep -q "|resmon| snapshot failed: cannot create directory $out/a-file/snaps (No
 timeout 60 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/planted_fork" \
   || fail "planted_fork: a child could not allocate after fork (or hung)"
 echo "planted.sh: 50 forks under load, every child allocated and exited"
+
+# 8. a call site seen for the first time while another thread's dlopen runs a constructor that waits for a
+# mutex the allocating thread holds: the tracker must not wait for the loader there (it would never return)
+timeout 30 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/planted_loader_lock" "$PWD/$build/loader_lock_plugin.so" \
+  || fail "planted_loader_lock: an allocation during another thread's dlopen hung (exit 124) or failed"
+echo "planted.sh: no lock of the loader's taken in a hook"

@@ -132,6 +132,11 @@ int main(int argc, char **argv) {
     for (int i = 0; i < threads; i++) {
         pthread_join(w[i].thread, NULL);
     }
+    /* as the monitor's next cycle leaves the table (suppressed call sites' records gone), with fresh totals */
+    void (*settle)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "resmon_suppress_settle");
+    if (settle != NULL) {
+        settle();
+    }
     void (*refresh)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "rt_refresh_totals");
     if (refresh != NULL) {
         refresh();
