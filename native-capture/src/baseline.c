@@ -58,14 +58,14 @@ static int threads_alive(void) {
 }
 
 void resmon_runtime_cleanup(void) {
-    if (!resmon_config.baseline || threads_alive() != 1) {
+    if (!resmon_config.baseline) {
         return;
     }
-    void (*freeres)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres");
+    int busy = resmon_busy++; /* the tracker's own open and dlsym are not the program's */
+    void (*freeres)(void) = threads_alive() == 1 ? (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres") : NULL;
     if (freeres != NULL) {
-        int busy = resmon_busy;
         resmon_busy = 0; /* its frees are the point: they must reach the table */
         freeres();
-        resmon_busy = busy;
     }
+    resmon_busy = busy;
 }
