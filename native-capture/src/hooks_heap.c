@@ -52,12 +52,16 @@ void resmon_resolve_heap(void) {
     resolving = 0;
 }
 
-/* Records a new block unless this thread is inside the tracker. */
+/* Records a new block unless this thread is inside the tracker or the call site is suppressed. */
 static void track(void *p, size_t size, uint16_t subtype, void *caller, void *frame) {
     if (p == NULL || !resmon_active || resmon_busy) {
         return;
     }
     resmon_busy++;
+    if (resmon_suppressed((uint64_t)(uintptr_t)caller)) {
+        resmon_busy--;
+        return;
+    }
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(caller, frame, frames);
     rt_heap_alloc((uint64_t)(uintptr_t)p, size, subtype, 0, resmon_tid(), frames, depth); /* locks its stripe */

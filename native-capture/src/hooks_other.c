@@ -81,6 +81,10 @@ static struct rt_record *add(int kind, uint16_t subtype, uint64_t handle, void *
         return NULL;
     }
     resmon_busy++;
+    if (resmon_suppressed((uint64_t)(uintptr_t)caller)) {
+        resmon_busy--;
+        return NULL;
+    }
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(caller, frame, frames);
     rt_lock();
@@ -112,9 +116,11 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
     void *p = (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
     if (p != MAP_FAILED && resmon_active && !resmon_busy) {
         resmon_busy++;
-        uint64_t frames[RT_MAX_FRAMES];
-        int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
-        rt_heap_alloc((uint64_t)(uintptr_t)p, len, RT_MMAP, 0, resmon_tid(), frames, depth);
+        if (!resmon_suppressed((uint64_t)(uintptr_t)__builtin_return_address(0))) {
+            uint64_t frames[RT_MAX_FRAMES];
+            int depth = resmon_backtrace(__builtin_return_address(0), __builtin_frame_address(0), frames);
+            rt_heap_alloc((uint64_t)(uintptr_t)p, len, RT_MMAP, 0, resmon_tid(), frames, depth);
+        }
         resmon_busy--;
     }
     return p;
@@ -298,6 +304,10 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
         return real_pthread_create(thread, attr, fn, arg);
     }
     resmon_busy++;
+    if (resmon_suppressed((uint64_t)(uintptr_t)__builtin_return_address(0))) {
+        resmon_busy--;
+        return real_pthread_create(thread, attr, fn, arg);
+    }
     struct start *s = real_malloc(sizeof *s);
     if (s == NULL) {
         resmon_busy--;
@@ -342,11 +352,30 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     return rc;
 }
 
+/*
+ * Once the real pthread_join has returned, the thread's pthread_t may at once be given to a thread another
+ * thread creates, whose record then takes the handle's place in the index: so the record is found before the
+ * join and that very record is removed after it (a later one with the same handle stays).
+ */
 int pthread_join(pthread_t thread, void **ret) {
     ensure((void *)real_pthread_join);
+    struct rt_record *r = NULL;
+    if (resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        r = rt_find(RT_THREAD, (uint64_t)thread);
+        rt_unlock();
+        resmon_busy--;
+    }
     int rc = real_pthread_join(thread, ret);
-    if (rc == 0) {
-        drop(RT_THREAD, (uint64_t)thread);
+    if (rc == 0 && r != NULL && resmon_active && !resmon_busy) {
+        resmon_busy++;
+        rt_lock();
+        if (r->state != 0 && r->handle == (uint64_t)thread) {
+            rt_remove(r);
+        }
+        rt_unlock();
+        resmon_busy--;
     }
     return rc;
 }
@@ -427,7 +456,11 @@ sem_t *sem_open(const char *name, int flags, ...) {
         value = va_arg(ap, unsigned int);
         va_end(ap);
     }
+    /* glibc keeps its own record of each mapped semaphore (a tsearch node and a block, freed by sem_close): part
+     * of this semaphore's record, not allocations of their own */
+    resmon_busy++;
     sem_t *s = real_sem_open(name, flags, mode, value);
+    resmon_busy--;
     if (s != SEM_FAILED) {
         add(RT_SYNC, RT_SEMAPHORE, (uint64_t)(uintptr_t)s, CALLER);
     }

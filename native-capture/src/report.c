@@ -22,6 +22,7 @@ static unsigned long long sequence;
 static uint64_t log_start_ns;
 static uint64_t last_cpu_ns;
 static uint64_t last_wall_ns;
+static int cpu_started; /* the first cycle only starts the count: see resmon_log_periodic */
 
 static uint64_t mono_ns(void) {
     struct timespec ts;
@@ -66,11 +67,6 @@ void resmon_log_open(void) {
         }
     }
     log_start_ns = mono_ns();
-    last_wall_ns = log_start_ns;
-    struct rusage ru; /* the first interval counts from here, not from the process's start */
-    getrusage(RUSAGE_SELF, &ru);
-    last_cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull
-                  + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
     dl_iterate_phdr(module_line, NULL);
 }
 
@@ -125,8 +121,11 @@ void resmon_log_periodic(void) {
     uint64_t now = mono_ns();
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t wall = (now - last_wall_ns) * (uint64_t)(cpus > 0 ? cpus : 1);
-    /* like resmon: a share of the whole machine, all CPUs */
-    unsigned cpu = wall == 0 ? 0 : (unsigned)((user + sys - last_cpu_ns) * 100 / wall);
+    /* like resmon: a share of the whole machine, all CPUs. The first cycle, at start-up, only starts the count
+     * (as resmon.dll's does): a share of the few microseconds since the start would be the loader's and the
+     * tracker's set-up, not the program's, and often over any limit. The first share covers a full interval. */
+    unsigned cpu = !cpu_started || wall == 0 ? 0 : (unsigned)((user + sys - last_cpu_ns) * 100 / wall);
+    cpu_started = 1;
     last_cpu_ns = user + sys;
     last_wall_ns = now;
     uint64_t disk = disk_written();

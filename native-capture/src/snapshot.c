@@ -2,7 +2,9 @@
  * Heap snapshots in UMDH's snapshot-log format (docs/formats/umdh.md), so leakdiff compares them like
  * `umdh -p:PID -f:log.txt` output: the loaded modules, then every live block with its stack as raw
  * addresses, each stack printed the first time its trace id appears. Written on SIGUSR2 (by the monitor
- * thread: the signal handler only raises a flag) and at exit, as RESMON_SNAPSHOT_DIR/resmon-PID-N.umdh.
+ * thread within its next 100 ms tick, or at exit when that comes first: the signal handler only raises a flag)
+ * and at exit, as RESMON_SNAPSHOT_DIR/resmon-PID-N.umdh; each is announced in the log, `snapshot written PATH`
+ * (or `snapshot failed: ...`), as resmon.dll does.
  */
 #include "tracker.h"
 #include "report_table.h"
@@ -104,6 +106,7 @@ void resmon_write_heap_snapshot(const char *why) {
     o->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (o->fd < 0) {
         munmap(o, sizeof *o);
+        resmon_logf("snapshot failed: cannot write %s", path);
         return;
     }
     time_t now = time(NULL);
@@ -134,5 +137,8 @@ void resmon_write_heap_snapshot(const char *why) {
     munmap(o, sizeof *o);
     if (failed || rename(tmp, path) != 0) {
         unlink(tmp);
+        resmon_logf("snapshot failed: cannot write %s", path);
+        return;
     }
+    resmon_logf("snapshot written %s", path); /* resmon.dll's note, so a user sees a SIGUSR2 was answered */
 }

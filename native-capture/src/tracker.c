@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +88,8 @@ static void read_config(void) {
     if (c->depth < 1 || c->depth > RT_MAX_FRAMES) {
         c->depth = RT_MAX_FRAMES;
     }
+    const char *baseline = getenv("RESMON_BASELINE");
+    c->baseline = baseline == NULL || strcmp(baseline, "0") != 0;
     const char *bt = getenv("RESMON_BACKTRACE");
     c->backtrace_mode = bt == NULL ? 1 : strcmp(bt, "none") == 0 ? 0 : strcmp(bt, "libunwind") == 0 ? 2 : 1;
     /* the original resmon's defaults */
@@ -163,11 +166,49 @@ static void at_exit(void) {
         real_pthread_join(monitor_thread, NULL); /* its last cycle must not land after the exit report */
         monitor_running = 0;
     }
-    resmon_log_report(1);
+    resmon_suppress_settle();
+    if (snapshot_requested) { /* a SIGUSR2 the monitor did not get to: just before exit, or with no monitor */
+        snapshot_requested = 0;
+        resmon_write_heap_snapshot("SIGUSR2");
+    }
+    resmon_busy--;
+    resmon_runtime_cleanup(); /* the C runtime's one-time allocations go before anything is written */
+    resmon_busy++;
+    /* files first: the report's closing line ends the run for logscan, so their notes must come before it */
     resmon_write_heap_snapshot("exit");
     resmon_write_table_image(RT_FLAG_CLEAN_EXIT);
+    resmon_log_report(1);
     resmon_active = 0;
     resmon_busy--;
+}
+
+/* RESMON_SNAPSHOT_DIR is created, parents too, like resmon_client's --out-dir; a failure is said in the log
+ * and on stderr, once (every later write then says it failed in the log). */
+static void make_snapshot_dir(void) {
+    char path[sizeof resmon_config.snapshot_dir];
+    memcpy(path, resmon_config.snapshot_dir, sizeof path);
+    if (path[0] == '\0') {
+        return;
+    }
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0777); /* the umask decides, as for mkdir -p; an existing one is fine */
+            *p = '/';
+        }
+    }
+    if (mkdir(path, 0777) == 0) {
+        return;
+    }
+    int error = errno;
+    struct stat st;
+    if (error == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        return;
+    }
+    const char *why = error == EEXIST ? "not a directory" : strerror(error);
+    resmon_logf("snapshot failed: cannot create directory %s (%s)", path, why);
+    fprintf(stderr, "resmon: cannot create RESMON_SNAPSHOT_DIR=%s (%s): no heap snapshots or table images will"
+                    " be written\n", path, why);
 }
 
 static void init_once_body(void) {
@@ -184,7 +225,9 @@ static void init_once_body(void) {
         resmon_busy--;
         return;
     }
+    resmon_suppress_init();
     resmon_log_open();
+    make_snapshot_dir();
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     atexit(at_exit);
     int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -270,6 +313,7 @@ static void *monitor(void *arg) {
     pthread_mutex_lock(&monitor_mutex);
     while (!monitor_stop) {
         pthread_mutex_unlock(&monitor_mutex);
+        resmon_suppress_settle(); /* call sites first seen since the last cycle: their records may go */
         resmon_log_periodic();
         pthread_mutex_lock(&monitor_mutex);
         uint32_t left = ms;
@@ -277,6 +321,7 @@ static void *monitor(void *arg) {
             if (snapshot_requested) {
                 snapshot_requested = 0;
                 pthread_mutex_unlock(&monitor_mutex);
+                resmon_suppress_settle();
                 resmon_write_heap_snapshot("SIGUSR2");
                 pthread_mutex_lock(&monitor_mutex);
             }
@@ -334,5 +379,7 @@ void resmon_write_table_image(uint32_t flags) {
         path[n++] = digits[--d];
     }
     memcpy(path + n, ".rmt", 5);
-    rt_write_image(path, flags);
+    if (rt_write_image(path, flags) != 0 && !(flags & RT_FLAG_FATAL_SIGNAL)) {
+        resmon_logf("snapshot failed: cannot write %s", path); /* not from a signal handler: snprintf */
+    }
 }

@@ -19,6 +19,7 @@ struct config {
     char snapshot_dir[1024];      /* RESMON_SNAPSHOT_DIR: table images and heap snapshots ("" = none) */
     int depth;                    /* RESMON_DEPTH: frames per record, 1..16 (default 16) */
     int backtrace_mode;           /* RESMON_BACKTRACE: 0 return address only, 1 frame pointers (default) */
+    int baseline;                 /* RESMON_BASELINE: 1 (default) start-up, C runtime and built-in list are not leaks */
     struct rt_limits limits;      /* RESMON_LIMIT_MEMORY, _CPU, _THREADS, _SYNC, _DISK; RESMON_INTERVAL_MS */
 };
 
@@ -50,6 +51,24 @@ extern void *(*real_memalign)(size_t, size_t);
 extern void *(*real_valloc)(size_t);
 void resmon_resolve_heap(void);
 void resmon_resolve_other(void);
+
+/*
+ * The baseline (baseline.c): what exists when main starts is forgotten, and at exit glibc frees its own one-time
+ * allocations before the report, as valgrind has it do. Both only with resmon_config.baseline.
+ */
+void resmon_runtime_cleanup(void);
+
+/*
+ * The suppression list (suppress.c): RESMON_SUPPRESS, RESMON_SUPPRESS_FILE and, with the baseline, the built-in
+ * entries. resmon_suppress_init reads them (at start-up). resmon_suppressed, called inside the hooks with
+ * resmon_busy raised, says whether a resource made at this call site (a return address) is left out of the
+ * table; a site it has not seen before is recorded and left for resmon_suppress_settle, which names such sites
+ * and removes the records of suppressed ones: the monitor calls it each cycle, and it is called before a
+ * snapshot and at exit (never from a hook or a signal handler: it calls dladdr and takes the table lock).
+ */
+void resmon_suppress_init(void);
+int resmon_suppressed(uint64_t call_site);
+void resmon_suppress_settle(void);
 
 /* The log: one DebugView record per line ("SEQ<TAB>ELAPSED<TAB>[pid] name|resmon| text"). */
 void resmon_log_open(void);

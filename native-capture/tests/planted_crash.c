@@ -1,8 +1,16 @@
 /*
  * Leaks, maps memory, then crashes (SIGSEGV). Under libresmon.so the fatal-signal handler writes the table
- * image (flag "fatal signal") before the process dies: tests/planted.sh checks it is there.
+ * image (flag "fatal signal") before the process dies: tests/planted.sh checks it is there, and .ci/run reads it
+ * with dumpscan. SITES_FILE receives "leak_before_crash START END", where the leaking function lies in this run
+ * (the image has raw addresses only).
+ * usage: planted_crash SITES_FILE | planted_crash --no-crash (leak and exit normally)
  */
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void *volatile kept[4];
@@ -14,8 +22,23 @@ __attribute__((noinline)) void leak_before_crash(void) {
     munmap(gone, 8192);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--no-crash") != 0) {
+        Dl_info info;
+        const ElfW(Sym) *sym = NULL;
+        FILE *f = fopen(argv[1], "w");
+        if (f == NULL || dladdr1((void *)leak_before_crash, &info, (void **)&sym, RTLD_DL_SYMENT) == 0 || sym == NULL) {
+            fprintf(stderr, "planted_crash: cannot write %s or find leak_before_crash\n", argv[1]);
+            return 2;
+        }
+        fprintf(f, "leak_before_crash 0x%lx 0x%lx\n", (unsigned long)(uintptr_t)info.dli_saddr,
+                (unsigned long)((uintptr_t)info.dli_saddr + sym->st_size));
+        fclose(f);
+    }
     leak_before_crash();
+    if (argc > 1 && strcmp(argv[1], "--no-crash") == 0) {
+        return 0;
+    }
     volatile int *null = NULL;
     return *null;
 }

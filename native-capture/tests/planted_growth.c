@@ -3,6 +3,8 @@
  * another (churn) allocates and frees as much, and asks libresmon for a heap snapshot after each of two
  * rounds with SIGUSR2 (the way a user would with kill -USR2). tests/planted.sh checks the snapshots exist;
  * .ci/run compares them with leakdiff and checks leak_grow ranks first.
+ * With the argument `exit`, it asks for one snapshot and returns at once, before the monitor thread's next tick:
+ * the snapshot must still be written (at exit, before the exit snapshot).
  */
 #include <dirent.h>
 #include <signal.h>
@@ -37,11 +39,16 @@ static int snapshots(const char *dir) {
     return count;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     const char *dir = getenv("RESMON_SNAPSHOT_DIR");
     if (dir == NULL) {
         fprintf(stderr, "planted_growth: RESMON_SNAPSHOT_DIR is not set\n");
         return 2;
+    }
+    if (argc > 1 && strcmp(argv[1], "exit") == 0) {
+        leak_grow();
+        raise(SIGUSR2);
+        return 0;
     }
     for (int round = 1; round <= 2; round++) {
         for (int i = 0; i < 100; i++) {

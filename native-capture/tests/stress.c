@@ -2,8 +2,9 @@
  * Stress under libresmon.so: THREADS threads each do OPS random malloc/calloc/realloc/free (and now and then
  * open/close a descriptor, init/destroy a mutex, create/join a thread), keeping their own record of what is
  * live. After joining them, the table must hold exactly that: every live block at its address with its size,
- * nothing freed, and the same descriptors and mutexes. With RESMON_MAX_RECORDS set the table fills up: records
- * are dropped and counted, everything it did record is still right, and nothing crashes.
+ * the same descriptors and mutexes, and nothing freed, closed, destroyed or joined. With RESMON_MAX_RECORDS set
+ * the table fills up: records must have been dropped and counted, no kind may hold more than the cap, and
+ * everything it did record is still right (and nothing crashes).
  *
  * usage: stress THREADS OPS
  */
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "resmon_table.h"
@@ -30,6 +32,23 @@ struct worker {
     pthread_mutex_t mutex[MUTEXES];
     int mutex_live[MUTEXES];
 };
+
+/* One resource the threads hold, for the comparison with the table. */
+struct held {
+    int kind;
+    uint64_t handle;
+    uint64_t size;
+};
+
+static int by_kind_and_handle(const void *a, const void *b) {
+    const struct held *x = a, *y = b;
+    if (x->kind != y->kind) {
+        return x->kind < y->kind ? -1 : 1;
+    }
+    return x->handle < y->handle ? -1 : x->handle > y->handle;
+}
+
+static const char *const kind_names[] = {"", "heap", "thread", "sync", "handle"};
 
 static void *idle(void *arg) {
     return arg;
@@ -113,60 +132,93 @@ int main(int argc, char **argv) {
     for (int i = 0; i < threads; i++) {
         pthread_join(w[i].thread, NULL);
     }
+    /* as the monitor's next cycle leaves the table (suppressed call sites' records gone), with fresh totals */
+    void (*settle)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "resmon_suppress_settle");
+    if (settle != NULL) {
+        settle();
+    }
     void (*refresh)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "rt_refresh_totals");
     if (refresh != NULL) {
         refresh();
     }
+    const char *cap_text = getenv("RESMON_MAX_RECORDS");
+    uint64_t cap = cap_text != NULL ? strtoull(cap_text, NULL, 0) : 0;
     struct rt_header *h = header();
     int full = h->dropped_records > 0;
-    long live = 0, wrong = 0, missing = 0, fds = 0, mutexes = 0;
+
+    /* the ground truth, sorted: every block, descriptor and mutex the threads hold, and the workers array */
+    long most = (long)threads * (SLOTS + FDS + MUTEXES) + 2;
+    struct held *held = malloc((size_t)most * sizeof *held);
+    long n = 0;
+    held[n++] = (struct held){RT_HEAP, (uint64_t)(uintptr_t)w, (uint64_t)threads * sizeof *w};
     for (int i = 0; i < threads; i++) {
         for (int s = 0; s < SLOTS; s++) {
-            if (w[i].block[s] == NULL) {
-                continue;
-            }
-            live++;
-            struct rt_heap_record *r = (struct rt_heap_record *)find(RT_HEAP, (uint64_t)(uintptr_t)w[i].block[s]);
-            if (r == NULL) {
-                missing++; /* allowed only when the table was full */
-            } else if (r->size != w[i].size[s] || r->common.state != 1) {
-                wrong++;
+            if (w[i].block[s] != NULL) {
+                held[n++] = (struct held){RT_HEAP, (uint64_t)(uintptr_t)w[i].block[s], w[i].size[s]};
             }
         }
         for (int f = 0; f < FDS; f++) {
             if (w[i].fd[f] >= 0) {
-                fds++;
-                missing += find(RT_HANDLE, (uint64_t)w[i].fd[f]) == NULL;
+                held[n++] = (struct held){RT_HANDLE, (uint64_t)w[i].fd[f], 0};
             }
         }
         for (int m = 0; m < MUTEXES; m++) {
             if (w[i].mutex_live[m]) {
-                mutexes++;
-                missing += find(RT_SYNC, (uint64_t)(uintptr_t)&w[i].mutex[m]) == NULL;
+                held[n++] = (struct held){RT_SYNC, (uint64_t)(uintptr_t)&w[i].mutex[m], 0};
             }
         }
     }
-    /* nothing freed may still be in the table: count the table's records from this program's blocks */
-    long table_blocks = 0;
-    for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[RT_HEAP - 1]; c != NULL;
-         c = (struct rt_chunk *)(uintptr_t)c->next_va) {
-        for (uint32_t i = 0; i < c->used; i++) {
-            struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
-            if (r->state != 0) {
-                table_blocks++;
+    held[n++] = (struct held){RT_HEAP, (uint64_t)(uintptr_t)held, (uint64_t)most * sizeof *held};
+    qsort(held, (size_t)n, sizeof *held, by_kind_and_handle);
+
+    /* the table against it: every record held (no freed block, closed descriptor, destroyed mutex or joined
+     * thread left), at most the cap per kind; and everything held recorded unless records were dropped */
+    long records[RT_KINDS + 1] = {0};
+    long stale = 0, wrong = 0, missing = 0;
+    for (int kind = RT_HEAP; kind <= RT_HANDLE; kind++) {
+        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL;
+             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+            for (uint32_t i = 0; i < c->used; i++) {
+                struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
+                if (r->state == 0) {
+                    continue;
+                }
+                records[kind]++;
+                struct held key = {kind, r->handle, 0};
+                struct held *g = bsearch(&key, held, (size_t)n, sizeof *held, by_kind_and_handle);
+                if (g == NULL) {
+                    if (stale++ < 10) {
+                        fprintf(stderr, "stress: the table still holds a %s record 0x%llx nothing holds\n",
+                                kind_names[kind], (unsigned long long)r->handle);
+                    }
+                } else if (kind == RT_HEAP && ((struct rt_heap_record *)r)->size != g->size) {
+                    wrong++;
+                }
             }
         }
     }
-    printf("stress: %d threads x %ld ops: %ld live blocks, %ld descriptors, %ld mutexes; table: %ld blocks, "
-           "%llu allocations, %llu frees, %llu dropped\n",
-           threads, ops, live, fds, mutexes, table_blocks, (unsigned long long)h->allocations,
-           (unsigned long long)h->frees, (unsigned long long)h->dropped_records);
-    int ok = wrong == 0 && (full || missing == 0);
-    /* the program's own blocks plus a few of libc's (stdio, thread stacks' bookkeeping): never fewer */
-    ok = ok && (full || table_blocks >= live) && table_blocks <= live + 64;
+    for (long i = 0; i < n; i++) {
+        missing += find(held[i].kind, held[i].handle) == NULL;
+    }
+    printf("stress: %d threads x %ld ops, cap %llu: %ld held; table: %ld blocks, %ld sync objects, %ld descriptors, "
+           "%ld threads; %llu allocations, %llu frees, %llu dropped\n",
+           threads, ops, (unsigned long long)cap, n, records[RT_HEAP], records[RT_SYNC], records[RT_HANDLE],
+           records[RT_THREAD], (unsigned long long)h->allocations, (unsigned long long)h->frees,
+           (unsigned long long)h->dropped_records);
+    int ok = stale == 0 && wrong == 0;
+    if (cap == 0) {
+        ok = ok && !full && missing == 0;
+    } else {
+        /* the cap must have been reached (the threads hold more than it), and kept */
+        ok = ok && full;
+        for (int kind = RT_HEAP; kind <= RT_HANDLE; kind++) {
+            ok = ok && (uint64_t)records[kind] <= cap;
+        }
+    }
     if (!ok) {
-        fprintf(stderr, "stress: table disagrees with the ground truth: %ld wrong, %ld missing (full: %d)\n", wrong,
-                missing, full);
+        fprintf(stderr, "stress: table disagrees with the ground truth: %ld stale, %ld wrong sizes, %ld missing, "
+                        "%llu dropped (cap %llu)\n", stale, wrong, missing,
+                (unsigned long long)h->dropped_records, (unsigned long long)cap);
         return 1;
     }
     printf("stress: the table matches the ground truth%s\n", full ? " (full: drops counted, the rest right)" : "");

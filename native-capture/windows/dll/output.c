@@ -180,5 +180,46 @@ void resmon_write_table_image(uint32_t flags) {
     }
     char path[MAX_PATH + 32];
     snprintf(path, sizeof path, "%s\\resmon-%lu.rmt", resmon_config.snapshot_dir, GetCurrentProcessId());
-    rt_write_image(path, flags);
+    if (rt_write_image(path, flags) != 0) {
+        resmon_logf("snapshot failed: cannot write %s", path);
+    }
+}
+
+void resmon_make_snapshot_dir(void) {
+    char path[MAX_PATH];
+    snprintf(path, sizeof path, "%s", resmon_config.snapshot_dir);
+    if (path[0] == '\0') {
+        return;
+    }
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if ((*p == '\\' || *p == '/') && p[-1] != ':' && p[-1] != '\\') { /* not C:\ nor \\server */
+            char c = *p;
+            *p = '\0';
+            CreateDirectoryA(path, NULL); /* a parent that exists is fine */
+            *p = c;
+        }
+    }
+    if (CreateDirectoryA(path, NULL)) {
+        return;
+    }
+    DWORD error = GetLastError();
+    DWORD attributes = GetFileAttributesA(path);
+    if (error == ERROR_ALREADY_EXISTS && attributes != INVALID_FILE_ATTRIBUTES
+        && (attributes & FILE_ATTRIBUTE_DIRECTORY)) {
+        return;
+    }
+    char why[64] = "not a directory";
+    if (error != ERROR_ALREADY_EXISTS) {
+        snprintf(why, sizeof why, "error %lu", error);
+    }
+    resmon_logf("snapshot failed: cannot create directory %s (%s)", path, why);
+    /* and where a user running the program sees it, when it has a console or a redirected stderr */
+    char message[MAX_PATH + 160];
+    int n = snprintf(message, sizeof message, "resmon: cannot create RESMON_SNAPSHOT_DIR=%s (%s): no heap snapshots"
+                     " or table images will be written\n", path, why);
+    HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD written;
+    if (err != NULL && err != INVALID_HANDLE_VALUE && n > 0) {
+        WriteFile(err, message, n < (int)sizeof message ? (DWORD)n : (DWORD)sizeof message - 1, &written, NULL);
+    }
 }

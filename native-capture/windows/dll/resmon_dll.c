@@ -134,6 +134,7 @@ __declspec(dllexport) int InstallResMon(void) {
     }
     ResMonTableAddress = (uint64_t)(uintptr_t)rt_header();
     resmon_log_open();
+    resmon_make_snapshot_dir();
     resmon_modules_refresh();
     resmon_log_modules();
     char name[64];

@@ -64,6 +64,9 @@ void resmon_log_report(int at_exit);
 void resmon_write_heap_snapshot(const char *why);
 /* The table image RESMON_SNAPSHOT_DIR/resmon-PID.rmt. */
 void resmon_write_table_image(uint32_t flags);
+/* Creates RESMON_SNAPSHOT_DIR, parents too, as resmon_client's --out-dir; a failure is said in the log and on
+ * stderr (every later write then says it failed, in the log). */
+void resmon_make_snapshot_dir(void);
 
 /* ---- life cycle (resmon_dll.c) ---- */
 

@@ -6,11 +6,14 @@ ucrt_leak:heap:1:21"
 RESMON_MODULES="planted_plugin.dll;planted_ucrt.dll"
 export RESMON_MODULES
 
-# 1. linked: InstallResMon in main, the exit report from DllMain at process exit, also into RESMON_LOG
-rm -f "$BUILD/linked.log"
-RESMON_LOG="$(win_path "$BUILD/linked.log")" WINEDEBUG=-all,+debugstr \
-  wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$BUILD/planted_linked.exe" || {
+# 1. linked: InstallResMon in main, the exit report from DllMain at process exit, also into RESMON_LOG; its
+# RESMON_SNAPSHOT_DIR does not exist yet (it is created, parents too)
+rm -rf "$BUILD/linked.log" "$BUILD/linked-snaps"
+RESMON_LOG="$(win_path "$BUILD/linked.log")" RESMON_SNAPSHOT_DIR="$(win_path "$BUILD")\\linked-snaps\\a\\b" \
+  WINEDEBUG=-all,+debugstr wine_run 120 "$BUILD/linked.out" "$BUILD/linked.err" "$BUILD/planted_linked.exe" || {
   echo "dll: planted_linked.exe failed ($?)"; cat "$BUILD/linked.err" >&2; exit 1; }
+ls "$BUILD"/linked-snaps/a/b/resmon-*.rmt >/dev/null 2>&1 || {
+  echo "dll: no table image in the RESMON_SNAPSHOT_DIR it had to create" >&2; exit 1; }
 base=$(sed -n 's/^base //p' "$BUILD/linked.out" | tr -d '\r')
 plugin=$(sed -n 's/^plugin //p' "$BUILD/linked.out" | tr -d '\r')
 ucrt=$(sed -n 's/^ucrt //p' "$BUILD/linked.out" | tr -d '\r')
@@ -19,6 +22,15 @@ for output in "$BUILD/linked.err" "$BUILD/linked.log"; do
     --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
 done
 grep -q 'planted_linked.exe|resmon| threads used' "$BUILD/linked.err" || { echo "dll: no periodic usage line" >&2; exit 1; }
+# a RESMON_SNAPSHOT_DIR that cannot be created (under a file): said in the log and on stderr
+rm -f "$BUILD/nodir.log" && touch "$BUILD/a-file"
+RESMON_LOG="$(win_path "$BUILD/nodir.log")" RESMON_SNAPSHOT_DIR="$(win_path "$BUILD/a-file")\\snaps" \
+  wine_run 120 "$BUILD/nodir.out" "$BUILD/nodir.err" "$BUILD/planted_linked.exe" || {
+  echo "dll: planted_linked.exe failed ($?)"; cat "$BUILD/nodir.err" >&2; exit 1; }
+grep -q 'planted_linked.exe|resmon| snapshot failed: cannot create directory .*a-file\\snaps (' "$BUILD/nodir.log" \
+  && grep -q 'resmon: cannot create RESMON_SNAPSHOT_DIR=.*a-file\\snaps (' "$BUILD/nodir.err" || {
+  echo "dll: a RESMON_SNAPSHOT_DIR that cannot be created was not reported in the log and on stderr" >&2
+  cat "$BUILD/nodir.log" "$BUILD/nodir.err" >&2; exit 1; }
 
 # 2. stress: the table equals what the threads hold
 wine_run 300 "$BUILD/stress.out" "$BUILD/stress.err" "$BUILD/stress.exe" 8 200000 || {

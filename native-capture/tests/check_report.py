@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Checks libresmon.so's exit report in a log against what a planted program left, exactly.
+
+check_report.py PROGRAM LOG [EXPECT...]
+  LOG: the RESMON_LOG of one run of PROGRAM; its module lines place the return addresses, the last exit report
+  is read.
+  EXPECT: function:kind:count[:size] (kind heap|thread|sync|handle; size = bytes per block), as printed by
+  `planted_leaks --expect`. None: the report must be empty.
+Every record of the report must be from a function of PROGRAM that an expectation names (a record from
+another module, e.g. libc's, is a failure), and every expectation must be met exactly; prints what differs and
+exits 1 otherwise. Functions are named from PROGRAM's own symbol table (nm), so static ones count too.
+"""
+import os
+import re
+import struct
+import subprocess
+import sys
+
+
+def lowest_load_address(path):
+    """The p_vaddr of the first PT_LOAD segment of a 64- or 32-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        wide = head[4] == 2
+        phoff, phentsize, phnum = (struct.unpack_from("<Q", head, 32)[0], *struct.unpack_from("<HH", head, 54)) \
+            if wide else (struct.unpack_from("<I", head, 28)[0], *struct.unpack_from("<HH", head, 42))
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            entry = f.read(phentsize)
+            if struct.unpack_from("<I", entry, 0)[0] == 1:  # PT_LOAD
+                return struct.unpack_from("<Q", entry, 16)[0] if wide else struct.unpack_from("<I", entry, 8)[0]
+    return 0
+
+
+def functions(path):
+    """(start, end, name) of the functions in a file's symbol table."""
+    out = subprocess.run(["nm", "-S", "--defined-only", path], capture_output=True, text=True, check=True).stdout
+    result = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in "Tt":
+            start = int(parts[0], 16)
+            result.append((start, start + max(int(parts[1], 16), 1), parts[3]))
+    return result
+
+
+def resmon_lines(path):
+    for line in open(path, encoding="utf-8", errors="replace"):
+        i = line.find("|resmon| ")
+        if i >= 0:
+            yield line[i + 9:].rstrip("\n")
+
+
+def exit_report(lines):
+    starts = [i for i, line in enumerate(lines) if line.startswith("=========== CHECK UNRELEASED")]
+    if not starts:
+        sys.exit("check_report: no exit report (CHECK UNRELEASED RESOUCRES) in the log")
+    end = next((j for j in range(starts[-1] + 1, len(lines)) if lines[j] == "=" * 51), None)
+    if end is None:
+        sys.exit("check_report: the exit report is cut off")
+    return lines[starts[-1]:end + 1]
+
+
+def report_records(report):
+    """(kind, size or None, returnAddress) per record of the report."""
+    kinds = {"memory": "heap", "thread": "thread", "sync object": "sync", "handle": "handle"}
+    kind = size = None
+    for line in report:
+        m = re.match(r"-+ (memory|thread|sync object|handle) usage \d+ -+$", line)
+        if m:
+            kind = kinds[m.group(1)]
+        m = re.match(r"base 0x[0-9A-F]+ size (\d+) ", line)
+        if m:
+            size = int(m.group(1))
+        m = re.match(r"returnAddress 0x([0-9A-F]+)$", line)
+        if m:
+            yield kind, size if kind == "heap" else None, int(m.group(1), 16)
+            size = None
+
+
+def main():
+    program, log = sys.argv[1], sys.argv[2]
+    expected = {}
+    for e in sys.argv[3:]:
+        parts = e.split(":")
+        expected[(parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)] = int(parts[2])
+    lines = list(resmon_lines(log))
+    modules = []
+    for line in lines:
+        m = re.match(r"module 0x([0-9A-F]+) size (\d+) (.*)$", line)
+        if m:
+            modules.append((int(m.group(1), 16), int(m.group(2)), m.group(3)))
+    me = os.path.realpath(program)
+    own = [(base, size) for base, size, path in modules if os.path.realpath(path) == me]
+    if not own:
+        sys.exit(f"check_report: no module line for {program} in {log}")
+    base, span = own[0]
+    linked_base = lowest_load_address(program)
+    syms = functions(program)
+    found = {}
+    for kind, size, address in report_records(exit_report(lines)):
+        if base <= address < base + span:
+            linked = address - 1 - base + linked_base  # the call, not the instruction after it
+            name = next((n for start, end, n in syms if start <= linked < end), "?")
+        else:
+            name = next((os.path.basename(p) + "!?" for b, s, p in modules if b <= address < b + s), "?")
+        key = (name, kind, size)
+        found[key] = found.get(key, 0) + 1
+    if found != expected:
+        print(f"check_report: the exit report in {log} differs from the planted leaks", file=sys.stderr)
+        for key in sorted(set(found) | set(expected), key=str):
+            if found.get(key) != expected.get(key):
+                print(f"  {key}: expected {expected.get(key, 0)}, found {found.get(key, 0)}", file=sys.stderr)
+        sys.exit(1)
+    print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
+
+
+main()
