@@ -18,6 +18,14 @@ record CliRun(ExitCode exit, String out, String err) {
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The verb with its report going to {@code stdout} (e.g. /dev/full) as the process's own would. */
+    static CliRun to(java.io.OutputStream stdout, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code = Main.run(args, SafePrintStream.over(stdout, "standard output"),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliRun(code, "", err.toString(StandardCharsets.UTF_8));
+    }
+
     /** Every corpus file this module's tests read; {@code CorpusFilesTest} checks they are all there. */
     static final List<String> CORPUS_READ = List.of("breakpad/minidump2.dmp",
             "breakpad/minidump2.stackwalk.machine_readable.out", "breakpad/symbols", "malformed/invalid-range.dmp",
