@@ -40,11 +40,23 @@ class LogscanBadInputTest {
     void binaryGarbageNamesTheLine() throws Exception {
         Path p = tmp.resolve("garbage.log");
         byte[] good = Files.readAllBytes(GOOD);
-        byte[] b = Arrays.copyOf(good, good.length + 64);
-        new Random(3).nextBytes(Arrays.copyOfRange(b, good.length, b.length));
-        b[good.length + 10] = 0;
+        byte[] garbage = new byte[64];
+        new Random(3).nextBytes(garbage);
+        garbage[10] = 0;
+        byte[] b = Arrays.copyOf(good, good.length + garbage.length);
+        System.arraycopy(garbage, 0, b, good.length, garbage.length);
         Files.write(p, b);
-        assertBad(CliRun.of("logscan", p.toString()), "garbage.log: line 126", "binary data (a NUL byte)");
+        // the reader stops at the first NUL: its line, counted here from the bytes
+        int nul = 0;
+        while (b[nul] != 0) {
+            nul++;
+        }
+        long line = 1;
+        for (int i = 0; i < nul; i++) {
+            line += b[i] == '\n' ? 1 : 0;
+        }
+        assertTrue(nul > good.length, "the garbage follows the log: byte " + nul);
+        assertBad(CliRun.of("logscan", p.toString()), "garbage.log: line " + line, "binary data (a NUL byte)");
         Path dump = CliRun.testdata("minidump/sample.dmp");
         assertBad(CliRun.of("logscan", dump.toString()), "sample.dmp: line 1", "binary data");
     }
