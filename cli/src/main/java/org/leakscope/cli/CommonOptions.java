@@ -1,6 +1,7 @@
 package org.leakscope.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +31,18 @@ final class CommonOptions {
     }
 
     static CommandLine parse(Options options, String[] args) {
+        CommandLine cl;
         try {
-            return new DefaultParser().parse(options, args);
+            cl = new DefaultParser().parse(options, args);
         } catch (ParseException e) {
             throw new UsageException(e.getMessage());
         }
+        String[] outputs = cl.getOptionValues("output");
+        if (outputs != null && outputs.length > 1) {
+            throw new UsageException("-o/--output given " + outputs.length + " times (" + String.join(", ", outputs)
+                    + "): a report goes to one file");
+        }
+        return cl;
     }
 
     /** Parsed arguments, or null when --help was asked for (then {@code help} has printed it). */
@@ -69,6 +77,18 @@ final class CommonOptions {
         }
     }
 
+    /** --encoding CHARSET, checked: an unknown name is a usage error that says which names work. */
+    static Charset encoding(CommandLine cl) {
+        String name = cl.getOptionValue("encoding");
+        try {
+            return Charset.forName(name.strip());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--encoding " + name + ": unknown encoding (known: code pages such as"
+                    + " windows-1252, windows-1251, windows-1250, GBK, Big5, Shift_JIS, EUC-KR, ISO-8859-1,"
+                    + " UTF-8; any name Java supports)");
+        }
+    }
+
     /** --top N (a non-negative count), or {@code dflt} when not given. */
     static int top(CommandLine cl, int dflt) {
         if (!cl.hasOption("top")) {
@@ -99,14 +119,20 @@ final class CommonOptions {
         return roots;
     }
 
-    /** Usage, description, options, then the examples and the exit codes. */
+    /** Usage, description, options, then the examples and the exit codes (no exit status 3: no gate). */
     static void printHelp(PrintStream out, Options options, String usage, String description, String examples) {
+        printHelp(out, options, usage, description, examples, null);
+    }
+
+    /** The same for a verb with a CI gate: {@code gate} says when it exits 3. */
+    static void printHelp(PrintStream out, Options options, String usage, String description, String examples,
+            String gate) {
         java.io.StringWriter sw = new java.io.StringWriter();
         java.io.PrintWriter pw = new java.io.PrintWriter(sw);
         new HelpFormatter().printHelp(pw, 100, usage, "\n" + description + "\n\n", options, 2, 2, "");
         pw.flush();
         out.print(sw);
         out.print("\n" + examples + "\n");
-        out.print(ExitCode.helpText());
+        out.print(ExitCode.helpText(gate));
     }
 }

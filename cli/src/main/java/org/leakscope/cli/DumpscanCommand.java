@@ -95,7 +95,7 @@ final class DumpscanCommand {
             List<Object> jsonDumps = new ArrayList<>();
             boolean anyFailed = false;
             for (String name : dumps) {
-                try (Minidump dump = Minidump.open(Path.of(name), Limits.DEFAULT)) {
+                try (Minidump dump = Minidump.open(InputFiles.checked(Path.of(name)), Limits.DEFAULT)) {
                     if (memory != null) {
                         renderMemory(dump, memory[0], (int) memory[1], json, text, jsonDumps);
                     } else if (cl.hasOption("raw")) {
@@ -114,11 +114,9 @@ final class DumpscanCommand {
                     dump.problems().forEach(p -> err.println("dumpscan: warning: " + p.message()));
                     // The report is still printed, but a damaged dump is bad input: scripts must notice.
                     anyFailed |= !dump.problems().isEmpty();
-                } catch (InputFormatException | java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+                } catch (InputFormatException | java.nio.file.FileSystemException e) {
                     // One bad dump must not hide the report on the others: report it, go on, exit 2.
-                    String msg = e instanceof InputFormatException ? e.getMessage()
-                            : ((java.nio.file.FileSystemException) e).getFile() + ": "
-                                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : "permission denied");
+                    String msg = e instanceof java.nio.file.FileSystemException f ? InputFiles.message(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                     if (json && memory == null && !cl.hasOption("raw")) {
@@ -158,6 +156,7 @@ final class DumpscanCommand {
                     text.append('\n');
                 }
                 try {
+                    InputFiles.check(p);
                     if (ResmonTables.isImage(p)) {
                         docs.add(ResmonTables.image(p, text, top));
                     } else {
@@ -167,8 +166,8 @@ final class DumpscanCommand {
                             anyFailed |= !dump.problems().isEmpty();
                         }
                     }
-                } catch (InputFormatException | java.nio.file.NoSuchFileException e) {
-                    String msg = e instanceof InputFormatException ? e.getMessage() : name + ": no such file";
+                } catch (InputFormatException | java.nio.file.FileSystemException e) {
+                    String msg = e instanceof java.nio.file.FileSystemException f ? InputFiles.message(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                 }

@@ -2,7 +2,6 @@ package org.leakscope.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,7 +107,7 @@ final class LeakdiffCommand {
                 : AllocatorFolding.defaults();
         UmdhOptions umdh = UmdhOptions.defaults().withStrict(cl.hasOption("strict"));
         if (cl.hasOption("encoding")) {
-            umdh = umdh.withAnsiCharset(parse(() -> Charset.forName(cl.getOptionValue("encoding"))));
+            umdh = umdh.withAnsiCharset(CommonOptions.encoding(cl));
         }
         if (cl.hasOption("input-radix")) {
             int r = intOption(cl, "input-radix", 0);
@@ -613,6 +612,6 @@ final class LeakdiffCommand {
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.
-                """);
+                """, "--fail-above BYTES exceeded (the total or one stack grew by more)");
     }
 }

@@ -2,9 +2,7 @@ package org.leakscope.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,13 +61,7 @@ final class LogscanCommand {
     static ResmonLogOptions logOptions(CommandLine cl) {
         DebugViewOptions dv = DebugViewOptions.defaults().withStrict(cl.hasOption("strict"));
         if (cl.hasOption("encoding")) {
-            String name = cl.getOptionValue("encoding");
-            try {
-                dv = dv.withAnsiCharset(Charset.forName(name));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--encoding " + name + ": unknown character set (try windows-1251, GBK,"
-                        + " Shift_JIS, UTF-8)");
-            }
+            dv = dv.withAnsiCharset(CommonOptions.encoding(cl));
         }
         Long pid = null;
         if (cl.hasOption("pid")) {
@@ -84,12 +76,7 @@ final class LogscanCommand {
 
     /** Reads one log, refusing what is plainly not one (a dump, a directory). */
     static ResmonLog read(Path p, ResmonLogOptions o, Progress progress, String verb) throws IOException {
-        if (!Files.exists(p)) {
-            throw new NoSuchFileException(p.toString());
-        }
-        if (Files.isDirectory(p)) {
-            throw InputFormatException.atOffset(p.toString(), 0, "a file", "a directory");
-        }
+        InputFiles.check(p);
         ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
         if (!log.framed() && log.resmonLines() == 0 && log.records() > 0) {
             throw InputFormatException.atLine(p.toString(), 1, "a DebugView log (SEQ<TAB>TIME<TAB>MESSAGE lines) or"
@@ -163,6 +150,6 @@ final class LogscanCommand {
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.
-                """);
+                """, "--fail-on-leak and a run leaked or went over a limit");
     }
 }

@@ -1,27 +1,32 @@
 package org.leakscope.cli;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.util.Arrays;
 import org.leakscope.model.InputFormatException;
 
 /**
  * Entry point of the shipped jar: {@code java -jar leakscope.jar VERB ARGS}. Turns every failure into one
  * line on stderr and an {@link ExitCode}; a stack trace is printed only for internal errors, and only with
- * {@code LEAKSCOPE_DEBUG=1}.
+ * {@code LEAKSCOPE_DEBUG=1}. Standard output and error are UTF-8 whatever the locale, with control
+ * characters from inputs made visible ({@link SafePrintStream}).
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        ExitCode code = run(args, System.out, System.err);
+        SafePrintStream out = SafePrintStream.process(FileDescriptor.out, "standard output", false);
+        SafePrintStream err = SafePrintStream.process(FileDescriptor.err, "standard error", true);
+        ExitCode code = run(args, out, err);
         if (System.getenv("LEAKSCOPE_REPORT_HEAP") != null) {
-            reportHeap(System.err);
+            reportHeap(err);
         }
+        err.flush();
         System.exit(code.status());
     }
 
@@ -36,7 +41,35 @@ public final class Main {
         err.println("leakscope: peak heap " + (peak >> 20) + " MiB");
     }
 
+    /**
+     * Runs a verb. Everything written to {@code out} and {@code err} passes the {@link EscapingOutputStream};
+     * a report that could not be written is exit status 2 with one line naming the destination, and standard
+     * output closed early by its reader ({@code | head}) ends quietly with {@link ExitCode#OUTPUT_CLOSED}.
+     */
     static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+        SafePrintStream o = SafePrintStream.of(out, "standard output", false);
+        SafePrintStream e = SafePrintStream.of(err, "standard error", true);
+        String verb = args.length == 0 ? "leakscope" : args[0];
+        ExitCode code;
+        try {
+            code = dispatch(args, o, e);
+            o.finish();
+        } catch (OutputException x) {
+            code = outputFailed(verb, x, e);
+        }
+        e.flush();
+        return code;
+    }
+
+    private static ExitCode outputFailed(String verb, OutputException x, PrintStream err) {
+        if (x.closedPipe()) {
+            return ExitCode.OUTPUT_CLOSED;
+        }
+        err.println(verb + ": error: " + x.getMessage());
+        return ExitCode.BAD_INPUT;
+    }
+
+    private static ExitCode dispatch(String[] args, PrintStream out, PrintStream err) throws OutputException {
         if (args.length == 0) {
             err.println("usage: leakscope dumpscan|leakdiff|logscan [options] FILE...   (see: leakscope VERB --help)");
             return ExitCode.BAD_INPUT;
@@ -57,17 +90,19 @@ public final class Main {
         } catch (InputFormatException e) {
             err.println(verb + ": error: " + e.getMessage());
             return ExitCode.BAD_INPUT;
-        } catch (NoSuchFileException e) {
-            err.println(verb + ": error: " + e.getFile() + ": no such file");
-            return ExitCode.BAD_INPUT;
-        } catch (AccessDeniedException e) {
-            err.println(verb + ": error: " + e.getFile() + ": permission denied");
+        } catch (OutputException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            err.println(verb + ": error: " + InputFiles.message(e));
             return ExitCode.BAD_INPUT;
         } catch (IOException | UncheckedIOException e) {
             err.println(verb + ": error: " + e.getMessage());
             return ExitCode.BAD_INPUT;
+        } catch (InvalidPathException e) {
+            err.println(verb + ": error: " + InputFiles.message(e));
+            return ExitCode.BAD_INPUT;
         } catch (OutOfMemoryError e) {
-            err.println(verb + ": error: out of memory (raise -Xmx via JAVA_TOOL_OPTIONS): " + e.getMessage());
+            err.println(verb + ": error: out of memory (raise -Xmx via LEAKSCOPE_JAVA_OPTS): " + e.getMessage());
             return ExitCode.INTERNAL;
         } catch (RuntimeException e) {
             err.println(verb + ": internal error: " + e);

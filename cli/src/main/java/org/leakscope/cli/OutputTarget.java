@@ -1,28 +1,40 @@
 package org.leakscope.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a command's report goes: stdout, or a file written to a temporary sibling and renamed into place, so
- * a failure never leaves a half-written report behind.
+ * a failure never leaves a half-written report behind. Both go through the {@link EscapingOutputStream}; a
+ * failure is an {@link OutputException} naming the destination the user gave.
  */
 final class OutputTarget {
     private final Path file;
-    private final PrintStream stdout;
+    private final SafePrintStream stdout;
 
     OutputTarget(Path file, PrintStream stdout) {
         this.file = file;
-        this.stdout = stdout;
+        this.stdout = SafePrintStream.of(stdout, "standard output", false);
     }
 
     /** Something that writes a report to a Writer. */
     interface Body {
-        void writeTo(java.io.Writer w) throws IOException;
+        void writeTo(Writer w) throws IOException;
     }
 
     /**
@@ -31,30 +43,96 @@ final class OutputTarget {
      */
     void stream(Body body) throws IOException {
         if (file == null) {
-            java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8),
-                    1 << 16);
+            stdout.flush();
+            Writer w = writer(stdout.escaping());
             body.writeTo(w);
             w.flush();
-            stdout.flush();
+            return;
+        }
+        BasicFileAttributes existing = attributes(file);
+        if (existing != null && existing.isDirectory()) {
+            throw new OutputException(file.toString(), "expected a file, found a directory");
+        }
+        if (existing != null && !existing.isRegularFile()) {
+            // A device or a pipe (/dev/stdout, a FIFO): written in place; a rename would replace it.
+            try (Writer w = writer(new EscapingOutputStream(Files.newOutputStream(file), file.toString()))) {
+                body.writeTo(w);
+            } catch (OutputException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new OutputException(file.toString(), e);
+            }
             return;
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        if (!Files.isDirectory(dir)) {
+            throw new OutputException(file.toString(), "no such directory " + dir);
+        }
+        Path tmp = null;
         try {
-            try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            tmp = createSibling(dir);
+            if (existing != null) {
+                keepPermissions(file, tmp);
+            }
+            try (Writer w = writer(new EscapingOutputStream(Files.newOutputStream(tmp), file.toString()))) {
                 body.writeTo(w);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (OutputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new OutputException(file.toString(), e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 
     void write(String text) throws IOException {
         stream(w -> w.write(text));
+    }
+
+    private static Writer writer(OutputStream out) {
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private static BasicFileAttributes attributes(Path p) throws OutputException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new OutputException(p.toString(), e);
+        }
+    }
+
+    /**
+     * A new hidden sibling, created with the default permissions (the umask decides, as for any Unix tool's
+     * output; {@code Files.createTempFile} would make it 0600).
+     */
+    private Path createSibling(Path dir) throws IOException {
+        while (true) {
+            Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(
+                    ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                // taken: draw another name
+            }
+        }
+    }
+
+    /** A report written over an existing file keeps that file's permissions, as {@code >} would. */
+    private static void keepPermissions(Path from, Path to) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+        if (view != null) {
+            Files.setPosixFilePermissions(to, view.readAttributes().permissions());
+        }
     }
 }

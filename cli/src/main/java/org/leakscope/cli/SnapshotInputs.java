@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -40,12 +39,7 @@ final class SnapshotInputs {
 
     /** What a file is, or an error naming the file when leakdiff cannot use it. */
     static InputKind detect(String verb, Path path, UmdhOptions options) throws IOException {
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString());
-        }
-        if (Files.isDirectory(path)) {
-            throw InputFormatException.atOffset(path.toString(), 0, "a file", "a directory");
-        }
+        InputFiles.check(path);
         byte[] head = new byte[8];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
@@ -94,7 +88,7 @@ final class SnapshotInputs {
                     case UMDH_COMPARE -> SnapshotInput.compare(p.toString(), UmdhCompareReader.read(p, o));
                     case RESMON_LOG -> RunChoice.pick(p.toString(), ResmonLogReader.read(p, lo, bytes), run, lo);
                     case TABLE_IMAGE -> table(p);
-                    case DUMP_TABLE -> dumpTable(p, verb);
+                    case DUMP_TABLE -> dumpTable(p, verb, progress);
                 }));
             }
             List<SnapshotInput> out = new ArrayList<>();
@@ -109,10 +103,10 @@ final class SnapshotInputs {
     }
 
     /** The resmon table in a minidump as a snapshot, frames through the dump's modules and their ELF symbols. */
-    private static SnapshotInput dumpTable(Path p, String verb) throws IOException {
+    private static SnapshotInput dumpTable(Path p, String verb, Progress progress) throws IOException {
         try (org.leakscope.minidump.Minidump dump = org.leakscope.minidump.Minidump.open(p);
                 SymbolStore symbols = new SymbolStore(List.of())) {
-            ResmonTables.Found found = ResmonTables.find(dump, new Progress(System.err), verb);
+            ResmonTables.Found found = ResmonTables.find(dump, progress, verb);
             List<org.leakscope.minidump.TrackingTable> all = new ArrayList<>(found.fromStreams());
             all.addAll(found.fromMemory());
             if (all.isEmpty()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,15 +66,40 @@ class DumpscanResmonTest {
         assertTrue(!r.err().contains("\tat "), r.err());
     }
 
+    /**
+     * The sample image against a copy whose 1 MiB calloc block (the only 8-aligned 0x100000 in the file: its
+     * record's size field) has grown to 2 MiB: exactly that stack changed, by exactly 1 MiB.
+     */
     @Test
     void leakdiffComparesTableImages() throws Exception {
-        CliRun same = CliRun.of("leakdiff", SAMPLE, SAMPLE, "-d");
-        assertEquals(ExitCode.OK, same.exit(), same.err());
-        assertTrue(same.out().contains("0 stacks changed, 0 shown, 6 unchanged"), same.out());
-        CliRun json = CliRun.of("leakdiff", SAMPLE, SAMPLE, "--json");
+        byte[] b = Files.readAllBytes(Path.of(SAMPLE));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<Integer> at = new java.util.ArrayList<>();
+        for (int i = 0; i + 8 <= b.length; i += 8) {
+            if (buf.getLong(i) == 1048576) {
+                at.add(i);
+            }
+        }
+        assertEquals(1, at.size(), "one 1 MiB size field: " + at);
+        buf.putLong(at.get(0), 2 * 1048576);
+        Path grown = tmp.resolve("grown.rmt");
+        Files.write(grown, b);
+        CliRun diff = CliRun.of("leakdiff", SAMPLE, grown.toString(), "-d");
+        assertEquals(ExitCode.OK, diff.exit(), diff.err());
+        assertTrue(diff.out().contains("1 stacks changed, 1 shown, 5 unchanged"), diff.out());
+        assertTrue(diff.out().contains("+ 1048576 (2097152 - 1048576)      1 allocs\tBackTrace5555555634AB"), diff.out());
+        assertTrue(diff.out().contains("Total increase == 1048576 requested"), diff.out());
+        CliRun json = CliRun.of("leakdiff", SAMPLE, grown.toString(), "--json");
         JsonNode doc = new ObjectMapper().readTree(json.out());
         assertEquals("table-image", doc.get("inputs").get(0).get("kind").asText());
         assertEquals(4242, doc.get("inputs").get(0).get("processId").asLong());
+        assertEquals(1048576, doc.get("stacks").get(0).get("bytes").get("delta").asLong());
+        // the same two tables in minidumps' user streams: leakdiff's other way in
+        CliRun dumps = CliRun.of("leakdiff", dumpWithTableStream(Files.readAllBytes(Path.of(SAMPLE)), "old.dmp")
+                .toString(), dumpWithTableStream(b, "new.dmp").toString(), "-d");
+        assertEquals(ExitCode.OK, dumps.exit(), dumps.err());
+        assertTrue(dumps.out().contains("1 stacks changed, 1 shown, 5 unchanged"), dumps.out());
+        assertTrue(dumps.out().contains("+ 1048576 (2097152 - 1048576)      1 allocs"), dumps.out());
         CliRun mixed = CliRun.of("leakdiff", SAMPLE, CliRun.testdata("umdh/leaky_1.log").toString());
         assertEquals(ExitCode.BAD_INPUT, mixed.exit());
         assertTrue(mixed.err().contains("can only be compared with each other"), mixed.err());
@@ -81,13 +107,16 @@ class DumpscanResmonTest {
 
     /** A minimal minidump: the header and one user stream holding the sample table image, as a launcher stores it. */
     private Path dumpWithTableStream() throws Exception {
-        byte[] image = Files.readAllBytes(Path.of(SAMPLE));
+        return dumpWithTableStream(Files.readAllBytes(Path.of(SAMPLE)), "stream.dmp");
+    }
+
+    private Path dumpWithTableStream(byte[] image, String name) throws Exception {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 + 12 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put("MDMP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0xa793).putShort((short) 0)
                 .putInt(1).putInt(32).putInt(0).putInt(0).putLong(0);
         b.putInt(0x4C4B0001).putInt(image.length).putInt(44);
         b.put(image);
-        Path p = tmp.resolve("stream.dmp");
+        Path p = tmp.resolve(name);
         Files.write(p, b.array());
         return p;
     }

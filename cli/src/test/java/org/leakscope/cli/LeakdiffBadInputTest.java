@@ -100,6 +100,8 @@ class LeakdiffBadInputTest {
     void helpListsExitCodes() {
         CliRun r = CliRun.of("leakdiff", "--help");
         assertEquals(ExitCode.OK, r.exit());
-        assertTrue(r.out().contains("Exit status:") && r.out().contains("3  a CI gate tripped: leakdiff --fail-above exceeded"), r.out());
+        assertTrue(r.out().contains("Exit status:") && r.out().contains("    3  a CI gate tripped: --fail-above BYTES"
+                + " exceeded (the total or one stack grew by more)\n"), r.out());
+        assertTrue(!r.out().contains("--fail-on-leak"), "logscan's gate is not leakdiff's: " + r.out());
     }
 }

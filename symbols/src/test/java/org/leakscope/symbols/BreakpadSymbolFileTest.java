@@ -3,7 +3,6 @@ package org.leakscope.symbols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +12,28 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Module;
+import org.leakscope.testing.Required;
 
 /**
  * Resolution against Breakpad's own symbol store and minidump_stackwalk's golden output for minidump2.dmp:
  * the frames it printed with their instruction addresses must resolve to the same function, file and line.
  */
 class BreakpadSymbolFileTest {
-    private static final Path CORPUS = Path.of(System.getProperty("leakscope.corpus", "../../shared/corpus"));
     private static final long TEST_APP_BASE = 0x400000;
+    /** Every corpus file this module's tests read. */
+    private static final List<String> CORPUS_READ = List.of("breakpad/minidump2.stackwalk.out", "breakpad/symbols",
+            "breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym",
+            "breakpad/symbols/kernel32.pdb/BCE8785C57B44245A669896B6A19B9542/kernel32.sym");
 
+    /** Skipped when the corpus is absent, failed under CI ({@link Required}). */
     private static Path corpus(String p) {
-        Path f = CORPUS.resolve(p);
-        assumeTrue(Files.exists(f), "corpus file " + f + " is absent; skipping");
-        return f;
+        return Required.corpusFile(p);
+    }
+
+    /** The corpus holds every file these tests read: a renamed or lost one is a failure, not a skip. */
+    @Test
+    void everyCorpusFileTheTestsReadIsThere() {
+        Required.corpusHolds(CORPUS_READ);
     }
 
     /**

@@ -1,19 +1,22 @@
 package org.leakscope.umdh;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.leakscope.testing.Required;
 
-/** The corpus beside the checkout (skipped with a message when absent) and the repository's testdata/. */
+/**
+ * The corpus beside the checkout (skipped with a message when absent, failed under CI: {@link Required}) and
+ * the repository's testdata/.
+ */
 final class TestFiles {
+    /** Every corpus file this module's tests read; {@code CorpusFilesTest} checks they are all there. */
+    static final List<String> CORPUS_READ = List.of("umdh/pyumdh_snapshot_v1_win7wow64.log");
+
     private TestFiles() {
     }
 
     static Path corpus(String relative) {
-        Path p = Path.of(System.getProperty("leakscope.corpus", "../../shared/corpus")).resolve(relative);
-        assumeTrue(Files.exists(p), "corpus file " + p + " is absent; skipping (see ../shared/corpus/SOURCES.md)");
-        return p;
+        return Required.corpusFile(relative);
     }
 
     static Path testdata(String relative) {

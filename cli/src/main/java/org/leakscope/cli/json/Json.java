@@ -1,8 +1,12 @@
 package org.leakscope.cli.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.leakscope.cli.text.ControlChars;
 import org.leakscope.model.Hex;
 
 /** Jackson set up once for every verb, plus the value spellings the schema promises. */
@@ -13,6 +17,32 @@ public final class Json {
     /** Created on first use: text output must not pay Jackson's start-up (about 200 classes). */
     private static final class Mapper {
         static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+        static {
+            INSTANCE.getFactory().setCharacterEscapes(new HiddenCharEscapes());
+        }
+    }
+
+    /**
+     * JSON escapes only what is below U+0020; DEL, the C1 controls (U+009B is a CSI to some terminals) and the
+     * bidi controls would reach a terminal that shows the JSON raw: they are written as {@code \\u009B} too.
+     */
+    private static final class HiddenCharEscapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+        static {
+            ASCII[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ControlChars.isHidden(ch) ? new SerializedString(String.format("\\u%04X", ch)) : null;
+        }
     }
 
     public static String write(Object value) {
