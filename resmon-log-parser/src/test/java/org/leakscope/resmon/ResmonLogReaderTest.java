@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -202,9 +201,7 @@ class ResmonLogReaderTest {
 
     @Test
     void realDebugViewLogHasNoResmonRuns() throws IOException {
-        Path p = Path.of(System.getProperty("leakscope.corpus", "../../shared/corpus"))
-                .resolve("dbgview/lithium_dbgview_cp1251.log");
-        assumeTrue(Files.exists(p), "corpus file " + p + " is absent; skipping (see ../shared/corpus/SOURCES.md)");
+        Path p = TestCorpus.file("dbgview/lithium_dbgview_cp1251.log");
         ResmonLog log = read(p);
         assertEquals(1529, log.records());
         assertEquals(0, log.resmonLines());
