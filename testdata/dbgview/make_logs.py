@@ -77,7 +77,8 @@ def periodic(log, t, name, pid, threads, sync, memory, cpu=0, disk=0):
     if cpu or disk:
         log.add(t, p + "process [%d] used %d%% cpu (kernel %d%%, user %d%%) disk used %d bytes"
                 % (pid if pid is not None else 4, cpu, cpu // 3, cpu - cpu // 3, disk))
-    log.add(t, p + "threads used %d, sync object used %d, memory used %d" % (threads, sync, memory))
+    # "memory used %u": the low 32 bits of the 64-bit total on x64, like the block sizes
+    log.add(t, p + "threads used %d, sync object used %d, memory used %d" % (threads, sync, memory & 0xFFFFFFFF))
 
 
 def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=(), exit=True, cut_after=None,
@@ -92,7 +93,8 @@ def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=()
     out.append("------------ resmon memory usage %d ----------------" % (48 * (len(blocks) + len(threads) + len(syncs))))
     out.append("------------------ memory usage %d -----------------" % sum(b[1] for b in blocks))
     for base, size, tag, typ, tid, ret in blocks:
-        out += ["base 0x%s size %d tag %s (%s)" % (ptr(base, x64), size, ptr(tag, x64), typ),
+        # resmon prints a block's size with %u: on x64 only its low 32 bits (docs/formats/resmon.md §5)
+        out += ["base 0x%s size %d tag %s (%s)" % (ptr(base, x64), size & 0xFFFFFFFF, ptr(tag, x64), typ),
                 "created by [%d] thread" % tid, "returnAddress 0x%s" % ptr(ret, x64), "-" * 51]
     out.append("------------------ thread usage %d -----------------" % len(threads))
     for handle, tid_, start, tid, ret in threads:
@@ -108,7 +110,8 @@ def report(log, t, name, pid, x64, blocks=(), threads=(), syncs=(), histogram=()
     out.append("| size range".ljust(col) + "| total allocs")
     for shift, count in histogram:
         lo = 0 if shift == 0 else 16 << (shift - 1)
-        out.append("|0x%s - 0x%s| 0x%s(%d)" % (ptr(lo, x64), ptr(16 << shift, x64), ptr(count, x64), count))
+        hi = (1 << (64 if x64 else 32)) - 1 if shift == 31 else 16 << shift  # the last bucket's upper is all-F
+        out.append("|0x%s - 0x%s| 0x%s(%d)" % (ptr(lo, x64), ptr(hi, x64), ptr(count, x64), count))
     out.append("-" * 68)
     if exit:
         if blocks or threads or syncs:
@@ -240,3 +243,36 @@ for line in ["------------ resmon memory usage 0 ----------------", "-----------
              "| size range                            | total allocs", "-" * 68, "=" * 51]:
     pp.append("16.600000\t2026/11/30 00:00:10.100\t5120\tsvc.exe\tsvc.exe|resmon| " + line)
 write("resmon_debugviewpp_export.log", "\n".join(pp) + "\n", crlf=True)
+
+# Blocks of 4 GiB or more (x64): resmon lists each size modulo 4 GiB ("size %u") under the exact section total
+# ("memory usage %I64d"), and "memory used %u" wraps too, while "update memory limit" (%p) shows the whole value.
+# Run 1: a 5 GiB reservation listed as 1073741824 under memory usage 5372000061, as in a real run of the
+# original resmon; the allocation-size table has no 512 MiB-1 GiB allocation but one of 4-8 GiB, so the
+# block can be corrected. Run 2: two blocks listed as 1 GiB, one of them really 5 GiB; the table saw a 1 GiB
+# and a 4-8 GiB allocation, so either may be the big one (reported, not corrected). Run 3: over the memory
+# and cpu limits, everything freed at exit (a limit-only run: --fail-on-leak trips on it alone).
+GIB = 1 << 30
+log = Log(computer="BIGMEM-01")
+t = 0.0
+name = "bigalloc.exe"
+big_exe = 0x00007FF7B0000000
+for pid, blocks, histogram, cpu in [
+        (4400, [(0x0000020000000000, 5 * GIB, 0x1130, "Virtual", 4404, big_exe + 0x1A2B),
+                (0x000001D4C2B10000, 3 * 1024 * 1024, 0x000001D4C2A00000, "Heap", 4404, big_exe + 0x1C40),
+                (0x000001D4C2F20000, 145213, 0x000001D4C2A00000, "Heap", 4408, big_exe + 0x1C88)],
+         [(0, 30), (3, 5), (14, 1), (18, 1), (29, 1)], 0),
+        (4401, [(0x0000020000000000, 5 * GIB, 0x1131, "Virtual", 4405, big_exe + 0x1A2B),
+                (0x0000021000000000, 1 * GIB, 0x1131, "Virtual", 4405, big_exe + 0x1A70)],
+         [(0, 30), (3, 5), (26, 1), (29, 1)], 0),
+        (4402, [], [(0, 30), (3, 5), (24, 1)], 55)]:
+    total = sum(b[1] for b in blocks) or 200 * 1024 * 1024
+    periodic(log, t, name, pid, 2, 0, 96)
+    periodic(log, t + 5, name, pid, 2, 0, total + 96, cpu=cpu)
+    log.add(t + 5, prefix(name, pid) + "update memory limit: from 0x%s to 0x%s" % (ptr(128 << 20, True),
+                                                                                    ptr(total + 96, True)))
+    if cpu:
+        log.add(t + 5, prefix(name, pid) + "update cpu used limit overflow from 30%% to %d%%" % cpu)
+        log.add(t + 5, prefix(name, pid) + "monitoring pause update to 6250 ms")
+    report(log, t + 7, name, pid, True, blocks=blocks, histogram=histogram)
+    t += 10
+write("resmon_x64_blocks_over_4gib.log", log.text())

@@ -11,6 +11,7 @@ import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.LimitEvent;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
+import org.leakscope.resmon.SizeWrap;
 import org.leakscope.symbols.SymbolStore;
 
 /**
@@ -70,6 +71,17 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
             out.add(leftAtExit(exit));
         } else if (exit != null && exit.complete()) {
             out.add("everything tracked was freed at exit");
+        }
+        ResmonReport shown = run.report();
+        if (shown != null && shown.sizeWrap() != null) {
+            out.add(sizeWrap(shown.sizeWrap()));
+        }
+        if (run.memoryWrap() != null) {
+            LimitEvent e = run.memoryWrap();
+            out.add("'memory used' is printed modulo 4 GiB (x64 resmon's '%u'): the memory limit update at line "
+                    + e.time().line() + " says " + Sizes.exact(e.to()) + " bytes where its cycle's sample says "
+                    + Sizes.exact(e.to() & 0xFFFFFFFFL) + ", so the memory figures from samples are low by"
+                    + " multiples of 4 GiB");
         }
         if (exit != null && !exit.complete()) {
             out.add("the exit report stops at line " + exit.endLine() + ": the capture ended or lost lines, so the"
@@ -137,6 +149,30 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         CallSite top = r.callSites().get(0);
         return s + "; the largest: " + address(top.returnAddress()) + " (" + plural(top.count(), top.kind().label())
                 + (top.bytes() > 0 ? ", " + Sizes.exact(top.bytes()) + " bytes" : "") + ")";
+    }
+
+    private String sizeWrap(SizeWrap w) {
+        String s = "resmon listed " + (w.corrected() ? plural(w.correctedBlocks(), "block") : "some blocks")
+                + " modulo 4 GiB (x64 resmon's 'size %u'): the sizes as printed add up to "
+                + Sizes.exact(w.listedBytes()) + " bytes, " + fourGib(w.wraps()) + " short of the report's memory"
+                + " usage " + Sizes.exact(w.totalBytes());
+        if (!w.corrected()) {
+            return s + "; not corrected: " + w.reason() + ", so the bytes per call site are as printed";
+        }
+        List<String> fixes = new ArrayList<>();
+        for (SizeWrap.Fix f : w.fixes()) {
+            if (fixes.size() == 3) {
+                fixes.add("...");
+                break;
+            }
+            fixes.add("+" + fourGib(f.addedBytes() / SizeWrap.FOUR_GIB) + " at " + address(f.returnAddress()));
+        }
+        return s + "; the allocation-size table settles which, so " + (w.correctedBlocks() == 1 ? "its size is"
+                : "their sizes are") + " corrected (" + String.join(", ", fixes) + ")";
+    }
+
+    private static String fourGib(long times) {
+        return Sizes.exact(4 * times) + " GiB";
     }
 
     private String trend(UsageTrend t) {

@@ -49,7 +49,7 @@ final class LogscanCommand {
         CommonOptions.addSymbolsPath(o, "Breakpad store or directory of ELF files for the modules a log names"
                 + " (Leakscope's tracker writes module lines; ELF files at those paths are read anyway)");
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
-                .desc("call sites shown per report (default 20; 0 = all)").build());
+                .desc("call sites shown per report (default 20 in text, all in --json; 0 = all)").build());
         o.addOption(Option.builder().longOpt("fail-on-leak")
                 .desc("exit 3 when any run leaked or went over a limit (a CI gate)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
@@ -77,8 +77,13 @@ final class LogscanCommand {
     /** Reads one log, refusing what is plainly not one (a dump, a directory). */
     static ResmonLog read(Path p, ResmonLogOptions o, Progress progress, String verb) throws IOException {
         InputFiles.check(p);
-        ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
-        if (!log.framed() && log.resmonLines() == 0 && log.records() > 0) {
+        long size = Files.size(p);
+        ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), size));
+        if (log.records() == 0) {
+            throw InputFormatException.atLine(p.toString(), 1, "a DebugView log or captured resmon output",
+                    size == 0 ? "an empty file" : "only blank lines");
+        }
+        if (!log.framed() && log.resmonLines() == 0) {
             throw InputFormatException.atLine(p.toString(), 1, "a DebugView log (SEQ<TAB>TIME<TAB>MESSAGE lines) or"
                     + " captured resmon output ('name.exe|resmon| ...')", "neither anywhere in the file");
         }
@@ -92,7 +97,7 @@ final class LogscanCommand {
             return ExitCode.OK;
         }
         List<Path> paths = CommonOptions.files(cl, "log");
-        int top = CommonOptions.top(cl, 20);
+        int top = CommonOptions.top(cl, cl.hasOption("json") ? 0 : 20); // scripts get every call site
         ResmonLogOptions o = logOptions(cl);
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();
@@ -109,6 +114,10 @@ final class LogscanCommand {
                 }
             }
             progress.done();
+            UsageException missed = RunFilter.matchedNothing(o, logs);
+            if (missed != null) {
+                throw missed;
+            }
             return report(cl, logs, runs, warnings, top, symbols);
         } finally {
             progress.done();
@@ -125,8 +134,7 @@ final class LogscanCommand {
             target.write(new LogscanRenderer(top).render(logs, runs));
         }
         symbols.problems().forEach(p -> err.println("logscan: warning: " + p.message()));
-        boolean bad = runs.stream().anyMatch(r -> r.health().leaked() || r.health().overLimit());
-        if (cl.hasOption("fail-on-leak") && bad) {
+        if (cl.hasOption("fail-on-leak") && LogscanCounts.of(runs).anyLeakedOrOverLimit()) {
             err.println("logscan: leak gate: a run leaked or went over a limit");
             return ExitCode.THRESHOLD;
         }
@@ -146,7 +154,7 @@ final class LogscanCommand {
                   logscan capture.log                          # every run, every process
                   logscan capture.log --process notepad.exe    # one program's runs
                   logscan day1.log day2.log --json             # schema: docs/json.md
-                  logscan soak.log --fail-on-leak              # CI gate: exit 3 when a run leaked
+                  logscan soak.log --fail-on-leak              # CI gate: exit 3 when a run leaked or broke a limit
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.

@@ -16,6 +16,7 @@ import org.leakscope.resmon.LogTime;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
+import org.leakscope.resmon.SizeWrap;
 
 /** Builds logscan's {@code --json} document from the runs read. */
 final class LogscanDocument {
@@ -29,16 +30,12 @@ final class LogscanDocument {
                     l.resmonLines(), l.runs().size(), l.problems().size()));
         }
         List<LogscanJson.Run> out = new ArrayList<>();
-        int[] n = new int[RunHealth.Verdict.values().length];
-        int over = 0;
         for (LoggedRun r : runs) {
             out.add(run(r, top));
-            n[r.health().verdict().ordinal()]++;
-            over += r.health().overLimit() ? 1 : 0;
         }
-        return new LogscanJson.Document(LogscanJson.SCHEMA, inputs, out, new LogscanJson.Summary(runs.size(),
-                n[RunHealth.Verdict.LEAKED.ordinal()], over, n[RunHealth.Verdict.CLEAN.ordinal()],
-                n[RunHealth.Verdict.INCOMPLETE.ordinal()]), warnings);
+        LogscanCounts n = LogscanCounts.of(runs);
+        return new LogscanJson.Document(LogscanJson.SCHEMA, inputs, out, new LogscanJson.Summary(n.runs(), n.leaked(),
+                n.overLimit(), n.clean(), n.incomplete()), warnings);
     }
 
     private static LogscanJson.Run run(LoggedRun lr, int top) {
@@ -47,7 +44,7 @@ final class LogscanDocument {
         double span = r.end().seconds() - r.start().seconds();
         List<LogscanJson.LimitEvent> events = new ArrayList<>();
         for (LimitEvent e : r.limitEvents()) {
-            events.add(new LogscanJson.LimitEvent(e.resource(), e.from(), e.to(), time(e.time())));
+            events.add(limitEvent(e));
         }
         UsageSeries disk = r.diskBytes();
         LogscanJson.Usage usage = new LogscanJson.Usage(series(r.memory(), h, "memory used"),
@@ -57,7 +54,12 @@ final class LogscanDocument {
                 time(r.end()), Double.isNaN(span) ? null : round(span), r.estimatedTimes(), h.verdict().word(),
                 h.leaked(), h.overLimit(), lr.findings(), usage,
                 new LogscanJson.Limits(new TreeMap<>(r.limitCounts()), events), r.intervalMs(),
-                report(lr, r.report(), top), r.onDemandReports());
+                report(lr, r.report(), top), r.onDemandReports(),
+                r.memoryWrap() == null ? null : limitEvent(r.memoryWrap()));
+    }
+
+    private static LogscanJson.LimitEvent limitEvent(LimitEvent e) {
+        return new LogscanJson.LimitEvent(e.resource(), e.from(), e.to(), time(e.time()));
     }
 
     private static LogscanJson.Series series(UsageSeries s, RunHealth h, String metric) {
@@ -93,7 +95,23 @@ final class LogscanDocument {
         }
         return new LogscanJson.Report(rep.exit(), rep.complete(), rep.start().line(), rep.endLine(),
                 rep.resmonMemory(), rep.memoryTotal(), rep.threadTotal(), rep.syncTotal(), rep.resourcesListed(),
-                rep.notAllFree(), rep.activeThreads().stream().map(Hex::of).toList(), rep.blocked(), sites, buckets);
+                rep.notAllFree(), rep.activeThreads().stream().map(Hex::of).toList(), rep.blocked(),
+                rep.callSites().size(), sites, buckets,
+                sizeWrap(lr, rep.sizeWrap()));
+    }
+
+    private static LogscanJson.SizeWrap sizeWrap(LoggedRun lr, SizeWrap w) {
+        if (w == null) {
+            return null;
+        }
+        List<LogscanJson.SizeFix> fixes = new ArrayList<>();
+        for (SizeWrap.Fix f : w.fixes()) {
+            fixes.add(new LogscanJson.SizeFix(f.returnAddress() == null ? null
+                    : Json.addr(f.returnAddress(), lr.pointerDigits() / 2), lr.address(f.returnAddress()),
+                    f.addedBytes()));
+        }
+        return new LogscanJson.SizeWrap(w.listedBytes(), w.totalBytes(), w.wraps(), w.corrected(),
+                w.correctedBlocks(), fixes, w.reason());
     }
 
     private static LogscanJson.Time time(LogTime t) {

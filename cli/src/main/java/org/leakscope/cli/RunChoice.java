@@ -21,6 +21,10 @@ final class RunChoice {
         String filter = o.processId() == null && o.processName() == null ? ""
                 : " (after --pid/--process: " + (o.processId() != null ? "pid " + o.processId() : "")
                         + (o.processName() != null ? (o.processId() != null ? ", " : "") + o.processName() : "") + ")";
+        UsageException missed = RunFilter.matchedNothing(o, List.of(log));
+        if (missed != null) {
+            throw missed;
+        }
         if (runs.isEmpty()) {
             throw InputFormatException.atLine(path, 1, "a run of a resmon-monitored program with a resource report"
                     + filter, "no resmon output");

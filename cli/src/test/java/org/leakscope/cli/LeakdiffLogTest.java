@@ -58,6 +58,7 @@ class LeakdiffLogTest {
         assertTrue(count.err().contains("give it once (for all) or once per log"), count.err());
         CliRun none = CliRun.of("leakdiff", FLAT, LEAKING, "--pid", "77");
         assertEquals(ExitCode.BAD_INPUT, none.exit());
-        assertTrue(none.err().contains("after --pid/--process: pid 77"), none.err());
+        assertTrue(none.err().contains("--pid 77 matches no run; ") && none.err().contains("resmon_soak_flat.log has:\n"
+                + "    run 1: soak.exe [4100], from line 2\n"), "names the runs there are: " + none.err());
     }
 }

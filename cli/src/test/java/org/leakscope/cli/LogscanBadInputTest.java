@@ -73,6 +73,45 @@ class LogscanBadInputTest {
     }
 
     @Test
+    void anEmptyFileIsAnErrorNamingIt() throws Exception {
+        Path empty = tmp.resolve("empty.log");
+        Files.write(empty, new byte[0]);
+        CliRun r = CliRun.of("logscan", empty.toString());
+        assertBad(r, "empty.log: line 1: expected a DebugView log or captured resmon output, found an empty file");
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals("", r.out());
+        Path blank = tmp.resolve("blank.log");
+        Files.writeString(blank, "\r\n\n\n");
+        assertBad(CliRun.of("logscan", blank.toString(), "--json"), "blank.log: line 1:", "found only blank lines");
+        // one empty file among good ones still fails: nothing is silently skipped
+        assertBad(CliRun.of("logscan", GOOD.toString(), empty.toString()), "empty.log", "an empty file");
+    }
+
+    @Test
+    void aFilterThatMatchesNothingNamesTheRunsThereAre() {
+        String log = CliRun.testdata("dbgview/resmon_kernel_and_x86_clock.log").toString();
+        CliRun r = CliRun.of("logscan", log, "--pid", "1");
+        assertBad(r);
+        assertEquals("logscan: --pid 1 matches no run; " + log + " has:\n"
+                + "    run 1: kernelmode_test.sys (kernel), from line 1\n"
+                + "    run 2: app32.exe [3300], from line 37\n"
+                + "    run 3: kernelmode_test.sys (kernel), from line 47\n"
+                + "Try 'logscan --help'.\n", r.err());
+        assertEquals("", r.out());
+        assertFalse(r.err().contains("No resmon output"), r.err());
+        CliRun json = CliRun.of("logscan", log, CliRun.testdata("dbgview/resmon_soak_flat.log").toString(),
+                "--process", "notepad", "--json");
+        assertBad(json, "--process notepad matches no run\n", "resmon_soak_flat.log has:\n    run 1: soak.exe [4100], from line 2");
+        // leakdiff reads logs through the same filter
+        assertBad(CliRun.of("leakdiff", log, log, "--pid", "1"), "leakdiff: --pid 1 matches no run",
+                "run 2: app32.exe [3300], from line 37");
+        // a log without any resmon output is still just that
+        CliRun none = CliRun.of("logscan", CliRun.testdata("dbgview/mixed_time_formats_crlf.log").toString(), "--pid", "1");
+        assertEquals(ExitCode.OK, none.exit(), none.err());
+        assertTrue(none.out().contains("No resmon output found"), none.out());
+    }
+
+    @Test
     void truncatedReportIsAWarningAndTheRestIsReported() throws Exception {
         String text = Files.readString(GOOD);
         Path p = tmp.resolve("cut.log");

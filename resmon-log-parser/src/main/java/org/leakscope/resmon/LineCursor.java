@@ -137,4 +137,24 @@ final class LineCursor {
     String rest() {
         return new String(b, pos, end - pos, StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * The rest of the line quoted for a warning: at most {@value #EXCERPT} bytes (a warning names the line, it
+     * need not hold it), control characters shown as escapes, like the DebugView reader's excerpts.
+     */
+    String excerpt() {
+        int n = Math.min(end - pos, EXCERPT);
+        StringBuilder sb = new StringBuilder(n + 24).append('\'');
+        for (int i = pos; i < pos + n; i++) {
+            int ch = b[i] & 0xFF;
+            sb.append(ch < 0x20 || ch == 0x7f ? (ch == '\t' ? "\\t" : "\\x" + Integer.toHexString(ch)) : (char) ch);
+        }
+        sb.append('\'');
+        if (end - pos > EXCERPT) {
+            sb.append("... (").append(end - pos).append(" bytes)");
+        }
+        return sb.toString();
+    }
+
+    private static final int EXCERPT = 60;
 }

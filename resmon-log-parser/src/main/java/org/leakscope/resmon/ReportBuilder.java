@@ -91,6 +91,9 @@ final class ReportBuilder {
     private boolean notAllFree;
     private final List<Long> activeThreads = new ArrayList<>();
     private boolean blocked;
+    private final SizeWrapCheck<Site> sizes = new SizeWrapCheck<>();
+    private boolean memoryListEnded;
+    private boolean histogramEnded;
 
     // the record being read
     private ResourceKind kind;
@@ -169,6 +172,7 @@ final class ReportBuilder {
                 return Result.NOT_MINE; // a new report begins (the previous one was cut off)
             }
             flush();
+            memoryListEnded |= section == Section.MEMORY;
             section = next;
             endLine = n;
             switch (next) {
@@ -185,6 +189,7 @@ final class ReportBuilder {
             flush();
             endLine = n;
             if (section == Section.HISTOGRAM) {
+                histogramEnded = true;
                 section = Section.TAIL;
                 return exit ? Result.CONSUMED : Result.ENDED;
             }
@@ -216,7 +221,7 @@ final class ReportBuilder {
             return Result.NOT_MINE;
         }
         problems.problem(n, "a line of a resmon report (" + section.name().toLowerCase(java.util.Locale.ROOT)
-                + " section)", "'" + c.rest() + "'");
+                + " section)", c.excerpt());
         endLine = n;
         return Result.CONSUMED;
     }
@@ -432,6 +437,9 @@ final class ReportBuilder {
         }
         s.count++;
         s.bytes += size;
+        if (kind == ResourceKind.HEAP_BLOCK || kind == ResourceKind.POOL_BLOCK) {
+            sizes.block(s, size);
+        }
         if (s.types.size() < 8) {
             s.types.add(type);
         }
@@ -449,6 +457,7 @@ final class ReportBuilder {
 
     ResmonReport build(boolean complete) {
         flush();
+        SizeWrap wrap = checkSizes();
         List<CallSite> out = new ArrayList<>(sites.size());
         for (Map.Entry<SiteKey, Site> e : sites.entrySet()) {
             Site s = e.getValue();
@@ -459,6 +468,33 @@ final class ReportBuilder {
                 Comparator.comparingLong(CallSite::count).reversed()).thenComparingLong(CallSite::firstLine));
         return new ResmonReport(exit, complete, start, endLine, resmonMemory, memoryTotal, threadTotal, syncTotal,
                 handleTotal, out,
-                examples, listed, histogram, pointerDigits, notAllFree, activeThreads, blocked);
+                examples, listed, histogram, pointerDigits, notAllFree, activeThreads, blocked, wrap);
+    }
+
+    /** Sizes resmon printed modulo 4 GiB: found, and corrected in the call sites and examples when settled. */
+    private SizeWrap checkSizes() {
+        SizeWrapCheck.Outcome<Site> o = sizes.check(memoryTotal, memoryListEnded, histogram,
+                histogramEnded);
+        if (o == null) {
+            return null;
+        }
+        if (!o.wrap().corrected()) {
+            return o.wrap();
+        }
+        List<SizeWrap.Fix> fixes = new ArrayList<>();
+        for (Map.Entry<SiteKey, Site> e : sites.entrySet()) {
+            Long added = o.added().get(e.getValue());
+            if (added != null) {
+                e.getValue().bytes += added;
+                fixes.add(new SizeWrap.Fix(e.getValue().hasAddress ? e.getKey().returnAddress() : null, added));
+            }
+        }
+        fixes.sort(Comparator.comparingLong(SizeWrap.Fix::addedBytes).reversed());
+        examples.replaceAll(r -> r.kind() == ResourceKind.HEAP_BLOCK || r.kind() == ResourceKind.POOL_BLOCK
+                ? new Resource(r.kind(), r.address(), sizes.corrected(r.size()), r.tag(), r.threadId(), r.backtrace(),
+                        r.time()) : r);
+        SizeWrap w = o.wrap();
+        return new SizeWrap(w.listedBytes(), w.totalBytes(), w.wraps(), true, w.correctedBlocks(),
+                fixes.subList(0, Math.min(20, fixes.size())), null);
     }
 }

@@ -15,11 +15,17 @@ import org.leakscope.model.Problem;
  * @param resmonLines  of which {@code |resmon| } lines (of every run, kept by the filter or not)
  * @param runs         the runs kept by the filter, numbered as without it
  * @param problems     lines that could not be read, with their numbers
+ * @param leftOut      runs the filter left out, in order (the first {@value #MAX_LEFT_OUT})
+ * @param leftOutCount how many runs the filter left out
  */
 public record ResmonLog(String source, String computer, String encoding, boolean framed, long records,
-        long resmonLines, List<ResmonRun> runs, List<Problem> problems) {
+        long resmonLines, List<ResmonRun> runs, List<Problem> problems, List<RunOutline> leftOut,
+        int leftOutCount) {
+    public static final int MAX_LEFT_OUT = 100;
+
     public ResmonLog {
         runs = List.copyOf(runs);
         problems = List.copyOf(problems);
+        leftOut = List.copyOf(leftOut);
     }
 }

@@ -122,13 +122,20 @@ public final class ResmonLogReader {
             finished.add(run.build());
         }
         // Filtered only now, so runs keep the numbers an unfiltered read gives them (--run N means the same run).
-        finished.removeIf(x -> !options.accepts(x.processId() == null ? -1 : x.processId(), x.module()));
         finished.sort(Comparator.comparingInt(ResmonRun::index));
+        List<RunOutline> left = new ArrayList<>();
+        finished.removeIf(x -> {
+            boolean out = !options.accepts(x.processId() == null ? -1 : x.processId(), x.module());
+            if (out && left.size() < ResmonLog.MAX_LEFT_OUT) {
+                left.add(RunOutline.of(x));
+            }
+            return out;
+        });
         List<Problem> all = new ArrayList<>(reader.problems());
         all.addAll(problems.list());
         all.sort(Comparator.comparingLong(p -> p.line() == null ? 0 : p.line()));
         return new ResmonLog(reader.source(), reader.computer(), reader.encoding(), reader.framed(), records,
-                resmonLines, finished, all);
+                resmonLines, finished, all, left, runs - finished.size());
     }
 
     /** The splitting thread: DebugView columns, the marker, the time; resmon lines go on in batches. */

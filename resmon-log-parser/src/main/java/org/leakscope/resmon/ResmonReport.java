@@ -25,11 +25,14 @@ import org.leakscope.model.Resource;
  * @param notAllFree      the {@code error ... not all resources free} line was printed
  * @param activeThreads   handles from {@code thread X active(not terminated)} lines
  * @param blocked         resmon reported it could not unload because threads were still running
+ * @param sizeWrap        the listed block sizes fall short of {@code memoryTotal} by a multiple of 4 GiB (resmon
+ *                        printed them modulo 4 GiB), whether corrected in {@code callSites} and {@code examples} or
+ *                        not; null when they agree
  */
 public record ResmonReport(boolean exit, boolean complete, LogTime start, long endLine, Long resmonMemory,
         Long memoryTotal, Long threadTotal, Long syncTotal, Long handleTotal, List<CallSite> callSites,
         List<Resource> examples, long resourcesListed, List<HistogramBucket> histogram, int pointerDigits, boolean notAllFree,
-        List<Long> activeThreads, boolean blocked) {
+        List<Long> activeThreads, boolean blocked, SizeWrap sizeWrap) {
     public ResmonReport {
         callSites = List.copyOf(callSites);
         examples = List.copyOf(examples);

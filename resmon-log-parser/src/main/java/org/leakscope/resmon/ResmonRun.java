@@ -35,12 +35,14 @@ import org.leakscope.model.UsageSeries;
  *                        resmon's own output, which has none)
  * @param crash           what resmon.dll said when the program crashed without a debugger
  *                        ({@code unhandled exception 0xC0000005 at 0x...}), or null
+ * @param memoryWrap      the first memory limit update showing that {@code memory used} was printed modulo 4 GiB
+ *                        (x64 resmon prints it with {@code %u}; the update prints the same value whole), or null
  */
 public record ResmonRun(int index, Long processId, String module, LogTime start, LogTime end, UsageSeries memory,
         UsageSeries threads, UsageSeries syncObjects, UsageSeries cpuPercent, UsageSeries diskBytes,
         List<LimitEvent> limitEvents, Map<String, Long> limitCounts, Long intervalMs, boolean estimatedTimes,
         ResmonReport exitReport, ResmonReport lastOnDemand, int onDemandReports, long lines, ModuleMap modules,
-        String crash) {
+        String crash, LimitEvent memoryWrap) {
     public ResmonRun {
         limitEvents = List.copyOf(limitEvents);
         limitCounts = Map.copyOf(limitCounts);

@@ -61,6 +61,8 @@ final class RunBuilder {
     private final UsageSeries sync = new UsageSeries();
     private final UsageSeries cpu = new UsageSeries();
     private final UsageSeries disk = new UsageSeries();
+    private long lastMemorySample = -1;
+    private LimitEvent memoryWrap;
     private long pendingCpu;
     private long pendingDisk;
     private final List<LimitEvent> limitEvents = new ArrayList<>();
@@ -129,7 +131,7 @@ final class RunBuilder {
             if (ReportBuilder.isOnDemandStart(c)) {
                 report = new ReportBuilder(false, pid == null, LogTime.of(r, t), options, problems);
             } else {
-                problems.problem(n, "a resmon usage, limit or report line", "'" + c.rest() + "'");
+                problems.problem(n, "a resmon usage, limit or report line", c.excerpt());
                 return Result.CONTINUE;
             }
         }
@@ -196,6 +198,7 @@ final class RunBuilder {
             threads.add(time, numbers[0]);
             sync.add(time, numbers[1]);
             memory.add(time, c.value);
+            lastMemorySample = c.value;
             cpu.add(time, pendingCpu);
             disk.add(time, pendingDisk);
             pendingCpu = 0;
@@ -253,8 +256,15 @@ final class RunBuilder {
             return;
         }
         limitCounts.merge(what, 1L, Long::sum);
+        LimitEvent e = new LimitEvent(what, numbers[0], c.value, LogTime.of(r, t));
         if (limitEvents.size() < MAX_LIMIT_EVENTS) {
-            limitEvents.add(new LimitEvent(what, numbers[0], c.value, LogTime.of(r, t)));
+            limitEvents.add(e);
+        }
+        // The update follows its cycle's "memory used %u" line and prints the same value whole (0x%p): when the
+        // sample is only its low 32 bits, every sample of the run is modulo 4 GiB (x64 resmon).
+        if (what.equals("memory") && memoryWrap == null && Long.compareUnsigned(c.value, SizeWrap.FOUR_GIB) >= 0
+                && (c.value & 0xFFFFFFFFL) == lastMemorySample) {
+            memoryWrap = e;
         }
     }
 
@@ -278,7 +288,7 @@ final class RunBuilder {
     }
 
     private void bad(LineCursor c, long n, String expected) {
-        problems.problem(n, expected, "'" + c.rest() + "'");
+        problems.problem(n, expected, c.excerpt());
     }
 
     /** The run as read; an open report is closed as cut off. */
@@ -294,6 +304,6 @@ final class RunBuilder {
                 lastLine);
         return new ResmonRun(index, pid, module, start, last, memory, threads, sync, cpu, disk, limitEvents,
                 limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand, onDemandReports, lines,
-                ModuleMap.of(modules), crash);
+                ModuleMap.of(modules), crash, memoryWrap);
     }
 }

@@ -1,16 +1,15 @@
 package org.leakscope.resmon;
 
-import java.util.List;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.leakscope.testing.Required;
 
 /** The corpus holds every file this module's tests read: a renamed or lost one is a failure, not a skip. */
 class CorpusFilesTest {
-    /** Read by DebugViewReaderTest and ResmonLogReaderTest. */
-    private static final List<String> READ = List.of("dbgview/lithium_dbgview_cp1251.log");
-
     @Test
     void everyFileTheTestsReadIsThere() {
-        Required.corpusHolds(READ);
+        assertEquals(2, TestCorpus.EXPECTED.size(), "the files ResmonLogReaderTest and DebugViewReaderTest read");
+        Required.corpusHolds(TestCorpus.EXPECTED);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,12 +25,6 @@ class DebugViewReaderTest {
     @TempDir
     Path tmp;
 
-    private static Path corpus(String relative) {
-        Path p = Path.of(System.getProperty("leakscope.corpus", "../../shared/corpus")).resolve(relative);
-        assumeTrue(Files.exists(p), "corpus file " + p + " is absent; skipping (see ../shared/corpus/SOURCES.md)");
-        return p;
-    }
-
     private static Path testdata(String name) {
         return Path.of("..", "testdata", "dbgview", name);
     }
@@ -49,7 +42,7 @@ class DebugViewReaderTest {
 
     @Test
     void realCp1251LogFromTheCorpus() throws IOException {
-        Path p = corpus("dbgview/lithium_dbgview_cp1251.log");
+        Path p = TestCorpus.file("dbgview/lithium_dbgview_cp1251.log");
         DebugViewOptions o = DebugViewOptions.defaults().withAnsiCharset(Charset.forName("windows-1251"));
         try (DebugViewReader r = DebugViewReader.open(p, o)) {
             DebugViewRecord first = r.next();

@@ -25,9 +25,14 @@ public final class LogscanJson {
     public record Time(Double seconds, String clock, long line) {
     }
 
+    /**
+     * @param memoryModulo4GiB the memory limit update that shows the {@code memory used} samples were printed
+     *                         modulo 4 GiB (x64 resmon), or null
+     */
     public record Run(String file, int index, Long processId, String module, boolean kernel, Time start, Time end,
             Double durationSeconds, boolean timesEstimated, String verdict, boolean leaked, boolean overLimit,
-            List<String> findings, Usage usage, Limits limits, Long intervalMs, Report report, int onDemandReports) {
+            List<String> findings, Usage usage, Limits limits, Long intervalMs, Report report, int onDemandReports,
+            LimitEvent memoryModulo4GiB) {
     }
 
     public record Usage(Series memoryBytes, Series threads, Series syncObjects, Series cpuPercent, Long diskBytesWritten) {
@@ -47,10 +52,24 @@ public final class LogscanJson {
     public record LimitEvent(String resource, long from, long to, Time at) {
     }
 
-    /** The exit report, else the last on-demand report. */
+    /**
+     * The exit report, else the last on-demand report.
+     *
+     * @param callSitesTotal how many call sites the report has; {@code callSites} holds the first {@code --top}
+     * @param sizeWrap block sizes printed modulo 4 GiB, or null when they add up to {@code memoryBytes}
+     */
     public record Report(boolean exit, boolean complete, long startLine, long endLine, Long resmonMemoryBytes,
             Long memoryBytes, Long threads, Long syncObjects, long resourcesListed, boolean notAllFree,
-            List<String> activeThreads, boolean blocked, List<CallSite> callSites, List<Bucket> histogram) {
+            List<String> activeThreads, boolean blocked, int callSitesTotal, List<CallSite> callSites,
+            List<Bucket> histogram, SizeWrap sizeWrap) {
+    }
+
+    /** See org.leakscope.resmon.SizeWrap; {@code fixes} only when corrected, {@code reason} only when not. */
+    public record SizeWrap(long listedBytes, long totalBytes, long wraps, boolean corrected, long correctedBlocks,
+            List<SizeFix> fixes, String reason) {
+    }
+
+    public record SizeFix(String returnAddress, String callSite, long addedBytes) {
     }
 
     /** @param callSite module+offset when the log names the modules (Leakscope's tracker), else the address */

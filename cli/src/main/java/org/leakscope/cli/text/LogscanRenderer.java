@@ -1,8 +1,10 @@
 package org.leakscope.cli.text;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.leakscope.cli.LoggedRun;
+import org.leakscope.cli.LogscanCounts;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.UsageSeries;
@@ -24,18 +26,24 @@ public final class LogscanRenderer {
     public String render(List<ResmonLog> logs, List<LoggedRun> runs) {
         out.append("Leakscope logscan\n");
         for (ResmonLog log : logs) {
-            out.append("  ").append(log.source()).append(": ");
-            out.append(log.framed() ? "DebugView log" : "plain capture");
+            StringBuilder about = new StringBuilder(log.framed() ? "DebugView log" : "plain capture");
             if (log.computer() != null) {
-                out.append(" from \\\\").append(log.computer());
+                about.append(" from \\\\").append(TextFit.middle(log.computer(), 30));
             }
-            out.append(", ").append(Sizes.exact(log.records())).append(" records, ")
+            about.append(", ").append(Sizes.exact(log.records())).append(" records, ")
                     .append(Sizes.exact(log.resmonLines())).append(" resmon lines, ")
                     .append(LoggedRun.plural(log.runs().size(), "run"));
             if (!"bytes".equals(log.encoding())) {
-                out.append(", ").append(log.encoding());
+                about.append(", ").append(log.encoding());
             }
-            out.append('\n');
+            // one line when both fit, else the description under the path (cut only when it is wider alone)
+            String source = log.source();
+            if (4 + source.length() + about.length() <= TextFit.WIDTH) {
+                out.append("  ").append(source).append(": ").append(about).append('\n');
+            } else {
+                out.append("  ").append(TextFit.middle(source, TextFit.WIDTH - 3)).append(":\n    ").append(about)
+                        .append('\n');
+            }
         }
         if (runs.isEmpty()) {
             out.append("\nNo resmon output found (lines like '[2540] notepad.exe|resmon| threads used 2, ...').\n");
@@ -50,9 +58,9 @@ public final class LogscanRenderer {
     private void run(LoggedRun lr, boolean manyFiles) {
         ResmonRun run = lr.run();
         RunHealth h = lr.health();
-        out.append("\nRun ").append(run.index()).append(": ").append(run.label());
+        out.append("\nRun ").append(run.index()).append(": ").append(TextFit.middle(run.label(), 50));
         if (manyFiles) {
-            out.append(" in ").append(lr.file());
+            out.append(" in ").append(TextFit.middle(lr.file(), 40));
         }
         out.append("  ").append(verdictWord(h)).append('\n');
         out.append("  lines ").append(run.start().line()).append("..").append(run.end().line()).append(", ")
@@ -72,7 +80,9 @@ public final class LogscanRenderer {
         }
         out.append("  findings:\n");
         for (String f : lr.findings()) {
-            out.append("    - ").append(f).append('\n');
+            for (String line : TextFit.wrap(f, "    - ", "      ")) {
+                out.append(line).append('\n');
+            }
         }
         out.append("  verdict: ").append(verdictWord(h)).append('\n');
     }
@@ -121,16 +131,15 @@ public final class LogscanRenderer {
         }
         out.append('\n');
         if (!rep.callSites().isEmpty()) {
-            Table t = new Table("count>", "bytes>", "kind", "call site (in " + lr.run().module() + ")", "types");
-            int shown = 0;
+            List<String[]> rows = new ArrayList<>();
             for (CallSite s : rep.callSites()) {
-                if (topCallSites > 0 && shown++ == topCallSites) {
+                if (topCallSites > 0 && rows.size() == topCallSites) {
                     break;
                 }
-                t.row(Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()), s.kind().label(),
-                        lr.address(s.returnAddress()), String.join(",", lr.typeNames(s)));
+                rows.add(new String[] {Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()),
+                        s.kind().label(), lr.address(s.returnAddress()), String.join(",", lr.typeNames(s))});
             }
-            t.render(out, "    ");
+            callSites(rows, lr.run().module()).render(out, "    ");
             if (topCallSites > 0 && rep.callSites().size() > topCallSites) {
                 out.append("    ... ").append(rep.callSites().size() - topCallSites)
                         .append(" more call sites (--top 0 shows all)\n");
@@ -146,16 +155,49 @@ public final class LogscanRenderer {
         }
     }
 
+    /** The counts JSON's summary has; over-limit counts every run that broke a limit, leaked or not. */
+    /**
+     * The call-site table in 120 columns: count, bytes and kind keep their width; the call site (a
+     * module!function can be long) and the types share the rest, each losing its middle when it must.
+     */
+    private static Table callSites(List<String[]> rows, String module) {
+        String[] headers = {"count>", "bytes>", "kind", "call site (in " + module + ")", "types"};
+        int fixed = 4;
+        for (int c = 0; c < 3; c++) {
+            int w = headers[c].length() - (headers[c].endsWith(">") ? 1 : 0);
+            for (String[] r : rows) {
+                w = Math.max(w, r[c].length());
+            }
+            fixed += w + 2;
+        }
+        int room = TextFit.WIDTH - fixed - 2;
+        int site = "call site".length();
+        int types = "types".length();
+        for (String[] r : rows) {
+            site = Math.max(site, r[3].length());
+            types = Math.max(types, r[4].length());
+        }
+        int typesMax = Math.max(room - site, Math.min(types, room / 3));
+        int siteMax = room - Math.min(types, typesMax);
+        headers[3] = "call site (in " + TextFit.middle(module, Math.max(8, siteMax - 15)) + ")";
+        if (headers[3].length() > siteMax) {
+            headers[3] = "call site";
+        }
+        Table t = new Table(headers);
+        for (String[] r : rows) {
+            t.row(r[0], r[1], r[2], TextFit.middle(r[3], siteMax), TextFit.middle(r[4], typesMax));
+        }
+        return t;
+    }
+
     private void summary(List<LoggedRun> runs) {
-        int[] n = new int[RunHealth.Verdict.values().length];
-        for (LoggedRun r : runs) {
-            n[r.health().verdict().ordinal()]++;
+        LogscanCounts n = LogscanCounts.of(runs);
+        out.append("\nSummary: ").append(LoggedRun.plural(n.runs(), "run")).append(", ").append(n.leaked())
+                .append(" leaked, ").append(n.overLimit()).append(" over-limit");
+        if (n.overLimitAlsoLeaked() > 0) {
+            out.append(" (").append(n.overLimitAlsoLeaked()).append(" also leaked)");
         }
-        out.append("\nSummary: ").append(LoggedRun.plural(runs.size(), "run"));
-        for (RunHealth.Verdict v : RunHealth.Verdict.values()) {
-            out.append(", ").append(n[v.ordinal()]).append(' ').append(v.word());
-        }
-        out.append('\n');
+        out.append(", ").append(n.clean()).append(" clean, ").append(n.incomplete()).append(" incomplete\n");
     }
 
     /** {@code 42 s}, {@code 12.5 min}, {@code 71.0 h}. */
