@@ -15,8 +15,8 @@ import java.util.List;
  * @param loadedSizes the sizes a module loaded from this file is recorded with; empty when the file does not say
  * @param sizeName    what that size is, for messages ({@code SizeOfImage})
  */
-record BuildIdentity(String debugId, String buildId, String codeId, List<Long> loadedSizes, String sizeName) {
-    BuildIdentity {
+public record BuildIdentity(String debugId, String buildId, String codeId, List<Long> loadedSizes, String sizeName) {
+    public BuildIdentity {
         loadedSizes = List.copyOf(loadedSizes);
     }
 }
