@@ -13,11 +13,14 @@ doc: |
   The pieces of an ELF file that turn a module offset into a function name: the identification bytes, the
   file header (32- or 64-bit, little-endian), program headers (to find the first loadable segment's address,
   which module offsets count from), section headers (to find .symtab and .dynsym and their string tables) and
-  symbol entries. The hand-written org.leakscope.symbols.ElfSymbolFile reads each structure at the offsets
+  symbol entries; and the notes that say which build the file is (the GNU build-id note, in the
+  .note.gnu.build-id section or a PT_NOTE segment), so a file of the right name but another build is not
+  used. The hand-written org.leakscope.symbols.ElfSymbolFile reads each structure at the offsets
   the headers give, after checking every count and size against the file, and never maps the whole file.
 doc-ref:
   - https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html
   - https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.symtab.html
+  - https://refspecs.linuxfoundation.org/elf/gabi4+/ch5.pheader.html#note_section
 seq:
   - id: ident
     type: ident
@@ -209,3 +212,19 @@ types:
         type: u1
       - id: shndx
         type: u2
+  note_header:
+    -orig-id: Elf64_Nhdr
+    doc: |
+      One note of a SHT_NOTE section or PT_NOTE segment (the same 12 bytes in 32- and 64-bit files). The
+      name (n_namesz bytes, NUL included) and the descriptor (n_descsz bytes) follow, each padded to 4 bytes.
+      The GNU build id is the descriptor of the note named "GNU" of type 3 (NT_GNU_BUILD_ID).
+    seq:
+      - id: len_name
+        -orig-id: n_namesz
+        type: u4
+      - id: len_desc
+        -orig-id: n_descsz
+        type: u4
+      - id: type
+        -orig-id: n_type
+        type: u4

@@ -16,7 +16,8 @@ doc: |
   COFF symbol table is and how many records it has), the optional header (PE32 or PE32+, read by the wrapper
   according to its magic; the data directories give the export directory), the section table (to turn
   section-relative symbol values and RVAs into file offsets), the 18-byte COFF symbol records and the export
-  directory with its three parallel tables.
+  directory with its three parallel tables; and the debug directory's CodeView record, whose GUID and age (the
+  debug id a minidump records for the module) say which build the file is.
 
   mingw-w64 leaves a COFF symbol table in images it does not strip; MSVC never does (its symbols are in the
   PDB), so for MSVC DLLs without a PDB the export names are the only names there are. The hand-written
@@ -217,7 +218,8 @@ types:
         type: u4
   data_directory:
     -orig-id: IMAGE_DATA_DIRECTORY
-    doc: One of the optional header's trailing (RVA, size) pairs; index 0 is the export directory.
+    doc: One of the optional header's trailing (RVA, size) pairs; index 0 is the export directory, 6 the debug
+      directory.
     seq:
       - id: rva
         -orig-id: VirtualAddress
@@ -375,3 +377,64 @@ types:
       - id: entries
         type: u2
         repeat: eos
+  debug_directory_entry:
+    -orig-id: IMAGE_DEBUG_DIRECTORY
+    doc: One 28-byte entry of the debug directory; type 2 (CODEVIEW) points at the record naming the PDB.
+    doc-ref: https://learn.microsoft.com/en-us/windows/win32/debug/pe-format#debug-directory-image-only
+    seq:
+      - id: characteristics
+        -orig-id: Characteristics
+        type: u4
+      - id: time_date_stamp
+        -orig-id: TimeDateStamp
+        type: u4
+      - id: version
+        size: 4
+        doc: MajorVersion, MinorVersion
+      - id: type
+        -orig-id: Type
+        type: u4
+        doc: 2 = IMAGE_DEBUG_TYPE_CODEVIEW
+      - id: len_data
+        -orig-id: SizeOfData
+        type: u4
+      - id: rva_data
+        -orig-id: AddressOfRawData
+        type: u4
+        doc: 0 when the data is not mapped
+      - id: ofs_data
+        -orig-id: PointerToRawData
+        type: u4
+        doc: file offset of the data
+  codeview_record:
+    doc: |
+      What a CODEVIEW debug entry points at; its signature says which layout follows (MSVC and mingw-w64's
+      --build-id write RSDS, old linkers NB10). Unknown signatures leave info null: the file then has no
+      debug id.
+    seq:
+      - id: signature
+        size: 4
+        type: str
+        encoding: ASCII
+      - id: info
+        type:
+          switch-on: signature
+          cases:
+            '"RSDS"': codeview_pdb70
+            '"NB10"': codeview_pdb20
+  codeview_pdb70:
+    -orig-id: CV_INFO_PDB70
+    seq:
+      - id: guid
+        size: 16
+      - id: age
+        type: u4
+  codeview_pdb20:
+    -orig-id: CV_INFO_PDB20
+    seq:
+      - id: cv_offset
+        type: u4
+      - id: signature
+        type: u4
+      - id: age
+        type: u4

@@ -123,8 +123,11 @@ final class SnapshotInputs {
                 aggs.add(new BacktraceAggregate(new Backtrace(a.backtrace().traceId(), frames), a.kind(), a.bytes(),
                         a.count(), a.overhead()));
             }
+            // a program file of another build than the dump's module is not used: say so beside the table's own
+            List<org.leakscope.model.Problem> problems = new ArrayList<>(raw.problems());
+            problems.addAll(symbols.problems());
             Snapshot s = new Snapshot(p.toString(), raw.processId(), raw.processName(), raw.time(), dump.moduleMap(),
-                    List.of(), aggs, raw.problems());
+                    List.of(), aggs, problems);
             String note = all.size() > 1 ? p + ": holds " + all.size() + " resmon tables; comparing the first" : null;
             return new SnapshotInput(p.toString(), null, null, null, null, s, note);
         }

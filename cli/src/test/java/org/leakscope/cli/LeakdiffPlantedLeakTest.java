@@ -48,7 +48,9 @@ class LeakdiffPlantedLeakTest {
         write(rebuilt, 3, 0x1D0000, 0x77300000L, "7", 4, "2026-01-01 05:00");
         symbols = tmp.resolve("symbols");
         Path dir = Files.createDirectories(symbols.resolve("app.pdb").resolve("0123456789ABCDEF0123456789ABCDEF1"));
-        StringBuilder sym = new StringBuilder("MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\n");
+        // UMDH records no ids: the code id's SizeOfImage (0x20000, as the module table says) ties the file to app.exe
+        StringBuilder sym = new StringBuilder("MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\n"
+                + "INFO CODE_ID 5E8A1B2C20000 app.exe\n");
         for (int i = 0; i < FUNCS.length; i++) {
             sym.append("FUNC ").append(Long.toHexString(FUNCS[i])).append(" 100 0 ").append(NAMES[i]).append('\n');
         }

@@ -1,7 +1,7 @@
 package org.leakscope.minidump;
 
 import java.time.Instant;
-import org.leakscope.model.Hex;
+import org.leakscope.model.DebugIds;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
@@ -56,13 +56,13 @@ final class ModuleDecoder {
         }
         if (codeId == null && m.timeDateStamp() != 0) {
             // Breakpad's code id for PE files: link timestamp then image size, both in hex.
-            codeId = Hex.digits(m.timeDateStamp(), 8, true) + Long.toHexString(m.lenImage());
+            codeId = DebugIds.peCode(m.timeDateStamp(), m.lenImage());
         }
         MinidumpFile.FixedFileInfo v = m.versionInfo();
         boolean hasVersion = v.signature() == 0xfeef04bdL;
         String fileVersion = hasVersion ? version(v.fileVersionHi(), v.fileVersionLo()) : null;
         String productVersion = hasVersion ? version(v.productVersionHi(), v.productVersionLo()) : null;
-        Module module = new Module(m.addrBase(), m.lenImage(), path, debugFile, debugId, fileVersion);
+        Module module = new Module(m.addrBase(), m.lenImage(), path, debugFile, debugId, fileVersion, codeId);
         return new DumpModule(module, m.checksum(),
                 m.timeDateStamp() == 0 ? null : Instant.ofEpochSecond(m.timeDateStamp()), productVersion, codeId,
                 cvSignature);

@@ -56,6 +56,8 @@ class SyntheticDumpTest {
             List<DumpModule> mods = d.modules().orElseThrow();
             assertEquals("app.pdb", mods.get(0).module().debugFile());
             assertEquals("131211101514171618191A1B1C1D1E1F2", mods.get(0).module().debugId());
+            // the code id travels with the module to the symbol store: TimeDateStamp and SizeOfImage
+            assertEquals("5F00000020000", mods.get(0).module().codeId());
             assertEquals("10.0.19041.964", mods.get(0).module().version());
             assertEquals("12345678" + "3", mods.get(1).module().debugId());
             assertEquals("app.exe+0x1234", d.moduleMap().frame(0x401234).describe());
@@ -103,6 +105,7 @@ class SyntheticDumpTest {
             assertEquals("libleaky.so", m.module().debugFile());
             assertEquals("0403020106050807090A0B0C0D0E0F100", m.module().debugId());
             assertEquals("0102030405060708090a0b0c0d0e0f1011121314", m.codeId());
+            assertEquals("0102030405060708090a0b0c0d0e0f1011121314", m.module().codeId()); // the whole build id
             assertEquals("SIGSEGV", d.exception().orElseThrow().name());
         }
     }

@@ -4,13 +4,21 @@ package org.leakscope.model;
  * A loaded image: where it sits and how to find its symbols.
  *
  * @param base      load address (unsigned)
- * @param size      image size in bytes
+ * @param size      image size in bytes (0 when the producer does not say)
  * @param path      full path as the producer recorded it
  * @param debugFile symbol file name ({@code test_app.pdb}, or the ELF name), or null
  * @param debugId   Breakpad-form debug id ({@code 5A9832E5287241C1838ED98914E9B7FF1}), or null
  * @param version   file version ({@code 5.1.2600.2180}), or null
+ * @param codeId    Breakpad-form code id: a PE file's TimeDateStamp and SizeOfImage ({@code 45D35F6C2d000}) or an
+ *                  ELF file's whole build id in hex; null when the producer does not say (see {@link DebugIds})
  */
-public record Module(long base, long size, String path, String debugFile, String debugId, String version) {
+public record Module(long base, long size, String path, String debugFile, String debugId, String version,
+        String codeId) {
+
+    /** A module whose producer records no code id (logs, UMDH snapshots). */
+    public Module(long base, long size, String path, String debugFile, String debugId, String version) {
+        this(base, size, path, debugFile, debugId, version, null);
+    }
 
     /** The last path component, split on either slash: {@code C:\test_app.exe} gives {@code test_app.exe}. */
     public String name() {

@@ -30,6 +30,7 @@ public final class BreakpadSymbolFile implements AutoCloseable {
     private final String arch;
     private final String debugId;
     private final String moduleName;
+    private String codeId;
     private final AddressIndex functions = new AddressIndex();
     private final AddressIndex publics = new AddressIndex();
     private final Map<Long, Long> fileRecordOffsets = new HashMap<>();
@@ -83,6 +84,9 @@ public final class BreakpadSymbolFile implements AutoCloseable {
                 } else if (line.startsWith("PUBLIC ")) {
                     String[] f = fields(line, "PUBLIC ");
                     publics.add(hex(f[0]), 0, lines.lineStart);
+                } else if (line.startsWith("INFO CODE_ID ")) {
+                    String id = line.split(" ", 4)[2]; // INFO CODE_ID <code id> [<code file>]
+                    codeId = id.isEmpty() ? null : id;
                 } else if (line.startsWith("FILE ")) {
                     String[] f = line.split(" ", 3);
                     fileRecordOffsets.put(Long.parseLong(f[1]), lines.lineStart);
@@ -215,6 +219,27 @@ public final class BreakpadSymbolFile implements AutoCloseable {
 
     public String moduleName() {
         return moduleName;
+    }
+
+    /** The INFO CODE_ID record's id (a PE file's TimeDateStamp and SizeOfImage, an ELF build id), or null. */
+    public String codeId() {
+        return codeId;
+    }
+
+    /**
+     * The MODULE line's debug id and the INFO CODE_ID record's code id; a PE code id ({@code %08X%x}: 9 to 16
+     * hex digits) also gives the SizeOfImage, which is all a UMDH snapshot records of a module.
+     */
+    BuildIdentity identity() {
+        List<Long> sizes = List.of();
+        if (codeId != null && codeId.length() > 8 && codeId.length() <= 16) {
+            try {
+                sizes = List.of(Long.parseUnsignedLong(codeId.substring(8), 16));
+            } catch (NumberFormatException e) {
+                // not a PE code id: no size to compare
+            }
+        }
+        return new BuildIdentity(debugId, null, codeId, sizes, "SizeOfImage (from its INFO CODE_ID)");
     }
 
     public int functionCount() {

@@ -7,20 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.leakscope.model.InputFormatException;
 
 /**
  * Function names from an ELF file's {@code .symtab} and {@code .dynsym} (through {@code elf_symbols.ksy}),
  * looked up by module offset: the offset from the module's lowest loaded address, which is what the tracker's
- * module lines and snapshot module tables use. Every count and size is checked against the file before it is
- * read; the symbol and string tables are read once, the rest of the file never.
+ * module lines and snapshot module tables use; and which build the file is ({@link ElfIdentity}). Every count
+ * and size is checked against the file before it is read; the symbol and string tables are read once, the notes
+ * and the first 4 KiB of {@code .text} only for the identity, the rest of the file never.
  */
 public final class ElfSymbolFile implements ImageSymbols {
     private static final int SHT_SYMTAB = 2;
     private static final int SHT_DYNSYM = 11;
-    private static final int PT_LOAD = 1;
     private static final int STT_FUNC = 2;
     /** Symbol and string tables larger than this are not read (a damaged size, or a giant binary). */
     private static final long MAX_TABLE = 512L << 20;
@@ -30,6 +32,7 @@ public final class ElfSymbolFile implements ImageSymbols {
     private long[] sizes = new long[0];
     private String[] names = new String[0];
     private long firstLoadVaddr;
+    private BuildIdentity identity;
 
     private ElfSymbolFile(String source) {
         this.source = source;
@@ -67,6 +70,7 @@ public final class ElfSymbolFile implements ImageSymbols {
         int phentsize;
         int shnum;
         int shentsize;
+        int shstrndx;
         if (is64) {
             ElfSymbols.Header64 h = parse(bytes(ch, 16, 48, size, "the ELF header"), 0, ElfSymbols.Header64::new);
             phoff = h.phoff();
@@ -75,6 +79,7 @@ public final class ElfSymbolFile implements ImageSymbols {
             phentsize = h.phentsize();
             shnum = h.shnum();
             shentsize = h.shentsize();
+            shstrndx = h.shstrndx();
         } else {
             ElfSymbols.Header32 h = parse(bytes(ch, 16, 36, size, "the ELF header"), 0, ElfSymbols.Header32::new);
             phoff = h.phoff();
@@ -83,10 +88,12 @@ public final class ElfSymbolFile implements ImageSymbols {
             phentsize = h.phentsize();
             shnum = h.shnum();
             shentsize = h.shentsize();
+            shstrndx = h.shstrndx();
         }
         int phWant = is64 ? 56 : 32;
         int shWant = is64 ? 64 : 40;
         firstLoadVaddr = Long.MAX_VALUE;
+        List<ElfIdentity.Segment> segments = new ArrayList<>(phnum);
         if (phnum > 0) {
             if (phentsize < phWant) {
                 throw InputFormatException.atOffset(source, is64 ? 54 : 42, "program headers of " + phWant + " bytes",
@@ -95,18 +102,17 @@ public final class ElfSymbolFile implements ImageSymbols {
             byte[] ph = bytes(ch, phoff, (long) phnum * phentsize, size, phnum + " program headers");
             for (int i = 0; i < phnum; i++) {
                 int at = i * phentsize;
-                long type;
-                long vaddr;
+                ElfIdentity.Segment seg;
                 if (is64) {
                     ElfSymbols.ProgramHeader64 p = parse(ph, at, ElfSymbols.ProgramHeader64::new);
-                    type = p.type();
-                    vaddr = p.vaddr();
+                    seg = new ElfIdentity.Segment(p.type(), p.offset(), p.filesz(), p.vaddr(), p.memsz());
                 } else {
                     ElfSymbols.ProgramHeader32 p = parse(ph, at, ElfSymbols.ProgramHeader32::new);
-                    type = p.type();
-                    vaddr = p.vaddr();
+                    seg = new ElfIdentity.Segment(p.type(), p.offset(), p.filesz(), p.vaddr(), p.memsz());
                 }
-                if (type == PT_LOAD && Long.compareUnsigned(vaddr, firstLoadVaddr) < 0) {
+                segments.add(seg);
+                long vaddr = seg.vaddr();
+                if (seg.type() == ElfIdentity.PT_LOAD && Long.compareUnsigned(vaddr, firstLoadVaddr) < 0) {
                     firstLoadVaddr = vaddr; // module bases are the lowest segment's address (libresmon's module lines)
                 }
             }
@@ -115,24 +121,29 @@ public final class ElfSymbolFile implements ImageSymbols {
             firstLoadVaddr = 0;
         }
         if (shnum == 0) {
-            return; // stripped of section headers: no symbols to read
+            // stripped of section headers: no symbols to read, but a PT_NOTE may still say which build it is
+            identity = ElfIdentity.read(ch, source, size, segments, List.of(), 0);
+            return;
         }
         if (shentsize < shWant) {
             throw InputFormatException.atOffset(source, is64 ? 58 : 46, "section headers of " + shWant + " bytes",
                     shentsize + " bytes");
         }
         byte[] sh = bytes(ch, shoff, (long) shnum * shentsize, size, shnum + " section headers");
-        long[][] sections = new long[shnum][]; // {type, offset, size, link, entsize}
+        long[][] sections = new long[shnum][]; // {type, offset, size, link, entsize, name}
+        List<ElfIdentity.Section> named = new ArrayList<>(shnum);
         for (int i = 0; i < shnum; i++) {
             int at = i * shentsize;
             if (is64) {
                 ElfSymbols.SectionHeader64 s = parse(sh, at, ElfSymbols.SectionHeader64::new);
-                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize()};
+                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize(), s.name()};
             } else {
                 ElfSymbols.SectionHeader32 s = parse(sh, at, ElfSymbols.SectionHeader32::new);
-                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize()};
+                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize(), s.name()};
             }
+            named.add(new ElfIdentity.Section(sections[i][5], sections[i][0], sections[i][1], sections[i][2]));
         }
+        identity = ElfIdentity.read(ch, source, size, segments, named, shstrndx);
         Symbols all = new Symbols();
         for (long[] s : sections) {
             if ((s[0] == SHT_SYMTAB || s[0] == SHT_DYNSYM) && s[3] < shnum) {
@@ -244,6 +255,24 @@ public final class ElfSymbolFile implements ImageSymbols {
     @Override
     public int functions() {
         return starts.length;
+    }
+
+    @Override
+    public BuildIdentity identity() {
+        return identity;
+    }
+
+    /** The GNU build id in lowercase hex, or null when the file has none. */
+    public String buildId() {
+        return identity.buildId();
+    }
+
+    /**
+     * Breakpad's debug id for this file (what a minidump's module list records for it), from the build id or,
+     * without one, from the first 4 KiB of {@code .text}; null when it has neither.
+     */
+    public String debugId() {
+        return identity.debugId();
     }
 
     private byte[] bytes(FileChannel ch, long offset, long length, long fileSize, String what) throws IOException {

@@ -13,6 +13,9 @@ interface ImageSymbols {
     /** How many functions the file names. */
     int functions();
 
+    /** Which build the file is, to be checked against the module it would name ({@link ModuleMatch}). */
+    BuildIdentity identity();
+
     /** The index of the last start at or below {@code address} (unsigned), or -1: {@code starts} is sorted. */
     static int floor(long[] starts, long address) {
         return AddressIndex.floor(starts, starts.length, address);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.leakscope.model.DebugIds;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Limits;
@@ -25,9 +26,13 @@ import org.leakscope.model.Problem;
  * its PDB). Where both name an address the COFF name wins. Sizes are not in either: a function runs to the
  * next named function or to the end of its section.
  *
+ * <p>Which build the file is comes from the CodeView record its debug directory points at (the GUID and age
+ * of an RSDS record, which MSVC and mingw-w64's {@code --build-id} write; NB10's signature and age) and from
+ * the COFF header's TimeDateStamp with SizeOfImage (Breakpad's code id), see {@link #identity()}.
+ *
  * <p>Damage in the headers, or a table the headers place past the end of the file, is an
  * {@link InputFormatException} naming the file and the offset of the field at fault. Damage inside the export
- * directory is recorded in {@link #problems()} and the COFF names are still used; single damaged records
+ * or debug directory is recorded in {@link #problems()} and the COFF names are still used; single damaged records
  * (a long name past the string table, a value past its section) are skipped and counted. Every count is
  * checked against the bytes present before anything is allocated, tables larger than
  * {@link Limits#maxStreamBytes()} are skipped, and only the headers and the two tables are read.
@@ -46,6 +51,13 @@ public final class PeSymbolFile implements ImageSymbols {
     private static final int SECTION_HEADER = 40;
     private static final int SYMBOL = 18;
     private static final int EXPORT_DIRECTORY = 40;
+    private static final int DEBUG_DIRECTORY_INDEX = 6;
+    private static final int DEBUG_ENTRY = 28;
+    private static final int DEBUG_TYPE_CODEVIEW = 2;
+    /** A CodeView record is a signature, an id and a PDB path: 64 KB is far beyond any real one. */
+    private static final int MAX_CODEVIEW = 64 * 1024;
+    /** Real debug directories hold a handful of entries; more than this is damage. */
+    private static final int MAX_DEBUG_ENTRIES = 64;
     private static final int DTYPE_FUNCTION = 2;
     private static final int CLASS_EXTERNAL = 2;
     private static final int CLASS_STATIC = 3;
@@ -61,6 +73,8 @@ public final class PeSymbolFile implements ImageSymbols {
     private boolean is64;
     private long imageBase;
     private long imageSize;
+    private long timeDateStamp;
+    private String debugId;
     private int machine;
     private Section[] sections = new Section[0];
     /** Indexes into {@link #sections}, by ascending RVA, for the RVA → section search. */
@@ -121,6 +135,7 @@ public final class PeSymbolFile implements ImageSymbols {
                 "the PE signature 'PE\\0\\0' at e_lfanew", PeSymbols.PeHeader::new);
         PeSymbols.CoffHeader coff = pe.coffHeader();
         machine = coff.machine();
+        timeDateStamp = coff.timeDateStamp();
 
         long optAt = peAt + PE_HEADER;
         int optLen = coff.lenOptionalHeader();
@@ -156,6 +171,9 @@ public final class PeSymbolFile implements ImageSymbols {
         numDirs = Math.min(numDirs, (optLen - fixed) / DATA_DIRECTORY);
         PeSymbols.DataDirectory exportDir = numDirs > 0
                 ? parse(opt, fixed, optAt + fixed, "a data directory", PeSymbols.DataDirectory::new) : null;
+        int debugAt = fixed + DEBUG_DIRECTORY_INDEX * DATA_DIRECTORY;
+        PeSymbols.DataDirectory debugDir = numDirs > DEBUG_DIRECTORY_INDEX
+                ? parse(opt, debugAt, optAt + debugAt, "a data directory", PeSymbols.DataDirectory::new) : null;
 
         int numSections = coff.numSections();
         long secAt = optAt + optLen;
@@ -174,6 +192,13 @@ public final class PeSymbolFile implements ImageSymbols {
         Arrays.sort(order, (a, b) -> Long.compare(sections[a].rva(), sections[b].rva()));
         byRva = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
 
+        if (debugDir != null && debugDir.rva() != 0 && debugDir.len() != 0) {
+            try {
+                debugId = codeView(ch, size, debugDir.rva(), debugDir.len(), optAt + debugAt);
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e)); // the names are still good; the file has no debug id to match by
+            }
+        }
         Symbols all = new Symbols();
         if (coff.ofsSymbolTable() != 0 && coff.numSymbols() != 0) {
             coffSymbols(ch, size, peAt, coff.ofsSymbolTable(), coff.numSymbols(), all);
@@ -344,7 +369,44 @@ public final class PeSymbolFile implements ImageSymbols {
         }
     }
 
-    /** A table the export directory points at, after checking it lies inside one section's file data. */
+    /**
+     * The debug id of the first CodeView entry of the debug directory (Breakpad's spelling, as a minidump's
+     * module list gives it), or null when there is none or its signature is neither RSDS nor NB10.
+     */
+    private String codeView(FileChannel ch, long size, long dirRva, long dirLen, long dirFieldAt) throws IOException {
+        long entries = Math.min(dirLen / DEBUG_ENTRY, MAX_DEBUG_ENTRIES);
+        if (entries == 0) {
+            return null;
+        }
+        byte[] dir = table(ch, size, dirRva, entries * DEBUG_ENTRY, dirFieldAt, "the debug directory (" + entries
+                + " entries)");
+        long dirAt = fileOffset(dirRva, entries * DEBUG_ENTRY);
+        for (int i = 0; i < entries; i++) {
+            PeSymbols.DebugDirectoryEntry e = parse(dir, i * DEBUG_ENTRY, dirAt, "a debug directory entry",
+                    PeSymbols.DebugDirectoryEntry::new);
+            if (e.type() != DEBUG_TYPE_CODEVIEW) {
+                continue;
+            }
+            long at = dirAt + (long) i * DEBUG_ENTRY;
+            if (e.lenData() < 4 || e.lenData() > MAX_CODEVIEW) {
+                throw InputFormatException.atOffset(source, at + 16, "a CodeView record of 4 to " + MAX_CODEVIEW
+                        + " bytes", e.lenData() + " bytes");
+            }
+            byte[] record = bytes(ch, e.ofsData(), e.lenData(), size, "the CodeView record");
+            PeSymbols.CodeviewRecord r = parse(record, 0, e.ofsData(), "a CodeView record",
+                    PeSymbols.CodeviewRecord::new);
+            if (r.info() instanceof PeSymbols.CodeviewPdb70 p) {
+                return DebugIds.pdb70(p.guid(), p.age());
+            }
+            if (r.info() instanceof PeSymbols.CodeviewPdb20 p) {
+                return DebugIds.pdb20(p.signature(), p.age());
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** A table a data directory points at, after checking it lies inside one section's file data. */
     private byte[] table(FileChannel ch, long size, long rva, long len, long fieldAt, String what) throws IOException {
         long at = len <= limits.maxStreamBytes() ? fileOffset(rva, len) : -1;
         if (at < 0) {
@@ -499,7 +561,27 @@ public final class PeSymbolFile implements ImageSymbols {
         return imageSize;
     }
 
-    /** Damage that was skipped: an unreadable export directory, symbols with a bad name or value. */
+    /** The COFF header's link time (seconds since 1970; 0 in reproducible builds), unsigned. */
+    public long timeDateStamp() {
+        return timeDateStamp;
+    }
+
+    /** The debug id of the CodeView record (Breakpad's spelling of its GUID and age), or null without one. */
+    public String debugId() {
+        return debugId;
+    }
+
+    /**
+     * The debug id, and Breakpad's code id (TimeDateStamp and SizeOfImage), and SizeOfImage: what a minidump,
+     * a resmon.dll log or a UMDH snapshot records of the module loaded from this file.
+     */
+    @Override
+    public BuildIdentity identity() {
+        return new BuildIdentity(debugId, null, DebugIds.peCode(timeDateStamp, imageSize), List.of(imageSize),
+                "SizeOfImage");
+    }
+
+    /** Damage that was skipped: an unreadable export or debug directory, symbols with a bad name or value. */
     public List<Problem> problems() {
         return List.copyOf(problems);
     }

@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * Writes small PE images for tests, straight from the PE/COFF specification's tables with a ByteBuffer (none
  * of the production parsing code): a DOS header, PE32 or PE32+ headers, sections, a COFF symbol table with
- * its string table, and an export directory in its own {@code .edata} section. Layout: headers in the first
- * 0x400 bytes, section data at 0x200-aligned file offsets, the symbol table after the last section.
+ * its string table, an export directory in its own {@code .edata} section, and a debug directory with one
+ * CodeView record in its own {@code .buildid} section (as mingw-w64's {@code --build-id} places it). Layout:
+ * headers in the first 0x400 bytes, section data at 0x200-aligned file offsets, the symbol table after the last
+ * section.
  *
  * <p>Offsets a malformed test may want to damage are exposed: {@link #PE_AT} and {@link #symbolTableAt()}.
  */
@@ -40,6 +42,7 @@ final class PeImageBuilder {
     private final List<String[]> forwarders = new ArrayList<>();
     private boolean symbolTable;
     private int symbolTableAt;
+    private byte[] codeView;
 
     private PeImageBuilder(boolean pe32Plus, int machine, long imageBase) {
         this.pe32Plus = pe32Plus;
@@ -96,11 +99,39 @@ final class PeImageBuilder {
         return this;
     }
 
+    /** A CodeView RSDS record: the GUID's 16 bytes as stored, the age, a PDB path. */
+    PeImageBuilder rsds(byte[] guid, int age) {
+        ByteBuffer b = le(24 + 6).put("RSDS".getBytes(StandardCharsets.US_ASCII)).put(guid).putInt(age);
+        b.put("x.pdb\0".getBytes(StandardCharsets.US_ASCII));
+        codeView = b.array();
+        return this;
+    }
+
+    /** A CodeView NB10 record: offset 0, the signature, the age, a PDB path. */
+    PeImageBuilder nb10(int signature, int age) {
+        ByteBuffer b = le(16 + 6).put("NB10".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(signature).putInt(age);
+        b.put("x.pdb\0".getBytes(StandardCharsets.US_ASCII));
+        codeView = b.array();
+        return this;
+    }
+
+    /** The RVA of the .buildid section: the debug directory's one entry, then the CodeView record. */
+    int debugDirectoryRva() {
+        int top = 0x1000;
+        for (Section s : sections) {
+            top = Math.max(top, s.rva() + Math.max(s.virtualSize(), s.rawSize()));
+        }
+        return align(top, 0x1000);
+    }
+
     /** SizeOfImage: the end of the last section in memory, section-aligned (call after {@link #build()}). */
     int imageSize() {
         int top = 0x1000;
         for (Section s : sections) {
             top = Math.max(top, s.rva() + Math.max(s.virtualSize(), s.rawSize()));
+        }
+        if (codeView != null) {
+            top = debugDirectoryRva() + 0x1000; // .buildid, one page
         }
         if (!exports.isEmpty() || !forwarders.isEmpty()) {
             top = align(top, 0x1000) + 0x1000; // .edata, one page in these tests
@@ -126,11 +157,22 @@ final class PeImageBuilder {
 
     byte[] build() {
         List<Section> all = new ArrayList<>(sections);
+        byte[] debug = null;
+        int debugRva = debugDirectoryRva();
+        if (codeView != null) {
+            // IMAGE_DEBUG_DIRECTORY: Characteristics, TimeDateStamp, versions, Type 2 (CODEVIEW), SizeOfData,
+            // AddressOfRawData, PointerToRawData (patched below, once the file layout is known)
+            ByteBuffer d = le(28 + codeView.length);
+            d.putInt(0).putInt(0x5f000000).putInt(0).putInt(2).putInt(codeView.length).putInt(debugRva + 28).putInt(0);
+            d.put(codeView);
+            debug = d.array();
+            all.add(new Section(".buildid", debugRva, debug.length, debug.length, 0x4000_0040));
+        }
         byte[] edata = null;
         int edataRva = 0;
         if (!exports.isEmpty() || !forwarders.isEmpty()) {
             int top = 0x1000;
-            for (Section s : sections) {
+            for (Section s : all) {
                 top = Math.max(top, s.rva() + Math.max(s.virtualSize(), s.rawSize()));
             }
             edataRva = (top + 0xfff) & ~0xfff;
@@ -208,6 +250,9 @@ final class PeImageBuilder {
         } else {
             f.putInt(0).putInt(0);
         }
+        if (debug != null) {
+            f.putInt(optAt + (pe32Plus ? 112 : 96) + 6 * 8, debugRva).putInt(optAt + (pe32Plus ? 112 : 96) + 6 * 8 + 4, 28);
+        }
         f.position(optAt + optSize);
         for (int i = 0; i < all.size(); i++) {
             Section s = all.get(i);
@@ -220,6 +265,9 @@ final class PeImageBuilder {
         for (int i = 0; i < all.size(); i++) {
             if (edata != null && i == all.size() - 1) {
                 f.put(rawAt[i], edata);
+            } else if (debug != null && all.get(i).rva() == debugRva) {
+                f.put(rawAt[i], debug);
+                f.putInt(rawAt[i] + 24, rawAt[i] + 28); // PointerToRawData: the record right after the entry
             } else {
                 for (int k = 0; k < all.get(i).rawSize(); k++) {
                     f.put(rawAt[i] + k, (byte) 0xcc);

@@ -11,6 +11,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,10 @@ class PeSymbolFileMalformedTest {
 
     /** COFF symbols and exports both, so damage anywhere has something to hit. */
     private static byte[] good() {
+        return goodBuilder().build();
+    }
+
+    private static PeImageBuilder goodBuilder() {
         return PeImageBuilder.pe32Plus()
                 .section(".text", 0x1000, 0x300, PeImageBuilder.CODE)
                 .section(".data", 0x2000, 0x100, PeImageBuilder.DATA)
@@ -64,8 +71,7 @@ class PeSymbolFileMalformedTest {
                 .function("helper_static_function", 1, 0x80, false)
                 .export("InstallResMon", 0x1100)
                 .export("ResMonTableAddress", 0x2000)
-                .forwarder("HeapAlloc", "NTDLL.RtlAllocateHeap")
-                .build();
+                .forwarder("HeapAlloc", "NTDLL.RtlAllocateHeap");
     }
 
     /** File offset of the export directory in {@link #good()}'s layout (.edata is the third section). */
@@ -235,12 +241,19 @@ class PeSymbolFileMalformedTest {
         byte[] b = good();
         int table = le(b).getInt(POINTER_TO_SYMBOL_TABLE);
         int dir = exportDirectoryAt(b);
+        List<Integer> opened = new java.util.ArrayList<>();
         for (int len = 0; len < b.length; len++) {
             boolean structure = len < 0x400 || (len >= dir && len < dir + 0x100) || len >= table;
             if (structure || len % 16 == 0) {
-                check(Arrays.copyOf(b, len), "truncated to " + len);
+                if (check(Arrays.copyOf(b, len), "truncated to " + len, true)) {
+                    opened.add(len);
+                }
             }
         }
+        // a cut inside the string table is an error; one right after the symbols, or inside the string table's
+        // 4-byte length, leaves no string table: the long names are lost (a recorded problem), the short one stays
+        int strings = table + 6 * 18;
+        assertEquals(List.of(strings, strings + 1, strings + 2, strings + 3), opened);
     }
 
     /** Bit flips and absurd 32-bit values, mostly in the headers and tables where they matter. */
@@ -251,6 +264,7 @@ class PeSymbolFileMalformedTest {
         int dir = exportDirectoryAt(good);
         int[][] hot = {{0, 0x40}, {PE, SECTIONS + 3 * 40}, {table, good.length}, {dir, dir + 120}};
         Random rnd = new Random(6);
+        int[] outcomes = new int[2];
         int[] absurd = {0, 1, -1, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFF0, good.length, good.length - 1, 0x1000};
         for (int i = 0; i < 4000; i++) {
             byte[] b = good.clone();
@@ -263,23 +277,93 @@ class PeSymbolFileMalformedTest {
                     le(b).putInt(at & ~1, absurd[rnd.nextInt(absurd.length)]);
                 }
             }
-            check(b, "damage #" + i);
+            outcomes[check(b, "damage #" + i, false) ? 1 : 0]++;
         }
+        // both happen: damage in what is read is refused or skipped, flips in other bytes are harmless
+        assertTrue(outcomes[0] > 200 && outcomes[1] > 2000, outcomes[0] + " refused, " + outcomes[1] + " opened");
     }
 
-    private void check(byte[] b, String what) throws IOException {
+    /** good() with a CodeView record, whose damage costs the debug id and is recorded, never the names. */
+    @Test
+    void debugDirectoryDamageIsAProblemAndTheNamesStay() throws IOException {
+        byte[] guid = new byte[16];
+        Arrays.fill(guid, (byte) 0x5e);
+        PeImageBuilder builder = goodBuilder().rsds(guid, 1);
+        byte[] b = builder.build();
+        int dirEntry = OPTIONAL + 112 + 6 * 8;
+        assertEquals(builder.debugDirectoryRva(), le(b).getInt(dirEntry));
+        PeSymbolFile f = PeSymbolFile.open(write(b));
+        assertEquals("5E5E5E5E5E5E5E5E5E5E5E5E5E5E5E5E1", f.debugId());
+        assertEquals(4, f.functions());
+        int entry = le(b).getInt(SECTIONS + 2 * 40 + 20); // .buildid is the third section, the entry at its start
+
+        byte[] nowhere = b.clone();
+        le(nowhere).putInt(dirEntry, 0x0900_0000); // the directory's RVA in no section
+        assertDamage(nowhere, dirEntry);
+        byte[] huge = b.clone();
+        le(huge).putInt(entry + 16, 0x7fff_ffff); // SizeOfData
+        assertDamage(huge, entry + 16);
+        byte[] past = b.clone();
+        le(past).putInt(entry + 24, b.length - 8); // PointerToRawData: the record runs past the end of the file
+        assertDamage(past, b.length - 8);
+        byte[] shortRecord = b.clone();
+        le(shortRecord).putInt(entry + 16, 12); // "RSDS" and 8 bytes of the GUID
+        assertDamage(shortRecord, le(b).getInt(entry + 24));
+
+        byte[] unknown = b.clone();
+        unknown[le(b).getInt(entry + 24)] = 'X'; // "XSDS": a CodeView format this reader does not know
+        PeSymbolFile u = PeSymbolFile.open(write(unknown));
+        assertEquals(null, u.debugId());
+        assertEquals(List.of(), u.problems());
+    }
+
+    private void assertDamage(byte[] b, long offset) throws IOException {
+        PeSymbolFile f = PeSymbolFile.open(write(b));
+        assertEquals(null, f.debugId());
+        assertEquals(4, f.functions());
+        assertEquals("main", f.lookup(0x1010).orElseThrow().function());
+        assertEquals(1, f.problems().size(), f.problems().toString());
+        assertEquals(Long.valueOf(offset), f.problems().get(0).offset(), f.problems().toString());
+    }
+
+    /** The functions of {@link #good()} by start RVA: main, two more COFF functions, one exported. */
+    private static final Map<Long, String> GOOD = Map.of(0x1010L, "main", 0x1040L, "leak_small", 0x1080L,
+            "helper_static_function", 0x1100L, "InstallResMon");
+
+    /**
+     * Opens damaged bytes: an error naming the file and an offset, or a file whose every lookup is consistent
+     * (the function holding an RVA starts where its offset says, under the same name). A truncated copy never
+     * gains a function or moves one, and one it lost is a recorded problem. True when the file opened.
+     */
+    private boolean check(byte[] b, String what, boolean truncated) throws IOException {
         Path p = write(b);
         try {
             PeSymbolFile f = PeSymbolFile.open(p);
             for (long rva = 0; rva < 0x4000; rva += 0x10) {
-                f.lookup(rva);
+                Optional<SymbolHit> hit = f.lookup(rva);
+                if (hit.isEmpty()) {
+                    continue;
+                }
+                long start = rva - hit.get().functionOffset();
+                assertEquals(new SymbolHit(hit.get().function(), 0, null, null), f.lookup(start).orElseThrow(),
+                        what + ": the start of the function at 0x" + Long.toHexString(rva));
+                if (truncated) {
+                    assertEquals(GOOD.get(start), hit.get().function(), what + ": at 0x" + Long.toHexString(rva));
+                }
             }
-            assertTrue(f.functions() >= 0, what);
+            if (truncated) {
+                assertTrue(f.functions() <= GOOD.size(), what + ": " + f.functions() + " functions");
+                assertTrue(f.functions() == GOOD.size() || !f.problems().isEmpty(), what + ": " + f.functions()
+                        + " functions and no problem recorded");
+            }
+            return true;
         } catch (InputFormatException e) {
             assertTrue(e.getMessage().startsWith(p + ": at byte offset "), what + ": " + e.getMessage());
-            assertTrue(e.offset() >= 0, what);
+            assertTrue(e.offset() >= 0 && e.offset() <= b.length, what);
+            return false;
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(what + ": " + e, e);
+            return false;
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,5 +173,27 @@ class PeSymbolFileTest {
         assertFalse(PeSymbolFile.isPe(other));
         assertFalse(PeSymbolFile.isPe(tmp.resolve("absent.exe")));
         assertFalse(PeSymbolFile.isPe(tmp));
+    }
+
+    @Test
+    void theCodeViewRecordIsTheDebugIdAndTheHeadersTheCodeId() throws IOException {
+        byte[] guid = {0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, (byte) 0x88, (byte) 0x99, (byte) 0xaa,
+                (byte) 0xbb, (byte) 0xcc, (byte) 0xdd, (byte) 0xee, (byte) 0xff};
+        PeImageBuilder b = mingwLike().rsds(guid, 0x2a);
+        PeSymbolFile f = open(b.build());
+        // Breakpad's spelling: Data1, Data2, Data3 as little-endian numbers, the other 8 bytes in order, the age
+        assertEquals("00112233445566778899AABBCCDDEEFF2A", f.debugId());
+        assertEquals(0x5f000000L, f.timeDateStamp());
+        assertEquals(0x4000, b.imageSize()); // .text, .data, then .buildid at 0x3000
+        assertEquals(new BuildIdentity("00112233445566778899AABBCCDDEEFF2A", null, "5F0000004000", List.of(0x4000L),
+                "SizeOfImage"), f.identity());
+        assertHit(f, 0x1042, "leak_small", 2); // the names are unchanged by the extra section
+        assertTrue(f.problems().isEmpty(), f.problems().toString());
+
+        PeSymbolFile old = open(mingwLike().nb10(0x45d35f6c, 3).build());
+        assertEquals("45D35F6C3", old.debugId());
+        PeSymbolFile none = open(mingwLike().build());
+        assertEquals(null, none.debugId());
+        assertEquals("5F0000003000", none.identity().codeId());
     }
 }

@@ -1,0 +1,207 @@
+package org.leakscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every tool names a frame only from a file of the module's own build: dumpscan with a Breakpad file and with
+ * a PE image against the sample dump's CodeView ids, logscan with an ELF library against a module line's size.
+ * A file of another build leaves the frame as module+offset and the warning names both ids. The PE and ELF
+ * files are built here (mingw-w64, gcc); without those tools the tests are skipped, and fail under CI.
+ */
+class SymbolFileIdentityTest {
+    private static final Path SAMPLE = CliRun.testdata("minidump/sample.dmp");
+    /** The sample's leaky_service.exe: its CodeView GUID and age, and where the crash is inside it. */
+    private static final String SERVICE_ID = "5EED00000000400080000000000000001";
+    private static final long CRASH_RVA = 0x1f3a;
+
+    @TempDir
+    Path tmp;
+
+    /** The command's output; skipped when the tool is missing (failed under CI), failed when it fails. */
+    private static String tool(String... cmd) {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            String ci = System.getenv("CI");
+            if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) {
+                fail(cmd[0] + " is not installed, and CI is set: CI must run this test, not skip it");
+            }
+            assumeTrue(false, cmd[0] + " is not installed; skipping");
+            return null;
+        }
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The sample's Breakpad store, copied, with leaky_service.sym's MODULE line naming {@code moduleId}. */
+    private Path store(String moduleId) throws IOException {
+        Path from = CliRun.testdata("minidump/symbols");
+        Path to = tmp.resolve("symbols-" + moduleId);
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(from)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path f : files) {
+            Path copy = to.resolve(from.relativize(f).toString());
+            Files.createDirectories(copy.getParent());
+            Files.writeString(copy, Files.readString(f).replace("MODULE windows x86_64 " + SERVICE_ID,
+                    "MODULE windows x86_64 " + moduleId));
+        }
+        return to;
+    }
+
+    @Test
+    void dumpscanRefusesASymFileWhoseModuleLineNamesAnotherBuild() throws IOException {
+        String other = "5EED00000000400080000000000000992";
+        Path misfiled = store(other);
+        CliRun r = CliRun.of("dumpscan", SAMPLE.toString(), "--symbols-path", misfiled.toString());
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("instruction 0x00007ff6a0001f3a  leaky_service.exe+0x1f3a\n"), r.out());
+        Path sym = misfiled.resolve("leaky_service.pdb").resolve(SERVICE_ID).resolve("leaky_service.sym");
+        assertEquals("dumpscan: warning: ignoring " + sym + ": its debug id " + other + " differs from the loaded"
+                + " module leaky_service.exe (debug id " + SERVICE_ID + ")\n", r.err());
+        // the pool.dll frame's file is of the right build and still names it
+        assertTrue(r.out().contains("pool.dll!"), r.out());
+
+        CliRun same = CliRun.of("dumpscan", SAMPLE.toString(), "--symbols-path", store(SERVICE_ID).toString());
+        assertTrue(same.out().contains("instruction 0x00007ff6a0001f3a  leaky_service.exe!LeakyCache::Insert("),
+                same.out());
+        assertEquals("", same.err());
+    }
+
+    /** The crash site of a mingw-w64 leaky_service.exe whose CodeView record holds {@code buildId}. */
+    private Path service(String dir, String buildId) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(dir));
+        Path c = d.resolve("leaky_service.c");
+        // 8 KiB of code in one function, so that it holds the sample's crash address 0x1f3a
+        Files.writeString(c, """
+                #include <stdlib.h>
+                __attribute__((noinline)) void *crash_site(size_t n) {
+                    __asm__ volatile(".fill 0x2000, 1, 0x90");
+                    return malloc(n);
+                }
+                int main(void) { return crash_site(16) != 0; }
+                """);
+        Path exe = d.resolve("leaky_service.exe");
+        tool("x86_64-w64-mingw32-gcc", "-O0", "-Wl,--build-id=0x" + buildId, "-o", exe.toString(), c.toString());
+        return exe;
+    }
+
+    @Test
+    void dumpscanNamesFramesFromAPeImageOnlyOfTheDumpsBuild() throws IOException {
+        Path right = service("right", "5eed0000000040008000000000000000"); // the sample's GUID; ld writes age 1
+        Path wrong = service("wrong", "5eed0000000040008000000000000099");
+        long start = -1;
+        long base = 0x140000000L; // mingw's default ImageBase for an .exe
+        for (String line : tool("x86_64-w64-mingw32-nm", right.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("crash_site")) {
+                start = Long.parseLong(f[0], 16) - base;
+            }
+        }
+        assertTrue(start > 0 && start <= CRASH_RVA, "crash_site at " + Long.toHexString(start));
+
+        CliRun refused = CliRun.of("dumpscan", SAMPLE.toString(), "--symbols-path", wrong.getParent().toString());
+        assertTrue(refused.out().contains("instruction 0x00007ff6a0001f3a  leaky_service.exe+0x1f3a\n"), refused.out());
+        assertEquals("dumpscan: warning: ignoring " + wrong + ": its debug id 5EED00000000400080000000000000991"
+                + " differs from the loaded module leaky_service.exe (debug id " + SERVICE_ID + ")\n", refused.err());
+
+        CliRun used = CliRun.of("dumpscan", SAMPLE.toString(), "--symbols-path", wrong.getParent().toString(),
+                "--symbols-path", right.getParent().toString());
+        assertTrue(used.out().contains("instruction 0x00007ff6a0001f3a  leaky_service.exe!crash_site+0x"
+                + Long.toHexString(CRASH_RVA - start) + "\n"), used.out());
+    }
+
+    @Test
+    void logscanNamesFromAnElfLibraryOnlyOfTheLoggedSize() throws Exception {
+        Path c = tmp.resolve("plant.c");
+        Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
+        Path so = tmp.resolve("libplant.so");
+        tool("gcc", "-shared", "-fPIC", "-O0", "-o", so.toString(), c.toString());
+        long plantA = -1;
+        for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("plant_a")) {
+                plantA = Long.parseLong(f[0], 16);
+            }
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (String line : tool("readelf", "-lW", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[0].equals("LOAD")) {
+                lo = Math.min(lo, Long.decode(f[2]));
+                hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
+            }
+        }
+        long span = hi - lo; // what libresmon's module line records: the span of the PT_LOAD segments
+        ObjectMapper json = new ObjectMapper();
+
+        CliRun named = CliRun.of("logscan", log(so, span, plantA + 4).toString(), "--json");
+        assertEquals("", named.err());
+        JsonNode site = json.readTree(named.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so!plant_a+0x4", site.get("callSite").asText());
+
+        Path rebuilt = log(so, span + 0x1000, plantA + 4); // the library was rebuilt since the run
+        CliRun refused = CliRun.of("logscan", rebuilt.toString(), "--json");
+        site = json.readTree(refused.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so+0x" + Long.toHexString(plantA + 4), site.get("callSite").asText());
+        assertEquals("logscan: warning: ignoring " + so + ": its loaded size (the span of its PT_LOAD segments) "
+                + span + " differs from the loaded module libplant.so (" + (span + 0x1000) + " bytes; the input"
+                + " records no id for it)\n", refused.err());
+        assertFalse(refused.out().contains("plant_a"));
+    }
+
+    /** A libresmon log of one run: the library's module line, then an exit report of one block from there. */
+    private Path log(Path so, long size, long offset) throws IOException {
+        long base = 0x7f3a_1200_0000L;
+        List<String> lines = new ArrayList<>(List.of(
+                String.format("module 0x%016X size %d %s", base, size, so),
+                "threads used 1, sync object used 0, memory used 100",
+                "=========== CHECK UNRELEASED RESOUCRES ============",
+                "------------------ memory usage 100 -----------------",
+                "base 0x000055DCAA8229C0 size 100 tag 0000000000000000 (Malloc)",
+                "created by [4242] thread",
+                String.format("returnAddress 0x%016X", base + offset),
+                "---------------------------------------------------",
+                "------------------ thread usage 0 -----------------",
+                "--------------- sync object usage 0 ---------------",
+                "-------------------- allocations detail ----------------------------",
+                "| size range                            | total allocs",
+                "|0x0000000000000040 - 0x0000000000000080| 0x0000000000000001(1)",
+                "--------------------------------------------------------------------",
+                "error ... not all resources free",
+                "==================================================="));
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1), lines.get(i)));
+        }
+        Path p = tmp.resolve("plant-" + size + ".log");
+        Files.writeString(p, text);
+        return p;
+    }
+}
