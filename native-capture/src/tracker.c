@@ -164,6 +164,7 @@ static void at_exit(void) {
         monitor_running = 0;
     }
     resmon_log_report(1);
+    resmon_modules_check();
     resmon_write_heap_snapshot("exit");
     resmon_write_table_image(RT_FLAG_CLEAN_EXIT);
     resmon_active = 0;
@@ -185,6 +186,7 @@ static void init_once_body(void) {
         return;
     }
     resmon_log_open();
+    resmon_modules_check(); /* the table's module list (docs/formats/resmon-table.md) */
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     atexit(at_exit);
     int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -280,6 +282,7 @@ static void *monitor(void *arg) {
                 resmon_write_heap_snapshot("SIGUSR2");
                 pthread_mutex_lock(&monitor_mutex);
             }
+            resmon_modules_check(); /* a module loaded since the last tick joins the table's list */
             /* ticks of at most 100 ms: a SIGUSR2 flag is seen within one */
             uint32_t step = left > 100 ? 100 : left;
             struct timespec until;
