@@ -10,9 +10,17 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** dumpscan on resmon tables: the C writer's sample image, a dump without a table, damaged images. */
+/**
+ * dumpscan on resmon tables: the C writer's sample images (their module lists naming frames module+offset, a
+ * symbol store naming functions by the recorded ids), a dump without a table, damaged images; leakdiff of two
+ * runs loaded at other bases.
+ */
 class DumpscanResmonTest {
     private static final String SAMPLE = CliRun.testdata("resmontable/sample.rmt").toString();
+    /** The same run, the program and libc loaded at other bases (ASLR). */
+    private static final String SAMPLE_ASLR = CliRun.testdata("resmontable/sample-aslr.rmt").toString();
+    /** The sample program's build id (10 11 .. 23) in Breakpad's fold, as the table image records it. */
+    private static final String SAMPLE_DEBUG_ID = "131211101514171618191A1B1C1D1E1F0";
 
     @TempDir
     Path tmp;
@@ -24,8 +32,11 @@ class DumpscanResmonTest {
         assertTrue(r.out().contains("resmon table of sample_leaker (pid 4242, 64-bit), written at a clean exit"), r.out());
         assertTrue(r.out().contains("totals: 10 allocations (1,061,464 bytes), 2 frees (8,192 bytes), live 1,053,272"
                 + " bytes"), r.out());
-        assertTrue(r.out().matches("(?s).*  1  1,048,576  heap block +calloc +0x00005555555634AB .*"), r.out());
-        assertTrue(r.out().matches("(?s).*  6 +600  heap block +malloc +0x0000555555561234 .*"), r.out());
+        assertTrue(r.out().contains("  modules: 3 listed by the tracker (1 unloaded since)\n"), r.out());
+        // frames module+offset through the table's own module list (the program is not on this machine)
+        assertTrue(r.out().matches("(?s).*  1  1,048,576  heap block +calloc +sample_leaker\\+0xf4ab +sample_leaker\\+0x1c010\n.*"),
+                r.out());
+        assertTrue(r.out().matches("(?s).*  6 +600  heap block +malloc +sample_leaker\\+0xd234 .*"), r.out());
         assertTrue(r.out().contains("524,288  -  1,048,576            1"), r.out());
     }
 
@@ -43,7 +54,41 @@ class DumpscanResmonTest {
         JsonNode top = t.get("sites").get(0);
         assertEquals("heap_block", top.get("kind").asText());
         assertEquals("0x00005555555634ab", top.get("frames").get(0).get("address").asText());
+        assertEquals("sample_leaker", top.get("frames").get(0).get("module").asText());
+        assertEquals("0xf4ab", top.get("frames").get(0).get("moduleOffset").asText());
         assertEquals("[\"calloc\"]", top.get("subtypes").toString());
+        assertEquals("table", t.get("modulesFrom").asText());
+        JsonNode exe = t.get("modules").get(0);
+        assertEquals("0x0000555555554000", exe.get("base").asText());
+        assertEquals(0x20000, exe.get("size").asLong());
+        assertEquals("sample_leaker", exe.get("name").asText());
+        assertEquals("/opt/sample/sample_leaker", exe.get("path").asText());
+        assertEquals(SAMPLE_DEBUG_ID, exe.get("debugId").asText());
+        assertEquals("101112131415161718191a1b1c1d1e1f20212223", exe.get("codeId").asText());
+        assertTrue(exe.get("loadTimeNs").isNull() && exe.get("unloadTimeNs").isNull(), exe.toString());
+        JsonNode plugin = t.get("modules").get(2);
+        assertEquals("plugin.so", plugin.get("name").asText());
+        assertTrue(plugin.get("unloadTimeNs").asLong() > 0, plugin.toString());
+        assertEquals(3, t.get("modules").size());
+    }
+
+    @Test
+    void functionsNamedFromASymbolStoreByTheRecordedId() throws Exception {
+        Path sym = tmp.resolve("store/sample_leaker/" + SAMPLE_DEBUG_ID + "/sample_leaker.sym");
+        Files.createDirectories(sym.getParent());
+        Files.writeString(sym, "MODULE Linux x86_64 " + SAMPLE_DEBUG_ID + " sample_leaker\n"
+                + "FUNC d200 100 0 leak_small\nFUNC f400 100 0 leak_huge\nFUNC 1c000 100 0 worker_loop\n");
+        // the same functions under another build's id must not be used
+        Path other = tmp.resolve("store/sample_leaker/00000000000000000000000000000000A/sample_leaker.sym");
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, "MODULE Linux x86_64 00000000000000000000000000000000A sample_leaker\n"
+                + "FUNC d200 100 0 wrong_build\n");
+        CliRun r = CliRun.of("dumpscan", SAMPLE, "--symbols-path", tmp.resolve("store").toString());
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*  1  1,048,576  heap block +calloc +sample_leaker!leak_huge\\+0xab"
+                + " +sample_leaker!worker_loop\\+0x10\n.*"), r.out());
+        assertTrue(r.out().contains("sample_leaker!leak_small+0x34"), r.out());
+        assertTrue(!r.out().contains("wrong_build"), r.out());
     }
 
     @Test
@@ -74,6 +119,12 @@ class DumpscanResmonTest {
         JsonNode doc = new ObjectMapper().readTree(json.out());
         assertEquals("table-image", doc.get("inputs").get(0).get("kind").asText());
         assertEquals(4242, doc.get("inputs").get(0).get("processId").asLong());
+        CliRun moved = CliRun.of("leakdiff", SAMPLE, SAMPLE_ASLR, "--json");
+        assertEquals(ExitCode.OK, moved.exit(), moved.err());
+        JsonNode m = new ObjectMapper().readTree(moved.out());
+        assertEquals(0, m.get("stacksChanged").asInt(), "the program and libc moved by different amounts: "
+                + moved.out());
+        assertEquals(6, m.get("stacksUnchanged").asInt());
         CliRun mixed = CliRun.of("leakdiff", SAMPLE, CliRun.testdata("umdh/leaky_1.log").toString());
         assertEquals(ExitCode.BAD_INPUT, mixed.exit());
         assertTrue(mixed.err().contains("can only be compared with each other"), mixed.err());
@@ -101,7 +152,42 @@ class DumpscanResmonTest {
         assertEquals("user-stream", t.get(0).get("foundIn").asText());
         assertEquals("sample_leaker", t.get(0).get("processName").asText());
         assertEquals(13, t.get(0).get("liveRecords").asLong());
+        assertEquals("table", t.get(0).get("modulesFrom").asText(), "the dump lists no modules: the table's own");
+        assertEquals("sample_leaker", t.get(0).get("sites").get(0).get("frames").get(0).get("module").asText());
         CliRun text = CliRun.of("dumpscan", dumpWithTableStream().toString(), "--resmon");
         assertTrue(text.out().contains("1 resmon table (1 from the user stream)"), text.out());
+    }
+
+    /** The user-stream dump with a module list of its own: one module "dumped_exe" where the program is. */
+    private Path dumpWithTableStreamAndModules() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of(SAMPLE));
+        byte[] name = "/from/the/dump/dumped_exe".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        int dir = 32;
+        int moduleList = dir + 2 * 12;
+        int nameAt = moduleList + 4 + 108;
+        int imageAt = nameAt + 4 + name.length + 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(imageAt + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("MDMP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0xa793).putShort((short) 0)
+                .putInt(2).putInt(dir).putInt(0).putInt(0).putLong(0);
+        b.putInt(4).putInt(4 + 108).putInt(moduleList); // ModuleListStream
+        b.putInt(0x4C4B0001).putInt(image.length).putInt(imageAt);
+        b.putInt(1).putLong(0x0000555555554000L).putInt(0x20000).putInt(0).putInt(0).putInt(nameAt);
+        b.position(nameAt).putInt(name.length).put(name).putShort((short) 0);
+        b.put(image);
+        Path p = tmp.resolve("modules.dmp");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void aDumpsOwnModuleListComesFirst() throws Exception {
+        CliRun r = CliRun.of("dumpscan", dumpWithTableStreamAndModules().toString(), "--resmon", "--json");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        JsonNode t = new ObjectMapper().readTree(r.out()).get("inputs").get(0).get("tables").get(0);
+        assertEquals("dump", t.get("modulesFrom").asText());
+        JsonNode frame = t.get("sites").get(0).get("frames").get(0);
+        assertEquals("dumped_exe", frame.get("module").asText(), "named as the dump names it");
+        assertEquals("0xf4ab", frame.get("moduleOffset").asText());
+        assertEquals(3, t.get("modules").size(), "the table's own list is still reported");
     }
 }
