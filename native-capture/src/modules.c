@@ -7,8 +7,13 @@
 #include "tracker.h"
 
 #include <elf.h>
+#include <errno.h>
+#include <limits.h>
 #include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -88,6 +93,11 @@ static int collect(struct dl_phdr_info *info, size_t size, void *data) {
     if (path == NULL || path[0] == '\0') { /* the main program */
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         exe[n > 0 ? n : 0] = '\0';
+        /* started through the loader (`ld.so ./prog`): /proc/self/exe is the loader, and the kernel gave it no
+         * interpreter base; argv[0], as the loader left it, names the program */
+        if (getauxval(AT_BASE) == 0 && realpath(program_invocation_name, exe) == NULL) {
+            snprintf(exe, sizeof exe, "%s", program_invocation_name);
+        }
         path = exe;
     }
     m->path = keep(c, path);
