@@ -247,7 +247,7 @@ public final class ResmonTableReader {
                 debugFile = path == null ? null : baseName(path);
             } else if (e.idKind() == ResmonTable.ModuleIdKind.PE_RSDS && id.length == 16) {
                 debugId = CodeViewIds.pdb70(id, e.age());
-                debugFile = debugPath == null ? null : baseName(debugPath);
+                debugFile = debugPath == null || debugPath.isEmpty() ? null : baseName(debugPath);
             } else if (e.idKind() == ResmonTable.ModuleIdKind.PE_RSDS) {
                 problem(entry + ": a CodeView id of " + id.length + " bytes (a GUID is 16); the id is not used");
             }
