@@ -5,6 +5,18 @@ set -eu
 BUILD="$1"; shift
 export BUILD
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# plain `make` builds everything: a dry run into a build directory that does not exist must plan every output
+# the fragments add to ALL (the default goal was once the first fragment's first rule: resmon.dll alone)
+dry="$BUILD/never-built"
+plan=$(make -s -n -C "$HERE/.." BUILD="$dry")
+outputs=$(make -s -C "$HERE/.." BUILD="$dry" print-all)
+[ -n "$outputs" ] || { echo "windows: make print-all lists nothing to build" >&2; exit 1; }
+for f in $outputs; do
+  case "$plan" in
+    *"$f"*) ;;
+    *) echo "windows: plain make does not build $f (is 'all' the default goal?)" >&2; exit 1 ;;
+  esac
+done
 . "$HERE/wine.sh"
 wine_start
 trap wine_stop EXIT
