@@ -69,19 +69,25 @@ static void build_id(const struct dl_phdr_info *info, struct rt_module_info *m) 
     }
 }
 
-static int collect(struct dl_phdr_info *info, size_t size, void *data) {
-    struct collected *c = data;
-    uint64_t lo = UINT64_MAX;
-    uint64_t hi = 0;
+int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi) {
+    *lo = UINT64_MAX;
+    *hi = 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type == PT_LOAD) {
             uint64_t a = info->dlpi_addr + ph->p_vaddr;
-            lo = a < lo ? a : lo;
-            hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
+            *lo = a < *lo ? a : *lo;
+            *hi = a + ph->p_memsz > *hi ? a + ph->p_memsz : *hi;
         }
     }
-    if (hi <= lo || c->count == MAX_MODULES) {
+    return *hi > *lo;
+}
+
+static int collect(struct dl_phdr_info *info, size_t size, void *data) {
+    struct collected *c = data;
+    uint64_t lo;
+    uint64_t hi;
+    if (!resmon_module_range(info, &lo, &hi) || c->count == MAX_MODULES) {
         return 0;
     }
     struct rt_module_info *m = &c->mods[c->count++];

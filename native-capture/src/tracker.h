@@ -64,6 +64,9 @@ void resmon_write_heap_snapshot(const char *why);
  * loader's load or unload counter moved (cheap enough for every monitor tick). Never under a table lock. */
 void resmon_modules_refresh(void);
 void resmon_modules_check(void);
+struct dl_phdr_info;
+/* A loaded object's range, lowest PT_LOAD address to the end of the highest: 0 when it maps nothing. */
+int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi);
 
 /* Start-up and exit. */
 void resmon_start_monitor(void);

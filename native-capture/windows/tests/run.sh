@@ -17,6 +17,7 @@ for f in $outputs; do
     *) echo "windows: plain make does not build $f (is 'all' the default goal?)" >&2; exit 1 ;;
   esac
 done
+caller_prefix=${WINEPREFIX:-}
 . "$HERE/wine.sh"
 wine_start
 trap wine_stop EXIT
@@ -24,4 +25,11 @@ for t in "$@"; do
   echo "== $t" >&2
   ( . "$HERE/wine.sh"; . "$t" )
 done
-echo "windows: all tests passed ($*)" >&2
+wine_stop
+trap - EXIT
+# no prefix of the run is left behind (two of 700 MB each once stayed in the build directory after every run)
+if [ -z "$caller_prefix" ] && ls -d "$WINEPREFIX"* >/dev/null 2>&1; then
+  echo "windows: the run left its Wine prefix behind: $(ls -d "$WINEPREFIX"*)" >&2
+  exit 1
+fi
+echo "windows: all tests passed ($*), no Wine prefix left behind" >&2

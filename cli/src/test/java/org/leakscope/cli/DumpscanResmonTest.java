@@ -130,22 +130,35 @@ class DumpscanResmonTest {
         assertTrue(mixed.err().contains("can only be compared with each other"), mixed.err());
     }
 
-    /** A minimal minidump: the header and one user stream holding the sample table image, as a launcher stores it. */
-    private Path dumpWithTableStream() throws Exception {
+    /**
+     * A minimal minidump as a launcher writes one: the header and a user stream holding the sample table image;
+     * with a module path, also a module list of that one module where the sample program is.
+     */
+    private Path dumpWithTableStream(String modulePath) throws Exception {
         byte[] image = Files.readAllBytes(Path.of(SAMPLE));
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 + 12 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] name = modulePath == null ? new byte[0] : modulePath.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        int streams = modulePath == null ? 1 : 2;
+        int moduleList = 32 + 12 * streams;
+        int nameAt = moduleList + 4 + 108;
+        int imageAt = modulePath == null ? moduleList : nameAt + 4 + name.length + 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(imageAt + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put("MDMP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0xa793).putShort((short) 0)
-                .putInt(1).putInt(32).putInt(0).putInt(0).putLong(0);
-        b.putInt(0x4C4B0001).putInt(image.length).putInt(44);
-        b.put(image);
-        Path p = tmp.resolve("stream.dmp");
+                .putInt(streams).putInt(32).putInt(0).putInt(0).putLong(0);
+        b.putInt(0x4C4B0001).putInt(image.length).putInt(imageAt);
+        if (modulePath != null) {
+            b.putInt(4).putInt(4 + 108).putInt(moduleList); // ModuleListStream: one MINIDUMP_MODULE
+            b.putInt(1).putLong(0x0000555555554000L).putInt(0x20000).putInt(0).putInt(0).putInt(nameAt);
+            b.position(nameAt).putInt(name.length).put(name).putShort((short) 0);
+        }
+        b.position(imageAt).put(image);
+        Path p = tmp.resolve(modulePath == null ? "stream.dmp" : "modules.dmp");
         Files.write(p, b.array());
         return p;
     }
 
     @Test
     void tableFromAMinidumpUserStream() throws Exception {
-        CliRun r = CliRun.of("dumpscan", dumpWithTableStream().toString(), "--resmon", "--json");
+        CliRun r = CliRun.of("dumpscan", dumpWithTableStream(null).toString(), "--resmon", "--json");
         assertEquals(ExitCode.OK, r.exit(), r.err());
         JsonNode t = new ObjectMapper().readTree(r.out()).get("inputs").get(0).get("tables");
         assertEquals(1, t.size(), "found in the stream; the dump has no memory to scan");
@@ -154,34 +167,13 @@ class DumpscanResmonTest {
         assertEquals(13, t.get(0).get("liveRecords").asLong());
         assertEquals("table", t.get(0).get("modulesFrom").asText(), "the dump lists no modules: the table's own");
         assertEquals("sample_leaker", t.get(0).get("sites").get(0).get("frames").get(0).get("module").asText());
-        CliRun text = CliRun.of("dumpscan", dumpWithTableStream().toString(), "--resmon");
+        CliRun text = CliRun.of("dumpscan", dumpWithTableStream(null).toString(), "--resmon");
         assertTrue(text.out().contains("1 resmon table (1 from the user stream)"), text.out());
-    }
-
-    /** The user-stream dump with a module list of its own: one module "dumped_exe" where the program is. */
-    private Path dumpWithTableStreamAndModules() throws Exception {
-        byte[] image = Files.readAllBytes(Path.of(SAMPLE));
-        byte[] name = "/from/the/dump/dumped_exe".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
-        int dir = 32;
-        int moduleList = dir + 2 * 12;
-        int nameAt = moduleList + 4 + 108;
-        int imageAt = nameAt + 4 + name.length + 2;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(imageAt + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put("MDMP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0xa793).putShort((short) 0)
-                .putInt(2).putInt(dir).putInt(0).putInt(0).putLong(0);
-        b.putInt(4).putInt(4 + 108).putInt(moduleList); // ModuleListStream
-        b.putInt(0x4C4B0001).putInt(image.length).putInt(imageAt);
-        b.putInt(1).putLong(0x0000555555554000L).putInt(0x20000).putInt(0).putInt(0).putInt(nameAt);
-        b.position(nameAt).putInt(name.length).put(name).putShort((short) 0);
-        b.put(image);
-        Path p = tmp.resolve("modules.dmp");
-        Files.write(p, b.array());
-        return p;
     }
 
     @Test
     void aDumpsOwnModuleListComesFirst() throws Exception {
-        CliRun r = CliRun.of("dumpscan", dumpWithTableStreamAndModules().toString(), "--resmon", "--json");
+        CliRun r = CliRun.of("dumpscan", dumpWithTableStream("/from/the/dump/dumped_exe").toString(), "--resmon", "--json");
         assertEquals(ExitCode.OK, r.exit(), r.err());
         JsonNode t = new ObjectMapper().readTree(r.out()).get("inputs").get(0).get("tables").get(0);
         assertEquals("dump", t.get("modulesFrom").asText());

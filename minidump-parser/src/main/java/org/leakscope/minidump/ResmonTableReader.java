@@ -121,23 +121,10 @@ public final class ResmonTableReader {
     /** Follows one kind's chunk list; damage ends the list with a problem. */
     private void walk(int kind, long va) {
         Set<Long> seen = new HashSet<>();
-        int chunks = 0;
         while (va != 0) {
             String where = KINDS[kind - 1] + " chunk at " + hex(va);
-            if (!seen.add(va) || ++chunks > MAX_CHUNKS) {
-                problem(where + ": the list loops or is longer than " + MAX_CHUNKS + " chunks; stopped there");
-                return;
-            }
-            byte[] cb = memory.readFully(va, CHUNK_BYTES);
-            if (cb == null) {
-                problem(where + ": not captured in " + memory.source() + "; the rest of the list is lost");
-                return;
-            }
-            ResmonTable.ChunkHeader c;
-            try {
-                c = parse(cb, where, ResmonTable.ChunkHeader::new);
-            } catch (InputFormatException e) {
-                problem(e.getMessage());
+            ResmonTable.ChunkHeader c = chunkHeader(va, where, seen, MAX_CHUNKS, ResmonTable.ChunkHeader::new);
+            if (c == null) {
                 return;
             }
             if (c.kind() != kind) {
@@ -160,27 +147,36 @@ public final class ResmonTableReader {
         }
     }
 
+    /**
+     * The header of a list's next chunk, at {@code va}; null, with a problem, where the list ends in damage: a loop
+     * (or more than {@code max} chunks), memory not captured, a header that does not parse.
+     */
+    private <T> T chunkHeader(long va, String where, Set<Long> seen, int max, Function<KaitaiStream, T> ctor) {
+        if (!seen.add(va) || seen.size() > max) {
+            problem(where + ": the list loops or is longer than " + max + " chunks; stopped there");
+            return null;
+        }
+        byte[] cb = memory.readFully(va, CHUNK_BYTES);
+        if (cb == null) {
+            problem(where + ": not captured in " + memory.source() + "; the rest of the list is lost");
+            return null;
+        }
+        try {
+            return parse(cb, where, ctor);
+        } catch (InputFormatException e) {
+            problem(e.getMessage());
+            return null;
+        }
+    }
+
     /** Follows the module list; a damaged chunk ends it with a problem, a damaged entry loses only its strings. */
     private void modules(long va) {
         Set<Long> seen = new HashSet<>();
-        int chunks = 0;
         while (va != 0) {
             String where = "module chunk at " + hex(va);
-            if (!seen.add(va) || ++chunks > MAX_MODULE_CHUNKS) {
-                problem(where + ": the module list loops or is longer than " + MAX_MODULE_CHUNKS
-                        + " chunks; stopped there");
-                return;
-            }
-            byte[] cb = memory.readFully(va, CHUNK_BYTES);
-            if (cb == null) {
-                problem(where + ": not captured in " + memory.source() + "; the rest of the module list is lost");
-                return;
-            }
-            ResmonTable.ModuleChunkHeader c;
-            try {
-                c = parse(cb, where, ResmonTable.ModuleChunkHeader::new);
-            } catch (InputFormatException e) {
-                problem(e.getMessage());
+            ResmonTable.ModuleChunkHeader c = chunkHeader(va, where, seen, MAX_MODULE_CHUNKS,
+                    ResmonTable.ModuleChunkHeader::new);
+            if (c == null) {
                 return;
             }
             String bad = c.entrySize() < 96 ? "entry_size " + c.entrySize() + " is below the 96 bytes of an entry"
