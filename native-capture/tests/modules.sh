@@ -29,6 +29,11 @@ run() {
   ls "$d"/resmon-*.rmt >/dev/null 2>&1 || fail "$*: no table image"
 }
 check() {
+  if ! command -v python3 >/dev/null 2>&1; then
+    [ -z "${CI:-}" ] || fail "no python3 to check the module lists, and CI is set"
+    echo "modules.sh: no python3: the module list of $1 is written but not checked" >&2
+    return 0
+  fi
   python3 tests/check_modules.py "$@" || fail "the module list of $1 does not match the files"
 }
 
