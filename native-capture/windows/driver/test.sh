@@ -44,7 +44,10 @@ driver_step "sc create" 120 "$RUN/create.out" "$RUN/host.err" \
   sc create "$SERVICE" type= kernel binPath= "$(win_path "$RUN/$SERVICE.sys")"
 driver_step "sc start" 60 "$RUN/start.out" "$RUN/start.err" sc start "$SERVICE"
 driver_step "sc stop" 60 "$RUN/stop.out" "$RUN/stop.err" sc stop "$SERVICE"
-driver_step "sc delete" 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE"
+# cleanup, not a check: seen failing once in ten runs with status 1 and no output, right after a stop; a second
+# try a second later goes through (a kept WINEPREFIX must not keep the service for the next run's sc create)
+wine_run 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE" || { sleep 1;
+  driver_step "sc delete" 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE"; }
 driver_stop_wine # every process of the run ended: the logs are complete
 
 python3 driver/check_report.py "$SYS" "$OBJDUMP" "$RUN"/*.err || {
