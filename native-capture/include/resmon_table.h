@@ -1,5 +1,5 @@
 /*
- * The resmon tracking table, version 1.0: the in-memory layout that dumpscan --resmon reads back out of a
+ * The resmon tracking table, version 1.1 (1.0 plus the module list): the in-memory layout that dumpscan --resmon reads back out of a
  * crash dump, and the table image file. The contract is docs/formats/resmon-table.md; the offsets below are
  * checked against it at compile time.
  */
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define RT_VERSION_MAJOR 1
-#define RT_VERSION_MINOR 0
+#define RT_VERSION_MINOR 1
 #define RT_MAX_FRAMES 16
 #define RT_BUCKETS 32
 #define RT_NAME_BYTES 64
@@ -61,7 +61,8 @@ struct rt_header {
     uint32_t histogram_buckets;
     uint32_t reserved1;
     uint64_t histogram[RT_BUCKETS];
-    uint8_t reserved2[40];
+    uint64_t module_list_va; /* 1.1: the first module chunk, 0 = none (reserved, zero, in 1.0) */
+    uint8_t reserved2[32];
 };
 
 struct rt_chunk {
@@ -110,6 +111,41 @@ struct rt_thread_record {
 
 #define RT_CHUNK_MAGIC 0x4B434D52u /* "RMCK" */
 
+/* ---- the module list (1.1): chunks of fixed-size entries, each chunk with its own string area ---- */
+
+#define RT_MODULE_CHUNK_MAGIC 0x444D4D52u /* "RMMD" */
+#define RT_ID_BYTES 32
+#define RT_NO_STRING 0xFFFFFFFFu
+
+enum rt_module_id { RT_ID_NONE = 0, RT_ID_GNU_BUILD_ID = 1, RT_ID_PE_RSDS = 2 };
+
+struct rt_module_chunk {
+    uint32_t magic; /* 'RMMD' */
+    uint32_t entry_size;
+    uint32_t capacity;
+    uint32_t used;         /* raised last, when an entry and its strings are whole */
+    uint32_t string_bytes; /* the string area after the entries */
+    uint32_t string_used;
+    uint64_t next_va;
+    /* capacity entries, then string_bytes of NUL-terminated strings */
+};
+
+struct rt_module {
+    uint64_t base;
+    uint64_t size;
+    uint64_t load_time_ns;   /* since start_time_ns; 0: loaded before the capture started */
+    uint64_t unload_time_ns; /* 0 while loaded */
+    uint32_t path_offset;    /* in the chunk's string area */
+    uint32_t debug_file_offset; /* PE: the CodeView record's PDB path; RT_NO_STRING when none */
+    uint16_t id_kind;        /* enum rt_module_id */
+    uint16_t id_length;
+    uint32_t age;            /* RSDS age */
+    uint32_t timestamp;      /* PE TimeDateStamp */
+    uint32_t reserved1;
+    uint8_t id[RT_ID_BYTES]; /* GNU build id bytes, or the RSDS GUID as stored */
+    uint64_t reserved2;
+};
+
 _Static_assert(sizeof(struct rt_header) == 576, "header is 576 bytes");
 _Static_assert(offsetof(struct rt_header, self_va) == 24, "self_va");
 _Static_assert(offsetof(struct rt_header, process_name) == 64, "process_name");
@@ -121,6 +157,14 @@ _Static_assert(sizeof(struct rt_chunk) == 32, "chunk header");
 _Static_assert(sizeof(struct rt_record) == 160, "record prefix");
 _Static_assert(sizeof(struct rt_heap_record) == 176, "heap record");
 _Static_assert(sizeof(struct rt_thread_record) == 208, "thread record");
+_Static_assert(offsetof(struct rt_header, module_list_va) == 536, "module list");
+_Static_assert(sizeof(struct rt_module_chunk) == 32, "module chunk header");
+_Static_assert(offsetof(struct rt_module_chunk, next_va) == 24, "module chunk link");
+_Static_assert(sizeof(struct rt_module) == 96, "module entry");
+_Static_assert(offsetof(struct rt_module, path_offset) == 32, "module path");
+_Static_assert(offsetof(struct rt_module, id_kind) == 40, "module id kind");
+_Static_assert(offsetof(struct rt_module, timestamp) == 48, "module timestamp");
+_Static_assert(offsetof(struct rt_module, id) == 56, "module id");
 
 struct rt_limits {
     uint64_t memory_bytes;
@@ -178,8 +222,29 @@ void rt_forget_all(void);
 /* Forgets a heap block; returns its size, or -1 when it was not tracked. */
 int64_t rt_heap_free(uint64_t address);
 
+/* A loaded module as the tracker found it, for rt_modules_sync. */
+struct rt_module_info {
+    uint64_t base;
+    uint64_t size;
+    const char *path;
+    const char *debug_file; /* NULL: none */
+    uint16_t id_kind;
+    uint16_t id_length;
+    uint32_t age;
+    uint32_t timestamp;
+    uint8_t id[RT_ID_BYTES];
+};
+
+/*
+ * Brings the table's module list up to `mods`, the modules loaded now: those not listed yet (same base, size and
+ * path) are appended, listed ones missing from `mods` get their unload time. Takes the module list's lock, so it
+ * must not be called under rt_lock(); the caller collects `mods` first and holds no lock of the loader
+ * (dl_iterate_phdr, the Windows loader lock) while calling. 0, or -1 when a chunk could not be added.
+ */
+int rt_modules_sync(const struct rt_module_info *mods, int count);
+
 /* The table lock: taken around rt_add/rt_find/rt_remove of threads, sync objects and handles, and around any
- * walk of the whole table (it also excludes every heap stripe). */
+ * walk of the whole table (it also excludes every heap stripe and the module list). */
 void rt_lock(void);
 void rt_unlock(void);
 

@@ -31,16 +31,9 @@ static uint64_t mono_ns(void) {
 }
 
 static int module_line(struct dl_phdr_info *info, size_t size, void *data) {
-    uint64_t lo = UINT64_MAX;
-    uint64_t hi = 0;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD) {
-            uint64_t a = info->dlpi_addr + ph->p_vaddr;
-            lo = a < lo ? a : lo;
-            hi = a + ph->p_memsz > hi ? a + ph->p_memsz : hi;
-        }
-    }
+    uint64_t lo;
+    uint64_t hi;
+    resmon_module_range(info, &lo, &hi);
     const char *path = info->dlpi_name;
     if (path == NULL || path[0] == '\0') {
         path = resmon_process_name; /* the main program */

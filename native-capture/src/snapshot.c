@@ -56,15 +56,9 @@ static void put(struct out *o, const char *fmt, ...) {
 }
 
 static int module_row(struct dl_phdr_info *info, size_t size, void *data) {
-    uint64_t lo = UINT64_MAX;
-    uint64_t hi = 0;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        if (info->dlpi_phdr[i].p_type == PT_LOAD) {
-            uint64_t a = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
-            lo = a < lo ? a : lo;
-            hi = a + info->dlpi_phdr[i].p_memsz > hi ? a + info->dlpi_phdr[i].p_memsz : hi;
-        }
-    }
+    uint64_t lo;
+    uint64_t hi;
+    resmon_module_range(info, &lo, &hi);
     const char *path = info->dlpi_name;
     char exe[1024];
     if (path == NULL || path[0] == '\0') {

@@ -68,6 +68,10 @@ static struct rt_chunk *heap_list_tail;
 static volatile uintptr_t all_holder;
 static rt_os_lock_t table_lock;
 static uint64_t start_monotonic_ns;
+/* The module list (1.1): its own lock, so appending never waits for the table; rt_lock() takes it too. */
+static rt_os_lock_t module_lock;
+static struct rt_module_chunk *module_tail;
+static int modules_synced; /* after the first sync, new modules get a load time */
 /* The magic is assembled at run time from this and a mask the compiler cannot fold away, so the tracker's own
  * code and data never hold the 16 bytes a memory scan looks for. */
 static const uint64_t magic_masked = 0x4E4F4D5345524B4Cull ^ 0xA55AA55AA55AA55Aull;
@@ -151,6 +155,13 @@ void rt_fini(void) {
             c = next;
         }
     }
+    for (struct rt_module_chunk *m = (struct rt_module_chunk *)(uintptr_t)h->module_list_va; m != NULL;) {
+        struct rt_module_chunk *next = (struct rt_module_chunk *)(uintptr_t)m->next_va;
+        rt_os_unmap(m, sizeof *m + (size_t)m->capacity * m->entry_size + m->string_bytes);
+        m = next;
+    }
+    module_tail = NULL;
+    modules_synced = 0;
     for (int i = 0; i < RT_KINDS; i++) {
         free_index(&kinds[i]);
     }
@@ -188,11 +199,13 @@ void rt_lock(void) {
     for (int i = 0; i < STRIPES; i++) {
         spin_lock(&stripes[i].lock);
     }
+    spin_lock(&module_lock);
     all_holder = rt_os_self();
 }
 
 void rt_unlock(void) {
     all_holder = 0;
+    spin_unlock(&module_lock);
     for (int i = STRIPES - 1; i >= 0; i--) {
         spin_unlock(&stripes[i].lock);
     }
@@ -203,6 +216,7 @@ void rt_unlock_abandoned(void) {
     all_holder = 0;
     table_lock.held = 0;
     chunk_list_lock.held = 0;
+    module_lock.held = 0;
     for (int i = 0; i < STRIPES; i++) {
         stripes[i].lock.held = 0;
     }
@@ -582,6 +596,143 @@ int64_t rt_heap_free(uint64_t address) {
     return size;
 }
 
+/* ---- the module list ---- */
+
+#define MODULE_SLOTS 256u
+#define MODULE_STRINGS 32768u
+#define MODULE_PATH_MAX 4096u /* longer paths are cut (a path in a string area is at most this, with its NUL) */
+
+static struct rt_module *module_at(struct rt_module_chunk *c, uint32_t i) {
+    return (struct rt_module *)((char *)(c + 1) + (size_t)i * c->entry_size);
+}
+
+static char *module_strings(struct rt_module_chunk *c) {
+    return (char *)(c + 1) + (size_t)c->capacity * c->entry_size;
+}
+
+static size_t path_length(const char *s) {
+    size_t n = 0;
+    while (s != NULL && s[n] != '\0' && n < MODULE_PATH_MAX - 1) {
+        n++;
+    }
+    return n;
+}
+
+/* Copies `s` (cut at MODULE_PATH_MAX - 1 bytes) into the chunk's string area; its offset. The caller checked
+ * that it fits. */
+static uint32_t module_string(struct rt_module_chunk *c, const char *s) {
+    size_t n = path_length(s);
+    uint32_t at = c->string_used;
+    char *area = module_strings(c);
+    if (n > 0) {
+        memcpy(area + at, s, n);
+    }
+    area[at + n] = '\0';
+    c->string_used = at + (uint32_t)n + 1;
+    return at;
+}
+
+/* True when the entry is the loaded module `m` (same base, size and path). */
+static int module_is(struct rt_module_chunk *c, const struct rt_module *e, const struct rt_module_info *m) {
+    if (e->unload_time_ns != 0 || e->base != m->base || e->size != m->size) {
+        return 0;
+    }
+    const char *stored = module_strings(c) + e->path_offset;
+    const char *path = m->path != NULL ? m->path : "";
+    return strncmp(stored, path, MODULE_PATH_MAX - 1) == 0;
+}
+
+static int module_listed(const struct rt_module_info *m) {
+    for (struct rt_module_chunk *c = (struct rt_module_chunk *)(uintptr_t)header->module_list_va; c != NULL;
+         c = (struct rt_module_chunk *)(uintptr_t)c->next_va) {
+        for (uint32_t i = 0; i < c->used; i++) {
+            if (module_is(c, module_at(c, i), m)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A chunk with room for one entry and `strings` bytes: the last one, or a new one linked after it. */
+static struct rt_module_chunk *module_room(size_t strings) {
+    struct rt_module_chunk *c = module_tail;
+    if (c != NULL && c->used < c->capacity && c->string_bytes - c->string_used >= strings) {
+        return c;
+    }
+    struct rt_module_chunk *n = map(sizeof *n + (size_t)MODULE_SLOTS * sizeof(struct rt_module) + MODULE_STRINGS);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->magic = RT_MODULE_CHUNK_MAGIC;
+    n->entry_size = sizeof(struct rt_module);
+    n->capacity = MODULE_SLOTS;
+    n->string_bytes = MODULE_STRINGS;
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* a reader that finds the link finds a whole chunk header */
+    if (c == NULL) {
+        header->module_list_va = (uint64_t)(uintptr_t)n;
+    } else {
+        c->next_va = (uint64_t)(uintptr_t)n;
+    }
+    module_tail = n;
+    return n;
+}
+
+static int module_append(const struct rt_module_info *m, uint64_t now) {
+    size_t strings = path_length(m->path) + 1 + (m->debug_file != NULL ? path_length(m->debug_file) + 1 : 0);
+    struct rt_module_chunk *c = module_room(strings);
+    if (c == NULL) {
+        return -1;
+    }
+    struct rt_module *e = module_at(c, c->used);
+    memset(e, 0, sizeof *e);
+    e->base = m->base;
+    e->size = m->size;
+    e->load_time_ns = now;
+    e->path_offset = module_string(c, m->path);
+    e->debug_file_offset = m->debug_file != NULL ? module_string(c, m->debug_file) : RT_NO_STRING;
+    e->id_kind = m->id_kind;
+    e->id_length = m->id_length > RT_ID_BYTES ? RT_ID_BYTES : m->id_length;
+    memcpy(e->id, m->id, e->id_length);
+    e->age = m->age;
+    e->timestamp = m->timestamp;
+    /* a dump taken now must see either no entry or a whole one: used is raised last */
+    __atomic_store_n(&c->used, c->used + 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int rt_modules_sync(const struct rt_module_info *mods, int count) {
+    if (header == NULL) {
+        return -1;
+    }
+    spin_lock(&module_lock);
+    uint64_t now = rt_now_ns();
+    now = now == 0 ? 1 : now;
+    /* listed modules no longer loaded keep their entry, with the time they were found gone */
+    for (struct rt_module_chunk *c = (struct rt_module_chunk *)(uintptr_t)header->module_list_va; c != NULL;
+         c = (struct rt_module_chunk *)(uintptr_t)c->next_va) {
+        for (uint32_t i = 0; i < c->used; i++) {
+            struct rt_module *e = module_at(c, i);
+            int loaded = 0;
+            for (int k = 0; k < count && !loaded; k++) {
+                loaded = module_is(c, e, &mods[k]);
+            }
+            if (!loaded && e->unload_time_ns == 0) {
+                e->unload_time_ns = now;
+            }
+        }
+    }
+    int rc = 0;
+    for (int k = 0; k < count; k++) {
+        if (!module_listed(&mods[k]) && module_append(&mods[k], modules_synced ? now : 0) != 0) {
+            rc = -1;
+        }
+    }
+    modules_synced = 1;
+    spin_unlock(&module_lock);
+    return rc;
+}
+
 /* ---- the table image ---- */
 
 #if RT_OS_HAS_FILES
@@ -596,6 +747,27 @@ static int write_range(rt_os_file fd, uint64_t va, const void *p, uint64_t lengt
         return -1;
     }
     return write_all(fd, zeros, (8 - length % 8) % 8);
+}
+
+/*
+ * A module chunk as two ranges: its header and the entries in use, then the part of the string area in use. No
+ * lock (this may run in a fatal-signal handler): `used` is read before `string_used`, and an append raises them
+ * the other way round, so the strings of every entry counted are in; the chunk header written holds the counts
+ * read.
+ */
+static int write_module_ranges(rt_os_file fd, const struct rt_module_chunk *m) {
+    struct rt_module_chunk copy = *m;
+    copy.used = __atomic_load_n(&m->used, __ATOMIC_ACQUIRE);
+    copy.string_used = __atomic_load_n(&m->string_used, __ATOMIC_ACQUIRE);
+    uint64_t entries = (uint64_t)copy.used * copy.entry_size;
+    uint64_t head[2] = {(uint64_t)(uintptr_t)m, sizeof copy + entries};
+    static const char zeros[8];
+    if (write_all(fd, head, sizeof head) != 0 || write_all(fd, &copy, sizeof copy) != 0
+        || write_all(fd, m + 1, entries) != 0 || write_all(fd, zeros, (8 - head[1] % 8) % 8) != 0) {
+        return -1;
+    }
+    const char *strings = (const char *)(m + 1) + (size_t)copy.capacity * copy.entry_size;
+    return write_range(fd, (uint64_t)(uintptr_t)strings, strings, copy.string_used);
 }
 
 int rt_write_image(const char *path, uint32_t flags) {
@@ -616,13 +788,24 @@ int rt_write_image(const char *path, uint32_t flags) {
     header->flags |= flags;
     rt_refresh_totals();
     header->update_time_ns = header->start_time_ns + rt_now_ns();
+    /* chunks are counted first and only that many written: a list that grows meanwhile (a thread still running
+     * at exit) must not make the ranges disagree with range_count */
+    uint32_t chunks[RT_KINDS + 1] = {0};
     uint32_t ranges = 1;
     for (int kind = 1; kind <= RT_KINDS; kind++) {
         for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; c != NULL;
              c = (struct rt_chunk *)(uintptr_t)c->next_va) {
-            ranges++;
+            chunks[kind - 1]++;
         }
     }
+    for (struct rt_module_chunk *m = (struct rt_module_chunk *)(uintptr_t)header->module_list_va; m != NULL;
+         m = (struct rt_module_chunk *)(uintptr_t)m->next_va) {
+        chunks[RT_KINDS]++;
+    }
+    for (int i = 0; i < RT_KINDS; i++) {
+        ranges += chunks[i];
+    }
+    ranges += 2 * chunks[RT_KINDS]; /* a module chunk is two ranges */
     struct {
         char magic[8];
         uint32_t version;
@@ -632,11 +815,15 @@ int rt_write_image(const char *path, uint32_t flags) {
     int rc = write_all(fd, &image, sizeof image);
     rc = rc == 0 ? write_range(fd, header->self_va, header, sizeof *header) : rc;
     for (int kind = 1; rc == 0 && kind <= RT_KINDS; kind++) {
-        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1]; rc == 0 && c != NULL;
-             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
+        struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)header->first_chunk_va[kind - 1];
+        for (uint32_t n = 0; rc == 0 && n < chunks[kind - 1]; n++, c = (struct rt_chunk *)(uintptr_t)c->next_va) {
             /* up to the high-water mark: slots above it were never used */
             rc = write_range(fd, (uint64_t)(uintptr_t)c, c, sizeof *c + (uint64_t)c->used * c->record_size);
         }
+    }
+    struct rt_module_chunk *m = (struct rt_module_chunk *)(uintptr_t)header->module_list_va;
+    for (uint32_t n = 0; rc == 0 && n < chunks[RT_KINDS]; n++, m = (struct rt_module_chunk *)(uintptr_t)m->next_va) {
+        rc = write_module_ranges(fd, m);
     }
     if (rt_os_file_close(fd) != 0) {
         rc = -1;

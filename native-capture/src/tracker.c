@@ -167,6 +167,7 @@ static void at_exit(void) {
         monitor_running = 0;
     }
     resmon_suppress_settle();
+    resmon_modules_check(); /* the table's module list, before glibc's clean-up may touch the loader's state */
     if (snapshot_requested) { /* a SIGUSR2 the monitor did not get to: just before exit, or with no monitor */
         snapshot_requested = 0;
         resmon_write_heap_snapshot("SIGUSR2");
@@ -228,6 +229,7 @@ static void init_once_body(void) {
     resmon_suppress_init();
     resmon_log_open();
     make_snapshot_dir();
+    resmon_modules_check(); /* the table's module list (docs/formats/resmon-table.md) */
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     atexit(at_exit);
     int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -325,6 +327,7 @@ static void *monitor(void *arg) {
                 resmon_write_heap_snapshot("SIGUSR2");
                 pthread_mutex_lock(&monitor_mutex);
             }
+            resmon_modules_check(); /* a module loaded since the last tick joins the table's list */
             /* ticks of at most 100 ms: a SIGUSR2 flag is seen within one */
             uint32_t step = left > 100 ? 100 : left;
             struct timespec until;

@@ -79,6 +79,14 @@ void resmon_log_report(int at_exit);
 /* A heap snapshot in UMDH's format in RESMON_SNAPSHOT_DIR (monitor thread or exit only: it takes the lock). */
 void resmon_write_heap_snapshot(const char *why);
 
+/* The table's module list (modules.c): refresh re-reads every loaded object; check does so only when the
+ * loader's load or unload counter moved (cheap enough for every monitor tick). Never under a table lock. */
+void resmon_modules_refresh(void);
+void resmon_modules_check(void);
+struct dl_phdr_info;
+/* A loaded object's range, lowest PT_LOAD address to the end of the highest: 0 when it maps nothing. */
+int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi);
+
 /* Start-up and exit. */
 void resmon_start_monitor(void);
 void resmon_write_table_image(uint32_t flags);

@@ -72,6 +72,39 @@ int main(int argc, char **argv) {
     CHECK(after == chunks);
     rt_unlock();
 
+    /* the module list: appended once, unloads marked, a reload a new entry, more than a chunk holds */
+    struct rt_module_info mods[300];
+    static char paths[300][32];
+    memset(mods, 0, sizeof mods);
+    for (int i = 0; i < 300; i++) {
+        snprintf(paths[i], sizeof paths[i], "/lib/lib%03d.so", i);
+        mods[i].base = 0x7f0000000000ull + (uint64_t)i * 0x100000;
+        mods[i].size = 0x8000;
+        mods[i].path = paths[i];
+        mods[i].id_kind = RT_ID_GNU_BUILD_ID;
+        mods[i].id_length = 20;
+        memset(mods[i].id, i, 20);
+    }
+    mods[1].debug_file = "lib001.debug";
+    CHECK(rt_modules_sync(mods, 3) == 0);
+    CHECK(rt_modules_sync(mods, 3) == 0); /* nothing new */
+    struct rt_module_chunk *mc = (struct rt_module_chunk *)(uintptr_t)h->module_list_va;
+    CHECK(mc != NULL && mc->magic == RT_MODULE_CHUNK_MAGIC && mc->used == 3 && mc->entry_size == 96);
+    struct rt_module *me = (struct rt_module *)(mc + 1);
+    const char *strings = (const char *)(mc + 1) + (size_t)mc->capacity * mc->entry_size;
+    CHECK(me[0].load_time_ns == 0 && strcmp(strings + me[0].path_offset, "/lib/lib000.so") == 0);
+    CHECK(me[0].debug_file_offset == RT_NO_STRING && strcmp(strings + me[1].debug_file_offset, "lib001.debug") == 0);
+    CHECK(me[2].id_length == 20 && me[2].id[19] == 2);
+    CHECK(rt_modules_sync(mods + 1, 2) == 0); /* lib000 unloaded */
+    CHECK(me[0].unload_time_ns != 0 && me[1].unload_time_ns == 0 && mc->used == 3);
+    CHECK(rt_modules_sync(mods, 300) == 0); /* lib000 again, and 297 more: a second chunk */
+    CHECK(mc->used == mc->capacity && mc->next_va != 0);
+    struct rt_module_chunk *mc2 = (struct rt_module_chunk *)(uintptr_t)mc->next_va;
+    CHECK(mc2->used == 300 + 1 - mc->capacity && mc2->next_va == 0);
+    CHECK(me[3].base == mods[0].base && me[3].load_time_ns != 0 && me[3].unload_time_ns == 0);
+    rt_lock(); /* rt_lock also holds the module list */
+    rt_unlock();
+
     CHECK(rt_write_image(image, RT_FLAG_CLEAN_EXIT) == 0);
     struct stat st;
     CHECK(stat(image, &st) == 0);
@@ -83,15 +116,25 @@ int main(int argc, char **argv) {
         uint64_t header_va, va, len;
         CHECK(fread(magic, 1, 8, f) == 8 && memcmp(magic, "LKRMIMG1", 8) == 0);
         CHECK(fread(&version, 4, 1, f) == 1 && version == 1);
-        CHECK(fread(&ranges, 4, 1, f) == 1 && ranges == 1 + chunks);
+        CHECK(fread(&ranges, 4, 1, f) == 1 && ranges == 1 + chunks + 4); /* and two module chunks, two ranges each */
         CHECK(fread(&header_va, 8, 1, f) == 1 && header_va == h->self_va);
         long total = 24;
+        int module_ranges = 0;
         for (uint32_t i = 0; i < ranges; i++) {
             CHECK(fread(&va, 8, 1, f) == 1 && fread(&len, 8, 1, f) == 1);
+            if (va == h->module_list_va) { /* the first module chunk: its header and entries in use... */
+                CHECK(len == sizeof *mc + (uint64_t)mc->used * mc->entry_size);
+                module_ranges++;
+            }
+            if (va == (uint64_t)(uintptr_t)strings) { /* ... and its string area in use */
+                CHECK(len == mc->string_used);
+                module_ranges++;
+            }
             total += 16 + (long)((len + 7) / 8 * 8);
             fseek(f, (long)((len + 7) / 8 * 8), SEEK_CUR);
         }
         CHECK(total == st.st_size);
+        CHECK(module_ranges == 2);
         fclose(f);
     }
     /* rt_fini frees everything (a driver's unload) and a second rt_init starts an empty table */
@@ -100,7 +143,8 @@ int main(int argc, char **argv) {
     CHECK(rt_heap_alloc(0x30000000, 8, RT_MALLOC, 0, 7, frames, 2) == NULL); /* untracked: no table */
     CHECK(rt_init("table_test", 1, NULL) == 0);
     h = rt_header();
-    CHECK(h != NULL && h->first_chunk_va[0] == 0 && h->live_bytes == 0);
+    CHECK(h != NULL && h->first_chunk_va[0] == 0 && h->live_bytes == 0 && h->module_list_va == 0);
+    CHECK(h->version_major == 1 && h->version_minor == 1);
     CHECK(rt_find(RT_HEAP, 0x10000000) == NULL);
     CHECK(rt_heap_alloc(0x30000000, 8, RT_MALLOC, 0, 7, frames, 2) != NULL);
     CHECK(rt_heap_free(0x30000000) == 8);

@@ -3,7 +3,7 @@
 
   check_dump.py DUMP --table      the dump has an exception stream and one stream 0x4C4B0001 holding a table image
                                   (LKRMIMG1, every range inside the stream, the header range at header_va starting
-                                  with the table magic)
+                                  with the table magic, a module list: module chunks each followed by its strings)
   check_dump.py DUMP --no-table   the dump has an exception stream and no stream 0x4C4B0001
 Prints the stream directory; exits 1 with the reason when a check fails.
 """
@@ -25,7 +25,7 @@ def check_image(img):
     version, count, header_va = struct.unpack_from("<IIQ", img, 8)
     if version != 1:
         fail("table image version %d" % version)
-    pos, header_ok = 24, False
+    pos, header_ok, modules, strings_va, strings_len = 24, False, 0, None, 0
     for i in range(count):
         if pos + 16 > len(img):
             fail("range %d header at %d passes the stream's end (%d)" % (i, pos, len(img)))
@@ -39,12 +39,23 @@ def check_image(img):
             if data[:16] != magic + bytes(~b & 0xFF for b in magic):
                 fail("the header range at 0x%x lacks the table magic" % va)
             header_ok = True
+        elif data[:4] == b"RMMD":  # a module chunk (1.1): its string area is the next range, where it says
+            _, entry_size, capacity, _, _, string_used = struct.unpack_from("<4sIIIII", data, 0)
+            strings_va, modules = va + 32 + capacity * entry_size, modules + 1
+            strings_len = string_used
+        elif (va, length) == (strings_va, strings_len):
+            strings_va = None
         elif data[:4] != b"RMCK":
-            fail("range %d at 0x%x is neither the header nor a chunk" % (i, va))
+            fail("range %d at 0x%x is neither the header, a chunk, a module chunk nor its strings" % (i, va))
         pos = end
+    if strings_va is not None:
+        fail("a module chunk's string area (0x%x) is not in the image" % strings_va)
     if not header_ok:
         fail("no range at header_va 0x%x" % header_va)
-    print("table image: %d ranges, header at 0x%016x, %d bytes" % (count, header_va, len(img)))
+    if modules == 0:
+        fail("no module chunk: the table lists no modules")
+    print("table image: %d ranges (%d module chunks), header at 0x%016x, %d bytes" % (count, modules, header_va,
+                                                                                    len(img)))
 
 
 def main():

@@ -17,6 +17,8 @@
 #define MAX_CHUNK_BYTES (64ull << 20)        /* record_size x capacity of one chunk (the contract's cap) */
 #define MAX_IMAGE_BYTES (1024ull << 20)      /* the whole image */
 #define MAX_HEADER_BYTES 65536u              /* header_size of a later minor */
+#define MAX_MODULE_CHUNKS 4096u              /* module chunks (the contract's cap) */
+#define MAX_MODULE_CHUNK_BYTES (16ull << 20) /* entries and string area of one module chunk (the contract's cap) */
 
 /* ---- the target's memory ---- */
 
@@ -130,6 +132,42 @@ static int seen_add(uint64_t va) {
 static const uint32_t min_record[RT_KINDS + 1] = {0, 176, 208, 160, 160};
 
 /*
+ * The module list (1.1): each chunk as the tracker writes it, its header with the entries in use, then the part
+ * of its string area in use. A chunk that does not validate ends the list, with a warning.
+ */
+static void copy_modules(struct image *im, HANDLE process, const struct rt_header *h) {
+    uint32_t chunks = 0;
+    for (uint64_t va = h->version_minor >= 1 ? h->module_list_va : 0; va != 0;) {
+        struct rt_module_chunk c;
+        if (chunks >= MAX_MODULE_CHUNKS) {
+            say("table: more than %u module chunks; the rest of the module list is left out", MAX_MODULE_CHUNKS);
+            return;
+        }
+        if (seen_add(va)) {
+            say("table: the module list loops back to the chunk at 0x%016llx; stopped there", (unsigned long long)va);
+            return;
+        }
+        if (peek(process, va, &c, sizeof c) != 0 || c.magic != RT_MODULE_CHUNK_MAGIC
+            || c.entry_size < sizeof(struct rt_module) || c.entry_size > 65536 || c.used > c.capacity
+            || c.string_used > c.string_bytes
+            || (uint64_t)c.entry_size * c.capacity + c.string_bytes > MAX_MODULE_CHUNK_BYTES) {
+            say("table: no valid module chunk at 0x%016llx; the rest of the module list is left out",
+                (unsigned long long)va);
+            return;
+        }
+        uint64_t strings = va + sizeof c + (uint64_t)c.entry_size * c.capacity;
+        if (image_range(im, process, va, sizeof c + (uint64_t)c.used * c.entry_size) != 0
+            || image_range(im, process, strings, c.string_used) != 0) {
+            say("table: the module chunk at 0x%016llx cannot be read or the image would pass %llu MiB; the rest of "
+                "the module list is left out", (unsigned long long)va, MAX_IMAGE_BYTES >> 20);
+            return;
+        }
+        chunks++;
+        va = c.next_va;
+    }
+}
+
+/*
  * Copies the table whose header is at `header_va` out of the target as a table image (LKRMIMG1). A chunk that
  * does not validate ends its list (with a warning); what was read before stays. NULL when the header is bad.
  */
@@ -192,6 +230,7 @@ unsigned char *copy_table(HANDLE process, uint64_t header_va, size_t *length) {
             va = c.next_va;
         }
     }
+    copy_modules(&im, process, &h);
     memcpy(im.bytes, "LKRMIMG1", 8);
     uint32_t version = 1;
     memcpy(im.bytes + 8, &version, 4);

@@ -2,8 +2,8 @@
  * copy_table against damaged tables: the client copies a table out of a process that has just crashed, so its
  * memory may be torn anywhere. The test builds a real table in its own memory (../src/table.c), copies it
  * intact, then damages it in generated ways (loops, absurd counts, bad magic, unreadable links, random bit
- * flips in the header and every chunk header, each put back afterwards) and requires every copy to end, to
- * fit its own size, and to keep what came before the damage.
+ * flips in the header, every chunk header and the module chunk's header, each put back afterwards) and requires
+ * every copy to end, to fit its own size, and to keep what came before the damage.
  *   table_copy_test.exe [bit flips]
  */
 #include "client.h"
@@ -82,9 +82,18 @@ int main(int argc, char **argv) {
         rt_add(RT_THREAD, RT_THREAD_RUNNING, 0x200 + i * 4, 1, frames, 1);
     }
     rt_unlock();
+    struct rt_module_info mods[2] = {{0x140000000ull, 0x9000, "C:\\app\\fuzz.exe", "fuzz.pdb", RT_ID_PE_RSDS, 16, 1,
+                                      0x5EED, {1, 2, 3}},
+                                     {0x7FF800000000ull, 0x20000, "C:\\windows\\ntdll.dll", NULL, 0, 0, 0, 0, {0}}};
+    if (rt_modules_sync(mods, 2) != 0) {
+        fprintf(stderr, "table_copy_test: rt_modules_sync failed\n");
+        return 1;
+    }
     struct rt_header *h = rt_header();
     uint64_t header_va = (uint64_t)(uintptr_t)h;
-    uint32_t all = 1; /* the header, then every chunk (heap records fill one chunk per stripe) */
+    struct rt_module_chunk *mc = (struct rt_module_chunk *)(uintptr_t)h->module_list_va;
+    uint32_t all = 1 + 2; /* the header and the module chunk (two ranges), then every chunk (heap records fill one
+                           * chunk per stripe) */
     for (int kind = 1; kind <= RT_KINDS; kind++) {
         for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL;
              c = (struct rt_chunk *)(uintptr_t)c->next_va) {
@@ -114,15 +123,21 @@ int main(int argc, char **argv) {
         int expect_ranges; /* -1: no image at all; 0: all of them */
     } cases[] = {
         {"a heap list looping back to its first chunk", &last->next_va, NULL, (uint64_t)(uintptr_t)first, 0},
-        {"a heap link to unmapped memory", &first->next_va, NULL, 0x0000123456789000ull, 4},
-        {"a heap link into the middle of a record", &first->next_va, NULL, (uint64_t)(uintptr_t)first + 200, 4},
-        {"a chunk claiming 2^31 slots", NULL, &first->capacity, 0x7FFFFFFFu, 3},
-        {"a chunk using more slots than it has", NULL, &first->used, 5000, 3},
-        {"a chunk with a 4 GiB record", NULL, &first->record_size, 0xFFFFFFFFu, 3},
-        {"a chunk of another kind", NULL, &first->kind, RT_SYNC, 3},
+        {"a heap link to unmapped memory", &first->next_va, NULL, 0x0000123456789000ull, 4 + 2},
+        {"a heap link into the middle of a record", &first->next_va, NULL, (uint64_t)(uintptr_t)first + 200, 4 + 2},
+        {"a chunk claiming 2^31 slots", NULL, &first->capacity, 0x7FFFFFFFu, 3 + 2},
+        {"a chunk using more slots than it has", NULL, &first->used, 5000, 3 + 2},
+        {"a chunk with a 4 GiB record", NULL, &first->record_size, 0xFFFFFFFFu, 3 + 2},
+        {"a chunk of another kind", NULL, &first->kind, RT_SYNC, 3 + 2},
         {"a header naming another address", &h->self_va, NULL, header_va + 8, -1},
         {"a 4 GiB header", NULL, &h->header_size, 0xFFFFFFFFu, -1},
-        {"a first heap chunk in unmapped memory", &h->first_chunk_va[0], NULL, 0x0000123456789000ull, 3},
+        {"a first heap chunk in unmapped memory", &h->first_chunk_va[0], NULL, 0x0000123456789000ull, 3 + 2},
+        {"a module chunk using more entries than it has", NULL, &mc->used, mc->capacity + 1, (int)all - 2},
+        {"a module chunk with more strings than its area", NULL, &mc->string_used, mc->string_bytes + 1, (int)all - 2},
+        {"a module chunk of 4 GiB", NULL, &mc->capacity, 0xFFFFFFFFu, (int)all - 2},
+        {"a module list looping back to its chunk", &mc->next_va, NULL, (uint64_t)(uintptr_t)mc, 0},
+        {"a module link to unmapped memory", &mc->next_va, NULL, 0x0000123456789000ull, 0},
+        {"a module list in unmapped memory", &h->module_list_va, NULL, 0x0000123456789000ull, (int)all - 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint64_t saved64 = cases[i].field64 ? *cases[i].field64 : 0;
@@ -151,12 +166,23 @@ int main(int argc, char **argv) {
         }
     }
 
-    /* random bit flips in the header and in every chunk header, one at a time, each put back */
+    /* a 1.0 header: its reserved bytes are no link, and that is no damage */
+    h->version_minor = 0;
+    warnings = 0;
+    b = copy_table(self, header_va, &n);
+    CHECK(b != NULL && image_ok(b, n, &ranges) == 0 && ranges == all - 2 && warnings == 0,
+          "a 1.0 header: %u ranges, expected %u, %d warnings", ranges, all - 2, warnings);
+    free(b);
+    h->version_minor = RT_VERSION_MINOR;
+
+    /* random bit flips in the header, in every chunk header and the module chunk's, one at a time, each put back */
     unsigned char *targets[32];
     size_t sizes[32];
     int count = 0;
     targets[count] = (unsigned char *)h;
     sizes[count++] = sizeof *h;
+    targets[count] = (unsigned char *)mc;
+    sizes[count++] = sizeof *mc;
     for (int kind = 1; kind <= RT_KINDS; kind++) {
         for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL && count < 32;
              c = (struct rt_chunk *)(uintptr_t)c->next_va) {

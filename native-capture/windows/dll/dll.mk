@@ -12,8 +12,9 @@ $(BUILD)/resmon.dll: $(DLL_SRC) dll/resmon_dll.h $(TABLE) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(DLL_FLAGS) $(CFLAGS) $(WARN) -shared -static-libgcc -o $@ $(DLL_SRC) ../src/table.c ../src/report_table.c \
 	  -Wl,--out-implib,$(BUILD)/libresmon.dll.a -lpsapi
 
-# test programs are built like a user's debug build: frame pointers, no inlining, symbols kept
-TESTFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline $(WARN) -I../include
+# test programs are built like a user's debug build: frame pointers, no inlining, symbols kept, and a CodeView
+# record (--build-id) for the table's module list to carry
+TESTFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline -Wl,--build-id $(WARN) -I../include
 $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -o $@ $<
 

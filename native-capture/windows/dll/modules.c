@@ -1,13 +1,16 @@
 /*
  * The loaded modules' address ranges, for backtraces (Wine's RtlCaptureStackBackTrace returns junk after the
- * last real frame: the walk stops at the first address outside every module) and for the module lines that
- * let logscan resolve return addresses.
+ * last real frame: the walk stops at the first address outside every module), for the module lines that
+ * let logscan resolve return addresses, and for the table's module list (docs/formats/resmon-table.md, 1.1):
+ * path, range, and the CodeView id (RSDS GUID, age and PDB path) and link timestamp read from the image in
+ * memory, so dumpscan finds each module's symbols by identity.
  */
 #include "resmon_dll.h"
 
 #include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_MODULES 1024
 
@@ -37,6 +40,84 @@ static int loaded_modules(HMODULE *mods) {
     return n > MAX_MODULES ? MAX_MODULES : n;
 }
 
+/* The table's view of the modules: their identity, and room for their paths in UTF-8. */
+struct table_modules {
+    struct rt_module_info info[MAX_MODULES];
+    char path[MAX_MODULES][MAX_PATH * 3];
+    char pdb[MAX_MODULES][MAX_PATH];
+};
+
+/* The link timestamp and, when the image has one, its CodeView RSDS record, read from the mapped headers. */
+static void identity(HMODULE m, uint64_t size, struct rt_module_info *info, char *pdb, size_t pdb_size) {
+    const BYTE *base = (const BYTE *)m;
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)base;
+    if (dos->e_magic != IMAGE_DOS_SIGNATURE || dos->e_lfanew <= 0 || (uint64_t)dos->e_lfanew + sizeof(IMAGE_NT_HEADERS) > size) {
+        return;
+    }
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)(base + dos->e_lfanew);
+    if (nt->Signature != IMAGE_NT_SIGNATURE) {
+        return;
+    }
+    info->timestamp = nt->FileHeader.TimeDateStamp;
+    if (nt->OptionalHeader.NumberOfRvaAndSizes <= IMAGE_DIRECTORY_ENTRY_DEBUG) {
+        return;
+    }
+    const IMAGE_DATA_DIRECTORY *dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_DEBUG];
+    if (dir->VirtualAddress == 0 || (uint64_t)dir->VirtualAddress + dir->Size > size) {
+        return;
+    }
+    const IMAGE_DEBUG_DIRECTORY *d = (const IMAGE_DEBUG_DIRECTORY *)(base + dir->VirtualAddress);
+    for (DWORD i = 0; i < dir->Size / sizeof *d; i++) {
+        /* a record outside every section is not mapped (AddressOfRawData 0): no id then */
+        if (d[i].Type != IMAGE_DEBUG_TYPE_CODEVIEW || d[i].AddressOfRawData == 0 || d[i].SizeOfData < 24
+            || (uint64_t)d[i].AddressOfRawData + d[i].SizeOfData > size) {
+            continue;
+        }
+        const BYTE *cv = base + d[i].AddressOfRawData;
+        if (memcmp(cv, "RSDS", 4) == 0) {
+            info->id_kind = RT_ID_PE_RSDS;
+            info->id_length = 16;
+            memcpy(info->id, cv + 4, 16);
+            memcpy(&info->age, cv + 20, 4);
+            size_t n = strnlen((const char *)cv + 24, d[i].SizeOfData - 24);
+            n = n < pdb_size - 1 ? n : pdb_size - 1;
+            memcpy(pdb, cv + 24, n);
+            pdb[n] = '\0';
+            info->debug_file = n > 0 ? pdb : NULL; /* mingw's --build-id records no PDB path */
+            return;
+        }
+    }
+}
+
+/* Every loaded module into the table's list: collected first, then handed over (no table lock meanwhile). */
+static void sync_table(HMODULE *mods, int n) {
+    struct table_modules *t = malloc(sizeof *t); /* the DLL's own C runtime is not hooked */
+    if (t == NULL || rt_header() == NULL) {
+        free(t);
+        return;
+    }
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        MODULEINFO mi;
+        WCHAR wide[MAX_PATH];
+        DWORD len = GetModuleFileNameW(mods[i], wide, MAX_PATH);
+        if (!GetModuleInformation(GetCurrentProcess(), mods[i], &mi, sizeof mi) || len == 0 || len >= MAX_PATH) {
+            continue;
+        }
+        struct rt_module_info *info = &t->info[count];
+        memset(info, 0, sizeof *info);
+        info->base = (uint64_t)(uintptr_t)mi.lpBaseOfDll;
+        info->size = mi.SizeOfImage;
+        int bytes = WideCharToMultiByte(CP_UTF8, 0, wide, (int)len, t->path[count], sizeof t->path[count] - 1, NULL, NULL);
+        t->path[count][bytes > 0 ? bytes : 0] = '\0';
+        info->path = t->path[count];
+        identity(mods[i], info->size, info, t->pdb[count], sizeof t->pdb[count]);
+        count++;
+    }
+    rt_modules_sync(t->info, count);
+    free(t);
+}
+
 void resmon_modules_refresh(void) {
     HMODULE mods[MAX_MODULES];
     HANDLE process = GetCurrentProcess();
@@ -51,6 +132,7 @@ void resmon_modules_refresh(void) {
             count++;
         }
     }
+    sync_table(mods, n);
     qsort(fresh, (size_t)count, sizeof fresh[0], by_lo);
     HMODULE me = NULL;
     GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,

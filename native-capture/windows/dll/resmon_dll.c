@@ -87,6 +87,7 @@ static DWORD WINAPI monitor_main(LPVOID arg) {
         if (w == WAIT_OBJECT_0 + 1) {
             resmon_write_heap_snapshot("requested");
         } else if (w == WAIT_TIMEOUT) {
+            resmon_modules_refresh(); /* modules loaded where the hooks do not see it (an unwatched module) */
             resmon_log_periodic();
         } else {
             return 1;

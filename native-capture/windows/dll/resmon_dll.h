@@ -25,7 +25,8 @@ extern volatile LONG resmon_active;        /* hooks record only while this is 1 
 
 /* ---- modules and backtraces (modules.c) ---- */
 
-/* Re-reads the loaded modules' address ranges (at install and after each LoadLibrary). */
+/* Re-reads the loaded modules' address ranges, and brings the table's module list up to date (at install, after
+ * each LoadLibrary the hooks see and at each monitoring interval). Not under a table lock. */
 void resmon_modules_refresh(void);
 /* Nonzero when `address` lies inside a loaded module's image. */
 int resmon_in_module(uint64_t address);

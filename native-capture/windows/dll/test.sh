@@ -64,6 +64,14 @@ python3 dll/check_report.py "$BUILD/planted_leaks.exe" "$base" "$BUILD"/injected
   --module "$BUILD/planted_plugin.dll:$plugin" --module "$BUILD/planted_ucrt.dll:$ucrt" $PLANTED
 grep -qi "|resmon| module 0x0*$(echo "$plugin" | sed 's/^0*//') size [0-9]* .*planted_plugin.dll" "$BUILD"/injected/resmon-*.log || {
   echo "dll: no module line for planted_plugin.dll, loaded after start-up" >&2; exit 1; }
+# the table image's module list (docs/formats/resmon-table.md 1.1): the program and the plugin loaded later at
+# the bases they printed, with the CodeView ids, sizes and timestamps of their files (built with --build-id)
+ls "$BUILD"/injected/resmon-*.rmt >/dev/null 2>&1 || { echo "dll: no table image in $BUILD/injected" >&2; exit 1; }
+cp "$(ls "$BUILD"/injected/resmon-*.rmt | head -n 1)" "$BUILD/injected.rmt"
+python3 ../tests/check_modules.py "$BUILD/injected.rmt" --loaded planted_leaks.exe="$BUILD/planted_leaks.exe" \
+  --base planted_leaks.exe="$base" --loaded planted_plugin.dll="$BUILD/planted_plugin.dll" \
+  --base planted_plugin.dll="$plugin" --late planted_plugin.dll --loaded resmon.dll --loaded kernel32.dll || {
+  echo "dll: the table image's module list does not match the modules" >&2; exit 1; }
 python3 - "$BUILD"/injected/resmon-*-1.umdh <<'PY'
 import re, sys
 stacks = re.findall(r"BackTrace[0-9A-F]+\n((?:\t[0-9A-F]+\n)+)", open(sys.argv[1]).read())

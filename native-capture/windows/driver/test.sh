@@ -3,8 +3,9 @@
 #   2. a smoke run under Wine's driver host (sc create/start/stop: DriverEntry, then DriverUnload), whose DbgPrint
 #      lines driver/check_report.py compares with the leaks DriverEntry plants.
 # Wine's driver host (winedevice.exe) is started by services.exe, which inherits the stderr and WINEDEBUG of the
-# first program of a wineserver session; so the run gets a prefix and wineserver of its own, and its first
-# program is run with the debugstr channel on (DbgPrint lines are its warnings) and its stderr in a file.
+# first program of a wineserver session; so the run gets a wineserver session of its own (in the run's shared
+# prefix: the other tests' server is stopped first), and its first program is run with the debugstr channel on
+# (DbgPrint lines are its warnings) and its stderr in a file.
 SYS="$BUILD/resmon_driver.sys"
 OBJDUMP="${OBJDUMP:-x86_64-w64-mingw32-objdump}"
 RUN="$BUILD/driver-run"
@@ -15,9 +16,8 @@ python3 driver/pe_check.py "$SYS" || { echo "driver: $SYS fails the PE checks" >
 rm -rf "$RUN"
 mkdir -p "$RUN"
 cp "$SYS" "$RUN/$SERVICE.sys"
-WINEPREFIX="$WINEPREFIX-driver"
 WINEDEBUG=-all,+debugstr
-export WINEPREFIX WINEDEBUG
+export WINEDEBUG
 
 driver_stop_wine() {
   wineserver -k >/dev/null 2>&1 </dev/null || true
@@ -44,7 +44,10 @@ driver_step "sc create" 120 "$RUN/create.out" "$RUN/host.err" \
   sc create "$SERVICE" type= kernel binPath= "$(win_path "$RUN/$SERVICE.sys")"
 driver_step "sc start" 60 "$RUN/start.out" "$RUN/start.err" sc start "$SERVICE"
 driver_step "sc stop" 60 "$RUN/stop.out" "$RUN/stop.err" sc stop "$SERVICE"
-driver_step "sc delete" 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE"
+# cleanup, not a check: seen failing once in ten runs with status 1 and no output, right after a stop; a second
+# try a second later goes through (a kept WINEPREFIX must not keep the service for the next run's sc create)
+wine_run 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE" || { sleep 1;
+  driver_step "sc delete" 30 "$RUN/delete.out" "$RUN/delete.err" sc delete "$SERVICE"; }
 driver_stop_wine # every process of the run ended: the logs are complete
 
 python3 driver/check_report.py "$SYS" "$OBJDUMP" "$RUN"/*.err || {

@@ -2,8 +2,14 @@
 # runs a Windows program with a time limit and its output in files. Wine's output is never piped: its
 # background processes keep a pipe open and the pipeline would hang.
 #   wine_run SECONDS OUT ERR program.exe args...   (exit status of the program, 124 on timeout)
+# The prefix (about 700 MB) is made for the run, in $BUILD/wineprefix.PID, and removed by wine_stop: the runs
+# that source this file again inside it (tests/run.sh's test scripts) inherit WINEPREFIX and share it. A
+# WINEPREFIX set by the caller is used as it is and kept (a developer's faster reruns).
 : "${BUILD:?BUILD must be set}"
-WINEPREFIX="${WINEPREFIX:-$(cd "$BUILD" && pwd)/wineprefix}" # one per concurrent user: wineserver -k ends all of a prefix
+if [ -z "${WINEPREFIX:-}" ]; then
+  WINEPREFIX="$(cd "$BUILD" && pwd)/wineprefix.$$" # one per run: wineserver -k ends all of a prefix
+  WINE_OWN_PREFIX=$WINEPREFIX
+fi
 WINEDEBUG="${WINEDEBUG:--all}"
 # no Mono or Gecko install dialogs when the prefix is created
 WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
@@ -16,6 +22,12 @@ wine_run() {
 }
 
 wine_start() {
+  # prefixes left by runs that were killed before wine_stop, and the fixed ones older versions kept
+  for _p in "$BUILD"/wineprefix.* "$BUILD/wineprefix" "$BUILD/wineprefix-driver"; do
+    [ -d "$_p" ] && [ "$_p" != "$WINEPREFIX" ] || continue
+    case "$_p" in *.[0-9]*) kill -0 "${_p##*.}" 2>/dev/null && continue ;; esac # a run still going
+    rm -rf "$_p"
+  done
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     echo "wine: creating the prefix $WINEPREFIX (once, about 10 s)" >&2
     timeout -k 5 300 wineboot -i >"$BUILD/wineboot.out" 2>&1 </dev/null || {
@@ -28,6 +40,10 @@ wine_start() {
 
 wine_stop() {
   wineserver -k >/dev/null 2>&1 </dev/null || true
+  if [ -n "${WINE_OWN_PREFIX:-}" ] && [ "$WINE_OWN_PREFIX" = "$WINEPREFIX" ]; then
+    wineserver -w >/dev/null 2>&1 </dev/null || true # its files are closed before they go
+    rm -rf "$WINE_OWN_PREFIX"
+  fi
 }
 
 # a Linux path as the Windows path wine gives it (Z:\...)

@@ -1,6 +1,6 @@
 meta:
   id: resmon_table
-  title: Leakscope resmon tracking table (version 1)
+  title: Leakscope resmon tracking table (version 1.1)
   application:
     - Leakscope native-capture tracker (libresmon.so, resmon.dll, the driver library)
   license: CC0-1.0
@@ -11,6 +11,7 @@ doc: |
   chunks linked by virtual addresses. The structures are read one at a time at the addresses the header and
   the chunks name, from a dump's memory or a table image file, by the hand-written
   org.leakscope.minidump.ResmonTableReader; this spec describes each structure, the reader follows the links.
+  Version 1.1 adds the module list (module_list_va in bytes 1.0 reserved, module chunks, module entries).
   The contract, with the meaning of every field: docs/formats/resmon-table.md.
 seq:
   - id: header
@@ -94,6 +95,10 @@ types:
         type: u8
         repeat: expr
         repeat-expr: 32
+      - id: module_list_va
+        type: u8
+        if: version_minor >= 1
+        doc: first module chunk, 0 = none; reserved (zero) before 1.1
   chunk_header:
     seq:
       - id: magic
@@ -165,6 +170,62 @@ types:
         type: u8
       - id: kernel_cpu_ns
         type: u8
+  module_chunk_header:
+    doc: A chunk of the module list (1.1); `capacity` entries, then a string area of `string_bytes`.
+    seq:
+      - id: magic
+        contents: RMMD
+      - id: entry_size
+        type: u4
+        valid:
+          max: 65536
+        doc: at least 96; ResmonTableReader checks it, and used <= capacity, string_used <= string_bytes, with messages that name the field
+      - id: capacity
+        type: u4
+      - id: used
+        type: u4
+      - id: string_bytes
+        type: u4
+      - id: string_used
+        type: u4
+      - id: next_va
+        type: u8
+  module_entry:
+    doc: One loaded module (1.1); strings are offsets into its chunk's string area.
+    seq:
+      - id: base
+        type: u8
+      - id: size
+        type: u8
+      - id: load_time_ns
+        type: u8
+        doc: since start_time_ns; 0 = loaded before the capture started
+      - id: unload_time_ns
+        type: u8
+        doc: 0 while loaded
+      - id: ofs_path
+        type: u4
+      - id: ofs_debug_file
+        type: u4
+        doc: 0xffffffff = none
+      - id: id_kind
+        type: u2
+        enum: module_id_kind
+      - id: len_id
+        type: u2
+        valid:
+          max: 32
+      - id: age
+        type: u4
+      - id: timestamp
+        type: u4
+        doc: PE TimeDateStamp; 0 for ELF
+      - id: reserved1
+        type: u4
+      - id: id
+        size: 32
+      - id: reserved2
+        type: u8
   image_header:
     doc: A table image file's header; the ranges follow.
     seq:
@@ -183,3 +244,8 @@ types:
         type: u8
       - id: length
         type: u8
+enums:
+  module_id_kind:
+    0: none
+    1: gnu_build_id
+    2: pe_rsds

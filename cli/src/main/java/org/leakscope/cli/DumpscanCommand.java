@@ -158,7 +158,7 @@ final class DumpscanCommand {
                 try {
                     InputFiles.check(p);
                     if (ResmonTables.isImage(p)) {
-                        docs.add(ResmonTables.image(p, text, top));
+                        docs.add(ResmonTables.image(p, symbols, text, top));
                     } else {
                         try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
                             docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top));

@@ -180,8 +180,10 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalImage);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.log() != null || in.kind() == InputKind.TABLE_IMAGE
-                        || in.kind() == InputKind.DUMP_TABLE) {
+                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
+                    // frames are module+offset through a module list: the modules' files name the functions
+                    snapshots.add(SnapshotInputs.symbolize(in.snapshot(), symbols, symbolized));
+                } else if (in.log() != null) {
                     snapshots.add(in.snapshot());
                 }
             }

@@ -43,17 +43,42 @@ final class ResmonTables {
         return n == 8 && TableImage.isImage(head);
     }
 
-    /** A table image file's table. */
-    static ResmonTableJson.Input image(Path p, StringBuilder text, int top) throws IOException {
+    /** A table image file's table, frames named through its own module list. */
+    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top)
+            throws IOException {
         try (TableImage img = TableImage.open(p, Limits.DEFAULT)) {
             TrackingTable t = ResmonTableReader.read(img, img.headerVa());
+            UnaryOperator<Frame> resolve = resolver(t, symbols);
             if (text != null) {
                 text.append(p).append(": ");
-                ResmonTableRenderer.render(text, t, UnaryOperator.identity(), top);
+                ResmonTableRenderer.render(text, t, resolve, top);
             }
-            return new ResmonTableJson.Input(p.toString(), "table-image", null, List.of(json(t, f -> f, top, "file")),
-                    List.of());
+            return new ResmonTableJson.Input(p.toString(), "table-image", null,
+                    List.of(json(t, resolve, top, "file", modulesFrom(null, t))), List.of());
         }
+    }
+
+    /** Frames to module+offset through the table's own module list (1.1), named by the modules' files. */
+    static UnaryOperator<Frame> resolver(TrackingTable t, org.leakscope.symbols.SymbolStore symbols) {
+        org.leakscope.model.ModuleMap map = t.moduleMap();
+        return f -> map.find(f.address())
+                .map(m -> symbols.symbolize(f.withModule(m.name(), f.address() - m.base()), m)).orElse(f);
+    }
+
+    /**
+     * A table found in a dump: through the dump's module list as today (what the debugger saw), through the
+     * table's own when the dump lists no modules (a memory-only dump, a user stream alone).
+     */
+    static UnaryOperator<Frame> resolver(Minidump dump, TrackingTable t, org.leakscope.symbols.SymbolStore symbols) {
+        return dump.moduleMap().modules().isEmpty() ? resolver(t, symbols) : resolver(dump, symbols);
+    }
+
+    /** Whose module list names a table's frames: "dump", "table", or null when neither has one. */
+    static String modulesFrom(Minidump dump, TrackingTable t) {
+        if (dump != null && !dump.moduleMap().modules().isEmpty()) {
+            return "dump";
+        }
+        return t.moduleMap().modules().isEmpty() ? null : "table";
     }
 
     /** The tables of a dump: from its user streams, then from its memory (a table found both ways once). */
@@ -108,7 +133,6 @@ final class ResmonTables {
         Found found = find(dump, progress, "dumpscan");
         List<TrackingTable> fromStreams = found.fromStreams();
         List<TrackingTable> fromMemory = found.fromMemory();
-        UnaryOperator<Frame> withModules = resolver(dump, symbols);
         if (text != null) {
             text.append(dump.source()).append(": ").append(fromStreams.size() + fromMemory.size()).append(" resmon table")
                     .append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
@@ -117,10 +141,10 @@ final class ResmonTables {
             }
             text.append(", ").append(Sizes.human(found.bytesScanned())).append(" of captured memory scanned\n");
             for (TrackingTable t : fromStreams) {
-                ResmonTableRenderer.render(text, t, withModules, top);
+                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
             }
             for (TrackingTable t : fromMemory) {
-                ResmonTableRenderer.render(text, t, withModules, top);
+                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
             }
             if (fromStreams.isEmpty() && fromMemory.isEmpty() && captured == 0) {
                 text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
@@ -128,10 +152,10 @@ final class ResmonTables {
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
         for (TrackingTable t : fromStreams) {
-            tables.add(json(t, withModules, top, "user-stream"));
+            tables.add(json(t, resolver(dump, t, symbols), top, "user-stream", modulesFrom(dump, t)));
         }
         for (TrackingTable t : fromMemory) {
-            tables.add(json(t, withModules, top, "memory"));
+            tables.add(json(t, resolver(dump, t, symbols), top, "memory", modulesFrom(dump, t)));
         }
         return new ResmonTableJson.Input(dump.source(), "minidump", found.bytesScanned(), tables, found.problems());
     }
@@ -156,7 +180,8 @@ final class ResmonTables {
         return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
     }
 
-    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top, String foundIn) {
+    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top, String foundIn,
+            String modulesFrom) {
         int ptr = t.pointerSize();
         List<ResmonTableJson.Site> sites = new ArrayList<>();
         for (TableSite s : t.sites()) {
@@ -191,7 +216,22 @@ final class ResmonTables {
                 new ResmonTableJson.Totals(s.allocatedBytes(), s.freedBytes(), s.liveBytes(), s.peakBytes(),
                         s.allocations(), s.frees(), s.droppedRecords(), s.liveThreads(), s.liveSyncObjects(),
                         s.liveHandles()),
-                t.liveRecords(), sites, buckets, t.problems().stream().map(Problem::message).toList());
+                t.liveRecords(), sites, buckets, modulesFrom, modulesJson(t),
+                t.problems().stream().map(Problem::message).toList());
+    }
+
+    /** The table's module list as written; null for a 1.0 table, which cannot have one. */
+    private static List<ResmonTableJson.Module> modulesJson(TrackingTable t) {
+        if (t.versionMinor() < 1) {
+            return null;
+        }
+        List<ResmonTableJson.Module> out = new ArrayList<>(t.modules().size());
+        for (org.leakscope.minidump.TableModule m : t.modules()) {
+            out.add(new ResmonTableJson.Module(Json.addr(m.base(), t.pointerSize()), m.size(),
+                    m.path() == null ? null : m.module().name(), m.path(), m.debugFile(), m.debugId(), m.codeId(),
+                    m.loadTimeNs() == 0 ? null : m.loadTimeNs(), m.unloaded() ? m.unloadTimeNs() : null));
+        }
+        return out;
     }
 
     private static String time(long ns) {

@@ -115,11 +115,18 @@ final class SnapshotInputs {
                         + " use dumpscan)", "a minidump without a resmon table");
             }
             org.leakscope.minidump.TrackingTable t = all.get(0);
+            String note = all.size() > 1 ? p + ": holds " + all.size() + " resmon tables; comparing the first" : null;
+            Snapshot raw = t.snapshot(); // frames through the table's own module list (1.1), if any
+            if (dump.moduleMap().modules().isEmpty()) { // the dump lists no modules: the table's list it is
+                return SnapshotInput.table(p.toString(), InputKind.DUMP_TABLE, new Snapshot(p.toString(),
+                        raw.processId(), raw.processName(), raw.time(), raw.modules(), List.of(), raw.aggregates(),
+                        raw.problems()), note);
+            }
             java.util.function.UnaryOperator<Frame> resolve = ResmonTables.resolver(dump, symbols);
-            Snapshot raw = t.snapshot();
             List<BacktraceAggregate> aggs = new ArrayList<>(raw.aggregates().size());
             for (BacktraceAggregate a : raw.aggregates()) {
-                List<Frame> frames = a.backtrace().frames().stream().map(resolve).toList();
+                List<Frame> frames = a.backtrace().frames().stream().map(f -> resolve.apply(Frame.unresolved(f.address())))
+                        .toList();
                 aggs.add(new BacktraceAggregate(new Backtrace(a.backtrace().traceId(), frames), a.kind(), a.bytes(),
                         a.count(), a.overhead()));
             }
@@ -128,17 +135,19 @@ final class SnapshotInputs {
             problems.addAll(symbols.problems());
             Snapshot s = new Snapshot(p.toString(), raw.processId(), raw.processName(), raw.time(), dump.moduleMap(),
                     List.of(), aggs, problems);
-            String note = all.size() > 1 ? p + ": holds " + all.size() + " resmon tables; comparing the first" : null;
-            return new SnapshotInput(p.toString(), null, null, null, null, s, note);
+            return SnapshotInput.table(p.toString(), InputKind.DUMP_TABLE, s, note);
         }
     }
 
-    /** A tracking table image as a snapshot: its live resources by stack. */
+    /**
+     * A tracking table image as a snapshot: its live resources by stack, frames as module+offset through the
+     * table's module list (1.1), so two runs loaded at other addresses compare by code, not by address.
+     */
     private static SnapshotInput table(Path p) throws IOException {
         try (org.leakscope.minidump.TableImage img = org.leakscope.minidump.TableImage.open(p,
                 org.leakscope.model.Limits.DEFAULT)) {
             org.leakscope.minidump.TrackingTable t = org.leakscope.minidump.ResmonTableReader.read(img, img.headerVa());
-            return new SnapshotInput(p.toString(), null, null, null, null, t.snapshot(), null);
+            return SnapshotInput.table(p.toString(), InputKind.TABLE_IMAGE, t.snapshot(), null);
         }
     }
 

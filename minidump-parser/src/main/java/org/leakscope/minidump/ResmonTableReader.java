@@ -12,13 +12,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Limits;
 import org.leakscope.model.Problem;
 import org.leakscope.model.ResourceKind;
 
 /**
  * Reads a resmon tracking table at a virtual address: the header through the generated
- * {@code resmon_table.ksy} types, then each kind's chunk list, following the links through whatever memory
- * holds them. A damaged header is an error; a damaged chunk is a problem, and the rest of the table is read.
+ * {@code resmon_table.ksy} types, then each kind's chunk list and (since 1.1) the module list, following the
+ * links through whatever memory holds them. A damaged header is an error; a damaged chunk, module entry or
+ * module string is a problem, and the rest of the table is read.
  * Records are grouped by kind and stack as they are read, so a table with millions of live blocks costs one
  * entry per stack.
  */
@@ -30,6 +32,9 @@ public final class ResmonTableReader {
     private static final int MAX_EXAMPLES = 1000;
     private static final int MAX_SITES = 100_000;
     private static final String[] KINDS = {"heap", "thread", "sync", "handle"};
+    private static final long MAX_MODULE_CHUNK_BYTES = 16L << 20;
+    private static final int MAX_MODULE_CHUNKS = 4096;
+    private static final long NO_STRING = 0xFFFFFFFFL;
     private static final String[] HEAP = {"?", "malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc",
         "memalign", "valloc", "mmap", "HeapAlloc", "pool"};
     private static final String[] THREAD = {"?", "running", "exited", "detached"};
@@ -50,11 +55,14 @@ public final class ResmonTableReader {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<SiteKey, Site> sites = new HashMap<>();
     private final List<TableRecord> examples = new ArrayList<>();
+    private final List<TableModule> modules = new ArrayList<>();
+    private final Limits limits;
     private long live;
 
-    private ResmonTableReader(TableMemory memory, long headerVa) {
+    private ResmonTableReader(TableMemory memory, long headerVa, Limits limits) {
         this.memory = memory;
         this.headerVa = headerVa;
+        this.limits = limits;
     }
 
     /**
@@ -63,7 +71,12 @@ public final class ResmonTableReader {
      * @throws InputFormatException when the header is not captured or not a valid version-1 header there
      */
     public static TrackingTable read(TableMemory memory, long headerVa) {
-        return new ResmonTableReader(memory, headerVa).read();
+        return read(memory, headerVa, Limits.DEFAULT);
+    }
+
+    /** As {@link #read(TableMemory, long)}, reading at most {@code limits.maxModules()} modules. */
+    public static TrackingTable read(TableMemory memory, long headerVa, Limits limits) {
+        return new ResmonTableReader(memory, headerVa, limits).read();
     }
 
     private TrackingTable read() {
@@ -83,6 +96,10 @@ public final class ResmonTableReader {
         for (int k = 0; k < 4; k++) {
             walk(k + 1, h.firstChunkVa().get(k));
         }
+        // 1.0 kept these bytes reserved: only a 1.1 header's field is a link (the .ksy reads it only then)
+        if (h.moduleListVa() != null) {
+            modules(h.moduleListVa());
+        }
         List<TableSite> out = new ArrayList<>(sites.size());
         for (Map.Entry<SiteKey, Site> e : sites.entrySet()) {
             out.add(new TableSite(e.getKey().kind(), e.getKey().frames(), e.getValue().count, e.getValue().bytes,
@@ -98,29 +115,16 @@ public final class ResmonTableReader {
                 new TrackingTable.TableTotals(h.allocatedBytes(), h.freedBytes(), h.liveBytes(), h.peakBytes(),
                         h.allocations(), h.frees(), h.droppedRecords(), h.liveThreads(), h.liveSyncObjects(),
                         h.liveHandles()),
-                h.histogram(), out, examples, live, problems);
+                h.histogram(), out, examples, live, modules, problems);
     }
 
     /** Follows one kind's chunk list; damage ends the list with a problem. */
     private void walk(int kind, long va) {
         Set<Long> seen = new HashSet<>();
-        int chunks = 0;
         while (va != 0) {
             String where = KINDS[kind - 1] + " chunk at " + hex(va);
-            if (!seen.add(va) || ++chunks > MAX_CHUNKS) {
-                problem(where + ": the list loops or is longer than " + MAX_CHUNKS + " chunks; stopped there");
-                return;
-            }
-            byte[] cb = memory.readFully(va, CHUNK_BYTES);
-            if (cb == null) {
-                problem(where + ": not captured in " + memory.source() + "; the rest of the list is lost");
-                return;
-            }
-            ResmonTable.ChunkHeader c;
-            try {
-                c = parse(cb, where, ResmonTable.ChunkHeader::new);
-            } catch (InputFormatException e) {
-                problem(e.getMessage());
+            ResmonTable.ChunkHeader c = chunkHeader(va, where, seen, MAX_CHUNKS, ResmonTable.ChunkHeader::new);
+            if (c == null) {
                 return;
             }
             if (c.kind() != kind) {
@@ -141,6 +145,140 @@ public final class ResmonTableReader {
             }
             va = c.nextVa();
         }
+    }
+
+    /**
+     * The header of a list's next chunk, at {@code va}; null, with a problem, where the list ends in damage: a loop
+     * (or more than {@code max} chunks), memory not captured, a header that does not parse.
+     */
+    private <T> T chunkHeader(long va, String where, Set<Long> seen, int max, Function<KaitaiStream, T> ctor) {
+        if (!seen.add(va) || seen.size() > max) {
+            problem(where + ": the list loops or is longer than " + max + " chunks; stopped there");
+            return null;
+        }
+        byte[] cb = memory.readFully(va, CHUNK_BYTES);
+        if (cb == null) {
+            problem(where + ": not captured in " + memory.source() + "; the rest of the list is lost");
+            return null;
+        }
+        try {
+            return parse(cb, where, ctor);
+        } catch (InputFormatException e) {
+            problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Follows the module list; a damaged chunk ends it with a problem, a damaged entry loses only its strings. */
+    private void modules(long va) {
+        Set<Long> seen = new HashSet<>();
+        while (va != 0) {
+            String where = "module chunk at " + hex(va);
+            ResmonTable.ModuleChunkHeader c = chunkHeader(va, where, seen, MAX_MODULE_CHUNKS,
+                    ResmonTable.ModuleChunkHeader::new);
+            if (c == null) {
+                return;
+            }
+            String bad = c.entrySize() < 96 ? "entry_size " + c.entrySize() + " is below the 96 bytes of an entry"
+                    : c.used() > c.capacity() ? "used " + c.used() + " is above capacity " + c.capacity()
+                    : c.stringUsed() > c.stringBytes() ? "string_used " + c.stringUsed() + " is above string_bytes "
+                            + c.stringBytes() : null;
+            if (bad != null) {
+                problem(where + ": " + bad + "; the rest of the module list is left out");
+                return;
+            }
+            long entrySize = c.entrySize();
+            long entriesEnd = c.capacity() * entrySize;
+            if (entriesEnd + c.stringBytes() > MAX_MODULE_CHUNK_BYTES) {
+                problem(where + ": " + c.capacity() + " entries of " + entrySize + " bytes and " + c.stringBytes()
+                        + " bytes of strings is more than a module chunk can be (" + (MAX_MODULE_CHUNK_BYTES >> 20)
+                        + " MiB)");
+                return;
+            }
+            if (modules.size() + c.used() > limits.maxModules()) {
+                problem(where + ": " + (modules.size() + c.used()) + " modules, more than the "
+                        + limits.maxModules() + " a module list may hold; the rest is left out");
+                return;
+            }
+            byte[] eb = c.used() == 0 ? new byte[0] : memory.readFully(va + CHUNK_BYTES, (int) (c.used() * entrySize));
+            long stringsVa = va + CHUNK_BYTES + entriesEnd;
+            byte[] sb = c.stringUsed() == 0 ? new byte[0] : memory.readFully(stringsVa, (int) c.stringUsed());
+            if (eb == null) {
+                problem(where + ": its " + c.used() + " entries are not all captured");
+            } else {
+                if (sb == null) {
+                    problem(where + ": its string area (" + c.stringUsed() + " bytes at " + hex(stringsVa)
+                            + ") is not captured: its modules have no paths");
+                }
+                moduleEntries(where, eb, (int) entrySize, sb);
+            }
+            va = c.nextVa();
+        }
+    }
+
+    private void moduleEntries(String where, byte[] eb, int entrySize, byte[] strings) {
+        KaitaiStream io = new ByteBufferKaitaiStream(eb);
+        for (int i = 0; (long) (i + 1) * entrySize <= eb.length; i++) {
+            io.seek((long) i * entrySize);
+            String entry = where + " entry " + i;
+            ResmonTable.ModuleEntry e;
+            try {
+                e = new ResmonTable.ModuleEntry(io);
+            } catch (KaitaiStream.ValidationFailedError x) {
+                problem(entry + ": " + x.getMessage());
+                continue;
+            }
+            String path = string(strings, e.ofsPath(), entry + "'s path");
+            String debugPath = e.ofsDebugFile() == NO_STRING ? null
+                    : string(strings, e.ofsDebugFile(), entry + "'s debug file");
+            byte[] id = java.util.Arrays.copyOf(e.id(), e.lenId());
+            String debugFile = null;
+            String debugId = null;
+            // Breakpad's code id of a PE file, as ModuleDecoder spells it: link timestamp then image size, in hex
+            String codeId = e.timestamp() == 0 ? null
+                    : org.leakscope.model.Hex.digits(e.timestamp(), 8, true) + Long.toHexString(e.size());
+            if (e.idKind() == ResmonTable.ModuleIdKind.GNU_BUILD_ID && id.length > 0) {
+                debugId = CodeViewIds.elf(id);
+                codeId = CodeViewIds.hex(id);
+                debugFile = path == null ? null : baseName(path);
+            } else if (e.idKind() == ResmonTable.ModuleIdKind.PE_RSDS && id.length == 16) {
+                debugId = CodeViewIds.pdb70(id, e.age());
+                debugFile = debugPath == null || debugPath.isEmpty() ? null : baseName(debugPath);
+            } else if (e.idKind() == ResmonTable.ModuleIdKind.PE_RSDS) {
+                problem(entry + ": a CodeView id of " + id.length + " bytes (a GUID is 16); the id is not used");
+            }
+            modules.add(new TableModule(e.base(), e.size(), path, debugFile, debugId, codeId, e.loadTimeNs(),
+                    e.unloadTimeNs()));
+        }
+    }
+
+    /**
+     * The NUL-terminated UTF-8 string at {@code offset} of a string area, or null (and a problem); null without a
+     * problem when the area itself was not captured (reported once for its chunk).
+     */
+    private String string(byte[] area, long offset, String what) {
+        if (area == null) {
+            return null;
+        }
+        if (offset >= area.length) {
+            problem(what + ": offset " + offset + " is past the end of the string area (" + area.length
+                    + " bytes in use)");
+            return null;
+        }
+        int end = (int) offset;
+        while (end < area.length && area[end] != 0) {
+            end++;
+        }
+        if (end == area.length) {
+            problem(what + ": no NUL between offset " + offset + " and the end of the string area (" + area.length
+                    + " bytes in use): unterminated");
+            return null;
+        }
+        return new String(area, (int) offset, end - (int) offset, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String baseName(String path) {
+        return new org.leakscope.model.Module(0, 0, path, null, null, null).name();
     }
 
     private void records(int kind, byte[] rb, int size, long firstVa) {
@@ -166,7 +304,7 @@ public final class ResmonTableReader {
             long threadId = 0;
             long startVa = 0;
             long exit = 0;
-            if (kind == 1) {
+            if (kind == 1 && size >= 176) { // a chunk may claim less (160 passes its check): no fields then
                 ResmonTable.HeapFields f = new ResmonTable.HeapFields(io);
                 sz = f.size();
                 tag = f.tag();

@@ -5,6 +5,7 @@ import java.util.List;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
+import org.leakscope.model.Module;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
@@ -20,16 +21,19 @@ import org.leakscope.model.Snapshot;
  * @param sites           live resources by kind and stack, most bytes first
  * @param examples        the first live records one by one (at most 1000)
  * @param liveRecords     live records read, all kinds
- * @param problems        chunks that could not be read (the rest of the table is still reported)
+ * @param modules         the module list as written (1.1; empty for a 1.0 table or a tracker that keeps none),
+ *                        unloaded modules included
+ * @param problems        chunks and module entries that could not be read (the rest of the table is still reported)
  */
 public record TrackingTable(String source, long headerVa, int versionMajor, int versionMinor, int pointerSize,
         long flags, long processId, String processName, long startTimeNs, long updateTimeNs, TableLimits limits,
         TableTotals totals, List<Long> histogram, List<TableSite> sites, List<TableRecord> examples,
-        long liveRecords, List<Problem> problems) {
+        long liveRecords, List<TableModule> modules, List<Problem> problems) {
     public TrackingTable {
         histogram = List.copyOf(histogram);
         sites = List.copyOf(sites);
         examples = List.copyOf(examples);
+        modules = List.copyOf(modules);
         problems = List.copyOf(problems);
     }
 
@@ -51,19 +55,48 @@ public record TrackingTable(String source, long headerVa, int versionMajor, int 
         return (flags & 2) != 0;
     }
 
-    /** The live resources as a snapshot for the diff engine: one aggregate per kind and stack. */
+    /**
+     * The modules to resolve addresses with: every loaded one, and each unloaded one (the latest first) where no
+     * module already taken covers its range, so an address maps to at most one module. Modules whose path
+     * could not be read are left out: a frame is better shown as an address than in a nameless module.
+     */
+    public ModuleMap moduleMap() {
+        List<TableModule> order = new ArrayList<>(modules.stream().filter(m -> !m.unloaded()).toList());
+        List<TableModule> gone = new ArrayList<>(modules.stream().filter(TableModule::unloaded).toList());
+        java.util.Collections.reverse(gone);
+        order.addAll(gone);
+        List<Module> taken = new ArrayList<>();
+        for (TableModule t : order) {
+            Module m = t.module();
+            if (t.path() != null && t.size() > 0 && taken.stream().noneMatch(o -> overlap(o, m))) {
+                taken.add(m);
+            }
+        }
+        return ModuleMap.of(taken);
+    }
+
+    private static boolean overlap(Module a, Module b) {
+        return Long.compareUnsigned(a.base(), b.base() + b.size()) < 0
+                && Long.compareUnsigned(b.base(), a.base() + a.size()) < 0;
+    }
+
+    /**
+     * The live resources as a snapshot for the diff engine: one aggregate per kind and stack, frames as
+     * module+offset through {@link #moduleMap()} (the same in two runs whatever the load addresses).
+     */
     public Snapshot snapshot() {
+        ModuleMap map = moduleMap();
         List<BacktraceAggregate> aggs = new ArrayList<>(sites.size());
         for (TableSite s : sites) {
             List<Frame> frames = new ArrayList<>(s.frames().size());
             for (long f : s.frames()) {
-                frames.add(Frame.unresolved(f));
+                frames.add(map.frame(f));
             }
             // the call site doubles as the trace id (UMDH-style output prints one)
             String id = s.frames().isEmpty() ? "None" : Long.toHexString(s.frames().get(0)).toUpperCase(java.util.Locale.ROOT);
             aggs.add(new BacktraceAggregate(new Backtrace(id, frames), s.kind(), s.bytes(), s.count(), 0));
         }
         return new Snapshot(source, processId, processName, java.time.Instant.ofEpochSecond(0, startTimeNs),
-                ModuleMap.empty(), List.of(), aggs, problems);
+                map, List.of(), aggs, problems);
     }
 }

@@ -21,11 +21,13 @@ import org.leakscope.model.Limits;
 import org.leakscope.model.ResourceKind;
 
 /**
- * The resmon table written by native-capture's C writer (testdata/resmontable/sample.rmt, `make -C
- * native-capture sample`), read from the image and from a dump's memory found by scanning.
+ * The resmon table written by native-capture's C writer (testdata/resmontable/sample.rmt and sample-aslr.rmt,
+ * `make -C native-capture sample`), read from the image and from a dump's memory found by scanning.
  */
 class ResmonTableTest {
     static final Path SAMPLE = Path.of("..", "testdata", "resmontable", "sample.rmt");
+    /** The same run with the program and libc loaded at other bases (write_sample_table --aslr). */
+    static final Path SAMPLE_ASLR = Path.of("..", "testdata", "resmontable", "sample-aslr.rmt");
     static final long SITE_A = 0x0000555555561234L;
     static final long SITE_B = 0x0000555555562345L;
     static final long SITE_C = 0x00005555555634ABL;
@@ -89,6 +91,34 @@ class ResmonTableTest {
                 .filter(r -> r.kind() == ResourceKind.SYNC_OBJECT).map(TableRecord::subtype).toList()));
         assertEquals(3, t.snapshot().aggregates().stream().filter(x -> x.kind() == ResourceKind.HEAP_BLOCK).count(),
                 "3 heap stacks");
+        // the module list (1.1): the program, libc, and a plugin unloaded before the image was written
+        assertEquals(1, t.versionMinor());
+        assertEquals(List.of("/opt/sample/sample_leaker", "/lib/x86_64-linux-gnu/libc.so.6", "/opt/sample/plugin.so"),
+                t.modules().stream().map(TableModule::path).toList());
+        TableModule exe = t.modules().get(0);
+        assertEquals(0x20000, exe.size());
+        assertEquals("sample_leaker", exe.debugFile());
+        assertEquals("131211101514171618191A1B1C1D1E1F0", exe.debugId(), "build id 10 11 .. 23 in Breakpad's fold");
+        assertEquals("202122232425262728292a2b2c2d2e2f30313233", t.modules().get(1).codeId());
+        assertEquals(List.of(false, false, true), t.modules().stream().map(TableModule::unloaded).toList());
+        assertEquals(List.of("sample_leaker+0xf4ab", "sample_leaker+0x1c010", "libc.so.6+0x29d90"),
+                frames(t).get(0));
+    }
+
+    /** Each stack of the table's snapshot as frame texts. */
+    static List<List<String>> frames(TrackingTable t) {
+        return t.snapshot().aggregates().stream()
+                .map(a -> a.backtrace().frames().stream().map(org.leakscope.model.Frame::describe).toList()).toList();
+    }
+
+    @Test
+    void theSameRunLoadedElsewhereHasTheSameStacksByModuleAndOffset() throws IOException {
+        TrackingTable t = readImage(SAMPLE);
+        TrackingTable moved = readImage(SAMPLE_ASLR);
+        assertEquals(0x0000561234567000L, moved.modules().get(0).base());
+        assertEquals(0x00007F1234400000L, moved.modules().get(1).base());
+        assertEquals(SITE_C - 0x0000555555554000L + 0x0000561234567000L, moved.sites().get(0).frames().get(0));
+        assertEquals(frames(t), frames(moved));
     }
 
     @Test

@@ -22,10 +22,23 @@ public final class ResmonTableJson {
     public record Input(String file, String kind, Long scannedBytes, List<Table> tables, List<String> problems) {
     }
 
-    /** @param foundIn {@code user-stream} (the launcher stored it), {@code memory} (found by scanning), {@code file} */
+    /**
+     * @param foundIn     {@code user-stream} (the launcher stored it), {@code memory} (found by scanning), {@code file}
+     * @param modulesFrom whose module list resolved the frames: {@code dump}, {@code table}, or null (none)
+     * @param modules     the table's own module list (1.1), null for a 1.0 table
+     */
     public record Table(String foundIn, String address, String version, int pointerSize, boolean cleanExit, boolean fatalSignal,
             long processId, String processName, String started, String updated, Limits limits, Totals totals,
-            long liveRecords, List<Site> sites, List<Bucket> histogram, List<String> problems) {
+            long liveRecords, List<Site> sites, List<Bucket> histogram, String modulesFrom, List<Module> modules,
+            List<String> problems) {
+    }
+
+    /**
+     * @param loadTimeNs   ns after the capture started when the tracker first saw it; null: loaded before
+     * @param unloadTimeNs when the tracker saw it gone; null while loaded
+     */
+    public record Module(String base, long size, String name, String path, String debugFile, String debugId,
+            String codeId, Long loadTimeNs, Long unloadTimeNs) {
     }
 
     public record Limits(long memoryBytes, long cpuPercent, long threads, long syncObjects, long intervalMs,

@@ -9,8 +9,9 @@ import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.Frame;
 
 /**
- * A resmon tracking table for people: who and when, limits and totals, what was still alive grouped by call
- * site (module+offset or function when the dump knows the modules), and the allocation sizes.
+ * A resmon tracking table for people: who and when, limits and totals, its module list's size, what was still
+ * alive grouped by call site (module+offset or function when the dump or the table lists the modules), and the
+ * allocation sizes.
  */
 public final class ResmonTableRenderer {
     private ResmonTableRenderer() {
@@ -40,6 +41,12 @@ public final class ResmonTableRenderer {
                 .append(s.droppedRecords() > 0 ? ", " + Sizes.exact(s.droppedRecords())
                         + " records DROPPED (the table was full: the lists below are incomplete)" : "")
                 .append('\n');
+        if (t.versionMinor() >= 1) { // 1.0 tables have no module list
+            long unloaded = t.modules().stream().filter(org.leakscope.minidump.TableModule::unloaded).count();
+            out.append("  modules: ").append(t.modules().isEmpty() ? "none listed by the tracker"
+                    : t.modules().size() + " listed by the tracker" + (unloaded == 0 ? "" : " (" + unloaded
+                            + " unloaded since)")).append('\n');
+        }
         out.append("  live resources: ").append(Sizes.exact(t.liveRecords())).append(" from ")
                 .append(t.sites().size()).append(" stacks\n");
         if (!t.sites().isEmpty()) {

@@ -1,0 +1,156 @@
+/*
+ * libresmon.so's part of the table's module list (docs/formats/resmon-table.md, "The module list"): every
+ * loaded object from dl_iterate_phdr with its address range, path and GNU build id. dl_iterate_phdr holds the
+ * loader's lock, and glibc frees memory while holding it, so nothing here holds a table lock while calling it:
+ * the modules are collected into memory of our own first, then handed to rt_modules_sync.
+ */
+#include "tracker.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MAX_MODULES 4096
+#define PATHS_BYTES (1u << 20)
+
+struct collected {
+    struct rt_module_info mods[MAX_MODULES];
+    int count;
+    char paths[PATHS_BYTES];
+    size_t paths_used;
+};
+
+/* Copies a path into the collection (the loader may free its own copy once dl_iterate_phdr returns). */
+static const char *keep(struct collected *c, const char *s) {
+    size_t n = strlen(s);
+    if (n + 1 > PATHS_BYTES - c->paths_used) {
+        return "";
+    }
+    char *at = c->paths + c->paths_used;
+    memcpy(at, s, n + 1);
+    c->paths_used += n + 1;
+    return at;
+}
+
+/* The NT_GNU_BUILD_ID note of a loaded object, from its PT_NOTE segments (mapped: they lie in a PT_LOAD). */
+static void build_id(const struct dl_phdr_info *info, struct rt_module_info *m) {
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE) {
+            continue;
+        }
+        const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+        const char *end = p + ph->p_memsz;
+        size_t align = ph->p_align == 8 ? 8 : 4;
+        while (p + sizeof(ElfW(Nhdr)) <= end) {
+            const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+            const char *name = p + sizeof *n;
+            const char *desc = name + ((n->n_namesz + align - 1) & ~(align - 1));
+            const char *next = desc + ((n->n_descsz + align - 1) & ~(align - 1));
+            if (next > end || next <= p) {
+                break;
+            }
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0
+                && n->n_descsz > 0) {
+                m->id_kind = RT_ID_GNU_BUILD_ID;
+                m->id_length = (uint16_t)(n->n_descsz > RT_ID_BYTES ? RT_ID_BYTES : n->n_descsz);
+                memcpy(m->id, desc, m->id_length);
+                return;
+            }
+            p = next;
+        }
+    }
+}
+
+int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi) {
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD) {
+            uint64_t a = info->dlpi_addr + ph->p_vaddr;
+            *lo = a < *lo ? a : *lo;
+            *hi = a + ph->p_memsz > *hi ? a + ph->p_memsz : *hi;
+        }
+    }
+    return *hi > *lo;
+}
+
+static int collect(struct dl_phdr_info *info, size_t size, void *data) {
+    struct collected *c = data;
+    uint64_t lo;
+    uint64_t hi;
+    if (!resmon_module_range(info, &lo, &hi) || c->count == MAX_MODULES) {
+        return 0;
+    }
+    struct rt_module_info *m = &c->mods[c->count++];
+    memset(m, 0, sizeof *m);
+    m->base = lo;
+    m->size = hi - lo;
+    const char *path = info->dlpi_name;
+    char exe[4096];
+    if (path == NULL || path[0] == '\0') { /* the main program */
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = '\0';
+        /* started through the loader (`ld.so ./prog`): /proc/self/exe is the loader, and the kernel gave it no
+         * interpreter base; argv[0], as the loader left it, names the program */
+        if (getauxval(AT_BASE) == 0 && realpath(program_invocation_name, exe) == NULL) {
+            snprintf(exe, sizeof exe, "%s", program_invocation_name);
+        }
+        path = exe;
+    }
+    m->path = keep(c, path);
+    build_id(info, m);
+    return 0;
+}
+
+void resmon_modules_refresh(void) {
+    if (rt_header() == NULL) {
+        return;
+    }
+    struct collected *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c == MAP_FAILED) {
+        return;
+    }
+    c->count = 0;
+    c->paths_used = 0;
+    dl_iterate_phdr(collect, c);
+    rt_modules_sync(c->mods, c->count); /* after dl_iterate_phdr: no loader lock held */
+    munmap(c, sizeof *c);
+}
+
+/* The loader's load and unload counters (dlpi_adds, dlpi_subs), read from the first object only. */
+struct counters {
+    unsigned long long adds;
+    unsigned long long subs;
+    int known;
+};
+
+static int read_counters(struct dl_phdr_info *info, size_t size, void *data) {
+    struct counters *k = data;
+    if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs) {
+        k->adds = info->dlpi_adds;
+        k->subs = info->dlpi_subs;
+        k->known = 1;
+    }
+    return 1; /* one object is enough: the counters are the loader's */
+}
+
+void resmon_modules_check(void) {
+    static unsigned long long last_adds;
+    static unsigned long long last_subs;
+    struct counters k = {0, 0, 0};
+    dl_iterate_phdr(read_counters, &k);
+    if (!k.known || k.adds != last_adds || k.subs != last_subs) {
+        last_adds = k.adds;
+        last_subs = k.subs;
+        resmon_modules_refresh();
+    }
+}
