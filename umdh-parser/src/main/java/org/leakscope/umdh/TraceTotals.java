@@ -107,8 +107,8 @@ final class TraceTotals {
         return out;
     }
 
+    /** The top bits of the seeded hash (the tables use the low ones): a log cannot crowd one partition. */
     private static int partition(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> (64 - PARTITION_BITS));
+        return (int) (org.leakscope.model.SeededHash.mix(key) >>> (64 - PARTITION_BITS));
     }
 }
