@@ -14,6 +14,7 @@ import org.apache.commons.cli.Options;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
+import org.leakscope.cli.text.TextWidth;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
 import org.leakscope.diff.AddressShift;
@@ -204,8 +205,11 @@ final class LeakdiffCommand {
             UmdhCompareLog log = inputs.get(0).compare();
             Comparison c = fromCompareLog(log, key);
             List<StackChange> shown = c.select(sort, minDelta, top);
-            List<String> header = List.of("Leakscope leakdiff: " + log.source() + " re-read ("
-                    + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size() + " stacks)");
+            String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size()
+                    + " stacks)";
+            String title = "Leakscope leakdiff: ";
+            List<String> header = List.of(title + TextWidth.middle(log.source(),
+                    Math.max(16, TextWidth.COLUMNS - "// ".length() - title.length() - about.length())) + about);
             emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
                     top, warnings, "rerender");
             worst = worstGrowth(c);
@@ -237,8 +241,8 @@ final class LeakdiffCommand {
                 header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
                         + "), key " + keyNote);
                 for (int i = 0; i < inputs.size(); i++) {
-                    header.add((i == inputs.size() - 2 ? "old: " : i == inputs.size() - 1 ? "new: " : "     ")
-                            + describe(inputs.get(i)));
+                    String role = i == inputs.size() - 2 ? "old: " : i == inputs.size() - 1 ? "new: " : "     ";
+                    header.add(role + describe(inputs.get(i), TextWidth.COLUMNS - "// ".length() - role.length()));
                 }
                 header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
                         + " unchanged");
@@ -266,7 +270,7 @@ final class LeakdiffCommand {
                         LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
                         LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
                         LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
-                        frames(s.backtrace(), pointerSize(snaps))));
+                        frames(s.backtrace().frames(), pointerSize(snaps)), aliases(s.backtrace(), pointerSize(snaps))));
             }
             LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
                     key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),
@@ -358,8 +362,9 @@ final class LeakdiffCommand {
         return in.run() == null ? in.path() : in.path() + " run " + in.run().index();
     }
 
-    private static String describe(SnapshotInput in) {
-        StringBuilder sb = new StringBuilder(in.path());
+    /** The input's path and what it holds, in at most {@code width} columns (the path loses its middle). */
+    private static String describe(SnapshotInput in, int width) {
+        StringBuilder sb = new StringBuilder();
         if (in.run() != null) {
             var r = in.run();
             var rep = r.report();
@@ -383,7 +388,7 @@ final class LeakdiffCommand {
             parts.add(in.umdh().snapshot().aggregates().size() + " traces");
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
-        return sb.toString();
+        return TextWidth.middle(in.path(), Math.max(16, width - sb.length())) + sb;
     }
 
     /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
@@ -446,7 +451,8 @@ final class LeakdiffCommand {
         for (StackTrend s : shown) {
             stacks.add(new LeakdiffJson.TrendStack(rank++, s.traceId(), s.mergedTraces(), s.sustained(),
                     round(s.bytesPerUnit()), round(s.countPerUnit()), s.risingSteps(), s.fallingSteps(),
-                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace(), 8)));
+                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace().frames(), 8),
+                    aliases(s.backtrace(), 8)));
         }
         List<String> times = r.times().stream().map(t -> t == null ? null : t.toString()).toList();
         double span = r.spanHours();
@@ -531,9 +537,21 @@ final class LeakdiffCommand {
         return 4;
     }
 
-    private static List<FrameJson> frames(Backtrace bt, int ptr) {
-        List<FrameJson> out = new ArrayList<>(bt.frames().size());
-        for (Frame f : bt.frames()) {
+    /** The alias stacks, or null when the trace has none (the usual case). */
+    private static List<List<FrameJson>> aliases(Backtrace bt, int ptr) {
+        if (bt.aliases().isEmpty()) {
+            return null;
+        }
+        List<List<FrameJson>> out = new ArrayList<>(bt.aliases().size());
+        for (List<Frame> alias : bt.aliases()) {
+            out.add(frames(alias, ptr));
+        }
+        return out;
+    }
+
+    private static List<FrameJson> frames(List<Frame> frames, int ptr) {
+        List<FrameJson> out = new ArrayList<>(frames.size());
+        for (Frame f : frames) {
             boolean symbolicOnly = f.address() == 0 && f.module() != null;
             out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
                     Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),

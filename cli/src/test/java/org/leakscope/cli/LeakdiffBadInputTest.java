@@ -80,6 +80,25 @@ class LeakdiffBadInputTest {
         assertBad(CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString(), "--strict"), p + ": line ");
     }
 
+    /**
+     * A snapshot cut at a line boundary has no damaged line, only a missing end marker: without the warning it
+     * would read as if everything after the cut had been freed.
+     */
+    @Test
+    void aSnapshotCutShortIsAWarningAndWithStrictAnError() throws Exception {
+        String text = Files.readString(Path.of(umdh("leaky_2.log")));
+        String cut = text.substring(0, text.indexOf("40 bytes + 18 at 2EA0140")); // inside heap 2E60000
+        long lines = cut.chars().filter(c -> c == '\n').count();
+        Path p = tmp.resolve("cut.log");
+        Files.writeString(p, cut);
+        String warning = p + ": line " + lines + ": expected 'End of data for heap @ 2E60000' (heap 2E60000 starts at"
+                + " line 28), found the end of the file: the snapshot ends inside heap 2E60000: truncated?";
+        CliRun lenient = CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString());
+        assertEquals(ExitCode.OK, lenient.exit(), lenient.err());
+        assertTrue(lenient.err().contains("leakdiff: warning: " + warning), lenient.err());
+        assertBad(CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString(), "--strict"), "leakdiff: error: " + warning);
+    }
+
     @Test
     void outputFileIsWrittenWholeOrNotAtAll() throws Exception {
         Path out = tmp.resolve("report.txt");

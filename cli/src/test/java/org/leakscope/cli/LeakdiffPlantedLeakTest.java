@@ -183,4 +183,57 @@ class LeakdiffPlantedLeakTest {
         CliRun under = CliRun.of("leakdiff", run1.get(0).toString(), run1.get(3).toString(), "--fail-above", "4096");
         assertEquals(ExitCode.OK, under.exit(), under.err());
     }
+
+    /**
+     * A 120-column terminal: 30 snapshots in a long folder, C++ function names of 150 characters. --trend text
+     * fits (names lose their middle, series wrap); the compare's header fits, its TAB-indented frames stay whole
+     * (UMDH's format, read back by scripts and by leakdiff); the JSON keeps every name whole.
+     */
+    @Test
+    void textFitsA120ColumnTerminal() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("snapshots-of-the-service-taken-every-hour-by-the-nightly-"
+                + "soak-job-on-build-machine-07"));
+        List<String> args = new ArrayList<>(List.of("leakdiff", "--trend", "--symbols-path", longSymbols().toString()));
+        for (int t = 0; t < 30; t++) {
+            Path p = dir.resolve("snapshot-" + t + ".log");
+            write(p, t % 4, 0x400000, 0x77000000L, "1", 0, String.format("2026-01-%02d %02d:00", 1 + t / 24, t % 24));
+            args.add(p.toString());
+        }
+        CliRun trend = CliRun.of(args.toArray(new String[0]));
+        assertEquals(ExitCode.OK, trend.exit(), trend.err());
+        assertTrue(trend.out().contains("…"), trend.out());
+        assertFits(trend.out(), false);
+        args.add("--json");
+        CliRun json = CliRun.of(args.toArray(new String[0]));
+        assertTrue(json.out().contains("\"" + LONG + "0\""), "whole names in JSON");
+        CliRun compare = CliRun.of("leakdiff", args.get(4), args.get(5), "--symbols-path", args.get(3));
+        assertEquals(ExitCode.OK, compare.exit(), compare.err());
+        assertFits(compare.out(), true);
+        assertTrue(compare.out().contains("\t" + "app!" + LONG + "0+10\n"), "frames whole in UMDH's format");
+    }
+
+    private static final String LONG = "std::_Tree<std::_Tmap_traits<std::basic_string<char,std::char_traits<char>,"
+            + "std::allocator<char> >,Session *,std::less<void> > >::_Emplace_hint_";
+
+    /** The symbols of {@link #plant}'s functions under 150-character names. */
+    private Path longSymbols() throws Exception {
+        Path root = tmp.resolve("long-symbols");
+        Path d = Files.createDirectories(root.resolve("app.pdb").resolve("0123456789ABCDEF0123456789ABCDEF1"));
+        StringBuilder sym = new StringBuilder("MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\n");
+        for (int i = 0; i < FUNCS.length; i++) {
+            sym.append("FUNC ").append(Long.toHexString(FUNCS[i])).append(" 100 0 ").append(LONG).append(i).append('\n');
+        }
+        Files.writeString(d.resolve("app.sym"), sym.toString());
+        return root;
+    }
+
+    /** Every line at most 120 bytes of UTF-8 (what mawk's length counts), TAB-indented frames aside if allowed. */
+    private static void assertFits(String text, boolean framesExempt) {
+        for (String line : text.split("\n")) {
+            if (framesExempt && line.startsWith("\t")) {
+                continue;
+            }
+            assertTrue(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 120, line.length() + ": " + line);
+        }
+    }
 }
