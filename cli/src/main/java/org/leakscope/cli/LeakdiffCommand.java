@@ -104,6 +104,8 @@ final class LeakdiffCommand {
         Long failAbove = cl.hasOption("fail-above") ? longOption(cl, "fail-above", 0) : null;
         SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
         KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
+        conflicting(cl, "fold", "no-fold");
+        conflicting(cl, "run", "pid");
         AllocatorFolding folding = cl.hasOption("no-fold") ? AllocatorFolding.none()
                 : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
                 : AllocatorFolding.defaults();
@@ -139,7 +141,8 @@ final class LeakdiffCommand {
             if (paths.size() < 2) {
                 throw new UsageException(paths.get(0) + (logs ? " is a resmon log: give two or more to compare"
                         + " (oldest first; the same log twice with --run N --run M compares two of its runs)"
-                        : " is a UMDH snapshot: give two or more snapshots to compare (oldest first)"));
+                        : " is a UMDH snapshot: give two or more snapshots (oldest first): two to compare, any"
+                                + " number with --trend"));
             }
             for (int i = 0; i < paths.size(); i++) {
                 if (kinds.get(i) == InputKind.UMDH_COMPARE) {
@@ -149,6 +152,11 @@ final class LeakdiffCommand {
             }
         } else if (trend) {
             throw new UsageException("--trend needs two or more snapshots; " + paths.get(0) + " is a compare output");
+        }
+        if (!rerender && !trend && paths.size() > 2) {
+            // comparing some pair of them silently (the last two, say) would hide the others
+            throw new UsageException(paths.size() + " snapshots given: a compare takes two (OLD NEW); add --trend for"
+                    + " growth across all of them");
         }
 
         Timing timing = new Timing(err);
@@ -241,7 +249,7 @@ final class LeakdiffCommand {
                 header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
                         + "), key " + keyNote);
                 for (int i = 0; i < inputs.size(); i++) {
-                    String role = i == inputs.size() - 2 ? "old: " : i == inputs.size() - 1 ? "new: " : "     ";
+                    String role = i == 0 ? "old: " : "new: ";
                     header.add(role + describe(inputs.get(i), TextWidth.COLUMNS - "// ".length() - role.length()));
                 }
                 header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
@@ -314,6 +322,15 @@ final class LeakdiffCommand {
                             .withStrict(cl.hasOption("strict")))
                     .withFilter(p, cl.getOptionValue("process")));
             runs.add(r == null ? null : r.intValue());
+        }
+    }
+
+    /** Two options that contradict each other: a usage error rather than one silently winning. */
+    private static void conflicting(CommandLine cl, String a, String b) {
+        if (cl.hasOption(a) && cl.hasOption(b)) {
+            throw new UsageException("--" + a + " and --" + b + " cannot be used together"
+                    + (a.equals("fold") ? " (--no-fold keeps every frame; --fold adds allocator functions to fold)"
+                    : " (--run picks a run by its number, --pid by its process id: give one)"));
         }
     }
 

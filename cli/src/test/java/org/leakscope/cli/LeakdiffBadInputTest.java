@@ -99,6 +99,26 @@ class LeakdiffBadInputTest {
         assertBad(CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString(), "--strict"), "leakdiff: error: " + warning);
     }
 
+    /** leakdiff does not guess between readings of contradictory options or too many inputs. */
+    @Test
+    void threeSnapshotsWithoutTrendAndContradictoryOptionsAreUsageErrors() {
+        String[] logs = {umdh("leaky_1.log"), umdh("leaky_2.log"), umdh("leaky_3_restarted_crlf.log")};
+        assertUsage(CliRun.of("leakdiff", logs[0], logs[1], logs[2]),
+                "3 snapshots given: a compare takes two (OLD NEW); add --trend for growth across all of them");
+        assertUsage(CliRun.of("leakdiff", logs[0], logs[1], "--fold", "Pool::*", "--no-fold"), "--fold and --no-fold"
+                + " cannot be used together (--no-fold keeps every frame; --fold adds allocator functions to fold)");
+        String soak = CliRun.testdata("dbgview/resmon_soak_leaking.log").toString();
+        assertUsage(CliRun.of("leakdiff", soak, soak, "--run", "1", "--run", "3", "--pid", "4101"), "--run and --pid"
+                + " cannot be used together (--run picks a run by its number, --pid by its process id: give one)");
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", "--trend", logs[0], logs[1], logs[2]).exit());
+    }
+
+    /** A usage error: its one line, then the pointer to --help. */
+    private static void assertUsage(CliRun r, String line) {
+        assertBad(r);
+        assertEquals("leakdiff: " + line + "\nTry 'leakdiff --help'.\n", r.err());
+    }
+
     @Test
     void outputFileIsWrittenWholeOrNotAtAll() throws Exception {
         Path out = tmp.resolve("report.txt");
