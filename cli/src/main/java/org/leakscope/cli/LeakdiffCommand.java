@@ -208,7 +208,7 @@ final class LeakdiffCommand {
         boolean json = cl.hasOption("json");
         String keyNote = key.cliName() + (key == KeyKind.TRACE_ID || folding.isEmpty() ? "" : ", allocator frames folded");
 
-        long worst;
+        Growth worst;
         if (rerender) {
             UmdhCompareLog log = inputs.get(0).compare();
             Comparison c = fromCompareLog(log, key);
@@ -237,10 +237,9 @@ final class LeakdiffCommand {
                 } else {
                     target.write(TrendRenderer.render(r, paths.stream().map(Path::toString).toList(), shown, keyNote));
                 }
-                long total = r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0];
-                worst = total;
+                worst = new Growth(r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0], "the total");
                 for (StackTrend s : r.stacks()) {
-                    worst = Math.max(worst, s.bytesDelta());
+                    worst = worst.orStack(s.bytesDelta(), s.traceId());
                 }
             } else {
                 Comparison c = series.compare(snapshots.size() - 2, snapshots.size() - 1);
@@ -260,8 +259,9 @@ final class LeakdiffCommand {
             }
         }
         timing.mark("report");
-        if (failAbove != null && worst > failAbove) {
-            err.println("leakdiff: leak gate: growth of " + worst + " bytes is above --fail-above " + failAbove);
+        if (failAbove != null && worst.bytes() > failAbove) {
+            err.println("leakdiff: leak gate: " + worst.what() + " grew by " + worst.bytes()
+                    + " bytes, above --fail-above " + failAbove);
             return ExitCode.THRESHOLD;
         }
         return ExitCode.OK;
@@ -437,10 +437,18 @@ final class LeakdiffCommand {
         return new Comparison(key, changes, ob, nb, oc, nc, 0, overhead, 0);
     }
 
-    private static long worstGrowth(Comparison c) {
-        long worst = c.bytesDelta();
+    /** What --fail-above judges: the larger of the total's growth and each stack's, and whose it is. */
+    private record Growth(long bytes, String what) {
+        Growth orStack(long stackBytes, String traceId) {
+            return stackBytes > bytes ? new Growth(stackBytes, traceId == null ? "one stack" : "BackTrace"
+                    + TextWidth.middle(traceId, 40)) : this;
+        }
+    }
+
+    private static Growth worstGrowth(Comparison c) {
+        Growth worst = new Growth(c.bytesDelta(), "the total");
         for (StackChange s : c.changes()) {
-            worst = Math.max(worst, s.bytesDelta());
+            worst = worst.orStack(s.bytesDelta(), s.traceId());
         }
         return worst;
     }

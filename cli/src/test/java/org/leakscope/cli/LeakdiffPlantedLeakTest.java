@@ -236,4 +236,31 @@ class LeakdiffPlantedLeakTest {
             assertTrue(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 120, line.length() + ": " + line);
         }
     }
+
+    /**
+     * --fail-above trips on the total or on any one stack: each half alone. Snapshot 0 to 3: the total grows by
+     * 744 bytes, Leak::Big by 768. Snapshot 0 to 1: the total by 5,240, no stack by more than Spike::D's 4,992.
+     */
+    @Test
+    void leakGateJudgesTheTotalAndEachStackOnTheirOwn() {
+        String s0 = run1.get(0).toString();
+        String s1 = run1.get(1).toString();
+        String s3 = run1.get(3).toString();
+        CliRun stack = CliRun.of("leakdiff", s0, s3, "--fail-above", "750");
+        assertEquals(ExitCode.THRESHOLD, stack.exit(), stack.err());
+        assertEquals("leakdiff: leak gate: BackTrace10000 grew by 768 bytes, above --fail-above 750\n", stack.err());
+        CliRun total = CliRun.of("leakdiff", s0, s1, "--fail-above", "5000");
+        assertEquals(ExitCode.THRESHOLD, total.exit(), total.err());
+        assertEquals("leakdiff: leak gate: the total grew by 5240 bytes, above --fail-above 5000\n", total.err());
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", s0, s3, "--fail-above", "768").exit(), "768 is not above 768");
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", s0, s1, "--fail-above", "5240").exit());
+        // --trend judges its first-to-last growth the same way
+        CliRun trendStack = CliRun.of("leakdiff", "--trend", s0, s1, run1.get(2).toString(), s3, "--fail-above",
+                "750");
+        assertEquals(ExitCode.THRESHOLD, trendStack.exit(), trendStack.err());
+        assertTrue(trendStack.err().contains("BackTrace10000 grew by 768 bytes"), trendStack.err());
+        CliRun trendTotal = CliRun.of("leakdiff", "--trend", s0, s1, "--fail-above", "5000");
+        assertEquals(ExitCode.THRESHOLD, trendTotal.exit(), trendTotal.err());
+        assertTrue(trendTotal.err().contains("the total grew by 5240 bytes"), trendTotal.err());
+    }
 }
