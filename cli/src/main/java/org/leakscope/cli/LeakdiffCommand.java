@@ -278,7 +278,8 @@ final class LeakdiffCommand {
                         LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
                         LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
                         LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
-                        frames(s.backtrace().frames(), pointerSize(snaps)), aliases(s.backtrace(), pointerSize(snaps))));
+                        frames(s.backtrace().frames(), pointerSize(snaps)),
+                        aliases(s.backtrace(), pointerSize(snaps))));
             }
             LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
                     key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),

@@ -221,7 +221,8 @@ class LeakdiffPlantedLeakTest {
         Path d = Files.createDirectories(root.resolve("app.pdb").resolve("0123456789ABCDEF0123456789ABCDEF1"));
         StringBuilder sym = new StringBuilder("MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\n");
         for (int i = 0; i < FUNCS.length; i++) {
-            sym.append("FUNC ").append(Long.toHexString(FUNCS[i])).append(" 100 0 ").append(LONG).append(i).append('\n');
+            sym.append("FUNC ").append(Long.toHexString(FUNCS[i])).append(" 100 0 ").append(LONG).append(i)
+                    .append('\n');
         }
         Files.writeString(d.resolve("app.sym"), sym.toString());
         return root;
@@ -233,7 +234,8 @@ class LeakdiffPlantedLeakTest {
             if (framesExempt && line.startsWith("\t")) {
                 continue;
             }
-            assertTrue(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 120, line.length() + ": " + line);
+            int bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertTrue(bytes <= 120, bytes + " bytes: " + line);
         }
     }
 

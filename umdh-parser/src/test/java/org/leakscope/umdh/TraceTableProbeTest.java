@@ -3,6 +3,7 @@ package org.leakscope.umdh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,21 +36,19 @@ class TraceTableProbeTest {
         assertEquals(n, table.size());
     }
 
-    /** The inverse of murmur3's fmix64 (what TraceTable hashed with, unseeded): the key whose hash is {@code h}. */
-    private static long unmix(long h) {
-        h ^= h >>> 33;
-        h *= inverse(0xc4ceb9fe1a85ec53L);
-        h ^= h >>> 33;
-        h *= inverse(0xff51afd7ed558ccdL);
-        return h ^ (h >>> 33);
+    /** fmix64's two multipliers, last first, as their inverses modulo 2^64. */
+    private static final long[] UNDO = {inverse(0xc4ceb9fe1a85ec53L), inverse(0xff51afd7ed558ccdL)};
+
+    private static long inverse(long odd) {
+        return BigInteger.valueOf(odd).modInverse(BigInteger.ONE.shiftLeft(64)).longValue();
     }
 
-    /** The multiplicative inverse of an odd number modulo 2^64 (Newton's iteration). */
-    private static long inverse(long odd) {
-        long x = odd;
-        for (int i = 0; i < 6; i++) {
-            x *= 2 - odd * x;
+    /** The inverse of murmur3's fmix64 (what TraceTable hashed with, unseeded): its steps undone in reverse. */
+    private static long unmix(long h) {
+        for (long m : UNDO) {
+            h ^= h >>> 33; // a shift of 33 or more undoes itself
+            h *= m;
         }
-        return x;
+        return h ^ (h >>> 33);
     }
 }
