@@ -52,6 +52,9 @@ final class BacktraceKeys {
     private final Map<String, Integer> tokenIds = new HashMap<>();
     private final IdentityHashMap<Frame, Integer> frameCache = new IdentityHashMap<>();
     private int tokens;
+    /** Module ids that fit the 23 bits above a 40-bit offset in a positive long; modules past them use Strings. */
+    private static final int MODULE_IDS = 1 << 23;
+    private static final int NO_MODULE = Integer.MAX_VALUE;
     /** (module id << 40 | module offset) → token: every {@code module+offset} token, without a String each */
     private final LongIntMap offsetTokens = new LongIntMap(1 << 12);
     /**
@@ -103,25 +106,21 @@ final class BacktraceKeys {
 
     /** Token id of a frame, negative (top bit set) when it is an allocator frame. */
     private int code(Frame f) {
-        boolean byOffset = f.module() != null && f.moduleOffset() != null && (f.moduleOffset() >>> 40) == 0
-                && !(kind == KeyKind.FRAMES && f.function() != null);
+        int m = f.module() != null && f.moduleOffset() != null && (f.moduleOffset() >>> 40) == 0
+                && !(kind == KeyKind.FRAMES && f.function() != null) ? module(f.module()) : NO_MODULE;
+        int moduleId = m < 0 ? -1 - m : m;
+        boolean byOffset = m != NO_MODULE && moduleId < MODULE_IDS;
         if (byOffset && f.function() == null) {
             // the common case, millions of times: no cache entry, the allocator test is the module's
-            int m = module(f.module());
-            int id = offsetToken(m < 0 ? -1 - m : m, f.moduleOffset());
+            int id = offsetToken(moduleId, f.moduleOffset());
             return m < 0 ? id | Integer.MIN_VALUE : id;
         }
         Integer c = frameCache.get(f);
         if (c != null) {
             return c;
         }
-        int id;
-        if (byOffset) {
-            int m = module(f.module());
-            id = offsetToken(m < 0 ? -1 - m : m, f.moduleOffset());
-        } else {
-            id = tokenIds.computeIfAbsent(token(f), t -> tokens++);
-        }
+        int id = byOffset ? offsetToken(moduleId, f.moduleOffset())
+                : tokenIds.computeIfAbsent(token(f), t -> tokens++);
         int code = folding.isAllocator(f) ? id | Integer.MIN_VALUE : id;
         frameCache.put(f, code);
         return code;
@@ -156,7 +155,7 @@ final class BacktraceKeys {
             return m + "!" + f.function();
         }
         if (m != null && f.moduleOffset() != null) {
-            return m + "+" + Long.toHexString(f.moduleOffset()); // offsets past 2^40 only
+            return m + "+" + Long.toHexString(f.moduleOffset()); // offsets past 2^40, modules past 2^23
         }
         if (f.function() != null) {
             // symbolic frame without a module offset (a compare file): function+offset is the best identity

@@ -1,5 +1,7 @@
 package org.leakscope.umdh;
 
+import org.leakscope.model.SeededHash;
+
 /**
  * Per-trace sums for a log whose records hit hundreds of thousands of traces in random order. Adding each
  * record straight into one big hash table costs a cache and TLB miss per record (measured ~150 ns on a VM, the
@@ -109,6 +111,6 @@ final class TraceTotals {
 
     /** The top bits of the seeded hash (the tables use the low ones): a log cannot crowd one partition. */
     private static int partition(long key) {
-        return (int) (org.leakscope.model.SeededHash.mix(key) >>> (64 - PARTITION_BITS));
+        return (int) (SeededHash.mix(key) >>> (64 - PARTITION_BITS));
     }
 }
