@@ -6,7 +6,12 @@ header with a loaded-modules table, one heap section, and allocation records who
 time a BackTrace id appears. `--generation N` makes the N-th snapshot of the same process: same trace ids and
 stacks, every 50th stack holding more allocations each generation (the planted growth).
 
-usage: make_umdh_log.py OUT --size 1G --stacks 500000 [--generation 0] [--seed 1]
+By default the program's frames come from a pool of 4,000 return addresses per module (about 100,000 distinct
+addresses in all, like a real program). `--spread 40` instead draws every frame at random from forty 8 MB
+modules, so the stacks hold millions of distinct addresses: the input that once made leakdiff's address table
+probe quadratically (issue 12, item 23).
+
+usage: make_umdh_log.py OUT --size 1G --stacks 500000 [--generation 0] [--seed 1] [--spread MODULES]
 """
 import argparse
 import random
@@ -32,21 +37,35 @@ def main():
     ap.add_argument("--stacks", type=int, default=500_000)
     ap.add_argument("--generation", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--spread", type=int, default=0,
+                    help="draw frames at random from this many 8 MB modules (millions of distinct addresses)")
     a = ap.parse_args()
     target = parse_size(a.size)
 
     rnd = random.Random(a.seed)
     ntdll = [0x77650000 + rnd.randrange(0x10000, 0x170000) for _ in range(40)]
+    modules = MODULES
     user_pool = []
-    for base, size, _ in MODULES[4:]:
-        user_pool += [base + rnd.randrange(0x1000, size) for _ in range(4000)]
+    if a.spread:
+        spread = [(0x10000000 + i * 0x1000000, 0x800000, "C:\\bench\\big%02d.dll" % i) for i in range(a.spread)]
+        modules = MODULES[:5] + spread
+
+        def user_frame(r):
+            base, size, _ = spread[r.randrange(len(spread))]
+            return base + r.randrange(0x1000, size)
+    else:
+        for base, size, _ in MODULES[4:]:
+            user_pool += [base + rnd.randrange(0x1000, size) for _ in range(4000)]
+
+        def user_frame(r):
+            return user_pool[r.randrange(len(user_pool))]
 
     out = open(a.out, "w", newline="\n", encoding="ascii")
     w = out.write
     w("// \n// UMDH: version 6.1.7650.0: Logtime 2026-01-0%d 12:00 - Machine=BENCH - PID=4242\n// \n\n"
       % (1 + a.generation % 9))
     w("// Debug privilege has been enabled.\n// OS version 6.1 \n// Loaded modules: \n//     Base Size Module\n")
-    for base, size, path in MODULES:
+    for base, size, path in modules:
         w("// %20X %8X %s\n" % (base, size, path))
     w("//\n// Process modules enumerated.\n\n")
     w("*- - - - - - - - - - Start of data for heap @ 2E60000 - - - - - - - - - -\n\n")
@@ -61,7 +80,7 @@ def main():
     for i, tid in enumerate(ids):
         r = random.Random(i * 7919 + 17)
         frames = [ntdll[r.randrange(len(ntdll))] for _ in range(r.randrange(3, 7))]
-        frames += [user_pool[r.randrange(len(user_pool))] for _ in range(r.randrange(10, 24))]
+        frames += [user_frame(r) for _ in range(r.randrange(10, 24))]
         batch.append("%X bytes + %X at %X by BackTrace%08X\n\t%s\n\n"
                      % (16 + (i % 200) * 8, 8 + i % 24, addr, tid, "\n\t".join("%X" % f for f in frames)))
         addr += 0x40

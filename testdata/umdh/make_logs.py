@@ -5,7 +5,8 @@ Each file follows a shape documented in docs/formats/umdh.md (collected from rea
 ../shared/corpus/FORMATS.md). The numbers are chosen so tests can assert them by hand:
 leaky_1/2 are two snapshots of one process (one stack leaks 0x40-byte blocks, one is flat, one shrinks, one
 appears, one trace has no stack); leaky_3 is the same program after a restart (other trace ids, exe rebased,
-CRLF). symbols/ is a Breakpad store for leaky.exe's functions.
+CRLF); wow64_aliases_1/2 are two snapshots of it whose leaking trace has two alias stacks (the `Alias` lines of
+a real Win7 x64 log of a 32-bit process). symbols/ is a Breakpad store for leaky.exe's functions.
 """
 import os
 import sys
@@ -56,7 +57,8 @@ def heap(addr, body):
             "*- - - - - - - - - - End of data for heap @ %X - - - - - - - - - -\n\n" % addr)
 
 
-def records(exe, recs, ids):
+def records(exe, recs, ids, aliases=None):
+    """aliases: trace name -> list of alias stacks (absolute addresses), printed after `\tAlias` lines."""
     out = []
     seen = set()
     for size, ovh, addr, name in recs:
@@ -64,7 +66,10 @@ def records(exe, recs, ids):
         out.append("%X bytes + %X at %X by BackTrace%s\n" % (size, ovh, addr, tid))
         if name not in seen and rvas is not None:
             seen.add(name)
-            out.append("".join("\t%X\n" % f for f in stack(exe, rvas)) + "\n")
+            out.append("".join("\t%X\n" % f for f in stack(exe, rvas)))
+            for alias in (aliases or {}).get(name, []):
+                out.append("\tAlias\n" + "".join("\t%X\n" % f for f in alias))
+            out.append("\n")
     return "".join(out)
 
 
@@ -73,8 +78,9 @@ def write(name, text, crlf=False):
         f.write(text)
 
 
-def snapshot(name, time, pid, exe, ids, recs, crlf=False):
-    text = HDR.format(time=time, pid=pid, exe=exe) + heap(0x2E60000, records(exe, recs, ids)) + heap(0x1D890000, "\n")
+def snapshot(name, time, pid, exe, ids, recs, crlf=False, aliases=None):
+    text = (HDR.format(time=time, pid=pid, exe=exe) + heap(0x2E60000, records(exe, recs, ids, aliases))
+            + heap(0x1D890000, "\n"))
     if exe < 0x400000:
         text = text.replace("//              %6X    20000" % exe, "//              %X    20000" % exe)
     write(name, text, crlf)
@@ -98,6 +104,17 @@ IDS3 = {"leak": ("2B11C0DE", [0x1234, 0x14C2]), "flat": ("2B11C1F0", [0x1321, 0x
         "nostack": ("2B11C4C0", None)}
 S3 = S2 + [(0x40, 0x18, 0x2EA0180, "leak"), (0x40, 0x18, 0x2EA01C0, "leak")]
 snapshot("leaky_3_restarted_crlf.log", "2026-03-02 14:00", 5120, 0x1D0000, IDS3, S3, crlf=True)
+
+# Alias stacks, shaped like pyumdh's tests/test.log (BackTrace94C4: a stack, then `Alias` lines each opening another
+# stack of the same trace). The trace's own stack is the leak's; alias 1 reaches LeakyCache::Insert through
+# Session::Open+0x19 (0x1419) and main+0x42, alias 2 is three frames: ntdll's heap, Buffer::Grow+0x27 (0x13A7),
+# main+0x42.
+IDSW = {"leak": ("94C4", [0x1234, 0x14C2]), "flat": ("94D0", [0x1321, 0x14C2])}
+ALIASES = {"leak": [ALLOC + [0x401234, 0x401419, 0x4014C2] + TAIL, [0x776CDD82, 0x4013A7, 0x4014C2]]}
+W1 = [(0x58, 0x10, 0x5E1A88, "leak"), (0x100, 0x20, 0x5E1B00, "flat"), (0x58, 0x10, 0x5E1C20, "leak")]
+W2 = W1 + [(0x58, 0x10, 0x5E1D40, "leak")]
+snapshot("wow64_aliases_1.log", "2026-03-03 09:00", 6420, 0x400000, IDSW, W1, aliases=ALIASES)
+snapshot("wow64_aliases_2.log", "2026-03-03 10:00", 6420, 0x400000, IDSW, W2, aliases=ALIASES)
 
 write("win10_x64_crlf.log", """// 
 // UMDH: version 10.0.19041.1: Logtime 2026-04-11 16:20 - Machine=DEV-BOX - PID=11240

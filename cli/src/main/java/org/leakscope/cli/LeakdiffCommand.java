@@ -13,6 +13,7 @@ import org.apache.commons.cli.Options;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
+import org.leakscope.cli.text.TextWidth;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
 import org.leakscope.diff.AddressShift;
@@ -102,6 +103,8 @@ final class LeakdiffCommand {
         Long failAbove = cl.hasOption("fail-above") ? longOption(cl, "fail-above", 0) : null;
         SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
         KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
+        conflicting(cl, "fold", "no-fold");
+        conflicting(cl, "run", "pid");
         AllocatorFolding folding = cl.hasOption("no-fold") ? AllocatorFolding.none()
                 : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
                 : AllocatorFolding.defaults();
@@ -137,7 +140,8 @@ final class LeakdiffCommand {
             if (paths.size() < 2) {
                 throw new UsageException(paths.get(0) + (logs ? " is a resmon log: give two or more to compare"
                         + " (oldest first; the same log twice with --run N --run M compares two of its runs)"
-                        : " is a UMDH snapshot: give two or more snapshots to compare (oldest first)"));
+                        : " is a UMDH snapshot: give two or more snapshots (oldest first): two to compare, any"
+                                + " number with --trend"));
             }
             for (int i = 0; i < paths.size(); i++) {
                 if (kinds.get(i) == InputKind.UMDH_COMPARE) {
@@ -147,6 +151,11 @@ final class LeakdiffCommand {
             }
         } else if (trend) {
             throw new UsageException("--trend needs two or more snapshots; " + paths.get(0) + " is a compare output");
+        }
+        if (!rerender && !trend && paths.size() > 2) {
+            // comparing some pair of them silently (the last two, say) would hide the others
+            throw new UsageException(paths.size() + " snapshots given: a compare takes two (OLD NEW); add --trend for"
+                    + " growth across all of them");
         }
 
         Timing timing = new Timing(err);
@@ -200,13 +209,16 @@ final class LeakdiffCommand {
         boolean json = cl.hasOption("json");
         String keyNote = key.cliName() + (key == KeyKind.TRACE_ID || folding.isEmpty() ? "" : ", allocator frames folded");
 
-        long worst;
+        Growth worst;
         if (rerender) {
             UmdhCompareLog log = inputs.get(0).compare();
             Comparison c = fromCompareLog(log, key);
             List<StackChange> shown = c.select(sort, minDelta, top);
-            List<String> header = List.of("Leakscope leakdiff: " + log.source() + " re-read ("
-                    + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size() + " stacks)");
+            String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size()
+                    + " stacks)";
+            String title = "Leakscope leakdiff: ";
+            List<String> header = List.of(title + TextWidth.middle(log.source(),
+                    Math.max(16, TextWidth.COLUMNS - "// ".length() - title.length() - about.length())) + about);
             emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
                     top, warnings, "rerender");
             worst = worstGrowth(c);
@@ -226,10 +238,9 @@ final class LeakdiffCommand {
                 } else {
                     target.write(TrendRenderer.render(r, paths.stream().map(Path::toString).toList(), shown, keyNote));
                 }
-                long total = r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0];
-                worst = total;
+                worst = new Growth(r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0], "the total");
                 for (StackTrend s : r.stacks()) {
-                    worst = Math.max(worst, s.bytesDelta());
+                    worst = worst.orStack(s.bytesDelta(), s.traceId());
                 }
             } else {
                 Comparison c = series.compare(snapshots.size() - 2, snapshots.size() - 1);
@@ -238,8 +249,8 @@ final class LeakdiffCommand {
                 header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
                         + "), key " + keyNote);
                 for (int i = 0; i < inputs.size(); i++) {
-                    header.add((i == inputs.size() - 2 ? "old: " : i == inputs.size() - 1 ? "new: " : "     ")
-                            + describe(inputs.get(i)));
+                    String role = i == 0 ? "old: " : "new: ";
+                    header.add(role + describe(inputs.get(i), TextWidth.COLUMNS - "// ".length() - role.length()));
                 }
                 header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
                         + " unchanged");
@@ -249,8 +260,9 @@ final class LeakdiffCommand {
             }
         }
         timing.mark("report");
-        if (failAbove != null && worst > failAbove) {
-            err.println("leakdiff: leak gate: growth of " + worst + " bytes is above --fail-above " + failAbove);
+        if (failAbove != null && worst.bytes() > failAbove) {
+            err.println("leakdiff: leak gate: " + worst.what() + " grew by " + worst.bytes()
+                    + " bytes, above --fail-above " + failAbove);
             return ExitCode.THRESHOLD;
         }
         return ExitCode.OK;
@@ -267,7 +279,8 @@ final class LeakdiffCommand {
                         LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
                         LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
                         LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
-                        frames(s.backtrace(), pointerSize(snaps))));
+                        frames(s.backtrace().frames(), pointerSize(snaps)),
+                        aliases(s.backtrace(), pointerSize(snaps))));
             }
             LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
                     key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),
@@ -311,6 +324,15 @@ final class LeakdiffCommand {
                             .withStrict(cl.hasOption("strict")))
                     .withFilter(p, cl.getOptionValue("process")));
             runs.add(r == null ? null : r.intValue());
+        }
+    }
+
+    /** Two options that contradict each other: a usage error rather than one silently winning. */
+    private static void conflicting(CommandLine cl, String a, String b) {
+        if (cl.hasOption(a) && cl.hasOption(b)) {
+            throw new UsageException("--" + a + " and --" + b + " cannot be used together"
+                    + (a.equals("fold") ? " (--no-fold keeps every frame; --fold adds allocator functions to fold)"
+                    : " (--run picks a run by its number, --pid by its process id: give one)"));
         }
     }
 
@@ -359,8 +381,9 @@ final class LeakdiffCommand {
         return in.run() == null ? in.path() : in.path() + " run " + in.run().index();
     }
 
-    private static String describe(SnapshotInput in) {
-        StringBuilder sb = new StringBuilder(in.path());
+    /** The input's path and what it holds, in at most {@code width} columns (the path loses its middle). */
+    private static String describe(SnapshotInput in, int width) {
+        StringBuilder sb = new StringBuilder();
         if (in.run() != null) {
             var r = in.run();
             var rep = r.report();
@@ -384,7 +407,7 @@ final class LeakdiffCommand {
             parts.add(in.umdh().snapshot().aggregates().size() + " traces");
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
-        return sb.toString();
+        return TextWidth.middle(in.path(), Math.max(16, width - sb.length())) + sb;
     }
 
     /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
@@ -416,10 +439,18 @@ final class LeakdiffCommand {
         return new Comparison(key, changes, ob, nb, oc, nc, 0, overhead, 0);
     }
 
-    private static long worstGrowth(Comparison c) {
-        long worst = c.bytesDelta();
+    /** What --fail-above judges: the larger of the total's growth and each stack's, and whose it is. */
+    private record Growth(long bytes, String what) {
+        Growth orStack(long stackBytes, String traceId) {
+            return stackBytes > bytes ? new Growth(stackBytes, traceId == null ? "one stack" : "BackTrace"
+                    + TextWidth.middle(traceId, 40)) : this;
+        }
+    }
+
+    private static Growth worstGrowth(Comparison c) {
+        Growth worst = new Growth(c.bytesDelta(), "the total");
         for (StackChange s : c.changes()) {
-            worst = Math.max(worst, s.bytesDelta());
+            worst = worst.orStack(s.bytesDelta(), s.traceId());
         }
         return worst;
     }
@@ -447,7 +478,8 @@ final class LeakdiffCommand {
         for (StackTrend s : shown) {
             stacks.add(new LeakdiffJson.TrendStack(rank++, s.traceId(), s.mergedTraces(), s.sustained(),
                     round(s.bytesPerUnit()), round(s.countPerUnit()), s.risingSteps(), s.fallingSteps(),
-                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace(), 8)));
+                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace().frames(), 8),
+                    aliases(s.backtrace(), 8)));
         }
         List<String> times = r.times().stream().map(t -> t == null ? null : t.toString()).toList();
         double span = r.spanHours();
@@ -532,9 +564,21 @@ final class LeakdiffCommand {
         return 4;
     }
 
-    private static List<FrameJson> frames(Backtrace bt, int ptr) {
-        List<FrameJson> out = new ArrayList<>(bt.frames().size());
-        for (Frame f : bt.frames()) {
+    /** The alias stacks, or null when the trace has none (the usual case). */
+    private static List<List<FrameJson>> aliases(Backtrace bt, int ptr) {
+        if (bt.aliases().isEmpty()) {
+            return null;
+        }
+        List<List<FrameJson>> out = new ArrayList<>(bt.aliases().size());
+        for (List<Frame> alias : bt.aliases()) {
+            out.add(frames(alias, ptr));
+        }
+        return out;
+    }
+
+    private static List<FrameJson> frames(List<Frame> frames, int ptr) {
+        List<FrameJson> out = new ArrayList<>(frames.size());
+        for (Frame f : frames) {
             boolean symbolicOnly = f.address() == 0 && f.module() != null;
             out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
                     Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),

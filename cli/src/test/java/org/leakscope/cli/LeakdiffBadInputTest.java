@@ -80,6 +80,45 @@ class LeakdiffBadInputTest {
         assertBad(CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString(), "--strict"), p + ": line ");
     }
 
+    /**
+     * A snapshot cut at a line boundary has no damaged line, only a missing end marker: without the warning it
+     * would read as if everything after the cut had been freed.
+     */
+    @Test
+    void aSnapshotCutShortIsAWarningAndWithStrictAnError() throws Exception {
+        String text = Files.readString(Path.of(umdh("leaky_2.log")));
+        String cut = text.substring(0, text.indexOf("40 bytes + 18 at 2EA0140")); // inside heap 2E60000
+        long lines = cut.chars().filter(c -> c == '\n').count();
+        Path p = tmp.resolve("cut.log");
+        Files.writeString(p, cut);
+        String warning = p + ": line " + lines + ": expected 'End of data for heap @ 2E60000' (heap 2E60000 starts at"
+                + " line 28), found the end of the file: the snapshot ends inside heap 2E60000: truncated?";
+        CliRun lenient = CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString());
+        assertEquals(ExitCode.OK, lenient.exit(), lenient.err());
+        assertTrue(lenient.err().contains("leakdiff: warning: " + warning), lenient.err());
+        assertBad(CliRun.of("leakdiff", umdh("leaky_1.log"), p.toString(), "--strict"), "leakdiff: error: " + warning);
+    }
+
+    /** leakdiff does not guess between readings of contradictory options or too many inputs. */
+    @Test
+    void threeSnapshotsWithoutTrendAndContradictoryOptionsAreUsageErrors() {
+        String[] logs = {umdh("leaky_1.log"), umdh("leaky_2.log"), umdh("leaky_3_restarted_crlf.log")};
+        assertUsage(CliRun.of("leakdiff", logs[0], logs[1], logs[2]),
+                "3 snapshots given: a compare takes two (OLD NEW); add --trend for growth across all of them");
+        assertUsage(CliRun.of("leakdiff", logs[0], logs[1], "--fold", "Pool::*", "--no-fold"), "--fold and --no-fold"
+                + " cannot be used together (--no-fold keeps every frame; --fold adds allocator functions to fold)");
+        String soak = CliRun.testdata("dbgview/resmon_soak_leaking.log").toString();
+        assertUsage(CliRun.of("leakdiff", soak, soak, "--run", "1", "--run", "3", "--pid", "4101"), "--run and --pid"
+                + " cannot be used together (--run picks a run by its number, --pid by its process id: give one)");
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", "--trend", logs[0], logs[1], logs[2]).exit());
+    }
+
+    /** A usage error: its one line, then the pointer to --help. */
+    private static void assertUsage(CliRun r, String line) {
+        assertBad(r);
+        assertEquals("leakdiff: " + line + "\nTry 'leakdiff --help'.\n", r.err());
+    }
+
     @Test
     void outputFileIsWrittenWholeOrNotAtAll() throws Exception {
         Path out = tmp.resolve("report.txt");

@@ -185,4 +185,88 @@ class LeakdiffPlantedLeakTest {
         CliRun under = CliRun.of("leakdiff", run1.get(0).toString(), run1.get(3).toString(), "--fail-above", "4096");
         assertEquals(ExitCode.OK, under.exit(), under.err());
     }
+
+    /**
+     * A 120-column terminal: 30 snapshots in a long folder, C++ function names of 150 characters. --trend text
+     * fits (names lose their middle, series wrap); the compare's header fits, its TAB-indented frames stay whole
+     * (UMDH's format, read back by scripts and by leakdiff); the JSON keeps every name whole.
+     */
+    @Test
+    void textFitsA120ColumnTerminal() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("snapshots-of-the-service-taken-every-hour-by-the-nightly-"
+                + "soak-job-on-build-machine-07"));
+        List<String> args = new ArrayList<>(List.of("leakdiff", "--trend", "--symbols-path", longSymbols().toString()));
+        for (int t = 0; t < 30; t++) {
+            Path p = dir.resolve("snapshot-" + t + ".log");
+            write(p, t % 4, 0x400000, 0x77000000L, "1", 0, String.format("2026-01-%02d %02d:00", 1 + t / 24, t % 24));
+            args.add(p.toString());
+        }
+        CliRun trend = CliRun.of(args.toArray(new String[0]));
+        assertEquals(ExitCode.OK, trend.exit(), trend.err());
+        assertTrue(trend.out().contains("…"), trend.out());
+        assertFits(trend.out(), false);
+        args.add("--json");
+        CliRun json = CliRun.of(args.toArray(new String[0]));
+        assertTrue(json.out().contains("\"" + LONG + "0\""), "whole names in JSON");
+        CliRun compare = CliRun.of("leakdiff", args.get(4), args.get(5), "--symbols-path", args.get(3));
+        assertEquals(ExitCode.OK, compare.exit(), compare.err());
+        assertFits(compare.out(), true);
+        assertTrue(compare.out().contains("\t" + "app!" + LONG + "0+10\n"), "frames whole in UMDH's format");
+    }
+
+    private static final String LONG = "std::_Tree<std::_Tmap_traits<std::basic_string<char,std::char_traits<char>,"
+            + "std::allocator<char> >,Session *,std::less<void> > >::_Emplace_hint_";
+
+    /** The symbols of {@link #plant}'s functions under 150-character names. */
+    private Path longSymbols() throws Exception {
+        Path root = tmp.resolve("long-symbols");
+        Path d = Files.createDirectories(root.resolve("app.pdb").resolve("0123456789ABCDEF0123456789ABCDEF1"));
+        // UMDH records no debug ids: a .sym found by name is used when its code id gives the module's size
+        StringBuilder sym = new StringBuilder("MODULE windows x86 0123456789ABCDEF0123456789ABCDEF1 app.pdb\n"
+                + "INFO CODE_ID 5E8A1B2C20000 app.exe\n");
+        for (int i = 0; i < FUNCS.length; i++) {
+            sym.append("FUNC ").append(Long.toHexString(FUNCS[i])).append(" 100 0 ").append(LONG).append(i)
+                    .append('\n');
+        }
+        Files.writeString(d.resolve("app.sym"), sym.toString());
+        return root;
+    }
+
+    /** Every line at most 120 bytes of UTF-8 (what mawk's length counts), TAB-indented frames aside if allowed. */
+    private static void assertFits(String text, boolean framesExempt) {
+        for (String line : text.split("\n")) {
+            if (framesExempt && line.startsWith("\t")) {
+                continue;
+            }
+            int bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertTrue(bytes <= 120, bytes + " bytes: " + line);
+        }
+    }
+
+    /**
+     * --fail-above trips on the total or on any one stack: each half alone. Snapshot 0 to 3: the total grows by
+     * 744 bytes, Leak::Big by 768. Snapshot 0 to 1: the total by 5,240, no stack by more than Spike::D's 4,992.
+     */
+    @Test
+    void leakGateJudgesTheTotalAndEachStackOnTheirOwn() {
+        String s0 = run1.get(0).toString();
+        String s1 = run1.get(1).toString();
+        String s3 = run1.get(3).toString();
+        CliRun stack = CliRun.of("leakdiff", s0, s3, "--fail-above", "750");
+        assertEquals(ExitCode.THRESHOLD, stack.exit(), stack.err());
+        assertEquals("leakdiff: leak gate: BackTrace10000 grew by 768 bytes, above --fail-above 750\n", stack.err());
+        CliRun total = CliRun.of("leakdiff", s0, s1, "--fail-above", "5000");
+        assertEquals(ExitCode.THRESHOLD, total.exit(), total.err());
+        assertEquals("leakdiff: leak gate: the total grew by 5240 bytes, above --fail-above 5000\n", total.err());
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", s0, s3, "--fail-above", "768").exit(), "768 is not above 768");
+        assertEquals(ExitCode.OK, CliRun.of("leakdiff", s0, s1, "--fail-above", "5240").exit());
+        // --trend judges its first-to-last growth the same way
+        CliRun trendStack = CliRun.of("leakdiff", "--trend", s0, s1, run1.get(2).toString(), s3, "--fail-above",
+                "750");
+        assertEquals(ExitCode.THRESHOLD, trendStack.exit(), trendStack.err());
+        assertTrue(trendStack.err().contains("BackTrace10000 grew by 768 bytes"), trendStack.err());
+        CliRun trendTotal = CliRun.of("leakdiff", "--trend", s0, s1, "--fail-above", "5000");
+        assertEquals(ExitCode.THRESHOLD, trendTotal.exit(), trendTotal.err());
+        assertTrue(trendTotal.err().contains("the total grew by 5240 bytes"), trendTotal.err());
+    }
 }

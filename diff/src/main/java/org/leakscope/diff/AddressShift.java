@@ -14,9 +14,13 @@ import org.leakscope.model.Snapshot;
  * ASLR loads the image at another base each run, but only in 64 KiB steps, so one call site keeps its low 16
  * address bits. Every pair of sites that agree in those bits votes for a shift (new minus old); the shift with
  * the most votes wins when it explains at least half of the smaller run's sites and no other shift ties it.
+ * Sites sharing their low bits with more than {@value #MAX_GROUP} others of the older run cast no vote: they
+ * cannot tell shifts apart, and voting every pair of them would make a log whose sites all agree in those bits
+ * cost the product of the two runs' sizes.
  */
 public final class AddressShift {
     private static final long GRANULE = 0xFFFF;
+    static final int MAX_GROUP = 256;
 
     /**
      * @param shift   new address minus old address for the same code (0: the runs agree already)
@@ -42,7 +46,11 @@ public final class AddressShift {
         }
         Map<Long, Integer> votes = new HashMap<>();
         for (long y : b) {
-            for (long x : byLow.getOrDefault(y & GRANULE, List.of())) {
+            List<Long> group = byLow.getOrDefault(y & GRANULE, List.of());
+            if (group.size() > MAX_GROUP) {
+                continue;
+            }
+            for (long x : group) {
                 votes.merge(y - x, 1, Integer::sum);
             }
         }
@@ -76,8 +84,8 @@ public final class AddressShift {
             for (Frame f : agg.backtrace().frames()) {
                 frames.add(f.module() == null ? Frame.unresolved(f.address() - shift) : f);
             }
-            out.add(new BacktraceAggregate(new Backtrace(agg.backtrace().traceId(), frames), agg.kind(), agg.bytes(),
-                    agg.count(), agg.overhead()));
+            out.add(new BacktraceAggregate(new Backtrace(agg.backtrace().traceId(), frames,
+                    agg.backtrace().aliases()), agg.kind(), agg.bytes(), agg.count(), agg.overhead()));
         }
         return new Snapshot(s.source(), s.processId(), s.processName(), s.time(), s.modules(), s.resources(), out,
                 s.problems());

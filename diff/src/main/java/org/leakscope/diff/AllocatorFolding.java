@@ -80,12 +80,15 @@ public final class AllocatorFolding {
             }
             return false;
         }
-        if (f.module() != null) {
-            String m = f.module().toLowerCase(Locale.ROOT);
-            for (String g : modules) {
-                if (glob(g, m)) {
-                    return true;
-                }
+        return f.module() != null && isAllocatorModule(f.module());
+    }
+
+    /** Whether a frame in this module without a function name is an allocator frame. */
+    public boolean isAllocatorModule(String module) {
+        String m = module.toLowerCase(Locale.ROOT);
+        for (String g : modules) {
+            if (glob(g, m)) {
+                return true;
             }
         }
         return false;

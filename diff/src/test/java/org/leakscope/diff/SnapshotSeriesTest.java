@@ -32,6 +32,28 @@ class SnapshotSeriesTest {
         return new Snapshot("s", 1L, "app.exe", t, ModuleMap.empty(), List.of(), List.of(a), List.of());
     }
 
+    /**
+     * A frame is the same module+offset whether or not a symbol store named its function: a symbolized and a raw
+     * snapshot match under module-offset keys, and an allocator module folds either way (unnamed frames take a
+     * numeric path, named ones a cached one: they must agree). Module names match ignoring case and extension.
+     */
+    @Test
+    void moduleOffsetMatchesNamedAndUnnamedFramesAlike() {
+        Frame heapRaw = raw("ntdll.dll", 0x77000000L, 0x3EC66);
+        Frame heapNamed = new Frame(0x77000000L + 0x3EC66, "NTDLL", 0x3EC66L, "RtlAllocateHeap", 0x3EL, null, null);
+        Frame siteRaw = raw("app.exe", 0x400000, 0x1234);
+        Frame siteNamed = new Frame(0x401234, "App.EXE", 0x1234L, "Cache::Insert", 0x34L, "cache.cpp", 42);
+        Snapshot raw = snap(null, agg("A", 100, 1, heapRaw, siteRaw));
+        Snapshot named = snap(null, agg("B", 300, 3, heapNamed, siteNamed));
+        Comparison c = compare(KeyKind.MODULE_OFFSET, AllocatorFolding.defaults(), raw, named);
+        assertEquals(1, c.changes().size());
+        assertEquals(100, c.changes().get(0).oldBytes());
+        assertEquals(300, c.changes().get(0).newBytes());
+        assertEquals(1, c.changes().get(0).foldedFrames());
+        Comparison back = compare(KeyKind.MODULE_OFFSET, AllocatorFolding.defaults(), named, raw);
+        assertEquals(300, back.changes().get(0).oldBytes());
+    }
+
     @Test
     void allocatorFramesFoldSoStacksThatDifferOnlyInsideTheAllocatorMerge() {
         Frame fast = sym("ntdll", "RtlpAllocateHeapInternal", 0x47);

@@ -15,6 +15,7 @@ import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Limits;
 import org.leakscope.model.Problem;
 import org.leakscope.model.ResourceKind;
+import org.leakscope.model.SeededHash;
 
 /**
  * Reads a resmon tracking table at a virtual address: the header through the generated
@@ -41,7 +42,12 @@ public final class ResmonTableReader {
     private static final String[] SYNC = {"?", "mutex", "cond", "rwlock", "semaphore", "event"};
     private static final String[] HANDLE = {"?", "file", "socket", "pipe", "eventfd", "fd", "file handle"};
 
-    private record SiteKey(ResourceKind kind, List<Long> frames) {
+    /** Stacks come from the dump: hashed with a seed, so no table can make them all share a bin. */
+    record SiteKey(ResourceKind kind, List<Long> frames) {
+        @Override
+        public int hashCode() {
+            return SeededHash.of(kind.ordinal(), SeededHash.of(frames));
+        }
     }
 
     private static final class Site {
@@ -107,7 +113,8 @@ public final class ResmonTableReader {
         }
         out.sort(Comparator.comparingLong(TableSite::bytes).reversed()
                 .thenComparing(Comparator.comparingLong(TableSite::count).reversed())
-                .thenComparing(s -> s.frames().isEmpty() ? 0L : s.frames().get(0), Long::compareUnsigned));
+                .thenComparing(s -> s.frames().isEmpty() ? 0L : s.frames().get(0), Long::compareUnsigned)
+                .thenComparing(TableSite::kind).thenComparing(TableSite::frames, ResmonTableReader::compareFrames));
         return new TrackingTable(memory.source(), headerVa, h.versionMajor(), h.versionMinor(), (int) h.pointerSize(),
                 h.flags(), h.processId(), h.processName(), h.startTimeNs(), h.updateTimeNs(),
                 new TrackingTable.TableLimits(h.limitMemoryBytes(), h.limitCpuPercent(), h.limitThreads(),
@@ -356,6 +363,17 @@ public final class ResmonTableReader {
             default -> HANDLE;
         };
         return subtype > 0 && subtype < names.length ? names[subtype] : "subtype " + subtype;
+    }
+
+    /** Stacks frame by frame (unsigned), shorter first on a common prefix: sites tie-broken the same every run. */
+    private static int compareFrames(List<Long> a, List<Long> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = Long.compareUnsigned(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
     }
 
     private static List<Long> boxed(long[] a) {

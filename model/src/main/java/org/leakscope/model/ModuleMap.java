@@ -10,9 +10,15 @@ public final class ModuleMap {
     private static final ModuleMap EMPTY = new ModuleMap(List.of());
 
     private final List<Module> modules;
+    /** Each module's name, made once: a big snapshot has millions of frames naming a few hundred modules. */
+    private final String[] names;
 
     private ModuleMap(List<Module> sorted) {
         this.modules = sorted;
+        this.names = new String[sorted.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = sorted.get(i).name();
+        }
     }
 
     public static ModuleMap empty() {
@@ -32,6 +38,11 @@ public final class ModuleMap {
 
     /** The module whose range holds the address. */
     public Optional<Module> find(long address) {
+        int i = index(address);
+        return i < 0 ? Optional.empty() : Optional.of(modules.get(i));
+    }
+
+    private int index(long address) {
         int lo = 0;
         int hi = modules.size() - 1;
         while (lo <= hi) {
@@ -40,17 +51,18 @@ public final class ModuleMap {
             if (Long.compareUnsigned(address, m.base()) < 0) {
                 hi = mid - 1;
             } else if (m.contains(address)) {
-                return Optional.of(m);
+                return mid;
             } else {
                 lo = mid + 1;
             }
         }
-        return Optional.empty();
+        return -1;
     }
 
     /** The frame for an address with module and offset filled in where a module holds it. */
     public Frame frame(long address) {
+        int i = index(address);
         Frame f = Frame.unresolved(address);
-        return find(address).map(m -> f.withModule(m.name(), address - m.base())).orElse(f);
+        return i < 0 ? f : f.withModule(names[i], address - modules.get(i).base());
     }
 }

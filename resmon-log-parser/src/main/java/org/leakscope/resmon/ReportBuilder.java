@@ -11,6 +11,7 @@ import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Resource;
 import org.leakscope.model.ResourceKind;
+import org.leakscope.model.SeededHash;
 
 /**
  * Reads one resmon resource report line by line (shapes: docs/formats/resmon.md §5). Records are grouped by
@@ -55,7 +56,12 @@ final class ReportBuilder {
     private static final byte[] ACTIVE = LineCursor.ascii(" active(not terminated)");
     private static final byte[] CANT_UNLOAD = LineCursor.ascii("error can");
 
-    private record SiteKey(ResourceKind kind, long returnAddress) {
+    /** Return addresses come from the log: hashed with a seed, so no log can make them all share a bin. */
+    record SiteKey(ResourceKind kind, long returnAddress) {
+        @Override
+        public int hashCode() {
+            return SeededHash.of(kind.ordinal(), returnAddress);
+        }
     }
 
     private static final class Site {

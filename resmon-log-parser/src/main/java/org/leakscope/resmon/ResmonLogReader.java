@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
+import org.leakscope.model.SeededHash;
 import org.leakscope.model.io.LineProblems;
 import org.leakscope.model.io.TextLines;
 
@@ -31,7 +32,12 @@ public final class ResmonLogReader {
     private static final byte[] MARKER = "|resmon| ".getBytes(StandardCharsets.US_ASCII);
     private static final int BATCHES = 4;
 
-    private record RunKey(long pid, String module) {
+    /** Process ids and names come from the log: hashed with a seed, so no log can make them all share a bin. */
+    record RunKey(long pid, String module) {
+        @Override
+        public int hashCode() {
+            return SeededHash.of(pid, SeededHash.mix(module));
+        }
     }
 
     /** Recently seen (pid, name bytes) → run, so most lines find their run without decoding the name. */
@@ -46,7 +52,7 @@ public final class ResmonLogReader {
     private final ResmonLogOptions options;
     private final LineProblems problems;
     private final LineCursor cursor = new LineCursor();
-    private final Map<RunKey, RunBuilder> active = new HashMap<>();
+    private final Map<RunKey, RunBuilder> active = new LinkedHashMap<>(); // ends runs in the order they began
     private final List<ResmonRun> finished = new ArrayList<>();
     private final Slot[] slots = new Slot[256];
     private RunKey lastKey;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.leakscope.model.Frame;
+import org.leakscope.model.LongIntMap;
 import org.leakscope.model.ModuleMap;
 
 /**

@@ -1,6 +1,7 @@
 package org.leakscope.umdh;
 
 import java.util.Arrays;
+import org.leakscope.model.SeededHash;
 
 /**
  * Per-trace sums keyed by an encoded trace id (one partition of {@link TraceTotals}): a slot holds the key and
@@ -90,12 +91,25 @@ final class TraceTable {
         }
     }
 
+    /** Keys are trace ids a log chooses: seeded, so no file can pick ids that share a probe run. */
     private static int hash(long key) {
-        long h = key ^ (key >>> 33); // murmur3 fmix64: every key bit reaches the low bits the mask keeps
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return (int) (h ^ (h >>> 33));
+        return (int) SeededHash.mix(key);
+    }
+
+    /** Slots a lookup of {@code key} visits (1 = found at home), or -1 when absent: for tests. */
+    int probes(long key) {
+        int i = hash(key) & mask;
+        for (int n = 1; n <= mask + 1; n++) {
+            long k = slots[i * STRIDE];
+            if (k == key) {
+                return n;
+            }
+            if (k == 0) {
+                return -1;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
     }
 
     private void grow() {

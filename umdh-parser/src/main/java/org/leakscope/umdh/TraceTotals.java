@@ -1,5 +1,7 @@
 package org.leakscope.umdh;
 
+import org.leakscope.model.SeededHash;
+
 /**
  * Per-trace sums for a log whose records hit hundreds of thousands of traces in random order. Adding each
  * record straight into one big hash table costs a cache and TLB miss per record (measured ~150 ns on a VM, the
@@ -107,8 +109,8 @@ final class TraceTotals {
         return out;
     }
 
+    /** The top bits of the seeded hash (the tables use the low ones): a log cannot crowd one partition. */
     private static int partition(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> (64 - PARTITION_BITS));
+        return (int) (SeededHash.mix(key) >>> (64 - PARTITION_BITS));
     }
 }

@@ -22,12 +22,14 @@ import org.leakscope.model.io.TextLines;
  *
  * Total increase == 131072 requested +    112 overhead = 131184
  * </pre>
+ * A stack line {@code Alias} starts an alias stack of the same trace, as in snapshot logs (leakdiff writes
+ * aliases that way).
  * The file does not say whether it was written with {@code -d}: numbers are kept as text until the end and
  * read in the radix under which every {@code delta = new - old} holds (a hex digit settles it at once).
  */
 public final class UmdhCompareReader {
     private record Pending(String traceId, boolean plus, String delta, String newer, String older, String count,
-            String oldCount, String newCount, List<Frame> frames, long line) {
+            String oldCount, String newCount, List<Frame> frames, List<List<Frame>> aliases, long line) {
     }
 
     private final String source;
@@ -85,6 +87,12 @@ public final class UmdhCompareReader {
             return;
         }
         if (raw.startsWith("\t") && stack != null) {
+            if (t.equals("Alias")) {
+                stack = new ArrayList<>();
+                last.aliases.add(stack);
+                framesCut = false;
+                return;
+            }
             if (stack.size() >= UmdhOptions.MAX_FRAMES) {
                 if (!framesCut) {
                     framesCut = true;
@@ -149,7 +157,7 @@ public final class UmdhCompareReader {
         }
         if (rest.length == 3 && rest[1].equals("allocs") && isTrace(rest[2]) && isNumber(rest[0])) {
             Pending p = new Pending(rest[2].substring(9), plus, delta, newer, older, rest[0], null, null,
-                    new ArrayList<>(), n);
+                    new ArrayList<>(), new ArrayList<>(), n);
             pending.add(p);
             last = p;
             framesCut = false;
@@ -159,12 +167,13 @@ public final class UmdhCompareReader {
             String id = rest[0].substring(9);
             if (last != null && last.traceId.equals(id) && last.oldCount == null) {
                 Pending p = new Pending(id, last.plus, last.delta, last.newer, last.older, last.count, older, newer,
-                        last.frames, last.line);
+                        last.frames, last.aliases, last.line);
                 pending.set(pending.size() - 1, p);
                 last = p;
             } else {
                 // a count line without its bytes line: bytes unknown, read as 0
-                Pending p = new Pending(id, plus, "0", "0", "0", newer, older, newer, new ArrayList<>(), n);
+                Pending p = new Pending(id, plus, "0", "0", "0", newer, older, newer, new ArrayList<>(),
+                        new ArrayList<>(), n);
                 pending.add(p);
                 last = p;
             }
@@ -217,8 +226,9 @@ public final class UmdhCompareReader {
             Long oldCount = p.oldCount == null ? null : number(p.oldCount, radix, p.line);
             Long newCount = p.newCount != null ? (Long) number(p.newCount, radix, p.line)
                     : p.count == null ? null : (Long) number(p.count, radix, p.line);
-            entries.add(new CompareEntry(new Backtrace(p.traceId, p.frames), older, newer, oldCount, newCount,
-                    p.line));
+            List<List<Frame>> aliases = p.aliases.stream().filter(a -> !a.isEmpty()).toList();
+            entries.add(new CompareEntry(new Backtrace(p.traceId, p.frames, aliases), older, newer, oldCount,
+                    newCount, p.line));
         }
         Long req = totalRequested == null ? null : signed(number(totalRequested, radix, 0), totalIncrease);
         Long ovh = totalOverhead == null ? null : signed(number(totalOverhead, radix, 0), totalIncrease);

@@ -30,6 +30,7 @@ import org.leakscope.model.io.TextLines;
  * *- - - - - - - - - - Start of data for heap @ 2E60000 - - - - - - - - - -
  * 64 bytes + 1C at 2E9FA20 by BackTrace18D0A0D0                 (one allocation, all hex)
  * \t776CDD82                                                    (its stack, the first time the trace appears)
+ * \tAlias                                                       (the frames after it: another stack of the trace)
  * 00005320 bytes in 0x14 allocations (@ 0x00000428) by: BackTrace00B53   (older per-trace summary)
  * </pre>
  * The record lines are parsed from bytes without making Strings: a 1 GB log has tens of millions of them.
@@ -47,6 +48,7 @@ public final class UmdhSnapshotReader {
     private static final byte[] START_HEAP = Cursor.ascii("Start of data for heap");
     private static final byte[] END_HEAP = Cursor.ascii("End of data for heap");
     private static final byte[] HOGS = Cursor.ascii("Hogs");
+    private static final byte[] ALIAS = Cursor.ascii("Alias");
 
     private final String source;
     private final UmdhOptions options;
@@ -64,6 +66,14 @@ public final class UmdhSnapshotReader {
     private int traces;
     private int[] stackFrames = new int[1 << 16];
     private int stackFrameCount;
+    private int segmentStart; // where the stack (or alias stack) being collected starts in stackFrames
+
+    // alias stacks, in file order: trace, start in stackFrames, length
+    private int[] aliasTrace = new int[0];
+    private int[] aliasStart = new int[0];
+    private int[] aliasLength = new int[0];
+    private int aliases;
+    private int openAlias = -1; // the alias stack being collected, or -1 while collecting the trace's own
 
     private int collecting = -1; // trace whose stack lines follow, or -1
     private int current = -1;    // trace of the last record, -2 when not yet looked up, or -1 after no record
@@ -74,6 +84,9 @@ public final class UmdhSnapshotReader {
     private int heaps;
     private long records;
     private boolean sawUmdhShape;
+    private boolean sawHogs;
+    private String openHeap; // heap id of a Start line whose End line has not come yet, or null
+    private long openHeapLine;
 
     private UmdhSnapshotReader(String source, UmdhOptions options) {
         this.source = source;
@@ -94,6 +107,7 @@ public final class UmdhSnapshotReader {
                 r.line(lines);
             }
             r.endStack();
+            r.checkComplete(Math.max(1, lines.number()));
             if (!r.sawUmdhShape) {
                 throw InputFormatException.atLine(r.source, Math.max(1, lines.number()),
                         "a UMDH snapshot log (a '// UMDH: version' header, a heap section or an allocation record)",
@@ -134,13 +148,22 @@ public final class UmdhSnapshotReader {
         c.reset(b, s, e);
         if (first == '*') {
             endStack();
-            if (c.indexOf(START_HEAP, s) >= 0) {
+            int at = c.indexOf(START_HEAP, s);
+            if (at >= 0) {
                 heaps++;
                 sawUmdhShape = true;
+                startHeap(heapId(b, at + START_HEAP.length, e), n);
                 return;
             }
-            if (c.indexOf(HOGS, s) >= 0 || c.indexOf(END_HEAP, s) >= 0) {
+            at = c.indexOf(END_HEAP, s);
+            if (at >= 0) {
                 sawUmdhShape = true;
+                openHeap = null;
+                return;
+            }
+            if (c.indexOf(HOGS, s) >= 0) {
+                sawUmdhShape = true;
+                sawHogs = true;
                 return;
             }
         }
@@ -172,6 +195,44 @@ public final class UmdhSnapshotReader {
             return;
         }
         unknown(lines, n);
+    }
+
+    /**
+     * Every heap section umdh opens it closes with an End line: a log copied or written only in part would
+     * otherwise read as if the rest of the heap had been freed. A heap starting while another is open is the
+     * same damage in the middle of a file.
+     */
+    private void startHeap(String id, long n) {
+        if (openHeap != null) {
+            problems.line(n, "'End of data for heap @ " + openHeap + "' (heap " + openHeap + " starts at line "
+                    + openHeapLine + ")", "the start of heap " + id + ": heap " + openHeap + " is cut short");
+        }
+        openHeap = id;
+        openHeapLine = n;
+    }
+
+    /** At the end of the file: a heap left open, or a UMDH header with no heap after it, is a cut-off log. */
+    private void checkComplete(long last) {
+        if (openHeap != null) {
+            problems.line(last, "'End of data for heap @ " + openHeap + "' (heap " + openHeap + " starts at line "
+                    + openHeapLine + ")", "the end of the file: the snapshot ends inside heap " + openHeap
+                    + ": truncated?");
+        } else if (header.header().umdhVersion() != null && heaps == 0 && !sawHogs && records == 0) {
+            problems.line(last, "a heap section ('Start of data for heap @ ...') after the '// UMDH: version' header",
+                    "the end of the file: the snapshot ends before its first heap: truncated?");
+        }
+    }
+
+    /** The hex id after "Start of data for heap" ({@code @ 2E60000}), or "?" when damaged. */
+    private static String heapId(byte[] b, int p, int e) {
+        while (p < e && (b[p] == ' ' || b[p] == '@')) {
+            p++;
+        }
+        int q = p;
+        while (q < e && Cursor.isHexDigit(b[q])) {
+            q++;
+        }
+        return q == p ? "?" : new String(b, p, q - p, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** XP-era docs print frames without the TAB: accept a symbolic frame right after a record. */
@@ -221,6 +282,10 @@ public final class UmdhSnapshotReader {
             endStack();
             return;
         }
+        if (te - s == ALIAS.length && at(b, s, te, ALIAS)) {
+            alias();
+            return;
+        }
         c.reset(b, s, te);
         long addr = c.hex();
         if (addr != Cursor.NONE && c.atEnd()) {
@@ -249,12 +314,45 @@ public final class UmdhSnapshotReader {
         if (stackLength[t] == 0) {
             collecting = t;
             stackStart[t] = stackFrameCount;
+            segmentStart = stackFrameCount;
             framesCut = false;
         }
     }
 
+    /**
+     * A stack line {@code Alias} (seen in a real log of a 32-bit process on 64-bit Windows): the addresses after
+     * it, to the next {@code Alias} or the blank line, are another stack stored under the same trace id, not
+     * more frames of the first. The first stays the trace's stack; the others are kept beside it.
+     */
+    private void alias() {
+        resolvePending();
+        closeSegment();
+        if (aliases == aliasTrace.length) {
+            int n = Math.max(16, aliases * 2);
+            aliasTrace = Arrays.copyOf(aliasTrace, n);
+            aliasStart = Arrays.copyOf(aliasStart, n);
+            aliasLength = Arrays.copyOf(aliasLength, n);
+        }
+        aliasTrace[aliases] = collecting;
+        aliasStart[aliases] = stackFrameCount;
+        openAlias = aliases++;
+        segmentStart = stackFrameCount;
+        framesCut = false;
+    }
+
+    /** Ends the stack or alias stack being collected. */
+    private void closeSegment() {
+        int len = stackFrameCount - segmentStart;
+        if (openAlias >= 0) {
+            aliasLength[openAlias] = len;
+            openAlias = -1;
+        } else {
+            stackLength[collecting] = (short) len;
+        }
+    }
+
     private void addFrame(int frame, long n) {
-        int len = stackFrameCount - stackStart[collecting];
+        int len = stackFrameCount - segmentStart;
         if (len >= UmdhOptions.MAX_FRAMES) {
             if (!framesCut) {
                 framesCut = true;
@@ -307,9 +405,8 @@ public final class UmdhSnapshotReader {
     private void endStack() {
         resolvePending();
         if (collecting >= 0) {
-            int len = stackFrameCount - stackStart[collecting];
-            stackLength[collecting] = (short) len;
-            if (len == 0) {
+            closeSegment();
+            if (stackLength[collecting] == 0) {
                 stackStart[collecting] = -1;
             }
             collecting = -1;
@@ -588,15 +685,18 @@ public final class UmdhSnapshotReader {
         ModuleMap modules = ModuleMap.of(header.modules());
         Frame[] frameTable = frames.build(modules);
         long[][] sums = totals.totalsByTrace(traces);
+        Map<Integer, List<List<Frame>>> aliasesOf = new HashMap<>();
+        for (int k = 0; k < aliases; k++) {
+            if (aliasLength[k] > 0) {
+                aliasesOf.computeIfAbsent(aliasTrace[k], x -> new ArrayList<>())
+                        .add(frames(frameTable, aliasStart[k], aliasLength[k]));
+            }
+        }
         List<BacktraceAggregate> aggregates = new ArrayList<>(traces);
         for (int t = 0; t < traces; t++) {
-            int len = stackLength[t];
-            Frame[] fs = new Frame[len];
-            for (int i = 0; i < len; i++) {
-                fs[i] = frameTable[stackFrames[stackStart[t] + i]];
-            }
-            aggregates.add(new BacktraceAggregate(new Backtrace(traceIds[t], List.of(fs)), ResourceKind.HEAP_BLOCK,
-                    sums[0][t], sums[1][t], sums[2][t]));
+            List<Frame> fs = frames(frameTable, stackStart[t], stackLength[t]);
+            Backtrace bt = new Backtrace(traceIds[t], fs, aliasesOf.getOrDefault(t, List.of()));
+            aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums[0][t], sums[1][t], sums[2][t]));
         }
         stackFrames = null;
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
@@ -604,6 +704,14 @@ public final class UmdhSnapshotReader {
                 h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), aggregates,
                 problems.list());
         return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames());
+    }
+
+    private List<Frame> frames(Frame[] frameTable, int start, int len) {
+        Frame[] fs = new Frame[len];
+        for (int i = 0; i < len; i++) {
+            fs[i] = frameTable[stackFrames[start + i]];
+        }
+        return List.of(fs);
     }
 
     static LocalDateTime parseLogTime(String t) {

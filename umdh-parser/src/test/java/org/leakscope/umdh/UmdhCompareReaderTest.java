@@ -50,6 +50,24 @@ class UmdhCompareReaderTest {
         }
     }
 
+    /** leakdiff writes a trace's alias stacks after {@code <TAB>Alias}, as snapshot logs hold them; read back. */
+    @Test
+    void aliasStacksReadBackAsAliases() throws IOException {
+        Path p = tmp.resolve("aliases.txt");
+        Files.writeString(p, "+      58 (    108 -      b0)      3 allocs\tBackTrace94C4\n"
+                + "+       1 (      3 -       2)\tBackTrace94C4\tallocations\n\n"
+                + "\tntdll+7DD82\n\tleaky!main+42\n\tAlias\n\tntdll+7DD82\n\tleaky!Session::Open()+19\n"
+                + "\tAlias\n\tleaky+13A7\n\n"
+                + "Total increase ==     58 requested +     10 overhead =     68\n");
+        UmdhCompareLog l = UmdhCompareReader.read(p, UmdhOptions.defaults().withStrict(true));
+        assertEquals(List.of(), l.problems());
+        var bt = l.entries().get(0).backtrace();
+        assertEquals(List.of("ntdll+0x7dd82", "leaky!main+0x42"), bt.frames().stream().map(Frame::describe).toList());
+        assertEquals(2, bt.aliases().size());
+        assertEquals("Session::Open()", bt.aliases().get(0).get(1).function());
+        assertEquals(0x13A7L, bt.aliases().get(1).get(0).moduleOffset());
+    }
+
     @Test
     void xpCompareWithTheOldTotal() throws IOException {
         UmdhCompareLog l = UmdhCompareReader.read(TestFiles.testdata("compare_xp_old_total.txt"), UmdhOptions.defaults());

@@ -63,6 +63,80 @@ class UmdhMalformedTest {
         assertTrue(e.getMessage().startsWith(p + ": line " + line + ": expected"), e.getMessage());
     }
 
+    /**
+     * A log cut at a line boundary has no damaged line: only the missing "End of data" marker tells. Every cut
+     * inside a heap section is a warning naming the heap and the last line (an error under --strict); a cut
+     * after the header but before any heap too; a cut between two heaps cannot be seen and reads clean.
+     */
+    @Test
+    void aLogCutAtALineBoundaryIsNamedTruncated() throws IOException {
+        String text = new String(LEAKY, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\n", -1);
+        String heap = null;
+        boolean afterHeader = false;
+        int insideHeap = 0;
+        for (int k = 1; k < lines.length; k++) {
+            String last = lines[k - 1];
+            afterHeader |= last.contains("UMDH: version");
+            if (last.contains("Start of data for heap @ ")) {
+                heap = last.replaceAll(".*heap @ ([0-9A-F]+) .*", "$1");
+            } else if (last.contains("End of data for heap @ ")) {
+                heap = null;
+            }
+            String cut = String.join("\n", java.util.List.of(lines).subList(0, k)) + "\n";
+            Path p = write(cut.getBytes(StandardCharsets.ISO_8859_1));
+            if (!afterHeader) {
+                continue; // not yet a UMDH log: notAUmdhLogAtAll covers it
+            }
+            UmdhOptions strict = UmdhOptions.defaults().withStrict(true);
+            if (heap != null) {
+                insideHeap++;
+                UmdhSnapshotLog lenient = UmdhSnapshotReader.read(p, UmdhOptions.defaults());
+                Problem w = lenient.snapshot().problems().get(lenient.snapshot().problems().size() - 1);
+                assertEquals(k, w.line(), "cut after line " + k);
+                assertEquals(p + ": line " + k + ": expected 'End of data for heap @ " + heap + "' (heap " + heap
+                        + " starts at line " + startLine(lines, heap) + "), found the end of the file: the snapshot"
+                        + " ends inside heap " + heap + ": truncated?", w.message());
+                InputFormatException e = assertThrows(InputFormatException.class,
+                        () -> UmdhSnapshotReader.read(p, strict), "cut after line " + k);
+                assertEquals((long) k, e.line());
+                assertTrue(e.getMessage().contains("truncated?"), e.getMessage());
+            } else if (text.indexOf("Start of data for heap") > cut.length()) {
+                InputFormatException e = assertThrows(InputFormatException.class,
+                        () -> UmdhSnapshotReader.read(p, strict), "cut after line " + k);
+                assertTrue(e.getMessage().contains("the snapshot ends before its first heap: truncated?"),
+                        e.getMessage());
+            } else {
+                assertEquals(java.util.List.of(), UmdhSnapshotReader.read(p, strict).snapshot().problems(),
+                        "cut after line " + k + ", between heaps");
+            }
+        }
+        assertTrue(insideHeap > 30, "cuts inside a heap: " + insideHeap);
+    }
+
+    private static int startLine(String[] lines, String heap) {
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("Start of data for heap @ " + heap + " ")) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(heap);
+    }
+
+    @Test
+    void aHeapStartingBeforeTheLastOneEndedIsNamed() throws IOException {
+        String text = new String(LEAKY, StandardCharsets.ISO_8859_1);
+        String end = "*- - - - - - - - - - End of data for heap @ 2E60000 - - - - - - - - - -\n";
+        assertTrue(text.contains(end));
+        Path p = write(text.replace(end, "").getBytes(StandardCharsets.ISO_8859_1));
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(p, UmdhOptions.defaults());
+        assertEquals(1, log.snapshot().problems().size(), log.snapshot().problems().toString());
+        assertTrue(log.snapshot().problems().get(0).message().contains(
+                "found the start of heap 1D890000: heap 2E60000 is cut short"), log.snapshot().problems().toString());
+        assertThrows(InputFormatException.class,
+                () -> UmdhSnapshotReader.read(p, UmdhOptions.defaults().withStrict(true)));
+    }
+
     @Test
     void garbageLinesAreListedWithTheirNumbers() throws IOException {
         String text = new String(LEAKY, StandardCharsets.ISO_8859_1);

@@ -129,6 +129,61 @@ class UmdhSnapshotReaderTest {
         assertEquals(0, log.heaps());
     }
 
+    /** {@code Alias} lines open more stacks of the same trace (pyumdh's Win7 x64 log of a 32-bit process). */
+    @Test
+    void aliasStacksAreKeptBesideTheTracesOwnStack() throws IOException {
+        UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("wow64_aliases_1.log"),
+                UmdhOptions.defaults().withStrict(true));
+        assertEquals(List.of(), log.snapshot().problems());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        BacktraceAggregate leak = t.get("94C4");
+        assertTrace(leak, 2 * 0x58, 2, 2 * 0x10, 7); // the trace's own stack only: 3 heap frames, 2 app, 2 thread start
+        assertEquals(0x1234L, leak.backtrace().frames().get(3).moduleOffset());
+        assertEquals(0x14C2L, leak.backtrace().frames().get(4).moduleOffset());
+        List<List<Frame>> aliases = leak.backtrace().aliases();
+        assertEquals(2, aliases.size());
+        assertEquals(8, aliases.get(0).size());
+        assertEquals(0x401419L, aliases.get(0).get(4).address());
+        assertEquals("leaky.exe", aliases.get(0).get(4).module());
+        assertEquals(0x1419L, aliases.get(0).get(4).moduleOffset());
+        assertEquals(List.of(0x776CDD82L, 0x4013A7L, 0x4014C2L), aliases.get(1).stream().map(Frame::address).toList());
+        assertEquals("ntdll.dll", aliases.get(1).get(0).module());
+        assertTrue(aliases.get(1).get(0) == leak.backtrace().frames().get(0), "one Frame per address, aliases too");
+        assertTrace(t.get("94D0"), 0x100, 1, 0x20, 7);
+        assertEquals(List.of(), t.get("94D0").backtrace().aliases());
+    }
+
+    @Test
+    void anEmptyAliasIsDroppedAndARepeatedTraceKeepsItsFirstStacks() throws IOException {
+        String text = "*- - - - - - - - - - Start of data for heap @ 10 - - - - - - - - - -\n"
+                + "8 bytes + 8 at 100 by BackTrace1\n\t401000\n\tAlias\n\n"
+                + "8 bytes + 8 at 200 by BackTrace2\n\tAlias\n\t402000\n\n"
+                + "8 bytes + 8 at 300 by BackTrace1\n\t409000\n\tAlias\n\t40A000\n\n"
+                + "*- - - - - - - - - - End of data for heap @ 10 - - - - - - - - - -\n";
+        UmdhSnapshotLog log = read(write("alias.log", text.getBytes(StandardCharsets.US_ASCII), false));
+        assertEquals(List.of(), log.snapshot().problems());
+        Map<String, BacktraceAggregate> t = byId(log.snapshot());
+        assertEquals(List.of(0x401000L), t.get("1").backtrace().frames().stream().map(Frame::address).toList());
+        assertEquals(List.of(), t.get("1").backtrace().aliases(), "empty alias dropped, repeat's lines skipped");
+        assertEquals(List.of(), t.get("2").backtrace().frames(), "Alias first: the trace's own stack is empty");
+        assertEquals(List.of(List.of(0x402000L)), t.get("2").backtrace().aliases().stream()
+                .map(a -> a.stream().map(Frame::address).toList()).toList());
+    }
+
+    /** Every generated snapshot and the corpus's real one read without a warning, even under --strict. */
+    @Test
+    void everyShippedSnapshotReadsCleanUnderStrict() throws IOException {
+        for (String name : List.of("leaky_1.log", "leaky_2.log", "leaky_3_restarted_crlf.log", "win10_x64_crlf.log",
+                "xp_summary.log", "hogs_only_no_final_newline.log", "wow64_aliases_1.log", "wow64_aliases_2.log")) {
+            UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata(name),
+                    UmdhOptions.defaults().withStrict(true));
+            assertEquals(List.of(), log.snapshot().problems(), name);
+        }
+        UmdhSnapshotLog real = UmdhSnapshotReader.read(TestFiles.corpus("umdh/pyumdh_snapshot_v1_win7wow64.log"),
+                UmdhOptions.defaults().withStrict(true));
+        assertEquals(9, real.records());
+    }
+
     @Test
     void restartedProcessCrlf() throws IOException {
         UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.testdata("leaky_3_restarted_crlf.log"),

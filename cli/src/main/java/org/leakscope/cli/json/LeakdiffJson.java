@@ -29,8 +29,9 @@ public final class LeakdiffJson {
     public record Totals(Change bytes, Change allocations, Change overhead) {
     }
 
+    /** @param aliases the trace's alias stacks (UMDH's {@code Alias} lines), null when it has none */
     public record Stack(String traceId, int mergedTraces, Change bytes, Change allocations, Change overhead,
-            int foldedFrames, List<FrameJson> frames) {
+            int foldedFrames, List<FrameJson> frames, List<List<FrameJson>> aliases) {
     }
 
     /** The compare document: two snapshots, or one re-read compare output. */
@@ -41,7 +42,7 @@ public final class LeakdiffJson {
 
     public record TrendStack(int rank, String traceId, int mergedTraces, boolean sustained, double bytesPerUnit,
             double allocationsPerUnit, int risingSteps, int fallingSteps, List<Long> bytes, List<Long> allocations,
-            int foldedFrames, List<FrameJson> frames) {
+            int foldedFrames, List<FrameJson> frames, List<List<FrameJson>> aliases) {
     }
 
     public record TrendTotals(List<Long> bytes, List<Long> allocations, double bytesPerUnit) {

@@ -8,9 +8,14 @@ import org.leakscope.diff.StackTrend;
 import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Frame;
 
-/** {@code leakdiff --trend}: the ranking table, then each ranked stack with its series and frames. */
+/**
+ * {@code leakdiff --trend}: the ranking table, then each ranked stack with its series and frames. Lines fit
+ * {@link TextWidth#COLUMNS} columns: long snapshot names, trace ids, call sites and frames lose their middle to
+ * {@code …} (the JSON keeps them whole), long series wrap.
+ */
 public final class TrendRenderer {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final int WIDTH = TextWidth.COLUMNS;
 
     private TrendRenderer() {
     }
@@ -31,16 +36,24 @@ public final class TrendRenderer {
         }
         sb.append("; key ").append(keyNote).append('\n');
         Table in = new Table("#>", "snapshot", "time", "bytes>", "allocations>");
+        int fixed = 2 + String.valueOf(names.size()).length() + "2026-03-02 09:00".length() + 4 * 2;
+        int bytesWidth = "bytes".length();
+        int countWidth = "allocations".length();
+        for (int i = 0; i < names.size(); i++) {
+            bytesWidth = Math.max(bytesWidth, Sizes.exact(r.totalBytes()[i]).length());
+            countWidth = Math.max(countWidth, Sizes.exact(r.totalCounts()[i]).length());
+        }
+        int nameWidth = Math.max(16, WIDTH - fixed - bytesWidth - countWidth);
         for (int i = 0; i < names.size(); i++) {
             Instant t = i < r.times().size() ? r.times().get(i) : null;
-            in.row(i + 1, names.get(i), t == null ? "-" : TIME.format(t), Sizes.exact(r.totalBytes()[i]),
-                    Sizes.exact(r.totalCounts()[i]));
+            in.row(i + 1, TextWidth.middle(names.get(i), nameWidth), t == null ? "-" : TIME.format(t),
+                    Sizes.exact(r.totalBytes()[i]), Sizes.exact(r.totalCounts()[i]));
         }
         in.render(sb, "  ");
         long first = r.totalBytes()[0];
         long last = r.totalBytes()[r.totalBytes().length - 1];
-        sb.append("Total: ").append(signed(last - first)).append(" bytes (").append(signedHuman(last - first))
-                .append("), ").append(rate(r.totalPerUnit())).append(unit).append('\n');
+        sb.append("Total: ").append(bytes(last - first)).append(", ").append(rate(r.totalPerUnit())).append(unit)
+                .append('\n');
         long sustained = r.stacks().stream().filter(StackTrend::sustained).count();
         sb.append("Stacks that changed: ").append(r.stacks().size()).append(", growing steadily: ").append(sustained)
                 .append('\n');
@@ -49,15 +62,18 @@ public final class TrendRenderer {
             return sb.toString();
         }
         sb.append('\n');
-        Table t = new Table("rank>", "sustained", "growth" + unit + ">", "first>", "last>", "delta>", "allocs delta>",
-                "rose/fell>", "trace", "call site");
+        // first and last bytes are in each stack's series below: the call site needs the room
+        Table t = new Table("rank>", "sustained", "growth" + unit + ">", "delta>", "allocs delta>", "rose/fell>",
+                "trace", "call site");
         int rank = 1;
         for (StackTrend s : shown) {
-            t.row(rank++, s.sustained() ? "yes" : "no", rate(s.bytesPerUnit()), Sizes.exact(s.firstBytes()),
-                    Sizes.exact(s.lastBytes()), signed(s.bytesDelta()), signed(s.countDelta()),
-                    s.risingSteps() + "/" + s.fallingSteps(), s.traceId() == null ? "-" : s.traceId(), callSite(s));
+            t.row(rank++, s.sustained() ? "yes" : "no", rate(s.bytesPerUnit()), signed(s.bytesDelta()),
+                    signed(s.countDelta()), s.risingSteps() + "/" + s.fallingSteps(),
+                    s.traceId() == null ? "-" : TextWidth.middle(s.traceId(), 24), callSite(s));
         }
-        t.render(sb, "  ");
+        StringBuilder ranking = new StringBuilder();
+        t.render(ranking, "  ");
+        fitLastColumn(sb, ranking, "call site");
         rank = 1;
         for (StackTrend s : shown) {
             sb.append("\n#").append(rank++).append(' ').append(s.sustained() ? "sustained growth " : "growth ")
@@ -65,36 +81,81 @@ public final class TrendRenderer {
                     .append(" and fell in ").append(s.fallingSteps()).append(" of ").append(s.bytes().length - 1)
                     .append(" steps");
             if (s.traceId() != null) {
-                sb.append(", BackTrace").append(s.traceId());
+                sb.append(", BackTrace").append(TextWidth.middle(s.traceId(), 40));
             }
             if (s.mergedTraces() > 1) {
                 sb.append(" (+").append(s.mergedTraces() - 1).append(" merged)");
             }
-            sb.append("\n  bytes: ");
-            for (int i = 0; i < s.bytes().length; i++) {
-                sb.append(i == 0 ? "" : " -> ").append(Sizes.exact(s.bytes()[i]));
-            }
-            sb.append("\n  allocations: ");
-            for (int i = 0; i < s.counts().length; i++) {
-                sb.append(i == 0 ? "" : " -> ").append(Sizes.exact(s.counts()[i]));
-            }
             sb.append('\n');
+            series(sb, "  bytes: ", s.bytes());
+            series(sb, "  allocations: ", s.counts());
             List<Frame> fs = s.backtrace().frames();
             for (int i = 0; i < fs.size(); i++) {
-                sb.append(i < s.foldedFrames() ? "    (alloc) " : "    ").append(UmdhCompareRenderer.frame(fs.get(i)))
-                        .append('\n');
+                frameLine(sb, i < s.foldedFrames() ? "    (alloc) " : "    ", fs.get(i));
+            }
+            for (List<Frame> alias : s.backtrace().aliases()) {
+                sb.append("    Alias\n"); // another stack UMDH recorded under the same trace id
+                for (Frame f : alias) {
+                    frameLine(sb, "    ", f);
+                }
             }
         }
         return sb.toString();
     }
 
-    /** The first frame after the folded allocator frames: where the program asked for memory. */
+    private static void frameLine(StringBuilder sb, String indent, Frame f) {
+        sb.append(indent).append(TextWidth.middle(UmdhCompareRenderer.frame(f), WIDTH - indent.length())).append('\n');
+    }
+
+    /** {@code  bytes: 128 -> 320 -> 448}, wrapped under its label when a long series passes the width. */
+    private static void series(StringBuilder sb, String label, long[] values) {
+        StringBuilder line = new StringBuilder(label);
+        String pad = " ".repeat(label.length());
+        for (int i = 0; i < values.length; i++) {
+            String v = (i == 0 ? "" : "-> ") + Sizes.exact(values[i]);
+            if (i > 0 && line.length() + 1 + v.length() > WIDTH) {
+                sb.append(line).append('\n');
+                line.setLength(0);
+                line.append(pad);
+            } else if (i > 0) {
+                line.append(' ');
+            }
+            line.append(v);
+        }
+        sb.append(line).append('\n');
+    }
+
+    /**
+     * Copies a rendered table whose last column is {@code header}, cutting the middle out of cells that would
+     * pass the width (every column before it is padded, so it starts at the same place on every line).
+     */
+    private static void fitLastColumn(StringBuilder out, CharSequence table, String header) {
+        String[] lines = table.toString().split("\n");
+        int at = lines[0].indexOf(header);
+        for (String line : lines) {
+            if (at > 0 && line.length() > WIDTH && line.length() > at) {
+                line = line.substring(0, at)
+                        + TextWidth.middle(line.substring(at), Math.max(header.length(), WIDTH - at));
+            }
+            out.append(line).append('\n');
+        }
+    }
+
+    /** {@code +96 bytes}, or {@code +1,408 bytes (+1.4 KiB)} when a binary unit says more. */
+    static String bytes(long v) {
+        return signed(v) + " bytes" + (Math.abs(v) < 1024 ? "" : " (" + signedHuman(v) + ")");
+    }
+
+    /**
+     * The first frame after the folded allocator frames: where the program asked for memory (its source file
+     * and line are in the stack's own section).
+     */
     static String callSite(StackTrend s) {
         List<Frame> fs = s.backtrace().frames();
         if (fs.isEmpty()) {
             return "(stack not in the log)";
         }
-        return UmdhCompareRenderer.frame(fs.get(Math.min(s.foldedFrames(), fs.size() - 1)));
+        return UmdhCompareRenderer.frame(fs.get(Math.min(s.foldedFrames(), fs.size() - 1)), false);
     }
 
     static String rate(double v) {

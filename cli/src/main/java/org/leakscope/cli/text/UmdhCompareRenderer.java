@@ -98,11 +98,22 @@ public final class UmdhCompareRenderer {
         for (Frame f : s.backtrace().frames()) {
             sb.append('\t').append(frame(f)).append('\n');
         }
+        for (List<Frame> alias : s.backtrace().aliases()) {
+            sb.append("\tAlias\n"); // as in the snapshot log: another stack of the same trace follows
+            for (Frame f : alias) {
+                sb.append('\t').append(frame(f)).append('\n');
+            }
+        }
         sb.append('\n');
     }
 
     /** UMDH's frame text: {@code module!function+OFFSET (file, line)}, {@code module+OFFSET}, or the address. */
     public static String frame(Frame f) {
+        return frame(f, true);
+    }
+
+    /** The same, with or without the {@code (file, line)} suffix. */
+    public static String frame(Frame f, boolean source) {
         if (f.module() == null) {
             return Long.toHexString(f.address()).toUpperCase(java.util.Locale.ROOT);
         }
@@ -115,7 +126,7 @@ public final class UmdhCompareRenderer {
             s = m + "+" + Long.toHexString(f.moduleOffset() == null ? 0 : f.moduleOffset())
                     .toUpperCase(java.util.Locale.ROOT);
         }
-        return f.sourceFile() == null ? s : s + " (" + f.sourceFile() + ", " + f.sourceLine() + ")";
+        return f.sourceFile() == null || !source ? s : s + " (" + f.sourceFile() + ", " + f.sourceLine() + ")";
     }
 
     /** UMDH names modules without the image extension: {@code ntdll}, not {@code ntdll.dll}. */
