@@ -271,13 +271,14 @@ public final class Minidump implements AutoCloseable {
             MinidumpFile.ExceptionStream x = parseStream(e, MinidumpFile.ExceptionStream::new);
             MinidumpFile.ExceptionRecord r = x.record();
             int n = (int) Math.min(Math.max(r.numParams(), 0), 15);
-            List<Long> params = List.copyOf(r.params().subList(0, n));
-            boolean windows = systemInfo().map(SystemInfo::isWindows).orElse(true);
-            long crashAddress = ExceptionCodes.isAccessViolation(r.code(), windows) && params.size() >= 2
-                    ? params.get(1) : r.addrException();
-            return new ExceptionInfo(x.threadId(), r.code(), ExceptionCodes.name(r.code(), windows, params),
-                    r.flags(), r.addrException(), crashAddress, params, x.threadContext().lenData(),
-                    x.threadContext().ofsData());
+            // ExceptionInformation holds ULONG_PTRs: 32-bit writers sign-extend them into the 64-bit slots.
+            List<Long> params = r.params().subList(0, n).stream().map(this::address).toList();
+            SystemInfo system = systemInfo().orElse(null);
+            long crashAddress = ExceptionCodes.hasDataAddress(r.code(), system) && params.size() >= 2
+                    ? params.get(1) : address(r.addrException());
+            return new ExceptionInfo(x.threadId(), r.code(), ExceptionCodes.name(r.code(), r.flags(), params, system),
+                    r.flags(), ExceptionCodes.flagNames(r.flags(), system), address(r.addrException()), crashAddress,
+                    params, x.threadContext().lenData(), x.threadContext().ofsData());
         });
     }
 
@@ -417,6 +418,20 @@ public final class Minidump implements AutoCloseable {
     public Optional<CpuContext> context(DumpThread t) {
         return context(t.contextSize(), t.contextOffset());
     }
+
+    /**
+     * An address as the process saw it: cut to 32 bits for a 32-bit process, whose writer may have sign-extended
+     * it into a 64-bit field (Breakpad's minidump_32bit_crash_addr.dmp records 0x45 as 0xffffffff00000045).
+     * Unchanged when the dump has no SystemInfo to say the pointer size.
+     */
+    long address(long raw) {
+        if (pointerSize == 0) {
+            pointerSize = systemInfo().map(SystemInfo::pointerSize).orElse(8);
+        }
+        return pointerSize == 4 ? raw & 0xffffffffL : raw;
+    }
+
+    private int pointerSize;
 
     /** The MINIDUMP_STRING at an RVA; null for RVA 0 or damage (recorded as a problem). */
     String stringAt(long rva, String what) {

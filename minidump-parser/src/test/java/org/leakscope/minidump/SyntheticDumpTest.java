@@ -91,7 +91,7 @@ class SyntheticDumpTest {
         new SyntheticDumpBuilder().systemInfo(9, 0x8201, "Linux 6.1.0")
                 .threads(true, size, new long[][] {{7, 0x7f0000001000L, 0x7ffc00000000L}})
                 .module(0x7f0000000000L, 0x100000, "/usr/lib/libleaky.so", "BpEL").endModules()
-                .exception(7, 11, 0x7f0000001000L)
+                .exceptionWithFlags(7, 11, 1, 0x7f0000001000L)
                 .write(p);
         try (Minidump d = Minidump.open(p)) {
             CpuContext c = d.context(d.threads().orElseThrow().get(0)).orElseThrow();
@@ -103,7 +103,7 @@ class SyntheticDumpTest {
             assertEquals("libleaky.so", m.module().debugFile());
             assertEquals("0403020106050807090A0B0C0D0E0F100", m.module().debugId());
             assertEquals("0102030405060708090a0b0c0d0e0f1011121314", m.codeId());
-            assertEquals("SIGSEGV", d.exception().orElseThrow().name());
+            assertEquals("SIGSEGV / SEGV_MAPERR", d.exception().orElseThrow().name());
         }
     }
 
