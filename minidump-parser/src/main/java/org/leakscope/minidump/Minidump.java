@@ -1,6 +1,8 @@
 package org.leakscope.minidump;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,9 +51,14 @@ public final class Minidump implements AutoCloseable {
      * Opens a dump, reading only its header and directory.
      *
      * @throws InputFormatException when the header or directory is damaged
+     * @throws FileSystemException  when the path is a directory ("expected a file, found a directory")
      * @throws IOException          when the file cannot be read at all
      */
     public static Minidump open(Path path, Limits limits) throws IOException {
+        if (Files.isDirectory(path)) {
+            // Linux lets a directory be opened for reading; the first read would fail with "Is a directory".
+            throw new FileSystemException(path.toString(), null, "expected a file, found a directory");
+        }
         DumpFile file;
         try {
             file = new DumpFile(path);
@@ -212,7 +219,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.THREAD_LIST, e -> {
             MinidumpFile.ThreadList t = parseStream(e, MinidumpFile.ThreadList::new);
             checkCount(e, t.numThreads(), limits.maxThreads(), "threads");
-            return t.threads().stream().map(DumpThread::from).toList();
+            return t.threads().stream().map(x -> DumpThread.from(x, this)).toList();
         });
     }
 
@@ -234,7 +241,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.UNLOADED_MODULE_LIST, e -> {
             MinidumpFile.UnloadedModuleList m = parseStream(e, MinidumpFile.UnloadedModuleList::new);
             checkCount(e, m.numEntries(), limits.maxModules(), "unloaded modules");
-            return m.entries().stream().map(u -> new UnloadedModule(u.addrBase(), u.lenImage(), u.checksum(),
+            return m.entries().stream().map(u -> new UnloadedModule(address(u.addrBase()), u.lenImage(), u.checksum(),
                     u.timeDateStamp() == 0 ? null : Instant.ofEpochSecond(u.timeDateStamp()),
                     stringAt(u.ofsName(), "unloaded module name"))).toList();
         });
@@ -246,7 +253,7 @@ public final class Minidump implements AutoCloseable {
             checkCount(e, l.numEntries(), limits.maxThreads(), "thread infos");
             return l.entries().stream().map(t -> new ThreadDetails(t.threadId(), t.dumpFlags(), t.dumpError(),
                     t.exitStatus(), FileTime.toInstant(t.createTime()), FileTime.toInstant(t.exitTime()),
-                    t.kernelTime(), t.userTime(), t.startAddress(), t.affinity())).toList();
+                    t.kernelTime(), t.userTime(), address(t.startAddress()), t.affinity())).toList();
         });
     }
 
@@ -308,7 +315,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.MEMORY_LIST, e -> {
             MinidumpFile.MemoryList m = parseStream(e, MinidumpFile.MemoryList::new);
             checkCount(e, m.numRanges(), limits.maxMemoryRanges(), "memory ranges");
-            return m.ranges().stream().map(r -> new MemoryRange(r.addrMemoryRange(), r.memory().lenData(),
+            return m.ranges().stream().map(r -> new MemoryRange(address(r.addrMemoryRange()), r.memory().lenData(),
                     r.memory().ofsData())).toList();
         });
     }
@@ -320,7 +327,7 @@ public final class Minidump implements AutoCloseable {
             List<MemoryRange> out = new ArrayList<>();
             long offset = m.ofsBase();
             for (MinidumpFile.MemoryDescriptor64 r : m.ranges()) {
-                out.add(new MemoryRange(r.addrMemoryRange(), r.lenData(), offset));
+                out.add(new MemoryRange(address(r.addrMemoryRange()), r.lenData(), offset));
                 offset += r.lenData();
             }
             return List.copyOf(out);
@@ -331,7 +338,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.MEMORY_INFO_LIST, e -> {
             MinidumpFile.MemoryInfoList m = parseStream(e, MinidumpFile.MemoryInfoList::new);
             checkCount(e, m.numEntries(), limits.maxMemoryRanges(), "memory regions");
-            return m.entries().stream().map(MemoryRegions::from).toList();
+            return m.entries().stream().map(r -> MemoryRegions.from(r, this)).toList();
         });
     }
 

@@ -63,7 +63,7 @@ class MinidumpGoldenTest {
             assertEquals(s.number("thread_id"), t.id());
             assertEquals(s.number("suspend_count"), t.suspendCount());
             assertEquals(s.number("priority_class"), t.priorityClass());
-            assertEquals(s.number("priority"), t.priority());
+            assertEquals((int) s.number("priority"), t.priority(), "the ULONG read as the signed value it holds");
             assertEquals(s.number("teb"), t.teb());
             assertEquals(s.number("stack.start_of_memory_range"), t.stackStart());
             assertEquals(s.number("stack.memory.data_size"), t.stackSize());
