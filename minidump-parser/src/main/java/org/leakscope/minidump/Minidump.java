@@ -90,7 +90,8 @@ public final class Minidump implements AutoCloseable {
                     printable(java.util.Arrays.copyOf(bytes, 4)) + " (not a minidump)");
         }
         MinidumpFile.Header h = StructReader.parse(file, 0, bytes, "minidump header", MinidumpFile.Header::new);
-        return new Header(h.version(), h.implementationVersion(), h.numStreams(), h.ofsStreams(), h.checksum(),
+        long signature = (bytes[0] & 0xffL) | (bytes[1] & 0xffL) << 8 | (bytes[2] & 0xffL) << 16 | (bytes[3] & 0xffL) << 24;
+        return new Header(signature, h.version(), h.implementationVersion(), h.numStreams(), h.ofsStreams(), h.checksum(),
                 Instant.ofEpochSecond(h.timeDateStamp()), h.flags());
     }
 
