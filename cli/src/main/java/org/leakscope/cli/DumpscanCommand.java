@@ -2,7 +2,10 @@ package org.leakscope.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,11 +117,9 @@ final class DumpscanCommand {
                     dump.problems().forEach(p -> err.println("dumpscan: warning: " + p.message()));
                     // The report is still printed, but a damaged dump is bad input: scripts must notice.
                     anyFailed |= !dump.problems().isEmpty();
-                } catch (InputFormatException | java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+                } catch (InputFormatException | FileSystemException e) {
                     // One bad dump must not hide the report on the others: report it, go on, exit 2.
-                    String msg = e instanceof InputFormatException ? e.getMessage()
-                            : ((java.nio.file.FileSystemException) e).getFile() + ": "
-                                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : "permission denied");
+                    String msg = e instanceof FileSystemException f ? fileProblem(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                     if (json && memory == null && !cl.hasOption("raw")) {
@@ -167,8 +168,8 @@ final class DumpscanCommand {
                             anyFailed |= !dump.problems().isEmpty();
                         }
                     }
-                } catch (InputFormatException | java.nio.file.NoSuchFileException e) {
-                    String msg = e instanceof InputFormatException ? e.getMessage() : name + ": no such file";
+                } catch (InputFormatException | FileSystemException e) {
+                    String msg = e instanceof FileSystemException f ? fileProblem(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                 }
@@ -189,9 +190,17 @@ final class DumpscanCommand {
         return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 
+    /** {@code crash.dmp: no such file}, {@code dumps/: expected a file, found a directory}. */
+    private static String fileProblem(FileSystemException e) {
+        String why = e instanceof NoSuchFileException ? "no such file"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return e.getFile() + ": " + why;
+    }
+
     private static Long sizeOrNull(String name) {
         try {
-            return Files.size(Path.of(name));
+            return Files.isRegularFile(Path.of(name)) ? Files.size(Path.of(name)) : null;
         } catch (IOException e) {
             return null;
         }
