@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.minidump.SyntheticDumpBuilder;
 import org.leakscope.model.Hex;
 
 /**
@@ -270,6 +272,27 @@ class BreakpadDifferentialTest {
             return p;
         }
         return CliRun.corpus(".").toAbsolutePath().normalize();
+    }
+
+    /**
+     * No corpus dump lists Breakpad's handler thread before the crashed one, so this one does: Breakpad leaves
+     * the handler out of its numbering and calls the crashed thread 0, as dumpscan's wroteDump lets it count.
+     */
+    @Test
+    void theHandlerThreadIsLeftOutOfTheNumbering(@TempDir Path dir) throws Exception {
+        Path stackwalk = stackwalk();
+        Path dump = dir.resolve("handler-first.dmp");
+        new SyntheticDumpBuilder().systemInfo(0, 2, "Service Pack 2")
+                .threads(false, 0, new long[][] {{0x11, 0x7c90eb94, 0x22ff00}, {0x22, 0x0040429e, 0x12fe84}})
+                .module(0x400000, 0x2d000, "c:\\test_app.exe", "RSDS").endModules()
+                .exception(0x22, 0xc0000005L, 0x0040429e, 1, 0x45).breakpadInfo(0x11, 0x22).write(dump);
+        assertEquals("0", Breakpad.run(stackwalk, dump).field("Crash", 3));
+        JsonNode d = JSON.readTree(CliRun.of("dumpscan", "--json", dump.toString()).out()).get("dumps").get(0);
+        assertTrue(d.at("/threads/0/wroteDump").asBoolean());
+        assertEquals(0, crashingThreadIndex(d));
+        List<String> out = new ArrayList<>();
+        compare(stackwalk, dump.getFileName().toString(), dump, out, new Tally());
+        assertEquals(List.of(), out);
     }
 
     @Test

@@ -163,6 +163,20 @@ class DumpscanCrashTest {
         assertFalse(text.contains("4294967294"));
     }
 
+    /** Breakpad's handler thread, which wrote the dump, is marked: its stack shows the handler, not the crash. */
+    @Test
+    void theThreadThatWroteTheDumpIsMarked() throws Exception {
+        Path dump = write(new SyntheticDumpBuilder().systemInfo(0, 2, "")
+                .threads(false, 0, new long[][] {{0x11, 0x7c90eb94, 0x22ff00}, {0x22, 0x0040429e, 0x12fe84}})
+                .exception(0x22, 0xc0000005L, 0x0040429e, 1, 0x45).breakpadInfo(0x11, 0x22));
+        JsonNode threads = json(dump).get("threads");
+        assertTrue(threads.get(0).get("wroteDump").asBoolean());
+        assertFalse(threads.get(1).get("wroteDump").asBoolean());
+        String text = text(dump);
+        assertTrue(text.contains("\n  *  0x22 ") && text.contains("\n  w  0x11 "), text);
+        assertTrue(text.contains("(w = the crash handler's thread that wrote the dump)"), text);
+    }
+
     private Path write(SyntheticDumpBuilder b) throws Exception {
         Path p = dir.resolve("d" + counter++ + ".dmp");
         b.write(p);
