@@ -704,6 +704,16 @@ types:
         type: u8
         repeat: expr
         repeat-expr: 2
+      arm_cpuid:
+        -orig-id: cpuid
+        doc: ARM dumps (Breakpad's MDARMCPUInfo) - the MIDR register, implementer in bits 24-31.
+        pos: 0
+        type: u4
+      arm_elf_hwcaps:
+        -orig-id: elf_hwcaps
+        doc: ARM dumps - the kernel's AT_HWCAP bits (swp, half, thumb ... neon, vfpv4, idiva, idivt).
+        pos: 4
+        type: u4
 
   misc_info:
     -orig-id: MINIDUMP_MISC_INFO_N

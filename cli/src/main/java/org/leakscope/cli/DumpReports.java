@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.leakscope.cli.json.DumpJson;
 import org.leakscope.cli.json.DumpJson.AddressSpaceJson;
+import org.leakscope.cli.json.DumpJson.AssertionJson;
 import org.leakscope.cli.json.DumpJson.ExceptionJson;
 import org.leakscope.cli.json.DumpJson.HandleTypeJson;
 import org.leakscope.cli.json.DumpJson.HandlesJson;
@@ -26,6 +27,7 @@ import org.leakscope.cli.json.DumpJson.UnloadedModuleJson;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.minidump.AddressSpace;
+import org.leakscope.minidump.BreakpadInfo;
 import org.leakscope.minidump.CpuContext;
 import org.leakscope.minidump.DumpModule;
 import org.leakscope.minidump.DumpThread;
@@ -80,8 +82,8 @@ final class DumpReports {
                 .map(u -> new UnloadedModuleJson(Json.addr(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
                 .toList();
         return new DumpJson(dump.source(), dump.fileSize(), null, header(dump.header()), sys.map(s -> system(s))
-                .orElse(null), process(dump), comment(dump), exceptionJson, threads, moduleJson, unloaded, memory(dump, ptr),
-                addressSpace(dump, ptr), handles(dump), streams(dump), problems(dump));
+                .orElse(null), process(dump), comment(dump), exceptionJson, assertion(dump), threads, moduleJson,
+                unloaded, memory(dump, ptr), addressSpace(dump, ptr), handles(dump), streams(dump), problems(dump));
     }
 
     /** Without SystemInfo: 64-bit when any module or memory range lies above 4 GB. */
@@ -91,8 +93,8 @@ final class DumpReports {
     }
 
     static DumpJson failed(String file, Long size, String error) {
-        return new DumpJson(file, size, error, null, null, null, null, null, List.of(), List.of(), List.of(), null, null,
-                null, List.of(), List.of());
+        return new DumpJson(file, size, error, null, null, null, null, null, null, List.of(), List.of(), List.of(), null,
+                null, null, List.of(), List.of());
     }
 
     private static HeaderJson header(Header h) {
@@ -111,7 +113,7 @@ final class DumpReports {
 
     private static SystemJson system(SystemInfo s) {
         return new SystemJson(s.os(), s.osVersion(), blankToNull(s.servicePack()), s.cpu(), s.cpuDescription(),
-                s.processorCount(), s.processorLevel(), s.processorRevision(), Hex.of(s.platformId()),
+                s.cpuVendor(), s.processorCount(), s.processorLevel(), s.processorRevision(), Hex.of(s.platformId()),
                 s.pointerSize());
     }
 
@@ -159,9 +161,17 @@ final class DumpReports {
         long ip = dump.context(e.contextSize(), e.contextOffset()).map(CpuContext::instructionPointer)
                 .orElse(e.address());
         Frame frame = symbolizer.apply(modules.frame(ip));
-        return new ExceptionJson("0x" + Hex.digits(e.code(), 8, false), e.name(), Hex.of(e.threadId()),
-                Json.addr(e.address(), ptr), Json.addr(e.crashAddress(), ptr), Json.addr(ip, ptr),
+        return new ExceptionJson("0x" + Hex.digits(e.code(), 8, false), e.name(), Hex.of(e.flags()), e.flagNames(),
+                Hex.of(e.threadId()), Json.addr(e.address(), ptr), Json.addr(e.crashAddress(), ptr), Json.addr(ip, ptr),
                 e.parameters().stream().map(Hex::of).toList(), FrameJson.of(frame, ptr));
+    }
+
+    /** Shown only when the writer filled it: Breakpad's Windows client also writes an all-zero one. */
+    private static AssertionJson assertion(Minidump dump) {
+        return dump.assertionInfo().filter(a -> !a.isEmpty())
+                .map(a -> new AssertionJson(Hex.of(a.type()), a.description(), blankToNull(a.expression()),
+                        blankToNull(a.function()), blankToNull(a.file()), a.line() == 0 ? null : a.line()))
+                .orElse(null);
     }
 
     private List<ThreadJson> threads(Minidump dump, ModuleMap modules, int ptr, Long crashedThread) {
@@ -169,6 +179,8 @@ final class DumpReports {
         Map<Long, ThreadDetails> details = new TreeMap<>();
         dump.threadDetails().orElse(List.of()).forEach(d -> details.put(d.threadId(), d));
         Optional<ExceptionInfo> exc = dump.exception();
+        // Breakpad's handler thread writes the dump: its stack shows the handler, not the crash.
+        Long writer = dump.breakpadInfo().map(BreakpadInfo::dumpThreadId).orElse(null);
         List<ThreadJson> out = new ArrayList<>();
         for (DumpThread t : dump.threads().orElse(List.of())) {
             boolean crashed = crashedThread != null && crashedThread == t.id();
@@ -184,7 +196,7 @@ final class DumpReports {
                     ctx.map(c -> Json.addr(c.stackPointer(), ptr)).orElse(null),
                     ctx.map(c -> Json.addr(c.framePointer(), ptr)).orElse(null),
                     ctx.map(c -> (int) c.declaredSize()).orElse(null), FrameJson.of(frame, ptr), crashed,
-                    d == null ? null : Json.addr(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
+                    writer != null && writer == t.id(), d == null ? null : Json.addr(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
                     d == null ? null : d.userTime100ns() / 1e7, d == null ? null : d.kernelTime100ns() / 1e7));
         }
         return out;

@@ -2,6 +2,7 @@ package org.leakscope.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,9 +115,9 @@ final class DumpscanCommand {
                     dump.problems().forEach(p -> err.println("dumpscan: warning: " + p.message()));
                     // The report is still printed, but a damaged dump is bad input: scripts must notice.
                     anyFailed |= !dump.problems().isEmpty();
-                } catch (InputFormatException | java.nio.file.FileSystemException e) {
+                } catch (InputFormatException | FileSystemException e) {
                     // One bad dump must not hide the report on the others: report it, go on, exit 2.
-                    String msg = e instanceof java.nio.file.FileSystemException f ? InputFiles.message(f) : e.getMessage();
+                    String msg = e instanceof FileSystemException f ? InputFiles.message(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                     if (json && memory == null && !cl.hasOption("raw")) {
@@ -166,8 +167,8 @@ final class DumpscanCommand {
                             anyFailed |= !dump.problems().isEmpty();
                         }
                     }
-                } catch (InputFormatException | java.nio.file.FileSystemException e) {
-                    String msg = e instanceof java.nio.file.FileSystemException f ? InputFiles.message(f) : e.getMessage();
+                } catch (InputFormatException | FileSystemException e) {
+                    String msg = e instanceof FileSystemException f ? InputFiles.message(f) : e.getMessage();
                     err.println("dumpscan: error: " + msg);
                     anyFailed = true;
                 }
@@ -190,7 +191,7 @@ final class DumpscanCommand {
 
     private static Long sizeOrNull(String name) {
         try {
-            return Files.size(Path.of(name));
+            return Files.isRegularFile(Path.of(name)) ? Files.size(Path.of(name)) : null;
         } catch (IOException e) {
             return null;
         }

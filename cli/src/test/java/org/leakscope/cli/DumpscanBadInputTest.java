@@ -55,6 +55,21 @@ class DumpscanBadInputTest {
         assertNoStackTrace(run);
     }
 
+    /** A directory among the dumps is named as such; the other dumps are still reported. */
+    @Test
+    void aDirectoryIsNotADump(@TempDir Path dir) throws Exception {
+        String sample = CliRun.testdata("minidump/sample.dmp").toString();
+        CliRun run = CliRun.of("dumpscan", dir.toString(), sample);
+        assertEquals(ExitCode.BAD_INPUT, run.exit());
+        assertEquals("dumpscan: error: " + dir + ": expected a file, found a directory\n", run.err());
+        assertTrue(run.out().startsWith("Dump       " + sample), run.out());
+        CliRun json = CliRun.of("dumpscan", "--json", dir.toString());
+        assertEquals(ExitCode.BAD_INPUT, json.exit());
+        assertTrue(json.out().contains("\"fileSize\" : null,\n    \"error\" : \"" + dir
+                + ": expected a file, found a directory\""), json.out());
+        assertNoStackTrace(run);
+    }
+
     @Test
     void usageErrors() {
         assertEquals(ExitCode.BAD_INPUT, CliRun.of().exit());

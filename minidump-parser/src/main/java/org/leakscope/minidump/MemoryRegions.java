@@ -5,8 +5,10 @@ final class MemoryRegions {
     private MemoryRegions() {
     }
 
-    static MemoryRegion from(MinidumpFile.MemoryInfo m) {
-        return new MemoryRegion(m.addrBase(), m.addrAllocationBase(), m.allocationProtect(), m.lenRegion(),
+    /** @param dump masks the addresses of 32-bit processes to 32 bits */
+    static MemoryRegion from(MinidumpFile.MemoryInfo m, Minidump dump) {
+        return new MemoryRegion(dump.address(m.addrBase()), dump.address(m.addrAllocationBase()),
+                m.allocationProtect(), m.lenRegion(),
                 state(m.state()), m.protect(), type(m.type()));
     }
 

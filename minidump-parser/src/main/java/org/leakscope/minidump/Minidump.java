@@ -1,6 +1,8 @@
 package org.leakscope.minidump;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,9 +51,14 @@ public final class Minidump implements AutoCloseable {
      * Opens a dump, reading only its header and directory.
      *
      * @throws InputFormatException when the header or directory is damaged
+     * @throws FileSystemException  when the path is a directory ("expected a file, found a directory")
      * @throws IOException          when the file cannot be read at all
      */
     public static Minidump open(Path path, Limits limits) throws IOException {
+        if (Files.isDirectory(path)) {
+            // Linux lets a directory be opened for reading; the first read would fail with "Is a directory".
+            throw new FileSystemException(path.toString(), null, "expected a file, found a directory");
+        }
         DumpFile file;
         try {
             file = new DumpFile(path);
@@ -83,7 +90,8 @@ public final class Minidump implements AutoCloseable {
                     printable(java.util.Arrays.copyOf(bytes, 4)) + " (not a minidump)");
         }
         MinidumpFile.Header h = StructReader.parse(file, 0, bytes, "minidump header", MinidumpFile.Header::new);
-        return new Header(h.version(), h.implementationVersion(), h.numStreams(), h.ofsStreams(), h.checksum(),
+        long signature = (bytes[0] & 0xffL) | (bytes[1] & 0xffL) << 8 | (bytes[2] & 0xffL) << 16 | (bytes[3] & 0xffL) << 24;
+        return new Header(signature, h.version(), h.implementationVersion(), h.numStreams(), h.ofsStreams(), h.checksum(),
                 Instant.ofEpochSecond(h.timeDateStamp()), h.flags());
     }
 
@@ -212,7 +220,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.THREAD_LIST, e -> {
             MinidumpFile.ThreadList t = parseStream(e, MinidumpFile.ThreadList::new);
             checkCount(e, t.numThreads(), limits.maxThreads(), "threads");
-            return t.threads().stream().map(DumpThread::from).toList();
+            return t.threads().stream().map(x -> DumpThread.from(x, this)).toList();
         });
     }
 
@@ -234,7 +242,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.UNLOADED_MODULE_LIST, e -> {
             MinidumpFile.UnloadedModuleList m = parseStream(e, MinidumpFile.UnloadedModuleList::new);
             checkCount(e, m.numEntries(), limits.maxModules(), "unloaded modules");
-            return m.entries().stream().map(u -> new UnloadedModule(u.addrBase(), u.lenImage(), u.checksum(),
+            return m.entries().stream().map(u -> new UnloadedModule(address(u.addrBase()), u.lenImage(), u.checksum(),
                     u.timeDateStamp() == 0 ? null : Instant.ofEpochSecond(u.timeDateStamp()),
                     stringAt(u.ofsName(), "unloaded module name"))).toList();
         });
@@ -246,7 +254,7 @@ public final class Minidump implements AutoCloseable {
             checkCount(e, l.numEntries(), limits.maxThreads(), "thread infos");
             return l.entries().stream().map(t -> new ThreadDetails(t.threadId(), t.dumpFlags(), t.dumpError(),
                     t.exitStatus(), FileTime.toInstant(t.createTime()), FileTime.toInstant(t.exitTime()),
-                    t.kernelTime(), t.userTime(), t.startAddress(), t.affinity())).toList();
+                    t.kernelTime(), t.userTime(), address(t.startAddress()), t.affinity())).toList();
         });
     }
 
@@ -271,13 +279,14 @@ public final class Minidump implements AutoCloseable {
             MinidumpFile.ExceptionStream x = parseStream(e, MinidumpFile.ExceptionStream::new);
             MinidumpFile.ExceptionRecord r = x.record();
             int n = (int) Math.min(Math.max(r.numParams(), 0), 15);
-            List<Long> params = List.copyOf(r.params().subList(0, n));
-            boolean windows = systemInfo().map(SystemInfo::isWindows).orElse(true);
-            long crashAddress = ExceptionCodes.isAccessViolation(r.code(), windows) && params.size() >= 2
-                    ? params.get(1) : r.addrException();
-            return new ExceptionInfo(x.threadId(), r.code(), ExceptionCodes.name(r.code(), windows, params),
-                    r.flags(), r.addrException(), crashAddress, params, x.threadContext().lenData(),
-                    x.threadContext().ofsData());
+            // ExceptionInformation holds ULONG_PTRs: 32-bit writers sign-extend them into the 64-bit slots.
+            List<Long> params = r.params().subList(0, n).stream().map(this::address).toList();
+            SystemInfo system = systemInfo().orElse(null);
+            long crashAddress = ExceptionCodes.hasDataAddress(r.code(), system) && params.size() >= 2
+                    ? params.get(1) : address(r.addrException());
+            return new ExceptionInfo(x.threadId(), r.code(), ExceptionCodes.name(r.code(), r.flags(), params, system),
+                    r.flags(), ExceptionCodes.flagNames(r.flags(), system), address(r.addrException()), crashAddress,
+                    params, x.threadContext().lenData(), x.threadContext().ofsData());
         });
     }
 
@@ -307,7 +316,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.MEMORY_LIST, e -> {
             MinidumpFile.MemoryList m = parseStream(e, MinidumpFile.MemoryList::new);
             checkCount(e, m.numRanges(), limits.maxMemoryRanges(), "memory ranges");
-            return m.ranges().stream().map(r -> new MemoryRange(r.addrMemoryRange(), r.memory().lenData(),
+            return m.ranges().stream().map(r -> new MemoryRange(address(r.addrMemoryRange()), r.memory().lenData(),
                     r.memory().ofsData())).toList();
         });
     }
@@ -319,7 +328,7 @@ public final class Minidump implements AutoCloseable {
             List<MemoryRange> out = new ArrayList<>();
             long offset = m.ofsBase();
             for (MinidumpFile.MemoryDescriptor64 r : m.ranges()) {
-                out.add(new MemoryRange(r.addrMemoryRange(), r.lenData(), offset));
+                out.add(new MemoryRange(address(r.addrMemoryRange()), r.lenData(), offset));
                 offset += r.lenData();
             }
             return List.copyOf(out);
@@ -330,7 +339,7 @@ public final class Minidump implements AutoCloseable {
         return cached(StreamKind.MEMORY_INFO_LIST, e -> {
             MinidumpFile.MemoryInfoList m = parseStream(e, MinidumpFile.MemoryInfoList::new);
             checkCount(e, m.numEntries(), limits.maxMemoryRanges(), "memory regions");
-            return m.entries().stream().map(MemoryRegions::from).toList();
+            return m.entries().stream().map(r -> MemoryRegions.from(r, this)).toList();
         });
     }
 
@@ -417,6 +426,20 @@ public final class Minidump implements AutoCloseable {
     public Optional<CpuContext> context(DumpThread t) {
         return context(t.contextSize(), t.contextOffset());
     }
+
+    /**
+     * An address as the process saw it: cut to 32 bits for a 32-bit process, whose writer may have sign-extended
+     * it into a 64-bit field (Breakpad's minidump_32bit_crash_addr.dmp records 0x45 as 0xffffffff00000045).
+     * Unchanged when the dump has no SystemInfo to say the pointer size.
+     */
+    long address(long raw) {
+        if (pointerSize == 0) {
+            pointerSize = systemInfo().map(SystemInfo::pointerSize).orElse(8);
+        }
+        return pointerSize == 4 ? raw & 0xffffffffL : raw;
+    }
+
+    private int pointerSize;
 
     /** The MINIDUMP_STRING at an RVA; null for RVA 0 or damage (recorded as a problem). */
     String stringAt(long rva, String what) {

@@ -62,7 +62,8 @@ final class ModuleDecoder {
         boolean hasVersion = v.signature() == 0xfeef04bdL;
         String fileVersion = hasVersion ? version(v.fileVersionHi(), v.fileVersionLo()) : null;
         String productVersion = hasVersion ? version(v.productVersionHi(), v.productVersionLo()) : null;
-        Module module = new Module(m.addrBase(), m.lenImage(), path, debugFile, debugId, fileVersion, codeId);
+        Module module = new Module(dump.address(m.addrBase()), m.lenImage(), path, debugFile, debugId, fileVersion,
+                codeId);
         return new DumpModule(module, m.checksum(),
                 m.timeDateStamp() == 0 ? null : Instant.ofEpochSecond(m.timeDateStamp()), productVersion, codeId,
                 cvSignature);

@@ -29,24 +29,40 @@ final class SystemInfoDecoder {
         String csd = dump.stringAt(s.ofsCsdVersion(), "CSD version string");
         String vendor = null;
         String description = null;
-        if (arch == 0 || arch == 10) {
-            MinidumpFile.CpuInformation c = s.cpu();
-            vendor = new String(c.vendorId(), StandardCharsets.ISO_8859_1).replace("\0", "");
-            long v = c.versionInformation();
-            // CPUID leaf 1: family in bits 8-11 (+ extended family), model in 4-7 (+ extended model << 4).
-            long family = (v >> 8) & 0xf;
-            long model = (v >> 4) & 0xf;
-            if (family == 0xf) {
-                family += (v >> 20) & 0xff;
-            }
-            if (family == 0x6 || family >= 0xf) {
-                model += ((v >> 16) & 0xf) << 4;
-            }
-            description = vendor + " family " + family + " model " + model + " stepping " + (v & 0xf);
+        if (arch == 0 || arch == 9) {
+            vendor = x86Vendor(s.cpu().vendorId(), arch == 0);
+            // Windows keeps the CPUID family in ProcessorLevel and model << 8 | stepping in ProcessorRevision;
+            // Breakpad's and Crashpad's writers fill them the same way. Breakpad names the vendor on x86 only.
+            String fms = "family " + s.processorLevel() + " model " + (s.processorRevision() >> 8) + " stepping "
+                    + (s.processorRevision() & 0xff);
+            description = arch == 0 && vendor != null ? vendor + " " + fms : fms;
+        } else if (arch == 5) {
+            description = ArmCpus.describe(s.processorLevel(), s.cpu().armCpuid(), s.cpu().armElfHwcaps());
         }
         return new SystemInfo(arch, cpu, s.processorLevel(), s.processorRevision(), s.numProcessors(),
                 s.productType(), s.majorVersion(), s.minorVersion(), s.buildNumber(), s.platformId(), os,
                 s.majorVersion() + "." + s.minorVersion() + "." + s.buildNumber(), csd, s.suiteMask(), vendor,
                 description);
+    }
+
+    /**
+     * CPU_INFORMATION's 12-byte vendor id. On x86 it is always the vendor; on amd64 the same bytes are
+     * ProcessorFeatures for dbghelp and the vendor for Breakpad and Crashpad, so there it counts only when it
+     * reads as a vendor name (printable ASCII, like "GenuineIntel" or "AuthenticAMD").
+     */
+    private static String x86Vendor(byte[] id, boolean x86) {
+        String text = new String(id, StandardCharsets.ISO_8859_1).replace("\0", "").strip();
+        if (x86) {
+            return text.isEmpty() ? null : text;
+        }
+        if (id.length != 12) {
+            return null;
+        }
+        for (byte b : id) {
+            if (b < 0x20 || b > 0x7e) {
+                return null;
+            }
+        }
+        return text.chars().anyMatch(Character::isLetter) ? text : null;
     }
 }

@@ -5,19 +5,40 @@ import java.nio.file.Path;
 import java.util.List;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Limits;
+import org.leakscope.model.Problem;
 
 /**
  * The fuzz entry point: opens a dump and asks for everything the API offers (every stream, every context,
- * every raw field tree, a memory read in every range). The only exception it lets through is the documented
- * {@link InputFormatException}; anything else fails the calling test.
+ * every raw field tree, a memory read in every range). The contract it holds the reader to: only
+ * {@link Minidump#open} may throw, and only {@link InputFormatException} with a source; every accessor after
+ * that returns what it can and records damage as a {@link Problem}. The raw views ({@code rawFields},
+ * {@code rawStream}) are documented to throw on damage and are the only exception. Anything else thrown fails
+ * the calling test.
  */
 final class DumpExerciser {
     private DumpExerciser() {
     }
 
-    /** @return true when the dump opened (damage may still be listed in problems), false on a fatal error */
-    static boolean exercise(Path file) throws IOException {
-        try (Minidump d = Minidump.open(file, Limits.DEFAULT)) {
+    /**
+     * What one exercise found.
+     *
+     * @param opened   false when open() rejected the header or directory
+     * @param problems the damage recorded after every accessor ran; empty when not opened
+     */
+    record Outcome(boolean opened, List<Problem> problems) {
+    }
+
+    static Outcome exercise(Path file) throws IOException {
+        Minidump opened;
+        try {
+            opened = Minidump.open(file, Limits.DEFAULT);
+        } catch (InputFormatException fatal) {
+            if (fatal.getMessage() == null || fatal.source() == null) {
+                throw new AssertionError("error without a source: " + fatal);
+            }
+            return new Outcome(false, List.of());
+        }
+        try (Minidump d = opened) {
             d.header();
             d.threads().ifPresent(ts -> ts.forEach(d::context));
             d.modules();
@@ -49,17 +70,11 @@ final class DumpExerciser {
                     if (e.kind() == StreamKind.OTHER && e.size() < 1 << 20) {
                         d.rawStream(e);
                     }
-                } catch (InputFormatException expected) {
-                    // a damaged stream read raw is a documented error, not a crash
+                } catch (InputFormatException documented) {
+                    // the raw views throw on a damaged stream, by contract (--raw prints the error per stream)
                 }
             }
-            d.problems();
-            return true;
-        } catch (InputFormatException fatal) {
-            if (fatal.getMessage() == null || fatal.source() == null) {
-                throw new AssertionError("error without a source: " + fatal);
-            }
-            return false;
+            return new Outcome(true, List.copyOf(d.problems()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.leakscope.minidump;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.leakscope.model.InputFormatException;
 
 /**
@@ -26,16 +29,31 @@ class MinidumpMalformedTest {
         return Files.readAllBytes(Path.of("..", "testdata", "minidump", "sample.dmp"));
     }
 
+    /**
+     * Cut before the end of its directory, the sample cannot open; cut anywhere after, it opens and says what is
+     * missing (its last stream ends the file, so every cut loses part of one).
+     */
     @Test
     void truncationAtEveryOffsetOfTheSample() throws Exception {
         byte[] full = sample();
+        long directoryEnd = directoryEnd(full);
         int opened = 0;
         for (int n = 0; n < full.length; n += n < 512 ? 1 : 7) {
-            if (DumpExerciser.exercise(write(Arrays.copyOf(full, n)))) {
+            DumpExerciser.Outcome o = DumpExerciser.exercise(write(Arrays.copyOf(full, n)));
+            assertEquals(n >= directoryEnd, o.opened(), "cut at " + n + ", directory ends at " + directoryEnd);
+            if (o.opened()) {
+                assertFalse(o.problems().isEmpty(), "cut at " + n + " of " + full.length + " is reported");
                 opened++;
             }
         }
-        assertTrue(opened > 0, "truncations past the directory still open and report damage");
+        assertTrue(opened > 1000, opened + " cuts opened");
+    }
+
+    /** Where the header and directory end: damage before it may be fatal, damage after it never is. */
+    private long directoryEnd(byte[] dump) throws Exception {
+        try (Minidump d = Minidump.open(write(dump))) {
+            return d.header().directoryOffset() + 12 * d.header().streamCount();
+        }
     }
 
     @Test
@@ -47,19 +65,34 @@ class MinidumpMalformedTest {
         assertTrue(e.getMessage().contains("expected a 32-byte minidump header"), e.getMessage());
     }
 
+    /**
+     * Flips outside the header and directory leave a dump that opens (damage there is a problem, never fatal);
+     * flips in the signature leave a file that is no dump. Either way no accessor throws.
+     */
     @Test
     void randomBitFlips() throws Exception {
         byte[] full = sample();
+        long directoryEnd = directoryEnd(full);
         Random random = new Random(20261122);
+        int damagedStreams = 0;
         for (int i = 0; i < 3000; i++) {
             byte[] b = full.clone();
             int flips = 1 + random.nextInt(4);
+            int lowest = Integer.MAX_VALUE;
             for (int f = 0; f < flips; f++) {
                 int bit = random.nextInt(b.length * 8);
                 b[bit / 8] ^= (byte) (1 << (bit % 8));
+                lowest = Math.min(lowest, bit / 8);
             }
-            DumpExerciser.exercise(write(b));
+            DumpExerciser.Outcome o = DumpExerciser.exercise(write(b));
+            if (lowest >= directoryEnd) {
+                assertTrue(o.opened(), "flips from byte " + lowest + " leave header and directory intact");
+                damagedStreams += o.problems().isEmpty() ? 0 : 1;
+            } else if (lowest < 4) {
+                assertFalse(o.opened(), "a flipped signature byte is not a minidump");
+            }
         }
+        assertTrue(damagedStreams > 100, "stream damage is reported: " + damagedStreams + " of 3000");
     }
 
     @Test
@@ -72,7 +105,7 @@ class MinidumpMalformedTest {
                         byte[] b = full.clone();
                         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt((int) e.offset() + field, value);
                         Path p = write(b);
-                        assertTrue(DumpExerciser.exercise(p), "header and directory are intact, so it opens");
+                        assertTrue(DumpExerciser.exercise(p).opened(), "header and directory are intact, so it opens");
                     }
                 }
                 // The directory entry itself: a size or offset past the end of the file.
@@ -84,7 +117,10 @@ class MinidumpMalformedTest {
                     try (Minidump damaged = Minidump.open(p)) {
                         assertFalse(damaged.problems().isEmpty(), "a stream outside the file is a warning at open");
                     }
-                    DumpExerciser.exercise(p);
+                    DumpExerciser.Outcome o = DumpExerciser.exercise(p);
+                    assertTrue(o.opened());
+                    assertTrue(o.problems().get(0).message().contains("directory entry " + e.index()), o.problems()
+                            .toString());
                 }
             }
         }
@@ -105,30 +141,36 @@ class MinidumpMalformedTest {
         for (String name : new String[] {"breakpad/minidump2.dmp", "windows/bo4server_win10_1607_x64_handles_meminfo.dmp",
             "breakpad/linux_null_dereference.dmp"}) {
             byte[] full = Files.readAllBytes(Corpus.file(name));
+            long directoryEnd = directoryEnd(full);
             for (int i = 0; i < 300; i++) {
                 byte[] b = full.clone();
                 // Damage concentrated in the first 8 KB, where directories and stream headers live.
                 int bit = random.nextInt(Math.min(b.length, 8192) * 8);
                 b[bit / 8] ^= (byte) (1 << (bit % 8));
-                DumpExerciser.exercise(write(b));
+                DumpExerciser.Outcome o = DumpExerciser.exercise(write(b));
+                if (bit / 8 >= directoryEnd) {
+                    assertTrue(o.opened(), name + ": a flip at byte " + bit / 8 + " is no reason to refuse it");
+                } else if (bit / 8 < 4) {
+                    assertFalse(o.opened(), name + ": a flipped signature is not a minidump");
+                }
             }
         }
     }
 
-    @Test
-    void corpusMalformedDumpsReportDamage() throws Exception {
-        for (String name : new String[] {"malformed/invalid-range.dmp", "malformed/invalid-record-count.dmp",
-            "malformed/r2_trunc_memory64.dmp"}) {
-            Path p = Corpus.file(name);
-            assertTrue(DumpExerciser.exercise(p));
-            try (Minidump d = Minidump.open(p)) {
-                DumpExerciser.exercise(p);
-                d.threads();
-                d.memory64List();
-                d.modules();
-                assertFalse(d.problems().isEmpty(), name + " has damage that must be reported");
-            }
-        }
+    /** rust-minidump's and radare2's fuzz-found dumps: each opens and names the damage, stream by stream. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "malformed/invalid-range.dmp; 3; directory entry 2 (UserStream, type 0x10a0a) claims 118152704 bytes at offset"
+            + " 363308947, past the end of the 276-byte file",
+        "malformed/invalid-record-count.dmp; 12; directory entry 13 (unknown (vendor), type 0xffffffff) claims"
+            + " 4294967295 bytes at offset 4294967295",
+        "malformed/r2_trunc_memory64.dmp; 1; at byte offset 44 (0x2c): expected Memory64ListStream whose fields fit"
+            + " its 16 bytes"})
+    void corpusMalformedDumpsReportDamage(String name, int count, String damage) throws Exception {
+        DumpExerciser.Outcome o = DumpExerciser.exercise(Corpus.file(name));
+        assertTrue(o.opened(), name);
+        assertEquals(count, o.problems().size(), o.problems().toString());
+        assertTrue(o.problems().stream().anyMatch(p -> p.message().contains(damage)), o.problems().toString());
     }
 
     private int counter;

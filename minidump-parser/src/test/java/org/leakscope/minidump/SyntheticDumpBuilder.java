@@ -15,7 +15,7 @@ import java.util.List;
  * Streams are appended in call order; {@link #write(Path)} lays out header, directory and data, and can
  * leave Memory64 data as a sparse hole so a dump larger than 4 GB costs no disk.
  */
-final class SyntheticDumpBuilder {
+public final class SyntheticDumpBuilder {
     private record Stream(long type, byte[] data) {
     }
 
@@ -34,7 +34,7 @@ final class SyntheticDumpBuilder {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    SyntheticDumpBuilder flags(long f) {
+    public SyntheticDumpBuilder flags(long f) {
         this.flags = f;
         return this;
     }
@@ -56,25 +56,47 @@ final class SyntheticDumpBuilder {
         return blob(b.array());
     }
 
-    SyntheticDumpBuilder stream(long type, byte[] data) {
+    public SyntheticDumpBuilder stream(long type, byte[] data) {
         streams.add(new Stream(type, data));
         return this;
     }
 
     // ------------------------------------------------------------------ streams
 
-    /** SystemInfo: architecture 0 (x86) or 9 (amd64), platform 2 (Windows NT) or 0x8201 (Linux). */
-    SyntheticDumpBuilder systemInfo(int arch, long platform, String csd) {
+    /**
+     * SystemInfo: architecture 0 (x86), 9 (amd64), 5 (arm), 12 (arm64); platform 2 (Windows NT), 0x8201 (Linux),
+     * 0x8101 (macOS). An Intel family 6 model 13 stepping 8 CPU with the vendor id "GenuineIntel".
+     */
+    public SyntheticDumpBuilder systemInfo(int arch, long platform, String csd) {
+        ByteBuffer cpu = le(24).put("GenuineIntel".getBytes(StandardCharsets.US_ASCII)).putInt(0x6d8)
+                .putInt(0xafe9fbff).putInt(0);
+        return systemInfo(arch, platform, csd, 6, 0x0d08, cpu.array());
+    }
+
+    /**
+     * SystemInfo with the CPU's ProcessorLevel, ProcessorRevision and the 24-byte CPU_INFORMATION union as given:
+     * x86 vendor id, version, features; or amd64 ProcessorFeatures; or Breakpad's ARM cpuid and AT_HWCAP.
+     */
+    public SyntheticDumpBuilder systemInfo(int arch, long platform, String csd, int level, int revision,
+            byte[] cpuUnion) {
         ByteBuffer b = le(56);
-        b.putShort((short) arch).putShort((short) 6).putShort((short) 0x0d08).put((byte) 4).put((byte) 1);
+        b.putShort((short) arch).putShort((short) level).putShort((short) revision).put((byte) 4).put((byte) 1);
         b.putInt(10).putInt(0).putInt(19045).putInt((int) platform).putInt(string(csd));
         b.putShort((short) 0x100).putShort((short) 0);
-        b.put("GenuineIntel".getBytes(StandardCharsets.US_ASCII)).putInt(0x6d8).putInt(0xafe9fbff).putInt(0);
+        b.put(cpuUnion, 0, 24);
         return stream(7, b.array());
     }
 
+    /** The Priority field of threads written after this call (a signed value, as GetThreadPriority returns). */
+    public SyntheticDumpBuilder threadPriority(int priority) {
+        this.threadPriority = priority;
+        return this;
+    }
+
+    private int threadPriority;
+
     /** ThreadList with one CONTEXT per thread; x86 contexts are 716 bytes, amd64 ones {@code amd64Size}. */
-    SyntheticDumpBuilder threads(boolean amd64, int amd64Size, long[][] idIpSp) {
+    public SyntheticDumpBuilder threads(boolean amd64, int amd64Size, long[][] idIpSp) {
         ByteBuffer b = le(4 + 48 * idIpSp.length).putInt(idIpSp.length);
         for (long[] t : idIpSp) {
             byte[] ctx;
@@ -88,7 +110,7 @@ final class SyntheticDumpBuilder {
                 ctx = c.array();
             }
             int ctxRva = blob(ctx);
-            b.putInt((int) t[0]).putInt(0).putInt(0x20).putInt(0).putLong(0x7ffd0000L + t[0]);
+            b.putInt((int) t[0]).putInt(0).putInt(0x20).putInt(threadPriority).putLong(0x7ffd0000L + t[0]);
             b.putLong(t[2]).putInt(0).putInt(0); // stack: not captured
             b.putInt(ctx.length).putInt(ctxRva);
         }
@@ -96,7 +118,7 @@ final class SyntheticDumpBuilder {
     }
 
     /** ModuleList; cv is "RSDS", "NB10" or "BpEL" (ELF build id 0x01..0x14). */
-    SyntheticDumpBuilder module(long base, int size, String path, String cv) {
+    public SyntheticDumpBuilder module(long base, int size, String path, String cv) {
         byte[] record;
         if (cv.equals("RSDS")) {
             ByteBuffer r = le(4 + 16 + 4 + 8).putInt(0x53445352);
@@ -126,7 +148,7 @@ final class SyntheticDumpBuilder {
 
     private final List<byte[]> pendingModules = new ArrayList<>();
 
-    SyntheticDumpBuilder endModules() {
+    public SyntheticDumpBuilder endModules() {
         ByteBuffer b = le(4 + 108 * pendingModules.size()).putInt(pendingModules.size());
         pendingModules.forEach(b::put);
         pendingModules.clear();
@@ -134,7 +156,7 @@ final class SyntheticDumpBuilder {
     }
 
     /** One MemoryList with several captured ranges. */
-    SyntheticDumpBuilder memoryList(List<Long> addresses, List<byte[]> data) {
+    public SyntheticDumpBuilder memoryList(List<Long> addresses, List<byte[]> data) {
         ByteBuffer l = le(4 + 16 * addresses.size()).putInt(addresses.size());
         for (int i = 0; i < addresses.size(); i++) {
             l.putLong(addresses.get(i)).putInt(data.get(i).length).putInt(blob(data.get(i)));
@@ -143,20 +165,29 @@ final class SyntheticDumpBuilder {
     }
 
     /** MemoryList with captured bytes. */
-    SyntheticDumpBuilder memory(long address, byte[] data) {
+    public SyntheticDumpBuilder memory(long address, byte[] data) {
         int rva = blob(data);
         return stream(5, le(4 + 16).putInt(1).putLong(address).putInt(data.length).putInt(rva).array());
     }
 
     /** A Memory64List range whose data is left as a hole in the file (zeros, no disk blocks). */
-    SyntheticDumpBuilder memory64(long address, long size) {
+    public SyntheticDumpBuilder memory64(long address, long size) {
         memory64Ranges.add(new long[] {address, size});
         memory64Bytes += size;
         return this;
     }
 
-    SyntheticDumpBuilder exception(long threadId, long code, long address, long... params) {
-        ByteBuffer b = le(168).putInt((int) threadId).putInt(0).putInt((int) code).putInt(0).putLong(0)
+    public SyntheticDumpBuilder exception(long threadId, long code, long address, long... params) {
+        return exceptionWithFlags(threadId, code, 0, address, params);
+    }
+
+    /**
+     * The Exception stream with ExceptionFlags: the flag bits on Windows, the si_code on Linux, the Mach code on
+     * macOS. Parameters are written as given (a 32-bit writer's sign-extended 0xffffffff00000045 included).
+     */
+    public SyntheticDumpBuilder exceptionWithFlags(long threadId, long code, long flags, long address,
+            long... params) {
+        ByteBuffer b = le(168).putInt((int) threadId).putInt(0).putInt((int) code).putInt((int) flags).putLong(0)
                 .putLong(address).putInt(params.length).putInt(0);
         for (int i = 0; i < 15; i++) {
             b.putLong(i < params.length ? params[i] : 0);
@@ -165,7 +196,7 @@ final class SyntheticDumpBuilder {
     }
 
     /** MiscInfo of 24, 44, 232, 832 or 1364 bytes. */
-    SyntheticDumpBuilder miscInfo(int size, long pid) {
+    public SyntheticDumpBuilder miscInfo(int size, long pid) {
         ByteBuffer b = le(size).putInt(size).putInt(size >= 832 ? 0x103 : 0x3).putInt((int) pid)
                 .putInt((int) timestamp - 60).putInt(5).putInt(2);
         if (size >= 832) {
@@ -176,7 +207,7 @@ final class SyntheticDumpBuilder {
     }
 
     /** HandleData, descriptors of 32 (v1) or 40 (v2) bytes. */
-    SyntheticDumpBuilder handles(int descriptorSize, String... types) {
+    public SyntheticDumpBuilder handles(int descriptorSize, String... types) {
         ByteBuffer b = le(16 + descriptorSize * types.length).putInt(16).putInt(descriptorSize).putInt(types.length)
                 .putInt(0);
         for (int i = 0; i < types.length; i++) {
@@ -187,7 +218,7 @@ final class SyntheticDumpBuilder {
         return stream(12, b.array());
     }
 
-    SyntheticDumpBuilder threadNames(long[] ids, String[] names) {
+    public SyntheticDumpBuilder threadNames(long[] ids, String[] names) {
         ByteBuffer b = le(4 + 12 * ids.length).putInt(ids.length);
         for (int i = 0; i < ids.length; i++) {
             b.putInt((int) ids[i]).putLong(string(names[i]));
@@ -195,20 +226,20 @@ final class SyntheticDumpBuilder {
         return stream(24, b.array());
     }
 
-    SyntheticDumpBuilder threadInfo(long id, long startAddress) {
+    public SyntheticDumpBuilder threadInfo(long id, long startAddress) {
         ByteBuffer b = le(12 + 64).putInt(12).putInt(64).putInt(1).putInt((int) id).putInt(0).putInt(0).putInt(0)
                 .putLong(132_000_000_000_000_000L).putLong(0).putLong(20_000_000).putLong(30_000_000)
                 .putLong(startAddress).putLong(1);
         return stream(17, b.array());
     }
 
-    SyntheticDumpBuilder unloadedModule(long base, int size, String name) {
+    public SyntheticDumpBuilder unloadedModule(long base, int size, String name) {
         return stream(14, le(12 + 24).putInt(12).putInt(24).putInt(1).putLong(base).putInt(size).putInt(0)
                 .putInt(0).putInt(string(name)).array());
     }
 
     /** MemoryInfoList from (base, size, state, type) rows. */
-    SyntheticDumpBuilder memoryInfo(long[][] rows) {
+    public SyntheticDumpBuilder memoryInfo(long[][] rows) {
         ByteBuffer b = le(16 + 48 * rows.length).putInt(16).putInt(48).putLong(rows.length);
         for (long[] r : rows) {
             b.putLong(r[0]).putLong(r[0]).putInt(4).putInt(0).putLong(r[1]).putInt((int) r[2]).putInt(4)
@@ -217,18 +248,32 @@ final class SyntheticDumpBuilder {
         return stream(16, b.array());
     }
 
-    SyntheticDumpBuilder breakpadInfo(long dumpThread, long requestingThread) {
+    public SyntheticDumpBuilder breakpadInfo(long dumpThread, long requestingThread) {
         return stream(0x47670001L, le(12).putInt(3).putInt((int) dumpThread).putInt((int) requestingThread).array());
     }
 
-    SyntheticDumpBuilder text(long type, String text, boolean utf16) {
+    /**
+     * Breakpad's assertion stream (0x47670002, MDRawAssertionInfo): expression, function and file as 128 UTF-16
+     * units each, then line and type (1 invalid parameter, 2 pure virtual call).
+     */
+    public SyntheticDumpBuilder assertion(String expression, String function, String file, int line, int type) {
+        ByteBuffer b = le(776);
+        for (String s : new String[] {expression, function, file}) {
+            int at = b.position();
+            b.put(s.getBytes(StandardCharsets.UTF_16LE));
+            b.position(at + 256);
+        }
+        return stream(0x47670002L, b.putInt(line).putInt(type).array());
+    }
+
+    public SyntheticDumpBuilder text(long type, String text, boolean utf16) {
         return stream(type, (text + "\0").getBytes(utf16 ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ layout
 
     /** Writes the dump; Memory64 data (if any) follows everything else and is left as a hole. */
-    long write(Path path) throws IOException {
+    public long write(Path path) throws IOException {
         int count = streams.size() + (memory64Ranges.isEmpty() ? 0 : 1);
         int dirRva = 32;
         int dataRva = dirRva + 12 * count;

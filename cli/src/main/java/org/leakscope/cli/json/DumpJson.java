@@ -7,16 +7,16 @@ import java.util.List;
  * everything else null, when the dump could not be opened at all.
  */
 public record DumpJson(String file, Long fileSize, String error, HeaderJson header, SystemJson system,
-        ProcessJson process, String comment, ExceptionJson exception, List<ThreadJson> threads, List<ModuleJson> modules,
-        List<UnloadedModuleJson> unloadedModules, MemoryJson memory, AddressSpaceJson addressSpace,
-        HandlesJson handles, List<StreamJson> streams, List<ProblemJson> problems) {
+        ProcessJson process, String comment, ExceptionJson exception, AssertionJson assertion, List<ThreadJson> threads,
+        List<ModuleJson> modules, List<UnloadedModuleJson> unloadedModules, MemoryJson memory,
+        AddressSpaceJson addressSpace, HandlesJson handles, List<StreamJson> streams, List<ProblemJson> problems) {
 
     public record HeaderJson(String signature, String version, int implementationVersion, long streamCount,
             String timestamp, String flags, List<String> flagNames, String checksum) {
     }
 
     public record SystemJson(String os, String osVersion, String servicePack, String cpu, String cpuDescription,
-            int processorCount, int processorLevel, int processorRevision, String platformId,
+            String cpuVendor, int processorCount, int processorLevel, int processorRevision, String platformId,
             Integer pointerSize) {
     }
 
@@ -24,14 +24,19 @@ public record DumpJson(String file, Long fileSize, String error, HeaderJson head
             Long userTimeSeconds, Long kernelTimeSeconds, String buildString, String timeZone) {
     }
 
-    public record ExceptionJson(String code, String name, String threadId, String address, String crashAddress,
-            String instructionPointer, List<String> parameters, FrameJson frame) {
+    public record ExceptionJson(String code, String name, String flags, List<String> flagNames, String threadId,
+            String address, String crashAddress, String instructionPointer, List<String> parameters, FrameJson frame) {
     }
 
-    public record ThreadJson(String id, String name, long suspendCount, String priorityClass, long priority,
+    /** Breakpad's assertion stream: the invalid-parameter or pure-virtual-call report behind the exception. */
+    public record AssertionJson(String type, String description, String expression, String function, String file,
+            Long line) {
+    }
+
+    public record ThreadJson(String id, String name, long suspendCount, String priorityClass, int priority,
             String teb, String stackStart, long stackSize, String instructionPointer, String stackPointer,
-            String framePointer, Integer contextSize, FrameJson frame, boolean crashed, String startAddress,
-            String createTime, Double userTimeSeconds, Double kernelTimeSeconds) {
+            String framePointer, Integer contextSize, FrameJson frame, boolean crashed, boolean wroteDump,
+            String startAddress, String createTime, Double userTimeSeconds, Double kernelTimeSeconds) {
     }
 
     public record ModuleJson(String base, long size, String end, String name, String path, String version,

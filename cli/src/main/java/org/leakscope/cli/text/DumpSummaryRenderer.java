@@ -1,61 +1,63 @@
 package org.leakscope.cli.text;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.leakscope.cli.json.DumpJson;
+import org.leakscope.cli.json.DumpJson.AssertionJson;
+import org.leakscope.cli.json.DumpJson.ExceptionJson;
+import org.leakscope.cli.json.DumpJson.ModuleJson;
 import org.leakscope.cli.json.DumpJson.ThreadJson;
 import org.leakscope.cli.json.FrameJson;
 
-/** The default dumpscan output: what a developer wants to see first when a dump lands on their desk. */
+/**
+ * The default dumpscan output: what a developer wants to see first when a dump lands on their desk. Every line
+ * fits {@link Fit#WIDTH}: long free text (a Linux command line, warnings) wraps, long names and frames in tables
+ * lose their middle; the JSON keeps every value whole.
+ */
 public final class DumpSummaryRenderer {
+    private static final int LABEL = 11;
+
     private DumpSummaryRenderer() {
     }
 
     public static String render(DumpJson d) {
         StringBuilder out = new StringBuilder();
-        out.append("Dump       ").append(d.file()).append(" (").append(Sizes.exact(d.fileSize())).append(" bytes)\n");
+        Fit.field(out, "Dump", LABEL, Fit.middle(d.file(), Fit.WIDTH - LABEL - 20) + " (" + Sizes.exact(d.fileSize())
+                + " bytes)");
         var h = d.header();
-        out.append("Written    ").append(h.timestamp()).append("   flags ").append(h.flags()).append(' ')
-                .append(String.join("|", h.flagNames())).append('\n');
+        Fit.field(out, "Written", LABEL, h.timestamp() + "   flags " + h.flags() + " " + String.join("|", h.flagNames()));
         if (d.system() != null) {
             var s = d.system();
-            out.append("System     ").append(s.os()).append(' ').append(s.osVersion());
+            String os = s.os() + " " + s.osVersion();
             if (s.servicePack() != null && !s.servicePack().isBlank()) {
-                out.append(' ').append(s.servicePack());
+                os += " " + s.servicePack();
             }
-            out.append(", ").append(s.cpu());
-            if (s.cpuDescription() != null) {
-                out.append(" (").append(s.cpuDescription()).append(')');
-            }
-            out.append(", ").append(s.processorCount()).append(s.processorCount() == 1 ? " CPU" : " CPUs").append('\n');
+            Fit.field(out, "System", LABEL, os);
+            Fit.field(out, "CPU", LABEL, cpu(s));
         }
         if (d.process() != null) {
             var p = d.process();
-            out.append("Process    ");
-            out.append(p.pid() == null ? "pid unknown" : "pid " + p.pid());
+            StringBuilder line = new StringBuilder(p.pid() == null ? "pid unknown" : "pid " + p.pid());
             if (p.createTime() != null) {
-                out.append(", started ").append(p.createTime()).append(", up ").append(duration(p.uptimeSeconds()));
+                line.append(", started ").append(p.createTime()).append(", up ").append(duration(p.uptimeSeconds()));
             }
             if (p.userTimeSeconds() != null) {
-                out.append(", CPU ").append(p.userTimeSeconds()).append(" s user + ")
+                line.append(", CPU ").append(p.userTimeSeconds()).append(" s user + ")
                         .append(p.kernelTimeSeconds()).append(" s kernel");
             }
-            out.append('\n');
+            Fit.field(out, "Process", LABEL, line.toString());
             if (p.commandLine() != null) {
-                out.append("Command    ").append(p.commandLine()).append('\n');
+                Fit.field(out, "Command", LABEL, p.commandLine());
             }
         }
         if (d.comment() != null) {
-            out.append("Comment    ").append(d.comment().replace("\n", "\n           ")).append('\n');
+            Fit.field(out, "Comment", LABEL, d.comment());
         }
         if (d.exception() != null) {
-            var e = d.exception();
-            out.append("Exception  ").append(e.name()).append(" (").append(e.code()).append(") at ")
-                    .append(e.crashAddress()).append(", thread ").append(e.threadId()).append('\n');
-            out.append("           instruction ").append(e.instructionPointer());
-            if (e.frame() != null) {
-                out.append("  ").append(withSource(e.frame()));
-            }
-            out.append('\n');
+            exception(out, d.exception());
+        }
+        if (d.assertion() != null) {
+            Fit.field(out, "Assertion", LABEL, assertion(d.assertion()));
         }
         threads(out, d.threads());
         modules(out, d);
@@ -64,9 +66,59 @@ public final class DumpSummaryRenderer {
         streams(out, d);
         if (!d.problems().isEmpty()) {
             out.append("\nWarnings (").append(d.problems().size()).append(")\n");
-            d.problems().forEach(p -> out.append("  ").append(p.message()).append('\n'));
+            d.problems().forEach(p -> Fit.field(out, "", 2, p.message()));
         }
         return out.toString();
+    }
+
+    /** {@code amd64, GenuineIntel family 6 model 69 stepping 1, 2 CPUs}. */
+    private static String cpu(DumpJson.SystemJson s) {
+        StringBuilder sb = new StringBuilder(s.cpu());
+        String description = s.cpuDescription();
+        if (s.cpuVendor() != null && (description == null || !description.startsWith(s.cpuVendor()))) {
+            description = description == null ? s.cpuVendor() : s.cpuVendor() + " " + description;
+        }
+        if (description != null) {
+            sb.append(", ").append(description);
+        }
+        return sb.append(", ").append(s.processorCount()).append(s.processorCount() == 1 ? " CPU" : " CPUs").toString();
+    }
+
+    private static void exception(StringBuilder out, ExceptionJson e) {
+        // An unnamed code is its own name: print it once.
+        String what = e.name().equals(e.code()) ? e.code() : e.name() + " (" + e.code() + ")";
+        Fit.field(out, "Exception", LABEL, what + " at " + e.crashAddress() + ", thread " + e.threadId());
+        if (!e.flagNames().isEmpty()) {
+            Fit.field(out, "", LABEL, "flags " + e.flags() + " " + String.join("|", e.flagNames()));
+        }
+        String ip = "instruction " + e.instructionPointer();
+        if (e.frame() != null) {
+            ip += "  " + shortFrame(withSource(e.frame()), Fit.WIDTH - LABEL - ip.length() - 2 - 2);
+        }
+        Fit.field(out, "", LABEL, ip);
+    }
+
+    /**
+     * {@code Invalid parameter passed to library function `format != nullptr` in `common_vfprintf`,
+     * minkernel/crts/.../stdio/output.cpp:32} (the file as the CRT was built, with Windows separators).
+     */
+    static String assertion(AssertionJson a) {
+        StringBuilder sb = new StringBuilder(a.description());
+        if (a.expression() != null) {
+            sb.append(" `").append(a.expression()).append('`');
+        }
+        if (a.function() != null) {
+            sb.append(" in `").append(a.function()).append('`');
+        }
+        if (a.file() != null) {
+            sb.append(", ").append(a.file());
+            if (a.line() != null) {
+                sb.append(':').append(a.line());
+            }
+        } else if (a.line() != null) {
+            sb.append(", line ").append(a.line());
+        }
+        return sb.toString();
     }
 
     private static void threads(StringBuilder out, List<ThreadJson> threads) {
@@ -76,11 +128,18 @@ public final class DumpSummaryRenderer {
             return;
         }
         boolean named = threads.stream().anyMatch(t -> t.name() != null);
+        // Frames give up width first (their source directory, then argument lists), then names.
         Table t = named ? new Table("", "ID", "NAME", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
-                : new Table("", "ID", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE");
-        for (ThreadJson th : threads) {
+                .shrinkable(6, 40, DumpSummaryRenderer::shortFrame).shrinkable(2, 16)
+                .shrinkable(6, 24, DumpSummaryRenderer::shortFrame)
+                : new Table("", "ID", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
+                        .shrinkable(5, 24, DumpSummaryRenderer::shortFrame);
+        // The thread that raised the exception first: it is the one people came for.
+        List<ThreadJson> ordered = new ArrayList<>(threads.stream().filter(ThreadJson::crashed).toList());
+        threads.stream().filter(th -> !th.crashed()).forEach(ordered::add);
+        for (ThreadJson th : ordered) {
             String where = th.frame() == null ? "" : withSource(th.frame());
-            String mark = th.crashed() ? "*" : "";
+            String mark = th.crashed() ? "*" : th.wroteDump() ? "w" : "";
             if (named) {
                 t.row(mark, th.id(), th.name(), th.suspendCount(), th.priority(), th.instructionPointer(), where);
             } else {
@@ -91,6 +150,9 @@ public final class DumpSummaryRenderer {
         if (threads.stream().anyMatch(ThreadJson::crashed)) {
             out.append("  (* = the thread that raised the exception)\n");
         }
+        if (threads.stream().anyMatch(th -> th.wroteDump() && !th.crashed())) {
+            out.append("  (w = the crash handler's thread that wrote the dump)\n");
+        }
     }
 
     private static void modules(StringBuilder out, DumpJson d) {
@@ -99,15 +161,36 @@ public final class DumpSummaryRenderer {
             out.append("  (no ModuleList stream)\n");
             return;
         }
-        Table t = new Table("BASE", "SIZE>", "VERSION", "NAME", "DEBUG FILE", "DEBUG ID");
-        d.modules().forEach(m -> t.row(m.base(), Sizes.human(m.size()), m.version(), m.name(), m.debugFile(),
-                m.debugId()));
+        Table t = new Table("BASE", "SIZE>", "VERSION", "NAME", "DEBUG ID").shrinkable(3, 16);
+        d.modules().forEach(m -> t.row(m.base(), Sizes.human(m.size()), m.version(), m.name(), m.debugId()));
         t.render(out, "  ");
-        if (!d.unloadedModules().isEmpty()) {
-            out.append("  unloaded: ");
-            out.append(String.join(", ", d.unloadedModules().stream().map(u -> u.name() + " @" + u.base()).toList()));
-            out.append('\n');
+        // The debug file (the symbol store's first directory level) is nearly always NAME with .pdb (Windows) or
+        // NAME itself (ELF): listed apart where it is something else, so the table keeps room for the names.
+        Table unusual = new Table("", "MODULE", "DEBUG FILE").shrinkable(2, 24).shrinkable(1, 16);
+        d.modules().forEach(m -> {
+            if (unusualDebugFile(m) != null) {
+                unusual.row("", m.name(), m.debugFile());
+            }
+        });
+        if (!unusual.isEmpty()) {
+            out.append("  Debug files not named after their module:\n");
+            unusual.render(out, "  ");
         }
+        if (!d.unloadedModules().isEmpty()) {
+            Fit.field(out, "  unloaded:", LABEL + 1, String.join(", ",
+                    d.unloadedModules().stream().map(u -> u.name() + " @" + u.base()).toList()));
+        }
+    }
+
+    /** The debug file when it is neither the module's name nor its name with .pdb for the extension. */
+    private static String unusualDebugFile(ModuleJson m) {
+        String f = m.debugFile();
+        if (f == null || f.equals(m.name())) {
+            return null;
+        }
+        int dot = m.name().lastIndexOf('.');
+        String pdb = (dot > 0 ? m.name().substring(0, dot) : m.name()) + ".pdb";
+        return f.equalsIgnoreCase(pdb) ? null : f;
     }
 
     private static void memory(StringBuilder out, DumpJson d) {
@@ -117,9 +200,8 @@ public final class DumpSummaryRenderer {
         out.append("\nMemory\n");
         if (d.memory() != null) {
             var m = d.memory();
-            out.append("  captured       ").append(m.ranges()).append(" ranges, ").append(Sizes.exact(m.capturedBytes()))
-                    .append(" bytes (").append(Sizes.human(m.capturedBytes())).append(") in ")
-                    .append(String.join(" + ", m.streams())).append('\n');
+            out.append("  captured       ").append(m.ranges()).append(" ranges, ").append(bytes(m.capturedBytes()))
+                    .append(" in ").append(String.join(" + ", m.streams())).append('\n');
         }
         if (d.addressSpace() != null) {
             var a = d.addressSpace();
@@ -140,12 +222,18 @@ public final class DumpSummaryRenderer {
         }
     }
 
+    /** {@code 5,884 bytes (5.7 KiB)}; below 1 KiB the exact count alone ({@code 768 bytes}). */
+    private static String bytes(long n) {
+        String exact = Sizes.exact(n) + " bytes";
+        return n >= 0 && n < 1024 ? exact : exact + " (" + Sizes.human(n) + ")";
+    }
+
     private static void handles(StringBuilder out, DumpJson d) {
         if (d.handles() == null) {
             return;
         }
         out.append("\nHandles (").append(d.handles().total()).append(")\n");
-        Table t = new Table("TYPE", "COUNT>");
+        Table t = new Table("TYPE", "COUNT>").shrinkable(0, 24);
         d.handles().byType().forEach(h -> t.row(h.type(), h.count()));
         t.render(out, "  ");
     }
@@ -155,6 +243,51 @@ public final class DumpSummaryRenderer {
         Table t = new Table("#>", "TYPE", "NAME", "SIZE>", "OFFSET");
         d.streams().forEach(s -> t.row(s.index(), s.type(), s.name(), Sizes.exact(s.size()), s.offset()));
         t.render(out, "  ");
+    }
+
+    /**
+     * A frame ({@code module!function(args)+0x1f [c:\src\file.cpp : 88]}) within {@code max} columns, giving up
+     * the least telling parts first: the source file's directory, the argument lists, the module (the address
+     * says it), then its middle.
+     */
+    static String shortFrame(String frame, int max) {
+        String s = frame;
+        int open = s.lastIndexOf(" [");
+        if (Fit.columns(s) > max && open > 0 && s.endsWith("]")) {
+            String source = s.substring(open + 2, s.length() - 1);
+            int slash = Math.max(source.lastIndexOf('\\'), source.lastIndexOf('/'));
+            s = s.substring(0, open) + " [" + source.substring(slash + 1) + "]";
+        }
+        if (Fit.columns(s) > max) {
+            s = withoutArguments(s);
+        }
+        int bang = s.indexOf('!');
+        if (Fit.columns(s) > max && bang > 0) {
+            s = s.substring(bang + 1);
+        }
+        return Fit.middle(s, max);
+    }
+
+    /** {@code LeakyCache::Insert(Key const&, Value&&)+0xba} → {@code LeakyCache::Insert(…)+0xba}. */
+    private static String withoutArguments(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                if (depth++ == 0) {
+                    // An empty list says the function takes nothing: keep it "()".
+                    out.append(i + 1 < s.length() && s.charAt(i + 1) == ')' ? "(" : "(…");
+                }
+            } else if (c == ')' && depth > 0) {
+                if (--depth == 0) {
+                    out.append(')');
+                }
+            } else if (depth == 0) {
+                out.append(c);
+            }
+        }
+        return depth == 0 ? out.toString() : s;
     }
 
     static String withSource(FrameJson f) {
