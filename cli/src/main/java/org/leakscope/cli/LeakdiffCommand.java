@@ -13,7 +13,7 @@ import org.apache.commons.cli.Options;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
-import org.leakscope.cli.text.TextWidth;
+import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
 import org.leakscope.diff.AddressShift;
@@ -217,8 +217,8 @@ final class LeakdiffCommand {
             String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size()
                     + " stacks)";
             String title = "Leakscope leakdiff: ";
-            List<String> header = List.of(title + TextWidth.middle(log.source(),
-                    Math.max(16, TextWidth.COLUMNS - "// ".length() - title.length() - about.length())) + about);
+            List<String> header = List.of(title + Fit.middleInBytes(log.source(),
+                    Math.max(16, Fit.WIDTH - "// ".length() - title.length() - about.length())) + about);
             emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
                     top, warnings, "rerender");
             worst = worstGrowth(c);
@@ -250,7 +250,7 @@ final class LeakdiffCommand {
                         + "), key " + keyNote);
                 for (int i = 0; i < inputs.size(); i++) {
                     String role = i == 0 ? "old: " : "new: ";
-                    header.add(role + describe(inputs.get(i), TextWidth.COLUMNS - "// ".length() - role.length()));
+                    header.add(role + describe(inputs.get(i), Fit.WIDTH - "// ".length() - role.length()));
                 }
                 header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
                         + " unchanged");
@@ -407,7 +407,7 @@ final class LeakdiffCommand {
             parts.add(in.umdh().snapshot().aggregates().size() + " traces");
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
-        return TextWidth.middle(in.path(), Math.max(16, width - sb.length())) + sb;
+        return Fit.middleInBytes(in.path(), Math.max(16, width - sb.length())) + sb;
     }
 
     /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
@@ -443,7 +443,7 @@ final class LeakdiffCommand {
     private record Growth(long bytes, String what) {
         Growth orStack(long stackBytes, String traceId) {
             return stackBytes > bytes ? new Growth(stackBytes, traceId == null ? "one stack" : "BackTrace"
-                    + TextWidth.middle(traceId, 40)) : this;
+                    + Fit.middleInBytes(traceId, 40)) : this;
         }
     }
 

@@ -1,7 +1,7 @@
 package org.leakscope.cli;
 
 import java.util.List;
-import org.leakscope.cli.text.TextFit;
+import org.leakscope.cli.text.Fit;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
 import org.leakscope.resmon.RunOutline;
@@ -33,19 +33,19 @@ final class RunFilter {
                 || logs.stream().allMatch(l -> l.leftOutCount() == 0)) {
             return null;
         }
-        String head = TextFit.middle(describe(o), 60) + " matches no run";
+        String head = Fit.middleInBytes(describe(o), 60) + " matches no run";
         StringBuilder sb = new StringBuilder(head);
         // "logscan: " goes before it: one log joins the first line when that still fits
-        boolean oneLine = logs.size() == 1 && 10 + head.length() + 2 + logs.get(0).source().length() + 5 <= TextFit.WIDTH;
+        boolean oneLine = logs.size() == 1 && 10 + head.length() + 2 + logs.get(0).source().length() + 5 <= Fit.WIDTH;
         for (ResmonLog l : logs) {
-            sb.append(oneLine ? "; " : "\n  ").append(TextFit.middle(l.source(), 100))
+            sb.append(oneLine ? "; " : "\n  ").append(Fit.middleInBytes(l.source(), 100))
                     .append(l.leftOutCount() == 0 ? " has no resmon runs" : " has:");
             int n = 0;
             for (RunOutline r : l.leftOut()) {
                 if (n++ == RUNS_NAMED) {
                     break;
                 }
-                sb.append("\n    run ").append(r.index()).append(": ").append(TextFit.middle(r.label(), 80))
+                sb.append("\n    run ").append(r.index()).append(": ").append(Fit.middleInBytes(r.label(), 80))
                         .append(", from line ").append(r.firstLine());
             }
             int more = l.leftOutCount() - Math.min(n, RUNS_NAMED);

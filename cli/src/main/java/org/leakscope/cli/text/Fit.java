@@ -49,6 +49,53 @@ public final class Fit {
     }
 
     /**
+     * {@code s}, or its start and end around a {@code …}, within {@code max} bytes of UTF-8 when {@code s} is
+     * ASCII (the {@code …} counts as its 3 bytes): for lines that byte-counting tools check ({@code awk 'length >
+     * 120'} with mawk). Tables use {@link #middle}, which counts columns and lets the table measure bytes.
+     */
+    public static String middleInBytes(String s, int max) {
+        if (s.codePointCount(0, s.length()) <= max) {
+            return s;
+        }
+        if (max <= 3) {
+            return ELLIPSIS;
+        }
+        int[] cps = s.codePoints().toArray();
+        int keep = max - 3;
+        int head = (keep + 1) / 2;
+        int tail = keep - head;
+        return new String(cps, 0, head) + ELLIPSIS + new String(cps, cps.length - tail, tail);
+    }
+
+    /**
+     * {@code text} as lines of at most {@link #WIDTH} characters: the first starts with {@code first}, the rest
+     * with {@code rest} (a hanging indent). Breaks at spaces; a word longer than a line loses its middle.
+     */
+    public static List<String> wrap(String text, String first, String rest) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(first);
+        int lineStart = first.length();
+        for (String word : text.split(" ")) {
+            String prefix = lines.isEmpty() ? first : rest;
+            String w = middleInBytes(word, WIDTH - prefix.length());
+            boolean empty = line.length() == lineStart;
+            if (!empty && columns(line.toString()) + 1 + columns(w) > WIDTH) {
+                lines.add(line.toString());
+                line = new StringBuilder(rest);
+                lineStart = rest.length();
+                w = middleInBytes(word, WIDTH - rest.length());
+                empty = true;
+            }
+            if (!empty) {
+                line.append(' ');
+            }
+            line.append(w);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /**
      * Breaks text into lines of at most {@code width}, at spaces where it can; a word longer than a line is cut
      * across lines, so nothing is lost.
      */

@@ -28,7 +28,7 @@ public final class LogscanRenderer {
         for (ResmonLog log : logs) {
             StringBuilder about = new StringBuilder(log.framed() ? "DebugView log" : "plain capture");
             if (log.computer() != null) {
-                about.append(" from \\\\").append(TextFit.middle(log.computer(), 30));
+                about.append(" from \\\\").append(Fit.middleInBytes(log.computer(), 30));
             }
             about.append(", ").append(Sizes.exact(log.records())).append(" records, ")
                     .append(Sizes.exact(log.resmonLines())).append(" resmon lines, ")
@@ -38,10 +38,10 @@ public final class LogscanRenderer {
             }
             // one line when both fit, else the description under the path (cut only when it is wider alone)
             String source = log.source();
-            if (4 + source.length() + about.length() <= TextFit.WIDTH) {
+            if (4 + source.length() + about.length() <= Fit.WIDTH) {
                 out.append("  ").append(source).append(": ").append(about).append('\n');
             } else {
-                out.append("  ").append(TextFit.middle(source, TextFit.WIDTH - 3)).append(":\n    ").append(about)
+                out.append("  ").append(Fit.middleInBytes(source, Fit.WIDTH - 3)).append(":\n    ").append(about)
                         .append('\n');
             }
         }
@@ -58,9 +58,9 @@ public final class LogscanRenderer {
     private void run(LoggedRun lr, boolean manyFiles) {
         ResmonRun run = lr.run();
         RunHealth h = lr.health();
-        out.append("\nRun ").append(run.index()).append(": ").append(TextFit.middle(run.label(), 50));
+        out.append("\nRun ").append(run.index()).append(": ").append(Fit.middleInBytes(run.label(), 50));
         if (manyFiles) {
-            out.append(" in ").append(TextFit.middle(lr.file(), 40));
+            out.append(" in ").append(Fit.middleInBytes(lr.file(), 40));
         }
         out.append("  ").append(verdictWord(h)).append('\n');
         out.append("  lines ").append(run.start().line()).append("..").append(run.end().line()).append(", ")
@@ -80,7 +80,7 @@ public final class LogscanRenderer {
         }
         out.append("  findings:\n");
         for (String f : lr.findings()) {
-            for (String line : TextFit.wrap(f, "    - ", "      ")) {
+            for (String line : Fit.wrap(f, "    - ", "      ")) {
                 out.append(line).append('\n');
             }
         }
@@ -170,7 +170,7 @@ public final class LogscanRenderer {
             }
             fixed += w + 2;
         }
-        int room = TextFit.WIDTH - fixed - 2;
+        int room = Fit.WIDTH - fixed - 2;
         int site = "call site".length();
         int types = "types".length();
         for (String[] r : rows) {
@@ -179,13 +179,13 @@ public final class LogscanRenderer {
         }
         int typesMax = Math.max(room - site, Math.min(types, room / 3));
         int siteMax = room - Math.min(types, typesMax);
-        headers[3] = "call site (in " + TextFit.middle(module, Math.max(8, siteMax - 15)) + ")";
+        headers[3] = "call site (in " + Fit.middleInBytes(module, Math.max(8, siteMax - 15)) + ")";
         if (headers[3].length() > siteMax) {
             headers[3] = "call site";
         }
         Table t = new Table(headers);
         for (String[] r : rows) {
-            t.row(r[0], r[1], r[2], TextFit.middle(r[3], siteMax), TextFit.middle(r[4], typesMax));
+            t.row(r[0], r[1], r[2], Fit.middleInBytes(r[3], siteMax), Fit.middleInBytes(r[4], typesMax));
         }
         return t;
     }

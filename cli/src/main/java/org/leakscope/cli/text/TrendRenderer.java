@@ -15,7 +15,7 @@ import org.leakscope.model.Frame;
  */
 public final class TrendRenderer {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
-    private static final int WIDTH = TextWidth.COLUMNS;
+    private static final int WIDTH = Fit.WIDTH;
 
     private TrendRenderer() {
     }
@@ -46,7 +46,7 @@ public final class TrendRenderer {
         int nameWidth = Math.max(16, WIDTH - fixed - bytesWidth - countWidth);
         for (int i = 0; i < names.size(); i++) {
             Instant t = i < r.times().size() ? r.times().get(i) : null;
-            in.row(i + 1, TextWidth.middle(names.get(i), nameWidth), t == null ? "-" : TIME.format(t),
+            in.row(i + 1, Fit.middleInBytes(names.get(i), nameWidth), t == null ? "-" : TIME.format(t),
                     Sizes.exact(r.totalBytes()[i]), Sizes.exact(r.totalCounts()[i]));
         }
         in.render(sb, "  ");
@@ -69,7 +69,7 @@ public final class TrendRenderer {
         for (StackTrend s : shown) {
             t.row(rank++, s.sustained() ? "yes" : "no", rate(s.bytesPerUnit()), signed(s.bytesDelta()),
                     signed(s.countDelta()), s.risingSteps() + "/" + s.fallingSteps(),
-                    s.traceId() == null ? "-" : TextWidth.middle(s.traceId(), 24), callSite(s));
+                    s.traceId() == null ? "-" : Fit.middleInBytes(s.traceId(), 24), callSite(s));
         }
         StringBuilder ranking = new StringBuilder();
         t.render(ranking, "  ");
@@ -81,7 +81,7 @@ public final class TrendRenderer {
                     .append(" and fell in ").append(s.fallingSteps()).append(" of ").append(s.bytes().length - 1)
                     .append(" steps");
             if (s.traceId() != null) {
-                sb.append(", BackTrace").append(TextWidth.middle(s.traceId(), 40));
+                sb.append(", BackTrace").append(Fit.middleInBytes(s.traceId(), 40));
             }
             if (s.mergedTraces() > 1) {
                 sb.append(" (+").append(s.mergedTraces() - 1).append(" merged)");
@@ -104,7 +104,7 @@ public final class TrendRenderer {
     }
 
     private static void frameLine(StringBuilder sb, String indent, Frame f) {
-        sb.append(indent).append(TextWidth.middle(UmdhCompareRenderer.frame(f), WIDTH - indent.length())).append('\n');
+        sb.append(indent).append(Fit.middleInBytes(UmdhCompareRenderer.frame(f), WIDTH - indent.length())).append('\n');
     }
 
     /** {@code  bytes: 128 -> 320 -> 448}, wrapped under its label when a long series passes the width. */
@@ -135,7 +135,7 @@ public final class TrendRenderer {
         for (String line : lines) {
             if (at > 0 && line.length() > WIDTH && line.length() > at) {
                 line = line.substring(0, at)
-                        + TextWidth.middle(line.substring(at), Math.max(header.length(), WIDTH - at));
+                        + Fit.middleInBytes(line.substring(at), Math.max(header.length(), WIDTH - at));
             }
             out.append(line).append('\n');
         }
