@@ -93,7 +93,7 @@ public final class DumpSummaryRenderer {
         }
         String ip = "instruction " + e.instructionPointer();
         if (e.frame() != null) {
-            ip += "  " + shortFrame(withSource(e.frame()), Fit.WIDTH - LABEL - ip.length() - 2 - 2);
+            ip += "  " + Fit.frame(withSource(e.frame()), Fit.WIDTH - LABEL - ip.length() - 2 - 2);
         }
         Fit.field(out, "", LABEL, ip);
     }
@@ -130,10 +130,10 @@ public final class DumpSummaryRenderer {
         boolean named = threads.stream().anyMatch(t -> t.name() != null);
         // Frames give up width first (their source directory, then argument lists), then names.
         Table t = named ? new Table("", "ID", "NAME", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
-                .shrinkable(6, 40, DumpSummaryRenderer::shortFrame).shrinkable(2, 16)
-                .shrinkable(6, 24, DumpSummaryRenderer::shortFrame)
+                .shrinkable(6, 40, Fit::frame).shrinkable(2, 16)
+                .shrinkable(6, 24, Fit::frame)
                 : new Table("", "ID", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
-                        .shrinkable(5, 24, DumpSummaryRenderer::shortFrame);
+                        .shrinkable(5, 24, Fit::frame);
         // The thread that raised the exception first: it is the one people came for.
         List<ThreadJson> ordered = new ArrayList<>(threads.stream().filter(ThreadJson::crashed).toList());
         threads.stream().filter(th -> !th.crashed()).forEach(ordered::add);
@@ -243,51 +243,6 @@ public final class DumpSummaryRenderer {
         Table t = new Table("#>", "TYPE", "NAME", "SIZE>", "OFFSET");
         d.streams().forEach(s -> t.row(s.index(), s.type(), s.name(), Sizes.exact(s.size()), s.offset()));
         t.render(out, "  ");
-    }
-
-    /**
-     * A frame ({@code module!function(args)+0x1f [c:\src\file.cpp : 88]}) within {@code max} columns, giving up
-     * the least telling parts first: the source file's directory, the argument lists, the module (the address
-     * says it), then its middle.
-     */
-    static String shortFrame(String frame, int max) {
-        String s = frame;
-        int open = s.lastIndexOf(" [");
-        if (Fit.columns(s) > max && open > 0 && s.endsWith("]")) {
-            String source = s.substring(open + 2, s.length() - 1);
-            int slash = Math.max(source.lastIndexOf('\\'), source.lastIndexOf('/'));
-            s = s.substring(0, open) + " [" + source.substring(slash + 1) + "]";
-        }
-        if (Fit.columns(s) > max) {
-            s = withoutArguments(s);
-        }
-        int bang = s.indexOf('!');
-        if (Fit.columns(s) > max && bang > 0) {
-            s = s.substring(bang + 1);
-        }
-        return Fit.middle(s, max);
-    }
-
-    /** {@code LeakyCache::Insert(Key const&, Value&&)+0xba} → {@code LeakyCache::Insert(…)+0xba}. */
-    private static String withoutArguments(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        int depth = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(') {
-                if (depth++ == 0) {
-                    // An empty list says the function takes nothing: keep it "()".
-                    out.append(i + 1 < s.length() && s.charAt(i + 1) == ')' ? "(" : "(…");
-                }
-            } else if (c == ')' && depth > 0) {
-                if (--depth == 0) {
-                    out.append(')');
-                }
-            } else if (depth == 0) {
-                out.append(c);
-            }
-        }
-        return depth == 0 ? out.toString() : s;
     }
 
     static String withSource(FrameJson f) {

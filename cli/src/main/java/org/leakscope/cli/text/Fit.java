@@ -167,4 +167,49 @@ public final class Fit {
         }
         return Math.max(i, 1);
     }
+
+    /**
+     * A frame ({@code module!function(args)+0x1f [c:\src\file.cpp : 88]}) within {@code max} columns, giving up
+     * the least telling parts first: the source file's directory, the argument lists, the module (the address
+     * says it), then its middle.
+     */
+    public static String frame(String frame, int max) {
+        String s = frame;
+        int open = s.lastIndexOf(" [");
+        if (columns(s) > max && open > 0 && s.endsWith("]")) {
+            String source = s.substring(open + 2, s.length() - 1);
+            int slash = Math.max(source.lastIndexOf('\\'), source.lastIndexOf('/'));
+            s = s.substring(0, open) + " [" + source.substring(slash + 1) + "]";
+        }
+        if (columns(s) > max) {
+            s = withoutArguments(s);
+        }
+        int bang = s.indexOf('!');
+        if (columns(s) > max && bang > 0) {
+            s = s.substring(bang + 1);
+        }
+        return middle(s, max);
+    }
+
+    /** {@code LeakyCache::Insert(Key const&, Value&&)+0xba} → {@code LeakyCache::Insert(…)+0xba}. */
+    private static String withoutArguments(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                if (depth++ == 0) {
+                    // An empty list says the function takes nothing: keep it "()".
+                    out.append(i + 1 < s.length() && s.charAt(i + 1) == ')' ? "(" : "(…");
+                }
+            } else if (c == ')' && depth > 0) {
+                if (--depth == 0) {
+                    out.append(')');
+                }
+            } else if (depth == 0) {
+                out.append(c);
+            }
+        }
+        return depth == 0 ? out.toString() : s;
+    }
 }

@@ -64,16 +64,14 @@ public final class TrendRenderer {
         sb.append('\n');
         // first and last bytes are in each stack's series below: the call site needs the room
         Table t = new Table("rank>", "sustained", "growth" + unit + ">", "delta>", "allocs delta>", "rose/fell>",
-                "trace", "call site");
+                "trace", "call site").shrinkable(7, 24, Fit::frame);
         int rank = 1;
         for (StackTrend s : shown) {
             t.row(rank++, s.sustained() ? "yes" : "no", rate(s.bytesPerUnit()), signed(s.bytesDelta()),
                     signed(s.countDelta()), s.risingSteps() + "/" + s.fallingSteps(),
                     s.traceId() == null ? "-" : Fit.middleInBytes(s.traceId(), 24), callSite(s));
         }
-        StringBuilder ranking = new StringBuilder();
-        t.render(ranking, "  ");
-        fitLastColumn(sb, ranking, "call site");
+        t.render(sb, "  ");
         rank = 1;
         for (StackTrend s : shown) {
             sb.append("\n#").append(rank++).append(' ').append(s.sustained() ? "sustained growth " : "growth ")
@@ -123,22 +121,6 @@ public final class TrendRenderer {
             line.append(v);
         }
         sb.append(line).append('\n');
-    }
-
-    /**
-     * Copies a rendered table whose last column is {@code header}, cutting the middle out of cells that would
-     * pass the width (every column before it is padded, so it starts at the same place on every line).
-     */
-    private static void fitLastColumn(StringBuilder out, CharSequence table, String header) {
-        String[] lines = table.toString().split("\n");
-        int at = lines[0].indexOf(header);
-        for (String line : lines) {
-            if (at > 0 && line.length() > WIDTH && line.length() > at) {
-                line = line.substring(0, at)
-                        + Fit.middleInBytes(line.substring(at), Math.max(header.length(), WIDTH - at));
-            }
-            out.append(line).append('\n');
-        }
     }
 
     /** {@code +96 bytes}, or {@code +1,408 bytes (+1.4 KiB)} when a binary unit says more. */
