@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.ResmonTableJson;
+import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.ResmonTableRenderer;
 import org.leakscope.cli.text.Sizes;
 import org.leakscope.minidump.Minidump;
@@ -50,7 +51,7 @@ final class ResmonTables {
             TrackingTable t = ResmonTableReader.read(img, img.headerVa());
             UnaryOperator<Frame> resolve = resolver(t, symbols);
             if (text != null) {
-                text.append(p).append(": ");
+                text.append(Fit.middleInBytes(p.toString(), 40)).append(": ");
                 ResmonTableRenderer.render(text, t, resolve, top);
             }
             return new ResmonTableJson.Input(p.toString(), "table-image", null,
@@ -134,7 +135,8 @@ final class ResmonTables {
         List<TrackingTable> fromStreams = found.fromStreams();
         List<TrackingTable> fromMemory = found.fromMemory();
         if (text != null) {
-            text.append(dump.source()).append(": ").append(fromStreams.size() + fromMemory.size()).append(" resmon table")
+            text.append(Fit.middleInBytes(dump.source(), 40)).append(": ")
+                    .append(fromStreams.size() + fromMemory.size()).append(" resmon table")
                     .append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
             if (!fromStreams.isEmpty()) {
                 text.append(" (").append(fromStreams.size()).append(" from the user stream)");

@@ -39,6 +39,10 @@ class DumpscanResmonTest {
                 r.out());
         assertTrue(r.out().matches("(?s).*  6 +600  heap block +malloc +sample_leaker\\+0xd234 .*"), r.out());
         assertTrue(r.out().contains("524,288  -  1,048,576            1"), r.out());
+        assertTrue(r.out().contains("\n  live: 2 threads, 2 sync objects, 1 handles\n"), r.out());
+        for (String line : r.out().split("\n")) { // a 120-column terminal, counted in bytes as mawk does
+            assertTrue(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 120, line);
+        }
     }
 
     @Test

@@ -19,12 +19,14 @@ public final class ResmonTableRenderer {
 
     public static void render(StringBuilder out, TrackingTable t, UnaryOperator<Frame> resolve, int top) {
         int ptr = t.pointerSize();
-        out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)" : t.processName())
+        out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)"
+                        : Fit.middleInBytes(t.processName(), 40))
                 .append(" (pid ").append(t.processId()).append(", ").append(ptr * 8).append("-bit)")
                 .append(t.cleanExit() ? ", written at a clean exit" : t.fatalSignal() ? ", written on a crash (fatal signal or exception)"
                         : ", live (the process was running)").append('\n');
         out.append("  table at ").append(addr(t.headerVa(), ptr)).append(", version ").append(t.versionMajor())
-                .append('.').append(t.versionMinor()).append(", capture started ").append(time(t.startTimeNs()))
+                .append('.').append(t.versionMinor()).append('\n');
+        out.append("  capture started ").append(time(t.startTimeNs()))
                 .append(", last updated ").append(time(t.updateTimeNs())).append('\n');
         TrackingTable.TableLimits l = t.limits();
         out.append("  limits: memory ").append(Sizes.human(l.memoryBytes())).append(", cpu ").append(l.cpuPercent())
@@ -36,7 +38,8 @@ public final class ResmonTableRenderer {
                 .append(Sizes.exact(s.allocatedBytes())).append(" bytes), ").append(Sizes.exact(s.frees()))
                 .append(" frees (").append(Sizes.exact(s.freedBytes())).append(" bytes), live ")
                 .append(Sizes.exact(s.liveBytes())).append(" bytes (peak ").append(Sizes.exact(s.peakBytes()))
-                .append("), ").append(s.liveThreads()).append(" threads, ").append(s.liveSyncObjects())
+                .append(")\n");
+        out.append("  live: ").append(s.liveThreads()).append(" threads, ").append(s.liveSyncObjects())
                 .append(" sync objects, ").append(s.liveHandles()).append(" handles")
                 .append(s.droppedRecords() > 0 ? ", " + Sizes.exact(s.droppedRecords())
                         + " records DROPPED (the table was full: the lists below are incomplete)" : "")
@@ -50,7 +53,8 @@ public final class ResmonTableRenderer {
         out.append("  live resources: ").append(Sizes.exact(t.liveRecords())).append(" from ")
                 .append(t.sites().size()).append(" stacks\n");
         if (!t.sites().isEmpty()) {
-            Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from");
+            Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
+                    .shrinkable(5, 24, Fit::frame).shrinkable(4, 32, Fit::frame).shrinkable(3, 12);
             int shown = 0;
             for (TableSite site : t.sites()) {
                 if (top > 0 && shown++ == top) {
