@@ -51,8 +51,10 @@ final class ResmonTables {
             TrackingTable t = ResmonTableReader.read(img, img.headerVa());
             UnaryOperator<Frame> resolve = resolver(t, symbols);
             if (text != null) {
-                text.append(Fit.middleInBytes(p.toString(), 40)).append(": ");
-                ResmonTableRenderer.render(text, t, resolve, top);
+                StringBuilder report = new StringBuilder();
+                ResmonTableRenderer.render(report, t, resolve, top);
+                text.append(Fit.middleInBytes(p.toString(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
+                        .append(": ").append(report);
             }
             return new ResmonTableJson.Input(p.toString(), "table-image", null,
                     List.of(json(t, resolve, top, "file", modulesFrom(null, t))), List.of());
@@ -135,13 +137,14 @@ final class ResmonTables {
         List<TrackingTable> fromStreams = found.fromStreams();
         List<TrackingTable> fromMemory = found.fromMemory();
         if (text != null) {
-            text.append(Fit.middleInBytes(dump.source(), 40)).append(": ")
-                    .append(fromStreams.size() + fromMemory.size()).append(" resmon table")
-                    .append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
+            StringBuilder about = new StringBuilder().append(fromStreams.size() + fromMemory.size())
+                    .append(" resmon table").append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
             if (!fromStreams.isEmpty()) {
-                text.append(" (").append(fromStreams.size()).append(" from the user stream)");
+                about.append(" (").append(fromStreams.size()).append(" from the user stream)");
             }
-            text.append(", ").append(Sizes.human(found.bytesScanned())).append(" of captured memory scanned\n");
+            about.append(", ").append(Sizes.human(found.bytesScanned())).append(" of captured memory scanned");
+            text.append(Fit.middleInBytes(dump.source(), Math.max(24, Fit.WIDTH - 2 - about.length()))).append(": ")
+                    .append(about).append('\n');
             for (TrackingTable t : fromStreams) {
                 ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
             }
