@@ -189,11 +189,11 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalImage);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
-                    // frames are module+offset through a module list: the modules' files name the functions
+                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE
+                        || in.log() != null) {
+                    // frames are module+offset through a module list (a table's, a tracker log's module lines):
+                    // the modules' files, of the recorded build, name the functions
                     snapshots.add(SnapshotInputs.symbolize(in.snapshot(), symbols, symbolized));
-                } else if (in.log() != null) {
-                    snapshots.add(in.snapshot());
                 }
             }
             symbols.problems().forEach(p -> warnings.add(p.message()));

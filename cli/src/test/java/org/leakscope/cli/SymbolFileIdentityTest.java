@@ -171,11 +171,89 @@ class SymbolFileIdentityTest {
         assertFalse(refused.out().contains("plant_a"));
     }
 
+    /** libplant.so built by gcc in {@code dir} with this GNU build id; returns {file, plant_a's address, span}. */
+    private Object[] library(String dir, String buildId) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(dir));
+        Path c = d.resolve("plant.c");
+        Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
+        Path so = d.resolve("libplant.so");
+        tool("gcc", "-shared", "-fPIC", "-O0", "-Wl,--build-id=0x" + buildId, "-o", so.toString(), c.toString());
+        long plantA = -1;
+        for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("plant_a")) {
+                plantA = Long.parseLong(f[0], 16);
+            }
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (String line : tool("readelf", "-lW", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[0].equals("LOAD")) {
+                lo = Math.min(lo, Long.decode(f[2]));
+                hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
+            }
+        }
+        return new Object[] {so, plantA, hi - lo};
+    }
+
+    /**
+     * libresmon's module line carries the library's build id: a library of the same name and the same size but
+     * another build (a rebuild that changed no segment size) is refused with a warning naming both build ids,
+     * and the file of the logged build names the function. logscan and leakdiff alike.
+     */
+    @Test
+    void logscanAndLeakdiffRefuseASameSizeLibraryOfAnotherBuildId() throws Exception {
+        String logged = "0123456789abcdef0011223344556677deadbeef";
+        String rebuilt = "fedcba98765432100011223344556677cafef00d";
+        Object[] right = library("right", logged);
+        Object[] other = library("other", rebuilt);
+        long plantA = (long) right[1];
+        long span = (long) right[2];
+        assertEquals(span, (long) other[2], "the two builds differ only in their build id: same size");
+        assertEquals(plantA, (long) other[1]);
+        Path otherSo = (Path) other[0];
+        // the run's library was at other/libplant.so, since rebuilt there; the logged build is in right/
+        Path log = log(otherSo, span, plantA + 4, "buildid " + logged + " ");
+        ObjectMapper json = new ObjectMapper();
+        String warning = "warning: ignoring " + otherSo + ": its build id " + rebuilt + " differs from the loaded"
+                + " module libplant.so (build id " + logged + ")\n";
+
+        CliRun refused = CliRun.of("logscan", log.toString(), "--json");
+        JsonNode site = json.readTree(refused.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so+0x" + Long.toHexString(plantA + 4), site.get("callSite").asText());
+        assertEquals("logscan: " + warning, refused.err());
+
+        CliRun named = CliRun.of("logscan", log.toString(), "--json", "--symbols-path",
+                ((Path) right[0]).getParent().toString());
+        site = json.readTree(named.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so!plant_a+0x4", site.get("callSite").asText());
+        assertEquals("", named.err());
+
+        // leakdiff from before the leak: it names the call site from the logged build only, and says why not the other
+        String before = withoutLeak(log).toString();
+        CliRun diffRefused = CliRun.of("leakdiff", before, log.toString());
+        // (UMDH's spelling: hex offsets without 0x)
+        assertTrue(diffRefused.out().contains("\n\tlibplant.so+" + Long.toHexString(plantA + 4).toUpperCase(Locale.ROOT)
+                + "\n"), diffRefused.out());
+        assertFalse(diffRefused.out().contains("plant_a"), diffRefused.out());
+        assertEquals("leakdiff: " + warning, diffRefused.err());
+        CliRun diffNamed = CliRun.of("leakdiff", before, log.toString(), "--symbols-path",
+                ((Path) right[0]).getParent().toString());
+        assertTrue(diffNamed.out().contains("\n\tlibplant.so!plant_a+4\n"), diffNamed.out());
+        assertEquals("", diffNamed.err());
+    }
+
     /** A libresmon log of one run: the library's module line, then an exit report of one block from there. */
     private Path log(Path so, long size, long offset) throws IOException {
+        return log(so, size, offset, "");
+    }
+
+    /** The same, with these identity fields in the module line ({@code "buildid HEX "}). */
+    private Path log(Path so, long size, long offset, String fields) throws IOException {
         long base = 0x7f3a_1200_0000L;
         List<String> lines = new ArrayList<>(List.of(
-                String.format("module 0x%016X size %d %s", base, size, so),
+                String.format("module 0x%016X size %d %s%s", base, size, fields, so),
                 "threads used 1, sync object used 0, memory used 100",
                 "=========== CHECK UNRELEASED RESOUCRES ============",
                 "------------------ memory usage 100 -----------------",
@@ -195,8 +273,23 @@ class SymbolFileIdentityTest {
         for (int i = 0; i < lines.size(); i++) {
             text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1), lines.get(i)));
         }
-        Path p = tmp.resolve("plant-" + size + ".log");
+        Path p = tmp.resolve("plant-" + size + (fields.isEmpty() ? "" : "-ids") + ".log");
         Files.writeString(p, text);
+        return p;
+    }
+
+    /** The log's run before the leak: its exit report lists nothing. */
+    private static Path withoutLeak(Path log) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String text = line.substring(line.indexOf("|resmon| ") + 9);
+            if (!(text.startsWith("base ") || text.startsWith("created by") || text.startsWith("returnAddress")
+                    || text.equals("-".repeat(51)) || text.startsWith("error"))) {
+                kept.add(line.replace("memory usage 100 ", "memory usage 0 "));
+            }
+        }
+        Path p = log.resolveSibling("before-" + log.getFileName());
+        Files.write(p, kept);
         return p;
     }
 }
