@@ -9,6 +9,7 @@
 #include "report_table.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,23 +31,31 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The longest build id a module line carries whole (docs/formats/resmon.md §9: a longer one is left out). */
+#define LINE_ID_BYTES 64
+
+/* "module 0xBASE size N [buildid HEX] PATH" (docs/formats/resmon.md §9) */
 static int module_line(struct dl_phdr_info *info, size_t size, void *data) {
     uint64_t lo;
     uint64_t hi;
-    resmon_module_range(info, &lo, &hi);
-    const char *path = info->dlpi_name;
-    if (path == NULL || path[0] == '\0') {
-        path = resmon_process_name; /* the main program */
-        static char exe[1024];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
-            exe[n] = '\0';
-            path = exe;
+    if (!resmon_module_range(info, &lo, &hi)) {
+        return 0;
+    }
+    char exe[PATH_MAX];
+    const char *path = resmon_module_path(info, exe, sizeof exe);
+    uint8_t id[LINE_ID_BYTES];
+    size_t id_len = resmon_module_build_id(info, id, sizeof id);
+    char field[9 + 2 * LINE_ID_BYTES + 1] = "";
+    if (id_len > 0 && id_len <= LINE_ID_BYTES) {
+        memcpy(field, "buildid ", 8);
+        for (size_t i = 0; i < id_len; i++) {
+            snprintf(field + 8 + 2 * i, 3, "%02x", id[i]);
         }
+        field[8 + 2 * id_len] = ' ';
+        field[9 + 2 * id_len] = '\0';
     }
-    if (hi > lo) {
-        resmon_logf("module 0x%016llX size %llu %s", (unsigned long long)lo, (unsigned long long)(hi - lo), path);
-    }
+    resmon_logf("module 0x%016llX size %llu %s%s", (unsigned long long)lo, (unsigned long long)(hi - lo), field,
+                path);
     return 0;
 }
 

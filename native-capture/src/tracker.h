@@ -86,6 +86,11 @@ void resmon_modules_check(void);
 struct dl_phdr_info;
 /* A loaded object's range, lowest PT_LOAD address to the end of the highest: 0 when it maps nothing. */
 int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi);
+/* A loaded object's GNU build id (its NT_GNU_BUILD_ID note, read in memory): the first `cap` bytes into `id`;
+ * returns the id's whole length, 0 when it has none. */
+size_t resmon_module_build_id(const struct dl_phdr_info *info, uint8_t *id, size_t cap);
+/* A loaded object's path: the loader's name for it, the main program's own path (in `buf`, PATH_MAX bytes). */
+const char *resmon_module_path(const struct dl_phdr_info *info, char *buf, size_t size);
 
 /* Start-up and exit. */
 void resmon_start_monitor(void);
