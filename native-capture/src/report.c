@@ -90,27 +90,6 @@ void resmon_logf(const char *fmt, ...) {
     (void)w;
 }
 
-/* bytes the process wrote so far (wchar of /proc/self/io), 0 when unknown */
-static uint64_t disk_written(void) {
-    int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    const char *w = strstr(buf, "wchar:");
-    unsigned long long v = 0;
-    if (w != NULL) {
-        sscanf(w + 6, "%llu", &v);
-    }
-    return v;
-}
-
 void resmon_log_periodic(void) {
     struct rt_header *h = rt_header();
     if (h == NULL) {
@@ -130,7 +109,7 @@ void resmon_log_periodic(void) {
     cpu_started = 1;
     last_cpu_ns = user + sys;
     last_wall_ns = now;
-    uint64_t disk = disk_written();
+    uint64_t disk = resmon_proc_value("/proc/self/io", "wchar:"); /* bytes written so far, 0 when unknown */
 
     rt_refresh_totals();
     rt_report_usage(h, (uint32_t)getpid(), cpu, disk, resmon_logf);

@@ -33,6 +33,9 @@ extern volatile int resmon_active;
 
 void resmon_init(void);
 uint32_t resmon_tid(void);
+/* The number after `key` in a small /proc/self file ("\nThreads:" in status, "wchar:" in io), 0 when unknown.
+ * Only open, read and close, no allocation: safe in the monitor, at exit and with the hooks live. */
+uint64_t resmon_proc_value(const char *path, const char *key);
 
 /*
  * Fills `frames` with return addresses, innermost first, starting at `caller` (the hook's own return address:
