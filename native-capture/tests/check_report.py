@@ -47,10 +47,7 @@ def functions(path):
 
 def main():
     program, log = sys.argv[1], sys.argv[2]
-    expected = {}
-    for e in sys.argv[3:]:
-        parts = e.split(":")
-        expected[(parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)] = int(parts[2])
+    expected = resmon_report.expectations(sys.argv[3:])
     lines = list(resmon_report.lines(log))
     mods = resmon_report.modules(lines)
     wrong = resmon_report.module_ids_match(mods, [program])
@@ -73,13 +70,7 @@ def main():
             name = next((os.path.basename(p) + "!?" for b, s, p in modules if b <= address < b + s), "?")
         key = (name, kind, size)
         found[key] = found.get(key, 0) + 1
-    if found != expected:
-        print(f"check_report: the exit report in {log} differs from the planted leaks", file=sys.stderr)
-        for key in sorted(set(found) | set(expected), key=str):
-            if found.get(key) != expected.get(key):
-                print(f"  {key}: expected {expected.get(key, 0)}, found {found.get(key, 0)}", file=sys.stderr)
-        sys.exit(1)
-    print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
+    resmon_report.exactly(found, expected, " in " + log)
 
 
 main()

@@ -1,5 +1,6 @@
 """What the trackers' checks read from a resmon log, read here with its own code (not the Java reader's):
-the resmon lines, the last exit report and its records, and the module lines with their identity fields
+the resmon lines, the last exit report and its records, the planted leaks it must hold, and the module lines
+with their identity fields
 (docs/formats/resmon.md §9), which module_ids_match compares with the files themselves. Imported by
 tests/check_report.py (libresmon.so) and windows/dll/check_report.py (resmon.dll).
 """
@@ -61,6 +62,26 @@ def records(report):
         if m:
             yield kind, size if kind == "heap" else None, int(m.group(1), 16)
             size = None
+
+
+def expectations(args):
+    """{(function, kind, size or None): count} from EXPECT arguments, function:kind:count[:size]."""
+    expected = {}
+    for e in args:
+        parts = e.split(":")
+        expected[(parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)] = int(parts[2])
+    return expected
+
+
+def exactly(found, expected, where):
+    """Exits 1, naming each difference, unless the report's call sites are exactly the planted ones."""
+    if found != expected:
+        print(f"check_report: the exit report{where} differs from the planted leaks", file=sys.stderr)
+        for key in sorted(set(found) | set(expected), key=str):
+            if found.get(key) != expected.get(key):
+                print(f"  {key}: expected {expected.get(key, 0)}, found {found.get(key, 0)}", file=sys.stderr)
+        sys.exit(1)
+    print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
 
 
 FIELD = re.compile(r"(buildid|debugid|pdb|timestamp) (\S+) ")

@@ -41,11 +41,7 @@ def main():
         modules.append((int(load, 16), *functions(path)))
         files.append(path)
         args = args[2:]
-    expected = {}
-    for e in args:
-        parts = e.split(":")
-        key = (parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)
-        expected[key] = int(parts[2])
+    expected = resmon_report.expectations(args)
     lines = list(resmon_report.lines(output))
     wrong = resmon_report.module_ids_match(resmon_report.modules(lines), [exe] + files)
     if wrong:
@@ -63,13 +59,7 @@ def main():
             name = n
         key = (name, kind, size)
         found[key] = found.get(key, 0) + 1
-    if found != expected:
-        print("check_report: the exit report differs from the planted leaks", file=sys.stderr)
-        for key in sorted(set(found) | set(expected), key=str):
-            if found.get(key) != expected.get(key):
-                print(f"  {key}: expected {expected.get(key, 0)}, found {found.get(key, 0)}", file=sys.stderr)
-        sys.exit(1)
-    print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
+    resmon_report.exactly(found, expected, "")
 
 
 main()

@@ -235,7 +235,8 @@ static size_t put_pdb_name(char *out, size_t room, const char *pdb) {
 void resmon_log_module(HMODULE m) {
     MODULEINFO mi;
     char path[MAX_PATH];
-    if (!GetModuleInformation(GetCurrentProcess(), m, &mi, sizeof mi) || GetModuleFileNameA(m, path, sizeof path) == 0) {
+    if (!GetModuleInformation(GetCurrentProcess(), m, &mi, sizeof mi)
+        || GetModuleFileNameA(m, path, sizeof path) == 0) {
         return;
     }
     struct rt_module_info info;

@@ -133,27 +133,10 @@ class SymbolFileIdentityTest {
 
     @Test
     void logscanNamesFromAnElfLibraryOnlyOfTheLoggedSize() throws Exception {
-        Path c = tmp.resolve("plant.c");
-        Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
-        Path so = tmp.resolve("libplant.so");
-        tool("gcc", "-shared", "-fPIC", "-O0", "-o", so.toString(), c.toString());
-        long plantA = -1;
-        for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 3 && f[2].equals("plant_a")) {
-                plantA = Long.parseLong(f[0], 16);
-            }
-        }
-        long lo = Long.MAX_VALUE;
-        long hi = 0;
-        for (String line : tool("readelf", "-lW", so.toString()).split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 5 && f[0].equals("LOAD")) {
-                lo = Math.min(lo, Long.decode(f[2]));
-                hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
-            }
-        }
-        long span = hi - lo; // what libresmon's module line records: the span of the PT_LOAD segments
+        Library lib = library("plain", null);
+        Path so = lib.file();
+        long plantA = lib.plantA();
+        long span = lib.span();
         ObjectMapper json = new ObjectMapper();
 
         CliRun named = CliRun.of("logscan", log(so, span, plantA + 4).toString(), "--json");
@@ -171,13 +154,25 @@ class SymbolFileIdentityTest {
         assertFalse(refused.out().contains("plant_a"));
     }
 
-    /** libplant.so built by gcc in {@code dir} with this GNU build id; returns {file, plant_a's address, span}. */
-    private Object[] library(String dir, String buildId) throws IOException {
+    /**
+     * libplant.so built by gcc, its plant_a's address and the span of its PT_LOAD segments (what libresmon's module
+     * line records as its size).
+     */
+    private record Library(Path file, long plantA, long span) {
+    }
+
+    /** libplant.so built in {@code dir}, with this GNU build id (null: the compiler's default). */
+    private Library library(String dir, String buildId) throws IOException {
         Path d = Files.createDirectories(tmp.resolve(dir));
         Path c = d.resolve("plant.c");
         Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
         Path so = d.resolve("libplant.so");
-        tool("gcc", "-shared", "-fPIC", "-O0", "-Wl,--build-id=0x" + buildId, "-o", so.toString(), c.toString());
+        List<String> gcc = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O0", "-o", so.toString(),
+                c.toString()));
+        if (buildId != null) {
+            gcc.add("-Wl,--build-id=0x" + buildId);
+        }
+        tool(gcc.toArray(String[]::new));
         long plantA = -1;
         for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -194,7 +189,7 @@ class SymbolFileIdentityTest {
                 hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
             }
         }
-        return new Object[] {so, plantA, hi - lo};
+        return new Library(so, plantA, hi - lo);
     }
 
     /**
@@ -206,13 +201,13 @@ class SymbolFileIdentityTest {
     void logscanAndLeakdiffRefuseASameSizeLibraryOfAnotherBuildId() throws Exception {
         String logged = "0123456789abcdef0011223344556677deadbeef";
         String rebuilt = "fedcba98765432100011223344556677cafef00d";
-        Object[] right = library("right", logged);
-        Object[] other = library("other", rebuilt);
-        long plantA = (long) right[1];
-        long span = (long) right[2];
-        assertEquals(span, (long) other[2], "the two builds differ only in their build id: same size");
-        assertEquals(plantA, (long) other[1]);
-        Path otherSo = (Path) other[0];
+        Library right = library("right", logged);
+        Library other = library("other", rebuilt);
+        long plantA = right.plantA();
+        long span = right.span();
+        assertEquals(span, other.span(), "the two builds differ only in their build id: same size");
+        assertEquals(plantA, other.plantA());
+        Path otherSo = other.file();
         // the run's library was at other/libplant.so, since rebuilt there; the logged build is in right/
         Path log = log(otherSo, span, plantA + 4, "buildid " + logged + " ");
         ObjectMapper json = new ObjectMapper();
@@ -225,7 +220,7 @@ class SymbolFileIdentityTest {
         assertEquals("logscan: " + warning, refused.err());
 
         CliRun named = CliRun.of("logscan", log.toString(), "--json", "--symbols-path",
-                ((Path) right[0]).getParent().toString());
+                right.file().getParent().toString());
         site = json.readTree(named.out()).get("runs").get(0).get("report").get("callSites").get(0);
         assertEquals("libplant.so!plant_a+0x4", site.get("callSite").asText());
         assertEquals("", named.err());
@@ -239,7 +234,7 @@ class SymbolFileIdentityTest {
         assertFalse(diffRefused.out().contains("plant_a"), diffRefused.out());
         assertEquals("leakdiff: " + warning, diffRefused.err());
         CliRun diffNamed = CliRun.of("leakdiff", before, log.toString(), "--symbols-path",
-                ((Path) right[0]).getParent().toString());
+                right.file().getParent().toString());
         assertTrue(diffNamed.out().contains("\n\tlibplant.so!plant_a+4\n"), diffNamed.out());
         assertEquals("", diffNamed.err());
     }

@@ -422,7 +422,8 @@ class ResmonLogReaderTest {
         for (int i = 0; i < bad.length; i++) {
             expected.add("line " + (i + 1));
         }
-        assertEquals(expected, log.problems().stream().map(q -> "line " + q.line()).toList(), log.problems().toString());
+        assertEquals(expected, log.problems().stream().map(q -> "line " + q.line()).toList(),
+                log.problems().toString());
         assertTrue(log.problems().get(0).message().contains("module 0xBASE size BYTES [buildid HEX"),
                 log.problems().get(0).message());
         assertEquals(List.of(), log.runs().get(0).modules().modules());
