@@ -131,6 +131,43 @@ class SymbolFileIdentityTest {
                 + Long.toHexString(CRASH_RVA - start) + "\n"), used.out());
     }
 
+    /**
+     * resmon.dll's module line carries the image's CodeView id: a PE image at the module's path (a Wine {@code Z:}
+     * path) of another build is refused, naming both debug ids, and one of the logged build names the function.
+     */
+    @Test
+    void logscanMatchesAPeImageByTheDebugIdOfResmonDllsModuleLine() throws Exception {
+        Path right = service("right", "5eed0000000040008000000000000000"); // debug id ...0001: ld writes age 1
+        Path wrong = service("wrong", "5eed0000000040008000000000000099");
+        long base = 0x140000000L; // mingw's default ImageBase for an .exe
+        long start = -1;
+        for (String line : tool("x86_64-w64-mingw32-nm", right.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("crash_site")) {
+                start = Long.parseLong(f[0], 16) - base;
+            }
+        }
+        long size = -1;
+        for (String line : tool("x86_64-w64-mingw32-objdump", "-p", right.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[0].equals("SizeOfImage")) {
+                size = Long.parseLong(f[1], 16);
+            }
+        }
+        // the run's program was at wrong/ (rebuilt there since); its module line names the right build
+        String zPath = "Z:" + wrong.toString().replace('/', '\\');
+        Path log = log(base, size, "debugid " + SERVICE_ID + " ", zPath, start + 4, "service.log");
+
+        CliRun refused = CliRun.of("logscan", log.toString());
+        assertTrue(refused.out().contains("leaky_service.exe+0x" + Long.toHexString(start + 4)), refused.out());
+        assertEquals("logscan: warning: ignoring " + wrong + ": its debug id 5EED00000000400080000000000000991"
+                + " differs from the loaded module leaky_service.exe (debug id " + SERVICE_ID + ")\n", refused.err());
+
+        CliRun named = CliRun.of("logscan", log.toString(), "--symbols-path", right.getParent().toString());
+        assertTrue(named.out().contains("leaky_service.exe!crash_site+0x4"), named.out());
+        assertEquals("", named.err());
+    }
+
     @Test
     void logscanNamesFromAnElfLibraryOnlyOfTheLoggedSize() throws Exception {
         Library lib = library("plain", null);
@@ -246,9 +283,14 @@ class SymbolFileIdentityTest {
 
     /** The same, with these identity fields in the module line ({@code "buildid HEX "}). */
     private Path log(Path so, long size, long offset, String fields) throws IOException {
-        long base = 0x7f3a_1200_0000L;
+        return log(0x7f3a_1200_0000L, size, fields, so.toString(), offset,
+                "plant-" + size + (fields.isEmpty() ? "" : "-ids") + ".log");
+    }
+
+    /** A tracker's log of one run: one module line, then an exit report of one block from that module. */
+    private Path log(long base, long size, String fields, String path, long offset, String name) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
-                String.format("module 0x%016X size %d %s%s", base, size, fields, so),
+                String.format("module 0x%016X size %d %s%s", base, size, fields, path),
                 "threads used 1, sync object used 0, memory used 100",
                 "=========== CHECK UNRELEASED RESOUCRES ============",
                 "------------------ memory usage 100 -----------------",
@@ -266,9 +308,10 @@ class SymbolFileIdentityTest {
                 "==================================================="));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1), lines.get(i)));
+            text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1),
+                    lines.get(i)));
         }
-        Path p = tmp.resolve("plant-" + size + (fields.isEmpty() ? "" : "-ids") + ".log");
+        Path p = tmp.resolve(name);
         Files.writeString(p, text);
         return p;
     }
