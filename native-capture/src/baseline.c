@@ -12,10 +12,7 @@
 #include "tracker.h"
 
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 typedef int (*main_fn)(int, char **, char **);
 typedef int (*start_main_fn)(main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void), void *);
@@ -40,29 +37,13 @@ int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), v
     return real(main_after_baseline, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
-/* The process's thread count (Threads: in /proc/self/status), 0 when unknown. */
-static int threads_alive(void) {
-    char buf[2048];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    const char *t = strstr(buf, "\nThreads:");
-    return t == NULL ? 0 : atoi(t + 9);
-}
-
 void resmon_runtime_cleanup(void) {
     if (!resmon_config.baseline) {
         return;
     }
     int busy = resmon_busy++; /* the tracker's own open and dlsym are not the program's */
-    void (*freeres)(void) = threads_alive() == 1 ? (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres") : NULL;
+    int alone = resmon_proc_value("/proc/self/status", "\nThreads:") == 1; /* no other thread uses glibc's state */
+    void (*freeres)(void) = alone ? (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres") : NULL;
     if (freeres != NULL) {
         resmon_busy = 0; /* its frees are the point: they must reach the table */
         freeres();

@@ -1,6 +1,7 @@
 /*
  * libresmon.so's part of the table's module list (docs/formats/resmon-table.md, "The module list"): every
- * loaded object from dl_iterate_phdr with its address range, path and GNU build id. dl_iterate_phdr holds the
+ * loaded object from dl_iterate_phdr with its address range, path and GNU build id (also what the log's module
+ * lines and the snapshots' module tables print). dl_iterate_phdr holds the
  * loader's lock, and glibc frees memory while holding it, so nothing here holds a table lock while calling it:
  * the modules are collected into memory of our own first, then handed to rt_modules_sync.
  */
@@ -39,8 +40,8 @@ static const char *keep(struct collected *c, const char *s) {
     return at;
 }
 
-/* The NT_GNU_BUILD_ID note of a loaded object, from its PT_NOTE segments (mapped: they lie in a PT_LOAD). */
-static void build_id(const struct dl_phdr_info *info, struct rt_module_info *m) {
+/* From the PT_NOTE segments: mapped, as they lie in a PT_LOAD. */
+size_t resmon_module_build_id(const struct dl_phdr_info *info, uint8_t *id, size_t cap) {
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_NOTE) {
@@ -59,14 +60,40 @@ static void build_id(const struct dl_phdr_info *info, struct rt_module_info *m) 
             }
             if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0
                 && n->n_descsz > 0) {
-                m->id_kind = RT_ID_GNU_BUILD_ID;
-                m->id_length = (uint16_t)(n->n_descsz > RT_ID_BYTES ? RT_ID_BYTES : n->n_descsz);
-                memcpy(m->id, desc, m->id_length);
-                return;
+                size_t len = n->n_descsz > cap ? cap : n->n_descsz;
+                memcpy(id, desc, len);
+                return n->n_descsz;
             }
             p = next;
         }
     }
+    return 0;
+}
+
+/* The table keeps at most RT_ID_BYTES of a build id. */
+static void build_id(const struct dl_phdr_info *info, struct rt_module_info *m) {
+    size_t n = resmon_module_build_id(info, m->id, RT_ID_BYTES);
+    if (n > 0) {
+        m->id_kind = RT_ID_GNU_BUILD_ID;
+        m->id_length = (uint16_t)(n > RT_ID_BYTES ? RT_ID_BYTES : n);
+    }
+}
+
+const char *resmon_module_path(const struct dl_phdr_info *info, char *buf, size_t size) {
+    const char *path = info->dlpi_name;
+    if (path != NULL && path[0] != '\0') {
+        return path;
+    }
+    /* the main program */
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    /* started through the loader (`ld.so ./prog`): /proc/self/exe is the loader, and the kernel gave it no
+     * interpreter base; argv[0], as the loader left it, names the program */
+    int through_loader = getauxval(AT_BASE) == 0;
+    if (n <= 0 || (through_loader && (size < PATH_MAX || realpath(program_invocation_name, buf) == NULL))) {
+        snprintf(buf, size, "%s", program_invocation_name);
+    }
+    return buf;
 }
 
 int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi) {
@@ -94,19 +121,8 @@ static int collect(struct dl_phdr_info *info, size_t size, void *data) {
     memset(m, 0, sizeof *m);
     m->base = lo;
     m->size = hi - lo;
-    const char *path = info->dlpi_name;
-    char exe[4096];
-    if (path == NULL || path[0] == '\0') { /* the main program */
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        exe[n > 0 ? n : 0] = '\0';
-        /* started through the loader (`ld.so ./prog`): /proc/self/exe is the loader, and the kernel gave it no
-         * interpreter base; argv[0], as the loader left it, names the program */
-        if (getauxval(AT_BASE) == 0 && realpath(program_invocation_name, exe) == NULL) {
-            snprintf(exe, sizeof exe, "%s", program_invocation_name);
-        }
-        path = exe;
-    }
-    m->path = keep(c, path);
+    char exe[PATH_MAX];
+    m->path = keep(c, resmon_module_path(info, exe, sizeof exe));
     build_id(info, m);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "report_table.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,23 +31,31 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The longest build id a module line carries whole (docs/formats/resmon.md §9: a longer one is left out). */
+#define LINE_ID_BYTES 64
+
+/* "module 0xBASE size N [buildid HEX] PATH" (docs/formats/resmon.md §9) */
 static int module_line(struct dl_phdr_info *info, size_t size, void *data) {
     uint64_t lo;
     uint64_t hi;
-    resmon_module_range(info, &lo, &hi);
-    const char *path = info->dlpi_name;
-    if (path == NULL || path[0] == '\0') {
-        path = resmon_process_name; /* the main program */
-        static char exe[1024];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
-            exe[n] = '\0';
-            path = exe;
+    if (!resmon_module_range(info, &lo, &hi)) {
+        return 0;
+    }
+    char exe[PATH_MAX];
+    const char *path = resmon_module_path(info, exe, sizeof exe);
+    uint8_t id[LINE_ID_BYTES];
+    size_t id_len = resmon_module_build_id(info, id, sizeof id);
+    char field[9 + 2 * LINE_ID_BYTES + 1] = "";
+    if (id_len > 0 && id_len <= LINE_ID_BYTES) {
+        memcpy(field, "buildid ", 8);
+        for (size_t i = 0; i < id_len; i++) {
+            snprintf(field + 8 + 2 * i, 3, "%02x", id[i]);
         }
+        field[8 + 2 * id_len] = ' ';
+        field[9 + 2 * id_len] = '\0';
     }
-    if (hi > lo) {
-        resmon_logf("module 0x%016llX size %llu %s", (unsigned long long)lo, (unsigned long long)(hi - lo), path);
-    }
+    resmon_logf("module 0x%016llX size %llu %s%s", (unsigned long long)lo, (unsigned long long)(hi - lo), field,
+                path);
     return 0;
 }
 
@@ -81,27 +90,6 @@ void resmon_logf(const char *fmt, ...) {
     (void)w;
 }
 
-/* bytes the process wrote so far (wchar of /proc/self/io), 0 when unknown */
-static uint64_t disk_written(void) {
-    int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    const char *w = strstr(buf, "wchar:");
-    unsigned long long v = 0;
-    if (w != NULL) {
-        sscanf(w + 6, "%llu", &v);
-    }
-    return v;
-}
-
 void resmon_log_periodic(void) {
     struct rt_header *h = rt_header();
     if (h == NULL) {
@@ -121,7 +109,7 @@ void resmon_log_periodic(void) {
     cpu_started = 1;
     last_cpu_ns = user + sys;
     last_wall_ns = now;
-    uint64_t disk = disk_written();
+    uint64_t disk = resmon_proc_value("/proc/self/io", "wchar:"); /* bytes written so far, 0 when unknown */
 
     rt_refresh_totals();
     rt_report_usage(h, (uint32_t)getpid(), cpu, disk, resmon_logf);

@@ -10,6 +10,7 @@
 #include "report_table.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,13 +60,8 @@ static int module_row(struct dl_phdr_info *info, size_t size, void *data) {
     uint64_t lo;
     uint64_t hi;
     resmon_module_range(info, &lo, &hi);
-    const char *path = info->dlpi_name;
-    char exe[1024];
-    if (path == NULL || path[0] == '\0') {
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        exe[n > 0 ? n : 0] = '\0';
-        path = exe;
-    }
+    char exe[PATH_MAX];
+    const char *path = resmon_module_path(info, exe, sizeof exe);
     if (hi > lo && path[0] != '\0') {
         put(data, "//  %16llX %8llX %s\n", (unsigned long long)lo, (unsigned long long)(hi - lo), path);
     }

@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,33 @@ static void stop_monitor(void);
 static pthread_mutex_t monitor_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t monitor_wake = PTHREAD_COND_INITIALIZER;
 extern int (*real_pthread_join)(pthread_t, void **);
+
+uint64_t resmon_proc_value(const char *path, const char *key) {
+    char buf[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = '\0';
+    const char *at = strstr(buf, key);
+    if (at == NULL) {
+        return 0;
+    }
+    at += strlen(key);
+    while (*at == ' ' || *at == '\t') {
+        at++;
+    }
+    uint64_t v = 0;
+    while (*at >= '0' && *at <= '9') {
+        v = v * 10 + (uint64_t)(*at++ - '0');
+    }
+    return v;
+}
 
 uint32_t resmon_tid(void) {
     if (cached_tid == 0) {

@@ -33,6 +33,9 @@ extern volatile int resmon_active;
 
 void resmon_init(void);
 uint32_t resmon_tid(void);
+/* The number after `key` in a small /proc/self file ("\nThreads:" in status, "wchar:" in io), 0 when unknown.
+ * Only open, read and close, no allocation: safe in the monitor, at exit and with the hooks live. */
+uint64_t resmon_proc_value(const char *path, const char *key);
 
 /*
  * Fills `frames` with return addresses, innermost first, starting at `caller` (the hook's own return address:
@@ -86,6 +89,11 @@ void resmon_modules_check(void);
 struct dl_phdr_info;
 /* A loaded object's range, lowest PT_LOAD address to the end of the highest: 0 when it maps nothing. */
 int resmon_module_range(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi);
+/* A loaded object's GNU build id (its NT_GNU_BUILD_ID note, read in memory): the first `cap` bytes into `id`;
+ * returns the id's whole length, 0 when it has none. */
+size_t resmon_module_build_id(const struct dl_phdr_info *info, uint8_t *id, size_t cap);
+/* A loaded object's path: the loader's name for it, the main program's own path (in `buf`, PATH_MAX bytes). */
+const char *resmon_module_path(const struct dl_phdr_info *info, char *buf, size_t size);
 
 /* Start-up and exit. */
 void resmon_start_monitor(void);

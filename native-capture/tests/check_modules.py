@@ -93,6 +93,12 @@ def elf_identity(path):
 
 def pe_identity(path):
     """(CodeView GUID + age, SizeOfImage, TimeDateStamp) of a PE file."""
+    rsds, _, image_size, stamp = pe_codeview(path)
+    return rsds, image_size, stamp
+
+
+def pe_codeview(path):
+    """(CodeView GUID + age, its PDB path (bytes, b"" for none), SizeOfImage, TimeDateStamp) of a PE file."""
     d = open(path, "rb").read()
     nt, = struct.unpack_from("<I", d, 0x3C)
     sections, = struct.unpack_from("<H", d, nt + 6)
@@ -115,8 +121,9 @@ def pe_identity(path):
     for i in range(debug_size // 28 if debug_rva else 0):
         _, _, _, _, kind, size, rva, ptr = struct.unpack_from("<IIHHIIII", d, offset(debug_rva) + 28 * i)
         if kind == 2 and d[ptr:ptr + 4] == b"RSDS":
-            return d[ptr + 4:ptr + 20] + d[ptr + 20:ptr + 24], image_size, stamp
-    return None, image_size, stamp
+            pdb = d[ptr + 24:ptr + size].split(b"\0")[0]
+            return d[ptr + 4:ptr + 20] + d[ptr + 20:ptr + 24], pdb, image_size, stamp
+    return None, b"", image_size, stamp
 
 
 def by_name(mods, name, loaded_only=True):

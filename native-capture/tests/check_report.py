@@ -2,8 +2,8 @@
 """Checks libresmon.so's exit report in a log against what a planted program left, exactly.
 
 check_report.py PROGRAM LOG [EXPECT...]
-  LOG: the RESMON_LOG of one run of PROGRAM; its module lines place the return addresses, the last exit report
-  is read.
+  LOG: the RESMON_LOG of one run of PROGRAM; its module lines place the return addresses (and must carry the
+  build ids of their files, as readelf -n prints them), the last exit report is read.
   EXPECT: function:kind:count[:size] (kind heap|thread|sync|handle; size = bytes per block), as printed by
   `planted_leaks --expect`. None: the report must be empty.
 Every record of the report must be from a function of PROGRAM that an expectation names (a record from
@@ -11,10 +11,11 @@ another module, e.g. libc's, is a failure), and every expectation must be met ex
 exits 1 otherwise. Functions are named from PROGRAM's own symbol table (nm), so static ones count too.
 """
 import os
-import re
 import struct
 import subprocess
 import sys
+
+import resmon_report
 
 
 def lowest_load_address(path):
@@ -44,52 +45,15 @@ def functions(path):
     return result
 
 
-def resmon_lines(path):
-    for line in open(path, encoding="utf-8", errors="replace"):
-        i = line.find("|resmon| ")
-        if i >= 0:
-            yield line[i + 9:].rstrip("\n")
-
-
-def exit_report(lines):
-    starts = [i for i, line in enumerate(lines) if line.startswith("=========== CHECK UNRELEASED")]
-    if not starts:
-        sys.exit("check_report: no exit report (CHECK UNRELEASED RESOUCRES) in the log")
-    end = next((j for j in range(starts[-1] + 1, len(lines)) if lines[j] == "=" * 51), None)
-    if end is None:
-        sys.exit("check_report: the exit report is cut off")
-    return lines[starts[-1]:end + 1]
-
-
-def report_records(report):
-    """(kind, size or None, returnAddress) per record of the report."""
-    kinds = {"memory": "heap", "thread": "thread", "sync object": "sync", "handle": "handle"}
-    kind = size = None
-    for line in report:
-        m = re.match(r"-+ (memory|thread|sync object|handle) usage \d+ -+$", line)
-        if m:
-            kind = kinds[m.group(1)]
-        m = re.match(r"base 0x[0-9A-F]+ size (\d+) ", line)
-        if m:
-            size = int(m.group(1))
-        m = re.match(r"returnAddress 0x([0-9A-F]+)$", line)
-        if m:
-            yield kind, size if kind == "heap" else None, int(m.group(1), 16)
-            size = None
-
-
 def main():
     program, log = sys.argv[1], sys.argv[2]
-    expected = {}
-    for e in sys.argv[3:]:
-        parts = e.split(":")
-        expected[(parts[0], parts[1], int(parts[3]) if len(parts) > 3 else None)] = int(parts[2])
-    lines = list(resmon_lines(log))
-    modules = []
-    for line in lines:
-        m = re.match(r"module 0x([0-9A-F]+) size (\d+) (.*)$", line)
-        if m:
-            modules.append((int(m.group(1), 16), int(m.group(2)), m.group(3)))
+    expected = resmon_report.expectations(sys.argv[3:])
+    lines = list(resmon_report.lines(log))
+    mods = resmon_report.modules(lines)
+    wrong = resmon_report.module_ids_match(mods, [program])
+    if wrong:
+        sys.exit("check_report: module lines without their files' build ids in " + log + ":\n  " + "\n  ".join(wrong))
+    modules = [(m["base"], m["size"], m["path"]) for m in mods]
     me = os.path.realpath(program)
     own = [(base, size) for base, size, path in modules if os.path.realpath(path) == me]
     if not own:
@@ -98,7 +62,7 @@ def main():
     linked_base = lowest_load_address(program)
     syms = functions(program)
     found = {}
-    for kind, size, address in report_records(exit_report(lines)):
+    for kind, size, address in resmon_report.records(resmon_report.last_exit_report(lines)):
         if base <= address < base + span:
             linked = address - 1 - base + linked_base  # the call, not the instruction after it
             name = next((n for start, end, n in syms if start <= linked < end), "?")
@@ -106,13 +70,7 @@ def main():
             name = next((os.path.basename(p) + "!?" for b, s, p in modules if b <= address < b + s), "?")
         key = (name, kind, size)
         found[key] = found.get(key, 0) + 1
-    if found != expected:
-        print(f"check_report: the exit report in {log} differs from the planted leaks", file=sys.stderr)
-        for key in sorted(set(found) | set(expected), key=str):
-            if found.get(key) != expected.get(key):
-                print(f"  {key}: expected {expected.get(key, 0)}, found {found.get(key, 0)}", file=sys.stderr)
-        sys.exit(1)
-    print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
+    resmon_report.exactly(found, expected, " in " + log)
 
 
 main()

@@ -39,6 +39,9 @@ RESMON_LOG="$out/planted.log" RESMON_SNAPSHOT_DIR="$snaps" RESMON_INTERVAL_MS=50
 check_report "$build/planted_leaks" "$out/planted.log" $("$build/planted_leaks" --expect) \
   || fail "the exit report is not exactly the planted leaks" "$out/planted.log"
 grep -q '|resmon| threads used' "$out/planted.log" || fail "no periodic usage line" "$out/planted.log"
+# the bytes the process wrote (/proc/self/io's wchar; its own log lines at least) are counted
+grep -q '|resmon| process \[[0-9]*\] used .* disk used [1-9][0-9]* bytes$' "$out/planted.log" \
+  || fail "no bytes written counted (disk used)" "$out/planted.log"
 grep -q '|resmon| error ... not all resources free' "$out/planted.log" || fail "the exit report does not say it leaked"
 ls "$snaps"/resmon-*.rmt > /dev/null 2>&1 || fail "no table image in the RESMON_SNAPSHOT_DIR it had to create"
 grep -q "|resmon| snapshot written $snaps/resmon-[0-9]*-1.umdh" "$out/planted.log" \

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "resmon_table.h"
+#include "table_walk.h"
 
 void *volatile keep[64];
 static int kept;
@@ -261,28 +262,20 @@ static const char *site(uint64_t ret) {
 static int check(struct rt_header *h) {
     long found[PLANTED] = {0};
     int failures = 0;
-    for (int kind = RT_HEAP; kind <= RT_HANDLE; kind++) {
-        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL;
-             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
-            for (uint32_t i = 0; i < c->used; i++) {
-                struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
-                if (r->state == 0) {
-                    continue;
-                }
-                const char *fn = r->depth > 0 ? site(r->frames[0]) : "(no frames)";
-                long size = kind == RT_HEAP ? (long)((struct rt_heap_record *)r)->size : 0;
-                size_t p = 0;
-                while (p < PLANTED && !(planted[p].kind == kind && strcmp(planted[p].function, fn) == 0
-                                        && planted[p].size == size)) {
-                    p++;
-                }
-                if (p < PLANTED) {
-                    found[p]++;
-                } else if (failures++ < 20) {
-                    fprintf(stderr, "planted_leaks: not planted: a %s record from %s (size %ld, handle 0x%llx)\n",
-                            kind_names[kind], fn, size, (unsigned long long)r->handle);
-                }
-            }
+    for (struct table_walk w = table_walk(h); table_next(&w) != NULL;) {
+        struct rt_record *r = w.record;
+        const char *fn = r->depth > 0 ? site(r->frames[0]) : "(no frames)";
+        long size = w.kind == RT_HEAP ? (long)((struct rt_heap_record *)r)->size : 0;
+        size_t p = 0;
+        while (p < PLANTED && !(planted[p].kind == w.kind && strcmp(planted[p].function, fn) == 0
+                                && planted[p].size == size)) {
+            p++;
+        }
+        if (p < PLANTED) {
+            found[p]++;
+        } else if (failures++ < 20) {
+            fprintf(stderr, "planted_leaks: not planted: a %s record from %s (size %ld, handle 0x%llx)\n",
+                    kind_names[w.kind], fn, size, (unsigned long long)r->handle);
         }
     }
     for (size_t p = 0; p < PLANTED; p++) {

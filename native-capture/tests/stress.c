@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "resmon_table.h"
+#include "table_walk.h"
 
 #define SLOTS 512
 #define FDS 8
@@ -175,26 +176,18 @@ int main(int argc, char **argv) {
      * thread left), at most the cap per kind; and everything held recorded unless records were dropped */
     long records[RT_KINDS + 1] = {0};
     long stale = 0, wrong = 0, missing = 0;
-    for (int kind = RT_HEAP; kind <= RT_HANDLE; kind++) {
-        for (struct rt_chunk *c = (struct rt_chunk *)(uintptr_t)h->first_chunk_va[kind - 1]; c != NULL;
-             c = (struct rt_chunk *)(uintptr_t)c->next_va) {
-            for (uint32_t i = 0; i < c->used; i++) {
-                struct rt_record *r = (struct rt_record *)((char *)(c + 1) + (size_t)i * c->record_size);
-                if (r->state == 0) {
-                    continue;
-                }
-                records[kind]++;
-                struct held key = {kind, r->handle, 0};
-                struct held *g = bsearch(&key, held, (size_t)n, sizeof *held, by_kind_and_handle);
-                if (g == NULL) {
-                    if (stale++ < 10) {
-                        fprintf(stderr, "stress: the table still holds a %s record 0x%llx nothing holds\n",
-                                kind_names[kind], (unsigned long long)r->handle);
-                    }
-                } else if (kind == RT_HEAP && ((struct rt_heap_record *)r)->size != g->size) {
-                    wrong++;
-                }
+    for (struct table_walk w = table_walk(h); table_next(&w) != NULL;) {
+        struct rt_record *r = w.record;
+        records[w.kind]++;
+        struct held key = {w.kind, r->handle, 0};
+        struct held *g = bsearch(&key, held, (size_t)n, sizeof *held, by_kind_and_handle);
+        if (g == NULL) {
+            if (stale++ < 10) {
+                fprintf(stderr, "stress: the table still holds a %s record 0x%llx nothing holds\n",
+                        kind_names[w.kind], (unsigned long long)r->handle);
             }
+        } else if (w.kind == RT_HEAP && ((struct rt_heap_record *)r)->size != g->size) {
+            wrong++;
         }
     }
     for (long i = 0; i < n; i++) {

@@ -276,3 +276,35 @@ for pid, blocks, histogram, cpu in [
     report(log, t + 7, name, pid, True, blocks=blocks, histogram=histogram)
     t += 10
 write("resmon_x64_blocks_over_4gib.log", log.text())
+
+# Module lines as Leakscope's trackers write them (docs/formats/resmon.md §9), with the identity fields: a
+# libresmon.so run (the program and a library with a GNU build id, one library without, and the vdso) and a
+# resmon.dll run (a program under "Program Files" with a CodeView id, a PDB name with a space, and its link
+# timestamp; a DLL with a timestamp only; a line in the older shape, without fields). Each exit report leaves
+# one block per module, so frames resolve through every kind of line.
+log = Log()
+lin = prefix("plantd", 7100)
+linux_modules = [
+    (0x000055886B8EB000, 17328, "buildid 8bd2f3e7c59b34a1d4f0c3a2e1b0a9f8e7d6c5b4 ", "/opt/plant/bin/plantd"),
+    (0x00007F3A12000000, 16400, "buildid 0123456789abcdef0011223344556677deadbeef ", "/opt/plant/lib/libplant.so"),
+    (0x00007F3A12400000, 8192, "", "/opt/plant/lib/libnoid.so"),
+    (0x00007FFD5A3F1000, 5474, "buildid b3b3501986df8548944f8c990f327aca ", "linux-vdso.so.1")]
+for i, (base, size, fields, path) in enumerate(linux_modules):
+    log.add(0.0, lin + "module 0x%016X size %d %s%s" % (base, size, fields, path))
+periodic(log, 0.0, "plantd", 7100, 1, 0, 0)
+report(log, 1.0, "plantd", 7100, True,
+       blocks=[(0x000055886C0102A0 + 0x100 * k, 100, 0, "Malloc", 7100, base + 0x1234)
+               for k, (base, _, _, _) in enumerate(linux_modules[:3])])
+win = prefix("app.exe", 7200)
+windows_modules = [
+    (0x0000000140000000, 262144, "debugid 5A9832E5287241C1838ED98914E9B7FF1 pdb my%20app.pdb timestamp 0x5F3A1B2C ",
+     "Z:\\Program Files\\App\\app.exe"),
+    (0x00007FF8A1B20000, 1200128, "timestamp 0x0A1B2C3D ", "C:\\windows\\system32\\kernelbase.dll"),
+    (0x00007FF8A3C40000, 2011136, "", "C:\\windows\\system32\\ntdll.dll")]
+for base, size, fields, path in windows_modules:
+    log.add(2.0, win + "module 0x%016X size %d %s%s" % (base, size, fields, path))
+periodic(log, 2.0, "app.exe", 7200, 2, 0, 0)
+report(log, 3.0, "app.exe", 7200, True,
+       blocks=[(0x000001D4C2B10000 + 0x1000 * k, 200, 0x000001D4C2A00000, "Heap", 7204, base + 0x2000)
+               for k, (base, _, _, _) in enumerate(windows_modules)])
+write("resmon_tracker_module_ids.log", log.text())

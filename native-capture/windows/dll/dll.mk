@@ -21,8 +21,10 @@ $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 $(BUILD)/planted_plugin.dll: dll/planted_plugin.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -shared -o $@ $<
 
+# (with a PDB whose name holds a space, so that resmon.dll's module line escapes it: pdb planted%20ucrt.pdb)
 $(BUILD)/planted_ucrt.dll: dll/planted_ucrt.c | $(BUILD)
-	$(CC) $(TESTFLAGS) -shared -nostdlib -nostartfiles -Wl,--entry,DllMain -o $@ $< -lucrtbase -lkernel32
+	$(CC) $(TESTFLAGS) -shared -nostdlib -nostartfiles -Wl,--entry,DllMain "-Wl,--pdb=$(BUILD)/planted ucrt.pdb" \
+	  -o $@ $< -lucrtbase -lkernel32
 
 $(BUILD)/planted_linked.exe: dll/planted_leaks.c $(BUILD)/resmon.dll | $(BUILD)
 	$(CC) $(TESTFLAGS) -DRESMON_LINKED -o $@ $< -L$(BUILD) -lresmon

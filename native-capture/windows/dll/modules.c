@@ -47,24 +47,27 @@ struct table_modules {
     char pdb[MAX_MODULES][MAX_PATH];
 };
 
-/* The link timestamp and, when the image has one, its CodeView RSDS record, read from the mapped headers. */
-static void identity(HMODULE m, uint64_t size, struct rt_module_info *info, char *pdb, size_t pdb_size) {
+/*
+ * The link timestamp and, when the image has one, its CodeView RSDS record, read from the mapped headers.
+ * Returns 0 when the headers cannot be read (then nothing is set).
+ */
+static int identity(HMODULE m, uint64_t size, struct rt_module_info *info, char *pdb, size_t pdb_size) {
     const BYTE *base = (const BYTE *)m;
     const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)base;
     if (dos->e_magic != IMAGE_DOS_SIGNATURE || dos->e_lfanew <= 0 || (uint64_t)dos->e_lfanew + sizeof(IMAGE_NT_HEADERS) > size) {
-        return;
+        return 0;
     }
     const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)(base + dos->e_lfanew);
     if (nt->Signature != IMAGE_NT_SIGNATURE) {
-        return;
+        return 0;
     }
     info->timestamp = nt->FileHeader.TimeDateStamp;
     if (nt->OptionalHeader.NumberOfRvaAndSizes <= IMAGE_DIRECTORY_ENTRY_DEBUG) {
-        return;
+        return 1;
     }
     const IMAGE_DATA_DIRECTORY *dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_DEBUG];
     if (dir->VirtualAddress == 0 || (uint64_t)dir->VirtualAddress + dir->Size > size) {
-        return;
+        return 1;
     }
     const IMAGE_DEBUG_DIRECTORY *d = (const IMAGE_DEBUG_DIRECTORY *)(base + dir->VirtualAddress);
     for (DWORD i = 0; i < dir->Size / sizeof *d; i++) {
@@ -84,9 +87,10 @@ static void identity(HMODULE m, uint64_t size, struct rt_module_info *info, char
             memcpy(pdb, cv + 24, n);
             pdb[n] = '\0';
             info->debug_file = n > 0 ? pdb : NULL; /* mingw's --build-id records no PDB path */
-            return;
+            return 1;
         }
     }
+    return 1;
 }
 
 /* Every loaded module into the table's list: collected first, then handed over (no table lock meanwhile). */
@@ -212,19 +216,61 @@ void resmon_each_module(void (*fn)(uint64_t base, uint64_t size, const char *pat
     }
 }
 
-static void module_line(uint64_t base, uint64_t size, const char *path, void *arg) {
-    resmon_logf("module 0x%016llX size %llu %s", (unsigned long long)base, (unsigned long long)size, path);
+/* Appends the PDB path's file name, bytes <= 0x20, 0x7F and '%' as %XX (docs/formats/resmon.md §9). */
+static size_t put_pdb_name(char *out, size_t room, const char *pdb) {
+    const char *name = pdb;
+    for (const char *p = pdb; *p != '\0'; p++) {
+        if (*p == '\\' || *p == '/') {
+            name = p + 1;
+        }
+    }
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0' && n + 4 < room; p++) {
+        n += (size_t)snprintf(out + n, room - n, *p <= 0x20 || *p == 0x7F || *p == '%' ? "%%%02X" : "%c", *p);
+    }
+    return n;
 }
 
+/* "module 0xBASE size N [debugid ID [pdb NAME]] [timestamp 0xSTAMP] PATH" (docs/formats/resmon.md §9) */
 void resmon_log_module(HMODULE m) {
-    MODULEINFO info;
+    MODULEINFO mi;
     char path[MAX_PATH];
-    if (GetModuleInformation(GetCurrentProcess(), m, &info, sizeof info)
-        && GetModuleFileNameA(m, path, sizeof path) > 0) {
-        module_line((uint64_t)(uintptr_t)info.lpBaseOfDll, info.SizeOfImage, path, NULL);
+    if (!GetModuleInformation(GetCurrentProcess(), m, &mi, sizeof mi)
+        || GetModuleFileNameA(m, path, sizeof path) == 0) {
+        return;
     }
+    struct rt_module_info info;
+    memset(&info, 0, sizeof info);
+    char pdb[MAX_PATH];
+    char fields[64 + 3 * MAX_PATH] = "";
+    size_t n = 0;
+    if (identity(m, mi.SizeOfImage, &info, pdb, sizeof pdb)) {
+        if (info.id_kind == RT_ID_PE_RSDS) {
+            const uint8_t *g = info.id; /* the GUID as stored: three little-endian fields, then 8 bytes */
+            n += (size_t)snprintf(fields + n, sizeof fields - n, "debugid %08lX%04X%04X",
+                                  (unsigned long)(g[0] | g[1] << 8 | g[2] << 16 | (uint32_t)g[3] << 24),
+                                  g[4] | g[5] << 8, g[6] | g[7] << 8);
+            for (int i = 8; i < 16; i++) {
+                n += (size_t)snprintf(fields + n, sizeof fields - n, "%02X", g[i]);
+            }
+            n += (size_t)snprintf(fields + n, sizeof fields - n, "%lX ", (unsigned long)info.age);
+            if (info.debug_file != NULL) {
+                n += (size_t)snprintf(fields + n, sizeof fields - n, "pdb ");
+                n += put_pdb_name(fields + n, sizeof fields - n - 1, info.debug_file);
+                fields[n++] = ' ';
+                fields[n] = '\0';
+            }
+        }
+        snprintf(fields + n, sizeof fields - n, "timestamp 0x%08lX ", (unsigned long)info.timestamp);
+    }
+    resmon_logf("module 0x%016llX size %llu %s%s", (unsigned long long)(uintptr_t)mi.lpBaseOfDll,
+                (unsigned long long)mi.SizeOfImage, fields, path);
 }
 
 void resmon_log_modules(void) {
-    resmon_each_module(module_line, NULL);
+    HMODULE mods[MAX_MODULES];
+    int n = loaded_modules(mods);
+    for (int i = 0; i < n; i++) {
+        resmon_log_module(mods[i]);
+    }
 }

@@ -73,7 +73,8 @@ final class LeakdiffCommand {
         o.addOption(Option.builder().longOpt("no-fold").desc("keep allocator frames in the key").build());
         o.addOption(Option.builder().longOpt("fail-above").hasArg().argName("BYTES")
                 .desc("exit 3 when the total or any one stack grew by more than BYTES (a CI leak gate)").build());
-        CommonOptions.addSymbolsPath(o, "Breakpad symbol store; modules are matched by name (repeatable)");
+        CommonOptions.addSymbolsPath(o, "Breakpad symbol store or directory of program files (repeatable); a file"
+                + " is used only when it is the module's build: by id where the input records one, else by size");
         o.addOption(Option.builder().longOpt("encoding").hasArg().argName("CHARSET")
                 .desc("code page of non-UTF-8 text in the logs (default windows-1252)").build());
         o.addOption(Option.builder().longOpt("input-radix").hasArg().argName("16|10")
@@ -189,11 +190,11 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalImage);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
-                    // frames are module+offset through a module list: the modules' files name the functions
+                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE
+                        || in.log() != null) {
+                    // frames are module+offset through a module list (a table's, a tracker log's module lines):
+                    // the modules' files, of the recorded build, name the functions
                     snapshots.add(SnapshotInputs.symbolize(in.snapshot(), symbols, symbolized));
-                } else if (in.log() != null) {
-                    snapshots.add(in.snapshot());
                 }
             }
             symbols.problems().forEach(p -> warnings.add(p.message()));

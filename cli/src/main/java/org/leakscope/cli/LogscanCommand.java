@@ -46,8 +46,9 @@ final class LogscanCommand {
     private static Options options() {
         Options o = new Options();
         addLogOptions(o);
-        CommonOptions.addSymbolsPath(o, "Breakpad store or directory of ELF files for the modules a log names"
-                + " (Leakscope's tracker writes module lines; ELF files at those paths are read anyway)");
+        CommonOptions.addSymbolsPath(o, "Breakpad store or directory of ELF or PE files for the modules a log"
+                + " names (Leakscope's trackers write module lines; the files at those paths are read anyway); a"
+                + " file is used only when its build id, CodeView id or timestamp, else its size, is the module's");
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("call sites shown per report (default 20 in text, all in --json; 0 = all)").build());
         o.addOption(Option.builder().longOpt("fail-on-leak")

@@ -131,29 +131,49 @@ class SymbolFileIdentityTest {
                 + Long.toHexString(CRASH_RVA - start) + "\n"), used.out());
     }
 
+    /**
+     * resmon.dll's module line carries the image's CodeView id: a PE image at the module's path (a Wine {@code Z:}
+     * path) of another build is refused, naming both debug ids, and one of the logged build names the function.
+     */
+    @Test
+    void logscanMatchesAPeImageByTheDebugIdOfResmonDllsModuleLine() throws Exception {
+        Path right = service("right", "5eed0000000040008000000000000000"); // debug id ...0001: ld writes age 1
+        Path wrong = service("wrong", "5eed0000000040008000000000000099");
+        long base = 0x140000000L; // mingw's default ImageBase for an .exe
+        long start = -1;
+        for (String line : tool("x86_64-w64-mingw32-nm", right.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("crash_site")) {
+                start = Long.parseLong(f[0], 16) - base;
+            }
+        }
+        long size = -1;
+        for (String line : tool("x86_64-w64-mingw32-objdump", "-p", right.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[0].equals("SizeOfImage")) {
+                size = Long.parseLong(f[1], 16);
+            }
+        }
+        // the run's program was at wrong/ (rebuilt there since); its module line names the right build
+        String zPath = "Z:" + wrong.toString().replace('/', '\\');
+        Path log = log(base, size, "debugid " + SERVICE_ID + " ", zPath, start + 4, "service.log");
+
+        CliRun refused = CliRun.of("logscan", log.toString());
+        assertTrue(refused.out().contains("leaky_service.exe+0x" + Long.toHexString(start + 4)), refused.out());
+        assertEquals("logscan: warning: ignoring " + wrong + ": its debug id 5EED00000000400080000000000000991"
+                + " differs from the loaded module leaky_service.exe (debug id " + SERVICE_ID + ")\n", refused.err());
+
+        CliRun named = CliRun.of("logscan", log.toString(), "--symbols-path", right.getParent().toString());
+        assertTrue(named.out().contains("leaky_service.exe!crash_site+0x4"), named.out());
+        assertEquals("", named.err());
+    }
+
     @Test
     void logscanNamesFromAnElfLibraryOnlyOfTheLoggedSize() throws Exception {
-        Path c = tmp.resolve("plant.c");
-        Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
-        Path so = tmp.resolve("libplant.so");
-        tool("gcc", "-shared", "-fPIC", "-O0", "-o", so.toString(), c.toString());
-        long plantA = -1;
-        for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 3 && f[2].equals("plant_a")) {
-                plantA = Long.parseLong(f[0], 16);
-            }
-        }
-        long lo = Long.MAX_VALUE;
-        long hi = 0;
-        for (String line : tool("readelf", "-lW", so.toString()).split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 5 && f[0].equals("LOAD")) {
-                lo = Math.min(lo, Long.decode(f[2]));
-                hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
-            }
-        }
-        long span = hi - lo; // what libresmon's module line records: the span of the PT_LOAD segments
+        Library lib = library("plain", null);
+        Path so = lib.file();
+        long plantA = lib.plantA();
+        long span = lib.span();
         ObjectMapper json = new ObjectMapper();
 
         CliRun named = CliRun.of("logscan", log(so, span, plantA + 4).toString(), "--json");
@@ -171,11 +191,106 @@ class SymbolFileIdentityTest {
         assertFalse(refused.out().contains("plant_a"));
     }
 
+    /**
+     * libplant.so built by gcc, its plant_a's address and the span of its PT_LOAD segments (what libresmon's module
+     * line records as its size).
+     */
+    private record Library(Path file, long plantA, long span) {
+    }
+
+    /** libplant.so built in {@code dir}, with this GNU build id (null: the compiler's default). */
+    private Library library(String dir, String buildId) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(dir));
+        Path c = d.resolve("plant.c");
+        Files.writeString(c, "int plant_a(int x) { return x * 3 + 1; }\n");
+        Path so = d.resolve("libplant.so");
+        List<String> gcc = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O0", "-o", so.toString(),
+                c.toString()));
+        if (buildId != null) {
+            gcc.add("-Wl,--build-id=0x" + buildId);
+        }
+        tool(gcc.toArray(String[]::new));
+        long plantA = -1;
+        for (String line : tool("nm", "-D", "--defined-only", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("plant_a")) {
+                plantA = Long.parseLong(f[0], 16);
+            }
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (String line : tool("readelf", "-lW", so.toString()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[0].equals("LOAD")) {
+                lo = Math.min(lo, Long.decode(f[2]));
+                hi = Math.max(hi, Long.decode(f[2]) + Long.decode(f[5]));
+            }
+        }
+        return new Library(so, plantA, hi - lo);
+    }
+
+    /**
+     * libresmon's module line carries the library's build id: a library of the same name and the same size but
+     * another build (a rebuild that changed no segment size) is refused with a warning naming both build ids,
+     * and the file of the logged build names the function. logscan and leakdiff alike.
+     */
+    @Test
+    void logscanAndLeakdiffRefuseASameSizeLibraryOfAnotherBuildId() throws Exception {
+        String logged = "0123456789abcdef0011223344556677deadbeef";
+        String rebuilt = "fedcba98765432100011223344556677cafef00d";
+        Library right = library("right", logged);
+        Library other = library("other", rebuilt);
+        long plantA = right.plantA();
+        long span = right.span();
+        assertEquals(span, other.span(), "the two builds differ only in their build id: same size");
+        assertEquals(plantA, other.plantA());
+        Path otherSo = other.file();
+        // the run's library was at other/libplant.so, since rebuilt there; the logged build is in right/
+        Path log = log(otherSo, span, plantA + 4, "buildid " + logged + " ");
+        ObjectMapper json = new ObjectMapper();
+        String warning = "warning: ignoring " + otherSo + ": its build id " + rebuilt + " differs from the loaded"
+                + " module libplant.so (build id " + logged + ")\n";
+
+        CliRun refused = CliRun.of("logscan", log.toString(), "--json");
+        JsonNode site = json.readTree(refused.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so+0x" + Long.toHexString(plantA + 4), site.get("callSite").asText());
+        assertEquals("logscan: " + warning, refused.err());
+
+        CliRun named = CliRun.of("logscan", log.toString(), "--json", "--symbols-path",
+                right.file().getParent().toString());
+        site = json.readTree(named.out()).get("runs").get(0).get("report").get("callSites").get(0);
+        assertEquals("libplant.so!plant_a+0x4", site.get("callSite").asText());
+        assertEquals("", named.err());
+
+        // leakdiff from before the leak: it names the call site from the logged build only, and says why not the other
+        String before = withoutLeak(log).toString();
+        CliRun diffRefused = CliRun.of("leakdiff", before, log.toString());
+        // (UMDH's spelling: hex offsets without 0x)
+        assertTrue(diffRefused.out().contains("\n\tlibplant.so+" + Long.toHexString(plantA + 4).toUpperCase(Locale.ROOT)
+                + "\n"), diffRefused.out());
+        assertFalse(diffRefused.out().contains("plant_a"), diffRefused.out());
+        assertEquals("leakdiff: " + warning, diffRefused.err());
+        CliRun diffNamed = CliRun.of("leakdiff", before, log.toString(), "--symbols-path",
+                right.file().getParent().toString());
+        assertTrue(diffNamed.out().contains("\n\tlibplant.so!plant_a+4\n"), diffNamed.out());
+        assertEquals("", diffNamed.err());
+    }
+
     /** A libresmon log of one run: the library's module line, then an exit report of one block from there. */
     private Path log(Path so, long size, long offset) throws IOException {
-        long base = 0x7f3a_1200_0000L;
+        return log(so, size, offset, "");
+    }
+
+    /** The same, with these identity fields in the module line ({@code "buildid HEX "}). */
+    private Path log(Path so, long size, long offset, String fields) throws IOException {
+        return log(0x7f3a_1200_0000L, size, fields, so.toString(), offset,
+                "plant-" + size + (fields.isEmpty() ? "" : "-ids") + ".log");
+    }
+
+    /** A tracker's log of one run: one module line, then an exit report of one block from that module. */
+    private Path log(long base, long size, String fields, String path, long offset, String name) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
-                String.format("module 0x%016X size %d %s", base, size, so),
+                String.format("module 0x%016X size %d %s%s", base, size, fields, path),
                 "threads used 1, sync object used 0, memory used 100",
                 "=========== CHECK UNRELEASED RESOUCRES ============",
                 "------------------ memory usage 100 -----------------",
@@ -193,10 +308,26 @@ class SymbolFileIdentityTest {
                 "==================================================="));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1), lines.get(i)));
+            text.append(String.format(Locale.ROOT, "%08d\t%.8f\t[4242] plant|resmon| %s\n", i + 1, 0.001 * (i + 1),
+                    lines.get(i)));
         }
-        Path p = tmp.resolve("plant-" + size + ".log");
+        Path p = tmp.resolve(name);
         Files.writeString(p, text);
+        return p;
+    }
+
+    /** The log's run before the leak: its exit report lists nothing. */
+    private static Path withoutLeak(Path log) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String text = line.substring(line.indexOf("|resmon| ") + 9);
+            if (!(text.startsWith("base ") || text.startsWith("created by") || text.startsWith("returnAddress")
+                    || text.equals("-".repeat(51)) || text.startsWith("error"))) {
+                kept.add(line.replace("memory usage 100 ", "memory usage 0 "));
+            }
+        }
+        Path p = log.resolveSibling("before-" + log.getFileName());
+        Files.write(p, kept);
         return p;
     }
 }

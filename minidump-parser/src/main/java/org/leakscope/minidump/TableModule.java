@@ -21,8 +21,11 @@ public record TableModule(long base, long size, String path, String debugFile, S
         return unloadTimeNs != 0;
     }
 
-    /** As the common model has modules: what symbol lookups and module maps take. */
+    /**
+     * As the common model has modules: what symbol lookups and module maps take, with the code id too (a PE
+     * without a CodeView record is told apart by its timestamp, an ELF file by all of its build id).
+     */
     public Module module() {
-        return new Module(base, size, path == null ? "" : path, debugFile, debugId, null);
+        return new Module(base, size, path == null ? "" : path, debugFile, debugId, null, codeId);
     }
 }

@@ -83,8 +83,8 @@ class ResmonTableModulesTest {
         assertEquals("737271707574777678797A7B7C7D7E7F3", pe.debugId());
         assertEquals("app.pdb", pe.debugFile());
         assertEquals("5EED12349000", pe.codeId());
-        assertEquals(new Module(APP, 0x9000, "C:\\app\\app.exe", "app.pdb", "737271707574777678797A7B7C7D7E7F3", null),
-                pe.module());
+        assertEquals(new Module(APP, 0x9000, "C:\\app\\app.exe", "app.pdb", "737271707574777678797A7B7C7D7E7F3", null,
+                "5EED12349000"), pe.module(), "the module symbol lookups get has the code id too");
         assertTrue(t.modules().get(3).unloaded());
         assertEquals(500, t.modules().get(3).unloadTimeNs());
         assertFalse(t.modules().get(4).unloaded());

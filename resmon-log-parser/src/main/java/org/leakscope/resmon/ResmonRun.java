@@ -31,8 +31,8 @@ import org.leakscope.model.UsageSeries;
  * @param lastOnDemand    the last on-demand report, or null
  * @param onDemandReports how many on-demand reports there were
  * @param lines           how many resmon lines belong to the run
- * @param modules         loaded modules, from the {@code module} lines Leakscope's tracker writes (empty for
- *                        resmon's own output, which has none)
+ * @param modules         loaded modules, from the {@code module} lines Leakscope's trackers write, with the ids
+ *                        those lines carry (empty for resmon's own output, which has none)
  * @param crash           what resmon.dll said when the program crashed without a debugger
  *                        ({@code unhandled exception 0xC0000005 at 0x...}), or null
  * @param memoryWrap      the first memory limit update showing that {@code memory used} was printed modulo 4 GiB

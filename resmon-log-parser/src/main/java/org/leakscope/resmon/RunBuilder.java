@@ -20,9 +20,8 @@ final class RunBuilder {
     static final byte[] PROCESS = LineCursor.ascii("process [");
     static final byte[] UPDATE = LineCursor.ascii("update ");
     static final byte[] MONITORING = LineCursor.ascii("monitoring pause update to ");
-    /** {@code module 0x<base> size <bytes> <path>}: Leakscope's tracker names the loaded modules. */
-    static final byte[] MODULE = LineCursor.ascii("module 0x");
-    private static final byte[] MODULE_SIZE = LineCursor.ascii(" size ");
+    /** {@code module 0x<base> size <bytes> [ids] <path>}: Leakscope's trackers name the loaded modules. */
+    static final byte[] MODULE = ModuleLine.MODULE;
     private static final int MAX_MODULES = 4096;
     /** resmon.dll's notes: {@code snapshot written PATH} (or failed) after a snapshot on request. */
     private static final byte[] SNAPSHOT = LineCursor.ascii("snapshot ");
@@ -158,16 +157,15 @@ final class RunBuilder {
     }
 
     private void module(LineCursor c, long n) {
-        c.lit(MODULE);
-        if (!(c.hex() && store(c, 0) && c.lit(MODULE_SIZE) && c.dec() && c.peek() == ' ')) {
-            bad(c, n, "module 0xBASE size BYTES PATH");
+        int start = c.pos;
+        Module m = ModuleLine.parse(c);
+        if (m == null) {
+            c.pos = start;
+            bad(c, n, ModuleLine.SHAPE);
             return;
         }
-        long size = c.value;
-        c.spaces();
-        String path = new String(c.b, c.pos, c.end - c.pos, java.nio.charset.StandardCharsets.UTF_8);
         if (modules.size() < MAX_MODULES) {
-            modules.add(new Module(numbers[0], size, path, null, null, null));
+            modules.add(m);
         }
     }
 

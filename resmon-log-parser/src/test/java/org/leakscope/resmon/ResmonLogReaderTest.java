@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.model.Module;
 import org.leakscope.model.ResourceKind;
 
 class ResmonLogReaderTest {
@@ -362,5 +363,69 @@ class ResmonLogReaderTest {
         assertEquals(2, run.memory().count());
         assertEquals("unhandled exception 0xC0000005 at 0x0000000140001234 (line 5)", run.crash());
         assertNull(run.exitReport());
+    }
+
+    /**
+     * The trackers' module lines carry each module's identity, read as a minidump's module list gives it; lines
+     * without the fields (older logs, a library without a build id) still name the module by path and size.
+     */
+    @Test
+    void trackerModuleLinesWithAndWithoutIds() throws IOException {
+        ResmonLog log = read(testdata("resmon_tracker_module_ids.log"));
+        assertEquals(List.of(), log.problems());
+        ResmonRun linux = log.runs().get(0);
+        assertEquals(List.of(
+                new Module(0x000055886B8EB000L, 17328, "/opt/plant/bin/plantd", "plantd",
+                        "E7F3D28B9BC5A134D4F0C3A2E1B0A9F80", null, "8bd2f3e7c59b34a1d4f0c3a2e1b0a9f8e7d6c5b4"),
+                new Module(0x00007F3A12000000L, 16400, "/opt/plant/lib/libplant.so", "libplant.so",
+                        "67452301AB89EFCD00112233445566770", null, "0123456789abcdef0011223344556677deadbeef"),
+                new Module(0x00007F3A12400000L, 8192, "/opt/plant/lib/libnoid.so", null, null, null, null),
+                new Module(0x00007FFD5A3F1000L, 5474, "linux-vdso.so.1", "linux-vdso.so.1",
+                        "1950B3B3DF864885944F8C990F327ACA0", null, "b3b3501986df8548944f8c990f327aca")),
+                linux.modules().modules());
+        assertEquals(List.of("plantd+0x1234", "libplant.so+0x1234", "libnoid.so+0x1234"),
+                linux.report().callSites().stream().map(s -> linux.frame(s.returnAddress()).describe()).toList());
+
+        ResmonRun windows = log.runs().get(1);
+        assertEquals(List.of(
+                new Module(0x0000000140000000L, 262144, "Z:\\Program Files\\App\\app.exe", "my app.pdb",
+                        "5A9832E5287241C1838ED98914E9B7FF1", null, "5F3A1B2C40000"),
+                new Module(0x00007FF8A1B20000L, 1200128, "C:\\windows\\system32\\kernelbase.dll", null, null, null,
+                        "0A1B2C3D125000"),
+                new Module(0x00007FF8A3C40000L, 2011136, "C:\\windows\\system32\\ntdll.dll", null, null, null, null)),
+                windows.modules().modules());
+        assertEquals("app.exe+0x2000", windows.frame(0x0000000140002000L).describe());
+    }
+
+    /**
+     * A module line whose identity field is damaged, or out of place (a field name never begins a path), is a
+     * warning naming the line, and names no module.
+     */
+    @Test
+    void damagedModuleIdsAreReportedNotGuessed() throws IOException {
+        String[] bad = {"buildid 0123abc /lib/odd.so", "buildid 01xz /lib/nothex.so", "buildid 0123abcd",
+            "debugid 5A9832E5287241C1838ED98914E9B7FF /x/short.exe", "pdb a.pdb Z:\\x\\nodebugid.exe",
+            "debugid 5A9832E5287241C1838ED98914E9B7FF1 pdb a%2.pdb Z:\\x\\badescape.exe",
+            "timestamp 0x123456789 Z:\\x\\wide.exe", "timestamp 5F3A1B2C Z:\\x\\no0x.exe",
+            "timestamp 0x5F3A1B2C timestamp 0x5F3A1B2C Z:\\x\\twice.exe"};
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < bad.length; i++) {
+            text.append(String.format("%08d\t0.0\t[7300] x|resmon| module 0x%016X size 4096 %s%n", i + 1,
+                    0x10000000L * (i + 1), bad[i]));
+        }
+        text.append(String.format("%08d\t0.1\t[7300] x|resmon| threads used 1, sync object used 0, memory used 0%n",
+                bad.length + 1));
+        Path p = tmp.resolve("bad-ids.log");
+        Files.writeString(p, text);
+        ResmonLog log = read(p);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < bad.length; i++) {
+            expected.add("line " + (i + 1));
+        }
+        assertEquals(expected, log.problems().stream().map(q -> "line " + q.line()).toList(),
+                log.problems().toString());
+        assertTrue(log.problems().get(0).message().contains("module 0xBASE size BYTES [buildid HEX"),
+                log.problems().get(0).message());
+        assertEquals(List.of(), log.runs().get(0).modules().modules());
     }
 }
