@@ -36,10 +36,8 @@ final class MsvcStringLiteral {
         if (wide) {
             literal.prefix = "L\"";
             literal.truncated = Long.compareUnsigned(size, 64) > 0;
+            // more characters than the length says are shown as llvm-undname 14 shows them (the length wraps)
             while (!p.consume('@')) {
-                if (size % 2 != 0 || size == 0) {
-                    throw MsvcDemangler.Refused.INSTANCE;
-                }
                 int high = charLiteral(p);
                 int low = charLiteral(p);
                 if (size != 2 || literal.truncated) {
