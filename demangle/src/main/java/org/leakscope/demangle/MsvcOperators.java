@@ -114,9 +114,7 @@ final class MsvcOperators {
             case 'Q': return "char8_t";
             case 'S': return "char16_t";
             case 'U': return "char32_t";
-            case 'P': return "auto";
-            case 'T': return "decltype(auto)";
-            default: return null;
+            default: return null; // _P auto and _T decltype(auto) came after llvm-undname 14: left out with it
         }
     }
 }
