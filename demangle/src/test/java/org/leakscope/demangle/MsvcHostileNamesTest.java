@@ -25,17 +25,21 @@ class MsvcHostileNamesTest {
     }
 
     @Test
-    void deepPointerAndTemplateNestingIsRefused() {
+    void nestingDeeperThanTheCapIsRefused() {
         assertTimeoutPreemptively(BUDGET, () -> {
-            // int ******…* : one type level per P
-            assertNull(MsvcDemangler.demangleFull("?f@@YAX" + "PEA".repeat(5000) + "H@Z"));
+            int depth = MsvcDemangler.MAX_DEPTH;
+            // int ******…* : one type level per P (within the length cap, so the depth cap is what refuses it)
+            assertNull(MsvcDemangler.demangleFull("?f@@YAX" + "PEA".repeat(depth) + "H@Z"));
+            assertNull(MsvcDemangler.demangleFull("?f@@YAX" + "PEA".repeat(2500) + "H@Z"));
             // f<g<g<g<…>>>>
-            assertNull(MsvcDemangler.demangleFull("??$f@" + "V?$g@".repeat(3000) + "H" + "@@".repeat(3000)
+            assertNull(MsvcDemangler.demangleFull("??$f@" + "V?$g@".repeat(depth) + "H" + "@@".repeat(depth)
                     + "@@YAXXZ"));
             // a function whose local scope is a function whose local scope is …
-            assertNull(MsvcDemangler.demangleFull("?x@" + "?1??f@".repeat(2000) + "@YAXXZ@4HA"));
-            // just inside the cap still works: 40 pointer levels
+            assertNull(MsvcDemangler.demangleFull("?x@" + "?1??f@".repeat(1000) + "@YAXXZ@4HA"));
+            // well inside the cap it works: 40 pointer levels, 20 nested templates
             assertTrue(MsvcDemangler.demangleFull("?f@@YAX" + "PEA".repeat(40) + "H@Z").endsWith("*)"));
+            assertTrue(MsvcDemangler.demangleFull("??$f@" + "V?$g@".repeat(20) + "H" + "@@".repeat(20)
+                    + "@@YAXXZ").startsWith("void __cdecl f<class g<class g<"));
         });
     }
 
