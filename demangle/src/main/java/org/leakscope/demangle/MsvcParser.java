@@ -347,6 +347,9 @@ final class MsvcParser {
     }
 
     private Symbol encodedSymbol(QualifiedName name) {
+        // ARM64EC code of a function that also exists as x64 code: the marker follows the name. llvm-undname 14
+        // refuses such names; they are demangled here as the function they are.
+        consume("$$h");
         char c = peek();
         if (c >= '0' && c <= '4') {
             pos++;

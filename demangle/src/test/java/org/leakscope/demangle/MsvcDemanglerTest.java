@@ -184,6 +184,13 @@ class MsvcDemanglerTest {
     }
 
     @Test
+    void arm64ecMarkerIsSkippedWhereLlvmUndname14RefusesTheName() {
+        assertEquals("void __cdecl f(void)", MsvcDemangler.demangleFull("?f@@$$hYAXXZ"));
+        assertEquals("Session::Session()", Demangler.demangle("??0Session@@$$hQEAA@XZ"));
+        assertEquals("Session::open()", Demangler.demangle("?open@Session@@$$hQEAAXXZ"));
+    }
+
+    @Test
     void trailingTextAfterACompleteSymbolIsIgnoredAsLlvmUndnameDoes() {
         assertEquals("int x", MsvcDemangler.demangleFull("?x@@3HAjunk"));
     }
