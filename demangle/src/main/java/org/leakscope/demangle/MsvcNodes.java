@@ -410,7 +410,7 @@ final class MsvcNodes {
         @Override
         void output(MsvcOutput out, int flags) {
             out.append(thread ? "`local static thread guard'" : "`local static guard'");
-            if (scopeIndex != 0) {
+            if ((int) scopeIndex != 0) { // a 32-bit field in LLVM
                 out.append('{').append(Integer.toUnsignedString((int) scopeIndex)).append('}');
             }
         }

@@ -183,6 +183,23 @@ class MsvcDemanglerTest {
         assertEquals("`open_sessions()'::`2'::count", MsvcDemangler.demangle("?count@?1??open_sessions@@YAHXZ@4HA"));
     }
 
+    /** Numbers past 32 and 64 bits print as llvm-undname prints them (its fields of 32 bits wrap). */
+    @Test
+    void numbersWrapAsLlvmUndnamePrintsThem() {
+        assertEquals("Foo::`RTTI Base Class Descriptor at (4294967295, 1, 4294967295, 0)'",
+                MsvcDemangler.demangleFull("??_R1PPPPPPPPPPPPPPPP@?PPPPPPPPP@PPPPPPPPPP@BAAAAAAAA@Foo@@8"));
+        assertEquals("[thunk]: public: virtual void __thiscall C::f`adjustor{0}'(void)",
+                MsvcDemangler.demangleFull("?f@C@@W?BAAAAAAAA@AEXXZ"));
+        assertEquals("[thunk]: __thiscall C::`vcall'{18446744073709551615, {flat}}",
+                MsvcDemangler.demangleFull("??_9C@@$BPPPPPPPPPPPPPPPP@AE"));
+        assertEquals("`void __cdecl f(void)'::`2'::`local static guard'",
+                MsvcDemangler.demangleFull("??_B?1??f@@YAXXZ@5BAAAAAAAA@"));
+        assertEquals("void __cdecl f<-18446744073709551615>(void)",
+                MsvcDemangler.demangleFull("??$f@$0?PPPPPPPPPPPPPPPP@@@YAXXZ"));
+        assertEquals("void __cdecl f(int (*)[18446744073709551615])",
+                MsvcDemangler.demangleFull("?f@@YAXPAY0PPPPPPPPPPPPPPPP@H@Z"));
+    }
+
     @Test
     void arm64ecMarkerIsSkippedWhereLlvmUndname14RefusesTheName() {
         assertEquals("void __cdecl f(void)", MsvcDemangler.demangleFull("?f@@$$hYAXXZ"));
