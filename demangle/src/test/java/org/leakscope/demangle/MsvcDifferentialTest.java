@@ -57,6 +57,45 @@ class MsvcDifferentialTest {
     }
 
     /**
+     * The exports of Wine's builds of the MSVC runtime DLLs (msvcp*, msvcr*, concrt140, ucrtbase, vcruntime140,
+     * 32- and 64-bit): the decorated names Windows programs import from the runtime (operator new, std::
+     * containers and streams, exceptions), spelled as MSVC spells them. Wine is installed by .ci/run.
+     */
+    @Test
+    void fullFormEqualsLlvmUndnameOnTheMsvcRuntimesExports() throws Exception {
+        java.nio.file.Path wine = java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/wine");
+        Required.that(java.nio.file.Files.isDirectory(wine.resolve("x86_64-windows")),
+                wine + "/x86_64-windows (Wine's PE DLLs, apt package wine64) is absent");
+        TreeSet<String> found = new TreeSet<>();
+        for (String arch : List.of("x86_64-windows", "i386-windows")) {
+            java.nio.file.Path dir = wine.resolve(arch);
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path dll : files.filter(f -> f.getFileName().toString()
+                        .matches("(msvcp.*|msvcr.*|concrt140|ucrtbase|vcruntime140.*)\\.dll")).sorted().toList()) {
+                    MsvcCorpusNames.fromPe(dll, found);
+                }
+            }
+        }
+        List<String> runtime = new ArrayList<>(found);
+        assertTrue(runtime.size() >= 1000, "only " + runtime.size() + " decorated exports in " + wine);
+        List<String> reference = MsvcUndname.demangle(runtime);
+        List<String> differences = new ArrayList<>();
+        int demangled = 0;
+        for (int i = 0; i < runtime.size(); i++) {
+            String ours = MsvcDemangler.demangleFull(runtime.get(i));
+            demangled += reference.get(i) != null ? 1 : 0;
+            if (!java.util.Objects.equals(ours, reference.get(i))) {
+                differences.add(runtime.get(i) + "\n  llvm-undname: " + reference.get(i) + "\n  leakscope:    " + ours);
+            }
+        }
+        report("full form, MSVC runtime exports (Wine)", runtime.size(), demangled, differences);
+        assertTrue(differences.size() * 1000 <= runtime.size(), differences.size() + " differ");
+    }
+
+    /**
      * The short form is llvm-undname's text with its options for no access, calling convention, return type,
      * member type and variable type, less what llvm-undname 14 cannot leave out: tag keywords, calling
      * conventions of function pointer types, {@code void} of empty parameter lists. Four kinds of name differ
