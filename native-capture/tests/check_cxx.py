@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Checks libresmon.so's exit report of a planted C++ program (tests/planted_cxx.cc) against its ground truth.
 
-check_cxx.py [--stacks=strict|reached] PROGRAM LOG EXPECT_FILE
+check_cxx.py [--stacks=strict|reached] [--counted=LOW:COUNT] PROGRAM LOG EXPECT_FILE
   EXPECT_FILE: what `PROGRAM --expect` prints, one planted leak a line: FUNCTION TAB heap TAB COUNT TAB BYTES TAB TYPE.
+  --counted (what `PROGRAM --expect-counted` prints): the report's histogram counts COUNT allocations in the size
+  class from LOW bytes (each `new` recorded once, not again by the malloc inside operator new).
 Each heap record of the last exit report is attributed to the first frame of its stack (the `stack` line, or the
 returnAddress alone) that is neither in another module (libstdc++, libc) nor a std:: or __gnu_cxx:: function of
 PROGRAM (template code instantiated in it), named from PROGRAM's symbol table and c++filt. Checked:
@@ -95,9 +97,13 @@ class Names:
 
 def main():
     args = sys.argv[1:]
-    strict = False
-    if args and args[0].startswith("--stacks="):
-        strict = args.pop(0) == "--stacks=strict"
+    strict, counted = False, None
+    while args and args[0].startswith("--"):
+        option = args.pop(0)
+        if option.startswith("--stacks="):
+            strict = option == "--stacks=strict"
+        elif option.startswith("--counted="):
+            counted = tuple(int(x) for x in option.split("=")[1].split(":"))
     program, log, expect_file = args
     expected = {}
     for line in open(expect_file).read().splitlines():
@@ -134,6 +140,13 @@ def main():
         if found.get(key, 0) != want[1]:
             failures.append(f"{key[0]} bytes ({key[1]}) from {want[0]}: {found.get(key, 0)} records, expected"
                             f" {want[1]}")
+    if counted is not None:
+        report = resmon_report.last_exit_report(lines)
+        histogram = {int(m.group(1), 16): int(m.group(2)) for m in (
+            re.match(r"\|0x([0-9A-F]+) - 0x[0-9A-F]+\| 0x[0-9A-F]+\((\d+)\)$", line) for line in report) if m}
+        if histogram.get(counted[0], 0) != counted[1]:
+            failures.append(f"the histogram counts {histogram.get(counted[0], 0)} allocations from {counted[0]}"
+                            f" bytes, the program made {counted[1]} (each new must be counted once)")
     print(f"check_cxx: {os.path.basename(program)}: {reached} of {len(recs)} records reach their planting function"
           f" ({100.0 * reached / max(len(recs), 1):.0f}%)")
     if failures:

@@ -187,7 +187,7 @@ for o in O1 O2; do
   RESMON_LOG="$out/cxx-$o.log" RESMON_SNAPSHOT_DIR="$snaps" LD_PRELOAD="$lib" "$prog" "$snaps" > /dev/null \
     2> "$out/cxx.err" || fail "planted_cxx_$o failed" "$out/cxx.err"
   check_cxx() { [ "$python" = no ] || python3 tests/check_cxx.py "$@"; }
-  check_cxx "$prog" "$out/cxx-$o.log" "$build/cxx-$o.expect" \
+  check_cxx --counted="$("$prog" --expect-counted)" "$prog" "$out/cxx-$o.log" "$build/cxx-$o.expect" \
     || fail "planted_cxx_$o: the exit report is not exactly the planted C++ leaks" "$out/cxx-$o.log"
   grep -q '|resmon| stack 0x' "$out/cxx-$o.log" || fail "planted_cxx_$o: no stack line in the log" "$out/cxx-$o.log"
   first=$(ls "$snaps"/resmon-*-1.umdh 2>/dev/null | head -n1)

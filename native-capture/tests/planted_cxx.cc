@@ -7,7 +7,8 @@
  *     nodes, stay alive by the cycle);
  *   - fill_registry(): a `new std::map<int, std::string>` never destroyed, its nodes and their strings;
  *   - grab_buffer(): an array from new[]; grab_aligned(): an over-aligned object from aligned new.
- * Meanwhile four threads throw and catch exceptions and churn temporaries through every form of new and delete
+ * First, impossible sizes: plain and aligned new must throw std::bad_alloc through the tracker's hooks, nothrow new
+ * return NULL. Meanwhile four threads throw and catch exceptions and churn temporaries through every form of new and delete
  * (plain, array, nothrow, sized, aligned), std::string, std::vector, std::map and std::shared_ptr.
  *
  * Ground truth (`--expect`): one line per planted leak, TAB-separated:
@@ -17,6 +18,10 @@
  * per block (the size operator new was called with), TYPE the report's heap type name. The bytes are
  * deterministic: strings are made from a fixed-length text (libstdc++ allocates length + 1), vectors with
  * reserve(exact count), the containers' and control blocks' sizes are sizeof of libstdc++'s node types.
+ *
+ * `--expect-counted` prints LOW:COUNT: the exit report's allocation histogram must count COUNT blocks in the size
+ * class from LOW (the churn's new char[20000], nothing else of that size), each once (a `new` recorded twice, by
+ * the C++ hook and by the malloc hook inside operator new, would count twice).
  *
  * With a directory argument (RESMON_SNAPSHOT_DIR), it asks libresmon for a heap snapshot with SIGUSR2 after the
  * sessions are open and again after every leak is planted, and waits until each is written.
@@ -43,6 +48,9 @@ static const size_t VALUES = 30;        /* the vector's reserve(): 120 bytes */
 static const int REGISTRY = 5;
 static const size_t ENTRY_LENGTH = 20;  /* the map's strings: 21 bytes each */
 static const size_t BUFFER = 1000;      /* ints from new[] */
+static const int THREADS = 4;
+static const int ROUNDS = 500;          /* per thread */
+static const size_t COUNTED_BYTES = 20000; /* the only blocks of 16 to 32 KiB: the histogram's count of them */
 
 struct Session {
     std::string name;
@@ -104,6 +112,15 @@ __attribute__((noinline)) void grab_aligned() {
 
 /* ---- what is freed: temporaries of every kind, exceptions on four threads ---- */
 
+/* every block of the churn passes through here: a pointer that escapes keeps the compiler from eliding the pair of
+ * a new-expression and its delete (which it may do at -O2), so each form of new and delete is really called */
+void *volatile escaped;
+
+template <typename T> static T *escape(T *p) {
+    escaped = p;
+    return p;
+}
+
 __attribute__((noinline)) static void churn_once(int round) {
     std::string text(100 + round % 50, 'x');
     std::vector<int> numbers(round % 200 + 1, round);
@@ -112,22 +129,25 @@ __attribute__((noinline)) static void churn_once(int round) {
         map[i] = text.substr(0, 30 + i);
     }
     std::shared_ptr<Node> shared = std::make_shared<Node>();
-    std::unique_ptr<Session> session(new Session(round % 7));
-    int *array = new int[round % 64 + 1];
-    delete[] array;
-    Aligned *over = new Aligned;
-    delete over;
-    Aligned *overs = new Aligned[3];
-    delete[] overs;
-    void *plain = ::operator new(48, std::nothrow);
-    ::operator delete(plain, std::nothrow);
-    void *sized = ::operator new(72);
-    ::operator delete(sized, static_cast<size_t>(72));
-    void *aligned_raw = ::operator new(256, std::align_val_t(128), std::nothrow);
-    ::operator delete(aligned_raw, static_cast<size_t>(256), std::align_val_t(128));
-    char *chars = new (std::nothrow) char[33];
-    delete[] chars;
-    void *mismatched = ::operator new(40);
+    std::unique_ptr<Session> session(escape(new Session(round % 7)));
+    delete[] escape(new int[round % 64 + 1]);
+    delete escape(new Aligned);                 /* aligned new, sized aligned delete */
+    delete[] escape(new Aligned[3]);            /* aligned new[], aligned delete[] */
+    ::operator delete(escape(::operator new(48, std::nothrow)), std::nothrow);
+    ::operator delete(escape(::operator new(72)), static_cast<size_t>(72));
+    ::operator delete(escape(::operator new(256, std::align_val_t(128), std::nothrow)), static_cast<size_t>(256),
+                      std::align_val_t(128));
+    ::operator delete[](escape(::operator new[](96, std::align_val_t(32))), std::align_val_t(32), std::nothrow);
+    delete[] escape(new (std::nothrow) char[33]);
+    /* the forms no expression above calls: every one of the 20 must reach its hook */
+    ::operator delete[](escape(::operator new[](24)), static_cast<size_t>(24));
+    ::operator delete(escape(::operator new(64, std::align_val_t(64))), std::align_val_t(64));
+    ::operator delete[](escape(::operator new[](128, std::align_val_t(64), std::nothrow)), static_cast<size_t>(128),
+                        std::align_val_t(64));
+    ::operator delete[](escape(::operator new[](16, std::nothrow)), std::nothrow);
+    ::operator delete(escape(::operator new(32, std::align_val_t(32))), std::align_val_t(32), std::nothrow);
+    delete[] escape(new char[COUNTED_BYTES]); /* the one allocation of its size class: counted once each */
+    void *mismatched = escape(::operator new(40));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
     free(mismatched); /* a mismatched free (it works with libstdc++'s new) must still remove the record */
@@ -144,6 +164,26 @@ __attribute__((noinline)) static void throw_and_catch(int round) {
         (void)e.what();
     } catch (int) {
     }
+}
+
+/* bad_alloc thrown through the tracker's hooks: they must let it pass and still record what follows */
+__attribute__((noinline)) static bool refuse_huge() {
+    volatile size_t huge = SIZE_MAX / 2;
+    int refused = 0;
+    try {
+        void *p = ::operator new(huge);
+        ::operator delete(p);
+    } catch (const std::bad_alloc &) {
+        refused++;
+    }
+    try {
+        void *p = ::operator new[](huge, std::align_val_t(64));
+        ::operator delete[](p, std::align_val_t(64));
+    } catch (const std::bad_alloc &) {
+        refused++;
+    }
+    void *none = ::operator new(huge, std::nothrow);
+    return refused == 2 && none == nullptr;
 }
 
 static void worker(int rounds) {
@@ -201,15 +241,24 @@ int main(int argc, char **argv) {
         expect();
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--expect-counted") == 0) {
+        /* the exit report's histogram line for 16 to 32 KiB must count each of these blocks once */
+        std::printf("%zu:%d\n", static_cast<size_t>(16384), THREADS * ROUNDS);
+        return 0;
+    }
     const char *dir = argc > 1 ? argv[1] : nullptr;
+    if (!refuse_huge()) {
+        std::fprintf(stderr, "planted_cxx: an impossible new did not throw std::bad_alloc (or nothrow new not NULL)\n");
+        return 1;
+    }
     open_sessions();
     if (!snapshot(dir, 1)) {
         std::fprintf(stderr, "planted_cxx: no snapshot after the first SIGUSR2\n");
         return 1;
     }
     std::vector<std::thread> threads;
-    for (int t = 0; t < 4; t++) {
-        threads.emplace_back(worker, 500);
+    for (int t = 0; t < THREADS; t++) {
+        threads.emplace_back(worker, ROUNDS);
     }
     make_cycle();
     fill_registry();
