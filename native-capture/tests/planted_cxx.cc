@@ -7,17 +7,20 @@
  *     nodes, stay alive by the cycle);
  *   - fill_registry(): a `new std::map<int, std::string>` never destroyed, its nodes and their strings;
  *   - grab_buffer(): an array from new[]; grab_aligned(): an over-aligned object from aligned new.
- * First, impossible sizes: plain and aligned new must throw std::bad_alloc through the tracker's hooks, nothrow new
- * return NULL. Meanwhile four threads throw and catch exceptions and churn temporaries through every form of new and delete
- * (plain, array, nothrow, sized, aligned), std::string, std::vector, std::map and std::shared_ptr.
+ * First, impossible sizes: plain and aligned new must throw std::bad_alloc through the tracker's hooks, nothrow
+ * new return NULL. Meanwhile four threads throw and catch exceptions and churn temporaries through every form of
+ * new and delete (all 20: plain, array, nothrow, sized, aligned), std::string, std::vector, std::map and
+ * std::shared_ptr.
  *
  * Ground truth (`--expect`): one line per planted leak, TAB-separated:
  *   FUNCTION  heap  COUNT  BYTES  TYPE
  * FUNCTION is the planting function as c++filt spells its symbol (the first frame of the stack, after the folded
  * std:: and operator new frames, must be inside it), COUNT the number of blocks, BYTES what the program asked for
  * per block (the size operator new was called with), TYPE the report's heap type name. The bytes are
- * deterministic: strings are made from a fixed-length text (libstdc++ allocates length + 1), vectors with
- * reserve(exact count), the containers' and control blocks' sizes are sizeof of libstdc++'s node types.
+ * deterministic: strings are made with a fixed length above the short-string capacity (libstdc++ allocates
+ * length + 1), vectors with reserve(exact count) and no growth after it, the map, its nodes and the make_shared
+ * control blocks are sizeof of libstdc++'s types (std::map, _Rb_tree_node, _Sp_counted_ptr_inplace); each
+ * planted (bytes, type) is unique, so a record is matched to its leak by them.
  *
  * `--expect-counted` prints LOW:COUNT: the exit report's allocation histogram must count COUNT blocks in the size
  * class from LOW (the churn's new char[20000], nothing else of that size), each once (a `new` recorded twice, by
