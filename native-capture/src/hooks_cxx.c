@@ -73,8 +73,8 @@ static void *real[FORM_COUNT];
 
 void resmon_resolve_cxx(void) {
     for (int f = 0; f < FORM_COUNT; f++) {
-        if (real[f] == NULL) {
-            real[f] = dlsym(RTLD_NEXT, names[f]);
+        if (__atomic_load_n(&real[f], __ATOMIC_RELAXED) == NULL) {
+            __atomic_store_n(&real[f], dlsym(RTLD_NEXT, names[f]), __ATOMIC_RELAXED);
         }
     }
 }
@@ -87,17 +87,20 @@ static void busy_lower(int *unused) {
 #define BUSY_SCOPE int busy_scope_ __attribute__((cleanup(busy_lower), unused)) = resmon_busy++
 
 /*
- * The real function of a form. Resolved at start-up (resmon_init, before any hook records); a C++ runtime loaded
- * later (a C program dlopening a C++ library) is looked up at its first call, the one time a hook calls dlsym.
- * NULL when nothing defines it: the hook then does the work with the C allocator.
+ * The real function of a form. Resolved at start-up (resmon_init, before any hook records) and, for a C++ runtime
+ * loaded later (a C program dlopening a C++ library), by the monitor's module check once the load is seen (within
+ * its 100 ms tick). A hook looks up itself only when called before that: mostly the first `new` of the loaded
+ * library's initialisers, inside the dlopen, on the thread that holds the loader's lock already. (A hook should
+ * not wait for that lock, suppress.c says why: another thread's first `new` in that window does, until the
+ * dlopen is done.) NULL when nothing defines it: the hook then does the work with the C allocator.
  */
 static void *real_of(enum form f) {
     void *fn = __atomic_load_n(&real[f], __ATOMIC_RELAXED);
     if (fn == NULL) {
         resmon_init();
         BUSY_SCOPE; /* what dlsym allocates (its error state) is the tracker's */
-        fn = dlsym(RTLD_NEXT, names[f]);
-        __atomic_store_n(&real[f], fn, __ATOMIC_RELAXED);
+        resmon_resolve_cxx();
+        fn = __atomic_load_n(&real[f], __ATOMIC_RELAXED);
     }
     return fn;
 }
