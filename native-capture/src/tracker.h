@@ -64,8 +64,8 @@ void resmon_track(void *p, size_t size, uint16_t subtype, void *caller, void *fr
 int64_t resmon_untrack(void *p);
 
 /*
- * The baseline (baseline.c): what exists when main starts is forgotten, and at exit glibc frees its own one-time
- * allocations before the report, as valgrind has it do. Both only with resmon_config.baseline.
+ * The baseline (baseline.c): what exists when main starts is forgotten, and at exit libstdc++ and glibc free their
+ * own one-time allocations before the report, as valgrind has them do. Both only with resmon_config.baseline.
  */
 void resmon_runtime_cleanup(void);
 
