@@ -80,8 +80,8 @@ static const char *handle_type(uint16_t subtype) {
     return subtype < sizeof names / sizeof names[0] ? names[subtype] : "unknown";
 }
 
-/* "stack 0x... 0x...": every frame of a record that has more than one (docs/formats/resmon.md §9), formatted by
- * hand into one line (the printers' formats differ: DbgPrint has no %llX in every kernel, and one call per line) */
+/* "stack 0x... 0x...": every frame of a record that has more than one (docs/formats/resmon.md §9), each like
+ * returnAddress, formatted into one buffer: the printers take a format per line, and the depth varies */
 static void stack_line(const struct rt_record *r, rt_line_fn line) {
     char text[RT_MAX_FRAMES * 19 + 1];
     int depth = r->depth < RT_MAX_FRAMES ? r->depth : RT_MAX_FRAMES;
