@@ -205,6 +205,12 @@ for o in O1 O2; do
         "$out/cxx-$o-unwind.log"
   fi
 done
+# one frame per record (the return address only): no stack line, the report otherwise the same
+RESMON_LOG="$out/cxx-none.log" RESMON_BACKTRACE=none LD_PRELOAD="$lib" "$build/planted_cxx_O2" > /dev/null \
+  2> "$out/cxx.err" || fail "planted_cxx_O2 failed with RESMON_BACKTRACE=none" "$out/cxx.err"
+! grep -q '|resmon| stack ' "$out/cxx-none.log" || fail "a stack line for a record of one frame" "$out/cxx-none.log"
+check_cxx "$build/planted_cxx_O2" "$out/cxx-none.log" "$build/cxx-O2.expect" \
+  || fail "planted_cxx_O2 with RESMON_BACKTRACE=none: not exactly the planted leaks" "$out/cxx-none.log"
 echo "planted.sh: C++ leaks at their call sites ($build/cxx-O1.log, .rmt, -1.umdh, -2.umdh and the same for O2)"
 # libstdc++ loaded after main (a C program's dlopen): its exception pool is made then, freed by the exit clean-up
 RESMON_LOG="$out/cxx-host.log" LD_PRELOAD="$lib" "$build/planted_cxx_host" "$PWD/$build/libplanted_cxx_plugin.so" \
