@@ -193,6 +193,12 @@ for o in O1 O2; do
   first=$(ls "$snaps"/resmon-*-1.umdh 2>/dev/null | head -n1)
   second=$(ls "$snaps"/resmon-*-2.umdh 2>/dev/null | head -n1)
   [ -n "$first" ] && [ -n "$second" ] || fail "planted_cxx_$o left no SIGUSR2 snapshots"
+  # the first: the sessions and their buffers; the second: every planted leak (counts from --expect)
+  sessions=$(awk -F'\t' '$1 ~ /^(open_sessions|Session::)/ { n += $3 } END { print n }' "$build/cxx-$o.expect")
+  planted=$(awk -F'\t' '{ n += $3 } END { print n }' "$build/cxx-$o.expect")
+  [ "$(grep -c ' bytes + 0 at ' "$first")" -eq "$sessions" ] \
+    && [ "$(grep -c ' bytes + 0 at ' "$second")" -eq "$planted" ] \
+    || fail "planted_cxx_$o's snapshots do not hold $sessions and $planted blocks" "$second"
   cp "$out/cxx-$o.log" "$build/cxx-$o.log"
   cp "$snaps"/resmon-*.rmt "$build/cxx-$o.rmt"
   cp "$first" "$build/cxx-$o-1.umdh"

@@ -27,7 +27,9 @@
  * the C++ hook and by the malloc hook inside operator new, would count twice).
  *
  * With a directory argument (RESMON_SNAPSHOT_DIR), it asks libresmon for a heap snapshot with SIGUSR2 after the
- * sessions are open and again after every leak is planted, and waits until each is written.
+ * sessions are open and again after every leak is planted, and waits until each is written: the first holds the
+ * sessions and their buffers (open_sessions and Session::Session in --expect), the second exactly the planted
+ * leaks.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -259,16 +261,18 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "planted_cxx: no snapshot after the first SIGUSR2\n");
         return 1;
     }
-    std::vector<std::thread> threads;
-    for (int t = 0; t < THREADS; t++) {
-        threads.emplace_back(worker, ROUNDS);
-    }
-    make_cycle();
-    fill_registry();
-    grab_buffer();
-    grab_aligned();
-    for (std::thread &t : threads) {
-        t.join();
+    { /* the threads' vector is gone before the second snapshot, which then holds exactly the planted leaks */
+        std::vector<std::thread> threads;
+        for (int t = 0; t < THREADS; t++) {
+            threads.emplace_back(worker, ROUNDS);
+        }
+        make_cycle();
+        fill_registry();
+        grab_buffer();
+        grab_aligned();
+        for (std::thread &t : threads) {
+            t.join();
+        }
     }
     std::printf("planted_cxx: planted\n"); /* stdout's buffer: the C runtime's, not a leak */
     std::cout << "planted_cxx: " << SESSIONS << " sessions" << std::endl; /* iostream's set-up: neither */
