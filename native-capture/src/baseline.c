@@ -3,10 +3,13 @@
  * neither is what the C runtime allocates once for itself. With RESMON_BASELINE=0 everything is reported.
  * - Start-up: the program's _start calls __libc_start_main, which is wrapped here so that every record alive
  *   when main is entered (made by the C runtime, the libraries' and the program's initialisers) is forgotten.
- * - Exit: glibc's __libc_freeres frees what glibc allocated once for itself (stdio buffers, locale data, NSS
- *   modules and their state, dlerror strings...), as valgrind and mtrace have it do before they report. Those
- *   frees pass through the hooks and remove their records, so the exit report holds what the program left.
- *   It runs only when the process has no other thread left: another thread could still be using that state.
+ * - Exit: libstdc++'s __gnu_cxx::__freeres frees its emergency exception pool, and glibc's __libc_freeres what
+ *   glibc allocated once for itself (stdio buffers, locale data, NSS modules and their state, dlerror strings...),
+ *   as valgrind has them do before it reports (mtrace, glibc's alone). Those frees pass through the hooks and
+ *   remove their records, so the exit report holds what the program left. The pool is made by libstdc++'s
+ *   initialiser: at start-up (in the start-up baseline already) when the program links libstdc++, after main when
+ *   a C program loads a C++ library with dlopen, which is why it needs this. Both run only when the process has no
+ *   other thread left: another thread could still be using that state.
  * The suppression list (suppress.c) covers one-time allocations made after the start.
  */
 #include "tracker.h"
@@ -37,15 +40,33 @@ int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), v
     return real(main_after_baseline, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
+/* libstdc++'s clean-up: in the global scope, or in a libstdc++ that a library loaded with RTLD_LOCAL brought */
+static void (*cxx_runtime_freeres(void))(void) {
+    static const char name[] = "_ZN9__gnu_cxx9__freeresEv";
+    void *fn = dlsym(RTLD_DEFAULT, name);
+    void *lib = fn == NULL ? dlopen("libstdc++.so.6", RTLD_NOW | RTLD_NOLOAD) : NULL;
+    if (lib != NULL) {
+        fn = dlsym(lib, name);
+        dlclose(lib); /* only the reference RTLD_NOLOAD took: the library stays */
+    }
+    return (void (*)(void))fn;
+}
+
 void resmon_runtime_cleanup(void) {
     if (!resmon_config.baseline) {
         return;
     }
     int busy = resmon_busy++; /* the tracker's own open and dlsym are not the program's */
-    int alone = resmon_proc_value("/proc/self/status", "\nThreads:") == 1; /* no other thread uses glibc's state */
+    /* no other thread uses the runtimes' state */
+    int alone = resmon_proc_value("/proc/self/status", "\nThreads:") == 1;
+    /* libstdc++ first (its emergency exception pool; absent without a C++ runtime), then glibc */
+    void (*cxx_freeres)(void) = alone ? cxx_runtime_freeres() : NULL;
     void (*freeres)(void) = alone ? (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres") : NULL;
+    resmon_busy = 0; /* their frees are the point: they must reach the table */
+    if (cxx_freeres != NULL) {
+        cxx_freeres();
+    }
     if (freeres != NULL) {
-        resmon_busy = 0; /* its frees are the point: they must reach the table */
         freeres();
     }
     resmon_busy = busy;

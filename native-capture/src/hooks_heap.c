@@ -53,7 +53,7 @@ void resmon_resolve_heap(void) {
 }
 
 /* Records a new block unless this thread is inside the tracker or the call site is suppressed. */
-static void track(void *p, size_t size, uint16_t subtype, void *caller, void *frame) {
+void resmon_track(void *p, size_t size, uint16_t subtype, void *caller, void *frame) {
     if (p == NULL || !resmon_active || resmon_busy) {
         return;
     }
@@ -69,7 +69,7 @@ static void track(void *p, size_t size, uint16_t subtype, void *caller, void *fr
 }
 
 /* Forgets a block; its size, or -1 when it was not tracked. */
-static int64_t untrack(void *p) {
+int64_t resmon_untrack(void *p) {
     if (p == NULL || !resmon_active || resmon_busy) {
         return -1;
     }
@@ -90,7 +90,7 @@ void *malloc(size_t n) {
         }
     }
     void *p = real_malloc(n);
-    track(p, n, RT_MALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(p, n, RT_MALLOC, __builtin_return_address(0), __builtin_frame_address(0));
     return p;
 }
 
@@ -106,7 +106,7 @@ void *calloc(size_t count, size_t n) {
         }
     }
     void *p = real_calloc(count, n);
-    track(p, count * n, RT_CALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(p, count * n, RT_CALLOC, __builtin_return_address(0), __builtin_frame_address(0));
     return p;
 }
 
@@ -117,7 +117,7 @@ void free(void *p) {
     if (real_free == NULL) {
         resmon_init();
     }
-    untrack(p);
+    resmon_untrack(p);
     real_free(p);
 }
 
@@ -135,15 +135,15 @@ void *realloc(void *p, size_t n) {
         resmon_init();
     }
     /* forget the old block first: once real_realloc has freed it, another thread may be given its address */
-    int64_t old = p != NULL ? untrack(p) : -1;
+    int64_t old = p != NULL ? resmon_untrack(p) : -1;
     void *q = real_realloc(p, n);
     if (q == NULL && n != 0 && p != NULL) {
         if (old >= 0) { /* the old block is still there: track it again */
-            track(p, (size_t)old, RT_REALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+            resmon_track(p, (size_t)old, RT_REALLOC, __builtin_return_address(0), __builtin_frame_address(0));
         }
         return NULL;
     }
-    track(q, n, RT_REALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(q, n, RT_REALLOC, __builtin_return_address(0), __builtin_frame_address(0));
     return q;
 }
 
@@ -153,7 +153,7 @@ int posix_memalign(void **out, size_t align, size_t n) {
     }
     int rc = real_posix_memalign(out, align, n);
     if (rc == 0) {
-        track(*out, n, RT_POSIX_MEMALIGN, __builtin_return_address(0), __builtin_frame_address(0));
+        resmon_track(*out, n, RT_POSIX_MEMALIGN, __builtin_return_address(0), __builtin_frame_address(0));
     }
     return rc;
 }
@@ -163,7 +163,7 @@ void *aligned_alloc(size_t align, size_t n) {
         resmon_init();
     }
     void *p = real_aligned_alloc(align, n);
-    track(p, n, RT_ALIGNED_ALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(p, n, RT_ALIGNED_ALLOC, __builtin_return_address(0), __builtin_frame_address(0));
     return p;
 }
 
@@ -172,7 +172,7 @@ void *memalign(size_t align, size_t n) {
         resmon_init();
     }
     void *p = real_memalign(align, n);
-    track(p, n, RT_MEMALIGN, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(p, n, RT_MEMALIGN, __builtin_return_address(0), __builtin_frame_address(0));
     return p;
 }
 
@@ -181,6 +181,6 @@ void *valloc(size_t n) {
         resmon_init();
     }
     void *p = real_valloc(n);
-    track(p, n, RT_VALLOC, __builtin_return_address(0), __builtin_frame_address(0));
+    resmon_track(p, n, RT_VALLOC, __builtin_return_address(0), __builtin_frame_address(0));
     return p;
 }

@@ -168,5 +168,6 @@ void resmon_modules_check(void) {
         last_adds = k.adds;
         last_subs = k.subs;
         resmon_modules_refresh();
+        resmon_resolve_cxx(); /* a C++ runtime loaded since: the C++ hooks' real functions */
     }
 }

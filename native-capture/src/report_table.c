@@ -47,7 +47,8 @@ void rt_report_usage(struct rt_header *h, uint32_t pid, unsigned cpu, uint64_t d
 
 static const char *heap_type(uint16_t subtype) {
     static const char *names[] = {"Unknown", "Malloc", "Calloc", "Realloc", "Malloc align", "Malloc align",
-                                  "Malloc align", "Malloc align", "Virtual", "Heap", "Pool"};
+                                  "Malloc align", "Malloc align", "Virtual", "Heap", "Pool", "New", "New[]",
+                                  "New align", "New[] align"};
     return subtype < sizeof names / sizeof names[0] ? names[subtype] : "Unknown";
 }
 
@@ -79,9 +80,30 @@ static const char *handle_type(uint16_t subtype) {
     return subtype < sizeof names / sizeof names[0] ? names[subtype] : "unknown";
 }
 
+/* "stack 0x... 0x...": every frame of a record that has more than one (docs/formats/resmon.md §9), each like
+ * returnAddress, formatted into one buffer: the printers take a format per line, and the depth varies */
+static void stack_line(const struct rt_record *r, rt_line_fn line) {
+    char text[RT_MAX_FRAMES * 19 + 1];
+    int depth = r->depth < RT_MAX_FRAMES ? r->depth : RT_MAX_FRAMES;
+    char *at = text;
+    for (int f = 0; f < depth; f++) {
+        *at++ = ' ';
+        *at++ = '0';
+        *at++ = 'x';
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            *at++ = "0123456789ABCDEF"[(r->frames[f] >> shift) & 0xF];
+        }
+    }
+    *at = '\0';
+    line("stack%s", text);
+}
+
 static void record_tail(const struct rt_record *r, rt_line_fn line) {
     line("created by [%u] thread", r->creator_tid);
     line("returnAddress 0x%016llX", (unsigned long long)r->frames[0]);
+    if (r->depth > 1) {
+        stack_line(r, line);
+    }
     line("---------------------------------------------------");
 }
 

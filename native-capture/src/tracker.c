@@ -244,6 +244,7 @@ static void init_once_body(void) {
     resmon_busy++;
     resmon_resolve_heap();
     resmon_resolve_other();
+    resmon_resolve_cxx();
     read_config();
     if (resmon_config.backtrace_mode == 2) {
         load_libunwind();

@@ -54,10 +54,18 @@ extern void *(*real_memalign)(size_t, size_t);
 extern void *(*real_valloc)(size_t);
 void resmon_resolve_heap(void);
 void resmon_resolve_other(void);
+void resmon_resolve_cxx(void);
+
+/* The heap hooks' bookkeeping (hooks_heap.c), shared with the C++ ones (hooks_cxx.c). track records a block made
+ * at `caller` (the hook's return address; `frame` the hook's frame, where the walk starts) unless the thread is
+ * inside the tracker or the call site is suppressed; untrack forgets one and returns its size, -1 when it was not
+ * tracked. */
+void resmon_track(void *p, size_t size, uint16_t subtype, void *caller, void *frame);
+int64_t resmon_untrack(void *p);
 
 /*
- * The baseline (baseline.c): what exists when main starts is forgotten, and at exit glibc frees its own one-time
- * allocations before the report, as valgrind has it do. Both only with resmon_config.baseline.
+ * The baseline (baseline.c): what exists when main starts is forgotten, and at exit libstdc++ and glibc free their
+ * own one-time allocations before the report, as valgrind has them do. Both only with resmon_config.baseline.
  */
 void resmon_runtime_cleanup(void);
 

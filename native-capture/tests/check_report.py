@@ -11,26 +11,10 @@ another module, e.g. libc's, is a failure), and every expectation must be met ex
 exits 1 otherwise. Functions are named from PROGRAM's own symbol table (nm), so static ones count too.
 """
 import os
-import struct
 import subprocess
 import sys
 
 import resmon_report
-
-
-def lowest_load_address(path):
-    """The p_vaddr of the first PT_LOAD segment of a 64- or 32-bit little-endian ELF file."""
-    with open(path, "rb") as f:
-        head = f.read(64)
-        wide = head[4] == 2
-        phoff, phentsize, phnum = (struct.unpack_from("<Q", head, 32)[0], *struct.unpack_from("<HH", head, 54)) \
-            if wide else (struct.unpack_from("<I", head, 28)[0], *struct.unpack_from("<HH", head, 42))
-        for i in range(phnum):
-            f.seek(phoff + i * phentsize)
-            entry = f.read(phentsize)
-            if struct.unpack_from("<I", entry, 0)[0] == 1:  # PT_LOAD
-                return struct.unpack_from("<Q", entry, 16)[0] if wide else struct.unpack_from("<I", entry, 8)[0]
-    return 0
 
 
 def functions(path):
@@ -59,7 +43,7 @@ def main():
     if not own:
         sys.exit(f"check_report: no module line for {program} in {log}")
     base, span = own[0]
-    linked_base = lowest_load_address(program)
+    linked_base = resmon_report.lowest_load_address(program)
     syms = functions(program)
     found = {}
     for kind, size, address in resmon_report.records(resmon_report.last_exit_report(lines)):

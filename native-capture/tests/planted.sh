@@ -10,6 +10,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 rm -f "$build/planted.log" "$build/planted.rmt" "$build/grow-1.umdh" "$build/grow-2.umdh" "$build/crash.rmt" \
   "$build/crash.sites"
+for o in O1 O2; do
+  rm -f "$build/cxx-$o.log" "$build/cxx-$o.rmt" "$build/cxx-$o-1.umdh" "$build/cxx-$o-2.umdh" "$build/cxx-$o.expect"
+done
 fail() {
   echo "planted.sh: $1" >&2
   [ $# -lt 2 ] || { echo "planted.sh: $2:" >&2; cat "$2" >&2; }
@@ -169,3 +172,54 @@ echo "planted.sh: 50 forks under load, every child allocated and exited"
 timeout 30 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/planted_loader_lock" "$PWD/$build/loader_lock_plugin.so" \
   || fail "planted_loader_lock: an allocation during another thread's dlopen hung (exit 124) or failed"
 echo "planted.sh: no lock of the loader's taken in a hook"
+
+# 9. C++ (tests/planted_cxx.cc, at -O1 and -O2): every `new` recorded at the code that called it, never at operator
+# new; the exit report exactly the planted leaks by bytes, type and count, nothing of the C++ or C runtime's
+# one-time allocations (exception pool, iostream, stdout's buffer), nothing freed (exceptions on four threads,
+# every form of new and delete, a mismatched free). tests/check_cxx.py attributes each record to the first frame of
+# its stack outside std:: and the runtime's modules: with frame pointers (the default) the walk stops in libstdc++
+# for the strings' buffers (it says how many records reached their planting function), with libunwind every one
+# must reach it. Two SIGUSR2 snapshots and the table image are left in BUILD for the Java tools.
+for o in O1 O2; do
+  prog="$build/planted_cxx_$o"
+  snaps="$out/cxx-$o"
+  "$prog" --expect > "$build/cxx-$o.expect"
+  RESMON_LOG="$out/cxx-$o.log" RESMON_SNAPSHOT_DIR="$snaps" LD_PRELOAD="$lib" "$prog" "$snaps" > /dev/null \
+    2> "$out/cxx.err" || fail "planted_cxx_$o failed" "$out/cxx.err"
+  check_cxx() { [ "$python" = no ] || python3 tests/check_cxx.py "$@"; }
+  check_cxx --counted="$("$prog" --expect-counted)" "$prog" "$out/cxx-$o.log" "$build/cxx-$o.expect" \
+    || fail "planted_cxx_$o: the exit report is not exactly the planted C++ leaks" "$out/cxx-$o.log"
+  grep -q '|resmon| stack 0x' "$out/cxx-$o.log" || fail "planted_cxx_$o: no stack line in the log" "$out/cxx-$o.log"
+  first=$(ls "$snaps"/resmon-*-1.umdh 2>/dev/null | head -n1)
+  second=$(ls "$snaps"/resmon-*-2.umdh 2>/dev/null | head -n1)
+  [ -n "$first" ] && [ -n "$second" ] || fail "planted_cxx_$o left no SIGUSR2 snapshots"
+  # the first: the sessions and their buffers; the second: every planted leak (counts from --expect)
+  sessions=$(awk -F'\t' '$1 ~ /^(open_sessions|Session::)/ { n += $3 } END { print n }' "$build/cxx-$o.expect")
+  planted=$(awk -F'\t' '{ n += $3 } END { print n }' "$build/cxx-$o.expect")
+  [ "$(grep -c ' bytes + 0 at ' "$first")" -eq "$sessions" ] \
+    && [ "$(grep -c ' bytes + 0 at ' "$second")" -eq "$planted" ] \
+    || fail "planted_cxx_$o's snapshots do not hold $sessions and $planted blocks" "$second"
+  cp "$out/cxx-$o.log" "$build/cxx-$o.log"
+  cp "$snaps"/resmon-*.rmt "$build/cxx-$o.rmt"
+  cp "$first" "$build/cxx-$o-1.umdh"
+  cp "$second" "$build/cxx-$o-2.umdh"
+  if [ "$unwind" = yes ]; then
+    RESMON_LOG="$out/cxx-$o-unwind.log" RESMON_BACKTRACE=libunwind LD_PRELOAD="$lib" "$prog" > /dev/null \
+      2> "$out/cxx.err" || fail "planted_cxx_$o failed with RESMON_BACKTRACE=libunwind" "$out/cxx.err"
+    check_cxx --stacks=strict "$prog" "$out/cxx-$o-unwind.log" "$build/cxx-$o.expect" \
+      || fail "planted_cxx_$o: with libunwind, a leak is not attributed to its planting function" \
+        "$out/cxx-$o-unwind.log"
+  fi
+done
+# one frame per record (the return address only): no stack line, the report otherwise the same
+RESMON_LOG="$out/cxx-none.log" RESMON_BACKTRACE=none LD_PRELOAD="$lib" "$build/planted_cxx_O2" > /dev/null \
+  2> "$out/cxx.err" || fail "planted_cxx_O2 failed with RESMON_BACKTRACE=none" "$out/cxx.err"
+! grep -q '|resmon| stack ' "$out/cxx-none.log" || fail "a stack line for a record of one frame" "$out/cxx-none.log"
+check_cxx "$build/planted_cxx_O2" "$out/cxx-none.log" "$build/cxx-O2.expect" \
+  || fail "planted_cxx_O2 with RESMON_BACKTRACE=none: not exactly the planted leaks" "$out/cxx-none.log"
+echo "planted.sh: C++ leaks at their call sites ($build/cxx-O1.log, .rmt, -1.umdh, -2.umdh and the same for O2)"
+# libstdc++ loaded after main (a C program's dlopen): its exception pool is made then, freed by the exit clean-up
+RESMON_LOG="$out/cxx-host.log" LD_PRELOAD="$lib" "$build/planted_cxx_host" "$PWD/$build/libplanted_cxx_plugin.so" \
+  > /dev/null 2> "$out/cxx.err" || fail "planted_cxx_host failed" "$out/cxx.err"
+check_report "$build/planted_cxx_host" "$out/cxx-host.log" \
+  || fail "libstdc++'s one-time allocations are in the exit report (loaded after main)" "$out/cxx-host.log"

@@ -84,6 +84,21 @@ def exactly(found, expected, where):
     print(f"check_report: {sum(found.values())} records at {len(found)} call sites, exactly the planted leaks")
 
 
+def lowest_load_address(path):
+    """The p_vaddr of the first PT_LOAD segment of a 64- or 32-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        wide = head[4] == 2
+        phoff, phentsize, phnum = (struct.unpack_from("<Q", head, 32)[0], *struct.unpack_from("<HH", head, 54)) \
+            if wide else (struct.unpack_from("<I", head, 28)[0], *struct.unpack_from("<HH", head, 42))
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            entry = f.read(phentsize)
+            if struct.unpack_from("<I", entry, 0)[0] == 1:  # PT_LOAD
+                return struct.unpack_from("<Q", entry, 16)[0] if wide else struct.unpack_from("<I", entry, 8)[0]
+    return 0
+
+
 FIELD = re.compile(r"(buildid|debugid|pdb|timestamp) (\S+) ")
 
 
