@@ -1,0 +1,62 @@
+package org.leakscope.demangle;
+
+/**
+ * The text of a demangled Itanium name as it is printed, bounded: a name whose substitutions expand to more than
+ * the output cap, or whose printing visits more nodes than the work budget (packs and substitutions that print
+ * nothing can still be visited exponentially often), stops with {@link ItaniumParser.Malformed}.
+ */
+final class ItaniumOutput {
+    private final StringBuilder text = new StringBuilder();
+    private final int maxChars;
+    private long work;
+    private final long maxWork;
+    /** The element of the pack being expanded, or -1 outside a pack expansion. */
+    int packIndex = -1;
+    /** Inside a lambda's signature, where template parameters print as {@code auto:N} as g++ writes them. */
+    boolean lambdaParams;
+
+    ItaniumOutput(int maxChars, long maxWork) {
+        this.maxChars = maxChars;
+        this.maxWork = maxWork;
+    }
+
+    ItaniumOutput append(String s) {
+        if (text.length() + s.length() > maxChars) {
+            throw new ItaniumParser.Malformed();
+        }
+        text.append(s);
+        return this;
+    }
+
+    ItaniumOutput append(char c) {
+        if (text.length() + 1 > maxChars) {
+            throw new ItaniumParser.Malformed();
+        }
+        text.append(c);
+        return this;
+    }
+
+    /** Counts one node visit against the work budget. */
+    void step() {
+        if (++work > maxWork) {
+            throw new ItaniumParser.Malformed();
+        }
+    }
+
+    char last() {
+        return text.length() == 0 ? '\0' : text.charAt(text.length() - 1);
+    }
+
+    int length() {
+        return text.length();
+    }
+
+    void truncate(int length) {
+        text.setLength(length);
+    }
+
+    @Override
+    public String toString() {
+        return text.toString();
+    }
+}
