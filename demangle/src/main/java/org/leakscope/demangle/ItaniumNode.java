@@ -36,11 +36,12 @@ abstract class ItaniumNode {
     }
 
     final void print(ItaniumOutput out) {
-        out.step();
+        out.enter();
         printLeft(out);
         if (hasRight()) {
             printRight(out);
         }
+        out.leave();
     }
 
     abstract void printLeft(ItaniumOutput out);
@@ -459,22 +460,25 @@ abstract class ItaniumNode {
         }
     }
 
-    /** A template parameter of a generic lambda: g++ calls them {@code auto:1}, {@code auto:2}. */
+    /**
+     * A template parameter in a generic lambda's signature: g++ calls them {@code auto:1}, {@code auto:2} there.
+     * A substitution that refers to one from outside the lambda means an argument of the template whose function
+     * is being printed (c++filt resolves it so), looked up when printing.
+     */
     static final class LambdaAuto extends ItaniumNode {
         final int index;
-        final ItaniumNode outside;
 
-        LambdaAuto(int index, ItaniumNode outside) {
+        LambdaAuto(int index) {
             this.index = index;
-            this.outside = outside;
         }
 
         @Override
         void printLeft(ItaniumOutput out) {
-            if (out.lambdaParams || outside == null) {
+            List<ItaniumNode> args = out.templateArgs;
+            if (out.lambdaParams || args == null || index >= args.size() || args.get(index) == null) {
                 out.append("auto:").append(Integer.toString(index + 1));
             } else {
-                outside.print(out);
+                args.get(index).print(out);
             }
         }
     }
@@ -509,18 +513,25 @@ abstract class ItaniumNode {
         final List<ItaniumNode> params;
         final String qualifiers;
 
-        Encoding(ItaniumNode ret, ItaniumNode name, List<ItaniumNode> params, String qualifiers) {
+        final List<ItaniumNode> templateArgs;
+
+        Encoding(ItaniumNode ret, ItaniumNode name, List<ItaniumNode> params, String qualifiers,
+                List<ItaniumNode> templateArgs) {
             super(kidsOf(ret, name, params));
             this.ret = ret;
             this.name = name;
             this.params = params;
             this.qualifiers = qualifiers;
+            this.templateArgs = templateArgs;
         }
 
         @Override
         void printLeft(ItaniumOutput out) {
             if (ret != null) {
+                List<ItaniumNode> saved = out.templateArgs;
+                out.templateArgs = templateArgs;
                 ret.printLeft(out);
+                out.templateArgs = saved;
                 if (!ret.hasRight()) {
                     out.append(' ');
                 }
@@ -530,12 +541,15 @@ abstract class ItaniumNode {
 
         @Override
         void printRight(ItaniumOutput out) {
+            List<ItaniumNode> saved = out.templateArgs;
+            out.templateArgs = templateArgs;
             out.append('(');
             printList(out, params);
             out.append(')');
             if (ret != null) {
                 ret.printRight(out);
             }
+            out.templateArgs = saved;
             out.append(qualifiers);
         }
 
@@ -804,10 +818,13 @@ abstract class ItaniumNode {
             return new FunctionType(ret, params, more + qualifiers);
         }
 
+        /** As GNU: a space after a plain return type; inside a declarator, only where no {@code (} or {@code *} is. */
         @Override
         void printLeft(ItaniumOutput out) {
             ret.printLeft(out);
-            out.append(' ');
+            if (!ret.hasRight() || (out.last() != '(' && out.last() != '*')) {
+                out.append(' ');
+            }
         }
 
         @Override

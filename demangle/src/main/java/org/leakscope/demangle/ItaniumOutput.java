@@ -1,5 +1,7 @@
 package org.leakscope.demangle;
 
+import java.util.List;
+
 /**
  * The text of a demangled Itanium name as it is printed, bounded: a name whose substitutions expand to more than
  * the output cap, or whose printing visits more nodes than the work budget (packs and substitutions that print
@@ -14,6 +16,8 @@ final class ItaniumOutput {
     int packIndex = -1;
     /** Inside a lambda's signature, where template parameters print as {@code auto:N} as g++ writes them. */
     boolean lambdaParams;
+    /** The template arguments of the function being printed, for {@link ItaniumNode.LambdaAuto}. */
+    List<ItaniumNode> templateArgs;
 
     ItaniumOutput(int maxChars, long maxWork) {
         this.maxChars = maxChars;
@@ -36,11 +40,20 @@ final class ItaniumOutput {
         return this;
     }
 
-    /** Counts one node visit against the work budget. */
-    void step() {
-        if (++work > maxWork) {
+    private int depth;
+
+    /**
+     * Counts one node visit against the work budget and enters it: a lambda's parameter printed through the
+     * enclosing template's argument is a link the nodes' heights do not see, so printing depth is capped too.
+     */
+    void enter() {
+        if (++work > maxWork || ++depth > 4 * ItaniumDemangler.MAX_DEPTH) {
             throw new ItaniumParser.Malformed();
         }
+    }
+
+    void leave() {
+        depth--;
     }
 
     char last() {

@@ -72,6 +72,7 @@ final class ItaniumParser {
     private List<ItaniumNode> templateParams;
     private final List<ForwardRef> forwardRefs = new ArrayList<>();
     private boolean permitForwardRefs;
+    private boolean inConversionType;
     private int lambdaSignature;
 
     private ItaniumParser(String s, int pos) {
@@ -204,6 +205,11 @@ final class ItaniumParser {
     // ---- encodings and names
 
     private ItaniumNode encoding() {
+        return encoding(false);
+    }
+
+    /** {@code inLocalName}: the function a local name is in, printed without its return type as c++filt does. */
+    private ItaniumNode encoding(boolean inLocalName) {
         enter();
         try {
             char c = peek();
@@ -222,7 +228,7 @@ final class ItaniumParser {
                 ret = type();
             }
             List<ItaniumNode> params = parameters();
-            return new Encoding(ret, name, params, state.qualifiers);
+            return new Encoding(inLocalName ? null : ret, name, params, state.qualifiers, templateParams);
         } finally {
             leave();
         }
@@ -551,9 +557,7 @@ final class ItaniumParser {
         if (consume('t')) {
             int n = isDigit(peek()) ? number() + 2 : 1;
             expect('_');
-            ItaniumNode u = new Name("{unnamed type#" + n + "}");
-            subs.add(u);
-            return u;
+            return new Name("{unnamed type#" + n + "}");
         }
         if (consume('l')) {
             lambdaSignature++;
@@ -570,9 +574,7 @@ final class ItaniumParser {
             }
             int n = isDigit(peek()) ? number() + 2 : 1;
             expect('_');
-            ItaniumNode l = new Lambda(voidIsNone(params), n);
-            subs.add(l);
-            return l;
+            return new Lambda(voidIsNone(params), n);
         }
         throw new Malformed();
     }
@@ -591,7 +593,7 @@ final class ItaniumParser {
 
     private ItaniumNode localName(NameState state) {
         expect('Z');
-        ItaniumNode function = encoding();
+        ItaniumNode function = encoding(true);
         expect('E');
         if (consume('s')) {
             discriminator();
@@ -619,12 +621,15 @@ final class ItaniumParser {
     private ItaniumNode operatorName(NameState state) {
         if (consume("cv")) {
             boolean saved = permitForwardRefs;
+            boolean savedConversion = inConversionType;
             permitForwardRefs = state != null;
+            inConversionType = true;
             ItaniumNode t;
             try {
                 t = type();
             } finally {
                 permitForwardRefs = saved;
+                inConversionType = savedConversion;
             }
             if (state != null) {
                 state.ctorDtorConversion = true;
@@ -705,7 +710,8 @@ final class ItaniumParser {
                 }
                 case 'T' -> {
                     t = templateParam();
-                    if (peek() == 'I') {
+                    // in a conversion operator's type, T_I…E is a forward reference and the operator's arguments
+                    if (peek() == 'I' && !inConversionType) {
                         subs.add(t);
                         t = new Template(t, templateArgs(false));
                     }
@@ -966,9 +972,7 @@ final class ItaniumParser {
         expect('T');
         int index = compactNumber();
         if (lambdaSignature > 0) {
-            ItaniumNode outside = templateParams != null && index < templateParams.size()
-                    ? templateParams.get(index) : null;
-            return new LambdaAuto(index, outside);
+            return new LambdaAuto(index);
         }
         if (permitForwardRefs) {
             ForwardRef r = new ForwardRef(index);
@@ -989,6 +993,8 @@ final class ItaniumParser {
             templateParams = own;
         }
         List<ItaniumNode> args = new ArrayList<>();
+        boolean savedConversion = inConversionType;
+        inConversionType = false;
         while (!consume('E')) {
             if (atEnd()) {
                 throw new Malformed();
@@ -1000,6 +1006,7 @@ final class ItaniumParser {
             }
             args.add(a);
         }
+        inConversionType = savedConversion;
         return new TemplateArgs(args);
     }
 
