@@ -8,7 +8,7 @@ import java.util.List;
  * knows its height so that printing never recurses deeper than {@link ItaniumDemangler#MAX_DEPTH}.
  *
  * <p>Declarators print in two halves, as in C: the left part ({@code void (*}) before the declared name and the
- * right part ({@code )(int)}) after it; a node {@link #hasRight() has a right part} when an array or function
+ * right part ({@code )(int)}) after it; a node {@link #hasRight(out) has a right part} when an array or function
  * type is inside it.
  */
 abstract class ItaniumNode {
@@ -38,7 +38,7 @@ abstract class ItaniumNode {
     final void print(ItaniumOutput out) {
         out.enter();
         printLeft(out);
-        if (hasRight()) {
+        if (hasRight(out)) {
             printRight(out);
         }
         out.leave();
@@ -49,16 +49,21 @@ abstract class ItaniumNode {
     void printRight(ItaniumOutput out) {
     }
 
-    boolean hasRight() {
+    boolean hasRight(ItaniumOutput out) {
         return false;
     }
 
-    boolean isArray() {
+    boolean isArray(ItaniumOutput out) {
         return false;
     }
 
-    boolean isFunction() {
+    boolean isFunction(ItaniumOutput out) {
         return false;
+    }
+
+    /** What this node stands for while printing: a template parameter's argument, else itself. */
+    ItaniumNode resolve(ItaniumOutput out) {
+        return this;
     }
 
     /** The name a constructor or destructor of this scope has: {@code vector} for {@code std::vector<int>}. */
@@ -72,13 +77,13 @@ abstract class ItaniumNode {
     }
 
     /** The first pack this node refers to through a template parameter, as GNU's expansion looks for it. */
-    Pack findPack() {
+    Pack findPack(ItaniumOutput out) {
         if (hidesPacks()) {
             return null;
         }
         for (ItaniumNode k : kids) {
             if (k != null) {
-                Pack p = k.findPack();
+                Pack p = k.findPack(out);
                 if (p != null) {
                     return p;
                 }
@@ -98,7 +103,8 @@ abstract class ItaniumNode {
             int mark = out.length();
             nodes.get(i).print(out);
             if (out.length() == mark) {
-                out.truncate(mark - 2);
+                // GNU takes the separator back but still sees ' ' as the last character: no "> >" after it
+                out.truncate(mark - 2, ' ');
             }
         }
     }
@@ -233,10 +239,7 @@ abstract class ItaniumNode {
                 out.append(' ');
             }
             out.append('<');
-            int saved = out.packIndex;
-            out.packIndex = -1;
             printList(out, args);
-            out.packIndex = saved;
             if (out.last() == '>') {
                 out.append(' ');
             }
@@ -259,56 +262,8 @@ abstract class ItaniumNode {
         }
 
         @Override
-        Pack findPack() {
+        Pack findPack(ItaniumOutput out) {
             return null;
-        }
-    }
-
-    /** A template parameter standing for a pack: outside an expansion GNU prints its first element. */
-    static final class PackRef extends ItaniumNode {
-        final Pack pack;
-
-        PackRef(Pack pack) {
-            super(pack);
-            this.pack = pack;
-        }
-
-        ItaniumNode current(ItaniumOutput out) {
-            int i = Math.max(out.packIndex, 0);
-            if (i >= pack.elements.size()) {
-                throw new ItaniumParser.Malformed();
-            }
-            return pack.elements.get(i);
-        }
-
-        @Override
-        void printLeft(ItaniumOutput out) {
-            current(out).printLeft(out);
-        }
-
-        @Override
-        void printRight(ItaniumOutput out) {
-            current(out).printRight(out);
-        }
-
-        @Override
-        boolean hasRight() {
-            return pack.elements.stream().anyMatch(ItaniumNode::hasRight);
-        }
-
-        @Override
-        boolean isArray() {
-            return pack.elements.stream().anyMatch(ItaniumNode::isArray);
-        }
-
-        @Override
-        boolean isFunction() {
-            return pack.elements.stream().anyMatch(ItaniumNode::isFunction);
-        }
-
-        @Override
-        Pack findPack() {
-            return pack;
         }
     }
 
@@ -322,7 +277,7 @@ abstract class ItaniumNode {
 
         @Override
         void printLeft(ItaniumOutput out) {
-            Pack pack = pattern.findPack();
+            Pack pack = pattern.findPack(out);
             if (pack == null) {
                 Expr.sub(out, pattern);
                 out.append("...");
@@ -341,7 +296,7 @@ abstract class ItaniumNode {
         }
 
         @Override
-        Pack findPack() {
+        Pack findPack(ItaniumOutput out) {
             return null;
         }
     }
@@ -461,25 +416,100 @@ abstract class ItaniumNode {
     }
 
     /**
-     * A template parameter in a generic lambda's signature: g++ calls them {@code auto:1}, {@code auto:2} there.
-     * A substitution that refers to one from outside the lambda means an argument of the template whose function
-     * is being printed (c++filt resolves it so), looked up when printing.
+     * {@code T_}, {@code T0_}, …: resolved while printing, as c++filt does, against the template arguments of the
+     * function being printed; a substitution that refers to one means that function's argument wherever it is
+     * used. In a generic lambda's signature g++ calls them {@code auto:1}, {@code auto:2}. A pack argument
+     * stands for the element a pack expansion is at (outside one, its first).
      */
-    static final class LambdaAuto extends ItaniumNode {
+    static final class TemplateParam extends ItaniumNode {
         final int index;
 
-        LambdaAuto(int index) {
+        TemplateParam(int index) {
             this.index = index;
+        }
+
+        private ItaniumNode argument(ItaniumOutput out) {
+            List<ItaniumNode> args = out.templates == null ? null : out.templates.args();
+            if (args == null || index >= args.size() || args.get(index) == null) {
+                throw new ItaniumParser.Malformed();
+            }
+            return args.get(index);
+        }
+
+        @Override
+        ItaniumNode resolve(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return this;
+            }
+            ItaniumNode a = argument(out);
+            if (a instanceof Pack p) {
+                int i = Math.max(out.packIndex, 0);
+                if (i >= p.elements.size()) {
+                    throw new ItaniumParser.Malformed();
+                }
+                return p.elements.get(i);
+            }
+            return a;
         }
 
         @Override
         void printLeft(ItaniumOutput out) {
-            List<ItaniumNode> args = out.templateArgs;
-            if (out.lambdaParams || args == null || index >= args.size() || args.get(index) == null) {
+            if (out.lambdaParams) {
                 out.append("auto:").append(Integer.toString(index + 1));
-            } else {
-                args.get(index).print(out);
+                return;
             }
+            ItaniumNode r = resolve(out);
+            out.outside(() -> {
+                r.printLeft(out);
+                return null;
+            });
+        }
+
+        @Override
+        void printRight(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return;
+            }
+            ItaniumNode r = resolve(out);
+            out.outside(() -> {
+                r.printRight(out);
+                return null;
+            });
+        }
+
+        @Override
+        boolean hasRight(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return false;
+            }
+            ItaniumNode r = resolve(out);
+            return out.outside(() -> r.hasRight(out));
+        }
+
+        @Override
+        boolean isArray(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return false;
+            }
+            ItaniumNode r = resolve(out);
+            return out.outside(() -> r.isArray(out));
+        }
+
+        @Override
+        boolean isFunction(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return false;
+            }
+            ItaniumNode r = resolve(out);
+            return out.outside(() -> r.isFunction(out));
+        }
+
+        @Override
+        Pack findPack(ItaniumOutput out) {
+            if (out.lambdaParams) {
+                return null;
+            }
+            return argument(out) instanceof Pack p ? p : null;
         }
     }
 
@@ -525,36 +555,42 @@ abstract class ItaniumNode {
             this.templateArgs = templateArgs;
         }
 
+        private ItaniumOutput.Templates enter(ItaniumOutput out) {
+            ItaniumOutput.Templates saved = out.templates;
+            if (templateArgs != null) {
+                out.templates = new ItaniumOutput.Templates(templateArgs, saved);
+            }
+            return saved;
+        }
+
         @Override
         void printLeft(ItaniumOutput out) {
+            ItaniumOutput.Templates saved = enter(out);
             if (ret != null) {
-                List<ItaniumNode> saved = out.templateArgs;
-                out.templateArgs = templateArgs;
                 ret.printLeft(out);
-                out.templateArgs = saved;
-                if (!ret.hasRight()) {
+                if (!ret.hasRight(out)) {
                     out.append(' ');
                 }
             }
             name.print(out);
+            out.templates = saved;
         }
 
         @Override
         void printRight(ItaniumOutput out) {
-            List<ItaniumNode> saved = out.templateArgs;
-            out.templateArgs = templateArgs;
+            ItaniumOutput.Templates saved = enter(out);
             out.append('(');
             printList(out, params);
             out.append(')');
             if (ret != null) {
                 ret.printRight(out);
             }
-            out.templateArgs = saved;
+            out.templates = saved;
             out.append(qualifiers);
         }
 
         @Override
-        boolean hasRight() {
+        boolean hasRight(ItaniumOutput out) {
             return true;
         }
     }
@@ -620,10 +656,16 @@ abstract class ItaniumNode {
             this.qualifiers = qualifiers;
         }
 
+        /** {@code KT_} with T_ = {@code int const} prints {@code int const}: a qualifier is not repeated. */
         @Override
         void printLeft(ItaniumOutput out) {
             child.printLeft(out);
-            out.append(qualifiers);
+            String present = child.resolve(out) instanceof Qualified q ? q.qualifiers : "";
+            for (String q : qualifiers.split("(?= )")) {
+                if (!present.contains(q)) {
+                    out.append(q);
+                }
+            }
         }
 
         @Override
@@ -632,18 +674,18 @@ abstract class ItaniumNode {
         }
 
         @Override
-        boolean hasRight() {
-            return child.hasRight();
+        boolean hasRight(ItaniumOutput out) {
+            return child.hasRight(out);
         }
 
         @Override
-        boolean isArray() {
-            return child.isArray();
+        boolean isArray(ItaniumOutput out) {
+            return child.isArray(out);
         }
 
         @Override
-        boolean isFunction() {
-            return child.isFunction();
+        boolean isFunction(ItaniumOutput out) {
+            return child.isFunction(out);
         }
     }
 
@@ -685,7 +727,7 @@ abstract class ItaniumNode {
                 return new Object[] {target, sym};
             }
             for (int guard = 0; guard < ItaniumDemangler.MAX_DEPTH; guard++) {
-                ItaniumNode t = target instanceof PackRef p ? p.current(out) : target;
+                ItaniumNode t = target.resolve(out);
                 if (t instanceof Pointer p && (p.symbol.equals("&") || p.symbol.equals("&&"))) {
                     if (p.symbol.equals("&")) {
                         sym = "&";
@@ -698,32 +740,75 @@ abstract class ItaniumNode {
             return new Object[] {target, sym};
         }
 
+        /**
+         * GNU quirk kept for equal output: a reference to a template parameter remembers the templates in scope
+         * the first time it is printed, and a substitution that prints it again elsewhere resolves it there.
+         */
+        private ItaniumOutput.Templates enterScope(ItaniumOutput out) {
+            ItaniumOutput.Templates current = out.templates;
+            if (symbol.startsWith("&") && pointee instanceof TemplateParam p && !out.lambdaParams) {
+                ItaniumOutput.Templates saved = out.savedScopes.get(p);
+                if (saved == null) {
+                    out.savedScopes.put(p, current);
+                } else {
+                    out.templates = saved;
+                }
+            }
+            return current;
+        }
+
         @Override
         void printLeft(ItaniumOutput out) {
+            ItaniumOutput.Templates scope = enterScope(out);
+            try {
+                printLeftInScope(out);
+            } finally {
+                out.templates = scope;
+            }
+        }
+
+        @Override
+        void printRight(ItaniumOutput out) {
+            ItaniumOutput.Templates scope = enterScope(out);
+            try {
+                printRightInScope(out);
+            } finally {
+                out.templates = scope;
+            }
+        }
+
+        private void printLeftInScope(ItaniumOutput out) {
             Object[] c = collapsed(out);
             ItaniumNode target = (ItaniumNode) c[0];
             target.printLeft(out);
-            if (target.isArray()) {
+            if (target.isArray(out)) {
                 out.append(' ');
             }
-            if (target.isArray() || target.isFunction()) {
+            if (target.isArray(out) || target.isFunction(out)) {
                 out.append('(');
             }
             out.append((String) c[1]);
         }
 
-        @Override
-        void printRight(ItaniumOutput out) {
+        private void printRightInScope(ItaniumOutput out) {
             ItaniumNode target = (ItaniumNode) collapsed(out)[0];
-            if (target.isArray() || target.isFunction()) {
+            if (target.isArray(out) || target.isFunction(out)) {
                 out.append(')');
             }
             target.printRight(out);
         }
 
         @Override
-        boolean hasRight() {
-            return pointee.hasRight();
+        boolean hasRight(ItaniumOutput out) {
+            ItaniumOutput.Templates current = out.templates;
+            if (symbol.startsWith("&") && pointee instanceof TemplateParam p && out.savedScopes.containsKey(p)) {
+                out.templates = out.savedScopes.get(p);
+            }
+            try {
+                return pointee.hasRight(out);
+            } finally {
+                out.templates = current;
+            }
         }
     }
 
@@ -740,7 +825,7 @@ abstract class ItaniumNode {
         @Override
         void printLeft(ItaniumOutput out) {
             member.printLeft(out);
-            if (member.isArray() || member.isFunction()) {
+            if (member.isArray(out) || member.isFunction(out)) {
                 out.append('(');
             } else {
                 out.append(' ');
@@ -751,15 +836,15 @@ abstract class ItaniumNode {
 
         @Override
         void printRight(ItaniumOutput out) {
-            if (member.isArray() || member.isFunction()) {
+            if (member.isArray(out) || member.isFunction(out)) {
                 out.append(')');
             }
             member.printRight(out);
         }
 
         @Override
-        boolean hasRight() {
-            return member.hasRight();
+        boolean hasRight(ItaniumOutput out) {
+            return member.hasRight(out);
         }
     }
 
@@ -792,12 +877,12 @@ abstract class ItaniumNode {
         }
 
         @Override
-        boolean hasRight() {
+        boolean hasRight(ItaniumOutput out) {
             return true;
         }
 
         @Override
-        boolean isArray() {
+        boolean isArray(ItaniumOutput out) {
             return true;
         }
     }
@@ -822,7 +907,7 @@ abstract class ItaniumNode {
         @Override
         void printLeft(ItaniumOutput out) {
             ret.printLeft(out);
-            if (!ret.hasRight() || (out.last() != '(' && out.last() != '*')) {
+            if (!ret.hasRight(out) || (out.last() != '(' && out.last() != '*')) {
                 out.append(' ');
             }
         }
@@ -837,12 +922,12 @@ abstract class ItaniumNode {
         }
 
         @Override
-        boolean hasRight() {
+        boolean hasRight(ItaniumOutput out) {
             return true;
         }
 
         @Override
-        boolean isFunction() {
+        boolean isFunction(ItaniumOutput out) {
             return true;
         }
     }
@@ -1173,8 +1258,9 @@ abstract class ItaniumNode {
 
         @Override
         void printLeft(ItaniumOutput out) {
-            if (pack instanceof PackRef p) {
-                out.append(Integer.toString(p.pack.elements.size()));
+            Pack p = pack.findPack(out);
+            if (p != null) {
+                out.append(Integer.toString(p.elements.size()));
                 return;
             }
             out.append("sizeof...(");

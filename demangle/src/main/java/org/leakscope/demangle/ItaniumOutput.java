@@ -16,8 +16,25 @@ final class ItaniumOutput {
     int packIndex = -1;
     /** Inside a lambda's signature, where template parameters print as {@code auto:N} as g++ writes them. */
     boolean lambdaParams;
-    /** The template arguments of the function being printed, for {@link ItaniumNode.LambdaAuto}. */
-    List<ItaniumNode> templateArgs;
+    /**
+     * The template arguments of the functions being printed, innermost first: what a {@link
+     * ItaniumNode.TemplateParam} stands for. An argument is printed in the context of the next outer function.
+     */
+    Templates templates;
+
+    record Templates(List<ItaniumNode> args, Templates next) {
+    }
+
+    /** Runs {@code body} with the innermost template's arguments out of scope, as for printing one of them. */
+    <T> T outside(java.util.function.Supplier<T> body) {
+        Templates saved = templates;
+        templates = saved == null ? null : saved.next;
+        try {
+            return body.get();
+        } finally {
+            templates = saved;
+        }
+    }
 
     ItaniumOutput(int maxChars, long maxWork) {
         this.maxChars = maxChars;
@@ -28,6 +45,9 @@ final class ItaniumOutput {
         if (text.length() + s.length() > maxChars) {
             throw new ItaniumParser.Malformed();
         }
+        if (!s.isEmpty()) {
+            staleLast = 0;
+        }
         text.append(s);
         return this;
     }
@@ -36,11 +56,15 @@ final class ItaniumOutput {
         if (text.length() + 1 > maxChars) {
             throw new ItaniumParser.Malformed();
         }
+        staleLast = 0;
         text.append(c);
         return this;
     }
 
     private int depth;
+    private char staleLast;
+    /** Per template parameter under a reference: the templates in scope when it was first printed. */
+    final java.util.IdentityHashMap<ItaniumNode, Templates> savedScopes = new java.util.IdentityHashMap<>();
 
     /**
      * Counts one node visit against the work budget and enters it: a lambda's parameter printed through the
@@ -57,6 +81,9 @@ final class ItaniumOutput {
     }
 
     char last() {
+        if (staleLast != 0) {
+            return staleLast;
+        }
         return text.length() == 0 ? '\0' : text.charAt(text.length() - 1);
     }
 
@@ -64,8 +91,10 @@ final class ItaniumOutput {
         return text.length();
     }
 
-    void truncate(int length) {
+    /** Cuts the text back to {@code length}; {@link #last()} answers {@code staleLast} until the next append. */
+    void truncate(int length, char staleLast) {
         text.setLength(length);
+        this.staleLast = staleLast;
     }
 
     @Override

@@ -19,7 +19,6 @@ import org.leakscope.demangle.ItaniumNode.FunctionParam;
 import org.leakscope.demangle.ItaniumNode.FunctionType;
 import org.leakscope.demangle.ItaniumNode.InitList;
 import org.leakscope.demangle.ItaniumNode.Lambda;
-import org.leakscope.demangle.ItaniumNode.LambdaAuto;
 import org.leakscope.demangle.ItaniumNode.Literal;
 import org.leakscope.demangle.ItaniumNode.Local;
 import org.leakscope.demangle.ItaniumNode.MemberPointer;
@@ -29,7 +28,6 @@ import org.leakscope.demangle.ItaniumNode.Nested;
 import org.leakscope.demangle.ItaniumNode.Operator;
 import org.leakscope.demangle.ItaniumNode.Pack;
 import org.leakscope.demangle.ItaniumNode.PackExpansion;
-import org.leakscope.demangle.ItaniumNode.PackRef;
 import org.leakscope.demangle.ItaniumNode.Pointer;
 import org.leakscope.demangle.ItaniumNode.Postfix;
 import org.leakscope.demangle.ItaniumNode.Qualified;
@@ -38,6 +36,7 @@ import org.leakscope.demangle.ItaniumNode.Special;
 import org.leakscope.demangle.ItaniumNode.StdAbbreviation;
 import org.leakscope.demangle.ItaniumNode.Template;
 import org.leakscope.demangle.ItaniumNode.TemplateArgs;
+import org.leakscope.demangle.ItaniumNode.TemplateParam;
 import org.leakscope.demangle.ItaniumNode.Unary;
 import org.leakscope.demangle.ItaniumNode.Vector;
 import org.leakscope.demangle.ItaniumNode.VendorQualified;
@@ -63,6 +62,8 @@ final class ItaniumParser {
         boolean endsWithTemplateArgs;
         boolean ctorDtorConversion;
         String qualifiers = "";
+        /** The arguments of the template the name ends with: what its function's T_ mean. */
+        List<ItaniumNode> templateArgs;
     }
 
     private final String s;
@@ -73,7 +74,6 @@ final class ItaniumParser {
     private final List<ForwardRef> forwardRefs = new ArrayList<>();
     private boolean permitForwardRefs;
     private boolean inConversionType;
-    private int lambdaSignature;
 
     private ItaniumParser(String s, int pos) {
         this.s = s;
@@ -93,6 +93,29 @@ final class ItaniumParser {
             throw new Malformed();
         }
         return n;
+    }
+
+    /** The substitution candidates of {@code mangled} in order ({@code S_}, {@code S0_}, …), for tests. */
+    static List<String> substitutions(String mangled) {
+        ItaniumParser p = new ItaniumParser(mangled, 0);
+        try {
+            p.expect('_');
+            p.expect('Z');
+            p.encoding();
+        } catch (Malformed e) {
+            // the table up to the error
+        }
+        List<String> table = new ArrayList<>();
+        for (ItaniumNode n : p.subs) {
+            ItaniumOutput out = new ItaniumOutput(ItaniumDemangler.MAX_OUTPUT, ItaniumDemangler.MAX_WORK);
+            try {
+                n.print(out);
+                table.add(out.toString());
+            } catch (Malformed e) {
+                table.add("?");
+            }
+        }
+        return table;
     }
 
     // ---- characters
@@ -228,7 +251,8 @@ final class ItaniumParser {
                 ret = type();
             }
             List<ItaniumNode> params = parameters();
-            return new Encoding(inLocalName ? null : ret, name, params, state.qualifiers, templateParams);
+            return new Encoding(inLocalName ? null : ret, name, params, state.qualifiers,
+                    state.endsWithTemplateArgs ? state.templateArgs : null);
         } finally {
             leave();
         }
@@ -374,6 +398,7 @@ final class ItaniumParser {
                 TemplateArgs args = templateArgs(state != null);
                 if (state != null) {
                     state.endsWithTemplateArgs = true;
+                    state.templateArgs = args.args;
                 }
                 n = new Template(n, args);
             }
@@ -416,9 +441,11 @@ final class ItaniumParser {
                 if (soFar == null) {
                     throw new Malformed();
                 }
-                soFar = new Template(soFar, templateArgs(state != null));
+                TemplateArgs args = templateArgs(state != null);
+                soFar = new Template(soFar, args);
                 if (state != null) {
                     state.endsWithTemplateArgs = true;
+                    state.templateArgs = args.args;
                 }
             } else if (c == 'D' && (peek(1) == 't' || peek(1) == 'T')) {
                 soFar = join(soFar, decltype());
@@ -482,7 +509,11 @@ final class ItaniumParser {
             }
             pos++;
             if (inheriting) {
-                type();
+                // an inherited constructor is named after the base it comes from
+                base = type().baseName();
+                if (base == null) {
+                    throw new Malformed();
+                }
             }
             n = new CtorDtor(base, false);
         } else {
@@ -560,17 +591,12 @@ final class ItaniumParser {
             return new Name("{unnamed type#" + n + "}");
         }
         if (consume('l')) {
-            lambdaSignature++;
             List<ItaniumNode> params = new ArrayList<>();
-            try {
-                while (!consume('E')) {
-                    if (atEnd()) {
-                        throw new Malformed();
-                    }
-                    params.add(type());
+            while (!consume('E')) {
+                if (atEnd()) {
+                    throw new Malformed();
                 }
-            } finally {
-                lambdaSignature--;
+                params.add(type());
             }
             int n = isDigit(peek()) ? number() + 2 : 1;
             expect('_');
@@ -928,6 +954,11 @@ final class ItaniumParser {
         }
 
         @Override
+        ItaniumNode resolve(ItaniumOutput out) {
+            return target.resolve(out);
+        }
+
+        @Override
         void printLeft(ItaniumOutput out) {
             target.printLeft(out);
         }
@@ -938,23 +969,23 @@ final class ItaniumParser {
         }
 
         @Override
-        boolean hasRight() {
-            return target.hasRight();
+        boolean hasRight(ItaniumOutput out) {
+            return target.hasRight(out);
         }
 
         @Override
-        boolean isArray() {
-            return target.isArray();
+        boolean isArray(ItaniumOutput out) {
+            return target.isArray(out);
         }
 
         @Override
-        boolean isFunction() {
-            return target.isFunction();
+        boolean isFunction(ItaniumOutput out) {
+            return target.isFunction(out);
         }
 
         @Override
-        ItaniumNode.Pack findPack() {
-            return target.findPack();
+        ItaniumNode.Pack findPack(ItaniumOutput out) {
+            return target.findPack(out);
         }
     }
 
@@ -971,19 +1002,12 @@ final class ItaniumParser {
     private ItaniumNode templateParam() {
         expect('T');
         int index = compactNumber();
-        if (lambdaSignature > 0) {
-            return new LambdaAuto(index);
-        }
         if (permitForwardRefs) {
             ForwardRef r = new ForwardRef(index);
             forwardRefs.add(r);
             return r;
         }
-        if (templateParams == null || index >= templateParams.size() || templateParams.get(index) == null) {
-            throw new Malformed();
-        }
-        ItaniumNode p = templateParams.get(index);
-        return p instanceof Pack pack ? new PackRef(pack) : p;
+        return new TemplateParam(index);
     }
 
     private TemplateArgs templateArgs(boolean tag) {
@@ -1219,20 +1243,11 @@ final class ItaniumParser {
         return n;
     }
 
+    /**
+     * {@code sr <type> <name>}; {@code srN <type> <levels> E <name>} is read as libiberty reads it, the scope as
+     * one nested-name type, so the substitution candidates are the same as c++filt's.
+     */
     private ItaniumNode scopedUnresolved() {
-        if (consume('N')) {
-            ItaniumNode scope = peek() == 'T' ? templateParam() : type();
-            if (peek() == 'I') {
-                scope = new Template(scope, templateArgs(false));
-            }
-            while (!consume('E')) {
-                if (atEnd()) {
-                    throw new Malformed();
-                }
-                scope = new Nested(scope, unresolvedName());
-            }
-            return new Nested(scope, unresolvedName());
-        }
         ItaniumNode scope = type();
         return new Nested(scope, unresolvedName());
     }
