@@ -74,15 +74,32 @@ final class ItaniumParser {
     private final List<ForwardRef> forwardRefs = new ArrayList<>();
     private boolean permitForwardRefs;
     private boolean inConversionType;
+    /** Whether {@code sr} is read the new way first, and whether a name did: see {@link #scopedUnresolved}. */
+    private final boolean unresolvedPrefixFirst;
+    private boolean triedUnresolvedPrefix;
 
-    private ItaniumParser(String s, int pos) {
+    private ItaniumParser(String s, int pos, boolean unresolvedPrefixFirst) {
         this.s = s;
         this.pos = pos;
+        this.unresolvedPrefixFirst = unresolvedPrefixFirst;
     }
 
     /** The tree of {@code mangled}, which starts with {@code _Z} at {@code start}; throws Malformed. */
     static ItaniumNode parse(String mangled, int start) {
-        ItaniumParser p = new ItaniumParser(mangled, start);
+        ItaniumParser p = new ItaniumParser(mangled, start, true);
+        try {
+            return p.parseAll();
+        } catch (Malformed e) {
+            if (!p.triedUnresolvedPrefix) {
+                throw e;
+            }
+        }
+        return new ItaniumParser(mangled, start, false).parseAll();
+    }
+
+    private ItaniumNode parseAll() {
+        ItaniumParser p = this;
+        String mangled = s;
         p.expect('_');
         p.expect('Z');
         ItaniumNode n = p.encoding();
@@ -97,7 +114,7 @@ final class ItaniumParser {
 
     /** The substitution candidates of {@code mangled} in order ({@code S_}, {@code S0_}, …), for tests. */
     static List<String> substitutions(String mangled) {
-        ItaniumParser p = new ItaniumParser(mangled, 0);
+        ItaniumParser p = new ItaniumParser(mangled, 0, true);
         try {
             p.expect('_');
             p.expect('Z');
@@ -1227,16 +1244,19 @@ final class ItaniumParser {
         return items;
     }
 
+    private ItaniumNode unresolvedBaseName() {
+        if (consume("on")) {
+            return operatorName(null);
+        }
+        if (consume("dn")) {
+            return new Name("~" + sourceNameText());
+        }
+        return sourceName();
+    }
+
     /** A source name or operator in an expression, with template arguments (not tagged as the function's). */
     private ItaniumNode unresolvedName() {
-        ItaniumNode n;
-        if (consume("on")) {
-            n = operatorName(null);
-        } else if (consume("dn")) {
-            n = new Name("~" + (peek() == 'T' ? "" : "") + sourceNameText());
-        } else {
-            n = sourceName();
-        }
+        ItaniumNode n = unresolvedBaseName();
         if (peek() == 'I') {
             n = new Template(n, templateArgs(false));
         }
@@ -1244,11 +1264,46 @@ final class ItaniumParser {
     }
 
     /**
-     * {@code sr <type> <name>}; {@code srN <type> <levels> E <name>} is read as libiberty reads it, the scope as
-     * one nested-name type, so the substitution candidates are the same as c++filt's.
+     * {@code sr}: libiberty first reads {@code sr <prefix> E <name>} (Clang's {@code sr3stdE11is_signed_v}), whose
+     * prefix adds no substitution candidates, and if the whole name then fails, reads it again the old way,
+     * {@code sr <type> <name>} (g++'s {@code sr1BIT_E5value}); {@code srN…} is always a nested-name type.
      */
     private ItaniumNode scopedUnresolved() {
-        ItaniumNode scope = type();
-        return new Nested(scope, unresolvedName());
+        char c = peek();
+        ItaniumNode scope;
+        if (unresolvedPrefixFirst && (isDigit(c) || isLower(c) || c == 'C' || c == 'U' || c == 'L')) {
+            triedUnresolvedPrefix = true;
+            scope = null;
+            while (peek() != 'E') {
+                if (atEnd()) {
+                    throw new Malformed();
+                }
+                char k = peek();
+                if (k == 'T') {
+                    scope = join(scope, templateParam());
+                } else if (k == 'I') {
+                    if (scope == null) {
+                        throw new Malformed();
+                    }
+                    scope = new Template(scope, templateArgs(false));
+                } else if (k == 'D' && (peek(1) == 't' || peek(1) == 'T')) {
+                    scope = join(scope, decltype());
+                } else if (k == 'M') {
+                    pos++;
+                } else {
+                    scope = join(scope, unqualifiedName(null, scope));
+                }
+            }
+            pos++;
+        } else {
+            scope = type();
+        }
+        // c++filt wraps the qualified name in the template arguments: a call through it prints in parentheses
+        ItaniumNode base = unresolvedBaseName();
+        ItaniumNode n = new Nested(scope, base);
+        if (peek() == 'I') {
+            n = new Template(n, templateArgs(false));
+        }
+        return n;
     }
 }
