@@ -1219,6 +1219,10 @@ final class ItaniumParser {
             if (op[0].equals("pp") || op[0].equals("mm")) {
                 return new Postfix(symbol, operand);
             }
+            if (op[0].equals("ad") && operand instanceof Encoding e && e.name instanceof Nested) {
+                // c++filt leaves out the parameters of a qualified function whose address is taken
+                return new Unary(symbol, e.name, false);
+            }
             return new Unary(symbol, operand, false);
         }
         if (arity == 2) {
