@@ -21,6 +21,18 @@ final class ItaniumDemangler {
     }
 
     static String demangle(String name) {
+        try {
+            return demangleOrThrow(name);
+        } catch (ItaniumParser.Malformed | StackOverflowError e) {
+            return null;
+        } catch (RuntimeException e) {
+            // a bug of ours must not cost the user the report: the name stays as it is (tests call the other one)
+            return null;
+        }
+    }
+
+    /** {@link #demangle}, but a malformed name or one over the caps throws {@link ItaniumParser.Malformed}. */
+    static String demangleOrThrow(String name) {
         if (name == null || name.length() > MAX_INPUT) {
             return null;
         }
@@ -29,13 +41,9 @@ final class ItaniumDemangler {
         if (!name.startsWith("_Z", start)) {
             return null;
         }
-        try {
-            ItaniumNode tree = ItaniumParser.parse(name, start);
-            ItaniumOutput out = new ItaniumOutput(MAX_OUTPUT, MAX_WORK);
-            tree.print(out);
-            return out.toString();
-        } catch (ItaniumParser.Malformed | StackOverflowError | IndexOutOfBoundsException e) {
-            return null;
-        }
+        ItaniumNode tree = ItaniumParser.parse(name, start);
+        ItaniumOutput out = new ItaniumOutput(MAX_OUTPUT, MAX_WORK);
+        tree.print(out);
+        return out.toString();
     }
 }

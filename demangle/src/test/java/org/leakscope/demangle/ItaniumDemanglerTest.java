@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * empty pack, qualifiers not repeated, 'sr' read the new way first).
  */
 class ItaniumDemanglerTest {
-    private static final String[][] CASES = {
+    static final String[][] CASES = {
         {"_Znwm",
             "operator new(unsigned long)"},
         {"_Znam",
