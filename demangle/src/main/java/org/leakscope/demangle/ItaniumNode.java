@@ -66,10 +66,6 @@ abstract class ItaniumNode {
         return this;
     }
 
-    /** The name a constructor or destructor of this scope has: {@code vector} for {@code std::vector<int>}. */
-    String baseName() {
-        return null;
-    }
 
     /** A pack-free leaf or a name: GNU looks no further into it for the pack an expansion repeats. */
     boolean hidesPacks() {
@@ -92,20 +88,22 @@ abstract class ItaniumNode {
         return null;
     }
 
-    /** Prints {@code nodes} separated by ", ", dropping the separator before an element that printed nothing. */
+    /**
+     * Prints {@code nodes} separated by ", ". GNU's lists are nested pairs (first, rest): it takes a separator
+     * back only when all of the rest printed nothing (empty packs), so {@code (a, , b)} stays as it is.
+     */
     static void printList(ItaniumOutput out, List<ItaniumNode> nodes) {
+        int[] marks = new int[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
-            if (i == 0) {
-                nodes.get(i).print(out);
-                continue;
+            if (i > 0) {
+                out.append(", ");
             }
-            out.append(", ");
-            int mark = out.length();
+            marks[i] = out.length();
             nodes.get(i).print(out);
-            if (out.length() == mark) {
-                // GNU takes the separator back but still sees ' ' as the last character: no "> >" after it
-                out.truncate(mark - 2, ' ');
-            }
+        }
+        for (int i = nodes.size() - 1; i > 0 && out.length() == marks[i]; i--) {
+            // and still sees the ' ' as the last character: no "> >" after it
+            out.truncate(marks[i] - 2, ' ');
         }
     }
 
@@ -122,10 +120,6 @@ abstract class ItaniumNode {
             out.append(text);
         }
 
-        @Override
-        String baseName() {
-            return text;
-        }
 
         @Override
         boolean hidesPacks() {
@@ -154,32 +148,6 @@ abstract class ItaniumNode {
         }
     }
 
-    /** {@code Sa}, {@code Ss}, …: c++filt writes the full expansion; constructors take the last name. */
-    static final class StdAbbreviation extends ItaniumNode {
-        final String text;
-        final String base;
-
-        StdAbbreviation(String text, String base) {
-            this.text = text;
-            this.base = base;
-        }
-
-        @Override
-        void printLeft(ItaniumOutput out) {
-            out.append(text);
-        }
-
-        @Override
-        String baseName() {
-            return base;
-        }
-
-        @Override
-        boolean hidesPacks() {
-            return true;
-        }
-    }
-
     static final class Nested extends ItaniumNode {
         final ItaniumNode scope;
         final ItaniumNode name;
@@ -197,10 +165,6 @@ abstract class ItaniumNode {
             name.print(out);
         }
 
-        @Override
-        String baseName() {
-            return name.baseName();
-        }
     }
 
     static final class Template extends ItaniumNode {
@@ -219,10 +183,6 @@ abstract class ItaniumNode {
             args.print(out);
         }
 
-        @Override
-        String baseName() {
-            return name.baseName();
-        }
     }
 
     static final class TemplateArgs extends ItaniumNode {
@@ -317,10 +277,6 @@ abstract class ItaniumNode {
             out.append("[abi:").append(tag).append(']');
         }
 
-        @Override
-        String baseName() {
-            return name.baseName();
-        }
     }
 
     static final class CtorDtor extends ItaniumNode {
@@ -363,10 +319,6 @@ abstract class ItaniumNode {
             out.append(symbol.endsWith(" ") ? symbol.substring(0, symbol.length() - 1) : symbol);
         }
 
-        @Override
-        String baseName() {
-            return null;
-        }
 
         @Override
         boolean hidesPacks() {
@@ -530,10 +482,6 @@ abstract class ItaniumNode {
             entity.print(out);
         }
 
-        @Override
-        String baseName() {
-            return entity.baseName();
-        }
     }
 
     /** A function's name with its parameters, return type (templates only) and qualifiers. */

@@ -33,7 +33,6 @@ import org.leakscope.demangle.ItaniumNode.Postfix;
 import org.leakscope.demangle.ItaniumNode.Qualified;
 import org.leakscope.demangle.ItaniumNode.SizeofPack;
 import org.leakscope.demangle.ItaniumNode.Special;
-import org.leakscope.demangle.ItaniumNode.StdAbbreviation;
 import org.leakscope.demangle.ItaniumNode.Template;
 import org.leakscope.demangle.ItaniumNode.TemplateArgs;
 import org.leakscope.demangle.ItaniumNode.TemplateParam;
@@ -74,6 +73,8 @@ final class ItaniumParser {
     private final List<ForwardRef> forwardRefs = new ArrayList<>();
     private boolean permitForwardRefs;
     private boolean inConversionType;
+    /** The last source name read outside template arguments: what a constructor is called. */
+    private String lastName;
     /** Whether {@code sr} is read the new way first, and whether a name did: see {@link #scopedUnresolved}. */
     private final boolean unresolvedPrefixFirst;
     private boolean triedUnresolvedPrefix;
@@ -483,7 +484,7 @@ final class ItaniumParser {
                 if (soFar == null) {
                     throw new Malformed();
                 }
-                soFar = new Nested(soFar, ctorDtor(soFar));
+                soFar = new Nested(soFar, ctorDtor());
                 if (state != null) {
                     state.ctorDtorConversion = true;
                 }
@@ -512,8 +513,13 @@ final class ItaniumParser {
         return scope == null ? name : new Nested(scope, name);
     }
 
-    private ItaniumNode ctorDtor(ItaniumNode scope) {
-        String base = scope.baseName();
+    /**
+     * A constructor or destructor is named, as libiberty names it, after the last source name read outside
+     * template arguments and ABI tags: {@code A<B::C>::A()}, but {@code X::{unnamed type#1}::X()}, and an
+     * inherited constructor after its base.
+     */
+    private ItaniumNode ctorDtor() {
+        String base = lastName;
         if (base == null) {
             throw new Malformed();
         }
@@ -526,11 +532,8 @@ final class ItaniumParser {
             }
             pos++;
             if (inheriting) {
-                // an inherited constructor is named after the base it comes from
-                base = type().baseName();
-                if (base == null) {
-                    throw new Malformed();
-                }
+                type();
+                base = lastName;
             }
             n = new CtorDtor(base, false);
         } else {
@@ -570,7 +573,7 @@ final class ItaniumParser {
             if (scope == null) {
                 throw new Malformed();
             }
-            return ctorDtor(scope);
+            return ctorDtor();
         } else {
             throw new Malformed();
         }
@@ -592,10 +595,12 @@ final class ItaniumParser {
 
     private ItaniumNode sourceName() {
         String text = sourceNameText();
+        lastName = text;
         // g++'s anonymous namespace: _GLOBAL_ followed by '.', '_' or '$', then 'N'
         if (text.length() >= 10 && text.startsWith("_GLOBAL_") && ".$_".indexOf(text.charAt(8)) >= 0
                 && text.charAt(9) == 'N') {
-            return new Name("(anonymous namespace)");
+            lastName = "(anonymous namespace)";
+            return new Name(lastName);
         }
         return new Name(text);
     }
@@ -948,17 +953,18 @@ final class ItaniumParser {
             return subs.get((int) id);
         }
         pos++;
-        return switch (c) {
-            case 'a' -> new StdAbbreviation("std::allocator", "allocator");
-            case 'b' -> new StdAbbreviation("std::basic_string", "basic_string");
-            case 's' -> new StdAbbreviation(
-                    "std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "basic_string");
-            case 'i' -> new StdAbbreviation("std::basic_istream<char, std::char_traits<char> >", "basic_istream");
-            case 'o' -> new StdAbbreviation("std::basic_ostream<char, std::char_traits<char> >", "basic_ostream");
-            case 'd' -> new StdAbbreviation("std::basic_iostream<char, std::char_traits<char> >",
-                    "basic_iostream");
+        String[] abbreviation = switch (c) {
+            case 'a' -> new String[] {"std::allocator", "allocator"};
+            case 'b' -> new String[] {"std::basic_string", "basic_string"};
+            case 's' -> new String[] {
+                "std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "basic_string"};
+            case 'i' -> new String[] {"std::basic_istream<char, std::char_traits<char> >", "basic_istream"};
+            case 'o' -> new String[] {"std::basic_ostream<char, std::char_traits<char> >", "basic_ostream"};
+            case 'd' -> new String[] {"std::basic_iostream<char, std::char_traits<char> >", "basic_iostream"};
             default -> throw new Malformed();
         };
+        lastName = abbreviation[1];
+        return new Name(abbreviation[0]);
     }
 
     /** A {@code T_} met in a conversion operator's type before the template arguments it names. */
@@ -1034,6 +1040,7 @@ final class ItaniumParser {
             templateParams = own;
         }
         List<ItaniumNode> args = new ArrayList<>();
+        String savedLastName = lastName;
         boolean savedConversion = inConversionType;
         inConversionType = false;
         while (!consume('E')) {
@@ -1048,6 +1055,7 @@ final class ItaniumParser {
             args.add(a);
         }
         inConversionType = savedConversion;
+        lastName = savedLastName;
         return new TemplateArgs(args);
     }
 

@@ -405,6 +405,15 @@ class ItaniumDemanglerTest {
             "A::A()"},
         {"_ZN1fUt_E",
             "f::{unnamed type#1}"},
+        // a constructor is named after the last source name (not an unnamed type's); a separator before an
+        // empty pack in the middle of a list stays
+        {"_ZN6icu_726number4impl10MicroPropsUt_D1Ev",
+            "icu_72::number::impl::MicroProps::{unnamed type#1}::~MicroProps()"},
+        {"_ZN1AIN1B1CEEC1Ev",
+            "A<B::C>::A()"},
+        {"_ZN5clang6interp15ByteCodeEmitter6emitOpIJEEEbNS0_6OpcodeEDpRKT_RKNS0_10SourceInfoE",
+            "bool clang::interp::ByteCodeEmitter::emitOp<>(clang::interp::Opcode, , clang::interp::SourceInfo " +
+                "const&)"},
     };
 
     static Stream<Arguments> cases() {
