@@ -3,42 +3,42 @@ package org.leakscope.demangle;
 import java.util.ArrayList;
 import java.util.List;
 import org.leakscope.demangle.ItaniumNode.AbiTag;
-import org.leakscope.demangle.ItaniumNode.Array;
-import org.leakscope.demangle.ItaniumNode.Binary;
+import org.leakscope.demangle.ItaniumTypes.Array;
+import org.leakscope.demangle.ItaniumExpressions.Binary;
 import org.leakscope.demangle.ItaniumNode.Builtin;
-import org.leakscope.demangle.ItaniumNode.Call;
-import org.leakscope.demangle.ItaniumNode.Cast;
+import org.leakscope.demangle.ItaniumExpressions.Call;
+import org.leakscope.demangle.ItaniumExpressions.Cast;
 import org.leakscope.demangle.ItaniumNode.Clone;
-import org.leakscope.demangle.ItaniumNode.Conditional;
+import org.leakscope.demangle.ItaniumExpressions.Conditional;
 import org.leakscope.demangle.ItaniumNode.ConstructionVtable;
 import org.leakscope.demangle.ItaniumNode.Conversion;
 import org.leakscope.demangle.ItaniumNode.CtorDtor;
-import org.leakscope.demangle.ItaniumNode.Decltype;
+import org.leakscope.demangle.ItaniumExpressions.Decltype;
 import org.leakscope.demangle.ItaniumNode.Encoding;
-import org.leakscope.demangle.ItaniumNode.FunctionParam;
-import org.leakscope.demangle.ItaniumNode.FunctionType;
-import org.leakscope.demangle.ItaniumNode.InitList;
+import org.leakscope.demangle.ItaniumExpressions.FunctionParam;
+import org.leakscope.demangle.ItaniumTypes.FunctionType;
+import org.leakscope.demangle.ItaniumExpressions.InitList;
 import org.leakscope.demangle.ItaniumNode.Lambda;
-import org.leakscope.demangle.ItaniumNode.Literal;
+import org.leakscope.demangle.ItaniumExpressions.Literal;
 import org.leakscope.demangle.ItaniumNode.Local;
-import org.leakscope.demangle.ItaniumNode.MemberPointer;
+import org.leakscope.demangle.ItaniumTypes.MemberPointer;
 import org.leakscope.demangle.ItaniumNode.Name;
-import org.leakscope.demangle.ItaniumNode.NamedCast;
+import org.leakscope.demangle.ItaniumExpressions.NamedCast;
 import org.leakscope.demangle.ItaniumNode.Nested;
 import org.leakscope.demangle.ItaniumNode.Operator;
 import org.leakscope.demangle.ItaniumNode.Pack;
 import org.leakscope.demangle.ItaniumNode.PackExpansion;
-import org.leakscope.demangle.ItaniumNode.Pointer;
-import org.leakscope.demangle.ItaniumNode.Postfix;
-import org.leakscope.demangle.ItaniumNode.Qualified;
-import org.leakscope.demangle.ItaniumNode.SizeofPack;
+import org.leakscope.demangle.ItaniumTypes.Pointer;
+import org.leakscope.demangle.ItaniumExpressions.Postfix;
+import org.leakscope.demangle.ItaniumTypes.Qualified;
+import org.leakscope.demangle.ItaniumExpressions.SizeofPack;
 import org.leakscope.demangle.ItaniumNode.Special;
 import org.leakscope.demangle.ItaniumNode.Template;
 import org.leakscope.demangle.ItaniumNode.TemplateArgs;
 import org.leakscope.demangle.ItaniumNode.TemplateParam;
-import org.leakscope.demangle.ItaniumNode.Unary;
-import org.leakscope.demangle.ItaniumNode.Vector;
-import org.leakscope.demangle.ItaniumNode.VendorQualified;
+import org.leakscope.demangle.ItaniumExpressions.Unary;
+import org.leakscope.demangle.ItaniumTypes.Vector;
+import org.leakscope.demangle.ItaniumTypes.VendorQualified;
 
 /**
  * Recursive descent over the Itanium C++ ABI mangling grammar
@@ -98,16 +98,15 @@ final class ItaniumParser {
         return new ItaniumParser(mangled, start, false).parseAll();
     }
 
+    /** {@code _Z <encoding>}, then g++'s clone suffixes ({@code .cold}, {@code .isra.0}), then nothing. */
     private ItaniumNode parseAll() {
-        ItaniumParser p = this;
-        String mangled = s;
-        p.expect('_');
-        p.expect('Z');
-        ItaniumNode n = p.encoding();
-        while (p.peek() == '.' && (isLower(p.peek(1)) || p.peek(1) == '_' || isDigit(p.peek(1)))) {
-            n = new Clone(n, p.cloneSuffix());
+        expect('_');
+        expect('Z');
+        ItaniumNode n = encoding();
+        while (peek() == '.' && (isLower(peek(1)) || peek(1) == '_' || isDigit(peek(1)))) {
+            n = new Clone(n, cloneSuffix());
         }
-        if (p.pos != mangled.length()) {
+        if (pos != s.length()) {
             throw new Malformed();
         }
         return n;
@@ -200,17 +199,6 @@ final class ItaniumParser {
             }
         }
         return (int) n;
-    }
-
-    private String digits() {
-        int start = pos;
-        if (peek() == 'n') {
-            pos++;
-        }
-        while (isDigit(peek())) {
-            pos++;
-        }
-        return s.substring(start, pos);
     }
 
     /** {@code _} is 0, {@code <n>_} is n + 1 (seq-ids and discriminator numbers). */
@@ -1170,7 +1158,7 @@ final class ItaniumParser {
                 }
                 args.add(expression());
             }
-            return new ItaniumNode.Call(callee, args);
+            return new Call(callee, args);
         }
         if (consume("cv")) {
             ItaniumNode type = type();
