@@ -557,20 +557,17 @@ abstract class ItaniumNode {
     static final class Special extends ItaniumNode {
         final String prefix;
         final ItaniumNode child;
-        final String suffix;
 
-        Special(String prefix, ItaniumNode child, String suffix) {
+        Special(String prefix, ItaniumNode child) {
             super(child);
             this.prefix = prefix;
             this.child = child;
-            this.suffix = suffix;
         }
 
         @Override
         void printLeft(ItaniumOutput out) {
             out.append(prefix);
             child.print(out);
-            out.append(suffix);
         }
     }
 

@@ -285,31 +285,27 @@ final class ItaniumParser {
 
     private ItaniumNode specialName() {
         if (consume('T')) {
-            if (atEnd()) {
-                throw new Malformed();
-            }
-            char c = s.charAt(pos++);
-            switch (c) {
+            switch (next()) {
                 case 'V':
-                    return new Special("vtable for ", type(), "");
+                    return new Special("vtable for ", type());
                 case 'T':
-                    return new Special("VTT for ", type(), "");
+                    return new Special("VTT for ", type());
                 case 'I':
-                    return new Special("typeinfo for ", type(), "");
+                    return new Special("typeinfo for ", type());
                 case 'S':
-                    return new Special("typeinfo name for ", type(), "");
+                    return new Special("typeinfo name for ", type());
                 case 'F':
-                    return new Special("typeinfo fn for ", type(), "");
+                    return new Special("typeinfo fn for ", type());
                 case 'h':
                     callOffset('h');
-                    return new Special("non-virtual thunk to ", encoding(), "");
+                    return new Special("non-virtual thunk to ", encoding());
                 case 'v':
                     callOffset('v');
-                    return new Special("virtual thunk to ", encoding(), "");
+                    return new Special("virtual thunk to ", encoding());
                 case 'c':
-                    callOffset('\0');
-                    callOffset('\0');
-                    return new Special("covariant return thunk to ", encoding(), "");
+                    callOffset(next());
+                    callOffset(next());
+                    return new Special("covariant return thunk to ", encoding());
                 case 'C': {
                     ItaniumNode complete = type();
                     number();
@@ -317,55 +313,52 @@ final class ItaniumParser {
                     return new ConstructionVtable(complete, type());
                 }
                 case 'H':
-                    return new Special("TLS init function for ", name(null), "");
+                    return new Special("TLS init function for ", name(null));
                 case 'W':
-                    return new Special("TLS wrapper function for ", name(null), "");
+                    return new Special("TLS wrapper function for ", name(null));
                 case 'A':
-                    return new Special("template parameter object for ", templateArg(), "");
+                    return new Special("template parameter object for ", templateArg());
                 default:
                     throw new Malformed();
             }
         }
         expect('G');
         if (consume('V')) {
-            return new Special("guard variable for ", name(null), "");
+            return new Special("guard variable for ", name(null));
         }
         if (consume('R')) {
             ItaniumNode name = name(null);
-            return new Special("reference temporary #" + number() + " for ", name, "");
+            return new Special("reference temporary #" + number() + " for ", name);
         }
         if (consume('A')) {
-            return new Special("hidden alias for ", encoding(), "");
+            return new Special("hidden alias for ", encoding());
         }
         if (consume("Tt")) {
-            return new Special("transaction clone for ", encoding(), "");
+            return new Special("transaction clone for ", encoding());
         }
         if (consume("Tn")) {
-            return new Special("non-transaction clone for ", encoding(), "");
+            return new Special("non-transaction clone for ", encoding());
         }
         throw new Malformed();
     }
 
-    /** {@code h <offset> _} or {@code v <offset> _ <virtual offset> _}; the offsets are not printed. */
+    /** After {@code kind}, {@code h <offset> _} or {@code v <offset> _ <virtual offset> _}: not printed. */
     private void callOffset(char kind) {
-        char c = kind == '\0' ? s.charAt(Math.min(pos, s.length() - 1)) : kind;
-        if (kind == '\0') {
-            if (atEnd()) {
-                throw new Malformed();
-            }
-            pos++;
-        }
-        if (c == 'h') {
+        signedNumber();
+        expect('_');
+        if (kind == 'v') {
             signedNumber();
             expect('_');
-        } else if (c == 'v') {
-            signedNumber();
-            expect('_');
-            signedNumber();
-            expect('_');
-        } else {
+        } else if (kind != 'h') {
             throw new Malformed();
         }
+    }
+
+    private char next() {
+        if (atEnd()) {
+            throw new Malformed();
+        }
+        return s.charAt(pos++);
     }
 
     private void signedNumber() {
