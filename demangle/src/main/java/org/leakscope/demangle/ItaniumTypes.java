@@ -8,6 +8,9 @@ final class ItaniumTypes {
     private ItaniumTypes() {
     }
 
+    /** The order c++filt prints cv qualifiers in, whatever order the name has them in. */
+    private static final String[] QUALIFIERS = {" const", " volatile", " restrict"};
+
     /** cv qualifiers on a type: {@code char const}. */
     static final class Qualified extends ItaniumNode {
         final ItaniumNode child;
@@ -24,8 +27,8 @@ final class ItaniumTypes {
         void printLeft(ItaniumOutput out) {
             child.printLeft(out);
             String present = child.resolve(out) instanceof Qualified q ? q.qualifiers : "";
-            for (String q : qualifiers.split("(?= )")) {
-                if (!present.contains(q)) {
+            for (String q : QUALIFIERS) {
+                if (qualifiers.contains(q) && !present.contains(q)) {
                     out.append(q);
                 }
             }
