@@ -169,3 +169,20 @@ echo "planted.sh: 50 forks under load, every child allocated and exited"
 timeout 30 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/planted_loader_lock" "$PWD/$build/loader_lock_plugin.so" \
   || fail "planted_loader_lock: an allocation during another thread's dlopen hung (exit 124) or failed"
 echo "planted.sh: no lock of the loader's taken in a hook"
+
+# 9. stacks through code built without frame pointers (tests/unwind_cxx.cc, -O2 -fomit-frame-pointer, through
+# libstdc++ and libc): by default (the .eh_frame unwinder) every live heap record has a frame in keep_alive and
+# one in main; walking frame pointers must miss some, or the program no longer tests the unwinder
+spans=$(nm -S "$build/unwind_cxx" | awk '$4 == "_Z10keep_alivev" { k = $1 " " $2 } $4 == "main" { m = $1 " " $2 }
+  END { print k, m }')
+[ "$(echo $spans | wc -w)" -eq 4 ] || fail "nm found no keep_alive or main in $build/unwind_cxx"
+for mode in "" cfi; do
+  RESMON_LOG=/dev/null RESMON_BACKTRACE=$mode LD_PRELOAD="$lib" "$build/unwind_cxx" $spans > "$out/unwind.out" \
+    2>&1 || fail "RESMON_BACKTRACE=$mode: not every stack of unwind_cxx reaches keep_alive and main" "$out/unwind.out"
+done
+if RESMON_LOG=/dev/null RESMON_BACKTRACE=fp LD_PRELOAD="$lib" "$build/unwind_cxx" $spans > "$out/unwind-fp.out" \
+    2>&1; then
+  fail "frame pointers alone reached keep_alive and main: unwind_cxx no longer tests the unwinder" "$out/unwind-fp.out"
+fi
+echo "planted.sh: stacks through code without frame pointers reach keep_alive and main:" \
+  "$(grep '^records' "$out/unwind.out") (cfi), $(grep '^records' "$out/unwind-fp.out") (fp)"
