@@ -526,21 +526,44 @@ static uint64_t compute_rule(const struct module *m, uintptr_t pc, uint32_t gen)
     return make_rule(k, (int32_t)s.cfa_off, s.rbp == AT_CFA, s.rbp_off, s.rbp == UNDEF, gen);
 }
 
-/* The cached rule for return address `ra`, or the one computed now (then cached); 0 outside every module. */
-static uint64_t rule_for(const struct table *t, uintptr_t ra, uint32_t gen) {
+/* Enters the current table (a writer reuses a slot only when no reader is in it); returns its generation. */
+static uint32_t enter(struct stripe *me) {
+    for (;;) {
+        uint32_t gen = atomic_load_explicit(&generation, memory_order_acquire);
+        atomic_fetch_add_explicit(&me->readers[gen & 1], 1, memory_order_seq_cst);
+        if (atomic_load_explicit(&generation, memory_order_seq_cst) == gen) {
+            return gen;
+        }
+        atomic_fetch_sub_explicit(&me->readers[gen & 1], 1, memory_order_release);
+    }
+}
+
+static void leave(struct stripe *me, uint32_t gen) {
+    atomic_fetch_sub_explicit(&me->readers[gen & 1], 1, memory_order_release);
+}
+
+#define FROZEN UINT64_MAX
+
+/* The cached rule for return address `ra`, or the one computed now from the current table (then cached): 0
+ * outside every module, FROZEN when the table may not be read. Only a miss enters the table: a cached rule
+ * holds no pointer into a module. */
+static uint64_t rule_for(uintptr_t ra, uint32_t gen) {
     struct cache_entry *e = &cache[(ra * 0x9e3779b97f4a7c15ull) >> (64 - CACHE_BITS)];
     uint64_t rule = atomic_load_explicit(&e->rule, memory_order_relaxed);
     uint64_t check = atomic_load_explicit(&e->check, memory_order_relaxed);
     if ((check ^ rule) == ra && ((rule >> 16) & 0xffff) == (gen & 0xffff)) {
         return rule;
     }
-    const struct range *in = range_of(t, ra - 1);
-    if (in == NULL) {
-        return 0;
+    struct stripe *me = &stripes[resmon_tid() % STRIPES];
+    uint32_t now = enter(me);
+    const struct table *t = slots[now & 1];
+    const struct range *in = t->frozen ? NULL : range_of(t, ra - 1);
+    rule = t->frozen ? FROZEN : in == NULL ? 0 : compute_rule(&t->modules[in->module], ra - 1, now);
+    leave(me, now);
+    if (rule != 0 && rule != FROZEN) {
+        atomic_store_explicit(&e->rule, rule, memory_order_relaxed);
+        atomic_store_explicit(&e->check, ra ^ rule, memory_order_relaxed);
     }
-    rule = compute_rule(&t->modules[in->module], ra - 1, gen);
-    atomic_store_explicit(&e->rule, rule, memory_order_relaxed);
-    atomic_store_explicit(&e->check, ra ^ rule, memory_order_relaxed);
     return rule;
 }
 
@@ -567,35 +590,100 @@ static uintptr_t stack_top_for(uintptr_t sp) {
     return top;
 }
 
-static uint32_t stripe_index(void) {
-    return resmon_tid() % STRIPES;
+/*
+ * The thread's last walk, frame by frame: the registers the step from that frame started with and the stack
+ * words it read. A step is a function of its registers, the words it reads and the rules (fixed for a table
+ * generation), so when a walk reaches a frame in the same registers as last time and every word the last walk
+ * read from there on still holds what it held, the rest of the stack is the last walk's: it is copied after
+ * those loads are checked, which do not depend on each other (an allocation loop pays for its own frames only).
+ * Hooks do not nest on a thread (resmon_busy), so a walk never sees another half-written.
+ */
+#define READS 3
+struct step {
+    uintptr_t pc;
+    uintptr_t sp;
+    uintptr_t fp;
+    uintptr_t fp_known;
+    uintptr_t addr[READS]; /* 0: not read */
+    uintptr_t value[READS];
+};
+
+struct shadow {
+    uint32_t gen;
+    int depth;   /* frames of the last walk; steps[0 .. depth-1] are valid */
+    uintptr_t hi;
+    struct step steps[RT_MAX_FRAMES];
+    uint64_t frames[RT_MAX_FRAMES];
+};
+
+static TLS struct shadow shadow;
+
+static int same_rest(const struct shadow *sh, int from) {
+    int same = 1;
+    for (int k = from; k < sh->depth; k++) {
+        const struct step *s = &sh->steps[k];
+        for (int i = 0; i < READS; i++) {
+            same &= s->addr[i] == 0 || *(const uintptr_t *)s->addr[i] == s->value[i];
+        }
+    }
+    return same;
+}
+
+/* A stack word, recorded for the shadow. */
+static inline uintptr_t load(struct step *s, int n, uintptr_t a) {
+    uintptr_t v = *(const uintptr_t *)a;
+    s->addr[n] = a;
+    s->value[n] = v;
+    return v;
 }
 
 int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *frames, int depth, int max) {
-    if (cache == NULL) {
+    if (cache == NULL || depth != 1) {
         return -1;
     }
-    struct stripe *me = &stripes[stripe_index()];
-    uint32_t gen;
-    for (;;) { /* enter the current slot: a writer reuses a slot only when no reader is in it */
-        gen = atomic_load_explicit(&generation, memory_order_acquire);
-        atomic_fetch_add_explicit(&me->readers[gen & 1], 1, memory_order_seq_cst);
-        if (atomic_load_explicit(&generation, memory_order_seq_cst) == gen) {
+    uint32_t gen = atomic_load_explicit(&generation, memory_order_acquire);
+    if (slots[gen & 1]->frozen) {
+        return -1;
+    }
+    uintptr_t hi = stack_top_for(sp);
+    struct shadow *sh = &shadow;
+    int may_reuse = sh->gen == gen && sh->hi == hi;
+    if (!may_reuse) {
+        sh->depth = 0;
+        sh->gen = gen;
+        sh->hi = hi;
+    }
+#define ON_STACK(a) ((a) >= sp && (a) <= hi - 8)
+    uintptr_t fp_known = 1;
+    for (;;) {
+        int i = depth - 1; /* the frame the step starts from */
+        struct step *s = &sh->steps[i];
+        if (may_reuse && i < sh->depth) {
+            if (s->pc == pc && s->sp == sp && s->fp == fp && s->fp_known == fp_known) {
+                if (same_rest(sh, i)) {
+                    for (int k = depth; k < sh->depth; k++) {
+                        frames[k] = sh->frames[k];
+                    }
+                    return sh->depth;
+                }
+                may_reuse = 0; /* a word differs further up: this walk goes to the end */
+            }
+        }
+        s->pc = pc;
+        s->sp = sp;
+        s->fp = fp;
+        s->fp_known = fp_known;
+        s->addr[0] = s->addr[1] = s->addr[2] = 0;
+        sh->frames[i] = pc;
+        sh->depth = depth;
+        if (depth >= max) {
             break;
         }
-        atomic_fetch_sub_explicit(&me->readers[gen & 1], 1, memory_order_release);
-    }
-    const struct table *t = slots[gen & 1];
-    if (t->frozen) {
-        atomic_fetch_sub_explicit(&me->readers[gen & 1], 1, memory_order_release);
-        return -1;
-    }
-    uintptr_t lo = sp;
-    uintptr_t hi = stack_top_for(sp);
-#define ON_STACK(a) ((a) >= lo && (a) <= hi - 8 && (a) >= sp)
-    int fp_known = 1;
-    while (depth < max) {
-        uint64_t rule = rule_for(t, pc, gen);
+        uint64_t rule = rule_for(pc, gen);
+        if (rule == FROZEN) {
+            sh->depth = 0;
+            return -1; /* a dlclose under way: frame pointers, no module memory */
+        }
         enum kind k = (enum kind)(rule & 7);
         uintptr_t cfa;
         if (k == K_NONE || k == K_END) {
@@ -606,8 +694,8 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
                 break;
             }
             cfa = fp + 16;
-            uintptr_t ra = *(const uintptr_t *)(fp + 8);
-            fp = *(const uintptr_t *)fp;
+            uintptr_t ra = load(s, 0, fp + 8);
+            fp = load(s, 1, fp);
             if (ra < 4096) {
                 break;
             }
@@ -628,19 +716,19 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
                 if (!ON_STACK(cfa)) {
                     break;
                 }
-                cfa = *(const uintptr_t *)cfa;
+                cfa = load(s, 2, cfa);
             }
         }
-        if (cfa < 8 || !ON_STACK(cfa - 8) || cfa <= sp) {
+        if (cfa < 8 || cfa <= sp || !ON_STACK(cfa - 8)) {
             break;
         }
-        uintptr_t ra = *(const uintptr_t *)(cfa - 8);
+        uintptr_t ra = load(s, 0, cfa - 8);
         if (rule & RBP_SAVED) {
             uintptr_t at = cfa + (intptr_t)rule_rbp_off(rule);
             if (!ON_STACK(at)) {
                 break;
             }
-            fp = *(const uintptr_t *)at;
+            fp = load(s, 1, at);
             fp_known = 1;
         } else if (rule & RBP_LOST) {
             fp_known = 0;
@@ -653,7 +741,6 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
         sp = cfa;
     }
 #undef ON_STACK
-    atomic_fetch_sub_explicit(&me->readers[gen & 1], 1, memory_order_release);
     return depth;
 }
 

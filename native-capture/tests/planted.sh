@@ -186,3 +186,14 @@ if RESMON_LOG=/dev/null RESMON_BACKTRACE=fp LD_PRELOAD="$lib" "$build/unwind_cxx
 fi
 echo "planted.sh: stacks through code without frame pointers reach keep_alive and main:" \
   "$(grep '^records' "$out/unwind.out") (cfi), $(grep '^records' "$out/unwind-fp.out") (fp)"
+# the same stacks as libunwind's, frame for frame (module+offset; the exit snapshots' blocks as a multiset),
+# among them one function reached under two callers at the same depth (the reuse of the last walk must see it)
+if [ "$unwind" = yes ] && [ "$python" = yes ]; then
+  for mode in cfi libunwind; do
+    mkdir -p "$out/unwind-$mode"
+    RESMON_LOG=/dev/null RESMON_SNAPSHOT_DIR="$out/unwind-$mode" RESMON_BACKTRACE=$mode LD_PRELOAD="$lib" \
+      "$build/unwind_cxx" $spans > /dev/null 2>&1 || fail "unwind_cxx failed with RESMON_BACKTRACE=$mode"
+  done
+  python3 tests/compare_stacks.py "$out"/unwind-cfi/resmon-*-1.umdh "$out"/unwind-libunwind/resmon-*-1.umdh \
+    || fail "the .eh_frame unwinder's stacks differ from libunwind's"
+fi

@@ -55,6 +55,22 @@ __attribute__((noinline)) void once_through_libstdcxx() {
     std::call_once(once, [] { blocks.push_back(std::calloc(3, 64)); });
 }
 
+// the same function at the same stack depth under two callers: the unwinder may reuse its last walk above a
+// frame only when the stack words it read from there on are unchanged
+__attribute__((noinline)) void leaf(int i) {
+    blocks.push_back(std::malloc(16 + static_cast<size_t>(i)));
+}
+
+__attribute__((noinline)) void path_a(int i) {
+    leaf(i);
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void path_b(int i) {
+    leaf(i);
+    __asm__ volatile("" ::: "memory");
+}
+
 } // namespace
 
 __attribute__((noinline)) void keep_alive() {
@@ -64,6 +80,9 @@ __attribute__((noinline)) void keep_alive() {
     append_strings(32);
     sort_with_callback();
     once_through_libstdcxx();
+    for (int i = 0; i < 20; i++) {
+        (i % 3 == 0 ? path_a : path_b)(i);
+    }
     __asm__ volatile("" ::: "memory"); // not a tail call: keep_alive's frame stays on the stack
 }
 
