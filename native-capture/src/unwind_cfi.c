@@ -598,43 +598,83 @@ static uintptr_t stack_top_for(uintptr_t sp) {
  * those loads are checked, which do not depend on each other (an allocation loop pays for its own frames only).
  * Hooks do not nest on a thread (resmon_busy), so a walk never sees another half-written.
  */
-#define READS 3
+#define MAX_READS (RT_MAX_FRAMES * 3) /* a step reads at most 3 words: the return address, rbp, a deref'd CFA */
 struct step {
     uintptr_t pc;
     uintptr_t sp;
     uintptr_t fp;
-    uintptr_t fp_known;
-    uintptr_t addr[READS]; /* 0: not read */
-    uintptr_t value[READS];
+    uint8_t fp_known;
+    uint8_t uses_fp;    /* the step read rbp (its CFA or return address are found from it) */
+    uint8_t reloads_fp; /* the step gave the caller's rbp from the stack (or made it unknown) */
+    uint8_t fp_matters; /* the walk from this step on depends on the rbp it started with */
+    uint32_t first;     /* its reads are the shadow's reads[first ..], up to the next step's first */
 };
 
 struct shadow {
     uint32_t gen;
-    int depth;   /* frames of the last walk; steps[0 .. depth-1] are valid */
+    int depth; /* frames of the last walk; steps[0 .. depth-1] are valid */
+    uint32_t reads;
     uintptr_t hi;
-    struct step steps[RT_MAX_FRAMES];
     uint64_t frames[RT_MAX_FRAMES];
+    struct step steps[RT_MAX_FRAMES];
+    uintptr_t addr[MAX_READS];
+    uintptr_t value[MAX_READS];
 };
 
 static TLS struct shadow shadow;
 
-static int same_rest(const struct shadow *sh, int from) {
-    int same = 1;
-    for (int k = from; k < sh->depth; k++) {
-        const struct step *s = &sh->steps[k];
-        for (int i = 0; i < READS; i++) {
-            same &= s->addr[i] == 0 || *(const uintptr_t *)s->addr[i] == s->value[i];
-        }
+/* Whether every word the last walk read from step `from` on still holds what it held (independent loads). */
+static inline int same_rest(const struct shadow *sh, int from) {
+    uintptr_t diff = 0;
+    for (uint32_t k = sh->steps[from].first; k < sh->reads; k++) {
+        diff |= *(const uintptr_t *)sh->addr[k] ^ sh->value[k];
     }
-    return same;
+    return diff == 0;
 }
 
-/* A stack word, recorded for the shadow. */
-static inline uintptr_t load(struct step *s, int n, uintptr_t a) {
+/* Code built without frame pointers keeps data in rbp: it is compared only where the rest of the walk used it. */
+static inline int same_state(const struct step *s, uintptr_t pc, uintptr_t sp, uintptr_t fp, uint32_t fp_known) {
+    uintptr_t fp_diff = s->fp_matters ? (s->fp ^ fp) | (s->fp_known ^ fp_known) : 0;
+    return ((s->pc ^ pc) | (s->sp ^ sp) | fp_diff) == 0;
+}
+
+/* fp_matters of steps `to` down to 0, from the one after `to` (none past the last). */
+static void mark_fp_matters(struct shadow *sh, int to) {
+    int next = to + 1 < sh->depth ? sh->steps[to + 1].fp_matters : 0;
+    for (int k = to; k >= 0; k--) {
+        struct step *s = &sh->steps[k];
+        next = s->fp_matters = s->uses_fp || (!s->reloads_fp && next);
+    }
+}
+
+/* This walk's reads: kept apart until it ends, the last walk's are still being compared with. */
+struct reads {
+    uint32_t n;
+    uintptr_t addr[MAX_READS];
+    uintptr_t value[MAX_READS];
+};
+
+static inline uintptr_t load(struct reads *r, uintptr_t a) {
     uintptr_t v = *(const uintptr_t *)a;
-    s->addr[n] = a;
-    s->value[n] = v;
+    r->addr[r->n] = a;
+    r->value[r->n++] = v;
     return v;
+}
+
+/* This walk's steps 0 .. i-1 (reads in r) joined to the last walk's from step i on. */
+static void splice(struct shadow *sh, const struct reads *r, int i) {
+    uint32_t from = i < sh->depth ? sh->steps[i].first : sh->reads;
+    uint32_t kept = sh->reads - from;
+    if (r->n != from) {
+        memmove(sh->addr + r->n, sh->addr + from, kept * sizeof sh->addr[0]);
+        memmove(sh->value + r->n, sh->value + from, kept * sizeof sh->value[0]);
+        for (int k = i; k < sh->depth; k++) {
+            sh->steps[k].first = sh->steps[k].first - from + r->n;
+        }
+    }
+    memcpy(sh->addr, r->addr, r->n * sizeof r->addr[0]);
+    memcpy(sh->value, r->value, r->n * sizeof r->value[0]);
+    sh->reads = r->n + kept;
 }
 
 int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *frames, int depth, int max) {
@@ -647,35 +687,42 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
     }
     uintptr_t hi = stack_top_for(sp);
     struct shadow *sh = &shadow;
-    int may_reuse = sh->gen == gen && sh->hi == hi;
+    int may_reuse = sh->gen == gen && sh->hi == hi && sh->depth > 0;
+    /* the common case, an allocation loop: the same caller, in the same frame, under the same stack */
+    if (may_reuse && same_state(&sh->steps[0], pc, sp, fp, 1) && same_rest(sh, 0)) {
+        memcpy(frames, sh->frames, sizeof sh->frames);
+        return sh->depth;
+    }
     if (!may_reuse) {
         sh->depth = 0;
+        sh->reads = 0;
         sh->gen = gen;
         sh->hi = hi;
     }
+    struct reads r;
+    r.n = 0;
 #define ON_STACK(a) ((a) >= sp && (a) <= hi - 8)
-    uintptr_t fp_known = 1;
+    uint32_t fp_known = 1;
     for (;;) {
         int i = depth - 1; /* the frame the step starts from */
         struct step *s = &sh->steps[i];
-        if (may_reuse && i < sh->depth) {
-            if (s->pc == pc && s->sp == sp && s->fp == fp && s->fp_known == fp_known) {
-                if (same_rest(sh, i)) {
-                    for (int k = depth; k < sh->depth; k++) {
-                        frames[k] = sh->frames[k];
-                    }
-                    return sh->depth;
-                }
-                may_reuse = 0; /* a word differs further up: this walk goes to the end */
+        if (may_reuse && i > 0 && i < sh->depth && same_state(s, pc, sp, fp, fp_known)) {
+            if (same_rest(sh, i)) {
+                sh->frames[i] = pc;
+                splice(sh, &r, i);
+                mark_fp_matters(sh, i - 1);
+                memcpy(frames, sh->frames, sizeof sh->frames);
+                return sh->depth;
             }
+            may_reuse = 0; /* a word differs further up: this walk goes to the end */
         }
         s->pc = pc;
         s->sp = sp;
         s->fp = fp;
-        s->fp_known = fp_known;
-        s->addr[0] = s->addr[1] = s->addr[2] = 0;
+        s->fp_known = (uint8_t)fp_known;
+        s->uses_fp = s->reloads_fp = 0;
+        s->first = r.n;
         sh->frames[i] = pc;
-        sh->depth = depth;
         if (depth >= max) {
             break;
         }
@@ -690,12 +737,13 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
             break; /* outside every module, or the outermost frame */
         }
         if (k == K_FP_STEP) {
+            s->uses_fp = s->reloads_fp = 1;
             if (!fp_known || (fp & 7) != 0 || !ON_STACK(fp) || !ON_STACK(fp + 8)) {
                 break;
             }
             cfa = fp + 16;
-            uintptr_t ra = load(s, 0, fp + 8);
-            fp = load(s, 1, fp);
+            uintptr_t ra = load(&r, fp + 8);
+            fp = load(&r, fp);
             if (ra < 4096) {
                 break;
             }
@@ -708,6 +756,7 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
         if (k == K_RSP) {
             cfa = sp + (intptr_t)off;
         } else {
+            s->uses_fp = 1;
             if (!fp_known) {
                 break;
             }
@@ -716,22 +765,24 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
                 if (!ON_STACK(cfa)) {
                     break;
                 }
-                cfa = load(s, 2, cfa);
+                cfa = load(&r, cfa);
             }
         }
         if (cfa < 8 || cfa <= sp || !ON_STACK(cfa - 8)) {
             break;
         }
-        uintptr_t ra = load(s, 0, cfa - 8);
+        uintptr_t ra = load(&r, cfa - 8);
         if (rule & RBP_SAVED) {
             uintptr_t at = cfa + (intptr_t)rule_rbp_off(rule);
             if (!ON_STACK(at)) {
                 break;
             }
-            fp = load(s, 1, at);
+            fp = load(&r, at);
             fp_known = 1;
+            s->reloads_fp = 1;
         } else if (rule & RBP_LOST) {
             fp_known = 0;
+            s->reloads_fp = 1;
         }
         if (ra < 4096) {
             break;
@@ -741,6 +792,12 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
         sp = cfa;
     }
 #undef ON_STACK
+    /* the whole walk is this one's */
+    memcpy(sh->addr, r.addr, r.n * sizeof r.addr[0]);
+    memcpy(sh->value, r.value, r.n * sizeof r.value[0]);
+    sh->reads = r.n;
+    sh->depth = depth;
+    mark_fp_matters(sh, depth - 1);
     return depth;
 }
 
