@@ -1,6 +1,7 @@
 /*
  * libresmon.so: start-up (configuration from the environment, the real functions, the table), thread ids,
- * backtraces (frame pointers, libunwind; the .eh_frame unwinder is unwind_cfi.c), fork safety, the monitor thread and what happens at exit and on a fatal signal.
+ * backtraces (frame pointers, libunwind; the .eh_frame unwinder is unwind_cfi.c), fork safety, the monitor
+ * thread and what happens at exit and on a fatal signal.
  */
 #include "tracker.h"
 #include "unwind_cfi.h"
