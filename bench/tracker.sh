@@ -45,7 +45,8 @@ if [ -n "$ht" ]; then
   printf '%-48s %8d %12d\n' "heaptrack" "$ht" "$((ht - base))"
   printf 'libresmon.so (.eh_frame unwinder, the default) overhead / heaptrack overhead: %s (target <= 0.20)\n' \
     "$(ratio "$((cfi - base))" "$((ht - base))")"
-  printf 'libresmon.so (frame pointers) overhead / heaptrack overhead: %s\n' "$(ratio "$((fp - base))" "$((ht - base))")"
+  printf 'libresmon.so (frame pointers) overhead / heaptrack overhead: %s\n' \
+    "$(ratio "$((fp - base))" "$((ht - base))")"
 else
   echo "heaptrack: not installed (apt install heaptrack) - no comparison"
 fi
