@@ -936,17 +936,20 @@ void resmon_cfi_after_fork_child(void) {
  */
 int dlclose(void *handle) {
     static int (*real_dlclose)(void *);
+    static TLS int closing; /* a destructor run by this dlclose may dlclose too: the table is frozen already */
     if (real_dlclose == NULL) {
         real_dlclose = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
     }
-    if (cache == NULL) {
+    if (cache == NULL || closing) {
         return real_dlclose(handle);
     }
+    closing = 1;
     pthread_mutex_lock(&writer);
     int old = publish(1);
     wait_for_readers(old);
     int rc = real_dlclose(handle);
     publish(0);
     pthread_mutex_unlock(&writer);
+    closing = 0;
     return rc;
 }

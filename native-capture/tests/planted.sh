@@ -200,6 +200,6 @@ fi
 
 # 10. the unwinder across dlclose: a plugin's cached rules must not serve another loaded where it was (the
 # stack recorded at once may stop short, never go wrong), while other threads allocate through the freeze
-timeout 120 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/unwind_dlclose" "$PWD/$build/libunwind_a.so" \
+timeout 60 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/unwind_dlclose" "$PWD/$build/libunwind_a.so" \
   "$PWD/$build/libunwind_b.so" > "$out/dlclose.out" 2>&1 || fail "unwind_dlclose failed (or hung)" "$out/dlclose.out"
 cat "$out/dlclose.out"

@@ -4,7 +4,8 @@
  * (the same code, another frame size), usually mapped where A was, is called at once, before the tracker's
  * monitor has seen it, then again once it has. The first stack may stop short (a module not yet in the table),
  * never go wrong: it must be a prefix of the second (a rule kept from A would find a wrong caller). Two threads
- * allocate all along, while dlclose holds the table frozen. 20 rounds.
+ * allocate all along, while dlclose holds the table frozen; the plugins' destructor calls dlclose in turn.
+ * 20 rounds.
  *   unwind_dlclose PLUGIN_A PLUGIN_B
  */
 #include <dlfcn.h>
