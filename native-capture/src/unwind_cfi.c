@@ -5,14 +5,18 @@
  *  - The module table (executable ranges, readable segments, the .eh_frame_hdr search table of each module) is
  *    built outside the hooks, at start-up and whenever the loader's counters move (the monitor's tick, exit),
  *    and in our dlclose before and after the real one, into one of two mmap'd slots. A hook reads the current
- *    slot lock-free; it announces itself in a per-thread-stripe reader count, and a writer reuses a slot only
- *    once no reader is left in it. dlclose first publishes a frozen table (frame pointers only, no module
- *    memory read) and waits for the readers of the old one, so no walk reads a module while it is unmapped.
+ *    slot lock-free, and only to find a rule not in the cache: it announces itself in a per-thread-stripe
+ *    reader count, and a writer reuses a slot only once no reader is left in it. dlclose first publishes a
+ *    frozen table (frame pointers only, no module memory read) and waits for the readers of the old one, so no
+ *    walk reads a module while it is unmapped.
  *  - Every read of module memory is checked to lie inside one of that module's readable PT_LOAD segments,
  *    every read of the stack to lie between the hook's stack pointer and the top of the thread's stack.
  *  - The rule found for a return address (where the CFA is, whether the caller's rbp was saved) is kept in a
  *    direct-mapped cache of 64 Ki entries tagged with the table's generation; an entry is two words written
- *    without a lock, checked against each other (check = pc ^ rule), so a torn entry is a miss, never a rule.
+ *    without a lock, checked against each other (check = pc ^ rule), so a torn entry reads as a miss (short of
+ *    a 64-bit coincidence).
+ *  - Each thread keeps its last walk (the shadow, below): a walk that reaches a frame in the same state as then,
+ *    under the same stack words, copies the rest instead of stepping through it.
  * A frame whose rule is beyond what is interpreted here (CFA expressions other than *(rbp + n), registers
  * saved in registers) is stepped over with its frame pointer; a signal frame, an undefined return address, a
  * return address outside every module or a stack address outside the stack ends the walk.
