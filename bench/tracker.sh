@@ -3,7 +3,8 @@
 # of malloc/free at a call depth of about 20), measured in the same run, in wall and CPU time: no tracker;
 # libresmon.so with its default .eh_frame unwinder (16 frames), also on the workload built without frame
 # pointers; walking frame pointers; with libunwind; keeping the return address only; heaptrack. Target: our
-# overhead (the default's) <= 1/5 of heaptrack's. Then `dumpscan --resmon` scanning a 4 GiB dump beside `cat` of it (target <= 2x).
+# overhead (the default's) <= 1/5 of heaptrack's. Then `dumpscan --resmon` scanning a 4 GiB dump beside `cat`
+# of it (target <= 2x).
 # Usage: bench/tracker.sh [RUNS]      TRACKER_BENCH_OPS=5000000 by default; TRACKER_BENCH_SCAN=0: no dump scan
 set -euo pipefail
 cd "$(dirname "$0")/.."
