@@ -89,14 +89,17 @@ extern void *__libc_stack_end; /* the main thread's stack at _start (ld.so) */
 
 /*
  * A rule, as cached: kind (bits 0-2), rbp saved at CFA + 8 * (bits 5-15, signed) when bit 3, rbp unknown after
- * the step when bit 4, the generation in bits 16-31, the CFA offset in bits 32-63.
+ * the step when bit 4, the generation in bits 16-39 (it wraps after 16 Mi table changes), the CFA offset in
+ * bits 40-63 (signed).
  */
 enum kind { K_NONE, K_RSP, K_RBP, K_RBP_DEREF, K_FP_STEP, K_END };
+#define GEN_MASK 0xffffffu
+#define CFA_LIMIT (1 << 23) /* a CFA offset fits 24 bits */
 #define RBP_SAVED 8u
 #define RBP_LOST 16u
 
 static uint64_t make_rule(enum kind k, int32_t cfa_off, int rbp_saved, int64_t rbp_off, int rbp_lost, uint32_t gen) {
-    uint64_t r = (uint64_t)k | ((uint64_t)(gen & 0xffff) << 16) | ((uint64_t)(uint32_t)cfa_off << 32);
+    uint64_t r = (uint64_t)k | ((uint64_t)(gen & GEN_MASK) << 16) | ((uint64_t)cfa_off << 40);
     if (rbp_saved) {
         r |= RBP_SAVED | (((uint64_t)(rbp_off / 8) & 0x7ff) << 5);
     }
@@ -516,7 +519,8 @@ static uint64_t compute_rule(const struct module *m, uintptr_t pc, uint32_t gen)
     }
     int rbp_ok = s.rbp == SAME || s.rbp == UNDEF || (s.rbp == AT_CFA && (s.rbp_off & 7) == 0
                                                      && s.rbp_off >= -8 * 1024 && s.rbp_off < 8 * 1024);
-    if (s.cfa_unknown || s.ra != AT_CFA || s.ra_off != -8 || !rbp_ok || s.cfa_off != (int32_t)s.cfa_off) {
+    if (s.cfa_unknown || s.ra != AT_CFA || s.ra_off != -8 || !rbp_ok || s.cfa_off < -CFA_LIMIT
+        || s.cfa_off >= CFA_LIMIT) {
         return fp_step;
     }
     enum kind k;
@@ -555,7 +559,7 @@ static uint64_t rule_for(uintptr_t ra, uint32_t gen) {
     struct cache_entry *e = &cache[(ra * 0x9e3779b97f4a7c15ull) >> (64 - CACHE_BITS)];
     uint64_t rule = atomic_load_explicit(&e->rule, memory_order_relaxed);
     uint64_t check = atomic_load_explicit(&e->check, memory_order_relaxed);
-    if ((check ^ rule) == ra && ((rule >> 16) & 0xffff) == (gen & 0xffff)) {
+    if ((check ^ rule) == ra && ((rule >> 16) & GEN_MASK) == (gen & GEN_MASK)) {
         return rule;
     }
     struct stripe *me = &stripes[resmon_tid() % STRIPES];
@@ -756,7 +760,7 @@ int resmon_cfi_backtrace(uintptr_t pc, uintptr_t sp, uintptr_t fp, uint64_t *fra
             sp = cfa;
             continue;
         }
-        int32_t off = (int32_t)(rule >> 32);
+        int64_t off = (int64_t)rule >> 40; /* arithmetic: the offset's sign */
         if (k == K_RSP) {
             cfa = sp + (intptr_t)off;
         } else {

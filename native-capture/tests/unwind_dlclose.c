@@ -68,8 +68,8 @@ int main(int argc, char **argv) {
     int failed = 0;
     for (int round = 0; round < 20 && !failed; round++) {
         uint64_t a[RT_MAX_FRAMES];
-        uint64_t early[RT_MAX_FRAMES];
-        uint64_t later[RT_MAX_FRAMES];
+        uint64_t b[2][RT_MAX_FRAMES]; /* at once, and once the monitor has seen B */
+        int depth_b[2];
         void *pa = dlopen(argv[1], RTLD_NOW);
         pause_ms(150); /* the monitor's tick: A joins the unwinder's table */
         int depth_a = call(pa, header(), a);
@@ -78,10 +78,17 @@ int main(int argc, char **argv) {
         dlclose(pa);
         void *pb = dlopen(argv[2], RTLD_NOW);
         same_place += dlsym(pb, "plugin_alloc") == at_a;
-        int depth_early = call(pb, header(), early);
-        pause_ms(150);
-        int depth_later = call(pb, header(), later);
+        for (volatile int k = 0; k < 2; k++) { /* from the same call site (volatile: not unrolled) */
+            depth_b[k] = call(pb, header(), b[k]);
+            if (k == 0) {
+                pause_ms(150);
+            }
+        }
         dlclose(pb);
+        int depth_early = depth_b[0];
+        int depth_later = depth_b[1];
+        const uint64_t *early = b[0];
+        const uint64_t *later = b[1];
         if (depth_a < 3 || depth_later < 3 || depth_early < 1 || depth_early > depth_later
             || memcmp(early, later, (size_t)depth_early * sizeof early[0]) != 0) {
             fprintf(stderr, "unwind_dlclose: round %d: A %d frames, B %d frames at once, %d later:", round,
