@@ -2,10 +2,10 @@
  * The .eh_frame unwinder across dlclose: plugin A (tests/unwind_plugin.c, one frame size) is loaded, its
  * allocating function called once it is in the unwinder's table (so its rules are cached), unloaded; plugin B
  * (the same code, another frame size), usually mapped where A was, is called at once, before the tracker's
- * monitor has seen it, then again until it has (up to 5 s). The first stack may stop short (a module not yet in the table),
- * never go wrong: it must be a prefix of the second (a rule kept from A would find a wrong caller). Two threads
- * allocate all along, while dlclose holds the table frozen; the plugins' destructor calls dlclose in turn.
- * 20 rounds.
+ * monitor has seen it, then again until it has (up to 5 s). The first stack may stop short (a module not yet
+ * in the table), never go wrong: it must be a prefix of the second (a rule kept from A would find a wrong
+ * caller). Two threads allocate all along, while dlclose holds the table frozen; the plugins' destructor calls
+ * dlclose in turn. 20 rounds.
  *   unwind_dlclose PLUGIN_A PLUGIN_B
  */
 #include <dlfcn.h>
