@@ -6,6 +6,7 @@
  * the modules are collected into memory of our own first, then handed to rt_modules_sync.
  */
 #include "tracker.h"
+#include "unwind_cfi.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -169,5 +170,8 @@ void resmon_modules_check(void) {
         last_subs = k.subs;
         resmon_modules_refresh();
         resmon_resolve_cxx(); /* a C++ runtime loaded since: the C++ hooks' real functions */
+        if (resmon_config.backtrace_mode == BT_CFI) {
+            resmon_cfi_refresh(); /* the unwinder's own table of the modules */
+        }
     }
 }

@@ -1,8 +1,10 @@
 /*
  * libresmon.so: start-up (configuration from the environment, the real functions, the table), thread ids,
- * frame-pointer backtraces, fork safety, the monitor thread and what happens at exit and on a fatal signal.
+ * backtraces (frame pointers, libunwind; the .eh_frame unwinder is unwind_cfi.c), fork safety, the monitor
+ * thread and what happens at exit and on a fatal signal.
  */
 #include "tracker.h"
+#include "unwind_cfi.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -81,7 +83,7 @@ static void load_libunwind(void) {
     if (unw_backtrace_fn == NULL) {
         fprintf(stderr, "resmon: RESMON_BACKTRACE=libunwind but libunwind.so.8 could not be loaded (%s);"
                         " walking frame pointers instead\n", dlerror());
-        resmon_config.backtrace_mode = 1;
+        resmon_config.backtrace_mode = BT_FP;
     }
 }
 
@@ -119,7 +121,15 @@ static void read_config(void) {
     const char *baseline = getenv("RESMON_BASELINE");
     c->baseline = baseline == NULL || strcmp(baseline, "0") != 0;
     const char *bt = getenv("RESMON_BACKTRACE");
-    c->backtrace_mode = bt == NULL ? 1 : strcmp(bt, "none") == 0 ? 0 : strcmp(bt, "libunwind") == 0 ? 2 : 1;
+    c->backtrace_mode = BT_CFI;
+    if (bt != NULL && *bt != '\0') {
+        c->backtrace_mode = strcmp(bt, "none") == 0 ? BT_NONE : strcmp(bt, "fp") == 0 ? BT_FP
+                          : strcmp(bt, "libunwind") == 0 ? BT_LIBUNWIND : strcmp(bt, "cfi") == 0 ? BT_CFI : -1;
+        if (c->backtrace_mode < 0) {
+            fprintf(stderr, "resmon: RESMON_BACKTRACE=%s is not cfi, fp, libunwind or none; using cfi\n", bt);
+            c->backtrace_mode = BT_CFI;
+        }
+    }
     /* the original resmon's defaults */
     c->limits.memory_bytes = env_u64("RESMON_LIMIT_MEMORY", 128ull << 20);
     c->limits.cpu_percent = (uint32_t)env_u64("RESMON_LIMIT_CPU", 30);
@@ -168,6 +178,7 @@ static void after_fork_child(void) {
     if (rt_header() != NULL) {
         rt_header()->process_id = (uint64_t)getpid();
     }
+    resmon_cfi_after_fork_child();
 }
 
 static void fatal_signal(int sig) {
@@ -246,8 +257,12 @@ static void init_once_body(void) {
     resmon_resolve_other();
     resmon_resolve_cxx();
     read_config();
-    if (resmon_config.backtrace_mode == 2) {
+    if (resmon_config.backtrace_mode == BT_LIBUNWIND) {
         load_libunwind();
+    }
+    if (resmon_config.backtrace_mode == BT_CFI && resmon_cfi_init() != 0) {
+        fprintf(stderr, "resmon: no memory for the unwinder's tables; walking frame pointers instead\n");
+        resmon_config.backtrace_mode = BT_FP;
     }
     read_process_name();
     rt_set_max_records(env_u64("RESMON_MAX_RECORDS", 0));
@@ -296,10 +311,10 @@ __attribute__((constructor)) static void resmon_constructor(void) {
 int resmon_backtrace(void *caller, void *frame, uint64_t *frames) {
     int depth = 0;
     frames[depth++] = (uint64_t)(uintptr_t)caller;
-    if (resmon_config.backtrace_mode == 0) {
+    if (resmon_config.backtrace_mode == BT_NONE || frame == NULL) {
         return depth;
     }
-    if (resmon_config.backtrace_mode == 2 && unw_backtrace_fn != NULL) {
+    if (resmon_config.backtrace_mode == BT_LIBUNWIND && unw_backtrace_fn != NULL) {
         /* the unwinder starts inside the tracker: skip to the hook's return address, keep what follows */
         void *buf[RT_MAX_FRAMES + 8];
         int n = unw_backtrace_fn(buf, RT_MAX_FRAMES + 8);
@@ -312,13 +327,19 @@ int resmon_backtrace(void *caller, void *frame, uint64_t *frames) {
         }
         return depth;
     }
+    /* the hook (built with frame pointers) saved its caller's rbp at [frame]; its caller's stack pointer, once
+     * the hook returned, is just above the hook's return address */
+    uintptr_t *fp = frame;
+    if (resmon_config.backtrace_mode == BT_CFI) {
+        int n = resmon_cfi_backtrace((uintptr_t)caller, (uintptr_t)frame + 16, fp[0], frames, depth,
+                                     resmon_config.depth);
+        if (n >= 0) {
+            return n;
+        }
+    }
     /* Walk saved frame pointers from the hook's frame: [fp] = caller's fp, [fp + 8] = return address. A chain
      * through code built without frame pointers ends at the first implausible link. */
-    uintptr_t *fp = frame;
     uintptr_t lo = (uintptr_t)fp;
-    if (fp == NULL) {
-        return depth;
-    }
     fp = (uintptr_t *)fp[0]; /* the traced function's frame */
     while (depth < resmon_config.depth && fp != NULL) {
         uintptr_t f = (uintptr_t)fp;

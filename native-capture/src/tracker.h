@@ -14,11 +14,14 @@
 /* initial-exec: reaching the variable must not call __tls_get_addr, which can allocate */
 #define TLS _Thread_local __attribute__((tls_model("initial-exec")))
 
+/* RESMON_BACKTRACE: none (the return address only), fp, libunwind, cfi (the .eh_frame unwinder, default) */
+enum backtrace_mode { BT_NONE, BT_FP, BT_LIBUNWIND, BT_CFI };
+
 struct config {
     char log_path[1024];          /* RESMON_LOG: DebugView-layout log ("" = stderr) */
     char snapshot_dir[1024];      /* RESMON_SNAPSHOT_DIR: table images and heap snapshots ("" = none) */
     int depth;                    /* RESMON_DEPTH: frames per record, 1..16 (default 16) */
-    int backtrace_mode;           /* RESMON_BACKTRACE: 0 return address only, 1 frame pointers (default) */
+    int backtrace_mode;           /* RESMON_BACKTRACE: enum backtrace_mode (default BT_CFI) */
     int baseline;                 /* RESMON_BASELINE: 1 (default) start-up, C runtime and built-in list are not leaks */
     struct rt_limits limits;      /* RESMON_LIMIT_MEMORY, _CPU, _THREADS, _SYNC, _DISK; RESMON_INTERVAL_MS */
 };

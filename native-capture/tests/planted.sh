@@ -177,9 +177,8 @@ echo "planted.sh: no lock of the loader's taken in a hook"
 # new; the exit report exactly the planted leaks by bytes, type and count, nothing of the C++ or C runtime's
 # one-time allocations (exception pool, iostream, stdout's buffer), nothing freed (exceptions on four threads,
 # every form of new and delete, a mismatched free). tests/check_cxx.py attributes each record to the first frame of
-# its stack outside std:: and the runtime's modules: with frame pointers (the default) the walk stops in libstdc++
-# for the strings' buffers (it says how many records reached their planting function), with libunwind every one
-# must reach it. Two SIGUSR2 snapshots and the table image are left in BUILD for the Java tools.
+# its stack outside std:: and the runtime's modules: with the default unwinder (.eh_frame) and with libunwind every
+# one must reach it. Two SIGUSR2 snapshots and the table image are left in BUILD for the Java tools.
 for o in O1 O2; do
   prog="$build/planted_cxx_$o"
   snaps="$out/cxx-$o"
@@ -187,7 +186,8 @@ for o in O1 O2; do
   RESMON_LOG="$out/cxx-$o.log" RESMON_SNAPSHOT_DIR="$snaps" LD_PRELOAD="$lib" "$prog" "$snaps" > /dev/null \
     2> "$out/cxx.err" || fail "planted_cxx_$o failed" "$out/cxx.err"
   check_cxx() { [ "$python" = no ] || python3 tests/check_cxx.py "$@"; }
-  check_cxx --counted="$("$prog" --expect-counted)" "$prog" "$out/cxx-$o.log" "$build/cxx-$o.expect" \
+  check_cxx --counted="$("$prog" --expect-counted)" --stacks=strict "$prog" "$out/cxx-$o.log" \
+    "$build/cxx-$o.expect" \
     || fail "planted_cxx_$o: the exit report is not exactly the planted C++ leaks" "$out/cxx-$o.log"
   grep -q '|resmon| stack 0x' "$out/cxx-$o.log" || fail "planted_cxx_$o: no stack line in the log" "$out/cxx-$o.log"
   first=$(ls "$snaps"/resmon-*-1.umdh 2>/dev/null | head -n1)
@@ -223,3 +223,37 @@ RESMON_LOG="$out/cxx-host.log" LD_PRELOAD="$lib" "$build/planted_cxx_host" "$PWD
   > /dev/null 2> "$out/cxx.err" || fail "planted_cxx_host failed" "$out/cxx.err"
 check_report "$build/planted_cxx_host" "$out/cxx-host.log" \
   || fail "libstdc++'s one-time allocations are in the exit report (loaded after main)" "$out/cxx-host.log"
+
+# 10. stacks through code built without frame pointers (tests/unwind_cxx.cc, -O2 -fomit-frame-pointer, through
+# libstdc++ and libc): by default (the .eh_frame unwinder) every live heap record has a frame in keep_alive and
+# one in main; walking frame pointers must miss some, or the program no longer tests the unwinder
+spans=$(nm -S "$build/unwind_cxx" | awk '$4 == "_Z10keep_alivev" { k = $1 " " $2 } $4 == "main" { m = $1 " " $2 }
+  END { print k, m }')
+[ "$(echo $spans | wc -w)" -eq 4 ] || fail "nm found no keep_alive or main in $build/unwind_cxx"
+for mode in "" cfi; do
+  RESMON_LOG=/dev/null RESMON_BACKTRACE=$mode LD_PRELOAD="$lib" "$build/unwind_cxx" $spans > "$out/unwind.out" \
+    2>&1 || fail "RESMON_BACKTRACE=$mode: not every stack of unwind_cxx reaches keep_alive and main" "$out/unwind.out"
+done
+if RESMON_LOG=/dev/null RESMON_BACKTRACE=fp LD_PRELOAD="$lib" "$build/unwind_cxx" $spans > "$out/unwind-fp.out" \
+    2>&1; then
+  fail "frame pointers alone reached keep_alive and main: unwind_cxx no longer tests the unwinder" "$out/unwind-fp.out"
+fi
+echo "planted.sh: stacks through code without frame pointers reach keep_alive and main:" \
+  "$(grep '^records' "$out/unwind.out") (cfi), $(grep '^records' "$out/unwind-fp.out") (fp)"
+# the same stacks as libunwind's, frame for frame (module+offset; the exit snapshots' blocks as a multiset),
+# among them one function reached under two callers at the same depth (the reuse of the last walk must see it)
+if [ "$unwind" = yes ] && [ "$python" = yes ]; then
+  for mode in cfi libunwind; do
+    mkdir -p "$out/unwind-$mode"
+    RESMON_LOG=/dev/null RESMON_SNAPSHOT_DIR="$out/unwind-$mode" RESMON_BACKTRACE=$mode LD_PRELOAD="$lib" \
+      "$build/unwind_cxx" $spans > /dev/null 2>&1 || fail "unwind_cxx failed with RESMON_BACKTRACE=$mode"
+  done
+  python3 tests/compare_stacks.py "$out"/unwind-cfi/resmon-*-1.umdh "$out"/unwind-libunwind/resmon-*-1.umdh \
+    || fail "the .eh_frame unwinder's stacks differ from libunwind's"
+fi
+
+# 11. the unwinder across dlclose: a plugin's cached rules must not serve another loaded where it was (the
+# stack recorded at once may stop short, never go wrong), while other threads allocate through the freeze
+timeout 60 env RESMON_LOG=/dev/null LD_PRELOAD="$lib" "$build/unwind_dlclose" "$PWD/$build/libunwind_a.so" \
+  "$PWD/$build/libunwind_b.so" > "$out/dlclose.out" 2>&1 || fail "unwind_dlclose failed (or hung)" "$out/dlclose.out"
+cat "$out/dlclose.out"
