@@ -583,7 +583,7 @@ final class LeakdiffCommand {
             boolean symbolicOnly = f.address() == 0 && f.module() != null;
             out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
                     Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),
-                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe()));
+                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe(), f.mangled()));
         }
         return out;
     }

@@ -196,8 +196,7 @@ final class ResmonTables {
             List<FrameJson> frames = new ArrayList<>();
             for (long a : s.frames()) {
                 Frame f = resolve.apply(Frame.unresolved(a));
-                frames.add(new FrameJson(Json.addr(a, ptr), f.module(), Json.hex(f.moduleOffset()), f.function(),
-                        Json.hex(f.functionOffset()), f.sourceFile(), f.sourceLine(), f.describe()));
+                frames.add(FrameJson.of(f, ptr));
             }
             sites.add(new ResmonTableJson.Site(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.count(), s.bytes(),
                     s.subtypes().stream().sorted().toList(), frames));
