@@ -1,0 +1,53 @@
+package org.leakscope.cli.text;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.leakscope.diff.Attribution;
+import org.leakscope.model.Frame;
+
+/**
+ * The frames folded above a leak's attribution frame, for people: {@code via operator new(unsigned long)} (the
+ * innermost folded frame with a name), or the whole chain, outermost first, when it fits
+ * ({@code via std::vector<int>::push_back(int&&) > operator new(unsigned long)}). docs/attribution.md.
+ */
+public final class Via {
+    /** Room an innermost name keeps however narrow the column: cut further it says nothing. */
+    private static final int MIN_NAME = 24;
+
+    private Via() {
+    }
+
+    /** {@code via ...} within {@code room} columns where it can be, or "" when nothing was folded. */
+    public static String text(Attribution a, int room) {
+        if (a == null || a.folded().isEmpty()) {
+            return "";
+        }
+        List<String> chain = new ArrayList<>();
+        for (int i = a.folded().size() - 1; i >= 0; i--) {
+            chain.add(name(a.folded().get(i)));
+        }
+        String all = "via " + String.join(" > ", chain);
+        if (Fit.columns(all) <= room) {
+            return all;
+        }
+        Frame inner = a.folded().get(0);
+        for (Frame f : a.folded()) {
+            if (f.function() != null) {
+                inner = f;
+                break;
+            }
+        }
+        return "via " + Fit.frame(name(inner), Math.max(room - 4, MIN_NAME));
+    }
+
+    /** {@code site via ...} within {@code room} columns: the via part first gets what the site leaves. */
+    public static String withSite(String site, Attribution a, int room) {
+        String via = text(a, room - Fit.columns(site) - 1);
+        return via.isEmpty() ? site : site + " " + via;
+    }
+
+    /** A folded frame's function as people read it, else where it is ({@code libc.so.6+0x9a3c0}). */
+    private static String name(Frame f) {
+        return f.function() != null ? f.function() : f.describe();
+    }
+}
