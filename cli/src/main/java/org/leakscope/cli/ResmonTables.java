@@ -17,6 +17,8 @@ import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.ResmonTableReader;
 import org.leakscope.minidump.ResmonTableScan;
 import org.leakscope.minidump.TableImage;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.TableSite;
 import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.Frame;
@@ -45,19 +47,19 @@ final class ResmonTables {
     }
 
     /** A table image file's table, frames named through its own module list. */
-    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top)
-            throws IOException {
+    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top,
+            AllocatorFolding folding) throws IOException {
         try (TableImage img = TableImage.open(p, Limits.DEFAULT)) {
             TrackingTable t = ResmonTableReader.read(img, img.headerVa());
             UnaryOperator<Frame> resolve = resolver(t, symbols);
             if (text != null) {
                 StringBuilder report = new StringBuilder();
-                ResmonTableRenderer.render(report, t, resolve, top);
+                ResmonTableRenderer.render(report, t, resolve, top, folding);
                 text.append(Fit.middleInBytes(p.toString(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
                         .append(": ").append(report);
             }
             return new ResmonTableJson.Input(p.toString(), "table-image", null,
-                    List.of(json(t, resolve, top, "file", modulesFrom(null, t))), List.of());
+                    List.of(json(t, resolve, top, "file", modulesFrom(null, t), folding)), List.of());
         }
     }
 
@@ -131,7 +133,7 @@ final class ResmonTables {
 
     /** The tables found in a dump, rendered, symbolized through the dump's modules. */
     static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
-            StringBuilder text, int top) {
+            StringBuilder text, int top, AllocatorFolding folding) {
         long captured = dump.memory().capturedBytes();
         Found found = find(dump, progress, "dumpscan");
         List<TrackingTable> fromStreams = found.fromStreams();
@@ -146,10 +148,10 @@ final class ResmonTables {
             text.append(Fit.middleInBytes(dump.source(), Math.max(24, Fit.WIDTH - 2 - about.length()))).append(": ")
                     .append(about).append('\n');
             for (TrackingTable t : fromStreams) {
-                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
+                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top, folding);
             }
             for (TrackingTable t : fromMemory) {
-                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
+                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top, folding);
             }
             if (fromStreams.isEmpty() && fromMemory.isEmpty() && captured == 0) {
                 text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
@@ -157,10 +159,10 @@ final class ResmonTables {
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
         for (TrackingTable t : fromStreams) {
-            tables.add(json(t, resolver(dump, t, symbols), top, "user-stream", modulesFrom(dump, t)));
+            tables.add(json(t, resolver(dump, t, symbols), top, "user-stream", modulesFrom(dump, t), folding));
         }
         for (TrackingTable t : fromMemory) {
-            tables.add(json(t, resolver(dump, t, symbols), top, "memory", modulesFrom(dump, t)));
+            tables.add(json(t, resolver(dump, t, symbols), top, "memory", modulesFrom(dump, t), folding));
         }
         return new ResmonTableJson.Input(dump.source(), "minidump", found.bytesScanned(), tables, found.problems());
     }
@@ -186,20 +188,19 @@ final class ResmonTables {
     }
 
     private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top, String foundIn,
-            String modulesFrom) {
+            String modulesFrom, AllocatorFolding folding) {
         int ptr = t.pointerSize();
         List<ResmonTableJson.Site> sites = new ArrayList<>();
         for (TableSite s : t.sites()) {
             if (top > 0 && sites.size() == top) {
                 break;
             }
-            List<FrameJson> frames = new ArrayList<>();
-            for (long a : s.frames()) {
-                Frame f = resolve.apply(Frame.unresolved(a));
-                frames.add(FrameJson.of(f, ptr));
-            }
+            List<Frame> resolved = s.frames().stream().map(a -> resolve.apply(Frame.unresolved(a))).toList();
+            List<FrameJson> frames = resolved.stream().map(f -> FrameJson.of(f, ptr)).toList();
+            Attribution a = folding.attribute(resolved);
             sites.add(new ResmonTableJson.Site(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.count(), s.bytes(),
-                    s.subtypes().stream().sorted().toList(), frames));
+                    s.subtypes().stream().sorted().toList(), frames, a == null ? null : FrameJson.of(a.site(), ptr),
+                    a == null ? 0 : a.folded().size()));
         }
         List<ResmonTableJson.Bucket> buckets = new ArrayList<>();
         long lower = 0;

@@ -49,7 +49,13 @@ public final class ResmonTableJson {
             long frees, long droppedRecords, long liveThreads, long liveSyncObjects, long liveHandles) {
     }
 
-    public record Site(String kind, long count, long bytes, List<String> subtypes, List<FrameJson> frames) {
+    /**
+     * @param callSite     the stack's first frame outside the allocator and the runtime (docs/attribution.md);
+     *                     null for a site without frames
+     * @param foldedFrames how many frames of {@code frames}, from the top, were folded above it
+     */
+    public record Site(String kind, long count, long bytes, List<String> subtypes, List<FrameJson> frames,
+            FrameJson callSite, int foldedFrames) {
     }
 
     public record Bucket(long lower, long upper, long allocations) {

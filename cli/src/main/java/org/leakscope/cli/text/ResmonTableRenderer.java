@@ -4,20 +4,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.TableSite;
 import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.Frame;
 
 /**
  * A resmon tracking table for people: who and when, limits and totals, its module list's size, what was still
- * alive grouped by call site (module+offset or function when the dump or the table lists the modules), and the
- * allocation sizes.
+ * alive grouped by stack, each named by its call site (the first frame outside the allocator and the runtime,
+ * module+offset or function when the dump or the table lists the modules, the frames folded above it after
+ * "via"), and the allocation sizes.
  */
 public final class ResmonTableRenderer {
     private ResmonTableRenderer() {
     }
 
-    public static void render(StringBuilder out, TrackingTable t, UnaryOperator<Frame> resolve, int top) {
+    /** @param folding which frames of a stack are the allocator's and the runtime's (docs/attribution.md) */
+    public static void render(StringBuilder out, TrackingTable t, UnaryOperator<Frame> resolve, int top,
+            AllocatorFolding folding) {
         int ptr = t.pointerSize();
         out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)"
                         : Fit.middleInBytes(t.processName(), 40))
@@ -54,17 +59,20 @@ public final class ResmonTableRenderer {
                 .append(t.sites().size()).append(" stacks\n");
         if (!t.sites().isEmpty()) {
             Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
-                    .shrinkable(5, 24, Fit::frame).shrinkable(4, 32, Fit::frame).shrinkable(3, 12);
+                    .shrinkable(5, 24, Fit::frame).shrinkable(4, 32, Via::shorten).shrinkable(3, 12);
             int shown = 0;
             for (TableSite site : t.sites()) {
                 if (top > 0 && shown++ == top) {
                     break;
                 }
-                List<Long> f = site.frames();
+                // the call site is the first frame outside the allocator and the runtime; the rest follow "via"
+                List<Frame> f = site.frames().stream().map(a -> resolve.apply(Frame.unresolved(a))).toList();
+                Attribution a = folding.attribute(f);
+                int at = a == null ? 0 : a.folded().size();
                 tab.row(Sizes.exact(site.count()), site.bytes() == 0 ? "" : Sizes.exact(site.bytes()),
                         site.kind().label(), String.join(",", new TreeSet<>(site.subtypes())),
-                        f.isEmpty() ? "(none recorded)" : frame(f.get(0), resolve, ptr),
-                        f.size() < 2 ? "" : frame(f.get(1), resolve, ptr));
+                        f.isEmpty() ? "(none recorded)" : Via.withSite(frame(f.get(at), ptr), a, Fit.WIDTH),
+                        f.size() < at + 2 ? "" : frame(f.get(at + 1), ptr));
             }
             tab.render(out, "    ");
             if (top > 0 && t.sites().size() > top) {
@@ -89,9 +97,8 @@ public final class ResmonTableRenderer {
         }
     }
 
-    private static String frame(long a, UnaryOperator<Frame> resolve, int ptr) {
-        Frame f = resolve.apply(Frame.unresolved(a));
-        return f.module() == null ? addr(a, ptr) : f.describe();
+    private static String frame(Frame f, int ptr) {
+        return f.module() == null ? addr(f.address(), ptr) : f.describe();
     }
 
     static String addr(long a, int ptr) {

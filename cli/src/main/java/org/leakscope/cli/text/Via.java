@@ -13,6 +13,10 @@ import org.leakscope.model.Frame;
 public final class Via {
     /** Room an innermost name keeps however narrow the column: cut further it says nothing. */
     private static final int MIN_NAME = 24;
+    /** Room a via part keeps in a narrow table cell. */
+    private static final int MIN_VIA = 16;
+    /** Room the site keeps beside its via part; narrower, the site alone is shown. */
+    private static final int MIN_SITE = 12;
 
     private Via() {
     }
@@ -44,6 +48,23 @@ public final class Via {
     public static String withSite(String site, Attribution a, int room) {
         String via = text(a, room - Fit.columns(site) - 1);
         return via.isEmpty() ? site : site + " " + via;
+    }
+
+    /**
+     * A {@code site via ...} cell in {@code max} columns, for {@link Table#shrinkable}: each part shortened as a
+     * frame ({@link Fit#frame}: arguments first), the via part keeping room for a short name
+     * ({@code operator new(…)}), the site the rest.
+     */
+    public static String shorten(String cell, int max) {
+        int at = cell.indexOf(" via ");
+        if (at < 0 || Fit.columns(cell) <= max) {
+            return Fit.frame(cell, max);
+        }
+        String site = cell.substring(0, at);
+        String via = Fit.frame(cell.substring(at + " via ".length()),
+                Math.max(max - 5 - Fit.columns(site), MIN_VIA));
+        int room = max - 5 - Fit.columns(via);
+        return room < MIN_SITE ? Fit.frame(site, max) : Fit.frame(site, room) + " via " + via;
     }
 
     /** A folded frame's function as people read it, else where it is ({@code libc.so.6+0x9a3c0}). */
