@@ -59,7 +59,7 @@ public final class ResmonTableRenderer {
                 .append(t.sites().size()).append(" stacks\n");
         if (!t.sites().isEmpty()) {
             Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
-                    .shrinkable(5, 24, Fit::frame).shrinkable(4, 32, Via::shorten).shrinkable(3, 12);
+                    .shrinkable(5, 18, Fit::frame).shrinkable(4, 32, Via::shorten).shrinkable(3, 12);
             int shown = 0;
             for (TableSite site : t.sites()) {
                 if (top > 0 && shown++ == top) {

@@ -13,10 +13,13 @@ import org.leakscope.model.Frame;
 public final class Via {
     /** Room an innermost name keeps however narrow the column: cut further it says nothing. */
     private static final int MIN_NAME = 24;
+    private static final String CHAIN = " > ";
+    private static final java.util.regex.Pattern UNNAMED = java.util.regex.Pattern.compile("\\S+\\+0x[0-9a-f]+");
+
     /** Room a via part keeps in a narrow table cell. */
-    private static final int MIN_VIA = 16;
+    private static final int MIN_VIA = 20;
     /** Room the site keeps beside its via part; narrower, the site alone is shown. */
-    private static final int MIN_SITE = 12;
+    private static final int MIN_SITE = 10;
 
     private Via() {
     }
@@ -30,7 +33,7 @@ public final class Via {
         for (int i = a.folded().size() - 1; i >= 0; i--) {
             chain.add(name(a.folded().get(i)));
         }
-        String all = "via " + String.join(" > ", chain);
+        String all = "via " + String.join(CHAIN, chain);
         if (Fit.columns(all) <= room) {
             return all;
         }
@@ -61,10 +64,23 @@ public final class Via {
             return Fit.frame(cell, max);
         }
         String site = cell.substring(0, at);
-        String via = Fit.frame(cell.substring(at + " via ".length()),
-                Math.max(max - 5 - Fit.columns(site), MIN_VIA));
+        String via = cell.substring(at + " via ".length());
+        if (Fit.columns(cell) > max && via.contains(CHAIN)) {
+            via = innermostNamed(List.of(via.split(CHAIN)));
+        }
+        via = Fit.frame(via, Math.max(max - 5 - Fit.columns(site), MIN_VIA));
         int room = max - 5 - Fit.columns(via);
         return room < MIN_SITE ? Fit.frame(site, max) : Fit.frame(site, room) + " via " + via;
+    }
+
+    /** Of a chain's names (outermost first), the innermost that is a function, else the innermost. */
+    private static String innermostNamed(List<String> chain) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (!UNNAMED.matcher(chain.get(i)).matches()) {
+                return chain.get(i);
+            }
+        }
+        return chain.get(chain.size() - 1);
     }
 
     /** A folded frame's function as people read it, else where it is ({@code libc.so.6+0x9a3c0}). */
