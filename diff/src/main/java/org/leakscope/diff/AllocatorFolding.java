@@ -106,7 +106,7 @@ public final class AllocatorFolding {
 
     private final List<String> functions;
     private final List<String> modules;
-    /** Verdicts by function name (module-qualified when a module glob pattern exists). */
+    /** Verdicts by function and mangled name (module-qualified when a pattern names a module). */
     private final Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
     private final boolean qualifiedPatterns;
 
@@ -158,7 +158,8 @@ public final class AllocatorFolding {
 
     public boolean isAllocator(Frame f) {
         if (f.function() != null) {
-            String key = qualifiedPatterns && f.module() != null ? f.module() + "!" + f.function() : f.function();
+            String name = f.mangled() == null ? f.function() : f.function() + '\0' + f.mangled();
+            String key = qualifiedPatterns && f.module() != null ? f.module() + "!" + name : name;
             Boolean v = verdicts.get(key);
             if (v == null) {
                 v = matches(f);
