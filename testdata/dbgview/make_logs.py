@@ -308,3 +308,96 @@ report(log, 3.0, "app.exe", 7200, True,
        blocks=[(0x000001D4C2B10000 + 0x1000 * k, 200, 0x000001D4C2A00000, "Heap", 7204, base + 0x2000)
                for k, (base, _, _, _) in enumerate(windows_modules)])
 write("resmon_tracker_module_ids.log", log.text())
+
+# A C++ program under libresmon.so with the C++ hooks and whole stacks (docs/formats/resmon.md §9, the `stack`
+# line; docs/attribution.md): objects from `new` in open_sessions() (called from two places in main), their
+# std::vector<int> buffers through libstdc++'s operator new and malloc (a run without the C++ hooks records
+# malloc's caller), their std::string buffers through basic_string internals, a shared_ptr control block, a
+# std::map and its node, an array from new[], an over-aligned object, a user method named push_back (not a
+# std:: one: it stays the call site), and one record in the original shape (no stack line). cppleak.sym and
+# libstdc++.so.6.sym in cpp_symbols/ name the functions as dump_syms writes them (demangled); libc.so.6 has
+# no symbol file, so its frame is folded by its module's name.
+def breakpad_id(build_id):
+    """Breakpad's debug id of an ELF file: the build id's first 16 bytes as a GUID, age 0."""
+    b = bytes.fromhex(build_id)[:16]
+    return (b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:16]).hex().upper() + "0"
+
+
+APP, STDCXX, LIBC = 0x000055D0A0C00000, 0x00007F3A1C200000, 0x00007F3A1BE00000
+cpp_modules = [(APP, 0x6000, "c0ffee00112233445566778899aabbccddeeff01", "/opt/cpp/bin/cppleak"),
+               (STDCXX, 0x260000, "5e1dc0de00112233445566778899aabbccddee02", "/opt/cpp/lib/libstdc++.so.6"),
+               (LIBC, 0x1e0000, None, "/opt/cpp/lib/libc.so.6")]
+APP_FUNCS = [(0x1000, 0x100, "main"),
+             (0x1200, 0x100, "open_sessions()"),
+             (0x1400, 0x100, "Session::Session()"),
+             (0x1600, 0x100, "void std::vector<int, std::allocator<int> >::_M_realloc_insert<int>("
+                             "__gnu_cxx::__normal_iterator<int*, std::vector<int, std::allocator<int> > >, int&&)"),
+             (0x1800, 0x80, "std::__new_allocator<int>::allocate(unsigned long, void const*)"),
+             (0x1900, 0x80, "MyQueue::push_back(int)"),
+             (0x1a00, 0x100, "std::shared_ptr<Node> std::make_shared<Node>()"),
+             (0x1b00, 0x80, "make_cycle()"),
+             (0x1c00, 0x100, "build_map()"),
+             (0x1d00, 0x100, "std::map<int, int, std::less<int>, std::allocator<std::pair<int const, int> > >"
+                             "::operator[](int&&)")]
+STDCXX_FUNCS = [(0xbc000, 0x40, "operator new(unsigned long)"),
+                (0x14a000, 0x200, "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >"
+                                  "::_M_create(unsigned long&, unsigned long)"),
+                (0x14b000, 0x200, "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >"
+                                  "::_M_construct(unsigned long, char)")]
+
+
+def sym_file(root, name, build_id, funcs):
+    d = os.path.join(root, name, breakpad_id(build_id))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name + ".sym"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("MODULE Linux x86_64 %s %s\nINFO CODE_ID %s\n" % (breakpad_id(build_id), name, build_id.upper()))
+        for start, size, fn in funcs:
+            f.write("FUNC %x %x 0 %s\n" % (start, size, fn))
+
+
+sym_root = os.path.join(OUT, "cpp_symbols")
+sym_file(sym_root, "cppleak", cpp_modules[0][2], APP_FUNCS)
+sym_file(sym_root, "libstdc++.so.6", cpp_modules[1][2], STDCXX_FUNCS)
+
+main_a, main_b = APP + 0x1010, APP + 0x1024  # two calls of open_sessions() in main
+malloc_in_libc = LIBC + 0x9a3c0
+new_in_stdcxx = STDCXX + 0xbc01c
+# (count, size, type, stack innermost first; None = the original resmon's shape, returnAddress only)
+cpp_records = [
+    (3, 88, "New", [APP + 0x1234, main_a]),
+    (3, 88, "New", [APP + 0x1234, main_b]),
+    (6, 40, "Malloc", [malloc_in_libc, new_in_stdcxx, APP + 0x182c, APP + 0x165c, APP + 0x1440, APP + 0x1230,
+                       main_a]),
+    (6, 41, "New", [STDCXX + 0x14a02a, STDCXX + 0x14b03c, APP + 0x1424, APP + 0x1230, main_b]),
+    (1, 32, "New", [APP + 0x1a20, APP + 0x1b18, APP + 0x1030]),
+    (1, 48, "New", [APP + 0x1c10, APP + 0x1040]),
+    (1, 40, "New", [APP + 0x1d60, APP + 0x1c2c, APP + 0x1040]),
+    (1, 40, "New[]", [APP + 0x1280, main_a]),
+    (1, 64, "New align", [APP + 0x1290, main_a]),
+    (2, 16, "New", [APP + 0x191c, APP + 0x1050]),
+    (1, 24, "Malloc", None),
+]
+log = Log()
+cpp = prefix("cppleak", 7300)
+for base, size, build_id, path in cpp_modules:
+    log.add(0.0, cpp + "module 0x%016X size %d %s%s" % (base, size, "buildid %s " % build_id if build_id else "",
+                                                           path))
+periodic(log, 0.0, "cppleak", 7300, 1, 0, 0)
+lines = ["=========== CHECK UNRELEASED RESOUCRES ============", "------------ resmon memory usage 0 ----------------",
+         "------------------ memory usage %d -----------------" % sum(c * s for c, s, _, _ in cpp_records)]
+block = 0x000055D0A1E00000
+for count, size, typ, stack in cpp_records:
+    for k in range(count):
+        block += 0x100
+        ret = stack[0] if stack else APP + 0x1060
+        lines += ["base 0x%016X size %d tag 0000000000000000 (%s)" % (block, size, typ), "created by [7300] thread",
+                  "returnAddress 0x%016X" % ret]
+        if stack:
+            lines.append("stack " + " ".join("0x%016X" % a for a in stack))
+        lines.append("-" * 51)
+lines += ["------------------ thread usage 0 -----------------", "--------------- sync object usage 0 ---------------",
+          "-------------------- allocations detail ----------------------------",
+          "| size range".ljust(40) + "| total allocs", "-" * 68, "error ... not all resources free", "=" * 51]
+for line in lines:
+    log.add(1.0, cpp + line)
+write("resmon_cpp_stacks.log", log.text())

@@ -5,6 +5,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -12,6 +13,7 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.leakscope.diff.AllocatorFolding;
 
 /** The options every verb shares (-o, --help, --symbols-path) and their parsing, worded the same everywhere. */
 final class CommonOptions {
@@ -22,6 +24,30 @@ final class CommonOptions {
 
     static void addSymbolsPath(Options o, String description) {
         o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR").desc(description).build());
+    }
+
+    /** --fold and --no-fold: one list of allocator and runtime frames for every verb (docs/attribution.md). */
+    static void addFolding(Options o, String noFoldEffect) {
+        o.addOption(Option.builder().longOpt("fold").hasArg().argName("GLOB")
+                .desc("also fold frames whose function matches GLOB, like operator new (repeatable; *"
+                        + " matches anything; docs/attribution.md)").build());
+        o.addOption(Option.builder().longOpt("no-fold").desc(noFoldEffect).build());
+    }
+
+    /** The fold list --fold and --no-fold ask for; both at once is a usage error, not one silently winning. */
+    static AllocatorFolding folding(CommandLine cl) {
+        if (cl.hasOption("fold") && cl.hasOption("no-fold")) {
+            throw new UsageException("--fold and --no-fold cannot be used together (--no-fold keeps every frame;"
+                    + " --fold adds allocator functions to fold)");
+        }
+        for (String g : cl.hasOption("fold") ? cl.getOptionValues("fold") : new String[0]) {
+            if (g.isBlank()) {
+                throw new UsageException("--fold: expected a function name or glob, got an empty one");
+            }
+        }
+        return cl.hasOption("no-fold") ? AllocatorFolding.none()
+                : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
+                : AllocatorFolding.defaults();
     }
 
     static void addOutputAndHelp(Options o) {

@@ -19,6 +19,7 @@ import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
+import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.StreamEntry;
@@ -58,6 +59,8 @@ final class DumpscanCommand {
                 + " this way without the option").build());
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("--resmon: stacks shown per table (default 30; 0 = all)").build());
+        CommonOptions.addFolding(o, "--resmon: name each stack by its innermost frame, keeping allocator and runtime"
+                + " frames (operator new, std:: internals, malloc)");
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable");
         CommonOptions.addOutputAndHelp(o);
         return o;
@@ -90,6 +93,9 @@ final class DumpscanCommand {
         }
         if (tables) {
             return resmon(cl, dumps, symbolRoots, json, target);
+        }
+        if (cl.hasOption("fold") || cl.hasOption("no-fold")) {
+            throw new UsageException("--fold and --no-fold apply to resmon tables (--resmon, or a table image)");
         }
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
             StringBuilder text = new StringBuilder();
@@ -147,6 +153,7 @@ final class DumpscanCommand {
     private ExitCode resmon(CommandLine cl, List<String> inputs, List<Path> symbolRoots, boolean json,
             OutputTarget target) throws IOException {
         int top = CommonOptions.top(cl, 30);
+        AllocatorFolding folding = CommonOptions.folding(cl);
         StringBuilder text = json ? null : new StringBuilder();
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
         boolean anyFailed = false;
@@ -159,10 +166,10 @@ final class DumpscanCommand {
                 try {
                     InputFiles.check(p);
                     if (ResmonTables.isImage(p)) {
-                        docs.add(ResmonTables.image(p, symbols, text, top));
+                        docs.add(ResmonTables.image(p, symbols, text, top, folding));
                     } else {
                         try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
-                            docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top));
+                            docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top, folding));
                             dump.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
                             anyFailed |= !dump.problems().isEmpty();
                         }

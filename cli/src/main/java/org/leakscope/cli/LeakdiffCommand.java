@@ -68,9 +68,7 @@ final class LeakdiffCommand {
                 .desc("how stacks are matched: trace-id (umdh's own, one process lifetime), frames (module!function,"
                         + " across runs; default when symbols resolve), module-offset (ASLR-proof; default otherwise)")
                 .build());
-        o.addOption(Option.builder().longOpt("fold").hasArg().argName("GLOB")
-                .desc("also treat functions matching GLOB as allocator frames (repeatable)").build());
-        o.addOption(Option.builder().longOpt("no-fold").desc("keep allocator frames in the key").build());
+        CommonOptions.addFolding(o, "keep allocator frames in the key");
         o.addOption(Option.builder().longOpt("fail-above").hasArg().argName("BYTES")
                 .desc("exit 3 when the total or any one stack grew by more than BYTES (a CI leak gate)").build());
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store or directory of program files (repeatable); a file"
@@ -104,11 +102,8 @@ final class LeakdiffCommand {
         Long failAbove = cl.hasOption("fail-above") ? longOption(cl, "fail-above", 0) : null;
         SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
         KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
-        conflicting(cl, "fold", "no-fold");
         conflicting(cl, "run", "pid");
-        AllocatorFolding folding = cl.hasOption("no-fold") ? AllocatorFolding.none()
-                : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
-                : AllocatorFolding.defaults();
+        AllocatorFolding folding = CommonOptions.folding(cl);
         UmdhOptions umdh = UmdhOptions.defaults().withStrict(cl.hasOption("strict"));
         if (cl.hasOption("encoding")) {
             umdh = umdh.withAnsiCharset(CommonOptions.encoding(cl));
@@ -332,8 +327,7 @@ final class LeakdiffCommand {
     private static void conflicting(CommandLine cl, String a, String b) {
         if (cl.hasOption(a) && cl.hasOption(b)) {
             throw new UsageException("--" + a + " and --" + b + " cannot be used together"
-                    + (a.equals("fold") ? " (--no-fold keeps every frame; --fold adds allocator functions to fold)"
-                    : " (--run picks a run by its number, --pid by its process id: give one)"));
+                    + " (--run picks a run by its number, --pid by its process id: give one)");
         }
     }
 
@@ -583,7 +577,7 @@ final class LeakdiffCommand {
             boolean symbolicOnly = f.address() == 0 && f.module() != null;
             out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
                     Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),
-                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe()));
+                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe(), f.mangled()));
         }
         return out;
     }

@@ -1,12 +1,16 @@
 package org.leakscope.cli;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.leakscope.cli.text.Sizes;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
+import org.leakscope.model.Frame;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.LimitEvent;
 import org.leakscope.resmon.ResmonReport;
@@ -18,13 +22,31 @@ import org.leakscope.symbols.SymbolStore;
  * One run found by logscan with its verdict, and the findings that explain the verdict in words (the same
  * sentences in the text report and in {@code --json}).
  */
-public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStore symbols) {
-    /** @param symbols resolves call sites in modules the log names (ELF files on this machine, a store) */
-    static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols) {
+public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStore symbols,
+        List<AttributedSite<CallSite>> sites) {
+    /**
+     * @param symbols resolves call sites in modules the log names (ELF files on this machine, a store)
+     * @param folding which frames of a recorded stack belong to the allocator and the runtime: the report's call
+     *                sites are the code that leaked, records with different callers above it merged
+     */
+    static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols, AllocatorFolding folding) {
         ResmonReport exit = run.exitReport();
         long limits = run.limitCounts().values().stream().mapToLong(Long::longValue).sum();
+        ResmonReport shown = run.report();
+        Map<Long, Frame> resolved = new HashMap<>();
+        List<AttributedSite<CallSite>> sites = shown == null ? List.of()
+                : AttributedSite.merge(shown.callSites(), folding, CallSite::kind,
+                        s -> s.stack().stream().map(a -> resolved.computeIfAbsent(a, x -> frame(run, symbols, x)))
+                                .toList(), CallSite::count, CallSite::bytes);
         return new LoggedRun(file, run, RunHealth.assess(run.memory(), run.threads(), run.syncObjects(),
-                exit != null && exit.complete(), exit != null && exit.leaked(), limits), symbols);
+                exit != null && exit.complete(), exit != null && exit.leaked(), limits), symbols, sites);
+    }
+
+    /** A return address with its module and, when a symbol file has it, its function. */
+    private static Frame frame(ResmonRun run, SymbolStore symbols, long a) {
+        Frame f = run.frame(a);
+        return f.module() == null || symbols == null ? f
+                : run.modules().find(a).map(m -> symbols.symbolize(f, m)).orElse(f);
     }
 
     /** Hex digits of an address: the report's own width, else by value. */
@@ -37,18 +59,29 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
     }
 
     public String address(Long a) {
-        if (a == null) {
+        return a == null ? "(none recorded)" : describe(frame(run, symbols, a));
+    }
+
+    /** A frame of this run for people: module!function+offset, module+offset, or the address as resmon prints it. */
+    public String describe(Frame f) {
+        if (f == null) {
             return "(none recorded)";
         }
-        org.leakscope.model.Frame f = run.frame(a);
         if (f.module() != null) {
             // the tracker named the modules: module!function, or module+offset, holds across runs
-            org.leakscope.model.Frame s = symbols == null ? f
-                    : run.modules().find(a).map(m -> symbols.symbolize(f, m)).orElse(f);
-            return s.describe();
+            return f.describe();
         }
         // uppercase and padded like resmon prints it, so the address can be searched for in the log
-        return "0x" + String.format("%0" + pointerDigits() + "X", a);
+        return "0x" + String.format("%0" + pointerDigits() + "X", f.address());
+    }
+
+    /** The type names of a merged site's records, for people (see {@link #typeNames(CallSite)}). */
+    public java.util.SortedSet<String> typeNames(AttributedSite<CallSite> site) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (CallSite s : site.members()) {
+            out.addAll(typeNames(s));
+        }
+        return out;
     }
 
     /** A call site's type names for people: a thread's start routine named like a call site when it can be. */
@@ -68,7 +101,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         List<String> out = new ArrayList<>();
         ResmonReport exit = run.exitReport();
         if (exit != null && exit.leaked()) {
-            out.add(leftAtExit(exit));
+            out.add(leftAtExit()); // the exit report is the one shown: its sites
         } else if (exit != null && exit.complete()) {
             out.add("everything tracked was freed at exit");
         }
@@ -112,13 +145,13 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         return out;
     }
 
-    private String leftAtExit(ResmonReport r) {
+    private String leftAtExit() {
         long blocks = 0;
         long bytes = 0;
         long threads = 0;
         long sync = 0;
         long handles = 0;
-        for (CallSite s : r.callSites()) {
+        for (AttributedSite<CallSite> s : sites) {
             switch (s.kind()) {
                 case THREAD -> threads += s.count();
                 case SYNC_OBJECT -> sync += s.count();
@@ -145,9 +178,9 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         if (parts.isEmpty()) {
             return "not all resources were freed at exit (resmon says so, but listed none)";
         }
-        String s = String.join(", ", parts) + " not freed at exit, from " + plural(r.callSites().size(), "call site");
-        CallSite top = r.callSites().get(0);
-        return s + "; the largest: " + address(top.returnAddress()) + " (" + plural(top.count(), top.kind().label())
+        String s = String.join(", ", parts) + " not freed at exit, from " + plural(sites.size(), "call site");
+        AttributedSite<CallSite> top = sites.get(0);
+        return s + "; the largest: " + describe(top.site()) + " (" + plural(top.count(), top.kind().label())
                 + (top.bytes() > 0 ? ", " + Sizes.exact(top.bytes()) + " bytes" : "") + ")";
     }
 

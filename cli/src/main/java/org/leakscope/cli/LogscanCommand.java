@@ -11,6 +11,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.LogscanRenderer;
+import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.resmon.DebugViewOptions;
@@ -51,6 +52,8 @@ final class LogscanCommand {
                 + " file is used only when its build id, CodeView id or timestamp, else its size, is the module's");
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("call sites shown per report (default 20 in text, all in --json; 0 = all)").build());
+        CommonOptions.addFolding(o, "name each call site by the recorded return address, keeping allocator and"
+                + " runtime frames (operator new, std:: internals, malloc)");
         o.addOption(Option.builder().longOpt("fail-on-leak")
                 .desc("exit 3 when any run leaked or went over a limit (a CI gate)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
@@ -100,6 +103,7 @@ final class LogscanCommand {
         List<Path> paths = CommonOptions.files(cl, "log");
         int top = CommonOptions.top(cl, cl.hasOption("json") ? 0 : 20); // scripts get every call site
         ResmonLogOptions o = logOptions(cl);
+        AllocatorFolding folding = CommonOptions.folding(cl);
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();
         List<LoggedRun> runs = new ArrayList<>();
@@ -111,7 +115,7 @@ final class LogscanCommand {
                 logs.add(log);
                 log.problems().stream().map(Problem::message).forEach(warnings::add);
                 for (ResmonRun r : log.runs()) {
-                    runs.add(LoggedRun.assess(log.source(), r, symbols));
+                    runs.add(LoggedRun.assess(log.source(), r, symbols, folding));
                 }
             }
             progress.done();
@@ -156,6 +160,11 @@ final class LogscanCommand {
                   logscan capture.log --process notepad.exe    # one program's runs
                   logscan day1.log day2.log --json             # schema: docs/json.md
                   logscan soak.log --fail-on-leak              # CI gate: exit 3 when a run leaked or broke a limit
+                  logscan cpp.log --fold 'Pool::grab*'         # also fold a program's own allocator
+
+                A call site is the first frame of a record's stack outside the allocator and the language runtime
+                (operator new, std:: container internals, malloc wrappers: docs/attribution.md); the frames folded
+                above it are shown after "via". Records that leaked from one call site are counted together.
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.

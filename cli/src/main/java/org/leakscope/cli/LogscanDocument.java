@@ -3,10 +3,13 @@ package org.leakscope.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LogscanJson;
+import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
+import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
@@ -80,14 +83,22 @@ final class LogscanDocument {
             return null;
         }
         List<LogscanJson.CallSite> sites = new ArrayList<>();
-        for (CallSite s : rep.callSites()) {
+        int ptr = lr.pointerDigits() / 2;
+        for (AttributedSite<CallSite> s : lr.sites()) {
             if (top > 0 && sites.size() == top) {
                 break;
             }
+            List<LogscanJson.Stack> stacks = new ArrayList<>();
+            for (int i = 0; i < s.members().size() && stacks.size() < LogscanJson.MAX_STACKS; i++) {
+                CallSite m = s.members().get(i);
+                stacks.add(new LogscanJson.Stack(m.count(), m.bytes(), frames(s.stacks().get(i), ptr)));
+            }
+            Frame site = s.site();
             sites.add(new LogscanJson.CallSite(s.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    s.returnAddress() == null ? null : Json.addr(s.returnAddress(), lr.pointerDigits() / 2),
-                    lr.address(s.returnAddress()), s.count(), s.bytes(),
-                    s.types().stream().sorted().toList()));
+                    site == null ? null : Json.addr(site.address(), ptr), lr.describe(site), s.count(), s.bytes(),
+                    s.members().stream().flatMap(m -> m.types().stream()).distinct().sorted().toList(),
+                    FrameJson.of(site, ptr), s.attribution() == null ? List.of() : frames(s.attribution().folded(), ptr),
+                    stacks, s.members().size()));
         }
         List<LogscanJson.Bucket> buckets = new ArrayList<>();
         for (HistogramBucket b : rep.histogram()) {
@@ -96,8 +107,12 @@ final class LogscanDocument {
         return new LogscanJson.Report(rep.exit(), rep.complete(), rep.start().line(), rep.endLine(),
                 rep.resmonMemory(), rep.memoryTotal(), rep.threadTotal(), rep.syncTotal(), rep.resourcesListed(),
                 rep.notAllFree(), rep.activeThreads().stream().map(Hex::of).toList(), rep.blocked(),
-                rep.callSites().size(), sites, buckets,
+                lr.sites().size(), sites, buckets,
                 sizeWrap(lr, rep.sizeWrap()));
+    }
+
+    private static List<FrameJson> frames(List<Frame> frames, int ptr) {
+        return frames.stream().map(f -> FrameJson.of(f, ptr)).toList();
     }
 
     private static LogscanJson.SizeWrap sizeWrap(LoggedRun lr, SizeWrap w) {

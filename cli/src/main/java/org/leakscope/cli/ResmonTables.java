@@ -13,6 +13,9 @@ import org.leakscope.cli.json.ResmonTableJson;
 import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.ResmonTableRenderer;
 import org.leakscope.cli.text.Sizes;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.AttributedSite;
+import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.ResmonTableReader;
 import org.leakscope.minidump.ResmonTableScan;
@@ -45,19 +48,20 @@ final class ResmonTables {
     }
 
     /** A table image file's table, frames named through its own module list. */
-    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top)
-            throws IOException {
+    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top,
+            AllocatorFolding folding) throws IOException {
         try (TableImage img = TableImage.open(p, Limits.DEFAULT)) {
             TrackingTable t = ResmonTableReader.read(img, img.headerVa());
             UnaryOperator<Frame> resolve = resolver(t, symbols);
+            List<AttributedSite<TableSite>> sites = attribute(t, resolve, folding);
             if (text != null) {
                 StringBuilder report = new StringBuilder();
-                ResmonTableRenderer.render(report, t, resolve, top);
+                ResmonTableRenderer.render(report, t, sites, top);
                 text.append(Fit.middleInBytes(p.toString(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
                         .append(": ").append(report);
             }
             return new ResmonTableJson.Input(p.toString(), "table-image", null,
-                    List.of(json(t, resolve, top, "file", modulesFrom(null, t))), List.of());
+                    List.of(json(t, sites, top, "file", modulesFrom(null, t), folding)), List.of());
         }
     }
 
@@ -131,7 +135,7 @@ final class ResmonTables {
 
     /** The tables found in a dump, rendered, symbolized through the dump's modules. */
     static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
-            StringBuilder text, int top) {
+            StringBuilder text, int top, AllocatorFolding folding) {
         long captured = dump.memory().capturedBytes();
         Found found = find(dump, progress, "dumpscan");
         List<TrackingTable> fromStreams = found.fromStreams();
@@ -146,10 +150,10 @@ final class ResmonTables {
             text.append(Fit.middleInBytes(dump.source(), Math.max(24, Fit.WIDTH - 2 - about.length()))).append(": ")
                     .append(about).append('\n');
             for (TrackingTable t : fromStreams) {
-                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
+                ResmonTableRenderer.render(text, t, attribute(t, resolver(dump, t, symbols), folding), top);
             }
             for (TrackingTable t : fromMemory) {
-                ResmonTableRenderer.render(text, t, resolver(dump, t, symbols), top);
+                ResmonTableRenderer.render(text, t, attribute(t, resolver(dump, t, symbols), folding), top);
             }
             if (fromStreams.isEmpty() && fromMemory.isEmpty() && captured == 0) {
                 text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
@@ -157,10 +161,12 @@ final class ResmonTables {
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
         for (TrackingTable t : fromStreams) {
-            tables.add(json(t, resolver(dump, t, symbols), top, "user-stream", modulesFrom(dump, t)));
+            tables.add(json(t, attribute(t, resolver(dump, t, symbols), folding), top, "user-stream",
+                    modulesFrom(dump, t), folding));
         }
         for (TrackingTable t : fromMemory) {
-            tables.add(json(t, resolver(dump, t, symbols), top, "memory", modulesFrom(dump, t)));
+            tables.add(json(t, attribute(t, resolver(dump, t, symbols), folding), top, "memory", modulesFrom(dump, t),
+                    folding));
         }
         return new ResmonTableJson.Input(dump.source(), "minidump", found.bytesScanned(), tables, found.problems());
     }
@@ -185,22 +191,47 @@ final class ResmonTables {
         return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
     }
 
-    private static ResmonTableJson.Table json(TrackingTable t, UnaryOperator<Frame> resolve, int top, String foundIn,
-            String modulesFrom) {
+    /** The table's stacks, resolved, merged by call site (docs/attribution.md). */
+    static List<AttributedSite<TableSite>> attribute(TrackingTable t, UnaryOperator<Frame> resolve,
+            AllocatorFolding folding) {
+        return AttributedSite.merge(t.sites(), folding, TableSite::kind,
+                s -> s.frames().stream().map(a -> resolve.apply(Frame.unresolved(a))).toList(), TableSite::count,
+                TableSite::bytes);
+    }
+
+    private static ResmonTableJson.Table json(TrackingTable t, List<AttributedSite<TableSite>> merged, int top,
+            String foundIn, String modulesFrom, AllocatorFolding folding) {
         int ptr = t.pointerSize();
         List<ResmonTableJson.Site> sites = new ArrayList<>();
+        List<ResmonTableJson.CallSite> callSites = new ArrayList<>();
+        for (AttributedSite<TableSite> m : merged) {
+            Attribution a = m.attribution();
+            List<Frame> first = m.stacks().get(0);
+            int at = a == null ? 0 : a.folded().size();
+            if (top <= 0 || callSites.size() < top) {
+                callSites.add(new ResmonTableJson.CallSite(m.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        m.count(), m.bytes(), m.members().stream().flatMap(x -> x.subtypes().stream()).distinct()
+                                .sorted().toList(), a == null ? null : FrameJson.of(a.site(), ptr),
+                        a == null ? List.of() : a.folded().stream().map(f -> FrameJson.of(f, ptr)).toList(),
+                        first.size() < at + 2 ? null : FrameJson.of(first.get(at + 1), ptr), m.members().size()));
+            }
+        }
+        // the stacks one by one, in the table's order, each with its own attribution
+        java.util.Map<TableSite, List<Frame>> resolved = new java.util.IdentityHashMap<>();
+        for (AttributedSite<TableSite> m : merged) {
+            for (int i = 0; i < m.members().size(); i++) {
+                resolved.put(m.members().get(i), m.stacks().get(i));
+            }
+        }
         for (TableSite s : t.sites()) {
             if (top > 0 && sites.size() == top) {
                 break;
             }
-            List<FrameJson> frames = new ArrayList<>();
-            for (long a : s.frames()) {
-                Frame f = resolve.apply(Frame.unresolved(a));
-                frames.add(new FrameJson(Json.addr(a, ptr), f.module(), Json.hex(f.moduleOffset()), f.function(),
-                        Json.hex(f.functionOffset()), f.sourceFile(), f.sourceLine(), f.describe()));
-            }
+            List<Frame> frames = resolved.get(s);
+            Attribution a = folding.attribute(frames);
             sites.add(new ResmonTableJson.Site(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.count(), s.bytes(),
-                    s.subtypes().stream().sorted().toList(), frames));
+                    s.subtypes().stream().sorted().toList(), frames.stream().map(f -> FrameJson.of(f, ptr)).toList(),
+                    a == null ? null : FrameJson.of(a.site(), ptr), a == null ? 0 : a.folded().size()));
         }
         List<ResmonTableJson.Bucket> buckets = new ArrayList<>();
         long lower = 0;
@@ -221,7 +252,7 @@ final class ResmonTables {
                 new ResmonTableJson.Totals(s.allocatedBytes(), s.freedBytes(), s.liveBytes(), s.peakBytes(),
                         s.allocations(), s.frees(), s.droppedRecords(), s.liveThreads(), s.liveSyncObjects(),
                         s.liveHandles()),
-                t.liveRecords(), sites, buckets, modulesFrom, modulesJson(t),
+                t.liveRecords(), sites, callSites, buckets, modulesFrom, modulesJson(t),
                 t.problems().stream().map(Problem::message).toList());
     }
 

@@ -1,6 +1,7 @@
 package org.leakscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,6 +95,61 @@ class DumpscanResmonTest {
                 + " +sample_leaker!worker_loop\\+0x10\n.*"), r.out());
         assertTrue(r.out().contains("sample_leaker!leak_small+0x34"), r.out());
         assertTrue(!r.out().contains("wrong_build"), r.out());
+    }
+
+    /**
+     * C++ names for the sample's stacks: its call sites are the first frames outside the allocator and the
+     * language runtime (docs/attribution.md), the folded frames after "via"; a user method named push_back stays.
+     */
+    @Test
+    void tableStacksAreFoldedAsEveryCommandFoldsThem() throws Exception {
+        Path sym = tmp.resolve("store/sample_leaker/" + SAMPLE_DEBUG_ID + "/sample_leaker.sym");
+        Files.createDirectories(sym.getParent());
+        Files.writeString(sym, "MODULE Linux x86_64 " + SAMPLE_DEBUG_ID + " sample_leaker\n"
+                + "FUNC d200 100 0 std::vector<int, std::allocator<int> >::push_back(int const&)\n"
+                + "FUNC e300 100 0 MyQueue::push_back(int)\nFUNC f400 100 0 operator new(unsigned long)\n"
+                + "FUNC 1c000 100 0 Session::grow()\n");
+        String store = tmp.resolve("store").toString();
+        CliRun r = CliRun.of("dumpscan", SAMPLE, "--symbols-path", store);
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        // both allocations at sample_leaker+0x1c010 leaked from Session::grow(): one call site, two stacks; 120
+        // columns hold the via part as its short name
+        assertTrue(r.out().contains("  live resources: 13 from 5 call sites (6 stacks)\n"), r.out());
+        assertTrue(r.out().matches("(?s).*  7  1,049,176  heap block +calloc,malloc +Session::grow\\(\\)\\+0x10 via"
+                + " operator new\\(…\\) +libc.so.6\\+0x29d90\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*  1  +4,096  heap block +malloc +sample_leaker!MyQueue::push_back\\(int\\)"
+                + "\\+0x45 +Session:…ow\\(\\)\\+0x10\n.*"), r.out());
+
+        JsonNode table = new ObjectMapper().readTree(CliRun.of("dumpscan", SAMPLE, "--symbols-path", store, "--json")
+                .out()).get("inputs").get(0).get("tables").get(0);
+        List<String> named = new java.util.ArrayList<>();
+        table.get("sites").forEach(x -> named.add(x.get("count") + " " + x.get("callSite").get("text").asText()
+                + " folded " + x.get("foldedFrames")));
+        assertEquals(List.of("1 sample_leaker!Session::grow()+0x10 folded 1",
+                "1 sample_leaker!MyQueue::push_back(int)+0x45 folded 0", "6 sample_leaker!Session::grow()+0x10 folded 1",
+                "2 sample_leaker+0x10000 folded 0", "2 sample_leaker+0x11000 folded 0", "1 sample_leaker+0x12000 folded 0"),
+                named);
+        assertEquals("operator new(unsigned long)", table.get("sites").get(0).get("frames").get(0).get("function")
+                .asText());
+        JsonNode grow = table.get("callSites").get(0);
+        assertEquals(7, grow.get("count").asLong());
+        assertEquals(1_049_176, grow.get("bytes").asLong());
+        assertEquals(2, grow.get("stacks").asInt());
+        assertEquals("Session::grow()", grow.get("callSite").get("function").asText());
+        assertEquals("operator new(unsigned long)", grow.get("folded").get(0).get("function").asText());
+        assertEquals("libc.so.6+0x29d90", grow.get("calledFrom").get("text").asText());
+        assertEquals(5, table.get("callSites").size());
+
+        CliRun unfolded = CliRun.of("dumpscan", SAMPLE, "--symbols-path", store, "--no-fold");
+        assertTrue(unfolded.out().contains("  live resources: 13 from 6 call sites (6 stacks)\n"), unfolded.out());
+        assertTrue(unfolded.out().contains("sample_leaker!operator new(…)+0xab"), unfolded.out());
+        assertFalse(unfolded.out().contains(" via "), unfolded.out());
+        CliRun extended = CliRun.of("dumpscan", SAMPLE, "--symbols-path", store, "--fold", "MyQueue::*");
+        assertTrue(extended.out().matches("(?s).*  8  1,053,272  heap block +calloc,malloc +Session::grow\\(\\)\\+0x10 via"
+                + " operator new\\(…\\) .*"), extended.out());
+        CliRun notTables = CliRun.of("dumpscan", CliRun.testdata("minidump/sample.dmp").toString(), "--no-fold");
+        assertEquals(ExitCode.BAD_INPUT, notTables.exit());
+        assertTrue(notTables.err().contains("--fold and --no-fold apply to resmon tables"), notTables.err());
     }
 
     @Test

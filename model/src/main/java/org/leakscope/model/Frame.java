@@ -6,24 +6,39 @@ package org.leakscope.model;
  * @param address        absolute address (unsigned)
  * @param module         module file name ({@code ntdll.dll}, {@code libc.so.6}), or null when unknown
  * @param moduleOffset   offset from the module base, or null when the module is unknown
- * @param function       function name, or null without symbols
+ * @param function       function name as people read it (demangled when the symbol was a mangled C++ name),
+ *                       or null without symbols
  * @param functionOffset offset from the function start, or null without symbols
  * @param sourceFile     source file, or null
  * @param sourceLine     1-based source line, or null
+ * @param mangled        the symbol as the file spells it ({@code _Znwm}) when {@code function} is its demangled
+ *                       form, else null (the name was not mangled, or no symbol)
  */
 public record Frame(long address, String module, Long moduleOffset, String function, Long functionOffset,
-        String sourceFile, Integer sourceLine) {
+        String sourceFile, Integer sourceLine, String mangled) {
+
+    /** A frame whose name, if any, is not mangled. */
+    public Frame(long address, String module, Long moduleOffset, String function, Long functionOffset,
+            String sourceFile, Integer sourceLine) {
+        this(address, module, moduleOffset, function, functionOffset, sourceFile, sourceLine, null);
+    }
 
     public static Frame unresolved(long address) {
-        return new Frame(address, null, null, null, null, null, null);
+        return new Frame(address, null, null, null, null, null, null, null);
     }
 
     public Frame withModule(String name, long offset) {
-        return new Frame(address, name, offset, function, functionOffset, sourceFile, sourceLine);
+        return new Frame(address, name, offset, function, functionOffset, sourceFile, sourceLine, mangled);
     }
 
+    /** The symbol {@code name}, not mangled (a C name, or one a symbol file stores demangled). */
     public Frame withSymbol(String name, long offset, String file, Integer line) {
-        return new Frame(address, module, moduleOffset, name, offset, file, line);
+        return new Frame(address, module, moduleOffset, name, offset, file, line, null);
+    }
+
+    /** The symbol with its readable name and, when that was demangled, the name as the file spells it. */
+    public Frame withSymbol(String readable, String mangledName, long offset, String file, Integer line) {
+        return new Frame(address, module, moduleOffset, readable, offset, file, line, mangledName);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -40,6 +41,11 @@ final class ReportBuilder {
     private static final byte[] TAG = LineCursor.ascii(" tag ");
     private static final byte[] CREATED_BY = LineCursor.ascii("created by [");
     private static final byte[] RETURN_ADDRESS = LineCursor.ascii("returnAddress ");
+    /** Leakscope's trackers: the whole recorded stack after {@code returnAddress} (docs/formats/resmon.md §9). */
+    private static final byte[] STACK = LineCursor.ascii("stack ");
+    private static final byte[] SPACE = LineCursor.ascii(" ");
+    /** Frames a stack line may hold: the trackers write at most 16; another writer's longer one is refused. */
+    static final int MAX_STACK = 64;
     private static final byte[] HANDLE = LineCursor.ascii("handle(ptr) ");
     private static final byte[] ID = LineCursor.ascii(" id ");
     private static final byte[] START_ADDRESS = LineCursor.ascii("start address ");
@@ -56,11 +62,26 @@ final class ReportBuilder {
     private static final byte[] ACTIVE = LineCursor.ascii(" active(not terminated)");
     private static final byte[] CANT_UNLOAD = LineCursor.ascii("error can");
 
-    /** Return addresses come from the log: hashed with a seed, so no log can make them all share a bin. */
-    record SiteKey(ResourceKind kind, long returnAddress) {
+    /**
+     * Records of one kind with one stack (null: the record had no stack line, its stack is its return address).
+     * Addresses come from the log: hashed with a seed, so no log can make them all share a bin.
+     */
+    record SiteKey(ResourceKind kind, long returnAddress, long[] stack) {
         @Override
         public int hashCode() {
-            return SeededHash.of(kind.ordinal(), returnAddress);
+            int h = SeededHash.of(kind.ordinal(), returnAddress);
+            if (stack != null) {
+                for (long a : stack) {
+                    h = SeededHash.of(h, a);
+                }
+            }
+            return h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SiteKey k && k.kind == kind && k.returnAddress == returnAddress
+                    && Arrays.equals(k.stack, stack);
         }
     }
 
@@ -108,6 +129,8 @@ final class ReportBuilder {
     private String type;
     private Long creator;
     private Long returnAddress;
+    private final long[] stack = new long[MAX_STACK];
+    private int stackDepth;
     private long recordLine;
 
     interface ProblemSink {
@@ -259,7 +282,7 @@ final class ReportBuilder {
             type = t;
             return Result.CONSUMED;
         }
-        return common(c);
+        return common(c, n);
     }
 
     private byte[] lastTypeBytes = new byte[0];
@@ -307,7 +330,7 @@ final class ReportBuilder {
         if (kind == ResourceKind.THREAD && (c.lit(THREAD_TIME) || c.lit(THREAD_EXIT) || c.lit(THREAD_CPU))) {
             return Result.CONSUMED; // times and CPU of the last sample: in the log, not needed for the verdict
         }
-        return common(c);
+        return common(c, n);
     }
 
     private Result syncLine(LineCursor c, long n) {
@@ -322,7 +345,7 @@ final class ReportBuilder {
             type = t;
             return Result.CONSUMED;
         }
-        return common(c);
+        return common(c, n);
     }
 
     /** {@code handle 0000000000000004 type: file}: a descriptor (Leakscope's tracker). */
@@ -337,11 +360,11 @@ final class ReportBuilder {
             type = typeName(c.b, c.pos, c.end);
             return Result.CONSUMED;
         }
-        return common(c);
+        return common(c, n);
     }
 
-    /** {@code created by [TID] thread} and {@code returnAddress 0x...}: the same in every list. */
-    private Result common(LineCursor c) {
+    /** {@code created by [TID] thread}, {@code returnAddress 0x...} and {@code stack ...}: the same in every list. */
+    private Result common(LineCursor c, long n) {
         if (kind == null) {
             return null;
         }
@@ -360,7 +383,34 @@ final class ReportBuilder {
             returnAddress = c.value;
             return Result.CONSUMED;
         }
+        if (c.lit(STACK)) {
+            if (!stackLine(c)) {
+                stackDepth = 0; // the record keeps its return address
+                problems.problem(n, "a stack line after returnAddress: 1 to " + MAX_STACK + " 0x-addresses separated"
+                        + " by one space, the first the returnAddress", c.excerpt());
+            }
+            return Result.CONSUMED;
+        }
         return null;
+    }
+
+    /** {@code stack 0x... 0x...}: every frame the tracker recorded, innermost first (the returnAddress again). */
+    private boolean stackLine(LineCursor c) {
+        if (returnAddress == null || stackDepth != 0) {
+            return false;
+        }
+        while (true) {
+            if (stackDepth == MAX_STACK || !c.hex0x()) {
+                return false;
+            }
+            stack[stackDepth++] = c.value;
+            if (c.atEnd()) {
+                return stack[0] == returnAddress;
+            }
+            if (!c.lit(SPACE)) {
+                return false;
+            }
+        }
     }
 
     private Result histogramLine(LineCursor c, long n) {
@@ -421,6 +471,7 @@ final class ReportBuilder {
         type = null;
         creator = null;
         returnAddress = null;
+        stackDepth = 0;
         recordLine = n;
     }
 
@@ -430,11 +481,12 @@ final class ReportBuilder {
             return;
         }
         listed++;
-        SiteKey key = new SiteKey(kind, returnAddress == null ? -1 : returnAddress);
+        long[] frames = returnAddress != null && stackDepth > 1 ? Arrays.copyOf(stack, stackDepth) : null;
+        SiteKey key = new SiteKey(kind, returnAddress == null ? -1 : returnAddress, frames);
         Site s = sites.get(key);
         if (s == null) {
             if (sites.size() >= options.maxCallSites()) {
-                key = new SiteKey(kind, -2);
+                key = new SiteKey(kind, -2, null);
                 s = sites.computeIfAbsent(key, k -> new Site(recordLine, false));
             } else {
                 s = new Site(recordLine, returnAddress != null);
@@ -451,10 +503,18 @@ final class ReportBuilder {
         }
         if (examples.size() < options.maxExamples()) {
             Backtrace bt = returnAddress == null ? new Backtrace(null, List.of())
-                    : Backtrace.of(Frame.unresolved(returnAddress));
+                    : frames == null ? Backtrace.of(Frame.unresolved(returnAddress)) : Backtrace.of(unresolved(frames));
             examples.add(new Resource(kind, address, size, type, creator, bt, null));
         }
         kind = null;
+    }
+
+    private static Frame[] unresolved(long[] frames) {
+        Frame[] out = new Frame[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            out[i] = Frame.unresolved(frames[i]);
+        }
+        return out;
     }
 
     boolean exit() {
@@ -468,13 +528,27 @@ final class ReportBuilder {
         for (Map.Entry<SiteKey, Site> e : sites.entrySet()) {
             Site s = e.getValue();
             out.add(new CallSite(e.getKey().kind(), s.hasAddress ? e.getKey().returnAddress() : null, s.count, s.bytes,
-                    Set.copyOf(s.types), s.firstLine));
+                    Set.copyOf(s.types), s.firstLine, stack(e.getKey(), s.hasAddress)));
         }
         out.sort(Comparator.comparingLong(CallSite::bytes).reversed().thenComparing(
                 Comparator.comparingLong(CallSite::count).reversed()).thenComparingLong(CallSite::firstLine));
         return new ResmonReport(exit, complete, start, endLine, resmonMemory, memoryTotal, threadTotal, syncTotal,
                 handleTotal, out,
                 examples, listed, histogram, pointerDigits, notAllFree, activeThreads, blocked, wrap);
+    }
+
+    private static List<Long> stack(SiteKey k, boolean hasAddress) {
+        if (!hasAddress) {
+            return List.of();
+        }
+        if (k.stack() == null) {
+            return List.of(k.returnAddress());
+        }
+        List<Long> out = new ArrayList<>(k.stack().length);
+        for (long a : k.stack()) {
+            out.add(a);
+        }
+        return List.copyOf(out);
     }
 
     /** Sizes resmon printed modulo 4 GiB: found, and corrected in the call sites and examples when settled. */

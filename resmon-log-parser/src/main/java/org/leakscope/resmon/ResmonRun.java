@@ -69,19 +69,21 @@ public record ResmonRun(int index, Long processId, String module, LogTime start,
     }
 
     /**
-     * The unreleased resources as a snapshot for the diff engine: one aggregate per kind and call site, the
-     * call site as a one-frame backtrace (resmon records only the return address) whose trace id is
-     * that address in hex.
+     * The unreleased resources as a snapshot for the diff engine: one aggregate per kind and stack, the stack as
+     * the backtrace (resmon records only the return address; Leakscope's trackers the whole stack) whose trace id
+     * is the return address in hex (with a hash of the stack when there is one).
      */
     public Snapshot snapshot(String source, List<Problem> problems) {
         ResmonReport r = report();
         List<BacktraceAggregate> aggs = new ArrayList<>();
         if (r != null) {
             for (CallSite s : r.callSites()) {
-                // The return address doubles as the trace id (UMDH-style output needs one).
+                // The return address doubles as the trace id (UMDH-style output needs one); a whole stack adds a
+                // hash of it, as records with one return address and different callers are different sites here.
                 Backtrace bt = s.returnAddress() == null ? new Backtrace("None", List.of())
-                        : new Backtrace(Long.toHexString(s.returnAddress()).toUpperCase(java.util.Locale.ROOT),
-                                List.of(frame(s.returnAddress())));
+                        : new Backtrace(Long.toHexString(s.returnAddress()).toUpperCase(java.util.Locale.ROOT)
+                                + (s.stack().size() > 1 ? String.format("-%08X", s.stack().hashCode()) : ""),
+                                s.stack().stream().map(this::frame).toList());
                 aggs.add(new BacktraceAggregate(bt, s.kind(), s.bytes(), s.count(), 0));
             }
         }

@@ -21,7 +21,7 @@ class KeyHashTest {
         for (long x = 1; x <= n; x++) {
             long address = (x << 32) | x; // Long.hashCode: x ^ x = 0
             assertEquals(0, Long.hashCode(address));
-            hashes.add(new ReportBuilder.SiteKey(ResourceKind.HEAP_BLOCK, address).hashCode());
+            hashes.add(new ReportBuilder.SiteKey(ResourceKind.HEAP_BLOCK, address, null).hashCode());
         }
         assertTrue(hashes.size() > n * 0.999, "distinct hash codes: " + hashes.size() + " of " + n);
     }

@@ -428,4 +428,68 @@ class ResmonLogReaderTest {
                 log.problems().get(0).message());
         assertEquals(List.of(), log.runs().get(0).modules().modules());
     }
+
+    /**
+     * Leakscope's trackers write each record's whole stack after its return address (docs/formats/resmon.md §9):
+     * records with the same return address and other callers are other stacks, the C++ hooks' heap type names
+     * are read as heap blocks, and a record without a stack line is its return address alone.
+     */
+    @Test
+    void stackLinesKeepEachRecordsWholeStack() throws IOException {
+        ResmonLog log = read(testdata("resmon_cpp_stacks.log"));
+        assertEquals(List.of(), log.problems());
+        ResmonReport r = log.runs().get(0).exitReport();
+        long app = 0x000055D0A0C00000L;
+        List<CallSite> newInOpen = r.callSites().stream().filter(s -> s.returnAddress() == app + 0x1234).toList();
+        assertEquals(Set.of(List.of(app + 0x1234, app + 0x1010), List.of(app + 0x1234, app + 0x1024)),
+                Set.copyOf(newInOpen.stream().map(CallSite::stack).toList()), "one return address, two callers");
+        assertEquals(List.of(3L, 3L), newInOpen.stream().map(CallSite::count).toList());
+        CallSite viaMalloc = r.callSites().stream().filter(s -> s.types().equals(Set.of("Malloc")) && s.count() == 6)
+                .findFirst().orElseThrow();
+        assertEquals(List.of(0x00007F3A1BE9A3C0L, 0x00007F3A1C2BC01CL, app + 0x182c, app + 0x165c, app + 0x1440,
+                app + 0x1230, app + 0x1010), viaMalloc.stack());
+        assertEquals(0x00007F3A1BE9A3C0L, viaMalloc.returnAddress());
+        CallSite original = r.callSites().stream().filter(s -> s.returnAddress() == app + 0x1060).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(app + 0x1060), original.stack(), "no stack line: the return address alone");
+        assertEquals(Set.of("New", "New[]", "New align", "Malloc"), Set.copyOf(r.callSites().stream()
+                .flatMap(s -> s.types().stream()).toList()));
+        assertTrue(r.callSites().stream().allMatch(s -> s.kind() == ResourceKind.HEAP_BLOCK));
+        assertEquals(26, r.callSites().stream().mapToLong(CallSite::count).sum());
+    }
+
+    /** A stack line that does not start with the return address, or is not addresses, is a warning; the record stays. */
+    @Test
+    void aDamagedStackLineIsAWarningAndTheRecordKeepsItsReturnAddress() throws IOException {
+        String[] bad = {"stack 0x0000000000401000 0x0000000000402000", "stack 0x0000000000401234 zz",
+            "stack 0x0000000000401234  0x0000000000402000", "stack " + "0x0000000000401234 ".repeat(65).strip()};
+        StringBuilder text = new StringBuilder();
+        int n = 0;
+        String p = "[7300] x|resmon| ";
+        text.append(String.format("%08d\t0.0\t%sthreads used 1, sync object used 0, memory used 0%n", ++n, p));
+        for (String line : new String[] {"=========== CHECK UNRELEASED RESOUCRES ============",
+            "------------ resmon memory usage 0 ----------------", "------------------ memory usage 40 -----------------"}) {
+            text.append(String.format("%08d\t0.1\t%s%s%n", ++n, p, line));
+        }
+        List<Long> badLines = new java.util.ArrayList<>();
+        for (String s : bad) {
+            for (String line : new String[] {"base 0x0000000000A00000 size 10 tag 0000000000000000 (New)",
+                "created by [7300] thread", "returnAddress 0x0000000000401234", s, "-".repeat(51)}) {
+                text.append(String.format("%08d\t0.1\t%s%s%n", ++n, p, line));
+                if (line == s) {
+                    badLines.add((long) n);
+                }
+            }
+        }
+        text.append(String.format("%08d\t0.1\t%s%s%n", ++n, p, "=".repeat(51)));
+        Path file = tmp.resolve("bad-stacks.log");
+        Files.writeString(file, text);
+        ResmonLog log = read(file);
+        assertEquals(badLines, log.problems().stream().map(q -> q.line()).toList(), log.problems().toString());
+        assertTrue(log.problems().get(0).message().contains("a stack line after returnAddress"),
+                log.problems().get(0).message());
+        CallSite site = log.runs().get(0).exitReport().callSites().get(0);
+        assertEquals(4, site.count());
+        assertEquals(List.of(0x401234L), site.stack());
+    }
 }

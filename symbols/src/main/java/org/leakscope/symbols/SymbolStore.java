@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.leakscope.demangle.Demangler;
 import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
@@ -35,6 +36,8 @@ public final class SymbolStore implements AutoCloseable {
     private final Map<Module, Optional<ImageSymbols>> imageFor = new HashMap<>();
     /** Warnings in order, each once (two dumps of one build ask about the same file). */
     private final Set<Problem> problems = new LinkedHashSet<>();
+    /** Demangled names by symbol: a stack repeats the same few functions thousands of times. */
+    private final Map<String, String> demangled = new HashMap<>();
 
     public SymbolStore(List<Path> roots) {
         this.roots = List.copyOf(roots);
@@ -61,8 +64,25 @@ public final class SymbolStore implements AutoCloseable {
         if (hit.isEmpty()) {
             hit = image(module).flatMap(f -> f.lookup(rva));
         }
-        return hit.map(h -> frame.withSymbol(h.function(), h.functionOffset(), h.sourceFile(), h.sourceLine()))
-                .orElse(frame);
+        return hit.map(h -> named(frame, h)).orElse(frame);
+    }
+
+    /**
+     * The frame named by a hit, demangled here, the one place symbols are attached, so every reader (Breakpad,
+     * ELF, PE) and every command prints the same readable name and keeps the mangled one beside it.
+     */
+    private Frame named(Frame frame, SymbolHit h) {
+        String mangled = h.function();
+        String readable = mangled == null ? null : demangled.computeIfAbsent(mangled, SymbolStore::demangle);
+        return readable == null || readable.equals(mangled)
+                ? frame.withSymbol(mangled, h.functionOffset(), h.sourceFile(), h.sourceLine())
+                : frame.withSymbol(readable, mangled, h.functionOffset(), h.sourceFile(), h.sourceLine());
+    }
+
+    /** The readable name, or the name itself (a map value cannot be null). */
+    private static String demangle(String name) {
+        String d = Demangler.demangle(name);
+        return d == null ? name : d;
     }
 
     /** True when a module's path names an ELF file here: worth symbolizing a snapshot that has no store. */

@@ -1,5 +1,6 @@
 package org.leakscope.umdh;
 
+import org.leakscope.demangle.Demangler;
 import org.leakscope.model.Frame;
 
 /**
@@ -74,7 +75,10 @@ final class FrameText {
         if (rest.isEmpty()) {
             return null;
         }
-        return new Frame(0, module, null, rest, offset == null ? 0L : offset, file, line);
+        // dbghelp undecorates MSVC names; a mingw-built module's symbols come through mangled (_ZN7Session4openEv)
+        String readable = Demangler.demangle(rest);
+        return new Frame(0, module, null, readable == null ? rest : readable, offset == null ? 0L : offset, file, line,
+                readable == null ? null : rest);
     }
 
     static long parseHex(String s) {

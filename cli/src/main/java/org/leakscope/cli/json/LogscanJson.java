@@ -72,9 +72,28 @@ public final class LogscanJson {
     public record SizeFix(String returnAddress, String callSite, long addedBytes) {
     }
 
-    /** @param callSite module+offset when the log names the modules (Leakscope's tracker), else the address */
+    /**
+     * Records that leaked from one call site (docs/attribution.md).
+     *
+     * @param returnAddress the call site's address: the first frame of the records' stacks outside the allocator
+     *                      and the runtime (the records' own return address when nothing was folded)
+     * @param callSite      module+offset or module!function when the log names the modules (Leakscope's
+     *                      trackers), else the address
+     * @param frame         the call site as a frame object
+     * @param folded        the frames folded above it, innermost first (of its largest stack); empty when none
+     * @param stacks        the distinct recorded stacks merged into this site, most bytes first, at most
+     *                      {@code MAX_STACKS}; each whole, innermost first
+     * @param stacksTotal   how many distinct stacks were merged
+     */
     public record CallSite(String kind, String returnAddress, String callSite, long count, long bytes,
-            List<String> types) {
+            List<String> types, FrameJson frame, List<FrameJson> folded, List<Stack> stacks, int stacksTotal) {
+    }
+
+    /** Stacks listed per call site. */
+    public static final int MAX_STACKS = 16;
+
+    /** One recorded stack of a call site, with the records that had it. */
+    public record Stack(long count, long bytes, List<FrameJson> frames) {
     }
 
     public record Bucket(long lower, long upper, long allocations) {

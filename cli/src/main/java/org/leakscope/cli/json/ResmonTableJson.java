@@ -26,11 +26,12 @@ public final class ResmonTableJson {
      * @param foundIn     {@code user-stream} (the launcher stored it), {@code memory} (found by scanning), {@code file}
      * @param modulesFrom whose module list resolved the frames: {@code dump}, {@code table}, or null (none)
      * @param modules     the table's own module list (1.1), null for a 1.0 table
+     * @param callSites   {@code sites} merged by call site (docs/attribution.md), what the text report lists
      */
     public record Table(String foundIn, String address, String version, int pointerSize, boolean cleanExit, boolean fatalSignal,
             long processId, String processName, String started, String updated, Limits limits, Totals totals,
-            long liveRecords, List<Site> sites, List<Bucket> histogram, String modulesFrom, List<Module> modules,
-            List<String> problems) {
+            long liveRecords, List<Site> sites, List<CallSite> callSites, List<Bucket> histogram, String modulesFrom,
+            List<Module> modules, List<String> problems) {
     }
 
     /**
@@ -49,7 +50,25 @@ public final class ResmonTableJson {
             long frees, long droppedRecords, long liveThreads, long liveSyncObjects, long liveHandles) {
     }
 
-    public record Site(String kind, long count, long bytes, List<String> subtypes, List<FrameJson> frames) {
+    /**
+     * @param callSite     the stack's first frame outside the allocator and the runtime (docs/attribution.md);
+     *                     null for a site without frames
+     * @param foldedFrames how many frames of {@code frames}, from the top, were folded above it
+     */
+    public record Site(String kind, long count, long bytes, List<String> subtypes, List<FrameJson> frames,
+            FrameJson callSite, int foldedFrames) {
+    }
+
+    /**
+     * The stacks of one kind merged by call site (docs/attribution.md), most bytes first.
+     *
+     * @param callSite   the first frame outside the allocator and the runtime; null for records without frames
+     * @param folded     the frames folded above it in its largest stack, innermost first
+     * @param calledFrom the frame above the call site in its largest stack, or null
+     * @param stacks     how many of {@code sites}' stacks were merged here
+     */
+    public record CallSite(String kind, long count, long bytes, List<String> subtypes, FrameJson callSite,
+            List<FrameJson> folded, FrameJson calledFrom, int stacks) {
     }
 
     public record Bucket(long lower, long upper, long allocations) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import org.leakscope.cli.LoggedRun;
 import org.leakscope.cli.LogscanCounts;
+import org.leakscope.diff.Attribution;
+import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.UsageSeries;
@@ -130,18 +132,21 @@ public final class LogscanRenderer {
             out.append(", memory usage ").append(Sizes.exact(rep.memoryTotal())).append(" bytes");
         }
         out.append('\n');
-        if (!rep.callSites().isEmpty()) {
+        List<AttributedSite<CallSite>> sites = lr.sites();
+        if (!sites.isEmpty()) {
             List<String[]> rows = new ArrayList<>();
-            for (CallSite s : rep.callSites()) {
+            List<Attribution> via = new ArrayList<>();
+            for (AttributedSite<CallSite> s : sites) {
                 if (topCallSites > 0 && rows.size() == topCallSites) {
                     break;
                 }
                 rows.add(new String[] {Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()),
-                        s.kind().label(), lr.address(s.returnAddress()), String.join(",", lr.typeNames(s))});
+                        s.kind().label(), lr.describe(s.site()), String.join(",", lr.typeNames(s))});
+                via.add(s.attribution());
             }
-            callSites(rows, lr.run().module()).render(out, "    ");
-            if (topCallSites > 0 && rep.callSites().size() > topCallSites) {
-                out.append("    ... ").append(rep.callSites().size() - topCallSites)
+            callSites(rows, via, lr.run().module()).render(out, "    ");
+            if (topCallSites > 0 && sites.size() > topCallSites) {
+                out.append("    ... ").append(sites.size() - topCallSites)
                         .append(" more call sites (--top 0 shows all)\n");
             }
         }
@@ -155,12 +160,12 @@ public final class LogscanRenderer {
         }
     }
 
-    /** The counts JSON's summary has; over-limit counts every run that broke a limit, leaked or not. */
     /**
      * The call-site table in 120 columns: count, bytes and kind keep their width; the call site (a
-     * module!function can be long) and the types share the rest, each losing its middle when it must.
+     * module!function can be long, and the frames folded above it follow as "via ...") and the types share the
+     * rest, each losing its middle when it must.
      */
-    private static Table callSites(List<String[]> rows, String module) {
+    private static Table callSites(List<String[]> rows, List<Attribution> via, String module) {
         String[] headers = {"count>", "bytes>", "kind", "call site (in " + module + ")", "types"};
         int fixed = 4;
         for (int c = 0; c < 3; c++) {
@@ -173,8 +178,9 @@ public final class LogscanRenderer {
         int room = Fit.WIDTH - fixed - 2;
         int site = "call site".length();
         int types = "types".length();
-        for (String[] r : rows) {
-            site = Math.max(site, r[3].length());
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            site = Math.max(site, Via.withSite(r[3], via.get(i), Fit.WIDTH).length());
             types = Math.max(types, r[4].length());
         }
         int typesMax = Math.max(room - site, Math.min(types, room / 3));
@@ -184,8 +190,10 @@ public final class LogscanRenderer {
             headers[3] = "call site";
         }
         Table t = new Table(headers);
-        for (String[] r : rows) {
-            t.row(r[0], r[1], r[2], Fit.middleInBytes(r[3], siteMax), Fit.middleInBytes(r[4], typesMax));
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            t.row(r[0], r[1], r[2], Fit.middleInBytes(Via.withSite(r[3], via.get(i), siteMax), siteMax),
+                    Fit.middleInBytes(r[4], typesMax));
         }
         return t;
     }

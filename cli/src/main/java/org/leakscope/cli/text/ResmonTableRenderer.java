@@ -3,21 +3,25 @@ package org.leakscope.cli.text;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
+import org.leakscope.cli.LoggedRun;
+import org.leakscope.diff.AttributedSite;
+import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.TableSite;
 import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.Frame;
 
 /**
  * A resmon tracking table for people: who and when, limits and totals, its module list's size, what was still
- * alive grouped by call site (module+offset or function when the dump or the table lists the modules), and the
- * allocation sizes.
+ * alive grouped by call site (the first frame of a stack outside the allocator and the runtime, module+offset or
+ * function when the dump or the table lists the modules, the frames folded above it after "via"; stacks that
+ * differ only above or inside it merged), and the allocation sizes.
  */
 public final class ResmonTableRenderer {
     private ResmonTableRenderer() {
     }
 
-    public static void render(StringBuilder out, TrackingTable t, UnaryOperator<Frame> resolve, int top) {
+    /** @param sites the table's stacks merged by call site (docs/attribution.md), frames resolved */
+    public static void render(StringBuilder out, TrackingTable t, List<AttributedSite<TableSite>> sites, int top) {
         int ptr = t.pointerSize();
         out.append("resmon table of ").append(t.processName().isEmpty() ? "(unnamed)"
                         : Fit.middleInBytes(t.processName(), 40))
@@ -51,24 +55,31 @@ public final class ResmonTableRenderer {
                             + " unloaded since)")).append('\n');
         }
         out.append("  live resources: ").append(Sizes.exact(t.liveRecords())).append(" from ")
-                .append(t.sites().size()).append(" stacks\n");
-        if (!t.sites().isEmpty()) {
+                .append(LoggedRun.plural(sites.size(), "call site")).append(" (")
+                .append(LoggedRun.plural(t.sites().size(), "stack")).append(")\n");
+        if (!sites.isEmpty()) {
             Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
-                    .shrinkable(5, 24, Fit::frame).shrinkable(4, 32, Fit::frame).shrinkable(3, 12);
+                    .shrinkable(5, 18, Fit::frame).shrinkable(4, 32, Via::shorten).shrinkable(3, 12);
             int shown = 0;
-            for (TableSite site : t.sites()) {
+            for (AttributedSite<TableSite> site : sites) {
                 if (top > 0 && shown++ == top) {
                     break;
                 }
-                List<Long> f = site.frames();
+                // the call site is the first frame outside the allocator and the runtime; the rest follow "via"
+                Attribution a = site.attribution();
+                List<Frame> f = site.stacks().get(0);
+                int at = a == null ? 0 : a.folded().size();
+                TreeSet<String> madeBy = new TreeSet<>();
+                site.members().forEach(m -> madeBy.addAll(m.subtypes()));
+                String caller = f.size() < at + 2 ? "" : frame(f.get(at + 1), t.pointerSize()); // its largest stack's
                 tab.row(Sizes.exact(site.count()), site.bytes() == 0 ? "" : Sizes.exact(site.bytes()),
-                        site.kind().label(), String.join(",", new TreeSet<>(site.subtypes())),
-                        f.isEmpty() ? "(none recorded)" : frame(f.get(0), resolve, ptr),
-                        f.size() < 2 ? "" : frame(f.get(1), resolve, ptr));
+                        site.kind().label(), String.join(",", madeBy),
+                        a == null ? "(none recorded)" : Via.withSite(frame(a.site(), t.pointerSize()), a, Fit.WIDTH),
+                        caller);
             }
             tab.render(out, "    ");
-            if (top > 0 && t.sites().size() > top) {
-                out.append("    ... ").append(t.sites().size() - top).append(" more stacks (--top 0 shows all)\n");
+            if (top > 0 && sites.size() > top) {
+                out.append("    ... ").append(sites.size() - top).append(" more call sites (--top 0 shows all)\n");
             }
         }
         out.append("  allocation sizes since start:\n");
@@ -89,9 +100,8 @@ public final class ResmonTableRenderer {
         }
     }
 
-    private static String frame(long a, UnaryOperator<Frame> resolve, int ptr) {
-        Frame f = resolve.apply(Frame.unresolved(a));
-        return f.module() == null ? addr(a, ptr) : f.describe();
+    private static String frame(Frame f, int ptr) {
+        return f.module() == null ? addr(f.address(), ptr) : f.describe();
     }
 
     static String addr(long a, int ptr) {

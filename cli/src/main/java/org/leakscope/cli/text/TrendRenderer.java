@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.leakscope.diff.Attribution;
 import org.leakscope.diff.StackTrend;
 import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Frame;
@@ -64,7 +65,7 @@ public final class TrendRenderer {
         sb.append('\n');
         // first and last bytes are in each stack's series below: the call site needs the room
         Table t = new Table("rank>", "sustained", "growth" + unit + ">", "delta>", "allocs delta>", "rose/fell>",
-                "trace", "call site").shrinkable(7, 24, Fit::frame);
+                "trace", "call site").shrinkable(7, 24, Via::shorten);
         int rank = 1;
         for (StackTrend s : shown) {
             t.row(rank++, s.sustained() ? "yes" : "no", rate(s.bytesPerUnit()), signed(s.bytesDelta()),
@@ -130,14 +131,16 @@ public final class TrendRenderer {
 
     /**
      * The first frame after the folded allocator frames: where the program asked for memory (its source file
-     * and line are in the stack's own section).
+     * and line are in the stack's own section), then the folded frames after "via".
      */
     static String callSite(StackTrend s) {
         List<Frame> fs = s.backtrace().frames();
         if (fs.isEmpty()) {
             return "(stack not in the log)";
         }
-        return UmdhCompareRenderer.frame(fs.get(Math.min(s.foldedFrames(), fs.size() - 1)), false);
+        int at = Math.min(s.foldedFrames(), fs.size() - 1);
+        return Via.withSite(UmdhCompareRenderer.frame(fs.get(at), false),
+                new Attribution(fs.get(at), fs.subList(0, at)), WIDTH);
     }
 
     static String rate(double v) {
