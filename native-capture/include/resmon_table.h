@@ -22,7 +22,8 @@ enum rt_flag { RT_FLAG_CLEAN_EXIT = 1, RT_FLAG_FATAL_SIGNAL = 2, RT_FLAG_DROPPED
 
 enum rt_heap_subtype {
     RT_MALLOC = 1, RT_CALLOC = 2, RT_REALLOC = 3, RT_POSIX_MEMALIGN = 4, RT_ALIGNED_ALLOC = 5,
-    RT_MEMALIGN = 6, RT_VALLOC = 7, RT_MMAP = 8, RT_HEAPALLOC = 9, RT_POOL = 10
+    RT_MEMALIGN = 6, RT_VALLOC = 7, RT_MMAP = 8, RT_HEAPALLOC = 9, RT_POOL = 10,
+    RT_NEW = 11, RT_NEW_ARRAY = 12, RT_NEW_ALIGN = 13 /* C++ operator new, new[], the aligned forms of both */
 };
 enum rt_thread_subtype { RT_THREAD_RUNNING = 1, RT_THREAD_EXITED = 2 };
 enum rt_sync_subtype { RT_MUTEX = 1, RT_COND = 2, RT_RWLOCK = 3, RT_SEMAPHORE = 4, RT_EVENT = 5 };

@@ -175,9 +175,12 @@ int resmon_in_self(uint64_t address) {
     return address >= self.lo && address < self.hi;
 }
 
-__attribute__((noinline)) int resmon_backtrace(void *caller, uint64_t *frames) {
+int resmon_backtrace(void *caller, uint64_t *frames) {
+    return resmon_backtrace_frames(caller, frames, resmon_config.depth);
+}
+
+__attribute__((noinline)) int resmon_backtrace_frames(void *caller, uint64_t *frames, int depth) {
     frames[0] = (uint64_t)(uintptr_t)caller;
-    int depth = resmon_config.depth;
     if (depth <= 1) {
         return 1;
     }
