@@ -2,6 +2,8 @@
 """Checks the table image of a planted_cxx.exe run (resmon.dll) against the program's --expect lines.
 
 check_cxx.py TABLE.rmt EXE OUTPUT static|shared [RUNTIME.dll]
+  static: libstdc++ linked into EXE; shared: operator new imported from a runtime DLL (libstdc++-6.dll, named
+  as RUNTIME.dll to tell its operator new apart, or msvcrt.dll).
   OUTPUT: the program's stdout, with its `expect FUNCTION TYPE COUNT BYTES` lines.
 Each live heap record of the table is given to the first frame of its stack that lies in a planted function
 (resolved with the exe's symbols at the exe's base in the table's module list); every record must have one,
@@ -121,10 +123,11 @@ def main():
         if found.get(key, 0) != expected.get(key, 0):
             problems.append(f"{key[0]} {key[1]} {key[2]} bytes: {found.get(key, 0)} records, "
                             f"expected {expected.get(key, 0)}")
+    label = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(exe))), os.path.basename(exe))
     if problems:
-        sys.exit("check_cxx: " + os.path.basename(os.path.dirname(exe)) + "\n  " + "\n  ".join(problems))
+        sys.exit(f"check_cxx: {label}\n  " + "\n  ".join(problems))
     total = sum(expected.values())
-    print(f"check_cxx: {os.path.basename(os.path.dirname(exe))}: {total} planted records at their planting "
+    print(f"check_cxx: {label}: {total} planted records at their planting "
           f"functions, nothing else; the planting function at frame {deepest} at the deepest")
 
 

@@ -60,3 +60,10 @@ $(BUILD)/cxx-%-shared/planted_cxx_linked.exe: dll/planted_cxx.cc $(BUILD)/resmon
 	mkdir -p $(@D)
 	cp $(CXX_RUNTIME_DLLS) $(BUILD)/resmon.dll $(@D)/
 	$(CXX) -$* $(CXX_TESTFLAGS) -o $@ $< $(CXX_LINKED)
+
+# operator new and delete of msvcrt.dll, imported by their MSVC decorated names (an import library from a .def)
+ALL += $(BUILD)/planted_msvcnew.exe
+$(BUILD)/libmsvcrt_new.a: dll/msvcrt_new.def | $(BUILD)
+	$(MINGW)dlltool -d $< -l $@
+$(BUILD)/planted_msvcnew.exe: dll/planted_msvcnew.c $(BUILD)/libmsvcrt_new.a | $(BUILD)
+	$(CC) $(TESTFLAGS) -o $@ $< $(BUILD)/libmsvcrt_new.a

@@ -114,3 +114,11 @@ for v in O1-static O2-static O1-shared O2-shared; do
   esac
 done
 echo "dll: planted C++ leaks (4 builds, injected and linked) passed" >&2
+
+# 6. operator new and delete of the MSVC runtime, as msvcrt.dll exports them (planted_msvcnew.c imports them
+# by their decorated names): the blocks of new and new[] typed and at their call site, the deleted ones gone
+out="$BUILD/msvcnew" && rm -rf "$out" && mkdir -p "$out"
+wine_run 120 "$out.out" "$out.err" "$BUILD/resmon_client.exe" --out-dir "$(win_path "$out")" \
+  "$BUILD/planted_msvcnew.exe" --expect || {
+  echo "dll: resmon_client planted_msvcnew.exe failed"; cat "$out.err" >&2; exit 1; }
+python3 dll/check_cxx.py "$out"/resmon-*.rmt "$BUILD/planted_msvcnew.exe" "$out.out" shared
