@@ -182,8 +182,8 @@ int resmon_cxx_runtime_alloc(void *caller, uint64_t *frames, uint16_t *subtype) 
         return -1; /* the hook of the program's call records it */
     }
     /* past operator new's frames (new[] calls new): the one who called it is the call site */
-    uint64_t raw[RT_MAX_FRAMES + 4];
-    int n = resmon_backtrace_frames(caller, raw, RT_MAX_FRAMES + 4);
+    uint64_t raw[RT_MAX_FRAMES + 2];
+    int n = resmon_backtrace_frames(caller, raw, resmon_config.depth + 2);
     int skip = 0;
     int form;
     while (skip < n - 1 && (form = new_form_at(raw[skip])) >= 0) {

@@ -184,8 +184,10 @@ __attribute__((noinline)) int resmon_backtrace_frames(void *caller, uint64_t *fr
     if (depth <= 1) {
         return 1;
     }
+    /* the walk costs per frame (an unwind each): no more than the frames kept, the tracker's own (the hook,
+     * the recording, this function) and the call site */
     void *raw[64];
-    USHORT n = RtlCaptureStackBackTrace(0, 64, raw, NULL);
+    USHORT n = RtlCaptureStackBackTrace(0, depth + 8 < 64 ? (DWORD)depth + 8 : 64, raw, NULL);
     int out = 1;
     int i = 0;
     /* skip the tracker's own frames and the call site itself, already frames[0] */
