@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the table image of a planted_cxx.exe run (resmon.dll) against the program's --expect lines.
 
-check_cxx.py TABLE.rmt EXE OUTPUT static|shared [RUNTIME.dll]
+check_cxx.py TABLE.rmt EXE OUTPUT static|shared [RUNTIME.dll] [--same-frees OTHER.rmt]
   static: libstdc++ linked into EXE; shared: operator new imported from a runtime DLL (libstdc++-6.dll, named
   as RUNTIME.dll to tell its operator new apart, or msvcrt.dll).
   OUTPUT: the program's stdout, with its `expect FUNCTION TYPE COUNT BYTES` lines.
@@ -10,7 +10,9 @@ Each live heap record of the table is given to the first frame of its stack that
 and the records per (function, type, bytes) must be exactly the expected ones. Type: New / New[] when the
 runtime is libstdc++-6.dll (the hooks of operator new), Malloc when it is linked in (operator new inside the
 exe calls malloc). With the runtime as a DLL, no frame 0 may lie in its operator new. No thread, sync object
-or handle may be left. Prints the deepest frame a planting function was found at; exits 1 on a mismatch.
+or handle may be left. --same-frees: the table counts as many frees as OTHER.rmt, the same program's run with
+libstdc++ linked in (where each block is one malloc): a block made through the hook of the program's call to
+libstdc++-6.dll's operator new is not recorded a second time by the DLL's own malloc. Prints the deepest frame a planting function was found at; exits 1 on a mismatch.
 """
 import os
 import re
@@ -47,6 +49,11 @@ def records(path):
     return out
 
 
+def frees(path):
+    mem, header_va = ranges(path)
+    return struct.unpack_from("<Q", read(mem, header_va, 576), 200)[0]
+
+
 def symbols(path, demangle):
     """(address at the linked image base, name) of the file's functions, sorted, and that image base."""
     nm = ["x86_64-w64-mingw32-nm", "-n"] + (["-C"] if demangle else []) + [path]
@@ -78,8 +85,14 @@ def loaded(table_modules, path):
 
 
 def main():
-    rmt, exe, output, mode = sys.argv[1:5]
-    runtime = sys.argv[5] if len(sys.argv) > 5 else None
+    args = sys.argv[1:]
+    other = None
+    if "--same-frees" in args:
+        i = args.index("--same-frees")
+        other = args[i + 1]
+        del args[i:i + 2]
+    rmt, exe, output, mode = args[:4]
+    runtime = args[4] if len(args) > 4 else None
     expected = {}
     for line in open(output, encoding="utf-8", errors="replace"):
         m = re.match(r"expect (\w+) (\S+) (\d+) (\d+)\s*$", line)
@@ -123,6 +136,8 @@ def main():
         if found.get(key, 0) != expected.get(key, 0):
             problems.append(f"{key[0]} {key[1]} {key[2]} bytes: {found.get(key, 0)} records, "
                             f"expected {expected.get(key, 0)}")
+    if other is not None and frees(rmt) != frees(other):
+        problems.append(f"{frees(rmt)} frees counted, {frees(other)} with libstdc++ linked in: blocks recorded twice")
     label = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(exe))), os.path.basename(exe))
     if problems:
         sys.exit(f"check_cxx: {label}\n  " + "\n  ".join(problems))
