@@ -178,7 +178,10 @@ int resmon_cxx_runtime_alloc(void *caller, uint64_t *frames, uint16_t *subtype) 
     if (runtime == NULL || new_form_at((uint64_t)(uintptr_t)caller) < 0) {
         return 0;
     }
-    if (TlsGetValue(in_new) != NULL) {
+    DWORD error = GetLastError(); /* (TlsGetValue clears it: the program's must survive its malloc) */
+    void *inside = TlsGetValue(in_new);
+    SetLastError(error);
+    if (inside != NULL) {
         return -1; /* the hook of the program's call records it */
     }
     /* past operator new's frames (new[] calls new): the one who called it is the call site */
