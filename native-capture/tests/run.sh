@@ -15,11 +15,13 @@ fi
 make -s test
 
 # the Windows trackers: cross-built with mingw-w64, run under Wine (required in CI, which installs both)
-if command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 && command -v wine >/dev/null 2>&1; then
+# (the C++ test programs need its g++ as well)
+if command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 && command -v x86_64-w64-mingw32-g++ >/dev/null 2>&1 \
+    && command -v wine >/dev/null 2>&1; then
   make -s -C windows test
 elif [ -n "${CI:-}" ]; then
   echo "native-capture: no mingw-w64 or wine, and CI is set: failing" >&2
   exit 1
 else
-  echo "native-capture: no mingw-w64 (x86_64-w64-mingw32-gcc) or wine: Windows tests SKIPPED" >&2
+  echo "native-capture: no mingw-w64 (x86_64-w64-mingw32-gcc and -g++) or wine: Windows tests SKIPPED" >&2
 fi

@@ -21,6 +21,8 @@ struct crt {
     int(__cdecl *getmainargs)(int *, char ***, char ***, int, void *);
     int(__cdecl *wgetmainargs)(int *, wchar_t ***, wchar_t ***, int, void *);
     int *(__cdecl *p_argc)(void);
+    void *(__cdecl *aligned_malloc)(size_t, size_t);
+    void(__cdecl *aligned_free)(void *);
 };
 static struct crt crt[FAMILIES];
 static char other_crt[64]; /* the msvcrNNN.dll family's DLL, once one was seen */
@@ -86,8 +88,18 @@ static void heap_added(void *p, size_t size, uint16_t subtype, uint64_t tag, voi
     if (p == NULL || !resmon_active || (startup_blocks > 0 && is_startup_copy(caller))) {
         return;
     }
+    resmon_main_check();
     uint64_t frames[RT_MAX_FRAMES];
-    int depth = resmon_backtrace(caller, frames);
+    int depth = resmon_cxx_runtime_alloc(caller, frames, &subtype);
+    if (depth < 0) {
+        return;
+    }
+    if (depth == 0) {
+        depth = resmon_backtrace(caller, frames);
+    }
+    if (resmon_runtime_tls(frames, depth)) {
+        return;
+    }
     rt_heap_alloc((uint64_t)(uintptr_t)p, size, subtype, tag, GetCurrentThreadId(), frames, depth);
 }
 
@@ -97,12 +109,24 @@ static void heap_removed(void *p) {
     }
 }
 
+void resmon_heap_added(void *p, size_t size, uint16_t subtype, void *caller) {
+    heap_added(p, size, subtype, 0, caller);
+}
+
+void resmon_heap_removed(void *p) {
+    heap_removed(p);
+}
+
 static struct rt_record *object_added(int kind, uint16_t subtype, HANDLE h, uint32_t attributes, void *caller) {
     if (h == NULL || h == INVALID_HANDLE_VALUE || !resmon_active) {
         return NULL;
     }
+    resmon_main_check();
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(caller, frames);
+    if (resmon_runtime_tls(frames, depth)) {
+        return NULL;
+    }
     rt_lock();
     struct rt_record *r = rt_add(kind, subtype, (uint64_t)(uintptr_t)h, GetCurrentThreadId(), frames, depth);
     if (r != NULL) {
@@ -116,6 +140,7 @@ static void thread_added(HANDLE h, DWORD id, void *start, void *caller) {
     if (h == NULL || !resmon_active) {
         return;
     }
+    resmon_main_check();
     uint64_t frames[RT_MAX_FRAMES];
     int depth = resmon_backtrace(caller, frames);
     rt_lock();
@@ -184,6 +209,16 @@ static void thread_added(HANDLE h, DWORD id, void *start, void *caller) {
     static int *__cdecl p_argc_##F(void) {                                                                     \
         resmon_baseline();                                                                                     \
         return crt[F].p_argc();                                                                                \
+    }                                                                                                          \
+    /* (statically linked libstdc++'s aligned operator new calls it) */                                       \
+    static void *__cdecl aligned_malloc_##F(size_t n, size_t alignment) {                                      \
+        void *p = crt[F].aligned_malloc(n, alignment);                                                        \
+        heap_added(p, n, RT_ALIGNED_ALLOC, 0, __builtin_return_address(0));                                    \
+        return p;                                                                                              \
+    }                                                                                                          \
+    static void __cdecl aligned_free_##F(void *p) {                                                            \
+        heap_removed(p);                                                                                       \
+        crt[F].aligned_free(p);                                                                                \
     }
 
 CRT_HOOKS(0)
@@ -192,10 +227,14 @@ CRT_HOOKS(2)
 
 #define CRT_ENTRY(F)                                                                                            \
     {malloc_##F, calloc_##F, realloc_##F, free_##F, beginthreadex_##F, exit_##F, getmainargs_##F,              \
-     wgetmainargs_##F, p_argc_##F}
-static void *const crt_hooks[FAMILIES][9] = {CRT_ENTRY(0), CRT_ENTRY(1), CRT_ENTRY(2)};
-static const char *const crt_names[9] = {"malloc", "calloc", "realloc", "free", "_beginthreadex", "exit",
-                                         "__getmainargs", "__wgetmainargs", "__p___argc"};
+     wgetmainargs_##F, p_argc_##F, aligned_malloc_##F, aligned_free_##F}
+#define CRT_FUNCTIONS 11
+static void *const crt_hooks[FAMILIES][CRT_FUNCTIONS] = {CRT_ENTRY(0), CRT_ENTRY(1), CRT_ENTRY(2)};
+static const char *const crt_names[CRT_FUNCTIONS] = {"malloc", "calloc", "realloc", "free", "_beginthreadex",
+                                                     "exit", "__getmainargs", "__wgetmainargs", "__p___argc",
+                                                     "_aligned_malloc", "_aligned_free"};
+/* the ones a C++ runtime DLL's imports are patched for: its heap blocks */
+static const unsigned char runtime_crt_functions[] = {0, 1, 2, 3, 9, 10};
 
 /* ---- heaps ---- */
 
@@ -463,16 +502,25 @@ static int family_of(const char *dll) {
     return -1;
 }
 
+/* The hook of C runtime function `name` of family `family`, remembering `original` as the real one, or NULL. */
+static void *crt_hook(int family, int i, void *original) {
+    void **reals = (void **)&crt[family];
+    if (reals[i] == NULL) {
+        reals[i] = original;
+    }
+    return crt_hooks[family][i];
+}
+
 void *resmon_hook_for(const char *dll, const char *name, void *original) {
     int family = family_of(dll);
+    void *cxx = resmon_cxx_hook_for(family, dll, name, original);
+    if (cxx != NULL) {
+        return cxx;
+    }
     if (family >= 0) {
-        void **reals = (void **)&crt[family];
-        for (int i = 0; i < 9; i++) {
+        for (int i = 0; i < CRT_FUNCTIONS; i++) {
             if (strcmp(name, crt_names[i]) == 0) {
-                if (reals[i] == NULL) {
-                    reals[i] = original;
-                }
-                return crt_hooks[family][i];
+                return crt_hook(family, i, original);
             }
         }
         return NULL;
@@ -483,6 +531,16 @@ void *resmon_hook_for(const char *dll, const char *name, void *original) {
                 *system_hooks[i].real = original;
             }
             return system_hooks[i].hook;
+        }
+    }
+    return NULL;
+}
+
+void *resmon_runtime_hook_for(const char *dll, const char *name, void *original) {
+    int family = family_of(dll);
+    for (size_t i = 0; family >= 0 && i < sizeof runtime_crt_functions; i++) {
+        if (strcmp(name, crt_names[runtime_crt_functions[i]]) == 0) {
+            return crt_hook(family, runtime_crt_functions[i], original);
         }
     }
     return NULL;

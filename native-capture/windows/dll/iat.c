@@ -45,7 +45,8 @@ static void write_slot(void **address, void *value) {
     }
 }
 
-static void patch_module(HMODULE m) {
+/* `runtime`: the C++ runtime DLL, patched for its heap imports only (resmon_runtime_hook_for) */
+static void patch_module(HMODULE m, int runtime) {
     const BYTE *base = (const BYTE *)m;
     const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)base;
     if (dos->e_magic != IMAGE_DOS_SIGNATURE) {
@@ -69,7 +70,8 @@ static void patch_module(HMODULE m) {
                 continue;
             }
             const IMAGE_IMPORT_BY_NAME *byname = (const IMAGE_IMPORT_BY_NAME *)(base + names[i].u1.AddressOfData);
-            void *hook = resmon_hook_for(dll, (const char *)byname->Name, iat[i]);
+            const char *name = (const char *)byname->Name;
+            void *hook = runtime ? resmon_runtime_hook_for(dll, name, iat[i]) : resmon_hook_for(dll, name, iat[i]);
             if (hook != NULL && iat[i] != hook && slot_count < MAX_SLOTS) {
                 slots[slot_count].address = &iat[i];
                 slots[slot_count].original = iat[i];
@@ -113,9 +115,15 @@ void resmon_patch_modules(void) {
         for (int i = 0; i < n && i < 1024; i++) {
             if (!is_patched(mods[i]) && patched_count < MAX_PATCHED_MODULES && wanted(mods[i])) {
                 patched[patched_count++] = mods[i];
-                patch_module(mods[i]);
+                patch_module(mods[i], 0);
             }
         }
+    }
+    /* the C++ runtime the program imports operator new from, once seen: its own calls of malloc and free */
+    HMODULE runtime = resmon_cxx_runtime();
+    if (runtime != NULL && !is_patched(runtime) && patched_count < MAX_PATCHED_MODULES) {
+        patched[patched_count++] = runtime;
+        patch_module(runtime, 1);
     }
     LeaveCriticalSection(&patch_lock);
 }

@@ -175,14 +175,19 @@ int resmon_in_self(uint64_t address) {
     return address >= self.lo && address < self.hi;
 }
 
-__attribute__((noinline)) int resmon_backtrace(void *caller, uint64_t *frames) {
+int resmon_backtrace(void *caller, uint64_t *frames) {
+    return resmon_backtrace_frames(caller, frames, resmon_config.depth);
+}
+
+__attribute__((noinline)) int resmon_backtrace_frames(void *caller, uint64_t *frames, int depth) {
     frames[0] = (uint64_t)(uintptr_t)caller;
-    int depth = resmon_config.depth;
     if (depth <= 1) {
         return 1;
     }
+    /* the walk costs per frame (an unwind each): no more than the frames kept, the tracker's own (the hook,
+     * the recording, this function) and the call site */
     void *raw[64];
-    USHORT n = RtlCaptureStackBackTrace(0, 64, raw, NULL);
+    USHORT n = RtlCaptureStackBackTrace(0, depth + 8 < 64 ? (DWORD)depth + 8 : 64, raw, NULL);
     int out = 1;
     int i = 0;
     /* skip the tracker's own frames and the call site itself, already frames[0] */

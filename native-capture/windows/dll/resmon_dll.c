@@ -47,13 +47,17 @@ static void env_str(const char *name, char *out, DWORD n) {
     }
 }
 
+/* Frames per record by default: enough to get from a statically linked operator new (which calls malloc)
+ * through std:: internals to the code that asked, for the reader to fold (README: Configuration). */
+#define DEFAULT_DEPTH 8
+
 /* resmon's defaults (docs/formats/resmon.md §4) */
 static void read_config(void) {
     struct resmon_config *c = &resmon_config;
     env_str("RESMON_LOG", c->log_path, sizeof c->log_path);
     env_str("RESMON_SNAPSHOT_DIR", c->snapshot_dir, sizeof c->snapshot_dir);
     env_str("RESMON_MODULES", c->modules, sizeof c->modules);
-    uint64_t depth = env_u64("RESMON_DEPTH", 1);
+    uint64_t depth = env_u64("RESMON_DEPTH", DEFAULT_DEPTH);
     c->depth = depth < 1 ? 1 : depth > RT_MAX_FRAMES ? RT_MAX_FRAMES : (int)depth;
     c->limits.memory_bytes = env_u64("RESMON_LIMIT_MEMORY", 128ull << 20);
     c->limits.cpu_percent = (uint32_t)env_u64("RESMON_LIMIT_CPU", 30);
@@ -138,6 +142,7 @@ __declspec(dllexport) int InstallResMon(void) {
     resmon_make_snapshot_dir();
     resmon_modules_refresh();
     resmon_log_modules();
+    resmon_main_find();
     char name[64];
     snprintf(name, sizeof name, "Local\\resmon-snapshot-%lu", GetCurrentProcessId());
     snapshot_request = CreateEventA(NULL, FALSE, FALSE, name);
@@ -185,6 +190,7 @@ __declspec(dllexport) void LogAllResources(void) {
 void resmon_baseline(void) {
     if (InterlockedExchange(&baseline_taken, 1) == 0 && resmon_active) {
         rt_forget_all();
+        resmon_main_wait(); /* and again when main is entered, after the C++ static constructors */
     }
 }
 

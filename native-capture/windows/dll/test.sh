@@ -80,3 +80,48 @@ assert deepest >= 3, f"RESMON_DEPTH=16 gave stacks of at most {deepest} frames"
 print(f"dll: exit snapshot has {len(stacks)} stacks, up to {deepest} frames")
 PY
 echo "dll: planted leaks (linked and injected), stress and snapshots passed" >&2
+
+# 5. the planted C++ program (planted_cxx.cc), at -O1 and -O2, libstdc++ linked in and as libstdc++-6.dll:
+# exactly the planted blocks at their planting functions (dll/check_cxx.py, from the table image), none of the
+# runtime's one-time allocations, none of the freed ones. Injected by resmon_client without exceptions (a
+# mingw-w64 C++ throw crashes under a debugger: planted_cxx.cc), and linked, installed from DllMain at load
+# (RESMON_AUTOSTART=1, the same start-up as injected), throwing on four threads. The -O2 runs' files stay in
+# $BUILD/cxx-results for the CLI checks: table image, log, heap snapshots (the linked run's before and at exit).
+rm -rf "$BUILD/cxx-results" && mkdir -p "$BUILD/cxx-results"
+for v in O1-static O2-static O1-shared O2-shared; do
+  runtime=""
+  case $v in *-shared) runtime="$BUILD/cxx-$v/libstdc++-6.dll" ;; esac
+  out="$BUILD/cxx-$v/injected" && rm -rf "$out" && mkdir -p "$out"
+  wine_run 120 "$out.out" "$out.err" "$BUILD/resmon_client.exe" --out-dir "$(win_path "$out")" \
+    "$BUILD/cxx-$v/planted_cxx.exe" --expect --no-throw || {
+    echo "dll: resmon_client cxx-$v/planted_cxx.exe failed"; cat "$out.err" >&2; exit 1; }
+  # (the shared build's blocks are each recorded once: as many frees as the static build's, run before it)
+  same=""
+  case $v in *-shared) same="--same-frees $(ls "$BUILD/cxx-${v%-shared}-static/injected"/resmon-*.rmt)" ;; esac
+  python3 dll/check_cxx.py "$out"/resmon-*.rmt "$BUILD/cxx-$v/planted_cxx.exe" "$out.out" "${v#*-}" $runtime $same
+  linked="$BUILD/cxx-$v/linked" && rm -rf "$linked" && mkdir -p "$linked"
+  RESMON_AUTOSTART=1 RESMON_SNAPSHOT_DIR="$(win_path "$linked")" RESMON_LOG="$(win_path "$linked/resmon.log")" \
+    wine_run 120 "$linked.out" "$linked.err" "$BUILD/cxx-$v/planted_cxx_linked.exe" --expect || {
+    echo "dll: cxx-$v/planted_cxx_linked.exe failed"; cat "$linked.err" >&2; exit 1; }
+  python3 dll/check_cxx.py "$linked"/resmon-*.rmt "$BUILD/cxx-$v/planted_cxx_linked.exe" "$linked.out" "${v#*-}" \
+    $runtime
+  ls "$linked"/resmon-*-1.umdh "$linked"/resmon-*-2.umdh >/dev/null || {
+    echo "dll: cxx-$v: no snapshot before the leaks and at exit" >&2; exit 1; }
+  case $v in
+    O2-*)
+      cp "$(ls "$out"/resmon-*.rmt)" "$BUILD/cxx-results/injected-$v.rmt"
+      cp "$(ls "$out"/resmon-*.log)" "$BUILD/cxx-results/injected-$v.log"
+      cp "$(ls "$linked"/resmon-*-1.umdh)" "$BUILD/cxx-results/linked-$v-before.umdh"
+      cp "$(ls "$linked"/resmon-*-2.umdh)" "$BUILD/cxx-results/linked-$v-exit.umdh"
+      cp "$linked/resmon.log" "$BUILD/cxx-results/linked-$v.log" ;;
+  esac
+done
+echo "dll: planted C++ leaks (4 builds, injected and linked) passed" >&2
+
+# 6. operator new and delete of the MSVC runtime, as msvcrt.dll exports them (planted_msvcnew.c imports them
+# by their decorated names): the blocks of new and new[] typed and at their call site, the deleted ones gone
+out="$BUILD/msvcnew" && rm -rf "$out" && mkdir -p "$out"
+wine_run 120 "$out.out" "$out.err" "$BUILD/resmon_client.exe" --out-dir "$(win_path "$out")" \
+  "$BUILD/planted_msvcnew.exe" --expect || {
+  echo "dll: resmon_client planted_msvcnew.exe failed"; cat "$out.err" >&2; exit 1; }
+python3 dll/check_cxx.py "$out"/resmon-*.rmt "$BUILD/planted_msvcnew.exe" "$out.out" shared

@@ -37,7 +37,7 @@ public final class ResmonTableReader {
     private static final int MAX_MODULE_CHUNKS = 4096;
     private static final long NO_STRING = 0xFFFFFFFFL;
     private static final String[] HEAP = {"?", "malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc",
-        "memalign", "valloc", "mmap", "HeapAlloc", "pool"};
+        "memalign", "valloc", "mmap", "HeapAlloc", "pool", "new", "new[]", "new align", "new[] align"};
     private static final String[] THREAD = {"?", "running", "exited", "detached"};
     private static final String[] SYNC = {"?", "mutex", "cond", "rwlock", "semaphore", "event"};
     private static final String[] HANDLE = {"?", "file", "socket", "pipe", "eventfd", "fd", "file handle"};
