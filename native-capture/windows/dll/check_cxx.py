@@ -10,9 +10,10 @@ Each live heap record of the table is given to the first frame of its stack that
 and the records per (function, type, bytes) must be exactly the expected ones. Type: New / New[] when the
 runtime is libstdc++-6.dll (the hooks of operator new), Malloc when it is linked in (operator new inside the
 exe calls malloc). With the runtime as a DLL, no frame 0 may lie in its operator new. No thread, sync object
-or handle may be left. --same-frees: the table counts as many frees as OTHER.rmt, the same program's run with
-libstdc++ linked in (where each block is one malloc): a block made through the hook of the program's call to
-libstdc++-6.dll's operator new is not recorded a second time by the DLL's own malloc. Prints the deepest frame a planting function was found at; exits 1 on a mismatch.
+or handle may be left. --same-frees: the table counts as many frees as OTHER.rmt (give or take FREES_SLACK),
+the same program's run with libstdc++ linked in (where each block is one malloc): a block made through the hook
+of the program's call to libstdc++-6.dll's operator new is not recorded a second time by the DLL's own malloc.
+Prints the deepest frame a planting function was found at; exits 1 on a mismatch.
 """
 import os
 import re
@@ -23,7 +24,9 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 from check_modules import modules, ranges, read  # noqa: E402 (the table image's reader, shared)
 
-SUBTYPES = {1: "Malloc", 2: "Calloc", 3: "Realloc", 5: "Malloc align", 11: "New", 12: "New[]", 13: "New align", 14: "New[] align"}
+FREES_SLACK = 16
+SUBTYPES = {1: "Malloc", 2: "Calloc", 3: "Realloc", 5: "Malloc align", 11: "New", 12: "New[]", 13: "New align",
+            14: "New[] align"}
 NEW_SYMBOLS = re.compile(r"^_Zn[wa][yj]")
 
 
@@ -136,7 +139,10 @@ def main():
         if found.get(key, 0) != expected.get(key, 0):
             problems.append(f"{key[0]} {key[1]} {key[2]} bytes: {found.get(key, 0)} records, "
                             f"expected {expected.get(key, 0)}")
-    if other is not None and frees(rmt) != frees(other):
+    # A block recorded twice adds one free per block made through libstdc++-6.dll (tens of thousands here); two
+    # runs of the same program also differ by a free or two on their own (seen: 129,810 vs 129,811 under Wine,
+    # from the threads' timing), so only a difference over FREES_SLACK counts.
+    if other is not None and abs(frees(rmt) - frees(other)) > FREES_SLACK:
         problems.append(f"{frees(rmt)} frees counted, {frees(other)} with libstdc++ linked in: blocks recorded twice")
     label = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(exe))), os.path.basename(exe))
     if problems:
