@@ -113,7 +113,9 @@ for v in O1-static O2-static O1-shared O2-shared; do
       cp "$(ls "$out"/resmon-*.log)" "$BUILD/cxx-results/injected-$v.log"
       cp "$(ls "$linked"/resmon-*-1.umdh)" "$BUILD/cxx-results/linked-$v-before.umdh"
       cp "$(ls "$linked"/resmon-*-2.umdh)" "$BUILD/cxx-results/linked-$v-exit.umdh"
-      cp "$linked/resmon.log" "$BUILD/cxx-results/linked-$v.log" ;;
+      cp "$linked/resmon.log" "$BUILD/cxx-results/linked-$v.log"
+      cp "$out.out" "$BUILD/cxx-results/injected-$v.expect"
+      cp "$linked.out" "$BUILD/cxx-results/linked-$v.expect" ;;
   esac
 done
 echo "dll: planted C++ leaks (4 builds, injected and linked) passed" >&2
