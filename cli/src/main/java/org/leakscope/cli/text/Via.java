@@ -7,7 +7,8 @@ import org.leakscope.model.Frame;
 
 /**
  * The frames folded above a leak's attribution frame, for people: {@code via operator new(unsigned long)} (the
- * innermost folded frame with a name), or the whole chain, outermost first, when it fits
+ * innermost folded frame with a name; without names, the outermost: the allocator the program called), or the whole
+ * chain, outermost first, when it fits
  * ({@code via std::vector<int>::push_back(int&&) > operator new(unsigned long)}). docs/attribution.md.
  */
 public final class Via {
@@ -37,7 +38,8 @@ public final class Via {
         if (Fit.columns(all) <= room) {
             return all;
         }
-        Frame inner = a.folded().get(0);
+        // none named: the outermost, the allocator the program called (MSVCR90+0xc5b2, not ntdll's heap inside it)
+        Frame inner = a.folded().get(a.folded().size() - 1);
         for (Frame f : a.folded()) {
             if (f.function() != null) {
                 inner = f;
@@ -73,14 +75,14 @@ public final class Via {
         return room < MIN_SITE ? Fit.frame(site, max) : Fit.frame(site, room) + " via " + via;
     }
 
-    /** Of a chain's names (outermost first), the innermost that is a function, else the innermost. */
+    /** Of a chain's names (outermost first), the innermost that is a function, else the outermost. */
     private static String innermostNamed(List<String> chain) {
         for (int i = chain.size() - 1; i >= 0; i--) {
             if (!UNNAMED.matcher(chain.get(i)).matches()) {
                 return chain.get(i);
             }
         }
-        return chain.get(chain.size() - 1);
+        return chain.get(0);
     }
 
     /** A folded frame's function as people read it, else where it is ({@code libc.so.6+0x9a3c0}). */
