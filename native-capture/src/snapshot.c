@@ -77,6 +77,19 @@ static void put_void(void *o, const char *fmt, ...) {
     put(o, "%s", line);
 }
 
+/* The local time's offset from UTC, for the snapshots' Logtime. localtime_r is called only here, outside the
+ * exit path: the exit snapshot comes after glibc's clean-up (__libc_freeres) has freed the time zone state, and
+ * localtime_r then crashed a program that had used the time zone. */
+static long utc_offset_s;
+
+void resmon_clock_refresh(void) {
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) != NULL) {
+        utc_offset_s = tm.tm_gmtoff;
+    }
+}
+
 void resmon_write_heap_snapshot(const char *why) {
     struct rt_header *h = rt_header();
     const char *dir = resmon_config.snapshot_dir;
@@ -99,9 +112,9 @@ void resmon_write_heap_snapshot(const char *why) {
         resmon_logf("snapshot failed: cannot write %s", path);
         return;
     }
-    time_t now = time(NULL);
+    time_t now = time(NULL) + utc_offset_s;
     struct tm tm;
-    localtime_r(&now, &tm);
+    gmtime_r(&now, &tm); /* local time from the offset read earlier: see resmon_clock_refresh */
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
     put(o, "// \n// UMDH: version 6.1.7650.0: Logtime %04d-%02d-%02d %02d:%02d - Machine=%s - PID=%llu\n// \n",

@@ -211,6 +211,7 @@ static void at_exit(void) {
         snapshot_requested = 0;
         resmon_write_heap_snapshot("SIGUSR2");
     }
+    resmon_clock_refresh(); /* the last time the time zone may be read: the clean-up frees its state */
     resmon_busy--;
     resmon_runtime_cleanup(); /* the C runtime's one-time allocations go before anything is written */
     resmon_busy++;
@@ -366,6 +367,7 @@ static void *monitor(void *arg) {
     while (!monitor_stop) {
         pthread_mutex_unlock(&monitor_mutex);
         resmon_suppress_settle(); /* call sites first seen since the last cycle: their records may go */
+        resmon_clock_refresh();
         resmon_log_periodic();
         pthread_mutex_lock(&monitor_mutex);
         uint32_t left = ms;

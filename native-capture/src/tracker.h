@@ -92,6 +92,8 @@ void resmon_log_report(int at_exit);
 
 /* A heap snapshot in UMDH's format in RESMON_SNAPSHOT_DIR (monitor thread or exit only: it takes the lock). */
 void resmon_write_heap_snapshot(const char *why);
+/* re-reads the local time's UTC offset the snapshots use (never after glibc's clean-up at exit) */
+void resmon_clock_refresh(void);
 
 /* The table's module list (modules.c): refresh re-reads every loaded object; check does so only when the
  * loader's load or unload counter moved (cheap enough for every monitor tick). Never under a table lock. */

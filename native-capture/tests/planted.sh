@@ -73,7 +73,12 @@ rt() { # LOG MODE [NAME=value...]: planted_runtime MODE with that environment
     "$build/planted_runtime" $_mode > /dev/null 2> "$out/runtime.err" \
     || fail "planted_runtime $_mode $* failed" "$out/runtime.err"
 }
-rt "$out/runtime.log" ""
+# (with snapshots: the exit snapshot comes after glibc's clean-up freed the time zone the program used, and its
+# Logtime was read with localtime_r there: a crash at exit)
+rm -rf "$out/runtime-snaps"
+rt "$out/runtime.log" "" RESMON_SNAPSHOT_DIR="$out/runtime-snaps"
+ls "$out"/runtime-snaps/resmon-*-1.umdh > /dev/null 2>&1 \
+  || fail "planted_runtime wrote no exit snapshot" "$out/runtime.err"
 first_cpu_zero() { # LOG: the first process line (the start-up cycle's), if any, says 0%
   ! grep -m1 '|resmon| process \[' "$1" | grep -qv 'used 0% cpu' \
     || fail "the first CPU sample, at start-up, was counted" "$1"
