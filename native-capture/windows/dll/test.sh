@@ -85,7 +85,7 @@ echo "dll: planted leaks (linked and injected), stress and snapshots passed" >&2
 # exactly the planted blocks at their planting functions (dll/check_cxx.py, from the table image), none of the
 # runtime's one-time allocations, none of the freed ones. Injected by resmon_client without exceptions (a
 # mingw-w64 C++ throw crashes under a debugger: planted_cxx.cc), and linked, installed from DllMain at load
-# (RESMON_AUTOSTART=1, the same start-up as injected), throwing on four threads. The -O2 runs' files stay in
+# (RESMON_AUTOSTART=1, the same start-up as injected), throwing on four threads. Every build's files stay in
 # $BUILD/cxx-results for the CLI checks: table image, log, heap snapshots (the linked run's before and at exit).
 rm -rf "$BUILD/cxx-results" && mkdir -p "$BUILD/cxx-results"
 for v in O1-static O2-static O1-shared O2-shared; do
@@ -107,16 +107,13 @@ for v in O1-static O2-static O1-shared O2-shared; do
     $runtime
   ls "$linked"/resmon-*-1.umdh "$linked"/resmon-*-2.umdh >/dev/null || {
     echo "dll: cxx-$v: no snapshot before the leaks and at exit" >&2; exit 1; }
-  case $v in
-    O2-*)
-      cp "$(ls "$out"/resmon-*.rmt)" "$BUILD/cxx-results/injected-$v.rmt"
-      cp "$(ls "$out"/resmon-*.log)" "$BUILD/cxx-results/injected-$v.log"
-      cp "$(ls "$linked"/resmon-*-1.umdh)" "$BUILD/cxx-results/linked-$v-before.umdh"
-      cp "$(ls "$linked"/resmon-*-2.umdh)" "$BUILD/cxx-results/linked-$v-exit.umdh"
-      cp "$linked/resmon.log" "$BUILD/cxx-results/linked-$v.log"
-      cp "$out.out" "$BUILD/cxx-results/injected-$v.expect"
-      cp "$linked.out" "$BUILD/cxx-results/linked-$v.expect" ;;
-  esac
+  cp "$(ls "$out"/resmon-*.rmt)" "$BUILD/cxx-results/injected-$v.rmt"
+  cp "$(ls "$out"/resmon-*.log)" "$BUILD/cxx-results/injected-$v.log"
+  cp "$(ls "$linked"/resmon-*-1.umdh)" "$BUILD/cxx-results/linked-$v-before.umdh"
+  cp "$(ls "$linked"/resmon-*-2.umdh)" "$BUILD/cxx-results/linked-$v-exit.umdh"
+  cp "$linked/resmon.log" "$BUILD/cxx-results/linked-$v.log"
+  cp "$out.out" "$BUILD/cxx-results/injected-$v.expect"
+  cp "$linked.out" "$BUILD/cxx-results/linked-$v.expect"
 done
 echo "dll: planted C++ leaks (4 builds, injected and linked) passed" >&2
 
