@@ -1,11 +1,10 @@
-package org.leakscope.cli;
+package org.leakscope.analysis;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.leakscope.cli.text.Sizes;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
@@ -19,17 +18,28 @@ import org.leakscope.resmon.SizeWrap;
 import org.leakscope.symbols.SymbolStore;
 
 /**
- * One run found by logscan with its verdict, and the findings that explain the verdict in words (the same
- * sentences in the text report and in {@code --json}).
+ * One run of a log with resmon output, with its health (verdict and usage trends), its call sites (records
+ * merged by the code that leaked, frames resolved), and the findings that explain the verdict in words: the
+ * same sentences in every renderer (text, JSON).
+ *
+ * @param file    the log the run was read from, as given
+ * @param run     the run as the reader found it
+ * @param health  the verdict and the usage trends behind it
+ * @param symbols resolves this run's frames (may be null: addresses and module offsets only)
+ * @param sites   the shown report's call sites, largest first (empty without a report)
  */
 public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStore symbols,
         List<AttributedSite<CallSite>> sites) {
     /**
+     * Assesses one run: its verdict from its usage and reports, and its call sites.
+     *
+     * @param file    the log it was read from, as the report should name it
      * @param symbols resolves call sites in modules the log names (ELF files on this machine, a store)
      * @param folding which frames of a recorded stack belong to the allocator and the runtime: the report's call
      *                sites are the code that leaked, records with different callers above it merged
+     * @return the run with its health, call sites and findings
      */
-    static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols, AllocatorFolding folding) {
+    public static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols, AllocatorFolding folding) {
         ResmonReport exit = run.exitReport();
         long limits = run.limitCounts().values().stream().mapToLong(Long::longValue).sum();
         ResmonReport shown = run.report();
@@ -40,6 +50,14 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
                                 .toList(), CallSite::count, CallSite::bytes);
         return new LoggedRun(file, run, RunHealth.assess(run.memory(), run.threads(), run.syncObjects(),
                 exit != null && exit.complete(), exit != null && exit.leaked(), limits), symbols, sites);
+    }
+
+    /**
+     * The usage trend of one metric ("memory used", "threads used", "sync objects used"), or null when the run
+     * has too few samples of it for one.
+     */
+    public UsageTrend trend(String metric) {
+        return health.trends().stream().filter(t -> t.metric().equals(metric)).findFirst().orElse(null);
     }
 
     /** A return address with its module and, when a symbol file has it, its function. */
@@ -58,6 +76,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         return 16;
     }
 
+    /** A return address of this run for people ({@link #describe}), or "(none recorded)" for null. */
     public String address(Long a) {
         return a == null ? "(none recorded)" : describe(frame(run, symbols, a));
     }
@@ -97,6 +116,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
     private static final java.util.regex.Pattern THREAD_START =
             java.util.regex.Pattern.compile("thread start 0x([0-9A-Fa-f]{1,16})");
 
+    /** The findings that explain the verdict, one sentence each, in the order the report lists them. */
     public List<String> findings() {
         List<String> out = new ArrayList<>();
         ResmonReport exit = run.exitReport();
@@ -242,10 +262,12 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         return "over the " + resource + " limit " + times + " (first at " + first.time().label() + ": " + detail + ")";
     }
 
+    /** A growth rate for people: binary units for bytes, one decimal for counts. */
     public static String rate(double perHour, boolean bytes) {
         return bytes ? human(perHour) : String.format(Locale.ROOT, "%.1f", perHour);
     }
 
+    /** An amount for people: binary units for bytes, a whole number for counts. */
     public static String amount(double v, boolean bytes) {
         return bytes ? human(v) : String.format(Locale.ROOT, "%.0f", v);
     }
@@ -254,6 +276,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         return bytes < 0 ? "-" + Sizes.human(Math.round(-bytes)) : Sizes.human(Math.round(bytes));
     }
 
+    /** {@code 1 run}, {@code 2 runs}. */
     public static String plural(long n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
     }
