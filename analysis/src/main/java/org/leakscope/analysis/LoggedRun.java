@@ -1,6 +1,5 @@
 package org.leakscope.analysis;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,11 +9,10 @@ import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.Frame;
+import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
-import org.leakscope.resmon.LimitEvent;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
-import org.leakscope.resmon.SizeWrap;
 import org.leakscope.symbols.SymbolStore;
 
 /**
@@ -58,6 +56,15 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
      */
     public UsageTrend trend(String metric) {
         return health.trends().stream().filter(t -> t.metric().equals(metric)).findFirst().orElse(null);
+    }
+
+    /**
+     * The growth per hour of one usage series over the whole run (the usage table's column), leak pattern or
+     * not; null with too few samples for a trend ({@link UsageTrend#MIN_SAMPLES}).
+     */
+    public static Double perHour(String metric, UsageSeries s) {
+        UsageTrend t = UsageTrend.of(metric, s, 1);
+        return t == null ? null : t.perHour();
     }
 
     /** A return address with its module and, when a symbol file has it, its function. */
@@ -118,148 +125,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
 
     /** The findings that explain the verdict, one sentence each, in the order the report lists them. */
     public List<String> findings() {
-        List<String> out = new ArrayList<>();
-        ResmonReport exit = run.exitReport();
-        if (exit != null && exit.leaked()) {
-            out.add(leftAtExit()); // the exit report is the one shown: its sites
-        } else if (exit != null && exit.complete()) {
-            out.add("everything tracked was freed at exit");
-        }
-        ResmonReport shown = run.report();
-        if (shown != null && shown.sizeWrap() != null) {
-            out.add(sizeWrap(shown.sizeWrap()));
-        }
-        if (run.memoryWrap() != null) {
-            LimitEvent e = run.memoryWrap();
-            out.add("'memory used' is printed modulo 4 GiB (x64 resmon's '%u'): the memory limit update at line "
-                    + e.time().line() + " says " + Sizes.exact(e.to()) + " bytes where its cycle's sample says "
-                    + Sizes.exact(e.to() & 0xFFFFFFFFL) + ", so the memory figures from samples are low by"
-                    + " multiples of 4 GiB");
-        }
-        if (exit != null && !exit.complete()) {
-            out.add("the exit report stops at line " + exit.endLine() + ": the capture ended or lost lines, so the"
-                    + " list may be incomplete");
-        }
-        if (run.crash() != null) {
-            out.add("crashed: " + run.crash());
-        }
-        if (exit == null) {
-            out.add("no exit report: still running when the capture ended, or it crashed (last resmon line "
-                    + run.end().line() + ")" + (run.lastOnDemand() == null ? ""
-                    : "; the last on-demand report (line " + run.lastOnDemand().start().line() + ") listed "
-                    + run.lastOnDemand().resourcesListed() + " live resources"));
-        }
-        if (exit != null && !exit.activeThreads().isEmpty()) {
-            out.add(exit.activeThreads().size() + " thread(s) still running at exit"
-                    + (exit.blocked() ? " (resmon could not unload)" : ""));
-        }
-        for (UsageTrend t : health.trends()) {
-            String f = trend(t);
-            if (f != null) {
-                out.add(f);
-            }
-        }
-        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(run.limitCounts()).entrySet()) {
-            out.add(limit(e.getKey(), e.getValue()));
-        }
-        return out;
-    }
-
-    private String leftAtExit() {
-        long blocks = 0;
-        long bytes = 0;
-        long threads = 0;
-        long sync = 0;
-        long handles = 0;
-        for (AttributedSite<CallSite> s : sites) {
-            switch (s.kind()) {
-                case THREAD -> threads += s.count();
-                case SYNC_OBJECT -> sync += s.count();
-                case FILE_DESCRIPTOR, HANDLE -> handles += s.count();
-                default -> {
-                    blocks += s.count();
-                    bytes += s.bytes();
-                }
-            }
-        }
-        List<String> parts = new ArrayList<>();
-        if (blocks > 0) {
-            parts.add(plural(blocks, "memory block") + " (" + Sizes.exact(bytes) + " bytes)");
-        }
-        if (threads > 0) {
-            parts.add(plural(threads, "thread"));
-        }
-        if (sync > 0) {
-            parts.add(plural(sync, "sync object"));
-        }
-        if (handles > 0) {
-            parts.add(plural(handles, "descriptor"));
-        }
-        if (parts.isEmpty()) {
-            return "not all resources were freed at exit (resmon says so, but listed none)";
-        }
-        String s = String.join(", ", parts) + " not freed at exit, from " + plural(sites.size(), "call site");
-        AttributedSite<CallSite> top = sites.get(0);
-        return s + "; the largest: " + describe(top.site()) + " (" + plural(top.count(), top.kind().label())
-                + (top.bytes() > 0 ? ", " + Sizes.exact(top.bytes()) + " bytes" : "") + ")";
-    }
-
-    private String sizeWrap(SizeWrap w) {
-        String s = "resmon listed " + (w.corrected() ? plural(w.correctedBlocks(), "block") : "some blocks")
-                + " modulo 4 GiB (x64 resmon's 'size %u'): the sizes as printed add up to "
-                + Sizes.exact(w.listedBytes()) + " bytes, " + fourGib(w.wraps()) + " short of the report's memory"
-                + " usage " + Sizes.exact(w.totalBytes());
-        if (!w.corrected()) {
-            return s + "; not corrected: " + w.reason() + ", so the bytes per call site are as printed";
-        }
-        List<String> fixes = new ArrayList<>();
-        for (SizeWrap.Fix f : w.fixes()) {
-            if (fixes.size() == 3) {
-                fixes.add("...");
-                break;
-            }
-            fixes.add("+" + fourGib(f.addedBytes() / SizeWrap.FOUR_GIB) + " at " + address(f.returnAddress()));
-        }
-        return s + "; the allocation-size table settles which, so " + (w.correctedBlocks() == 1 ? "its size is"
-                : "their sizes are") + " corrected (" + String.join(", ", fixes) + ")";
-    }
-
-    private static String fourGib(long times) {
-        return Sizes.exact(4 * times) + " GiB";
-    }
-
-    private String trend(UsageTrend t) {
-        boolean bytes = t.metric().startsWith("memory");
-        double growth = t.perHour() * t.spanHours();
-        double min = bytes ? RunHealth.MIN_MEMORY_GROWTH : RunHealth.MIN_OBJECT_GROWTH;
-        String span = String.format(Locale.ROOT, "%.1f h", t.spanHours());
-        if (t.sustained()) {
-            return t.metric() + " grows " + rate(t.perHour(), bytes) + "/h over " + span + ", sustained ("
-                    + amount(t.first(), bytes) + " -> " + amount(t.last(), bytes) + ", rose in " + t.risingSteps()
-                    + " of " + (UsageTrend.SEGMENTS - 1) + " steps)";
-        }
-        if (growth >= min) {
-            return t.metric() + " rose " + amount(growth, bytes) + " over " + span + " but not steadily (rose in "
-                    + t.risingSteps() + " of " + (UsageTrend.SEGMENTS - 1) + " steps, fell in " + t.fallingSteps()
-                    + "): a step or noise, not a leak pattern";
-        }
-        return null;
-    }
-
-    private String limit(String resource, long count) {
-        LimitEvent first = run.limitEvents().stream().filter(e -> e.resource().equals(resource)).findFirst()
-                .orElse(null);
-        String times = count == 1 ? "once" : count + " times";
-        if (first == null) {
-            return "over the " + resource + " limit " + times;
-        }
-        String detail = switch (resource) {
-            case "memory" -> "limit " + Sizes.human(first.from()) + ", reached " + Sizes.human(first.to());
-            case "disk" -> "limit " + Sizes.human(first.from()) + ", reached " + Sizes.human(first.to());
-            case "cpu" -> "limit " + first.from() + "%, reached " + first.to() + "%";
-            default -> "limit " + first.from() + ", reached " + first.to();
-        };
-        return "over the " + resource + " limit " + times + " (first at " + first.time().label() + ": " + detail + ")";
+        return new RunFindings(this).list();
     }
 
     /** A growth rate for people: binary units for bytes, one decimal for counts. */

@@ -50,7 +50,8 @@ class LogAnalysisTest {
             assertEquals(leaking ? Verdict.LEAKED : Verdict.CLEAN, run.health().verdict(), run.file());
             assertEquals(leaking, run.trend("memory used").sustained());
             if (leaking) {
-                // planted: 2 x 50000 bytes every 30 minutes at one call site
+                // planted: 2 x 50000 bytes every 30 minutes = 200 kB/h, at one call site
+                assertEquals(200_000, LoggedRun.perHour("memory used", run.run().memory()), 10_000);
                 AttributedSite<CallSite> top = run.sites().get(0);
                 assertEquals(48, top.count());
                 assertEquals(2_400_000, top.bytes());
@@ -123,6 +124,10 @@ class LogAnalysisTest {
         assertTrue(none.filterMatchedNothing());
         assertEquals(3, none.logs().get(0).leftOutCount());
         assertFalse(analyze(ALL, LogFiles.testdata("resmon_soak_flat.log")).filterMatchedNothing());
+        // a log without resmon output has no runs for any filter: not the filter's doing
+        LogReport noResmon = analyze(filter(77L, null), LogFiles.corpus("lithium_dbgview_cp1251.log"));
+        assertTrue(noResmon.runs().isEmpty());
+        assertFalse(noResmon.filterMatchedNothing());
     }
 
     /** The fold list: call sites are the code that leaked; without folding, the recorded return address. */

@@ -9,7 +9,6 @@ import org.leakscope.analysis.RunCounts;
 import org.leakscope.diff.Attribution;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
-import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.HistogramBucket;
@@ -116,10 +115,10 @@ public final class LogscanRenderer {
     }
 
     private static void series(Table t, String name, UsageSeries s, boolean bytes, double start) {
-        UsageTrend trend = UsageTrend.of(name, s, 1);
+        Double perHour = LoggedRun.perHour(name, s);
         t.row(name, s.count(), LoggedRun.amount(s.firstValue(), bytes), LoggedRun.amount(s.peakValue(), bytes),
                 at(s.peakTime() - start), LoggedRun.amount(s.lastValue(), bytes),
-                trend == null || name.startsWith("cpu") ? "" : LoggedRun.rate(trend.perHour(), bytes));
+                perHour == null || name.startsWith("cpu") ? "" : LoggedRun.rate(perHour, bytes));
     }
 
     private static String at(double seconds) {
