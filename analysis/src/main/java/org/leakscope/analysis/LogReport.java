@@ -15,6 +15,7 @@ import org.leakscope.resmon.ResmonLog;
  */
 public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings,
         boolean filterMatchedNothing) {
+    /** Copies the lists: a report does not change after it is made. */
     public LogReport {
         logs = List.copyOf(logs);
         runs = List.copyOf(runs);

@@ -17,6 +17,7 @@ public sealed interface RunSelection {
     /**
      * The run chosen.
      *
+     * @param run      the run, with its report
      * @param snapshot its report's live resources, named by {@code path}
      * @param note     why this run, and what its report is, for people (null when there is nothing to say)
      */
@@ -30,6 +31,7 @@ public sealed interface RunSelection {
     /**
      * The log has no run with that number.
      *
+     * @param runIndex the number asked for
      * @param runs   the runs it has, for people ("1 = notepad.exe lines 3..40, ...")
      * @param filter the active --pid/--process, for people ("" when none)
      */
