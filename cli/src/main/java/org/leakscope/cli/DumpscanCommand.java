@@ -13,6 +13,12 @@ import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.leakscope.analysis.Input;
+import org.leakscope.analysis.InputKind;
+import org.leakscope.analysis.InputOptions;
+import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.ResmonTableReport;
+import org.leakscope.analysis.ResmonTableReports;
 import org.leakscope.cli.json.DumpJson;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
@@ -86,7 +92,7 @@ final class DumpscanCommand {
 
         boolean tables = cl.hasOption("resmon");
         for (String name : dumps) {
-            tables |= ResmonTables.isImage(Path.of(name));
+            tables |= Inputs.isTableImage(Path.of(name));
         }
         if (tables && (cl.hasOption("raw") || memory != null)) {
             throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
@@ -158,6 +164,7 @@ final class DumpscanCommand {
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
         boolean anyFailed = false;
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+            ResmonTableReports reports = new ResmonTableReports(symbols, folding);
             for (String name : inputs) {
                 Path p = Path.of(name);
                 if (text != null && text.length() > 0) {
@@ -165,13 +172,15 @@ final class DumpscanCommand {
                 }
                 try {
                     InputFiles.check(p);
-                    if (ResmonTables.isImage(p)) {
-                        docs.add(ResmonTables.image(p, symbols, text, top, folding));
-                    } else {
-                        try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
-                            docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top, folding));
-                            dump.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
-                            anyFailed |= !dump.problems().isEmpty();
+                    InputKind kind = Inputs.isTableImage(p) ? InputKind.TABLE_IMAGE : InputKind.MINIDUMP;
+                    try (Input in = Inputs.open(p, kind, InputOptions.defaults(), null)) {
+                        ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
+                        if (kind == InputKind.TABLE_IMAGE) {
+                            docs.add(ResmonTables.image(r, text, top, folding));
+                        } else {
+                            docs.add(ResmonTables.scan(r, text, top, folding));
+                            r.dumpProblems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
+                            anyFailed |= !r.dumpProblems().isEmpty();
                         }
                     }
                 } catch (InputFormatException | FileSystemException e) {

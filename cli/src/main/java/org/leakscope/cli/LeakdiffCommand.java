@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.leakscope.analysis.InputKind;
 import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
@@ -126,8 +127,8 @@ final class LeakdiffCommand {
             throw new UsageException("resmon logs can only be compared with resmon logs: their call sites are single"
                     + " return addresses, a UMDH log's are stacks");
         }
-        boolean tables = kinds.contains(InputKind.TABLE_IMAGE) || kinds.contains(InputKind.DUMP_TABLE);
-        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE && k != InputKind.DUMP_TABLE)) {
+        boolean tables = kinds.contains(InputKind.TABLE_IMAGE) || kinds.contains(InputKind.MINIDUMP);
+        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE && k != InputKind.MINIDUMP)) {
             throw new UsageException("table images and minidumps (leakdiff reads a minidump only for its resmon table;"
                     + " use dumpscan for the rest of a dump) can only be compared with each other");
         }
@@ -185,7 +186,7 @@ final class LeakdiffCommand {
                             .anyMatch(SymbolStore::hasLocalImage);
                     snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
                             : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE
+                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.MINIDUMP
                         || in.log() != null) {
                     // frames are module+offset through a module list (a table's, a tracker log's module lines):
                     // the modules' files, of the recorded build, name the functions
@@ -518,7 +519,7 @@ final class LeakdiffCommand {
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
                         in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
-            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
+            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.MINIDUMP) {
                 Snapshot s = in.snapshot();
                 long[] sum = totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),

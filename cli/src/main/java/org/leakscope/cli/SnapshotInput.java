@@ -1,5 +1,6 @@
 package org.leakscope.cli;
 
+import org.leakscope.analysis.InputKind;
 import org.leakscope.model.Snapshot;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonRun;
