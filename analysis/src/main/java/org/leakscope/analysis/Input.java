@@ -2,8 +2,10 @@ package org.leakscope.analysis;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.TrackingTable;
+import org.leakscope.model.Problem;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.umdh.UmdhCompareLog;
 import org.leakscope.umdh.UmdhSnapshotLog;
@@ -29,6 +31,11 @@ public sealed interface Input extends AutoCloseable {
         @Override
         public InputKind kind() {
             return InputKind.MINIDUMP;
+        }
+
+        /** Damage found so far in the streams read (a stream is parsed on first request). */
+        public List<Problem> problems() {
+            return dump.problems();
         }
 
         @Override

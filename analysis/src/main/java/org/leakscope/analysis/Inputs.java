@@ -99,6 +99,11 @@ public final class Inputs {
         return open(path, detect(path, options), options, null);
     }
 
+    /** Opens a file as a minidump, whatever it starts with (the reader says what is wrong with a non-dump). */
+    public static Input.DumpFile openDump(Path path, InputOptions options) throws IOException {
+        return new Input.DumpFile(path, Minidump.open(path, options.limits()));
+    }
+
     /**
      * Opens a file of a known kind.
      *
@@ -107,7 +112,7 @@ public final class Inputs {
     public static Input open(Path path, InputKind kind, InputOptions options, LongConsumer progress)
             throws IOException {
         return switch (kind) {
-            case MINIDUMP -> new Input.DumpFile(path, Minidump.open(path, options.limits()));
+            case MINIDUMP -> openDump(path, options);
             case TABLE_IMAGE -> {
                 try (TableImage img = TableImage.open(path, options.limits())) {
                     yield new Input.TableImageFile(path, ResmonTableReader.read(img, img.headerVa()));

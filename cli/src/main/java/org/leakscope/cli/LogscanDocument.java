@@ -3,7 +3,7 @@ package org.leakscope.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import org.leakscope.cli.json.FrameJson;
+import org.leakscope.analysis.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LogscanJson;
 import org.leakscope.diff.AttributedSite;

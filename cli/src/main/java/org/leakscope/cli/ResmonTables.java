@@ -2,8 +2,8 @@ package org.leakscope.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.leakscope.analysis.FrameJson;
 import org.leakscope.analysis.ResmonTableReport;
-import org.leakscope.cli.json.FrameJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.ResmonTableJson;
 import org.leakscope.cli.text.Fit;

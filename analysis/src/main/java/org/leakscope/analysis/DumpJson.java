@@ -1,4 +1,4 @@
-package org.leakscope.cli.json;
+package org.leakscope.analysis;
 
 import java.util.List;
 
