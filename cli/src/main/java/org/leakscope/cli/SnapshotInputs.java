@@ -15,12 +15,10 @@ import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.InputOptions;
 import org.leakscope.analysis.Inputs;
 import org.leakscope.analysis.ReadProgress;
-import org.leakscope.analysis.SnapshotSymbols;
+import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.analysis.TableSnapshots;
 import org.leakscope.model.Limits;
-import org.leakscope.model.Snapshot;
 import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.symbols.SymbolStore;
 import org.leakscope.umdh.UmdhOptions;
 
 /**
@@ -29,11 +27,6 @@ import org.leakscope.umdh.UmdhOptions;
  */
 final class SnapshotInputs {
     private SnapshotInputs() {
-    }
-
-    /** What a file is, or an error naming the file when leakdiff cannot use it. */
-    static InputKind detect(String verb, Path path, UmdhOptions options) throws IOException {
-        return Inputs.detect(path, options);
     }
 
     /** Reads every file; snapshots in parallel, in the order given. */
@@ -114,10 +107,5 @@ final class SnapshotInputs {
             }
             throw new UncheckedIOException(new IOException(c));
         }
-    }
-
-    /** The snapshot with function names where the symbol store knows a module. */
-    static Snapshot symbolize(Snapshot s, SymbolStore symbols, boolean[] resolvedAny) {
-        return SnapshotSymbols.symbolize(s, symbols, resolvedAny);
     }
 }
