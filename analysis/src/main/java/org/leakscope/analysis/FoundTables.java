@@ -11,7 +11,6 @@ import org.leakscope.minidump.StreamEntry;
 import org.leakscope.minidump.TableImage;
 import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.InputFormatException;
-import org.leakscope.model.Limits;
 import org.leakscope.model.Problem;
 
 /**
@@ -40,8 +39,9 @@ public record FoundTables(List<TrackingTable> fromStreams, List<TrackingTable> f
         for (StreamEntry e : dump.streams()) {
             if (e.type() == TableImage.USER_STREAM_TYPE) {
                 try {
+                    // the dump's limits bound the table in it too
                     TableImage img = TableImage.fromBytes(dump.source() + " user stream " + e.index(), dump.rawStream(e),
-                            Limits.DEFAULT);
+                            dump.limits());
                     fromStreams.add(ResmonTableReader.read(img, img.headerVa()));
                 } catch (InputFormatException x) {
                     streamProblems.add(x.getMessage());

@@ -46,11 +46,13 @@ public final class TableSnapshots {
      * The resmon table in a minidump as a snapshot (the first when there are several), frames through the
      * dump's modules and their ELF symbols.
      *
-     * @param verb the command asking, named in the error for a dump without a table
+     * @param limits the caps on what the dump may make the reader allocate (they bound the table in it too)
+     * @param verb   the command asking, named in the error for a dump without a table
      * @throws InputFormatException when the dump holds no resmon table
      */
-    public static TableSnapshot fromDump(Path p, String verb, ReadProgress progress) throws IOException {
-        try (Minidump dump = Minidump.open(p); SymbolStore symbols = new SymbolStore(List.of())) {
+    public static TableSnapshot fromDump(Path p, Limits limits, String verb, ReadProgress progress)
+            throws IOException {
+        try (Minidump dump = Minidump.open(p, limits); SymbolStore symbols = new SymbolStore(List.of())) {
             List<TrackingTable> all = FoundTables.in(dump, progress).all();
             if (all.isEmpty()) {
                 throw InputFormatException.atOffset(p.toString(), 0, "a UMDH snapshot log or compare output, a table"

@@ -30,7 +30,7 @@ class TableSnapshotsTest {
     void aDumpWithoutATableIsRefusedNamingTheVerbAndDumpscan() {
         Path p = InputDetectionTest.testdata("minidump/sample.dmp");
         InputFormatException e = assertThrows(InputFormatException.class,
-                () -> TableSnapshots.fromDump(p, "leakdiff", ReadProgress.NONE));
+                () -> TableSnapshots.fromDump(p, Limits.DEFAULT, "leakdiff", ReadProgress.NONE));
         assertEquals(p + ": at byte offset 0 (0x0): expected a UMDH snapshot log or compare output, a table image, or a minidump"
                 + " holding a resmon table (leakdiff does not read other minidumps: use dumpscan), found a minidump"
                 + " without a resmon table", e.getMessage());

@@ -55,7 +55,8 @@ final class SnapshotInputs {
                     case RESMON_LOG -> RunChoice.pick(p.toString(),
                             ((Input.DebugViewLog) Inputs.open(p, k, new InputOptions(o, lo), bytes)).log(), run, lo);
                     case TABLE_IMAGE -> table(p, k, TableSnapshots.fromImage(p, Limits.DEFAULT));
-                    case MINIDUMP -> table(p, k, TableSnapshots.fromDump(p, verb, progress(verb, progress)));
+                    case MINIDUMP -> table(p, k,
+                            TableSnapshots.fromDump(p, Limits.DEFAULT, verb, progress(verb, progress)));
                 }));
             }
             List<SnapshotInput> out = new ArrayList<>();
