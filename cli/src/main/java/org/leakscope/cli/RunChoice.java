@@ -2,6 +2,7 @@ package org.leakscope.cli;
 
 import java.util.List;
 import org.leakscope.analysis.RunSelection;
+import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
 
