@@ -9,28 +9,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.leakscope.cli.json.DumpJson;
+import org.leakscope.analysis.DumpJson;
+import org.leakscope.analysis.DumpMemory;
+import org.leakscope.analysis.DumpReports;
+import org.leakscope.analysis.Input;
+import org.leakscope.analysis.InputKind;
+import org.leakscope.analysis.InputOptions;
+import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.RawStreams;
+import org.leakscope.analysis.ResmonTableReport;
+import org.leakscope.analysis.ResmonTableReports;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
 import org.leakscope.diff.AllocatorFolding;
-import org.leakscope.minidump.DumpThread;
-import org.leakscope.minidump.Minidump;
-import org.leakscope.minidump.StreamEntry;
-import org.leakscope.minidump.StreamKind;
-import org.leakscope.minidump.SystemInfo;
-import org.leakscope.minidump.VirtualMemory;
-import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
-import org.leakscope.model.Limits;
-import org.leakscope.model.ModuleMap;
 import org.leakscope.symbols.SymbolStore;
 
 /** {@code dumpscan [options] DUMP...}: what is in a minidump, for people ({@code text}) and scripts ({@code --json}). */
@@ -86,7 +85,7 @@ final class DumpscanCommand {
 
         boolean tables = cl.hasOption("resmon");
         for (String name : dumps) {
-            tables |= ResmonTables.isImage(Path.of(name));
+            tables |= Inputs.isTableImage(Path.of(name));
         }
         if (tables && (cl.hasOption("raw") || memory != null)) {
             throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
@@ -98,17 +97,18 @@ final class DumpscanCommand {
             throw new UsageException("--fold and --no-fold apply to resmon tables (--resmon, or a table image)");
         }
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+            DumpReports reports = new DumpReports(symbols);
             StringBuilder text = new StringBuilder();
             List<Object> jsonDumps = new ArrayList<>();
             boolean anyFailed = false;
             for (String name : dumps) {
-                try (Minidump dump = Minidump.open(InputFiles.checked(Path.of(name)), Limits.DEFAULT)) {
+                try (Input.DumpFile in = Inputs.openDump(InputFiles.checked(Path.of(name)), InputOptions.defaults())) {
                     if (memory != null) {
-                        renderMemory(dump, memory[0], (int) memory[1], json, text, jsonDumps);
+                        renderMemory(DumpMemory.read(in.dump(), memory[0], (int) memory[1]), json, text, jsonDumps);
                     } else if (cl.hasOption("raw")) {
-                        renderRaw(dump, json, text, jsonDumps);
+                        renderRaw(RawStreams.of(in.dump()), json, text, jsonDumps);
                     } else {
-                        DumpJson report = new DumpReports(symbolizer(symbols, dump.moduleMap())).build(dump);
+                        DumpJson report = reports.build(in.dump());
                         if (json) {
                             jsonDumps.add(report);
                         } else {
@@ -118,9 +118,9 @@ final class DumpscanCommand {
                             text.append(DumpSummaryRenderer.render(report));
                         }
                     }
-                    dump.problems().forEach(p -> err.println("dumpscan: warning: " + p.message()));
+                    in.problems().forEach(p -> err.println("dumpscan: warning: " + p.message()));
                     // The report is still printed, but a damaged dump is bad input: scripts must notice.
-                    anyFailed |= !dump.problems().isEmpty();
+                    anyFailed |= !in.problems().isEmpty();
                 } catch (InputFormatException | FileSystemException e) {
                     // One bad dump must not hide the report on the others: report it, go on, exit 2.
                     String msg = e instanceof FileSystemException f ? InputFiles.message(f) : e.getMessage();
@@ -158,6 +158,7 @@ final class DumpscanCommand {
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
         boolean anyFailed = false;
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+            ResmonTableReports reports = new ResmonTableReports(symbols, folding);
             for (String name : inputs) {
                 Path p = Path.of(name);
                 if (text != null && text.length() > 0) {
@@ -165,13 +166,15 @@ final class DumpscanCommand {
                 }
                 try {
                     InputFiles.check(p);
-                    if (ResmonTables.isImage(p)) {
-                        docs.add(ResmonTables.image(p, symbols, text, top, folding));
-                    } else {
-                        try (Minidump dump = Minidump.open(p, Limits.DEFAULT)) {
-                            docs.add(ResmonTables.scan(dump, symbols, new Progress(err), text, top, folding));
-                            dump.problems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
-                            anyFailed |= !dump.problems().isEmpty();
+                    InputKind kind = Inputs.isTableImage(p) ? InputKind.TABLE_IMAGE : InputKind.MINIDUMP;
+                    try (Input in = Inputs.open(p, kind, InputOptions.defaults(), null)) {
+                        ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
+                        if (kind == InputKind.TABLE_IMAGE) {
+                            docs.add(ResmonTables.image(r, text, top, folding));
+                        } else {
+                            docs.add(ResmonTables.scan(r, text, top, folding));
+                            r.dumpProblems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
+                            anyFailed |= !r.dumpProblems().isEmpty();
                         }
                     }
                 } catch (InputFormatException | FileSystemException e) {
@@ -204,17 +207,13 @@ final class DumpscanCommand {
         }
     }
 
-    private static UnaryOperator<Frame> symbolizer(SymbolStore symbols, ModuleMap modules) {
-        return f -> f.module() == null ? f : modules.find(f.address()).map(m -> symbols.symbolize(f, m)).orElse(f);
-    }
-
     private static long[] parseMemory(String[] v) {
         try {
             long addr = Hex.parse(v[0]);
             String l = v[1].trim();
             long len = l.startsWith("0x") || l.startsWith("0X") ? Hex.parse(l) : Long.parseLong(l);
-            if (len <= 0 || len > VirtualMemory.MAX_READ) {
-                throw new UsageException("--memory LEN must be 1.." + VirtualMemory.MAX_READ + ", got " + v[1]);
+            if (len <= 0 || len > DumpMemory.MAX_READ) {
+                throw new UsageException("--memory LEN must be 1.." + DumpMemory.MAX_READ + ", got " + v[1]);
             }
             return new long[] {addr, len};
         } catch (NumberFormatException e) {
@@ -223,65 +222,32 @@ final class DumpscanCommand {
         }
     }
 
-    private static void renderMemory(Minidump dump, long addr, int len, boolean json, StringBuilder text,
-            List<Object> jsonDumps) {
-        int ptr = dump.systemInfo().map(SystemInfo::pointerSize).orElse(8);
-        List<VirtualMemory.Piece> pieces = dump.memory().read(addr, len);
+    private static void renderMemory(DumpMemory m, boolean json, StringBuilder text, List<Object> jsonDumps) {
+        int ptr = m.pointerSize();
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (VirtualMemory.Piece p : pieces) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("address", Hex.padded(p.address(), ptr));
-                m.put("length", p.length());
-                m.put("captured", !p.isGap());
-                m.put("hex", p.isGap() ? null : hex(p.bytes()));
-                out.add(m);
+            for (var p : m.pieces()) {
+                Map<String, Object> piece = new LinkedHashMap<>();
+                piece.put("address", Hex.padded(p.address(), ptr));
+                piece.put("length", p.length());
+                piece.put("captured", !p.isGap());
+                piece.put("hex", p.isGap() ? null : hex(p.bytes()));
+                out.add(piece);
             }
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("file", dump.source());
-            d.put("address", Hex.padded(addr, ptr));
-            d.put("length", len);
+            d.put("file", m.source());
+            d.put("address", Hex.padded(m.address(), ptr));
+            d.put("length", m.length());
             d.put("pieces", out);
             jsonDumps.add(d);
         } else {
-            text.append(dump.source()).append(": ").append(len).append(" bytes at ").append(Hex.padded(addr, ptr))
-                    .append('\n');
-            text.append(HexDumpRenderer.render(addr, pieces, ptr));
+            text.append(m.source()).append(": ").append(m.length()).append(" bytes at ")
+                    .append(Hex.padded(m.address(), ptr)).append('\n');
+            text.append(HexDumpRenderer.render(m.address(), m.pieces(), ptr));
         }
     }
 
-    private static void renderRaw(Minidump dump, boolean json, StringBuilder text, List<Object> jsonDumps) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("file", dump.source());
-        Map<String, Object> header = new LinkedHashMap<>();
-        var h = dump.header();
-        header.put("signature", "MDMP");
-        header.put("version", (long) h.version());
-        header.put("implementation_version", (long) h.implementationVersion());
-        header.put("stream_count", h.streamCount());
-        header.put("stream_directory_rva", h.directoryOffset());
-        header.put("checksum", h.checksum());
-        header.put("time_date_stamp", h.timestamp().getEpochSecond());
-        header.put("flags", h.flags());
-        doc.put("header", header);
-        List<Map<String, Object>> streams = new ArrayList<>();
-        for (StreamEntry e : dump.streams()) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("index", (long) e.index());
-            s.put("stream_type", e.type());
-            s.put("name", e.label());
-            s.put("data_size", e.size());
-            s.put("rva", e.offset());
-            if (e.kind() != StreamKind.UNUSED) {
-                try {
-                    raw(dump, e, s);
-                } catch (InputFormatException ex) {
-                    s.put("error", ex.getMessage());
-                }
-            }
-            streams.add(s);
-        }
-        doc.put("streams", streams);
+    private static void renderRaw(Map<String, Object> doc, boolean json, StringBuilder text, List<Object> jsonDumps) {
         if (json) {
             jsonDumps.add(jsonSafe(doc));
         } else {
@@ -290,40 +256,6 @@ final class DumpscanCommand {
             }
             RawRenderer.render(text, doc, "");
         }
-    }
-
-    private static void raw(Minidump dump, StreamEntry e, Map<String, Object> s) {
-        var fields = dump.rawFields(e);
-        if (fields.isPresent()) {
-            s.put("fields", fields.get());
-            if (e.kind() == StreamKind.THREAD_LIST) {
-                Map<String, Object> contexts = new LinkedHashMap<>();
-                for (DumpThread t : dump.threads().orElse(List.of())) {
-                    dump.context(t).ifPresent(c -> {
-                        Map<String, Object> regs = new LinkedHashMap<>();
-                        regs.put("cpu", c.cpu());
-                        regs.put("context_flags", c.flags());
-                        regs.put("declared_size", c.declaredSize());
-                        regs.putAll(c.registers());
-                        contexts.put("thread " + Hex.of(t.id()), regs);
-                    });
-                }
-                s.put("contexts", contexts);
-            }
-        } else if (isText(e.kind())) {
-            dump.text(e.kind()).ifPresent(t -> s.put("text", t));
-        } else {
-            byte[] bytes = dump.rawStream(e);
-            s.put("bytes", bytes);
-        }
-    }
-
-    private static boolean isText(StreamKind k) {
-        return switch (k) {
-            case COMMENT_A, COMMENT_W, LINUX_CPU_INFO, LINUX_PROC_STATUS, LINUX_LSB_RELEASE, LINUX_CMD_LINE,
-                    LINUX_ENVIRON, LINUX_MAPS -> true;
-            default -> false;
-        };
     }
 
     /** Byte arrays as hex strings (Jackson would write base64), numbers unchanged. */

@@ -1,15 +1,12 @@
 package org.leakscope.cli;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import org.leakscope.analysis.Inputs;
 
 /**
  * The check every verb makes before reading an input, and the one wording of each file-system problem, so
@@ -25,10 +22,7 @@ final class InputFiles {
      * may not be searched), or a {@link FileSystemException} for a directory.
      */
     static void check(Path p) throws IOException {
-        if (Files.readAttributes(p, BasicFileAttributes.class).isDirectory()) {
-            throw new FileSystemException(p.toString(), null, "expected a file, found a directory");
-        }
-        FileChannel.open(p, StandardOpenOption.READ).close();
+        Inputs.check(p);
     }
 
     /** The path, {@link #check checked}. */

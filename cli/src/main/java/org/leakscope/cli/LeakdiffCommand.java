@@ -3,20 +3,23 @@ package org.leakscope.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.leakscope.cli.json.FrameJson;
+import org.leakscope.analysis.Comparisons;
+import org.leakscope.analysis.FrameJson;
+import org.leakscope.analysis.Growth;
+import org.leakscope.analysis.InputKind;
+import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
 import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
-import org.leakscope.diff.AddressShift;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.KeyKind;
@@ -26,16 +29,13 @@ import org.leakscope.diff.StackChange;
 import org.leakscope.diff.StackTrend;
 import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Backtrace;
-import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
-import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
 import org.leakscope.resmon.DebugViewOptions;
 import org.leakscope.resmon.ResmonLogOptions;
 import org.leakscope.symbols.SymbolStore;
-import org.leakscope.umdh.CompareEntry;
 import org.leakscope.umdh.UmdhCompareLog;
 import org.leakscope.umdh.UmdhOptions;
 
@@ -119,15 +119,15 @@ final class LeakdiffCommand {
 
         List<InputKind> kinds = new ArrayList<>();
         for (Path p : paths) {
-            kinds.add(SnapshotInputs.detect("leakdiff", p, umdh));
+            kinds.add(Inputs.detect(p, umdh));
         }
         boolean logs = kinds.contains(InputKind.RESMON_LOG);
         if (logs && kinds.stream().anyMatch(k -> k != InputKind.RESMON_LOG)) {
             throw new UsageException("resmon logs can only be compared with resmon logs: their call sites are single"
                     + " return addresses, a UMDH log's are stacks");
         }
-        boolean tables = kinds.contains(InputKind.TABLE_IMAGE) || kinds.contains(InputKind.DUMP_TABLE);
-        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE && k != InputKind.DUMP_TABLE)) {
+        boolean tables = kinds.contains(InputKind.TABLE_IMAGE) || kinds.contains(InputKind.MINIDUMP);
+        if (tables && kinds.stream().anyMatch(k -> k != InputKind.TABLE_IMAGE && k != InputKind.MINIDUMP)) {
             throw new UsageException("table images and minidumps (leakdiff reads a minidump only for its resmon table;"
                     + " use dumpscan for the rest of a dump) can only be compared with each other");
         }
@@ -173,32 +173,17 @@ final class LeakdiffCommand {
                         + " use --input-radix 10 for 'umdh -d' output)");
             }
         }
-        List<Snapshot> snapshots = new ArrayList<>();
+        List<Snapshot> snapshots;
         boolean[] symbolized = {false};
         try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
-            for (SnapshotInput in : inputs) {
-                if (in.umdh() != null) {
-                    symbolized[0] |= in.umdh().symbolic();
-                    // ELF and PE modules on this machine (libresmon's and resmon.dll's snapshots) name their
-                    // functions without a store
-                    boolean local = in.umdh().snapshot().modules().modules().stream()
-                            .anyMatch(SymbolStore::hasLocalImage);
-                    snapshots.add(symbolRoots.isEmpty() && !local ? in.umdh().snapshot()
-                            : SnapshotInputs.symbolize(in.umdh().snapshot(), symbols, symbolized));
-                } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE
-                        || in.log() != null) {
-                    // frames are module+offset through a module list (a table's, a tracker log's module lines):
-                    // the modules' files, of the recorded build, name the functions
-                    snapshots.add(SnapshotInputs.symbolize(in.snapshot(), symbols, symbolized));
-                }
-            }
+            snapshots = Comparisons.symbolize(inputs, symbols, !symbolRoots.isEmpty(), symbolized);
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
         if (logs || tables) {
-            alignRuns(inputs, snapshots, warnings);
+            warnings.addAll(Comparisons.alignRuns(inputs, snapshots));
         }
         if (key == null) {
-            key = logs || tables ? KeyKind.FRAMES : defaultKey(snapshots, symbolized[0]);
+            key = logs || tables ? KeyKind.FRAMES : Comparisons.defaultKey(snapshots, symbolized[0]);
         }
         CommonOptions.printWarnings(err, "leakdiff", warnings);
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
@@ -208,7 +193,7 @@ final class LeakdiffCommand {
         Growth worst;
         if (rerender) {
             UmdhCompareLog log = inputs.get(0).compare();
-            Comparison c = fromCompareLog(log, key);
+            Comparison c = Comparisons.fromCompareLog(log, key);
             List<StackChange> shown = c.select(sort, minDelta, top);
             String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size()
                     + " stacks)";
@@ -217,29 +202,22 @@ final class LeakdiffCommand {
                     Math.max(16, Fit.WIDTH - "// ".length() - title.length() - about.length())) + about);
             emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
                     top, warnings, "rerender");
-            worst = worstGrowth(c);
+            worst = Growth.worst(c);
         } else {
-            SnapshotSeries series = new SnapshotSeries(snapshots.size(), key, folding);
-            for (int i = 0; i < snapshots.size(); i++) {
-                series.add(i, snapshots.get(i));
-            }
+            SnapshotSeries series = Comparisons.series(snapshots, key, folding);
             timing.mark("key");
             if (trend) {
-                List<Instant> times = snapshots.stream().map(Snapshot::time).toList();
-                TrendReport r = series.trend(new ArrayList<>(times));
-                List<StackTrend> shown = selectTrend(r, sort, minDelta, top);
+                TrendReport r = Comparisons.trend(series, snapshots);
+                List<StackTrend> shown = Comparisons.selectTrend(r, sort, minDelta, top);
                 List<LeakdiffJson.Input> ins = inputsJson(inputs, snapshots);
                 if (json) {
                     target.write(Json.write(trendJson(r, ins, shown, folding, warnings)));
                 } else {
                     target.write(TrendRenderer.render(r, paths.stream().map(Path::toString).toList(), shown, keyNote));
                 }
-                worst = new Growth(r.totalBytes()[r.totalBytes().length - 1] - r.totalBytes()[0], "the total");
-                for (StackTrend s : r.stacks()) {
-                    worst = worst.orStack(s.bytesDelta(), s.traceId());
-                }
+                worst = Growth.worst(r);
             } else {
-                Comparison c = series.compare(snapshots.size() - 2, snapshots.size() - 1);
+                Comparison c = Comparisons.compareLastTwo(series, snapshots.size());
                 List<StackChange> shown = c.select(sort, minDelta, top);
                 List<String> header = new ArrayList<>();
                 header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
@@ -252,12 +230,12 @@ final class LeakdiffCommand {
                         + " unchanged");
                 emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort,
                         minDelta, top, warnings, "compare");
-                worst = worstGrowth(c);
+                worst = Growth.worst(c);
             }
         }
         timing.mark("report");
         if (failAbove != null && worst.bytes() > failAbove) {
-            err.println("leakdiff: leak gate: " + worst.what() + " grew by " + worst.bytes()
+            err.println("leakdiff: leak gate: " + what(worst) + " grew by " + worst.bytes()
                     + " bytes, above --fail-above " + failAbove);
             return ExitCode.THRESHOLD;
         }
@@ -275,8 +253,8 @@ final class LeakdiffCommand {
                         LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
                         LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
                         LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
-                        frames(s.backtrace().frames(), pointerSize(snaps)),
-                        aliases(s.backtrace(), pointerSize(snaps))));
+                        frames(s.backtrace().frames(), Comparisons.pointerSize(snaps)),
+                        aliases(s.backtrace(), Comparisons.pointerSize(snaps))));
             }
             LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
                     key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),
@@ -354,28 +332,6 @@ final class LeakdiffCommand {
         }
     }
 
-    /**
-     * Runs of one program load at other bases (ASLR): every later snapshot is moved onto the first's
-     * addresses when one shift lines their call sites up.
-     */
-    private static void alignRuns(List<SnapshotInput> inputs, List<Snapshot> snapshots, List<String> warnings) {
-        for (int i = 1; i < snapshots.size(); i++) {
-            AddressShift.Result r = AddressShift.find(snapshots.get(0), snapshots.get(i));
-            if (r != null && r.shift() != 0) {
-                snapshots.set(i, AddressShift.apply(snapshots.get(i), r.shift()));
-                inputs.set(i, inputs.get(i).withSnapshot(snapshots.get(i)));
-                warnings.add(runName(inputs.get(i)) + ": call sites moved by " + (r.shift() < 0 ? "+" : "-")
-                        + Hex.of(Math.abs(r.shift())) + " onto " + runName(inputs.get(0)) + "'s addresses (the image"
-                        + " loaded at another base: ASLR); " + r.matched() + " of " + r.sites()
-                        + " call sites line up; addresses shown are the first input's");
-            }
-        }
-    }
-
-    private static String runName(SnapshotInput in) {
-        return in.run() == null ? in.path() : in.path() + " run " + in.run().index();
-    }
-
     /** The input's path and what it holds, in at most {@code width} columns (the path loses its middle). */
     private static String describe(SnapshotInput in, int width) {
         StringBuilder sb = new StringBuilder();
@@ -405,65 +361,10 @@ final class LeakdiffCommand {
         return Fit.middleInBytes(in.path(), Math.max(16, width - sb.length())) + sb;
     }
 
-    /** frames when any frame has a function name, module-offset when modules are known, else trace-id. */
-    static KeyKind defaultKey(List<Snapshot> snapshots, boolean symbolized) {
-        boolean modules = !snapshots.isEmpty();
-        for (Snapshot s : snapshots) {
-            modules &= !s.modules().modules().isEmpty();
-        }
-        return symbolized ? KeyKind.FRAMES : modules ? KeyKind.MODULE_OFFSET : KeyKind.TRACE_ID;
-    }
-
-    /** An existing compare output as a Comparison; its own totals when it has them. */
-    static Comparison fromCompareLog(UmdhCompareLog log, KeyKind key) {
-        List<StackChange> changes = new ArrayList<>();
-        long ob = 0;
-        long nb = 0;
-        long oc = 0;
-        long nc = 0;
-        for (CompareEntry e : log.entries()) {
-            long o = e.oldCount() == null ? 0 : e.oldCount();
-            long n = e.newCount() == null ? 0 : e.newCount();
-            changes.add(new StackChange(e.backtrace(), 0, e.traceId(), e.oldBytes(), e.newBytes(), o, n, 0, 0, 1));
-            ob += e.oldBytes();
-            nb += e.newBytes();
-            oc += o;
-            nc += n;
-        }
-        long overhead = log.totalOverhead() == null ? 0 : log.totalOverhead();
-        return new Comparison(key, changes, ob, nb, oc, nc, 0, overhead, 0);
-    }
-
-    /** What --fail-above judges: the larger of the total's growth and each stack's, and whose it is. */
-    private record Growth(long bytes, String what) {
-        Growth orStack(long stackBytes, String traceId) {
-            return stackBytes > bytes ? new Growth(stackBytes, traceId == null ? "one stack" : "BackTrace"
-                    + Fit.middleInBytes(traceId, 40)) : this;
-        }
-    }
-
-    private static Growth worstGrowth(Comparison c) {
-        Growth worst = new Growth(c.bytesDelta(), "the total");
-        for (StackChange s : c.changes()) {
-            worst = worst.orStack(s.bytesDelta(), s.traceId());
-        }
-        return worst;
-    }
-
-    private static List<StackTrend> selectTrend(TrendReport r, SortOrder sort, long minDelta, int top) {
-        List<StackTrend> out = new ArrayList<>();
-        for (StackTrend s : r.stacks()) {
-            long d = sort == SortOrder.COUNT ? s.countDelta() : s.bytesDelta();
-            if (Math.abs(d) >= minDelta) {
-                out.add(s);
-            }
-        }
-        if (sort == SortOrder.COUNT) {
-            out.sort(java.util.Comparator.comparing((StackTrend t) -> !t.sustained())
-                    .thenComparing(java.util.Comparator.comparingDouble(StackTrend::countPerUnit).reversed()));
-        }
-        int limit = top > 0 ? top : 50;
-        return out.size() > limit ? out.subList(0, limit) : out;
+    /** Whose growth the leak gate names: the total, a stack by its trace id, or "one stack". */
+    private static String what(Growth g) {
+        return g.ofTotal() ? "the total" : g.traceId() == null ? "one stack"
+                : "BackTrace" + Fit.middleInBytes(g.traceId(), 40);
     }
 
     private static LeakdiffJson.Trend trendJson(TrendReport r, List<LeakdiffJson.Input> ins, List<StackTrend> shown,
@@ -498,29 +399,19 @@ final class LeakdiffCommand {
         return l;
     }
 
-    /** {bytes, allocations} over a snapshot's stacks. */
-    private static long[] totals(Snapshot s) {
-        long[] sum = new long[2];
-        for (BacktraceAggregate a : s.aggregates()) {
-            sum[0] += a.bytes();
-            sum[1] += a.count();
-        }
-        return sum;
-    }
-
     private static List<LeakdiffJson.Input> inputsJson(List<SnapshotInput> inputs, List<Snapshot> snaps) {
         List<LeakdiffJson.Input> out = new ArrayList<>();
         for (SnapshotInput in : inputs) {
             if (in.umdh() != null) {
                 Snapshot s = in.umdh().snapshot();
                 var h = in.umdh().header();
-                long[] sum = totals(s);
+                long[] sum = Comparisons.totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
                         in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
-            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.DUMP_TABLE) {
+            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.MINIDUMP) {
                 Snapshot s = in.snapshot();
-                long[] sum = totals(s);
+                long[] sum = Comparisons.totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), null, null, null, sum[1], s.aggregates().size(),
                         sum[0], sum[1], s.problems().size()));
@@ -530,33 +421,13 @@ final class LeakdiffCommand {
                         null, null, null, c.entries().size(), null, null, c.problems().size()));
             } else {
                 Snapshot s = in.snapshot();
-                long[] sum = totals(s);
+                long[] sum = Comparisons.totals(s);
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.log().encoding(), s.processId(),
                         s.processName(), null, null, null, null, in.run().report().resourcesListed(),
                         s.aggregates().size(), sum[0], sum[1], in.log().problems().size()));
             }
         }
         return out;
-    }
-
-    private static int pointerSize(List<Snapshot> snaps) {
-        for (Snapshot s : snaps) {
-            if (s == null) {
-                continue;
-            }
-            for (Module m : s.modules().modules()) {
-                if (((m.base() + m.size()) >>> 32) != 0) {
-                    return 8;
-                }
-            }
-            for (BacktraceAggregate a : s.modules().modules().isEmpty() ? s.aggregates() : List.<BacktraceAggregate>of()) {
-                Frame top = a.backtrace().top();
-                if (top != null && (top.address() >>> 32) != 0) {
-                    return 8; // bare addresses (resmon reports): their size tells
-                }
-            }
-        }
-        return 4;
     }
 
     /** The alias stacks, or null when the trace has none (the usual case). */

@@ -9,16 +9,14 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.leakscope.analysis.LogAnalysis;
+import org.leakscope.analysis.LogReport;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.LogscanRenderer;
 import org.leakscope.diff.AllocatorFolding;
-import org.leakscope.model.InputFormatException;
-import org.leakscope.model.Problem;
 import org.leakscope.resmon.DebugViewOptions;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.resmon.ResmonLogReader;
-import org.leakscope.resmon.ResmonRun;
 import org.leakscope.symbols.SymbolStore;
 
 /**
@@ -81,17 +79,7 @@ final class LogscanCommand {
     /** Reads one log, refusing what is plainly not one (a dump, a directory). */
     static ResmonLog read(Path p, ResmonLogOptions o, Progress progress, String verb) throws IOException {
         InputFiles.check(p);
-        long size = Files.size(p);
-        ResmonLog log = ResmonLogReader.read(p, o, progress.forFile(verb, p.getFileName().toString(), size));
-        if (log.records() == 0) {
-            throw InputFormatException.atLine(p.toString(), 1, "a DebugView log or captured resmon output",
-                    size == 0 ? "an empty file" : "only blank lines");
-        }
-        if (!log.framed() && log.resmonLines() == 0) {
-            throw InputFormatException.atLine(p.toString(), 1, "a DebugView log (SEQ<TAB>TIME<TAB>MESSAGE lines) or"
-                    + " captured resmon output ('name.exe|resmon| ...')", "neither anywhere in the file");
-        }
-        return log;
+        return LogAnalysis.readLog(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
     }
 
     ExitCode run(String[] args) throws IOException {
@@ -106,40 +94,32 @@ final class LogscanCommand {
         AllocatorFolding folding = CommonOptions.folding(cl);
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();
-        List<LoggedRun> runs = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
         SymbolStore symbols = new SymbolStore(CommonOptions.symbolRoots(cl));
         try (symbols) {
             for (Path p : paths) {
-                ResmonLog log = read(p, o, progress, "logscan");
-                logs.add(log);
-                log.problems().stream().map(Problem::message).forEach(warnings::add);
-                for (ResmonRun r : log.runs()) {
-                    runs.add(LoggedRun.assess(log.source(), r, symbols, folding));
-                }
+                logs.add(read(p, o, progress, "logscan"));
             }
             progress.done();
-            UsageException missed = RunFilter.matchedNothing(o, logs);
-            if (missed != null) {
-                throw missed;
+            LogReport report = LogAnalysis.assess(logs, o, folding, symbols);
+            if (report.filterMatchedNothing()) {
+                throw RunFilter.matchedNothing(o, logs);
             }
-            return report(cl, logs, runs, warnings, top, symbols);
+            return report(cl, report, top, symbols);
         } finally {
             progress.done();
         }
     }
 
-    private ExitCode report(CommandLine cl, List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, int top,
-            SymbolStore symbols) throws IOException {
-        CommonOptions.printWarnings(err, "logscan", warnings);
+    private ExitCode report(CommandLine cl, LogReport report, int top, SymbolStore symbols) throws IOException {
+        CommonOptions.printWarnings(err, "logscan", report.warnings());
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         if (cl.hasOption("json")) {
-            target.write(Json.write(LogscanDocument.of(logs, runs, warnings, top)));
+            target.write(Json.write(LogscanDocument.of(report, top)));
         } else {
-            target.write(new LogscanRenderer(top).render(logs, runs));
+            target.write(new LogscanRenderer(top).render(report));
         }
         symbols.problems().forEach(p -> err.println("logscan: warning: " + p.message()));
-        if (cl.hasOption("fail-on-leak") && LogscanCounts.of(runs).anyLeakedOrOverLimit()) {
+        if (cl.hasOption("fail-on-leak") && report.counts().anyLeakedOrOverLimit()) {
             err.println("logscan: leak gate: a run leaked or went over a limit");
             return ExitCode.THRESHOLD;
         }

@@ -3,7 +3,10 @@ package org.leakscope.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import org.leakscope.cli.json.FrameJson;
+import org.leakscope.analysis.FrameJson;
+import org.leakscope.analysis.LogReport;
+import org.leakscope.analysis.LoggedRun;
+import org.leakscope.analysis.RunCounts;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LogscanJson;
 import org.leakscope.diff.AttributedSite;
@@ -21,24 +24,24 @@ import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
 import org.leakscope.resmon.SizeWrap;
 
-/** Builds logscan's {@code --json} document from the runs read. */
+/** Builds logscan's {@code --json} document from the analysis layer's {@link LogReport}. */
 final class LogscanDocument {
     private LogscanDocument() {
     }
 
-    static LogscanJson.Document of(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, int top) {
+    static LogscanJson.Document of(LogReport report, int top) {
         List<LogscanJson.Input> inputs = new ArrayList<>();
-        for (ResmonLog l : logs) {
+        for (ResmonLog l : report.logs()) {
             inputs.add(new LogscanJson.Input(l.source(), l.encoding(), l.computer(), l.framed(), l.records(),
                     l.resmonLines(), l.runs().size(), l.problems().size()));
         }
         List<LogscanJson.Run> out = new ArrayList<>();
-        for (LoggedRun r : runs) {
+        for (LoggedRun r : report.runs()) {
             out.add(run(r, top));
         }
-        LogscanCounts n = LogscanCounts.of(runs);
+        RunCounts n = report.counts();
         return new LogscanJson.Document(LogscanJson.SCHEMA, inputs, out, new LogscanJson.Summary(n.runs(), n.leaked(),
-                n.overLimit(), n.clean(), n.incomplete()), warnings);
+                n.overLimit(), n.clean(), n.incomplete()), report.warnings());
     }
 
     private static LogscanJson.Run run(LoggedRun lr, int top) {
@@ -50,9 +53,9 @@ final class LogscanDocument {
             events.add(limitEvent(e));
         }
         UsageSeries disk = r.diskBytes();
-        LogscanJson.Usage usage = new LogscanJson.Usage(series(r.memory(), h, "memory used"),
-                series(r.threads(), h, "threads used"), series(r.syncObjects(), h, "sync objects used"),
-                series(r.cpuPercent(), null, null), disk.count() == 0 ? null : (long) disk.lastValue());
+        LogscanJson.Usage usage = new LogscanJson.Usage(series(r.memory(), lr.trend("memory used")),
+                series(r.threads(), lr.trend("threads used")), series(r.syncObjects(), lr.trend("sync objects used")),
+                series(r.cpuPercent(), null), disk.count() == 0 ? null : (long) disk.lastValue());
         return new LogscanJson.Run(lr.file(), r.index(), r.processId(), r.module(), r.kernel(), time(r.start()),
                 time(r.end()), Double.isNaN(span) ? null : round(span), r.estimatedTimes(), h.verdict().word(),
                 h.leaked(), h.overLimit(), lr.findings(), usage,
@@ -65,12 +68,11 @@ final class LogscanDocument {
         return new LogscanJson.LimitEvent(e.resource(), e.from(), e.to(), time(e.time()));
     }
 
-    private static LogscanJson.Series series(UsageSeries s, RunHealth h, String metric) {
+    /** @param t the series' trend, null for none (cpu has none) */
+    private static LogscanJson.Series series(UsageSeries s, UsageTrend t) {
         if (s.count() == 0) {
             return new LogscanJson.Series(0, null, null, null, null, null, null, null, null);
         }
-        UsageTrend t = h == null ? null
-                : h.trends().stream().filter(x -> x.metric().equals(metric)).findFirst().orElse(null);
         return new LogscanJson.Series(s.count(), Math.round(s.firstValue()), Math.round(s.lastValue()),
                 Math.round(s.peakValue()),
                 round(s.peakTime()), t == null ? null : round(t.perHour()),

@@ -1,13 +1,9 @@
 package org.leakscope.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
-import org.leakscope.cli.json.FrameJson;
+import org.leakscope.analysis.FrameJson;
+import org.leakscope.analysis.ResmonTableReport;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.ResmonTableJson;
 import org.leakscope.cli.text.Fit;
@@ -16,14 +12,9 @@ import org.leakscope.cli.text.Sizes;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.Attribution;
-import org.leakscope.minidump.Minidump;
-import org.leakscope.minidump.ResmonTableReader;
-import org.leakscope.minidump.ResmonTableScan;
-import org.leakscope.minidump.TableImage;
 import org.leakscope.minidump.TableSite;
 import org.leakscope.minidump.TrackingTable;
 import org.leakscope.model.Frame;
-import org.leakscope.model.Limits;
 import org.leakscope.model.Problem;
 
 /**
@@ -34,173 +25,54 @@ final class ResmonTables {
     private ResmonTables() {
     }
 
-    /** True when the file starts like a table image. */
-    static boolean isImage(Path p) throws IOException {
-        if (!Files.isRegularFile(p)) {
-            return false;
-        }
-        byte[] head = new byte[8];
-        int n;
-        try (InputStream in = Files.newInputStream(p)) {
-            n = in.readNBytes(head, 0, 8);
-        }
-        return n == 8 && TableImage.isImage(head);
-    }
-
-    /** A table image file's table, frames named through its own module list. */
-    static ResmonTableJson.Input image(Path p, org.leakscope.symbols.SymbolStore symbols, StringBuilder text, int top,
-            AllocatorFolding folding) throws IOException {
-        try (TableImage img = TableImage.open(p, Limits.DEFAULT)) {
-            TrackingTable t = ResmonTableReader.read(img, img.headerVa());
-            UnaryOperator<Frame> resolve = resolver(t, symbols);
-            List<AttributedSite<TableSite>> sites = attribute(t, resolve, folding);
-            if (text != null) {
-                StringBuilder report = new StringBuilder();
-                ResmonTableRenderer.render(report, t, sites, top);
-                text.append(Fit.middleInBytes(p.toString(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
-                        .append(": ").append(report);
-            }
-            return new ResmonTableJson.Input(p.toString(), "table-image", null,
-                    List.of(json(t, sites, top, "file", modulesFrom(null, t), folding)), List.of());
-        }
-    }
-
-    /** Frames to module+offset through the table's own module list (1.1), named by the modules' files. */
-    static UnaryOperator<Frame> resolver(TrackingTable t, org.leakscope.symbols.SymbolStore symbols) {
-        org.leakscope.model.ModuleMap map = t.moduleMap();
-        return f -> map.find(f.address())
-                .map(m -> symbols.symbolize(f.withModule(m.name(), f.address() - m.base()), m)).orElse(f);
-    }
-
-    /**
-     * A table found in a dump: through the dump's module list as today (what the debugger saw), through the
-     * table's own when the dump lists no modules (a memory-only dump, a user stream alone).
-     */
-    static UnaryOperator<Frame> resolver(Minidump dump, TrackingTable t, org.leakscope.symbols.SymbolStore symbols) {
-        return dump.moduleMap().modules().isEmpty() ? resolver(t, symbols) : resolver(dump, symbols);
-    }
-
-    /** Whose module list names a table's frames: "dump", "table", or null when neither has one. */
-    static String modulesFrom(Minidump dump, TrackingTable t) {
-        if (dump != null && !dump.moduleMap().modules().isEmpty()) {
-            return "dump";
-        }
-        return t.moduleMap().modules().isEmpty() ? null : "table";
-    }
-
-    /** The tables of a dump: from its user streams, then from its memory (a table found both ways once). */
-    record Found(List<TrackingTable> fromStreams, List<TrackingTable> fromMemory, List<String> problems,
-            long bytesScanned) {
-    }
-
-    static Found find(Minidump dump, Progress progress, String verb) {
-        long captured = dump.memory().capturedBytes();
-        // a launcher stores the table in a user stream at crash time; memory may hold it too (and a live one)
-        List<TrackingTable> fromStreams = new ArrayList<>();
-        List<String> streamProblems = new ArrayList<>();
-        for (org.leakscope.minidump.StreamEntry e : dump.streams()) {
-            if (e.type() == TableImage.USER_STREAM_TYPE) {
-                try {
-                    TableImage img = TableImage.fromBytes(dump.source() + " user stream " + e.index(), dump.rawStream(e),
-                            Limits.DEFAULT);
-                    fromStreams.add(ResmonTableReader.read(img, img.headerVa()));
-                } catch (org.leakscope.model.InputFormatException x) {
-                    streamProblems.add(x.getMessage());
-                }
-            }
-        }
-        ResmonTableScan.Result r;
-        try {
-            r = ResmonTableScan.scan(dump.memory(), progress.forFile(verb, dump.source(), captured));
-        } finally {
-            progress.done();
-        }
-        java.util.Set<Long> inStreams = new java.util.HashSet<>();
-        fromStreams.forEach(t -> inStreams.add(t.headerVa()));
-        List<TrackingTable> fromMemory = r.tables().stream().filter(t -> !inStreams.contains(t.headerVa())).toList();
-        List<String> problems = new ArrayList<>(streamProblems);
-        r.problems().stream().map(Problem::message).forEach(problems::add);
-        return new Found(fromStreams, fromMemory, problems, r.bytesScanned());
-    }
-
-    /** Frames to module+offset through the dump's modules (the nearest below when lldb sized them short), named. */
-    static UnaryOperator<Frame> resolver(Minidump dump, org.leakscope.symbols.SymbolStore symbols) {
-        List<org.leakscope.model.Module> bases = new ArrayList<>(dump.moduleMap().modules());
-        bases.sort(java.util.Comparator.comparing(org.leakscope.model.Module::base, Long::compareUnsigned));
-        return f -> {
-            org.leakscope.model.Module mod = dump.moduleMap().find(f.address()).orElse(nearestBelow(bases, f.address()));
-            return mod == null ? f : symbols.symbolize(f.withModule(mod.name(), f.address() - mod.base()), mod);
-        };
-    }
-
-    /** The tables found in a dump, rendered, symbolized through the dump's modules. */
-    static ResmonTableJson.Input scan(Minidump dump, org.leakscope.symbols.SymbolStore symbols, Progress progress,
-            StringBuilder text, int top, AllocatorFolding folding) {
-        long captured = dump.memory().capturedBytes();
-        Found found = find(dump, progress, "dumpscan");
-        List<TrackingTable> fromStreams = found.fromStreams();
-        List<TrackingTable> fromMemory = found.fromMemory();
+    /** A table image's report: text (when asked) and JSON. */
+    static ResmonTableJson.Input image(ResmonTableReport r, StringBuilder text, int top, AllocatorFolding folding) {
+        ResmonTableReport.Table t = r.tables().get(0);
         if (text != null) {
-            StringBuilder about = new StringBuilder().append(fromStreams.size() + fromMemory.size())
-                    .append(" resmon table").append(fromStreams.size() + fromMemory.size() == 1 ? "" : "s");
-            if (!fromStreams.isEmpty()) {
-                about.append(" (").append(fromStreams.size()).append(" from the user stream)");
+            StringBuilder report = new StringBuilder();
+            ResmonTableRenderer.render(report, t.table(), t.sites(), top);
+            text.append(Fit.middleInBytes(r.source(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
+                    .append(": ").append(report);
+        }
+        return new ResmonTableJson.Input(r.source(), r.kind().jsonName(), null, List.of(json(t, top, folding)),
+                List.of());
+    }
+
+    /** A dump's tables: text (when asked) and JSON. */
+    static ResmonTableJson.Input scan(ResmonTableReport r, StringBuilder text, int top, AllocatorFolding folding) {
+        if (text != null) {
+            long fromStreams = r.tables().stream().filter(t -> t.foundIn().equals("user-stream")).count();
+            StringBuilder about = new StringBuilder().append(r.tables().size())
+                    .append(" resmon table").append(r.tables().size() == 1 ? "" : "s");
+            if (fromStreams != 0) {
+                about.append(" (").append(fromStreams).append(" from the user stream)");
             }
-            about.append(", ").append(Sizes.human(found.bytesScanned())).append(" of captured memory scanned");
-            text.append(Fit.middleInBytes(dump.source(), Math.max(24, Fit.WIDTH - 2 - about.length()))).append(": ")
+            about.append(", ").append(Sizes.human(r.bytesScanned())).append(" of captured memory scanned");
+            text.append(Fit.middleInBytes(r.source(), Math.max(24, Fit.WIDTH - 2 - about.length()))).append(": ")
                     .append(about).append('\n');
-            for (TrackingTable t : fromStreams) {
-                ResmonTableRenderer.render(text, t, attribute(t, resolver(dump, t, symbols), folding), top);
+            for (ResmonTableReport.Table t : r.tables()) {
+                ResmonTableRenderer.render(text, t.table(), t.sites(), top);
             }
-            for (TrackingTable t : fromMemory) {
-                ResmonTableRenderer.render(text, t, attribute(t, resolver(dump, t, symbols), folding), top);
-            }
-            if (fromStreams.isEmpty() && fromMemory.isEmpty() && captured == 0) {
+            if (r.tables().isEmpty() && r.capturedBytes() == 0) {
                 text.append("  (the dump holds no memory: write a full-memory dump to carry the table)\n");
             }
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
-        for (TrackingTable t : fromStreams) {
-            tables.add(json(t, attribute(t, resolver(dump, t, symbols), folding), top, "user-stream",
-                    modulesFrom(dump, t), folding));
+        for (ResmonTableReport.Table t : r.tables()) {
+            tables.add(json(t, top, folding));
         }
-        for (TrackingTable t : fromMemory) {
-            tables.add(json(t, attribute(t, resolver(dump, t, symbols), folding), top, "memory", modulesFrom(dump, t),
-                    folding));
-        }
-        return new ResmonTableJson.Input(dump.source(), "minidump", found.bytesScanned(), tables, found.problems());
-    }
-
-    /**
-     * The module with the highest base at or below the address, within 256 MiB and below the next module: lldb's
-     * minidumps give each module the size of its first mapping only, so the module list alone misses code.
-     */
-    private static org.leakscope.model.Module nearestBelow(List<org.leakscope.model.Module> sorted, long address) {
-        org.leakscope.model.Module best = null;
-        for (org.leakscope.model.Module m : sorted) {
-            if (Long.compareUnsigned(m.base(), address) <= 0) {
-                best = m;
-            } else {
-                break;
-            }
-        }
-        return best != null && address - best.base() < (256L << 20) ? best : null;
+        return new ResmonTableJson.Input(r.source(), r.kind().jsonName(), r.bytesScanned(), tables, r.problems());
     }
 
     static String document(List<ResmonTableJson.Input> inputs) {
         return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
     }
 
-    /** The table's stacks, resolved, merged by call site (docs/attribution.md). */
-    static List<AttributedSite<TableSite>> attribute(TrackingTable t, UnaryOperator<Frame> resolve,
-            AllocatorFolding folding) {
-        return AttributedSite.merge(t.sites(), folding, TableSite::kind,
-                s -> s.frames().stream().map(a -> resolve.apply(Frame.unresolved(a))).toList(), TableSite::count,
-                TableSite::bytes);
-    }
-
-    private static ResmonTableJson.Table json(TrackingTable t, List<AttributedSite<TableSite>> merged, int top,
-            String foundIn, String modulesFrom, AllocatorFolding folding) {
+    private static ResmonTableJson.Table json(ResmonTableReport.Table report, int top, AllocatorFolding folding) {
+        TrackingTable t = report.table();
+        List<AttributedSite<TableSite>> merged = report.sites();
+        String foundIn = report.foundIn();
+        String modulesFrom = report.modulesFrom();
         int ptr = t.pointerSize();
         List<ResmonTableJson.Site> sites = new ArrayList<>();
         List<ResmonTableJson.CallSite> callSites = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.leakscope.cli;
 
 import java.util.List;
+import org.leakscope.analysis.LogAnalysis;
 import org.leakscope.cli.text.Fit;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
@@ -11,10 +12,6 @@ final class RunFilter {
     private static final int RUNS_NAMED = 20;
 
     private RunFilter() {
-    }
-
-    static boolean active(ResmonLogOptions o) {
-        return o.processId() != null || o.processName() != null;
     }
 
     /** {@code --pid 1}, {@code --process notepad}, or both. */
@@ -29,8 +26,7 @@ final class RunFilter {
      * so the user can pick one. Null when something matched or the logs hold no resmon output at all.
      */
     static UsageException matchedNothing(ResmonLogOptions o, List<ResmonLog> logs) {
-        if (!active(o) || logs.stream().anyMatch(l -> !l.runs().isEmpty())
-                || logs.stream().allMatch(l -> l.leftOutCount() == 0)) {
+        if (!LogAnalysis.filterMatchedNothing(o, logs)) {
             return null;
         }
         String head = Fit.middleInBytes(describe(o), 60) + " matches no run";

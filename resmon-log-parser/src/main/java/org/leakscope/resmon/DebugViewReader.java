@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
-import org.leakscope.model.io.LineProblems;
-import org.leakscope.model.io.TextLines;
+import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.TextLines;
 
 /**
  * Streams a DebugView log record by record. Shapes (../shared/corpus/FORMATS.md):

@@ -16,8 +16,8 @@ import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.model.SeededHash;
-import org.leakscope.model.io.LineProblems;
-import org.leakscope.model.io.TextLines;
+import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.TextLines;
 
 /**
  * Reads the resmon output in a DebugView log, streaming: lines are demultiplexed by (pid, module) for user

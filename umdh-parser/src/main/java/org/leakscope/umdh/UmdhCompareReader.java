@@ -8,8 +8,8 @@ import java.util.List;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
-import org.leakscope.model.io.LineProblems;
-import org.leakscope.model.io.TextLines;
+import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.TextLines;
 
 /**
  * Reads a UMDH compare output. Record pairs, TAB-separated, numbers right-aligned:

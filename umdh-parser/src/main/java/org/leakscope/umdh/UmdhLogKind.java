@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.leakscope.model.io.TextLines;
+import org.leakscope.textio.TextLines;
 
 /** The two UMDH outputs, told apart by content (never by file name). */
 public enum UmdhLogKind {

@@ -18,8 +18,8 @@ import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
 import org.leakscope.model.Snapshot;
-import org.leakscope.model.io.LineProblems;
-import org.leakscope.model.io.TextLines;
+import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.TextLines;
 
 /**
  * Streams a UMDH snapshot log into per-BackTrace aggregates. Line shapes (see docs/formats/umdh.md):

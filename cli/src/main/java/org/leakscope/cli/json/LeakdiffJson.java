@@ -1,6 +1,7 @@
 package org.leakscope.cli.json;
 
 import java.util.List;
+import org.leakscope.analysis.FrameJson;
 
 /**
  * {@code leakdiff --json}: the records here are the schema (docs/json.md). Field order is the declaration

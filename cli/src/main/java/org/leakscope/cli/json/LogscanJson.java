@@ -1,6 +1,7 @@
 package org.leakscope.cli.json;
 
 import java.util.List;
+import org.leakscope.analysis.FrameJson;
 import java.util.Map;
 
 /**

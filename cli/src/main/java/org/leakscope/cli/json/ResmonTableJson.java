@@ -1,6 +1,7 @@
 package org.leakscope.cli.json;
 
 import java.util.List;
+import org.leakscope.analysis.FrameJson;
 
 /**
  * {@code dumpscan --resmon --json} and {@code dumpscan TABLE.rmt --json}: the records here are the schema

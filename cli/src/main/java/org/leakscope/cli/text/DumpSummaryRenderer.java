@@ -2,12 +2,12 @@ package org.leakscope.cli.text;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.leakscope.cli.json.DumpJson;
-import org.leakscope.cli.json.DumpJson.AssertionJson;
-import org.leakscope.cli.json.DumpJson.ExceptionJson;
-import org.leakscope.cli.json.DumpJson.ModuleJson;
-import org.leakscope.cli.json.DumpJson.ThreadJson;
-import org.leakscope.cli.json.FrameJson;
+import org.leakscope.analysis.DumpJson;
+import org.leakscope.analysis.DumpJson.AssertionJson;
+import org.leakscope.analysis.DumpJson.ExceptionJson;
+import org.leakscope.analysis.DumpJson.ModuleJson;
+import org.leakscope.analysis.DumpJson.ThreadJson;
+import org.leakscope.analysis.FrameJson;
 
 /**
  * The default dumpscan output: what a developer wants to see first when a dump lands on their desk. Every line

@@ -3,12 +3,12 @@ package org.leakscope.cli.text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.leakscope.cli.LoggedRun;
-import org.leakscope.cli.LogscanCounts;
+import org.leakscope.analysis.LogReport;
+import org.leakscope.analysis.LoggedRun;
+import org.leakscope.analysis.RunCounts;
 import org.leakscope.diff.Attribution;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
-import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.HistogramBucket;
@@ -25,7 +25,9 @@ public final class LogscanRenderer {
         this.topCallSites = topCallSites;
     }
 
-    public String render(List<ResmonLog> logs, List<LoggedRun> runs) {
+    public String render(LogReport report) {
+        List<ResmonLog> logs = report.logs();
+        List<LoggedRun> runs = report.runs();
         out.append("Leakscope logscan\n");
         for (ResmonLog log : logs) {
             StringBuilder about = new StringBuilder(log.framed() ? "DebugView log" : "plain capture");
@@ -53,7 +55,7 @@ public final class LogscanRenderer {
         for (LoggedRun r : runs) {
             run(r, logs.size() > 1);
         }
-        summary(runs);
+        summary(report.counts());
         return out.toString();
     }
 
@@ -113,10 +115,10 @@ public final class LogscanRenderer {
     }
 
     private static void series(Table t, String name, UsageSeries s, boolean bytes, double start) {
-        UsageTrend trend = UsageTrend.of(name, s, 1);
+        Double perHour = LoggedRun.perHour(name, s);
         t.row(name, s.count(), LoggedRun.amount(s.firstValue(), bytes), LoggedRun.amount(s.peakValue(), bytes),
                 at(s.peakTime() - start), LoggedRun.amount(s.lastValue(), bytes),
-                trend == null || name.startsWith("cpu") ? "" : LoggedRun.rate(trend.perHour(), bytes));
+                perHour == null || name.startsWith("cpu") ? "" : LoggedRun.rate(perHour, bytes));
     }
 
     private static String at(double seconds) {
@@ -198,8 +200,7 @@ public final class LogscanRenderer {
         return t;
     }
 
-    private void summary(List<LoggedRun> runs) {
-        LogscanCounts n = LogscanCounts.of(runs);
+    private void summary(RunCounts n) {
         out.append("\nSummary: ").append(LoggedRun.plural(n.runs(), "run")).append(", ").append(n.leaked())
                 .append(" leaked, ").append(n.overLimit()).append(" over-limit");
         if (n.overLimitAlsoLeaked() > 0) {

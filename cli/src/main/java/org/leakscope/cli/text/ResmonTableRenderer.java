@@ -3,7 +3,7 @@ package org.leakscope.cli.text;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
-import org.leakscope.cli.LoggedRun;
+import org.leakscope.analysis.LoggedRun;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.TableSite;

@@ -1,36 +1,17 @@
 package org.leakscope.cli.text;
 
-/** Byte counts for people: exact with thousands separators, plus a binary-unit approximation. */
+/** Byte counts for people, as the analysis layer words them in findings (one wording for both). */
 public final class Sizes {
     private Sizes() {
     }
 
     /** {@code 1,408} */
     public static String exact(long bytes) {
-        String digits = Long.toUnsignedString(bytes);
-        StringBuilder sb = new StringBuilder(digits.length() + digits.length() / 3);
-        for (int i = 0; i < digits.length(); i++) {
-            if (i > 0 && (digits.length() - i) % 3 == 0) {
-                sb.append(',');
-            }
-            sb.append(digits.charAt(i));
-        }
-        return sb.toString();
+        return org.leakscope.analysis.Sizes.exact(bytes);
     }
 
     /** {@code 12.5 MiB}; unsigned-safe for huge values. */
     public static String human(long bytes) {
-        double v = bytes < 0 ? (bytes >>> 1) * 2.0 : bytes;
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        if (u == 0) {
-            return bytes + " B";
-        }
-        long tenths = Math.round(v * 10);
-        return tenths / 10 + "." + tenths % 10 + " " + units[u];
+        return org.leakscope.analysis.Sizes.human(bytes);
     }
 }

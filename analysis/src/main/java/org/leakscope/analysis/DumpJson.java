@@ -1,9 +1,10 @@
-package org.leakscope.cli.json;
+package org.leakscope.analysis;
 
 import java.util.List;
 
 /**
- * One dump's summary. Sections whose stream is absent are null (or empty lists); {@code error} is set, and
+ * One dump's summary: the dump-report model ({@link DumpReports}) that the text and the
+ * {@code leakscope.dumpscan/1} JSON are both rendered from. Sections whose stream is absent are null (or empty lists); {@code error} is set, and
  * everything else null, when the dump could not be opened at all.
  */
 public record DumpJson(String file, Long fileSize, String error, HeaderJson header, SystemJson system,
@@ -11,19 +12,23 @@ public record DumpJson(String file, Long fileSize, String error, HeaderJson head
         List<ModuleJson> modules, List<UnloadedModuleJson> unloadedModules, MemoryJson memory,
         AddressSpaceJson addressSpace, HandlesJson handles, List<StreamJson> streams, List<ProblemJson> problems) {
 
+    /** The file header: signature, format version, stream count, time written, MINIDUMP_TYPE flags by name. */
     public record HeaderJson(String signature, String version, int implementationVersion, long streamCount,
             String timestamp, String flags, List<String> flagNames, String checksum) {
     }
 
+    /** SystemInfo: operating system, CPU and pointer size. */
     public record SystemJson(String os, String osVersion, String servicePack, String cpu, String cpuDescription,
             String cpuVendor, int processorCount, int processorLevel, int processorRevision, String platformId,
             Integer pointerSize) {
     }
 
+    /** The process: pid and command line, start time, CPU times (MiscInfo, or Linux /proc streams). */
     public record ProcessJson(Long pid, String commandLine, String createTime, Long uptimeSeconds,
             Long userTimeSeconds, Long kernelTimeSeconds, String buildString, String timeZone) {
     }
 
+    /** The exception or signal: code and name, faulting thread, addresses, the faulting frame. */
     public record ExceptionJson(String code, String name, String flags, List<String> flagNames, String threadId,
             String address, String crashAddress, String instructionPointer, List<String> parameters, FrameJson frame) {
     }
@@ -33,39 +38,49 @@ public record DumpJson(String file, Long fileSize, String error, HeaderJson head
             Long line) {
     }
 
+    /** One thread: registers' instruction, stack and frame pointers, its top frame, crashed or wrote the dump. */
     public record ThreadJson(String id, String name, long suspendCount, String priorityClass, int priority,
             String teb, String stackStart, long stackSize, String instructionPointer, String stackPointer,
             String framePointer, Integer contextSize, FrameJson frame, boolean crashed, boolean wroteDump,
             String startAddress, String createTime, Double userTimeSeconds, Double kernelTimeSeconds) {
     }
 
+    /** One loaded module: address range, file, version, debug identity. */
     public record ModuleJson(String base, long size, String end, String name, String path, String version,
             String productVersion, String debugFile, String debugId, String codeId, String timestamp) {
     }
 
+    /** A module unloaded before the dump was written. */
     public record UnloadedModuleJson(String base, long size, String name, String timestamp) {
     }
 
+    /** The captured memory: ranges, bytes, lowest and highest address. */
     public record MemoryJson(int ranges, long capturedBytes, List<String> streams, String lowest,
             String highest) {
     }
 
+    /** The address space from MemoryInfoList: committed, reserved, free, by type; the largest free regions. */
     public record AddressSpaceJson(int regions, long committed, long reserved, long free, long image,
             long mapped, long privateBytes, RegionJson largestFree, List<RegionJson> topFree) {
     }
 
+    /** One address range. */
     public record RegionJson(String base, long size, String end) {
     }
 
+    /** The handles open at dump time, counted by type. */
     public record HandlesJson(int total, List<HandleTypeJson> byType) {
     }
 
+    /** One handle type and how many were open. */
     public record HandleTypeJson(String type, int count) {
     }
 
+    /** One directory entry: stream type, name, size and offset. */
     public record StreamJson(int index, String type, String name, boolean known, long size, String offset) {
     }
 
+    /** Damage found while reading, at a file offset when known. */
     public record ProblemJson(String message, Long offset) {
     }
 }

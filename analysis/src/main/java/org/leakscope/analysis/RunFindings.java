@@ -1,103 +1,37 @@
-package org.leakscope.cli;
+package org.leakscope.analysis;
+
+import static org.leakscope.analysis.LoggedRun.amount;
+import static org.leakscope.analysis.LoggedRun.plural;
+import static org.leakscope.analysis.LoggedRun.rate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.leakscope.cli.text.Sizes;
-import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
-import org.leakscope.model.Frame;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.LimitEvent;
 import org.leakscope.resmon.ResmonReport;
 import org.leakscope.resmon.ResmonRun;
 import org.leakscope.resmon.SizeWrap;
-import org.leakscope.symbols.SymbolStore;
 
-/**
- * One run found by logscan with its verdict, and the findings that explain the verdict in words (the same
- * sentences in the text report and in {@code --json}).
- */
-public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStore symbols,
-        List<AttributedSite<CallSite>> sites) {
-    /**
-     * @param symbols resolves call sites in modules the log names (ELF files on this machine, a store)
-     * @param folding which frames of a recorded stack belong to the allocator and the runtime: the report's call
-     *                sites are the code that leaked, records with different callers above it merged
-     */
-    static LoggedRun assess(String file, ResmonRun run, SymbolStore symbols, AllocatorFolding folding) {
-        ResmonReport exit = run.exitReport();
-        long limits = run.limitCounts().values().stream().mapToLong(Long::longValue).sum();
-        ResmonReport shown = run.report();
-        Map<Long, Frame> resolved = new HashMap<>();
-        List<AttributedSite<CallSite>> sites = shown == null ? List.of()
-                : AttributedSite.merge(shown.callSites(), folding, CallSite::kind,
-                        s -> s.stack().stream().map(a -> resolved.computeIfAbsent(a, x -> frame(run, symbols, x)))
-                                .toList(), CallSite::count, CallSite::bytes);
-        return new LoggedRun(file, run, RunHealth.assess(run.memory(), run.threads(), run.syncObjects(),
-                exit != null && exit.complete(), exit != null && exit.leaked(), limits), symbols, sites);
+/** The sentences that explain a run's verdict: what it left at exit, wrapped sizes, trends, limits. */
+final class RunFindings {
+    private final LoggedRun logged;
+    private final ResmonRun run;
+    private final RunHealth health;
+    private final List<AttributedSite<CallSite>> sites;
+
+    RunFindings(LoggedRun logged) {
+        this.logged = logged;
+        this.run = logged.run();
+        this.health = logged.health();
+        this.sites = logged.sites();
     }
 
-    /** A return address with its module and, when a symbol file has it, its function. */
-    private static Frame frame(ResmonRun run, SymbolStore symbols, long a) {
-        Frame f = run.frame(a);
-        return f.module() == null || symbols == null ? f
-                : run.modules().find(a).map(m -> symbols.symbolize(f, m)).orElse(f);
-    }
-
-    /** Hex digits of an address: the report's own width, else by value. */
-    public int pointerDigits() {
-        ResmonReport r = run.report();
-        if (r != null && r.pointerDigits() > 0) {
-            return r.pointerDigits();
-        }
-        return 16;
-    }
-
-    public String address(Long a) {
-        return a == null ? "(none recorded)" : describe(frame(run, symbols, a));
-    }
-
-    /** A frame of this run for people: module!function+offset, module+offset, or the address as resmon prints it. */
-    public String describe(Frame f) {
-        if (f == null) {
-            return "(none recorded)";
-        }
-        if (f.module() != null) {
-            // the tracker named the modules: module!function, or module+offset, holds across runs
-            return f.describe();
-        }
-        // uppercase and padded like resmon prints it, so the address can be searched for in the log
-        return "0x" + String.format("%0" + pointerDigits() + "X", f.address());
-    }
-
-    /** The type names of a merged site's records, for people (see {@link #typeNames(CallSite)}). */
-    public java.util.SortedSet<String> typeNames(AttributedSite<CallSite> site) {
-        java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        for (CallSite s : site.members()) {
-            out.addAll(typeNames(s));
-        }
-        return out;
-    }
-
-    /** A call site's type names for people: a thread's start routine named like a call site when it can be. */
-    public java.util.SortedSet<String> typeNames(org.leakscope.resmon.CallSite site) {
-        java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        for (String t : site.types()) {
-            java.util.regex.Matcher m = THREAD_START.matcher(t);
-            out.add(m.matches() ? "thread start " + address(Long.parseUnsignedLong(m.group(1), 16)) : t);
-        }
-        return out;
-    }
-
-    private static final java.util.regex.Pattern THREAD_START =
-            java.util.regex.Pattern.compile("thread start 0x([0-9A-Fa-f]{1,16})");
-
-    public List<String> findings() {
+    List<String> list() {
         List<String> out = new ArrayList<>();
         ResmonReport exit = run.exitReport();
         if (exit != null && exit.leaked()) {
@@ -180,7 +114,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
         }
         String s = String.join(", ", parts) + " not freed at exit, from " + plural(sites.size(), "call site");
         AttributedSite<CallSite> top = sites.get(0);
-        return s + "; the largest: " + describe(top.site()) + " (" + plural(top.count(), top.kind().label())
+        return s + "; the largest: " + logged.describe(top.site()) + " (" + plural(top.count(), top.kind().label())
                 + (top.bytes() > 0 ? ", " + Sizes.exact(top.bytes()) + " bytes" : "") + ")";
     }
 
@@ -198,7 +132,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
                 fixes.add("...");
                 break;
             }
-            fixes.add("+" + fourGib(f.addedBytes() / SizeWrap.FOUR_GIB) + " at " + address(f.returnAddress()));
+            fixes.add("+" + fourGib(f.addedBytes() / SizeWrap.FOUR_GIB) + " at " + logged.address(f.returnAddress()));
         }
         return s + "; the allocation-size table settles which, so " + (w.correctedBlocks() == 1 ? "its size is"
                 : "their sizes are") + " corrected (" + String.join(", ", fixes) + ")";
@@ -240,21 +174,5 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
             default -> "limit " + first.from() + ", reached " + first.to();
         };
         return "over the " + resource + " limit " + times + " (first at " + first.time().label() + ": " + detail + ")";
-    }
-
-    public static String rate(double perHour, boolean bytes) {
-        return bytes ? human(perHour) : String.format(Locale.ROOT, "%.1f", perHour);
-    }
-
-    public static String amount(double v, boolean bytes) {
-        return bytes ? human(v) : String.format(Locale.ROOT, "%.0f", v);
-    }
-
-    private static String human(double bytes) {
-        return bytes < 0 ? "-" + Sizes.human(Math.round(-bytes)) : Sizes.human(Math.round(bytes));
-    }
-
-    public static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
     }
 }

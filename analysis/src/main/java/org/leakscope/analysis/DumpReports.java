@@ -1,4 +1,4 @@
-package org.leakscope.cli;
+package org.leakscope.analysis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,24 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import org.leakscope.cli.json.DumpJson;
-import org.leakscope.cli.json.DumpJson.AddressSpaceJson;
-import org.leakscope.cli.json.DumpJson.AssertionJson;
-import org.leakscope.cli.json.DumpJson.ExceptionJson;
-import org.leakscope.cli.json.DumpJson.HandleTypeJson;
-import org.leakscope.cli.json.DumpJson.HandlesJson;
-import org.leakscope.cli.json.DumpJson.HeaderJson;
-import org.leakscope.cli.json.DumpJson.MemoryJson;
-import org.leakscope.cli.json.DumpJson.ModuleJson;
-import org.leakscope.cli.json.DumpJson.ProblemJson;
-import org.leakscope.cli.json.DumpJson.ProcessJson;
-import org.leakscope.cli.json.DumpJson.RegionJson;
-import org.leakscope.cli.json.DumpJson.StreamJson;
-import org.leakscope.cli.json.DumpJson.SystemJson;
-import org.leakscope.cli.json.DumpJson.ThreadJson;
-import org.leakscope.cli.json.DumpJson.UnloadedModuleJson;
-import org.leakscope.cli.json.FrameJson;
-import org.leakscope.cli.json.Json;
+import org.leakscope.analysis.DumpJson.AddressSpaceJson;
+import org.leakscope.analysis.DumpJson.AssertionJson;
+import org.leakscope.analysis.DumpJson.ExceptionJson;
+import org.leakscope.analysis.DumpJson.HandleTypeJson;
+import org.leakscope.analysis.DumpJson.HandlesJson;
+import org.leakscope.analysis.DumpJson.HeaderJson;
+import org.leakscope.analysis.DumpJson.MemoryJson;
+import org.leakscope.analysis.DumpJson.ModuleJson;
+import org.leakscope.analysis.DumpJson.ProblemJson;
+import org.leakscope.analysis.DumpJson.ProcessJson;
+import org.leakscope.analysis.DumpJson.RegionJson;
+import org.leakscope.analysis.DumpJson.StreamJson;
+import org.leakscope.analysis.DumpJson.SystemJson;
+import org.leakscope.analysis.DumpJson.ThreadJson;
+import org.leakscope.analysis.DumpJson.UnloadedModuleJson;
 import org.leakscope.minidump.AddressSpace;
 import org.leakscope.minidump.BreakpadInfo;
 import org.leakscope.minidump.CpuContext;
@@ -45,12 +42,14 @@ import org.leakscope.minidump.ThreadDetails;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.ModuleMap;
+import org.leakscope.symbols.SymbolStore;
 
 /**
- * Builds the dumpscan report (the JSON records) from an open dump. Text output is rendered from the same
- * records, so the two never disagree.
+ * The dump-report operation: the dumpscan report (exception, threads, modules, memory, handles, streams) of an
+ * open dump, as the records {@code leakscope.dumpscan/1} writes. Text output is rendered from the same records,
+ * so the two never disagree.
  */
-final class DumpReports {
+public final class DumpReports {
     private static final int TOP_FREE_REGIONS = 5;
 
     private static final String[] FLAG_NAMES = {"WithDataSegs", "WithFullMemory", "WithHandleData",
@@ -61,25 +60,29 @@ final class DumpReports {
         "WithTokenInformation", "WithModuleHeaders", "FilterTriage", "WithAvxXStateContext", "WithIptTrace",
         "ScanInaccessiblePartialPages", "FilterWriteCombinedMemory"};
 
-    private final UnaryOperator<Frame> symbolizer;
+    private final SymbolStore symbols;
 
-    /** @param symbolizer fills function and source into a module-resolved frame; identity without symbols */
-    DumpReports(UnaryOperator<Frame> symbolizer) {
-        this.symbolizer = symbolizer;
+    /** @param symbols names the crash and thread frames (its problems are the caller's to report) */
+    public DumpReports(SymbolStore symbols) {
+        this.symbols = symbols;
     }
 
-    DumpJson build(Minidump dump) {
+    /** The report of one dump; damage it records is in {@link DumpJson#problems()} (and on the dump). */
+    public DumpJson build(Minidump dump) {
+        ModuleMap modules = dump.moduleMap(); // first, as before: streams parse (and record damage) in this order
         Optional<SystemInfo> sys = dump.systemInfo();
         int ptr = sys.map(SystemInfo::pointerSize).orElseGet(() -> guessPointerSize(dump));
-        ModuleMap modules = dump.moduleMap();
+        // fills function and source into a module-resolved frame; identity without symbols
+        UnaryOperator<Frame> symbolizer = f -> f.module() == null ? f
+                : modules.find(f.address()).map(m -> symbols.symbolize(f, m)).orElse(f);
         Optional<ExceptionInfo> exc = dump.exception();
         Long crashedThread = exc.map(ExceptionInfo::threadId).orElse(null);
 
-        ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr)).orElse(null);
-        List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread);
+        ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr, symbolizer)).orElse(null);
+        List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread, symbolizer);
         List<ModuleJson> moduleJson = dump.modules().orElse(List.of()).stream().map(m -> module(m, ptr)).toList();
         List<UnloadedModuleJson> unloaded = dump.unloadedModules().orElse(List.of()).stream()
-                .map(u -> new UnloadedModuleJson(Json.addr(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
+                .map(u -> new UnloadedModuleJson(Hex.padded(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
                 .toList();
         return new DumpJson(dump.source(), dump.fileSize(), null, header(dump.header()), sys.map(s -> system(s))
                 .orElse(null), process(dump), comment(dump), exceptionJson, assertion(dump), threads, moduleJson,
@@ -92,7 +95,8 @@ final class DumpReports {
         return high ? 8 : 4;
     }
 
-    static DumpJson failed(String file, Long size, String error) {
+    /** The entry of a dump that could not be opened: its name, its size if known, and why. */
+    public static DumpJson failed(String file, Long size, String error) {
         return new DumpJson(file, size, error, null, null, null, null, null, null, List.of(), List.of(), List.of(), null,
                 null, null, List.of(), List.of());
     }
@@ -155,14 +159,15 @@ final class DumpReports {
                 .filter(s -> !s.isEmpty()).orElse(null);
     }
 
-    private ExceptionJson exception(Minidump dump, ExceptionInfo e, ModuleMap modules, int ptr) {
+    private static ExceptionJson exception(Minidump dump, ExceptionInfo e, ModuleMap modules, int ptr,
+            UnaryOperator<Frame> symbolizer) {
         // The faulting instruction is the exception context's instruction pointer. ExceptionAddress says the
         // same on Windows, but for Linux signals Breakpad stores si_addr there (for SIGABRT: the sender's pid).
         long ip = dump.context(e.contextSize(), e.contextOffset()).map(CpuContext::instructionPointer)
                 .orElse(e.address());
         Frame frame = symbolizer.apply(modules.frame(ip));
         return new ExceptionJson("0x" + Hex.digits(e.code(), 8, false), e.name(), Hex.of(e.flags()), e.flagNames(),
-                Hex.of(e.threadId()), Json.addr(e.address(), ptr), Json.addr(e.crashAddress(), ptr), Json.addr(ip, ptr),
+                Hex.of(e.threadId()), Hex.padded(e.address(), ptr), Hex.padded(e.crashAddress(), ptr), Hex.padded(ip, ptr),
                 e.parameters().stream().map(Hex::of).toList(), FrameJson.of(frame, ptr));
     }
 
@@ -174,7 +179,8 @@ final class DumpReports {
                 .orElse(null);
     }
 
-    private List<ThreadJson> threads(Minidump dump, ModuleMap modules, int ptr, Long crashedThread) {
+    private static List<ThreadJson> threads(Minidump dump, ModuleMap modules, int ptr, Long crashedThread,
+            UnaryOperator<Frame> symbolizer) {
         Map<Long, String> names = dump.threadNameMap();
         Map<Long, ThreadDetails> details = new TreeMap<>();
         dump.threadDetails().orElse(List.of()).forEach(d -> details.put(d.threadId(), d));
@@ -191,19 +197,19 @@ final class DumpReports {
             ThreadDetails d = details.get(t.id());
             Frame frame = ctx.map(c -> symbolizer.apply(modules.frame(c.instructionPointer()))).orElse(null);
             out.add(new ThreadJson(Hex.of(t.id()), names.get(t.id()), t.suspendCount(), Hex.of(t.priorityClass()),
-                    t.priority(), Json.addr(t.teb(), ptr), Json.addr(t.stackStart(), ptr), t.stackSize(),
-                    ctx.map(c -> Json.addr(c.instructionPointer(), ptr)).orElse(null),
-                    ctx.map(c -> Json.addr(c.stackPointer(), ptr)).orElse(null),
-                    ctx.map(c -> Json.addr(c.framePointer(), ptr)).orElse(null),
+                    t.priority(), Hex.padded(t.teb(), ptr), Hex.padded(t.stackStart(), ptr), t.stackSize(),
+                    ctx.map(c -> Hex.padded(c.instructionPointer(), ptr)).orElse(null),
+                    ctx.map(c -> Hex.padded(c.stackPointer(), ptr)).orElse(null),
+                    ctx.map(c -> Hex.padded(c.framePointer(), ptr)).orElse(null),
                     ctx.map(c -> (int) c.declaredSize()).orElse(null), FrameJson.of(frame, ptr), crashed,
-                    writer != null && writer == t.id(), d == null ? null : Json.addr(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
+                    writer != null && writer == t.id(), d == null ? null : Hex.padded(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
                     d == null ? null : d.userTime100ns() / 1e7, d == null ? null : d.kernelTime100ns() / 1e7));
         }
         return out;
     }
 
     private static ModuleJson module(DumpModule m, int ptr) {
-        return new ModuleJson(Json.addr(m.base(), ptr), m.size(), Json.addr(m.base() + m.size() - 1, ptr),
+        return new ModuleJson(Hex.padded(m.base(), ptr), m.size(), Hex.padded(m.base() + m.size() - 1, ptr),
                 m.name(), m.module().path(), m.module().version(), m.productVersion(), m.module().debugFile(),
                 m.module().debugId(), m.codeId(), iso(m.timestamp()));
     }
@@ -217,8 +223,8 @@ final class DumpReports {
         }
         List<MemoryRange> ranges = dump.memory().ranges();
         return new MemoryJson(ranges.size(), dump.memory().capturedBytes(), streams,
-                ranges.isEmpty() ? null : Json.addr(ranges.get(0).start(), ptr),
-                ranges.isEmpty() ? null : Json.addr(ranges.get(ranges.size() - 1).end() - 1, ptr));
+                ranges.isEmpty() ? null : Hex.padded(ranges.get(0).start(), ptr),
+                ranges.isEmpty() ? null : Hex.padded(ranges.get(ranges.size() - 1).end() - 1, ptr));
     }
 
     private static AddressSpaceJson addressSpace(Minidump dump, int ptr) {
@@ -235,7 +241,7 @@ final class DumpReports {
     }
 
     private static RegionJson region(MemoryRegion r, int ptr) {
-        return new RegionJson(Json.addr(r.base(), ptr), r.size(), Json.addr(r.base() + r.size() - 1, ptr));
+        return new RegionJson(Hex.padded(r.base(), ptr), r.size(), Hex.padded(r.base() + r.size() - 1, ptr));
     }
 
     private static HandlesJson handles(Minidump dump) {

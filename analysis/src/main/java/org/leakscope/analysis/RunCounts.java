@@ -1,10 +1,10 @@
-package org.leakscope.cli;
+package org.leakscope.analysis;
 
 import java.util.List;
 import org.leakscope.diff.RunHealth;
 
 /**
- * logscan's run counts, the one source for the text summary line and the JSON {@code summary}.
+ * The run counts of a log report, the one source for the text summary line and the JSON {@code summary}.
  *
  * @param runs          every run
  * @param leaked        runs that leaked (their verdict is {@code leaked})
@@ -14,9 +14,10 @@ import org.leakscope.diff.RunHealth;
  * @param clean         verdict {@code clean}
  * @param incomplete    verdict {@code incomplete}
  */
-public record LogscanCounts(int runs, int leaked, int overLimit, int overLimitAlsoLeaked, int clean,
+public record RunCounts(int runs, int leaked, int overLimit, int overLimitAlsoLeaked, int clean,
         int incomplete) {
-    public static LogscanCounts of(List<LoggedRun> runs) {
+    /** Counts the runs by verdict. */
+    public static RunCounts of(List<LoggedRun> runs) {
         int leaked = 0;
         int over = 0;
         int both = 0;
@@ -30,7 +31,7 @@ public record LogscanCounts(int runs, int leaked, int overLimit, int overLimitAl
             clean += h.verdict() == RunHealth.Verdict.CLEAN ? 1 : 0;
             incomplete += h.verdict() == RunHealth.Verdict.INCOMPLETE ? 1 : 0;
         }
-        return new LogscanCounts(runs.size(), leaked, over, both, clean, incomplete);
+        return new RunCounts(runs.size(), leaked, over, both, clean, incomplete);
     }
 
     /** What {@code --fail-on-leak} stops on: a run that leaked or broke a limit. */

@@ -1,4 +1,4 @@
-package org.leakscope.model.io;
+package org.leakscope.textio;
 
 import java.util.ArrayList;
 import java.util.List;

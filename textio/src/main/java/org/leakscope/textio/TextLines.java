@@ -1,4 +1,4 @@
-package org.leakscope.model.io;
+package org.leakscope.textio;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,0 +1,26 @@
+package org.leakscope.analysis;
+
+import org.leakscope.model.Frame;
+import org.leakscope.model.Hex;
+
+/**
+ * A resolved address; {@code text} is the WinDbg-style rendering ({@code module!function+0x3}); {@code function}
+ * is the readable name and {@code mangled} the symbol as its file spells it, null when it was not mangled. Every
+ * report that names code (dumpscan, dumpscan --resmon, leakdiff, logscan) writes frames this way.
+ */
+public record FrameJson(String address, String module, String moduleOffset, String function,
+        String functionOffset, String sourceFile, Integer sourceLine, String text, String mangled) {
+
+    /** The frame as the JSON documents write it: addresses zero-padded to the pointer size; null for null. */
+    public static FrameJson of(Frame f, int pointerSize) {
+        if (f == null) {
+            return null;
+        }
+        return new FrameJson(Hex.padded(f.address(), pointerSize), f.module(), hex(f.moduleOffset()),
+                f.function(), hex(f.functionOffset()), f.sourceFile(), f.sourceLine(), f.describe(), f.mangled());
+    }
+
+    private static String hex(Long value) {
+        return value == null ? null : Hex.of(value);
+    }
+}

@@ -1,0 +1,29 @@
+package org.leakscope.analysis;
+
+import java.util.List;
+import org.leakscope.resmon.ResmonLog;
+
+/**
+ * What logscan reports on DebugView logs with resmon output: the logs as read, every run of every log with its
+ * verdict, and the reader's warnings. Text and JSON renderers both read this.
+ *
+ * @param logs                 the logs, in the order given
+ * @param runs                 every run of every log, in log order then run order
+ * @param warnings             the lines the readers could not use, one message each (file and line)
+ * @param filterMatchedNothing the --pid/--process filter left out runs and kept none (see
+ *                             {@link LogAnalysis#filterMatchedNothing}): a front end says which runs there are
+ */
+public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings,
+        boolean filterMatchedNothing) {
+    /** Copies the lists: a report does not change after it is made. */
+    public LogReport {
+        logs = List.copyOf(logs);
+        runs = List.copyOf(runs);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The runs counted by verdict. */
+    public RunCounts counts() {
+        return RunCounts.of(runs);
+    }
+}

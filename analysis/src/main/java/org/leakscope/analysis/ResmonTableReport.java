@@ -1,0 +1,34 @@
+package org.leakscope.analysis;
+
+import java.util.List;
+import org.leakscope.diff.AttributedSite;
+import org.leakscope.minidump.TableSite;
+import org.leakscope.minidump.TrackingTable;
+import org.leakscope.model.Problem;
+
+/**
+ * The resmon tracking tables of one input (a table image or a minidump), frames resolved, stacks merged by
+ * call site: what {@code dumpscan --resmon} renders as text and as {@code leakscope.dumpscan-resmon/1}.
+ *
+ * @param source        the file as given
+ * @param kind          {@link InputKind#TABLE_IMAGE} or {@link InputKind#MINIDUMP}
+ * @param bytesScanned  for a dump: captured memory scanned for tables; null for an image
+ * @param capturedBytes for a dump: captured memory it holds (0: it cannot carry a table); null for an image
+ * @param problems      damaged table streams and unreadable memory (the tables' own problems are on them)
+ * @param dumpProblems  damage in the dump itself (its report is still made)
+ */
+public record ResmonTableReport(String source, InputKind kind, Long bytesScanned, Long capturedBytes,
+        List<Table> tables, List<String> problems, List<Problem> dumpProblems) {
+
+    /**
+     * One table.
+     *
+     * @param foundIn     {@code file} (an image), {@code user-stream} or {@code memory}
+     * @param modulesFrom whose module list named the frames: {@code dump}, {@code table}, or null
+     * @param sites       the live resources by call site, largest first ({@link AttributedSite#stacks()} holds
+     *                    each member stack's resolved frames)
+     */
+    public record Table(TrackingTable table, String foundIn, String modulesFrom,
+            List<AttributedSite<TableSite>> sites) {
+    }
+}

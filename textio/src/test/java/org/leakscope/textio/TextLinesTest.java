@@ -1,0 +1,67 @@
+package org.leakscope.textio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The three encodings Windows tools write logs in reach the readers as one byte encoding, line by line. */
+class TextLinesTest {
+    private static final Charset CP1252 = Charset.forName("windows-1252");
+
+    private static List<String> lines(Path p, int max, List<String> encoding) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (TextLines t = TextLines.open(p, max, null)) {
+            encoding.add(t.encoding());
+            while (t.next()) {
+                out.add(t.number() + ":" + t.text(CP1252) + (t.tooLong() ? " (cut)" : ""));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void ansiAndUtf8WithCrLfOrLf(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("a.log");
+        byte[] ansi = "caf\u00e9\r\nna\u00efve\nlast".getBytes(CP1252);
+        Files.write(p, ansi);
+        List<String> enc = new ArrayList<>();
+        assertEquals(List.of("1:caf\u00e9", "2:na\u00efve", "3:last"), lines(p, 100, enc));
+        assertEquals(List.of("bytes"), enc);
+        Files.write(p, "\uFEFF\u0421\u0435\u0440\u0432\u0435\u0440\n".getBytes(StandardCharsets.UTF_8));
+        enc.clear();
+        assertEquals(List.of("1:\u0421\u0435\u0440\u0432\u0435\u0440"), lines(p, 100, enc));
+        assertEquals(List.of("UTF-8"), enc);
+    }
+
+    /** PowerShell's {@code >} writes UTF-16LE with a mark; some tools write it without one. */
+    @Test
+    void utf16LittleEndianWithAndWithoutAMark(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("u.log");
+        Files.write(p, "\uFEFFone\r\ntw\u00f6\r\n".getBytes(StandardCharsets.UTF_16LE));
+        List<String> enc = new ArrayList<>();
+        assertEquals(List.of("1:one", "2:tw\u00f6"), lines(p, 100, enc));
+        Files.write(p, "one\ntwo\n".getBytes(StandardCharsets.UTF_16LE));
+        assertEquals(List.of("1:one", "2:two"), lines(p, 100, enc));
+        assertEquals(List.of("UTF-16LE", "UTF-16LE"), enc);
+    }
+
+    @Test
+    void aLongLineIsCutAndTheRestSkipped(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("long.log");
+        Files.writeString(p, "x".repeat(50) + "\nshort\n");
+        List<String> got = lines(p, 10, new ArrayList<>());
+        assertEquals(List.of("1:" + "x".repeat(10) + " (cut)", "2:short"), got);
+        assertTrue(got.get(0).endsWith("(cut)"));
+        assertFalse(got.get(1).endsWith("(cut)"));
+    }
+}
