@@ -14,6 +14,7 @@ import org.leakscope.analysis.FrameJson;
 import org.leakscope.analysis.Growth;
 import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
@@ -33,11 +34,7 @@ import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
-import org.leakscope.resmon.DebugViewOptions;
-import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.symbols.SymbolStore;
 import org.leakscope.umdh.UmdhCompareLog;
-import org.leakscope.umdh.UmdhOptions;
 
 /**
  * {@code leakdiff OLD NEW [-d]}: what grew between heap snapshots, by call stack, in UMDH's compare format;
@@ -103,23 +100,20 @@ final class LeakdiffCommand {
         SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
         KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
         conflicting(cl, "run", "pid");
-        AllocatorFolding folding = CommonOptions.folding(cl);
-        UmdhOptions umdh = UmdhOptions.defaults().withStrict(cl.hasOption("strict"));
-        if (cl.hasOption("encoding")) {
-            umdh = umdh.withAnsiCharset(CommonOptions.encoding(cl));
-        }
+        CommonOptions.checkFolding(cl);
+        Settings settings = CommonOptions.settings(cl);
         if (cl.hasOption("input-radix")) {
             int r = intOption(cl, "input-radix", 0);
             if (r != 10 && r != 16) {
                 throw new UsageException("--input-radix must be 16 or 10");
             }
-            umdh = umdh.withCompareRadix(r);
+            settings = settings.withCompareRadix(r);
         }
-        List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
+        var folding = settings.folding();
 
         List<InputKind> kinds = new ArrayList<>();
         for (Path p : paths) {
-            kinds.add(Inputs.detect(p, umdh));
+            kinds.add(Inputs.detect(p, settings.umdh()));
         }
         boolean logs = kinds.contains(InputKind.RESMON_LOG);
         if (logs && kinds.stream().anyMatch(k -> k != InputKind.RESMON_LOG)) {
@@ -155,11 +149,10 @@ final class LeakdiffCommand {
         }
 
         Timing timing = new Timing(err);
-        List<ResmonLogOptions> logOptions = new ArrayList<>();
+        List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
-        perLog(cl, kinds, umdh, logOptions, runs);
-        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, logOptions, runs,
-                new Progress(err));
+        perLog(cl, kinds, settings, perInput, runs);
+        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err));
         timing.mark("read");
         List<String> warnings = new ArrayList<>();
         for (SnapshotInput in : inputs) {
@@ -175,8 +168,8 @@ final class LeakdiffCommand {
         }
         List<Snapshot> snapshots;
         boolean[] symbolized = {false};
-        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
-            snapshots = Comparisons.symbolize(inputs, symbols, !symbolRoots.isEmpty(), symbolized);
+        try (var symbols = settings.openSymbols()) {
+            snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolRoots().isEmpty(), symbolized);
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
         if (logs || tables) {
@@ -273,7 +266,7 @@ final class LeakdiffCommand {
      * Per-log reader options and run choice from --pid/--process/--run: given once they hold for every log,
      * given once per log they pair up in order.
      */
-    private static void perLog(CommandLine cl, List<InputKind> kinds, UmdhOptions umdh, List<ResmonLogOptions> out,
+    private static void perLog(CommandLine cl, List<InputKind> kinds, Settings settings, List<Settings> out,
             List<Integer> runs) {
         int logs = (int) kinds.stream().filter(k -> k == InputKind.RESMON_LOG).count();
         List<String> pids = values(cl, "pid", logs);
@@ -281,7 +274,7 @@ final class LeakdiffCommand {
         int li = 0;
         for (InputKind k : kinds) {
             if (k != InputKind.RESMON_LOG) {
-                out.add(null);
+                out.add(settings);
                 runs.add(null);
                 continue;
             }
@@ -293,10 +286,7 @@ final class LeakdiffCommand {
             if (r != null && (r < 1 || r > Integer.MAX_VALUE)) {
                 throw new UsageException("--run: runs are numbered from 1, got " + run);
             }
-            out.add(ResmonLogOptions.defaults()
-                    .withDebugView(DebugViewOptions.defaults().withAnsiCharset(umdh.ansiCharset())
-                            .withStrict(cl.hasOption("strict")))
-                    .withFilter(p, cl.getOptionValue("process")));
+            out.add(settings.withProcess(p, cl.getOptionValue("process")));
             runs.add(r == null ? null : r.intValue());
         }
     }

@@ -15,11 +15,9 @@ import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.InputOptions;
 import org.leakscope.analysis.Inputs;
 import org.leakscope.analysis.ReadProgress;
+import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.analysis.TableSnapshots;
-import org.leakscope.model.Limits;
-import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.umdh.UmdhOptions;
 
 /**
  * Finds out what each input file is from its content and reads it. Snapshots are read in parallel (one per
@@ -29,9 +27,9 @@ final class SnapshotInputs {
     private SnapshotInputs() {
     }
 
-    /** Reads every file; snapshots in parallel, in the order given. */
-    static List<SnapshotInput> read(String verb, List<Path> paths, List<InputKind> kinds, UmdhOptions options,
-            List<ResmonLogOptions> logOptions, List<Integer> runs, Progress progress) throws IOException {
+    /** Reads every file, each with its own settings (a log's process filter); snapshots in parallel, in order. */
+    static List<SnapshotInput> read(String verb, List<Path> paths, List<InputKind> kinds, List<Settings> settings,
+            List<Integer> runs, Progress progress) throws IOException {
         int threads = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, verb + "-reader");
@@ -44,19 +42,19 @@ final class SnapshotInputs {
                 Path p = paths.get(i);
                 InputKind k = kinds.get(i);
                 java.util.function.LongConsumer bytes = progress.forFile(verb, p.getFileName().toString(), Files.size(p));
-                UmdhOptions o = options.withProgress(bytes);
-                ResmonLogOptions lo = logOptions.get(i);
+                Settings st = settings.get(i);
+                InputOptions o = new InputOptions(st.umdh().withProgress(bytes), st.log());
                 Integer run = runs.get(i);
                 futures.add(pool.submit(() -> switch (k) {
                     case UMDH_SNAPSHOT -> SnapshotInput.umdh(p.toString(),
-                            ((Input.UmdhSnapshotFile) Inputs.open(p, k, new InputOptions(o, lo), bytes)).log());
+                            ((Input.UmdhSnapshotFile) Inputs.open(p, k, o, bytes)).log());
                     case UMDH_COMPARE -> SnapshotInput.compare(p.toString(),
-                            ((Input.UmdhCompareFile) Inputs.open(p, k, new InputOptions(o, lo), bytes)).log());
+                            ((Input.UmdhCompareFile) Inputs.open(p, k, o, bytes)).log());
                     case RESMON_LOG -> RunChoice.pick(p.toString(),
-                            ((Input.DebugViewLog) Inputs.open(p, k, new InputOptions(o, lo), bytes)).log(), run, lo);
-                    case TABLE_IMAGE -> table(p, k, TableSnapshots.fromImage(p, Limits.DEFAULT));
+                            ((Input.DebugViewLog) Inputs.open(p, k, o, bytes)).log(), run, o.log());
+                    case TABLE_IMAGE -> table(p, k, TableSnapshots.fromImage(p, st.limits()));
                     case MINIDUMP -> table(p, k,
-                            TableSnapshots.fromDump(p, Limits.DEFAULT, verb, progress(verb, progress)));
+                            TableSnapshots.fromDump(p, st.limits(), verb, progress(verb, progress)));
                 }));
             }
             List<SnapshotInput> out = new ArrayList<>();
