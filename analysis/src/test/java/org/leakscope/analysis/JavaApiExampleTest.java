@@ -18,10 +18,11 @@ import org.leakscope.symbols.SymbolStore;
 
 /**
  * The example of docs/java-api.md, compiled and run: the document's code block must appear in this file
- * line for line, so the example cannot rot.
+ * line for line, and README.md's "Using Leakscope from Java" must show the same code, so the example cannot rot.
  */
 class JavaApiExampleTest {
     static final Path DOC = Path.of("..", "docs", "java-api.md");
+    static final Path README = Path.of("..", "README.md");
     static final Path SELF = Path.of("src", "test", "java", "org", "leakscope", "analysis", "JavaApiExampleTest.java");
 
     /** The example: a dump's (or a table image's) leaked call sites, largest first. */
@@ -68,9 +69,21 @@ class JavaApiExampleTest {
         }
     }
 
+    @Test
+    void theReadmeShowsTheSameCodeLines() throws IOException {
+        String readme = Files.readString(README);
+        int section = readme.indexOf("\n## Using Leakscope from Java\n");
+        assertTrue(section >= 0, "README.md has no section \"Using Leakscope from Java\"");
+        String next = readme.substring(section + 1);
+        int end = next.indexOf("\n## ");
+        String inReadme = block(end < 0 ? next : next.substring(0, end), "```java\n");
+        assertEquals(block(Files.readString(DOC), "```java\n"), inReadme,
+                "README.md's example must be docs/java-api.md's, line for line");
+    }
+
     private static String block(String doc, String fence) {
         int start = doc.indexOf(fence);
-        assertTrue(start >= 0, "docs/java-api.md has no " + fence.strip() + " block");
+        assertTrue(start >= 0, "no " + fence.strip() + " block");
         start += fence.length();
         return doc.substring(start, doc.indexOf("```", start)).stripTrailing();
     }

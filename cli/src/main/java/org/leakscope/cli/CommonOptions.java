@@ -13,7 +13,8 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.analysis.Settings;
+import org.leakscope.model.Limits;
 
 /** The options every verb shares (-o, --help, --symbols-path) and their parsing, worded the same everywhere. */
 final class CommonOptions {
@@ -34,8 +35,8 @@ final class CommonOptions {
         o.addOption(Option.builder().longOpt("no-fold").desc(noFoldEffect).build());
     }
 
-    /** The fold list --fold and --no-fold ask for; both at once is a usage error, not one silently winning. */
-    static AllocatorFolding folding(CommandLine cl) {
+    /** --fold and --no-fold checked: both at once is a usage error, not one silently winning; so is a blank glob. */
+    static void checkFolding(CommandLine cl) {
         if (cl.hasOption("fold") && cl.hasOption("no-fold")) {
             throw new UsageException("--fold and --no-fold cannot be used together (--no-fold keeps every frame;"
                     + " --fold adds allocator functions to fold)");
@@ -45,9 +46,18 @@ final class CommonOptions {
                 throw new UsageException("--fold: expected a function name or glob, got an empty one");
             }
         }
-        return cl.hasOption("no-fold") ? AllocatorFolding.none()
-                : cl.hasOption("fold") ? AllocatorFolding.defaults().plus(Arrays.asList(cl.getOptionValues("fold")))
-                : AllocatorFolding.defaults();
+    }
+
+    /**
+     * What the analysis is asked for: --encoding (checked, when the verb has it), --symbols-path (checked),
+     * --strict, --fold/--no-fold as given ({@link #checkFolding} checks them where the verb folds).
+     */
+    static Settings settings(CommandLine cl) {
+        Charset encoding = cl.hasOption("encoding") ? encoding(cl) : null;
+        List<Path> roots = symbolRoots(cl);
+        List<String> globs = cl.hasOption("fold") ? Arrays.asList(cl.getOptionValues("fold")) : List.of();
+        return new Settings(roots, globs, cl.hasOption("no-fold"), encoding, cl.hasOption("strict"), null, null,
+                null, Limits.DEFAULT);
     }
 
     static void addOutputAndHelp(Options o) {

@@ -17,20 +17,18 @@ import org.leakscope.analysis.DumpMemory;
 import org.leakscope.analysis.DumpReports;
 import org.leakscope.analysis.Input;
 import org.leakscope.analysis.InputKind;
-import org.leakscope.analysis.InputOptions;
 import org.leakscope.analysis.Inputs;
 import org.leakscope.analysis.RawStreams;
 import org.leakscope.analysis.ResmonTableReport;
 import org.leakscope.analysis.ResmonTableReports;
+import org.leakscope.analysis.Settings;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
-import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
-import org.leakscope.symbols.SymbolStore;
 
 /** {@code dumpscan [options] DUMP...}: what is in a minidump, for people ({@code text}) and scripts ({@code --json}). */
 final class DumpscanCommand {
@@ -79,7 +77,7 @@ final class DumpscanCommand {
             throw new UsageException("--raw and --memory cannot be combined");
         }
         long[] memory = cl.hasOption("memory") ? parseMemory(cl.getOptionValues("memory")) : null;
-        List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
+        Settings settings = CommonOptions.settings(cl);
         boolean json = cl.hasOption("json");
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
 
@@ -91,18 +89,18 @@ final class DumpscanCommand {
             throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
         }
         if (tables) {
-            return resmon(cl, dumps, symbolRoots, json, target);
+            return resmon(cl, dumps, settings, json, target);
         }
         if (cl.hasOption("fold") || cl.hasOption("no-fold")) {
             throw new UsageException("--fold and --no-fold apply to resmon tables (--resmon, or a table image)");
         }
-        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+        try (var symbols = settings.openSymbols()) {
             DumpReports reports = new DumpReports(symbols);
             StringBuilder text = new StringBuilder();
             List<Object> jsonDumps = new ArrayList<>();
             boolean anyFailed = false;
             for (String name : dumps) {
-                try (Input.DumpFile in = Inputs.openDump(InputFiles.checked(Path.of(name)), InputOptions.defaults())) {
+                try (Input.DumpFile in = Inputs.openDump(InputFiles.checked(Path.of(name)), settings.inputs())) {
                     if (memory != null) {
                         renderMemory(DumpMemory.read(in.dump(), memory[0], (int) memory[1]), json, text, jsonDumps);
                     } else if (cl.hasOption("raw")) {
@@ -150,14 +148,15 @@ final class DumpscanCommand {
     }
 
     /** --resmon, or table images: every table in every input. */
-    private ExitCode resmon(CommandLine cl, List<String> inputs, List<Path> symbolRoots, boolean json,
+    private ExitCode resmon(CommandLine cl, List<String> inputs, Settings settings, boolean json,
             OutputTarget target) throws IOException {
         int top = CommonOptions.top(cl, 30);
-        AllocatorFolding folding = CommonOptions.folding(cl);
+        CommonOptions.checkFolding(cl);
+        var folding = settings.folding();
         StringBuilder text = json ? null : new StringBuilder();
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
         boolean anyFailed = false;
-        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
+        try (var symbols = settings.openSymbols()) {
             ResmonTableReports reports = new ResmonTableReports(symbols, folding);
             for (String name : inputs) {
                 Path p = Path.of(name);
@@ -167,7 +166,7 @@ final class DumpscanCommand {
                 try {
                     InputFiles.check(p);
                     InputKind kind = Inputs.isTableImage(p) ? InputKind.TABLE_IMAGE : InputKind.MINIDUMP;
-                    try (Input in = Inputs.open(p, kind, InputOptions.defaults(), null)) {
+                    try (Input in = Inputs.open(p, kind, settings.inputs(), null)) {
                         ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
                         if (kind == InputKind.TABLE_IMAGE) {
                             docs.add(ResmonTables.image(r, text, top, folding));

@@ -14,30 +14,25 @@ import org.leakscope.analysis.FrameJson;
 import org.leakscope.analysis.Growth;
 import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.LeakdiffReport;
+import org.leakscope.analysis.LeakdiffRequest;
+import org.leakscope.analysis.Leakdiffs;
+import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LeakdiffJson;
 import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
-import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
-import org.leakscope.diff.KeyKind;
-import org.leakscope.diff.SnapshotSeries;
-import org.leakscope.diff.SortOrder;
 import org.leakscope.diff.StackChange;
 import org.leakscope.diff.StackTrend;
 import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
-import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
-import org.leakscope.resmon.DebugViewOptions;
-import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.symbols.SymbolStore;
 import org.leakscope.umdh.UmdhCompareLog;
-import org.leakscope.umdh.UmdhOptions;
 
 /**
  * {@code leakdiff OLD NEW [-d]}: what grew between heap snapshots, by call stack, in UMDH's compare format;
@@ -100,26 +95,22 @@ final class LeakdiffCommand {
         int top = intOption(cl, "top", 0);
         long minDelta = longOption(cl, "min-delta", 0);
         Long failAbove = cl.hasOption("fail-above") ? longOption(cl, "fail-above", 0) : null;
-        SortOrder sort = cl.hasOption("sort") ? parse(() -> SortOrder.parse(cl.getOptionValue("sort"))) : SortOrder.BYTES;
-        KeyKind key = cl.hasOption("key") ? parse(() -> KeyKind.parse(cl.getOptionValue("key"))) : null;
+        LeakdiffRequest request = parse(() -> LeakdiffRequest.of(trend, cl.getOptionValue("key"),
+                cl.getOptionValue("sort"), minDelta, top));
         conflicting(cl, "run", "pid");
-        AllocatorFolding folding = CommonOptions.folding(cl);
-        UmdhOptions umdh = UmdhOptions.defaults().withStrict(cl.hasOption("strict"));
-        if (cl.hasOption("encoding")) {
-            umdh = umdh.withAnsiCharset(CommonOptions.encoding(cl));
-        }
+        CommonOptions.checkFolding(cl);
+        Settings settings = CommonOptions.settings(cl);
         if (cl.hasOption("input-radix")) {
             int r = intOption(cl, "input-radix", 0);
             if (r != 10 && r != 16) {
                 throw new UsageException("--input-radix must be 16 or 10");
             }
-            umdh = umdh.withCompareRadix(r);
+            settings = settings.withCompareRadix(r);
         }
-        List<Path> symbolRoots = CommonOptions.symbolRoots(cl);
 
         List<InputKind> kinds = new ArrayList<>();
         for (Path p : paths) {
-            kinds.add(Inputs.detect(p, umdh));
+            kinds.add(Inputs.detect(p, settings.umdh()));
         }
         boolean logs = kinds.contains(InputKind.RESMON_LOG);
         if (logs && kinds.stream().anyMatch(k -> k != InputKind.RESMON_LOG)) {
@@ -155,84 +146,46 @@ final class LeakdiffCommand {
         }
 
         Timing timing = new Timing(err);
-        List<ResmonLogOptions> logOptions = new ArrayList<>();
+        List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
-        perLog(cl, kinds, umdh, logOptions, runs);
-        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, umdh, logOptions, runs,
-                new Progress(err));
+        perLog(cl, kinds, settings, perInput, runs);
+        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err));
         timing.mark("read");
-        List<String> warnings = new ArrayList<>();
-        for (SnapshotInput in : inputs) {
-            List<Problem> ps = in.compare() != null ? in.compare().problems() : in.snapshot().problems();
-            ps.forEach(p -> warnings.add(p.message()));
-            if (in.note() != null) {
-                warnings.add(in.note());
-            }
-            if (in.compare() != null && !in.compare().radixDetected()) {
-                warnings.add(in.path() + ": its numbers read the same in hex and decimal; read as hex (umdh's default;"
-                        + " use --input-radix 10 for 'umdh -d' output)");
-            }
-        }
-        List<Snapshot> snapshots;
-        boolean[] symbolized = {false};
-        try (SymbolStore symbols = new SymbolStore(symbolRoots)) {
-            snapshots = Comparisons.symbolize(inputs, symbols, !symbolRoots.isEmpty(), symbolized);
-            symbols.problems().forEach(p -> warnings.add(p.message()));
-        }
-        if (logs || tables) {
-            warnings.addAll(Comparisons.alignRuns(inputs, snapshots));
-        }
-        if (key == null) {
-            key = logs || tables ? KeyKind.FRAMES : Comparisons.defaultKey(snapshots, symbolized[0]);
-        }
-        CommonOptions.printWarnings(err, "leakdiff", warnings);
+        LeakdiffReport report = Leakdiffs.analyse(inputs, settings, request);
+        timing.mark("analyse");
+        CommonOptions.printWarnings(err, "leakdiff", report.warnings());
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         boolean json = cl.hasOption("json");
-        String keyNote = key.cliName() + (key == KeyKind.TRACE_ID || folding.isEmpty() ? "" : ", allocator frames folded");
-
-        Growth worst;
-        if (rerender) {
-            UmdhCompareLog log = inputs.get(0).compare();
-            Comparison c = Comparisons.fromCompareLog(log, key);
-            List<StackChange> shown = c.select(sort, minDelta, top);
-            String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, " + log.entries().size()
-                    + " stacks)";
+        String keyNote = report.key().cliName() + (report.folded() ? ", allocator frames folded" : "");
+        boolean decimal = cl.hasOption("decimal");
+        if (report instanceof LeakdiffReport.Rerender r) {
+            UmdhCompareLog log = r.log();
+            String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, "
+                    + log.entries().size() + " stacks)";
             String title = "Leakscope leakdiff: ";
             List<String> header = List.of(title + Fit.middleInBytes(log.source(),
                     Math.max(16, Fit.WIDTH - "// ".length() - title.length() - about.length())) + about);
-            emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort, minDelta,
-                    top, warnings, "rerender");
-            worst = Growth.worst(c);
-        } else {
-            SnapshotSeries series = Comparisons.series(snapshots, key, folding);
-            timing.mark("key");
-            if (trend) {
-                TrendReport r = Comparisons.trend(series, snapshots);
-                List<StackTrend> shown = Comparisons.selectTrend(r, sort, minDelta, top);
-                List<LeakdiffJson.Input> ins = inputsJson(inputs, snapshots);
-                if (json) {
-                    target.write(Json.write(trendJson(r, ins, shown, folding, warnings)));
-                } else {
-                    target.write(TrendRenderer.render(r, paths.stream().map(Path::toString).toList(), shown, keyNote));
-                }
-                worst = Growth.worst(r);
+            emitCompare(target, json, decimal, header, r.comparison(), r.shown(), report, request, "rerender");
+        } else if (report instanceof LeakdiffReport.Trend r) {
+            if (json) {
+                target.write(Json.write(trendJson(r, inputsJson(inputs, r.snapshots()))));
             } else {
-                Comparison c = Comparisons.compareLastTwo(series, snapshots.size());
-                List<StackChange> shown = c.select(sort, minDelta, top);
-                List<String> header = new ArrayList<>();
-                header.add("Leakscope leakdiff: UMDH-compatible compare (" + (cl.hasOption("decimal") ? "decimal" : "hex")
-                        + "), key " + keyNote);
-                for (int i = 0; i < inputs.size(); i++) {
-                    String role = i == 0 ? "old: " : "new: ";
-                    header.add(role + describe(inputs.get(i), Fit.WIDTH - "// ".length() - role.length()));
-                }
-                header.add(c.changes().size() + " stacks changed, " + shown.size() + " shown, " + c.unchanged()
-                        + " unchanged");
-                emitCompare(target, json, cl.hasOption("decimal"), header, c, shown, inputs, key, folding, sort,
-                        minDelta, top, warnings, "compare");
-                worst = Growth.worst(c);
+                target.write(TrendRenderer.render(r.trend(), paths.stream().map(Path::toString).toList(),
+                        r.shown(), keyNote));
             }
+        } else if (report instanceof LeakdiffReport.Compare r) {
+            List<String> header = new ArrayList<>();
+            header.add("Leakscope leakdiff: UMDH-compatible compare (" + (decimal ? "decimal" : "hex")
+                    + "), key " + keyNote);
+            for (int i = 0; i < inputs.size(); i++) {
+                String role = i == 0 ? "old: " : "new: ";
+                header.add(role + describe(inputs.get(i), Fit.WIDTH - "// ".length() - role.length()));
+            }
+            header.add(r.comparison().changes().size() + " stacks changed, " + r.shown().size() + " shown, "
+                    + r.comparison().unchanged() + " unchanged");
+            emitCompare(target, json, decimal, header, r.comparison(), r.shown(), report, request, "compare");
         }
+        Growth worst = report.worst();
         timing.mark("report");
         if (failAbove != null && worst.bytes() > failAbove) {
             err.println("leakdiff: leak gate: " + what(worst) + " grew by " + worst.bytes()
@@ -243,9 +196,9 @@ final class LeakdiffCommand {
     }
 
     private void emitCompare(OutputTarget target, boolean json, boolean decimal, List<String> header, Comparison c,
-            List<StackChange> shown, List<SnapshotInput> inputs, KeyKind key, AllocatorFolding folding, SortOrder sort,
-            long minDelta, int top, List<String> warnings, String mode) throws IOException {
+            List<StackChange> shown, LeakdiffReport report, LeakdiffRequest request, String mode) throws IOException {
         if (json) {
+            List<SnapshotInput> inputs = report.inputs();
             List<Snapshot> snaps = inputs.stream().map(SnapshotInput::snapshot).toList();
             List<LeakdiffJson.Stack> stacks = new ArrayList<>(shown.size());
             for (StackChange s : shown) {
@@ -256,13 +209,15 @@ final class LeakdiffCommand {
                         frames(s.backtrace().frames(), Comparisons.pointerSize(snaps)),
                         aliases(s.backtrace(), Comparisons.pointerSize(snaps))));
             }
-            LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, key.cliName(),
-                    key != KeyKind.TRACE_ID && !folding.isEmpty(), sort.name().toLowerCase(java.util.Locale.ROOT),
+            long minDelta = request.minDelta();
+            int top = request.top();
+            LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, report.key().cliName(),
+                    report.folded(), request.sort().name().toLowerCase(java.util.Locale.ROOT),
                     minDelta == 0 ? null : minDelta, top <= 0 ? null : top, inputsJson(inputs, snaps),
                     new LeakdiffJson.Totals(LeakdiffJson.Change.of(c.oldBytes(), c.newBytes()),
                             LeakdiffJson.Change.of(c.oldCount(), c.newCount()),
                             LeakdiffJson.Change.of(c.oldOverhead(), c.newOverhead())),
-                    c.changes().size(), c.unchanged(), shown.size(), stacks, warnings);
+                    c.changes().size(), c.unchanged(), shown.size(), stacks, report.warnings());
             target.write(Json.write(doc));
         } else {
             target.stream(w -> new UmdhCompareRenderer(decimal, w).render(header, c, shown));
@@ -273,7 +228,7 @@ final class LeakdiffCommand {
      * Per-log reader options and run choice from --pid/--process/--run: given once they hold for every log,
      * given once per log they pair up in order.
      */
-    private static void perLog(CommandLine cl, List<InputKind> kinds, UmdhOptions umdh, List<ResmonLogOptions> out,
+    private static void perLog(CommandLine cl, List<InputKind> kinds, Settings settings, List<Settings> out,
             List<Integer> runs) {
         int logs = (int) kinds.stream().filter(k -> k == InputKind.RESMON_LOG).count();
         List<String> pids = values(cl, "pid", logs);
@@ -281,7 +236,7 @@ final class LeakdiffCommand {
         int li = 0;
         for (InputKind k : kinds) {
             if (k != InputKind.RESMON_LOG) {
-                out.add(null);
+                out.add(settings);
                 runs.add(null);
                 continue;
             }
@@ -293,10 +248,7 @@ final class LeakdiffCommand {
             if (r != null && (r < 1 || r > Integer.MAX_VALUE)) {
                 throw new UsageException("--run: runs are numbered from 1, got " + run);
             }
-            out.add(ResmonLogOptions.defaults()
-                    .withDebugView(DebugViewOptions.defaults().withAnsiCharset(umdh.ansiCharset())
-                            .withStrict(cl.hasOption("strict")))
-                    .withFilter(p, cl.getOptionValue("process")));
+            out.add(settings.withProcess(p, cl.getOptionValue("process")));
             runs.add(r == null ? null : r.intValue());
         }
     }
@@ -367,8 +319,9 @@ final class LeakdiffCommand {
                 : "BackTrace" + Fit.middleInBytes(g.traceId(), 40);
     }
 
-    private static LeakdiffJson.Trend trendJson(TrendReport r, List<LeakdiffJson.Input> ins, List<StackTrend> shown,
-            AllocatorFolding folding, List<String> warnings) {
+    private static LeakdiffJson.Trend trendJson(LeakdiffReport.Trend report, List<LeakdiffJson.Input> ins) {
+        TrendReport r = report.trend();
+        List<StackTrend> shown = report.shown();
         List<LeakdiffJson.TrendStack> stacks = new ArrayList<>();
         int rank = 1;
         for (StackTrend s : shown) {
@@ -380,11 +333,11 @@ final class LeakdiffCommand {
         List<String> times = r.times().stream().map(t -> t == null ? null : t.toString()).toList();
         double span = r.spanHours();
         return new LeakdiffJson.Trend(LeakdiffJson.TREND_SCHEMA, r.key().cliName(),
-                r.key() != KeyKind.TRACE_ID && !folding.isEmpty(), r.perHour() ? "hour" : "snapshot",
+                report.folded(), r.perHour() ? "hour" : "snapshot",
                 Double.isNaN(span) ? null : round(span), times, ins,
                 new LeakdiffJson.TrendTotals(boxed(r.totalBytes()), boxed(r.totalCounts()), round(r.totalPerUnit())),
                 r.stacks().size(), (int) r.stacks().stream().filter(StackTrend::sustained).count(), shown.size(), stacks,
-                warnings);
+                report.warnings());
     }
 
     private static double round(double v) {

@@ -11,13 +11,12 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.leakscope.analysis.LogAnalysis;
 import org.leakscope.analysis.LogReport;
+import org.leakscope.analysis.Settings;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.LogscanRenderer;
-import org.leakscope.diff.AllocatorFolding;
-import org.leakscope.resmon.DebugViewOptions;
+import org.leakscope.model.Problem;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonLogOptions;
-import org.leakscope.symbols.SymbolStore;
 
 /**
  * {@code logscan LOG...}: every run of a resmon-monitored program or driver in DebugView logs, with what it
@@ -59,12 +58,9 @@ final class LogscanCommand {
         return o;
     }
 
-    /** Reader options from --pid, --process, --encoding, --strict. */
-    static ResmonLogOptions logOptions(CommandLine cl) {
-        DebugViewOptions dv = DebugViewOptions.defaults().withStrict(cl.hasOption("strict"));
-        if (cl.hasOption("encoding")) {
-            dv = dv.withAnsiCharset(CommonOptions.encoding(cl));
-        }
+    /** The analysis settings with the reader options --pid, --process, --encoding, --strict. */
+    static Settings settings(CommandLine cl) {
+        Settings s = CommonOptions.settings(cl);
         Long pid = null;
         if (cl.hasOption("pid")) {
             try {
@@ -73,7 +69,7 @@ final class LogscanCommand {
                 throw new UsageException("--pid: expected a decimal process id, got '" + cl.getOptionValue("pid") + "'");
             }
         }
-        return ResmonLogOptions.defaults().withDebugView(dv).withFilter(pid, cl.getOptionValue("process"));
+        return s.withProcess(pid, cl.getOptionValue("process"));
     }
 
     /** Reads one log, refusing what is plainly not one (a dump, a directory). */
@@ -90,27 +86,28 @@ final class LogscanCommand {
         }
         List<Path> paths = CommonOptions.files(cl, "log");
         int top = CommonOptions.top(cl, cl.hasOption("json") ? 0 : 20); // scripts get every call site
-        ResmonLogOptions o = logOptions(cl);
-        AllocatorFolding folding = CommonOptions.folding(cl);
+        Settings settings = settings(cl);
+        CommonOptions.checkFolding(cl);
+        ResmonLogOptions o = settings.log();
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();
-        SymbolStore symbols = new SymbolStore(CommonOptions.symbolRoots(cl));
-        try (symbols) {
+        try (var symbols = settings.openSymbols()) {
             for (Path p : paths) {
                 logs.add(read(p, o, progress, "logscan"));
             }
             progress.done();
-            LogReport report = LogAnalysis.assess(logs, o, folding, symbols);
+            LogReport report = LogAnalysis.assess(logs, o, settings.folding(), symbols);
             if (report.filterMatchedNothing()) {
                 throw RunFilter.matchedNothing(o, logs);
             }
-            return report(cl, report, top, symbols);
+            return report(cl, report, top, symbols.problems());
         } finally {
             progress.done();
         }
     }
 
-    private ExitCode report(CommandLine cl, LogReport report, int top, SymbolStore symbols) throws IOException {
+    private ExitCode report(CommandLine cl, LogReport report, int top, List<Problem> symbolProblems)
+            throws IOException {
         CommonOptions.printWarnings(err, "logscan", report.warnings());
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         if (cl.hasOption("json")) {
@@ -118,7 +115,7 @@ final class LogscanCommand {
         } else {
             target.write(new LogscanRenderer(top).render(report));
         }
-        symbols.problems().forEach(p -> err.println("logscan: warning: " + p.message()));
+        symbolProblems.forEach(p -> err.println("logscan: warning: " + p.message()));
         if (cl.hasOption("fail-on-leak") && report.counts().anyLeakedOrOverLimit()) {
             err.println("logscan: leak gate: a run leaked or went over a limit");
             return ExitCode.THRESHOLD;

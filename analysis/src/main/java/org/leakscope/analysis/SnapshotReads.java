@@ -1,0 +1,103 @@
+package org.leakscope.analysis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+import org.leakscope.resmon.ResmonLog;
+
+/**
+ * Reads the inputs of a comparison by what their content is. Snapshots are read in parallel (one per core): two
+ * 1 GB UMDH logs are read in the time of one.
+ */
+public final class SnapshotReads {
+    private SnapshotReads() {
+    }
+
+    /**
+     * Reads every file, in parallel, the results in the order given.
+     *
+     * @param verb     the front end asking (names the reader threads and the error for a dump without a table)
+     * @param kinds    what each file is ({@link Inputs#detect})
+     * @param settings each file's settings (a log's own process filter)
+     * @param runs     each log's run number, or null for the last run with a report (null for other inputs)
+     */
+    public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
+            List<Settings> settings, List<Integer> runs, ReadProgress progress) throws IOException {
+        int threads = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, verb + "-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<SnapshotRead>> futures = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                Path p = paths.get(i);
+                InputKind k = kinds.get(i);
+                LongConsumer bytes = progress.file(p.getFileName().toString(), Files.size(p));
+                Settings st = settings.get(i);
+                InputOptions o = new InputOptions(st.umdh().withProgress(bytes), st.log());
+                Integer run = runs.get(i);
+                futures.add(pool.submit(() -> switch (k) {
+                    case UMDH_SNAPSHOT -> new SnapshotRead.Read(SnapshotInput.umdh(p.toString(),
+                            ((Input.UmdhSnapshotFile) Inputs.open(p, k, o, bytes)).log()));
+                    case UMDH_COMPARE -> new SnapshotRead.Read(SnapshotInput.compare(p.toString(),
+                            ((Input.UmdhCompareFile) Inputs.open(p, k, o, bytes)).log()));
+                    case RESMON_LOG -> pick(p.toString(), ((Input.DebugViewLog) Inputs.open(p, k, o, bytes)).log(),
+                            run, o);
+                    case TABLE_IMAGE -> table(p, k, TableSnapshots.fromImage(p, st.limits()));
+                    case MINIDUMP -> table(p, k, TableSnapshots.fromDump(p, st.limits(), verb, progress));
+                }));
+            }
+            List<SnapshotRead> out = new ArrayList<>();
+            for (Future<SnapshotRead> f : futures) {
+                out.add(get(f));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+            progress.done();
+        }
+    }
+
+    private static SnapshotRead pick(String path, ResmonLog log, Integer run, InputOptions o) {
+        RunSelection choice = RunSelection.choose(path, log, run, o.log());
+        if (choice instanceof RunSelection.Chosen c) {
+            return new SnapshotRead.Read(new SnapshotInput(path, null, null, log, c.run(), c.snapshot(), c.note()));
+        }
+        return new SnapshotRead.NoRunChosen(path, log, choice, o.log());
+    }
+
+    private static SnapshotRead table(Path p, InputKind k, TableSnapshots.TableSnapshot t) {
+        return new SnapshotRead.Read(SnapshotInput.table(p.toString(), k, t.snapshot(), t.note()));
+    }
+
+    private static SnapshotRead get(Future<SnapshotRead> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(c));
+        }
+    }
+}
