@@ -63,6 +63,31 @@ public final class LogAnalysis {
     }
 
     /**
+     * {@link #readLog(Path, ResmonLogOptions, LongConsumer)} with the reader options of a command's settings.
+     *
+     * @param p        the log
+     * @param settings the command's settings (encoding, strictness, process filter)
+     * @param progress told how many bytes were read so far
+     * @return the log
+     * @throws IOException when the file cannot be read
+     */
+    public static ResmonLog readLog(Path p, Settings settings, LongConsumer progress) throws IOException {
+        return readLog(p, settings.log(), progress);
+    }
+
+    /**
+     * {@link #assess(List, ResmonLogOptions, AllocatorFolding, SymbolStore)} with a command's settings.
+     *
+     * @param logs     the logs read
+     * @param settings the command's settings (process filter, fold list)
+     * @param symbols  the symbol service that names frames
+     * @return the report
+     */
+    public static LogReport assess(List<ResmonLog> logs, Settings settings, SymbolStore symbols) {
+        return assess(logs, settings.log(), settings.folding(), symbols);
+    }
+
+    /**
      * Every run of the logs with its verdict, call sites (frames resolved by {@code symbols}, folded by
      * {@code folding}) and findings.
      *

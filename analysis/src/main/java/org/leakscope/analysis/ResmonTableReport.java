@@ -1,9 +1,14 @@
 package org.leakscope.analysis;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.Attribution;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.minidump.TableSite;
 import org.leakscope.minidump.TrackingTable;
+import org.leakscope.model.Frame;
 import org.leakscope.model.Problem;
 
 /**
@@ -27,8 +32,35 @@ public record ResmonTableReport(String source, InputKind kind, Long bytesScanned
      * @param modulesFrom whose module list named the frames: {@code dump}, {@code table}, or null
      * @param sites       the live resources by call site, largest first ({@link AttributedSite#stacks()} holds
      *                    each member stack's resolved frames)
+     * @param stacks      the table's stacks one by one, in the table's order, each with its own attribution
      */
     public record Table(TrackingTable table, String foundIn, String modulesFrom,
-            List<AttributedSite<TableSite>> sites) {
+            List<AttributedSite<TableSite>> sites, List<Stack> stacks) {
+
+        /** A table whose {@link #stacks()} are the table's sites with the frames {@code sites} resolved. */
+        static Table of(TrackingTable table, String foundIn, String modulesFrom, List<AttributedSite<TableSite>> sites,
+                AllocatorFolding folding) {
+            Map<TableSite, List<Frame>> resolved = new IdentityHashMap<>();
+            for (AttributedSite<TableSite> m : sites) {
+                for (int i = 0; i < m.members().size(); i++) {
+                    resolved.put(m.members().get(i), m.stacks().get(i));
+                }
+            }
+            List<Stack> stacks = table.sites().stream().map(s -> {
+                List<Frame> frames = resolved.get(s);
+                return new Stack(s, frames, folding.attribute(frames));
+            }).toList();
+            return new Table(table, foundIn, modulesFrom, sites, stacks);
+        }
+    }
+
+    /**
+     * One stack of a table.
+     *
+     * @param site        the table's record of it
+     * @param frames      its frames, resolved
+     * @param attribution its call site and the frames folded above it; null for a stack without frames
+     */
+    public record Stack(TableSite site, List<Frame> frames, Attribution attribution) {
     }
 }

@@ -38,8 +38,8 @@ public final class ResmonTableReports {
 
     /** A table image's table, frames named through its own module list. */
     public ResmonTableReport ofImage(String source, TrackingTable t) {
-        ResmonTableReport.Table table = new ResmonTableReport.Table(t, "file", TableFrames.modulesFrom(null, t),
-                TableFrames.attribute(t, TableFrames.resolver(t, symbols), folding));
+        ResmonTableReport.Table table = ResmonTableReport.Table.of(t, "file", TableFrames.modulesFrom(null, t),
+                TableFrames.attribute(t, TableFrames.resolver(t, symbols), folding), folding);
         return new ResmonTableReport(source, InputKind.TABLE_IMAGE, null, null, List.of(table), List.of(), List.of());
     }
 
@@ -59,7 +59,7 @@ public final class ResmonTableReports {
     }
 
     private ResmonTableReport.Table table(Minidump dump, TrackingTable t, String foundIn) {
-        return new ResmonTableReport.Table(t, foundIn, TableFrames.modulesFrom(dump, t),
-                TableFrames.attribute(t, TableFrames.resolver(dump, t, symbols), folding));
+        return ResmonTableReport.Table.of(t, foundIn, TableFrames.modulesFrom(dump, t),
+                TableFrames.attribute(t, TableFrames.resolver(dump, t, symbols), folding), folding);
     }
 }

@@ -41,6 +41,12 @@ class ResmonTableReportsTest {
                     "heap block 6 600 sample_leaker+0xd234", "thread 2 0 sample_leaker+0x10000",
                     "sync object 2 0 sample_leaker+0x11000", "file descriptor 1 0 sample_leaker+0x12000"),
                     t.sites().stream().map(ResmonTableReportsTest::line).toList());
+            // the stacks one by one, in the table's order, each attributed (JSON's sites[]): the same six here
+            assertEquals(t.table().sites(), t.stacks().stream().map(ResmonTableReport.Stack::site).toList());
+            assertEquals(List.of("sample_leaker+0xf4ab", "sample_leaker+0xe345", "sample_leaker+0xd234",
+                    "sample_leaker+0x10000", "sample_leaker+0x11000", "sample_leaker+0x12000"),
+                    t.stacks().stream().map(x -> x.attribution().site().describe()).toList());
+            assertEquals(3, t.stacks().get(0).frames().size());
         }
     }
 

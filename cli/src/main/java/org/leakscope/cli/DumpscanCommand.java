@@ -169,9 +169,9 @@ final class DumpscanCommand {
                     try (Input in = Inputs.open(p, kind, settings.inputs(), null)) {
                         ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
                         if (kind == InputKind.TABLE_IMAGE) {
-                            docs.add(ResmonTables.image(r, text, top, folding));
+                            docs.add(ResmonTables.image(r, text, top));
                         } else {
-                            docs.add(ResmonTables.scan(r, text, top, folding));
+                            docs.add(ResmonTables.scan(r, text, top));
                             r.dumpProblems().forEach(x -> err.println("dumpscan: warning: " + x.message()));
                             anyFailed |= !r.dumpProblems().isEmpty();
                         }

@@ -16,7 +16,6 @@ import org.leakscope.cli.json.Json;
 import org.leakscope.cli.text.LogscanRenderer;
 import org.leakscope.model.Problem;
 import org.leakscope.resmon.ResmonLog;
-import org.leakscope.resmon.ResmonLogOptions;
 
 /**
  * {@code logscan LOG...}: every run of a resmon-monitored program or driver in DebugView logs, with what it
@@ -73,9 +72,9 @@ final class LogscanCommand {
     }
 
     /** Reads one log, refusing what is plainly not one (a dump, a directory). */
-    static ResmonLog read(Path p, ResmonLogOptions o, Progress progress, String verb) throws IOException {
+    static ResmonLog read(Path p, Settings settings, Progress progress, String verb) throws IOException {
         InputFiles.check(p);
-        return LogAnalysis.readLog(p, o, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
+        return LogAnalysis.readLog(p, settings, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
     }
 
     ExitCode run(String[] args) throws IOException {
@@ -88,17 +87,16 @@ final class LogscanCommand {
         int top = CommonOptions.top(cl, cl.hasOption("json") ? 0 : 20); // scripts get every call site
         Settings settings = settings(cl);
         CommonOptions.checkFolding(cl);
-        ResmonLogOptions o = settings.log();
         Progress progress = new Progress(err);
         List<ResmonLog> logs = new ArrayList<>();
         try (var symbols = settings.openSymbols()) {
             for (Path p : paths) {
-                logs.add(read(p, o, progress, "logscan"));
+                logs.add(read(p, settings, progress, "logscan"));
             }
             progress.done();
-            LogReport report = LogAnalysis.assess(logs, o, settings.folding(), symbols);
+            LogReport report = LogAnalysis.assess(logs, settings, symbols);
             if (report.filterMatchedNothing()) {
-                throw RunFilter.matchedNothing(o, logs);
+                throw RunFilter.matchedNothing(settings.log(), logs);
             }
             return report(cl, report, top, symbols.problems());
         } finally {

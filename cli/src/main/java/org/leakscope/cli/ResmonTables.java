@@ -9,7 +9,6 @@ import org.leakscope.cli.json.ResmonTableJson;
 import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.ResmonTableRenderer;
 import org.leakscope.cli.text.Sizes;
-import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.Attribution;
 import org.leakscope.minidump.TableSite;
@@ -26,7 +25,7 @@ final class ResmonTables {
     }
 
     /** A table image's report: text (when asked) and JSON. */
-    static ResmonTableJson.Input image(ResmonTableReport r, StringBuilder text, int top, AllocatorFolding folding) {
+    static ResmonTableJson.Input image(ResmonTableReport r, StringBuilder text, int top) {
         ResmonTableReport.Table t = r.tables().get(0);
         if (text != null) {
             StringBuilder report = new StringBuilder();
@@ -34,12 +33,12 @@ final class ResmonTables {
             text.append(Fit.middleInBytes(r.source(), Math.max(24, Fit.WIDTH - 2 - report.indexOf("\n"))))
                     .append(": ").append(report);
         }
-        return new ResmonTableJson.Input(r.source(), r.kind().jsonName(), null, List.of(json(t, top, folding)),
+        return new ResmonTableJson.Input(r.source(), r.kind().jsonName(), null, List.of(json(t, top)),
                 List.of());
     }
 
     /** A dump's tables: text (when asked) and JSON. */
-    static ResmonTableJson.Input scan(ResmonTableReport r, StringBuilder text, int top, AllocatorFolding folding) {
+    static ResmonTableJson.Input scan(ResmonTableReport r, StringBuilder text, int top) {
         if (text != null) {
             long fromStreams = r.tables().stream().filter(t -> t.foundIn().equals("user-stream")).count();
             StringBuilder about = new StringBuilder().append(r.tables().size())
@@ -59,7 +58,7 @@ final class ResmonTables {
         }
         List<ResmonTableJson.Table> tables = new ArrayList<>();
         for (ResmonTableReport.Table t : r.tables()) {
-            tables.add(json(t, top, folding));
+            tables.add(json(t, top));
         }
         return new ResmonTableJson.Input(r.source(), r.kind().jsonName(), r.bytesScanned(), tables, r.problems());
     }
@@ -68,7 +67,7 @@ final class ResmonTables {
         return Json.write(new ResmonTableJson.Document(ResmonTableJson.SCHEMA, inputs));
     }
 
-    private static ResmonTableJson.Table json(ResmonTableReport.Table report, int top, AllocatorFolding folding) {
+    private static ResmonTableJson.Table json(ResmonTableReport.Table report, int top) {
         TrackingTable t = report.table();
         List<AttributedSite<TableSite>> merged = report.sites();
         String foundIn = report.foundIn();
@@ -88,21 +87,15 @@ final class ResmonTables {
                         first.size() < at + 2 ? null : FrameJson.of(first.get(at + 1), ptr), m.members().size()));
             }
         }
-        // the stacks one by one, in the table's order, each with its own attribution
-        java.util.Map<TableSite, List<Frame>> resolved = new java.util.IdentityHashMap<>();
-        for (AttributedSite<TableSite> m : merged) {
-            for (int i = 0; i < m.members().size(); i++) {
-                resolved.put(m.members().get(i), m.stacks().get(i));
-            }
-        }
-        for (TableSite s : t.sites()) {
+        for (ResmonTableReport.Stack stack : report.stacks()) { // one by one, in the table's order
             if (top > 0 && sites.size() == top) {
                 break;
             }
-            List<Frame> frames = resolved.get(s);
-            Attribution a = folding.attribute(frames);
+            TableSite s = stack.site();
+            Attribution a = stack.attribution();
             sites.add(new ResmonTableJson.Site(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.count(), s.bytes(),
-                    s.subtypes().stream().sorted().toList(), frames.stream().map(f -> FrameJson.of(f, ptr)).toList(),
+                    s.subtypes().stream().sorted().toList(),
+                    stack.frames().stream().map(f -> FrameJson.of(f, ptr)).toList(),
                     a == null ? null : FrameJson.of(a.site(), ptr), a == null ? 0 : a.folded().size()));
         }
         List<ResmonTableJson.Bucket> buckets = new ArrayList<>();
