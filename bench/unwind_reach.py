@@ -3,9 +3,11 @@ addresses), how many have a frame in the program's own executable and how many o
 Prints: blocks, in-executable, in-main. usage: unwind_reach.py PROGRAM SNAPSHOT.umdh
 """
 import os
-import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native-capture", "tests"))
+import umdh_snapshot  # noqa: E402
 
 
 def main_span(program):
@@ -21,30 +23,17 @@ def main_span(program):
 def main():
     program, snapshot = sys.argv[1], sys.argv[2]
     pie, main_lo, main_hi = main_span(program)
+    modules, stacks = umdh_snapshot.read(snapshot)
     exe = (0, 0)
-    blocks = []  # each block's trace id
-    stacks = {}
-    trace = None
-    for line in open(snapshot, encoding="utf-8", errors="replace"):
-        m = re.match(r"//\s+([0-9A-F]+)\s+([0-9A-F]+) (\S.*)$", line)
-        if m and os.path.basename(m.group(3)) == os.path.basename(program):
-            exe = (int(m.group(1), 16), int(m.group(1), 16) + int(m.group(2), 16))
-            continue
-        m = re.match(r"[0-9a-fA-F]+ bytes \+ \S+ at [0-9A-F]+ by BackTrace(\S+)", line)
-        if m:
-            trace = m.group(1)
-            blocks.append(trace)
-            stacks.setdefault(trace, [])
-            continue
-        m = re.match(r"\t([0-9A-F]+)$", line)
-        if m and trace is not None:
-            stacks[trace].append(int(m.group(1), 16))
+    for base, size, path in modules:
+        if os.path.basename(path) == os.path.basename(program):
+            exe = (base, base + size)
     in_exe = in_main = 0
-    for t in blocks:
-        inside = [a for a in stacks[t] if exe[0] <= a < exe[1]]
+    for stack in stacks:
+        inside = [a for a in stack if exe[0] <= a < exe[1]]
         in_exe += bool(inside)
         in_main += any(main_lo <= a - 1 - (exe[0] if pie else 0) < main_hi for a in inside)
-    print(len(blocks), in_exe, in_main)
+    print(len(stacks), in_exe, in_main)
 
 
 if __name__ == "__main__":

@@ -3,31 +3,18 @@ RESMON_BACKTRACE mode): each frame as module+offset (the runs' load addresses di
 multiset (their addresses differ too). Exits 1, printing the first differences, unless they are equal.
 usage: compare_stacks.py A.umdh B.umdh
 """
-import re
+import os
 import sys
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import umdh_snapshot  # noqa: E402
+
 
 def stacks(path):
-    modules = []
-    traces = {}
-    blocks = []
-    trace = None
-    for line in open(path, encoding="utf-8", errors="replace"):
-        m = re.match(r"//\s+([0-9A-F]+)\s+([0-9A-F]+) (\S.*)$", line)
-        if m:
-            modules.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3).rsplit("/", 1)[-1]))
-            continue
-        m = re.match(r"[0-9a-fA-F]+ bytes \+ \S+ at [0-9A-F]+ by BackTrace(\S+)", line)
-        if m:
-            trace = m.group(1)
-            blocks.append(trace)
-            traces.setdefault(trace, [])
-            continue
-        m = re.match(r"\t([0-9A-F]+)$", line)
-        if m and trace is not None:
-            traces[trace].append(where(modules, int(m.group(1), 16)))
-    return Counter(tuple(traces[t]) for t in blocks)
+    modules, blocks = umdh_snapshot.read(path)
+    modules = [(base, size, name.rsplit("/", 1)[-1]) for base, size, name in modules]
+    return Counter(tuple(where(modules, a) for a in stack) for stack in blocks)
 
 
 def where(modules, address):
