@@ -6,7 +6,7 @@ import java.util.Optional;
  * The function names a program file carries itself (ELF {@code .symtab}/{@code .dynsym}, PE COFF symbols and
  * exports), looked up by module offset: what {@link SymbolStore} falls back to when there is no Breakpad file.
  */
-interface ImageSymbols {
+public interface ImageSymbols {
     /** The function holding the address {@code moduleOffset} bytes above the module's base. */
     Optional<SymbolHit> lookup(long moduleOffset);
 
