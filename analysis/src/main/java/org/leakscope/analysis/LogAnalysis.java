@@ -103,7 +103,7 @@ public final class LogAnalysis {
                 runs.add(LoggedRun.assess(log.source(), r, symbols, folding));
             }
         }
-        return new LogReport(logs, runs, warnings, filterMatchedNothing(options, logs));
+        return new LogReport(logs, runs, warnings, FilterMiss.of(options, logs));
     }
 
     /** Whether {@code --pid} or {@code --process} is set. */

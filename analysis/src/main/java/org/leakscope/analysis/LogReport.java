@@ -10,16 +10,20 @@ import org.leakscope.resmon.ResmonLog;
  * @param logs                 the logs, in the order given
  * @param runs                 every run of every log, in log order then run order
  * @param warnings             the lines the readers could not use, one message each (file and line)
- * @param filterMatchedNothing the --pid/--process filter left out runs and kept none (see
- *                             {@link LogAnalysis#filterMatchedNothing}): a front end says which runs there are
+ * @param filterMiss the --pid/--process filter left out runs and kept none: the runs there are, for a front end
+ *                   to list; null when it matched, was not set, or the logs hold no resmon output
  */
-public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings,
-        boolean filterMatchedNothing) {
+public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, FilterMiss filterMiss) {
     /** Copies the lists: a report does not change after it is made. */
     public LogReport {
         logs = List.copyOf(logs);
         runs = List.copyOf(runs);
         warnings = List.copyOf(warnings);
+    }
+
+    /** Whether the --pid/--process filter left out runs and kept none ({@link #filterMiss()} is set). */
+    public boolean filterMatchedNothing() {
+        return filterMiss != null;
     }
 
     /** The runs counted by verdict. */

@@ -1,8 +1,5 @@
 package org.leakscope.analysis;
 
-import org.leakscope.resmon.ResmonLog;
-import org.leakscope.resmon.ResmonLogOptions;
-
 /** What reading one input of a comparison gave: its snapshot, or a log in which no run could be chosen. */
 public sealed interface SnapshotRead {
     /** The input, read. */
@@ -14,11 +11,10 @@ public sealed interface SnapshotRead {
      * (it names its own options).
      *
      * @param path      the log, as given
-     * @param log       the parsed log (its runs, and those the filter left out)
      * @param selection why no run: {@link RunSelection.NoSuchRun} or {@link RunSelection.FilterMatchedNothing}
-     * @param options   the reader options the log was read with (its process filter)
+     * @param filterMiss the runs the process filter left out, when that is why (null for a run number)
      */
-    record NoRunChosen(String path, ResmonLog log, RunSelection selection, ResmonLogOptions options)
+    record NoRunChosen(String path, RunSelection selection, FilterMiss filterMiss)
             implements SnapshotRead {
     }
 }

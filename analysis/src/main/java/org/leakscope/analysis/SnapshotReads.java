@@ -73,7 +73,7 @@ public final class SnapshotReads {
         if (choice instanceof RunSelection.Chosen c) {
             return new SnapshotRead.Read(new SnapshotInput(path, null, null, log, c.run(), c.snapshot(), c.note()));
         }
-        return new SnapshotRead.NoRunChosen(path, log, choice, o.log());
+        return new SnapshotRead.NoRunChosen(path, choice, FilterMiss.of(o.log(), List.of(log)));
     }
 
     private static SnapshotRead table(Path p, InputKind k, TableSnapshots.TableSnapshot t) {

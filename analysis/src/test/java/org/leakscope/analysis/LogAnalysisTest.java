@@ -123,11 +123,30 @@ class LogAnalysisTest {
         assertTrue(none.runs().isEmpty());
         assertTrue(none.filterMatchedNothing());
         assertEquals(3, none.logs().get(0).leftOutCount());
+        FilterMiss miss = none.filterMiss(); // what the usage error lists: the runs there are, in order
+        assertEquals(77L, miss.processId());
+        assertEquals(List.of(1, 2, 3), miss.logs().get(0).leftOut().stream().map(r -> r.index()).toList());
         assertFalse(analyze(ALL, LogFiles.testdata("resmon_soak_flat.log")).filterMatchedNothing());
         // a log without resmon output has no runs for any filter: not the filter's doing
         LogReport noResmon = analyze(filter(77L, null), LogFiles.corpus("lithium_dbgview_cp1251.log"));
         assertTrue(noResmon.runs().isEmpty());
         assertFalse(noResmon.filterMatchedNothing());
+        assertNull(noResmon.filterMiss());
+    }
+
+    @Test
+    void logsReadOneByOneGiveTheSameReportAsReadTogether() throws Exception {
+        Path leaking = LogFiles.testdata("resmon_soak_leaking.log");
+        Path flat = LogFiles.testdata("resmon_soak_flat.log");
+        LogReading reading = new LogReading(Settings.defaults());
+        reading.read(leaking, null);
+        reading.read(flat, null);
+        LogReport oneByOne = reading.assess(null);
+        LogReport together = analyze(ALL, leaking, flat);
+        assertEquals(together.runs().size(), oneByOne.runs().size());
+        assertEquals(together.counts(), oneByOne.counts());
+        assertEquals(List.of(leaking.toString(), flat.toString()),
+                oneByOne.logs().stream().map(l -> l.source()).toList());
     }
 
     /** The fold list: call sites are the code that leaked; without folding, the recorded return address. */

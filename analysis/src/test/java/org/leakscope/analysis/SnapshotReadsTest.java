@@ -2,6 +2,7 @@ package org.leakscope.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ class SnapshotReadsTest {
         SnapshotRead.NoRunChosen none = assertInstanceOf(SnapshotRead.NoRunChosen.class, r.get(1));
         assertEquals(flat.toString(), none.path());
         assertEquals(9, assertInstanceOf(RunSelection.NoSuchRun.class, none.selection()).runIndex());
+        assertNull(none.filterMiss());
     }
 
     @Test
@@ -50,6 +52,10 @@ class SnapshotReadsTest {
         List<SnapshotRead> r = read(Arrays.asList((Integer) null), Settings.defaults().withProcess(77L, null), flat);
         SnapshotRead.NoRunChosen none = assertInstanceOf(SnapshotRead.NoRunChosen.class, r.get(0));
         assertInstanceOf(RunSelection.FilterMatchedNothing.class, none.selection());
-        assertEquals(77L, none.options().processId());
+        assertEquals(77L, none.filterMiss().processId());
+        FilterMiss.LogRuns runs = none.filterMiss().logs().get(0);
+        assertEquals(flat.toString(), runs.source());
+        assertEquals(3, runs.leftOutCount()); // the runs there are, for the usage error to list
+        assertEquals(List.of(1, 2, 3), runs.leftOut().stream().map(o -> o.index()).toList());
     }
 }

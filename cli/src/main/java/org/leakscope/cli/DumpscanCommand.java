@@ -24,6 +24,7 @@ import org.leakscope.analysis.ResmonTableReports;
 import org.leakscope.analysis.Settings;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
+import org.leakscope.cli.json.ResmonTableDocument;
 import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
@@ -190,7 +191,7 @@ final class DumpscanCommand {
         }
         if (json) {
             if (!docs.isEmpty() || !anyFailed) {
-                target.write(ResmonTables.document(docs));
+                target.write(ResmonTableDocument.document(docs));
             }
         } else if (text.length() > 0) {
             target.write(text.toString());

@@ -9,8 +9,6 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.leakscope.analysis.Comparisons;
-import org.leakscope.analysis.FrameJson;
 import org.leakscope.analysis.Growth;
 import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
@@ -20,19 +18,12 @@ import org.leakscope.analysis.Leakdiffs;
 import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.cli.json.Json;
-import org.leakscope.cli.json.LeakdiffJson;
+import org.leakscope.cli.json.LeakdiffDocument;
 import org.leakscope.cli.text.Fit;
+import org.leakscope.cli.text.LeakdiffHeader;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
-import org.leakscope.diff.Comparison;
-import org.leakscope.diff.StackChange;
-import org.leakscope.diff.StackTrend;
-import org.leakscope.diff.TrendReport;
-import org.leakscope.model.Backtrace;
-import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
-import org.leakscope.model.Snapshot;
-import org.leakscope.umdh.UmdhCompareLog;
 
 /**
  * {@code leakdiff OLD NEW [-d]}: what grew between heap snapshots, by call stack, in UMDH's compare format;
@@ -159,31 +150,26 @@ final class LeakdiffCommand {
         String keyNote = report.key().cliName() + (report.folded() ? ", allocator frames folded" : "");
         boolean decimal = cl.hasOption("decimal");
         if (report instanceof LeakdiffReport.Rerender r) {
-            UmdhCompareLog log = r.log();
-            String about = " re-read (" + (log.radix() == 16 ? "hex" : "decimal") + " input, "
-                    + log.entries().size() + " stacks)";
-            String title = "Leakscope leakdiff: ";
-            List<String> header = List.of(title + Fit.middleInBytes(log.source(),
-                    Math.max(16, Fit.WIDTH - "// ".length() - title.length() - about.length())) + about);
-            emitCompare(target, json, decimal, header, r.comparison(), r.shown(), report, request, "rerender");
+            if (json) {
+                target.write(Json.write(LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "rerender")));
+            } else {
+                target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.rerender(r),
+                        r.comparison(), r.shown()));
+            }
         } else if (report instanceof LeakdiffReport.Trend r) {
             if (json) {
-                target.write(Json.write(trendJson(r, inputsJson(inputs, r.snapshots()))));
+                target.write(Json.write(LeakdiffDocument.trend(r)));
             } else {
                 target.write(TrendRenderer.render(r.trend(), paths.stream().map(Path::toString).toList(),
                         r.shown(), keyNote));
             }
         } else if (report instanceof LeakdiffReport.Compare r) {
-            List<String> header = new ArrayList<>();
-            header.add("Leakscope leakdiff: UMDH-compatible compare (" + (decimal ? "decimal" : "hex")
-                    + "), key " + keyNote);
-            for (int i = 0; i < inputs.size(); i++) {
-                String role = i == 0 ? "old: " : "new: ";
-                header.add(role + describe(inputs.get(i), Fit.WIDTH - "// ".length() - role.length()));
+            if (json) {
+                target.write(Json.write(LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "compare")));
+            } else {
+                target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.compare(r, decimal,
+                        keyNote), r.comparison(), r.shown()));
             }
-            header.add(r.comparison().changes().size() + " stacks changed, " + r.shown().size() + " shown, "
-                    + r.comparison().unchanged() + " unchanged");
-            emitCompare(target, json, decimal, header, r.comparison(), r.shown(), report, request, "compare");
         }
         Growth worst = report.worst();
         timing.mark("report");
@@ -193,35 +179,6 @@ final class LeakdiffCommand {
             return ExitCode.THRESHOLD;
         }
         return ExitCode.OK;
-    }
-
-    private void emitCompare(OutputTarget target, boolean json, boolean decimal, List<String> header, Comparison c,
-            List<StackChange> shown, LeakdiffReport report, LeakdiffRequest request, String mode) throws IOException {
-        if (json) {
-            List<SnapshotInput> inputs = report.inputs();
-            List<Snapshot> snaps = inputs.stream().map(SnapshotInput::snapshot).toList();
-            List<LeakdiffJson.Stack> stacks = new ArrayList<>(shown.size());
-            for (StackChange s : shown) {
-                stacks.add(new LeakdiffJson.Stack(s.traceId(), s.mergedTraces(),
-                        LeakdiffJson.Change.of(s.oldBytes(), s.newBytes()),
-                        LeakdiffJson.Change.of(s.oldCount(), s.newCount()),
-                        LeakdiffJson.Change.of(s.oldOverhead(), s.newOverhead()), s.foldedFrames(),
-                        frames(s.backtrace().frames(), Comparisons.pointerSize(snaps)),
-                        aliases(s.backtrace(), Comparisons.pointerSize(snaps))));
-            }
-            long minDelta = request.minDelta();
-            int top = request.top();
-            LeakdiffJson.Compare doc = new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, report.key().cliName(),
-                    report.folded(), request.sort().name().toLowerCase(java.util.Locale.ROOT),
-                    minDelta == 0 ? null : minDelta, top <= 0 ? null : top, inputsJson(inputs, snaps),
-                    new LeakdiffJson.Totals(LeakdiffJson.Change.of(c.oldBytes(), c.newBytes()),
-                            LeakdiffJson.Change.of(c.oldCount(), c.newCount()),
-                            LeakdiffJson.Change.of(c.oldOverhead(), c.newOverhead())),
-                    c.changes().size(), c.unchanged(), shown.size(), stacks, report.warnings());
-            target.write(Json.write(doc));
-        } else {
-            target.stream(w -> new UmdhCompareRenderer(decimal, w).render(header, c, shown));
-        }
     }
 
     /**
@@ -284,126 +241,10 @@ final class LeakdiffCommand {
         }
     }
 
-    /** The input's path and what it holds, in at most {@code width} columns (the path loses its middle). */
-    private static String describe(SnapshotInput in, int width) {
-        StringBuilder sb = new StringBuilder();
-        if (in.run() != null) {
-            var r = in.run();
-            var rep = r.report();
-            sb.append(" (run ").append(r.index()).append(": ").append(r.label()).append(", ")
-                    .append(rep.exit() ? "exit" : "on-demand").append(" report lines ").append(rep.start().line())
-                    .append("..").append(rep.endLine()).append(", ").append(rep.callSites().size())
-                    .append(" call sites)");
-        }
-        if (in.umdh() != null) {
-            var h = in.umdh().header();
-            List<String> parts = new ArrayList<>();
-            if (h.umdhVersion() != null) {
-                parts.add("UMDH " + h.umdhVersion());
-            }
-            if (h.processId() != null) {
-                parts.add("PID " + h.processId());
-            }
-            if (h.logTime() != null) {
-                parts.add(h.logTime().toString().replace('T', ' '));
-            }
-            parts.add(in.umdh().snapshot().aggregates().size() + " traces");
-            sb.append(" (").append(String.join(", ", parts)).append(')');
-        }
-        return Fit.middleInBytes(in.path(), Math.max(16, width - sb.length())) + sb;
-    }
-
     /** Whose growth the leak gate names: the total, a stack by its trace id, or "one stack". */
     private static String what(Growth g) {
         return g.ofTotal() ? "the total" : g.traceId() == null ? "one stack"
                 : "BackTrace" + Fit.middleInBytes(g.traceId(), 40);
-    }
-
-    private static LeakdiffJson.Trend trendJson(LeakdiffReport.Trend report, List<LeakdiffJson.Input> ins) {
-        TrendReport r = report.trend();
-        List<StackTrend> shown = report.shown();
-        List<LeakdiffJson.TrendStack> stacks = new ArrayList<>();
-        int rank = 1;
-        for (StackTrend s : shown) {
-            stacks.add(new LeakdiffJson.TrendStack(rank++, s.traceId(), s.mergedTraces(), s.sustained(),
-                    round(s.bytesPerUnit()), round(s.countPerUnit()), s.risingSteps(), s.fallingSteps(),
-                    boxed(s.bytes()), boxed(s.counts()), s.foldedFrames(), frames(s.backtrace().frames(), 8),
-                    aliases(s.backtrace(), 8)));
-        }
-        List<String> times = r.times().stream().map(t -> t == null ? null : t.toString()).toList();
-        double span = r.spanHours();
-        return new LeakdiffJson.Trend(LeakdiffJson.TREND_SCHEMA, r.key().cliName(),
-                report.folded(), r.perHour() ? "hour" : "snapshot",
-                Double.isNaN(span) ? null : round(span), times, ins,
-                new LeakdiffJson.TrendTotals(boxed(r.totalBytes()), boxed(r.totalCounts()), round(r.totalPerUnit())),
-                r.stacks().size(), (int) r.stacks().stream().filter(StackTrend::sustained).count(), shown.size(), stacks,
-                report.warnings());
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static List<Long> boxed(long[] a) {
-        List<Long> l = new ArrayList<>(a.length);
-        for (long v : a) {
-            l.add(v);
-        }
-        return l;
-    }
-
-    private static List<LeakdiffJson.Input> inputsJson(List<SnapshotInput> inputs, List<Snapshot> snaps) {
-        List<LeakdiffJson.Input> out = new ArrayList<>();
-        for (SnapshotInput in : inputs) {
-            if (in.umdh() != null) {
-                Snapshot s = in.umdh().snapshot();
-                var h = in.umdh().header();
-                long[] sum = Comparisons.totals(s);
-                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
-                        s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
-                        in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
-            } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.MINIDUMP) {
-                Snapshot s = in.snapshot();
-                long[] sum = Comparisons.totals(s);
-                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), null, s.processId(), s.processName(),
-                        s.time() == null ? null : s.time().toString(), null, null, null, sum[1], s.aggregates().size(),
-                        sum[0], sum[1], s.problems().size()));
-            } else if (in.compare() != null) {
-                UmdhCompareLog c = in.compare();
-                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), c.encoding(), null, null, null, null,
-                        null, null, null, c.entries().size(), null, null, c.problems().size()));
-            } else {
-                Snapshot s = in.snapshot();
-                long[] sum = Comparisons.totals(s);
-                out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.log().encoding(), s.processId(),
-                        s.processName(), null, null, null, null, in.run().report().resourcesListed(),
-                        s.aggregates().size(), sum[0], sum[1], in.log().problems().size()));
-            }
-        }
-        return out;
-    }
-
-    /** The alias stacks, or null when the trace has none (the usual case). */
-    private static List<List<FrameJson>> aliases(Backtrace bt, int ptr) {
-        if (bt.aliases().isEmpty()) {
-            return null;
-        }
-        List<List<FrameJson>> out = new ArrayList<>(bt.aliases().size());
-        for (List<Frame> alias : bt.aliases()) {
-            out.add(frames(alias, ptr));
-        }
-        return out;
-    }
-
-    private static List<FrameJson> frames(List<Frame> frames, int ptr) {
-        List<FrameJson> out = new ArrayList<>(frames.size());
-        for (Frame f : frames) {
-            boolean symbolicOnly = f.address() == 0 && f.module() != null;
-            out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
-                    Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),
-                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe(), f.mangled()));
-        }
-        return out;
     }
 
     /** Phase times on stderr with LEAKSCOPE_TIMING set (for bench/ and profiling), else nothing. */

@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.leakscope.analysis.LogAnalysis;
+import org.leakscope.analysis.LogReading;
 import org.leakscope.analysis.LogReport;
 import org.leakscope.analysis.Settings;
 import org.leakscope.cli.json.Json;
+import org.leakscope.cli.json.LogscanDocument;
+import org.leakscope.cli.text.FilterMissText;
 import org.leakscope.cli.text.LogscanRenderer;
 import org.leakscope.model.Problem;
-import org.leakscope.resmon.ResmonLog;
 
 /**
  * {@code logscan LOG...}: every run of a resmon-monitored program or driver in DebugView logs, with what it
@@ -71,11 +71,6 @@ final class LogscanCommand {
         return s.withProcess(pid, cl.getOptionValue("process"));
     }
 
-    /** Reads one log, refusing what is plainly not one (a dump, a directory). */
-    static ResmonLog read(Path p, Settings settings, Progress progress, String verb) throws IOException {
-        InputFiles.check(p);
-        return LogAnalysis.readLog(p, settings, progress.forFile(verb, p.getFileName().toString(), Files.size(p)));
-    }
 
     ExitCode run(String[] args) throws IOException {
         Options options = options();
@@ -88,15 +83,16 @@ final class LogscanCommand {
         Settings settings = settings(cl);
         CommonOptions.checkFolding(cl);
         Progress progress = new Progress(err);
-        List<ResmonLog> logs = new ArrayList<>();
+        LogReading reading = new LogReading(settings);
         try (var symbols = settings.openSymbols()) {
             for (Path p : paths) {
-                logs.add(read(p, settings, progress, "logscan"));
+                InputFiles.check(p); // a directory, a missing file: said before reading starts
+                reading.read(p, progress.forFile("logscan", p.getFileName().toString(), Files.size(p)));
             }
             progress.done();
-            LogReport report = LogAnalysis.assess(logs, settings, symbols);
-            if (report.filterMatchedNothing()) {
-                throw RunFilter.matchedNothing(settings.log(), logs);
+            LogReport report = reading.assess(symbols);
+            if (report.filterMiss() != null) {
+                throw new UsageException(FilterMissText.render(report.filterMiss()));
             }
             return report(cl, report, top, symbols.problems());
         } finally {

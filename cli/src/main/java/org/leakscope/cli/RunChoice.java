@@ -1,9 +1,9 @@
 package org.leakscope.cli;
 
-import java.util.List;
 import org.leakscope.analysis.RunSelection;
 import org.leakscope.analysis.SnapshotInput;
 import org.leakscope.analysis.SnapshotRead;
+import org.leakscope.cli.text.FilterMissText;
 
 /** leakdiff's inputs as read, or the usage error that says why a log gave no run to compare. */
 final class RunChoice {
@@ -19,6 +19,6 @@ final class RunChoice {
             throw new UsageException("--run " + n.runIndex() + ": " + none.path() + " has runs " + n.runs()
                     + n.filter());
         }
-        throw RunFilter.matchedNothing(none.options(), List.of(none.log())); // FilterMatchedNothing
+        throw new UsageException(FilterMissText.render(none.filterMiss())); // FilterMatchedNothing
     }
 }

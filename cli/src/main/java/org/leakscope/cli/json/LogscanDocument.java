@@ -1,4 +1,4 @@
-package org.leakscope.cli;
+package org.leakscope.cli.json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +7,6 @@ import org.leakscope.analysis.FrameJson;
 import org.leakscope.analysis.LogReport;
 import org.leakscope.analysis.LoggedRun;
 import org.leakscope.analysis.RunCounts;
-import org.leakscope.cli.json.Json;
-import org.leakscope.cli.json.LogscanJson;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
@@ -25,11 +23,18 @@ import org.leakscope.resmon.ResmonRun;
 import org.leakscope.resmon.SizeWrap;
 
 /** Builds logscan's {@code --json} document from the analysis layer's {@link LogReport}. */
-final class LogscanDocument {
+public final class LogscanDocument {
     private LogscanDocument() {
     }
 
-    static LogscanJson.Document of(LogReport report, int top) {
+    /**
+     * The document for a report.
+     *
+     * @param report the runs of the logs, assessed
+     * @param top    how many call sites per run (0: all)
+     * @return the {@code leakscope.logscan} document
+     */
+    public static LogscanJson.Document of(LogReport report, int top) {
         List<LogscanJson.Input> inputs = new ArrayList<>();
         for (ResmonLog l : report.logs()) {
             inputs.add(new LogscanJson.Input(l.source(), l.encoding(), l.computer(), l.framed(), l.records(),

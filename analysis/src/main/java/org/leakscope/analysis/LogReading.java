@@ -1,0 +1,48 @@
+package org.leakscope.analysis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.leakscope.resmon.ResmonLog;
+import org.leakscope.symbols.SymbolStore;
+
+/**
+ * logscan's logs read one by one (so a front end can show progress per file), then assessed together.
+ */
+public final class LogReading {
+    private final Settings settings;
+    private final List<ResmonLog> logs = new ArrayList<>();
+
+    /**
+     * Starts reading with a command's settings.
+     *
+     * @param settings encoding, strictness, process filter and fold list
+     */
+    public LogReading(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Reads one more log ({@link LogAnalysis#readLog(Path, Settings, LongConsumer)}).
+     *
+     * @param p        the log
+     * @param progress told how many bytes were read so far; may be null
+     * @throws IOException when the file cannot be read
+     * @throws org.leakscope.model.InputFormatException when it holds no log
+     */
+    public void read(Path p, LongConsumer progress) throws IOException {
+        logs.add(LogAnalysis.readLog(p, settings, progress));
+    }
+
+    /**
+     * Every run of the logs read so far, assessed.
+     *
+     * @param symbols names the frames; may be null
+     * @return the report
+     */
+    public LogReport assess(SymbolStore symbols) {
+        return LogAnalysis.assess(logs, settings, symbols);
+    }
+}
