@@ -27,7 +27,12 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
 
     /** True when the file starts with the MSF 7.00 (or 2.00) signature. */
     public static boolean isPdb(Path p) {
-        return false;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(40);
+            return MsfFile.hasMagic(head, head.length);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Debug id = GUID + age in Breakpad's form; code id and sizes null/empty (a PDB does not know them). */
