@@ -2,6 +2,8 @@ package org.leakscope.symbols.pdb;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Test-side reading of the DBI stream, written from LLVM's DbiStream.rst and ModiStream.rst (not from the PDB
@@ -32,6 +34,31 @@ final class DbiLayout {
         }
         int s = dbi.u16(at + which * 2L);
         return s == 0xFFFF ? -1 : s;
+    }
+
+    /** The {@code /names} string at a byte offset of its buffer (after the 12-byte header), or null. */
+    LongFunction<String> names(PdbInfo info) {
+        MsfStream names = msf.stream(info.namedStream("/names"));
+        long size = names.u32(8);
+        return offset -> offset < size ? names.cstring(12 + offset, 65536) : null;
+    }
+
+    /** OMAP from the original RVAs to the image's, or the identity when the PDB has none. */
+    LongUnaryOperator toImage() {
+        int s = debugStream(DEBUG_OMAP_FROM_SOURCE);
+        if (s < 0) {
+            return LongUnaryOperator.identity();
+        }
+        MsfStream omap = msf.stream(s);
+        int n = (int) (omap.size() / 8);
+        return rva -> {
+            long to = -1;
+            for (int i = 0; i < n && omap.u32(i * 8L) <= rva; i++) {
+                long target = omap.u32(i * 8L + 4);
+                to = target == 0 ? -1 : target + rva - omap.u32(i * 8L);
+            }
+            return to;
+        };
     }
 
     MsfStream stream(int index) {
