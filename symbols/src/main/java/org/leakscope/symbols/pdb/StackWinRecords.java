@@ -1,5 +1,6 @@
 package org.leakscope.symbols.pdb;
 
+import io.kaitai.struct.ByteBufferKaitaiStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -117,16 +118,9 @@ public final class StackWinRecords {
         }
         List<Raw> out = new ArrayList<>((int) Math.min((size - first) / FRAME_DATA_SIZE, 1 << 20));
         for (long at = first; at < size; at += FRAME_DATA_SIZE) {
-            MsfStream.Cursor c = s.cursor(at, at + FRAME_DATA_SIZE);
-            long start = c.u32();
-            long codeSize = c.u32();
-            long locals = c.u32();
-            long params = c.u32();
-            long maxStack = c.u32();
-            long program = c.u32();
-            int prolog = c.u16();
-            int savedRegs = c.u16();
-            out.add(new Raw(at, 4, start, codeSize, prolog, params, savedRegs, locals, maxStack, program, 0));
+            PdbTypes.FrameData f = new PdbTypes.FrameData(new ByteBufferKaitaiStream(s.bytes(at, FRAME_DATA_SIZE)));
+            out.add(new Raw(at, 4, f.ofsStart(), f.lenBlock(), f.lenProlog(), f.lenParams(), f.lenSavedRegs(),
+                    f.lenLocals(), f.maxStack(), f.ofsProgram(), 0));
         }
         return out;
     }
@@ -138,18 +132,9 @@ public final class StackWinRecords {
         }
         List<Raw> out = new ArrayList<>((int) Math.min(size / FPO_SIZE, 1 << 20));
         for (long at = 0; at < size; at += FPO_SIZE) {
-            MsfStream.Cursor c = s.cursor(at, at + FPO_SIZE);
-            long start = c.u32();
-            long codeSize = c.u32();
-            long locals = c.u32();
-            int params = c.u16();
-            int bits = c.u16();
-            // cbProlog:8 cbRegs:3 fHasSEH:1 fUseBP:1 reserved:1 cbFrame:2 (winnt.h FPO_DATA)
-            int prolog = bits & 0xFF;
-            int regs = bits >> 8 & 0x7;
-            int frameType = bits >> 14 & 0x3;
-            out.add(new Raw(at, frameType, start, codeSize, prolog, params * 4L, regs * 4L, locals * 4, 0, -1,
-                    bits));
+            PdbTypes.FpoData f = new PdbTypes.FpoData(new ByteBufferKaitaiStream(s.bytes(at, FPO_SIZE)));
+            out.add(new Raw(at, f.frameType(), f.ofsStart(), f.lenProc(), f.lenProlog(), f.numParamsDwords() * 4L,
+                    f.numSavedRegs() * 4L, f.numLocalsDwords() * 4, 0, -1, f.attributes()));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.leakscope.symbols.pdb;
 
+import io.kaitai.struct.ByteBufferKaitaiStream;
 import org.leakscope.model.InputFormatException;
 
 /**
@@ -41,18 +42,21 @@ final class TypeStream {
      * @throws InputFormatException when the header is damaged or of another version
      */
     static TypeStream open(MsfStream stream) {
-        long version = stream.u32(0);
+        stream.check(0, HEADER_SIZE, "the type stream header");
+        PdbTypes.TypeStreamHeader h = new PdbTypes.TypeStreamHeader(
+                new ByteBufferKaitaiStream(stream.bytes(0, HEADER_SIZE)));
+        long version = h.version();
         if (version != VERSION_V80) {
             throw stream.error(0, "type stream version " + VERSION_V80, Long.toString(version));
         }
-        long headerSize = stream.u32(4);
+        long headerSize = h.headerSize();
         if (headerSize < HEADER_SIZE || headerSize > stream.size()) {
             throw stream.error(4, "a type stream header size of " + HEADER_SIZE + " to " + stream.size() + " bytes",
                     Long.toString(headerSize));
         }
-        long begin = stream.u32(8);
-        long end = stream.u32(12);
-        long recordBytes = stream.u32(16);
+        long begin = h.typeIndexBegin();
+        long end = h.typeIndexEnd();
+        long recordBytes = h.lenTypeRecords();
         if (recordBytes > stream.size() - headerSize) {
             throw stream.error(16, "type record bytes within the stream's " + (stream.size() - headerSize),
                     Long.toString(recordBytes));

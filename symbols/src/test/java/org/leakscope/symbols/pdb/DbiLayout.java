@@ -16,6 +16,7 @@ final class DbiLayout {
     static final int DEBUG_OMAP_FROM_SOURCE = 4;
     static final int DEBUG_SECTION_HEADERS = 5;
     static final int DEBUG_NEW_FPO = 9;
+    static final int DEBUG_ORIGINAL_SECTION_HEADERS = 10;
 
     private final MsfFile msf;
     private final MsfStream dbi;
@@ -70,7 +71,10 @@ final class DbiLayout {
     }
 
     List<Proc> procedures() {
-        MsfStream sections = msf.stream(debugStream(DEBUG_SECTION_HEADERS));
+        // with OMAP, the section headers to add offsets to are the original ones (entry 10), then translated
+        int original = debugStream(DEBUG_ORIGINAL_SECTION_HEADERS);
+        MsfStream sections = msf.stream(original >= 0 ? original : debugStream(DEBUG_SECTION_HEADERS));
+        LongUnaryOperator toImage = toImage();
         List<Proc> out = new ArrayList<>();
         long at = 64;
         long end = 64 + dbi.i32(24);
@@ -93,7 +97,7 @@ final class DbiLayout {
                     long offset = s.u32(r + 4 + 28);
                     int segment = s.u16(r + 4 + 32);
                     String name = s.cstring(r + 4 + 35, 65536);
-                    long rva = sections.u32((segment - 1) * 40L + 12) + offset;
+                    long rva = toImage.applyAsLong(sections.u32((segment - 1) * 40L + 12) + offset);
                     out.add(new Proc(rva, new ProcedureNames.Procedure(name, type, kind == 0x1147 || kind == 0x1146,
                             kind)));
                 }

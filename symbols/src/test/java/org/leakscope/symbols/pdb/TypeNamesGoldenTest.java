@@ -20,7 +20,7 @@ import org.leakscope.testing.Required;
  */
 class TypeNamesGoldenTest {
     @ParameterizedTest
-    @ValueSource(strings = {"bp_dump_syms_regtest", "bp_dump_syms_regtest64"})
+    @ValueSource(strings = {"bp_dump_syms_regtest", "bp_dump_syms_regtest64", "bp_omap_reorder_funcs"})
     void namesAgreeWithBreakpadsDumpSyms(String name) throws Exception {
         Path pdb = Required.corpusFile("pdb/" + name + ".pdb");
         SymbolData golden = SymText.read(Required.corpusFile("pdb/" + name + ".sym"));
