@@ -1,18 +1,46 @@
 package org.leakscope.symbols.pdb;
 
+import org.leakscope.model.InputFormatException;
+
 /**
- * The {@link ProcedureNames} of one open PDB: the place the type-record reader (TPI and IPI streams) is made.
- * Until it lands this gives the plain names.
+ * The {@link ProcedureNames} of one open PDB: names with argument types from the TPI (and IPI) streams, as
+ * {@link TypeRecordNames} spells them, or the plain names when the PDB has no usable type stream.
  */
 final class TypedProcedureNames {
+    static final int TPI = 2;
+    static final int DBI = 3;
+    static final int IPI = 4;
+    /** Offset of the DBI header's SymRecordStream field. */
+    private static final int DBI_SYM_RECORD_STREAM = 20;
+
     private TypedProcedureNames() {
     }
 
     /**
-     * The names for procedures of {@code pdb}; {@code info} says whether it has an IPI stream. Must not throw
-     * for damaged type streams: fall back to {@link ProcedureNames#PLAIN} (per procedure or for the file).
+     * The names for procedures of {@code pdb}; {@code info} says whether it has an IPI stream. Never throws for
+     * damaged type streams: falls back to {@link ProcedureNames#PLAIN} for the file (a damaged header) or for
+     * the procedure (a damaged record).
      */
     static ProcedureNames forPdb(MsfFile pdb, PdbInfo info) {
-        return ProcedureNames.PLAIN;
+        try {
+            if (!pdb.hasStream(TPI) || pdb.streamSize(TPI) == 0) {
+                return ProcedureNames.PLAIN;
+            }
+            TypeStream tpi = TypeStream.open(pdb.stream(TPI));
+            TypeStream ipi = info.hasIdStream() && pdb.hasStream(IPI) && pdb.streamSize(IPI) > 0
+                    ? TypeStream.open(pdb.stream(IPI)) : null;
+            return new TypeRecordNames(tpi, ipi, new CFunctionNames(symbolRecords(pdb)));
+        } catch (InputFormatException e) {
+            return ProcedureNames.PLAIN;
+        }
+    }
+
+    /** The DBI's symbol record stream (where S_PUB32 records live), or null. */
+    static MsfStream symbolRecords(MsfFile pdb) {
+        if (!pdb.hasStream(DBI) || pdb.streamSize(DBI) < DBI_SYM_RECORD_STREAM + 2) {
+            return null;
+        }
+        int index = pdb.stream(DBI).u16(DBI_SYM_RECORD_STREAM);
+        return index != 0xFFFF && pdb.hasStream(index) ? pdb.stream(index) : null;
     }
 }

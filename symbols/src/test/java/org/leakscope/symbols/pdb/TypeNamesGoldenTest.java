@@ -1,0 +1,50 @@
+package org.leakscope.symbols.pdb;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.leakscope.symbols.breakpad.SymText;
+import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.testing.Required;
+
+/**
+ * FUNC names with argument types against the .sym files Breakpad's DIA-based dump_syms wrote from the same
+ * PDBs: every FUNC of the reference file is looked up by address among the PDB's procedure symbols and named
+ * through the type records. Prints the agreement and every difference; the issue asks for 99 %.
+ */
+class TypeNamesGoldenTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"bp_dump_syms_regtest", "bp_dump_syms_regtest64", "bp_omap_reorder_funcs"})
+    void namesAgreeWithBreakpadsDumpSyms(String name) throws Exception {
+        Path pdb = Required.corpusFile("pdb/" + name + ".pdb");
+        SymbolData golden = SymText.read(Required.corpusFile("pdb/" + name + ".sym"));
+        try (MsfFile msf = MsfFile.open(pdb)) {
+            ProcedureNames names = TypedProcedureNames.forPdb(msf, PdbInfo.read(msf));
+            Map<Long, List<ProcedureNames.Procedure>> byRva = new HashMap<>();
+            for (DbiLayout.Proc p : new DbiLayout(msf).procedures()) {
+                byRva.computeIfAbsent(p.rva(), k -> new ArrayList<>()).add(p.procedure());
+            }
+            int agree = 0;
+            List<String> differences = new ArrayList<>();
+            for (SymbolData.Function f : golden.functions()) {
+                List<ProcedureNames.Procedure> at = byRva.getOrDefault(f.address(), List.of());
+                List<String> ours = at.stream().map(names::name).toList();
+                if (ours.contains(f.name())) {
+                    agree++;
+                } else {
+                    differences.add(Long.toHexString(f.address()) + ": want '" + f.name() + "', got " + ours);
+                }
+            }
+            int total = golden.functions().size();
+            System.out.printf("%s: FUNC names %d of %d agree (%.2f %%)%n", name, agree, total, 100.0 * agree / total);
+            differences.forEach(d -> System.out.println("  " + d));
+            assertTrue(agree * 100L >= total * 99L, name + ": " + agree + " of " + total + " names agree");
+        }
+    }
+}
