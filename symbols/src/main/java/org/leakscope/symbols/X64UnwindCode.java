@@ -48,6 +48,16 @@ public record X64UnwindCode(int prologOffset, Op op, int info, long operand) {
     private static final String[] REGISTERS = {"$rax", "$rcx", "$rdx", "$rbx", "$rsp", "$rbp", "$rsi", "$rdi", "$r8",
         "$r9", "$r10", "$r11", "$r12", "$r13", "$r14", "$r15"};
 
+    /** How many 2-byte slots the operation takes in the UNWIND_INFO (its operands follow it). */
+    public int slots() {
+        return switch (op) {
+            case PUSH_NONVOL, ALLOC_SMALL, SET_FPREG, EPILOG, PUSH_MACHFRAME -> 1;
+            case SAVE_NONVOL, SAVE_XMM, SAVE_XMM128 -> 2;
+            case SAVE_NONVOL_FAR, SAVE_XMM_FAR, SPARE, SAVE_XMM128_FAR -> 3;
+            case ALLOC_LARGE -> info == 0 ? 2 : 3;
+        };
+    }
+
     /** A general register's Breakpad name by its 4-bit unwind number ({@code $rbx}). */
     public static String register(int number) {
         return REGISTERS[number & 15];

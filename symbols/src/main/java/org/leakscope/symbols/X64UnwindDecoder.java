@@ -37,73 +37,39 @@ final class X64UnwindDecoder {
             long at = b.at() + HEADER + 2L * i;
             int info = s.info();
             int offset = s.prologOffset();
-            int used;
-            X64UnwindCode c;
-            switch (s.op()) {
-                case 0 -> {
-                    used = 1;
-                    c = new X64UnwindCode(offset, Op.PUSH_NONVOL, info, 0);
-                }
+            X64UnwindCode c = switch (s.op()) {
+                case 0 -> new X64UnwindCode(offset, Op.PUSH_NONVOL, info, 0);
                 case 1 -> {
                     if (info > 1) {
                         throw InputFormatException.atOffset(source, at + 1, "UWOP_ALLOC_LARGE with info 0 or 1",
                                 "info " + info);
                     }
-                    used = info == 0 ? 2 : 3;
                     long size = info == 0 ? 8L * operand(source, slots, i, 1, at) : operand32(source, slots, i, at);
-                    c = new X64UnwindCode(offset, Op.ALLOC_LARGE, info, size);
+                    yield new X64UnwindCode(offset, Op.ALLOC_LARGE, info, size);
                 }
-                case 2 -> {
-                    used = 1;
-                    c = new X64UnwindCode(offset, Op.ALLOC_SMALL, info, info * 8L + 8);
-                }
-                case 3 -> {
-                    used = 1;
-                    c = new X64UnwindCode(offset, Op.SET_FPREG, info, frameOffset);
-                }
-                case 4 -> {
-                    used = 2;
-                    c = new X64UnwindCode(offset, Op.SAVE_NONVOL, info, 8L * operand(source, slots, i, 1, at));
-                }
-                case 5 -> {
-                    used = 3;
-                    c = new X64UnwindCode(offset, Op.SAVE_NONVOL_FAR, info, operand32(source, slots, i, at));
-                }
-                case 6 -> {
-                    if (version == 2) {
-                        used = 1;
-                        c = new X64UnwindCode(offset, Op.EPILOG, info, 0);
-                    } else {
-                        used = 2;
-                        c = new X64UnwindCode(offset, Op.SAVE_XMM, info, 16L * operand(source, slots, i, 1, at));
-                    }
-                }
-                case 7 -> {
-                    used = 3;
-                    c = new X64UnwindCode(offset, version == 2 ? Op.SPARE : Op.SAVE_XMM_FAR, info,
-                            operand32(source, slots, i, at));
-                }
-                case 8 -> {
-                    used = 2;
-                    c = new X64UnwindCode(offset, Op.SAVE_XMM128, info, 16L * operand(source, slots, i, 1, at));
-                }
-                case 9 -> {
-                    used = 3;
-                    c = new X64UnwindCode(offset, Op.SAVE_XMM128_FAR, info, operand32(source, slots, i, at));
-                }
+                case 2 -> new X64UnwindCode(offset, Op.ALLOC_SMALL, info, info * 8L + 8);
+                case 3 -> new X64UnwindCode(offset, Op.SET_FPREG, info, frameOffset);
+                case 4 -> new X64UnwindCode(offset, Op.SAVE_NONVOL, info, 8L * operand(source, slots, i, 1, at));
+                case 5 -> new X64UnwindCode(offset, Op.SAVE_NONVOL_FAR, info, operand32(source, slots, i, at));
+                // version 1's withdrawn UWOP_SAVE_XMM (two slots) became version 2's UWOP_EPILOG (one)
+                case 6 -> version == 2 ? new X64UnwindCode(offset, Op.EPILOG, info, 0)
+                        : new X64UnwindCode(offset, Op.SAVE_XMM, info, 16L * operand(source, slots, i, 1, at));
+                case 7 -> new X64UnwindCode(offset, version == 2 ? Op.SPARE : Op.SAVE_XMM_FAR, info,
+                        operand32(source, slots, i, at));
+                case 8 -> new X64UnwindCode(offset, Op.SAVE_XMM128, info, 16L * operand(source, slots, i, 1, at));
+                case 9 -> new X64UnwindCode(offset, Op.SAVE_XMM128_FAR, info, operand32(source, slots, i, at));
                 case 10 -> {
                     if (info > 1) {
                         throw InputFormatException.atOffset(source, at + 1, "UWOP_PUSH_MACHFRAME with info 0 or 1",
                                 "info " + info);
                     }
-                    used = 1;
-                    c = new X64UnwindCode(offset, Op.PUSH_MACHFRAME, info, 0);
+                    yield new X64UnwindCode(offset, Op.PUSH_MACHFRAME, info, 0);
                 }
                 default -> throw InputFormatException.atOffset(source, at + 1, "an unwind operation code 0 to 10",
                         "code " + s.op());
-            }
+            };
             codes.add(c);
-            i += used;
+            i += c.slots();
         }
         PeSymbols.RuntimeFunction chained = u.chained();
         return new X64UnwindInfo(rva, version, u.flags(), u.lenProlog(), u.frameRegister(), frameOffset, codes,
