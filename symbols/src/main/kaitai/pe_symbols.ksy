@@ -429,6 +429,13 @@ types:
         size: 16
       - id: age
         type: u4
+      - id: pdb_path
+        -orig-id: PdbFileName
+        type: str
+        terminator: 0
+        eos-error: false
+        encoding: UTF-8
+        doc: the PDB's path as the linker wrote it (c:\build\x.pdb); the record's size bounds it
   codeview_pdb20:
     -orig-id: CV_INFO_PDB20
     seq:
@@ -438,3 +445,95 @@ types:
         type: u4
       - id: age
         type: u4
+      - id: pdb_path
+        -orig-id: PdbFileName
+        type: str
+        terminator: 0
+        eos-error: false
+        encoding: UTF-8
+  runtime_function:
+    -orig-id: RUNTIME_FUNCTION
+    doc: |
+      One 12-byte entry of the x64 exception directory (.pdata): the RVA range of a function (or of a part of
+      one) and where its unwind information is. Entries are sorted by rva_begin.
+    doc-ref: https://learn.microsoft.com/en-us/cpp/build/exception-handling-x64#struct-runtime_function
+    seq:
+      - id: rva_begin
+        -orig-id: BeginAddress
+        type: u4
+      - id: rva_end
+        -orig-id: EndAddress
+        type: u4
+      - id: rva_unwind_info
+        -orig-id: UnwindInfoAddress
+        type: u4
+        doc: |
+          RVA of an UNWIND_INFO; with bit 0 set (RUNTIME_FUNCTION_INDIRECT), RVA + 1 of another
+          RUNTIME_FUNCTION whose unwind information is shared
+  unwind_info:
+    -orig-id: UNWIND_INFO
+    doc: |
+      The x64 unwind information of a function (usually in .xdata, sometimes .rdata): the prolog's unwind codes
+      in reverse order of execution, then either a chained RUNTIME_FUNCTION or the language handler's RVA (its
+      data follows and is not read). The codes are 2-byte slots; an operation takes 1 to 3 of them, so the
+      wrapper decodes the slots.
+    doc-ref: https://learn.microsoft.com/en-us/cpp/build/exception-handling-x64#struct-unwind_info
+    seq:
+      - id: version_and_flags
+        type: u1
+        doc: bits 0-2 the version (1, or 2 with UWOP_EPILOG codes), bits 3-7 the UNW_FLAG_* flags
+      - id: len_prolog
+        -orig-id: SizeOfProlog
+        type: u1
+      - id: num_slots
+        -orig-id: CountOfCodes
+        type: u1
+        doc: unwind code slots (not operations)
+      - id: frame_register_and_offset
+        type: u1
+        doc: bits 0-3 FrameRegister (0 none), bits 4-7 FrameOffset (scaled by 16)
+      - id: slots
+        type: unwind_code_slot
+        repeat: expr
+        repeat-expr: num_slots
+      - id: padding
+        size: 2
+        if: num_slots % 2 == 1 and (flags & 7) != 0
+        doc: the slot array is padded to an even count when anything follows it
+      - id: chained
+        type: runtime_function
+        if: (flags & 4) != 0
+        doc: UNW_FLAG_CHAININFO, the primary entry of this function
+      - id: rva_handler
+        -orig-id: ExceptionHandler
+        type: u4
+        if: (flags & 4) == 0 and (flags & 3) != 0
+        doc: UNW_FLAG_EHANDLER or UNW_FLAG_UHANDLER; the handler's own data follows, its size known only to it
+    instances:
+      version:
+        value: version_and_flags & 7
+      flags:
+        value: version_and_flags >> 3
+      frame_register:
+        value: frame_register_and_offset & 15
+      frame_offset_scaled:
+        value: frame_register_and_offset >> 4
+  unwind_code_slot:
+    -orig-id: UNWIND_CODE
+    doc: |
+      One slot: the prolog offset just after the instruction, then the operation (low 4 bits) and its info
+      (high 4 bits); or, after an operation that needs them, 16 bits of its operand.
+    seq:
+      - id: prolog_offset
+        -orig-id: CodeOffset
+        type: u1
+      - id: op_and_info
+        type: u1
+    instances:
+      op:
+        value: op_and_info & 15
+      info:
+        value: op_and_info >> 4
+      operand:
+        value: prolog_offset | (op_and_info << 8)
+        doc: the slot read as the 16-bit operand of the operation before it

@@ -51,9 +51,9 @@ public final class PeSymbolFile implements ImageSymbols {
     private static final int SECTION_HEADER = 40;
     private static final int SYMBOL = 18;
     private static final int EXPORT_DIRECTORY = 40;
+    private static final int EXCEPTION_DIRECTORY_INDEX = 3;
     private static final int DEBUG_DIRECTORY_INDEX = 6;
     private static final int DEBUG_ENTRY = 28;
-    private static final int DEBUG_TYPE_CODEVIEW = 2;
     /** A CodeView record is a signature, an id and a PDB path: 64 KB is far beyond any real one. */
     private static final int MAX_CODEVIEW = 64 * 1024;
     /** Real debug directories hold a handful of entries; more than this is damage. */
@@ -75,6 +75,12 @@ public final class PeSymbolFile implements ImageSymbols {
     private long imageSize;
     private long timeDateStamp;
     private String debugId;
+    private PeCodeView codeView;
+    private List<PeDebugEntry> debugEntries = List.of();
+    /** The exception directory (x64 .pdata): RVA, size, and the file offset of its data directory entry. */
+    private long exceptionRva;
+    private long exceptionLen;
+    private long exceptionFieldAt = -1;
     private int machine;
     private Section[] sections = new Section[0];
     /** Indexes into {@link #sections}, by ascending RVA, for the RVA → section search. */
@@ -115,14 +121,22 @@ public final class PeSymbolFile implements ImageSymbols {
 
     /** Reads the headers and the symbol sources; the file is closed again before this returns. */
     public static PeSymbolFile open(Path path, Limits limits) throws IOException {
+        return open(path, limits, true);
+    }
+
+    /**
+     * With {@code names} false only the headers, the section table and the debug directory are read (for
+     * {@link PeImageInfo} and {@link X64Unwind}, which need no function names).
+     */
+    static PeSymbolFile open(Path path, Limits limits, boolean names) throws IOException {
         PeSymbolFile f = new PeSymbolFile(path.toString(), limits);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            f.read(ch);
+            f.read(ch, names);
         }
         return f;
     }
 
-    private void read(FileChannel ch) throws IOException {
+    private void read(FileChannel ch, boolean names) throws IOException {
         long size = ch.size();
         PeSymbols.DosHeader dos = parse(bytes(ch, 0, DOS_HEADER, size, "an MS-DOS header"), 0, 0,
                 "a PE file (MS-DOS header 'MZ')", PeSymbols.DosHeader::new);
@@ -167,13 +181,21 @@ public final class PeSymbolFile implements ImageSymbols {
             imageSize = h.lenImage();
             numDirs = h.numDataDirectories();
         }
-        // NumberOfRvaAndSizes may claim more than the header holds; only directory 0 (exports) is used
+        // NumberOfRvaAndSizes may claim more than the header holds; directories 0 (exports), 3 (exceptions) and
+        // 6 (debug) are used
         numDirs = Math.min(numDirs, (optLen - fixed) / DATA_DIRECTORY);
         PeSymbols.DataDirectory exportDir = numDirs > 0
                 ? parse(opt, fixed, optAt + fixed, "a data directory", PeSymbols.DataDirectory::new) : null;
         int debugAt = fixed + DEBUG_DIRECTORY_INDEX * DATA_DIRECTORY;
         PeSymbols.DataDirectory debugDir = numDirs > DEBUG_DIRECTORY_INDEX
                 ? parse(opt, debugAt, optAt + debugAt, "a data directory", PeSymbols.DataDirectory::new) : null;
+        if (numDirs > EXCEPTION_DIRECTORY_INDEX) {
+            int at = fixed + EXCEPTION_DIRECTORY_INDEX * DATA_DIRECTORY;
+            PeSymbols.DataDirectory d = parse(opt, at, optAt + at, "a data directory", PeSymbols.DataDirectory::new);
+            exceptionRva = d.rva();
+            exceptionLen = d.len();
+            exceptionFieldAt = optAt + at;
+        }
 
         int numSections = coff.numSections();
         long secAt = optAt + optLen;
@@ -194,10 +216,13 @@ public final class PeSymbolFile implements ImageSymbols {
 
         if (debugDir != null && debugDir.rva() != 0 && debugDir.len() != 0) {
             try {
-                debugId = codeView(ch, size, debugDir.rva(), debugDir.len(), optAt + debugAt);
+                debugDirectory(ch, size, debugDir.rva(), debugDir.len(), optAt + debugAt);
             } catch (InputFormatException e) {
                 problems.add(Problem.of(e)); // the names are still good; the file has no debug id to match by
             }
+        }
+        if (!names) {
+            return;
         }
         Symbols all = new Symbols();
         if (coff.ofsSymbolTable() != 0 && coff.numSymbols() != 0) {
@@ -370,38 +395,57 @@ public final class PeSymbolFile implements ImageSymbols {
     }
 
     /**
-     * The debug id of the first CodeView entry of the debug directory (Breakpad's spelling, as a minidump's
-     * module list gives it), or null when there is none or its signature is neither RSDS nor NB10.
+     * Every entry of the debug directory, and the first CodeView record with an RSDS or NB10 signature, whose
+     * signature and age are the file's debug id (Breakpad's spelling, as a minidump's module list gives it). A
+     * damaged CodeView record is recorded as a problem and the next entries are still read.
      */
-    private String codeView(FileChannel ch, long size, long dirRva, long dirLen, long dirFieldAt) throws IOException {
+    private void debugDirectory(FileChannel ch, long size, long dirRva, long dirLen, long dirFieldAt)
+            throws IOException {
         long entries = Math.min(dirLen / DEBUG_ENTRY, MAX_DEBUG_ENTRIES);
         if (entries == 0) {
-            return null;
+            return;
         }
         byte[] dir = table(ch, size, dirRva, entries * DEBUG_ENTRY, dirFieldAt, "the debug directory (" + entries
                 + " entries)");
         long dirAt = fileOffset(dirRva, entries * DEBUG_ENTRY);
+        List<PeDebugEntry> all = new ArrayList<>();
         for (int i = 0; i < entries; i++) {
+            long at = dirAt + (long) i * DEBUG_ENTRY;
             PeSymbols.DebugDirectoryEntry e = parse(dir, i * DEBUG_ENTRY, dirAt, "a debug directory entry",
                     PeSymbols.DebugDirectoryEntry::new);
-            if (e.type() != DEBUG_TYPE_CODEVIEW) {
-                continue;
+            PeCodeView cv = null;
+            if (e.type() == PeDebugEntry.CODEVIEW) {
+                try {
+                    cv = codeView(ch, size, e, at);
+                } catch (InputFormatException damaged) {
+                    problems.add(Problem.of(damaged));
+                }
+                if (cv != null && codeView == null) {
+                    codeView = cv;
+                    debugId = cv.debugId();
+                }
             }
-            long at = dirAt + (long) i * DEBUG_ENTRY;
-            if (e.lenData() < 4 || e.lenData() > MAX_CODEVIEW) {
-                throw InputFormatException.atOffset(source, at + 16, "a CodeView record of 4 to " + MAX_CODEVIEW
-                        + " bytes", e.lenData() + " bytes");
-            }
-            byte[] record = bytes(ch, e.ofsData(), e.lenData(), size, "the CodeView record");
-            PeSymbols.CodeviewRecord r = parse(record, 0, e.ofsData(), "a CodeView record",
-                    PeSymbols.CodeviewRecord::new);
-            if (r.info() instanceof PeSymbols.CodeviewPdb70 p) {
-                return DebugIds.pdb70(p.guid(), p.age());
-            }
-            if (r.info() instanceof PeSymbols.CodeviewPdb20 p) {
-                return DebugIds.pdb20(p.signature(), p.age());
-            }
-            return null;
+            all.add(new PeDebugEntry(e.type(), e.timeDateStamp(), e.lenData(), e.rvaData(), e.ofsData(), cv));
+        }
+        debugEntries = List.copyOf(all);
+    }
+
+    /** The record a CODEVIEW entry points at; null when its signature is neither RSDS nor NB10. */
+    private PeCodeView codeView(FileChannel ch, long size, PeSymbols.DebugDirectoryEntry e, long entryAt)
+            throws IOException {
+        if (e.lenData() < 4 || e.lenData() > MAX_CODEVIEW) {
+            throw InputFormatException.atOffset(source, entryAt + 16, "a CodeView record of 4 to " + MAX_CODEVIEW
+                    + " bytes", e.lenData() + " bytes");
+        }
+        byte[] record = bytes(ch, e.ofsData(), e.lenData(), size, "the CodeView record");
+        PeSymbols.CodeviewRecord r = parse(record, 0, e.ofsData(), "a CodeView record", PeSymbols.CodeviewRecord::new);
+        if (r.info() instanceof PeSymbols.CodeviewPdb70 p) {
+            String id = DebugIds.pdb70(p.guid(), p.age());
+            return new PeCodeView("RSDS", id.substring(0, 32), p.age(), p.pdbPath(), id);
+        }
+        if (r.info() instanceof PeSymbols.CodeviewPdb20 p) {
+            String id = DebugIds.pdb20(p.signature(), p.age());
+            return new PeCodeView("NB10", id.substring(0, 8), p.age(), p.pdbPath(), id);
         }
         return null;
     }
@@ -463,7 +507,7 @@ public final class PeSymbolFile implements ImageSymbols {
     }
 
     /** The file offset of {@code len} bytes at {@code rva}, or -1 when they are not all in one section's file data. */
-    private long fileOffset(long rva, long len) {
+    long fileOffset(long rva, long len) {
         Section s = section(rva);
         if (s == null) {
             return -1;
@@ -569,6 +613,40 @@ public final class PeSymbolFile implements ImageSymbols {
     /** The debug id of the CodeView record (Breakpad's spelling of its GUID and age), or null without one. */
     public String debugId() {
         return debugId;
+    }
+
+    /** The COFF header's Machine: 0x8664 x86-64, 0x14c i386, 0xaa64 ARM64, ... */
+    public int machine() {
+        return machine;
+    }
+
+    /** The first CodeView record with an RSDS or NB10 signature, or null. */
+    public PeCodeView codeView() {
+        return codeView;
+    }
+
+    /** Every debug directory entry, in file order (empty without a debug directory or when it is damaged). */
+    public List<PeDebugEntry> debugEntries() {
+        return debugEntries;
+    }
+
+    /** The exception directory's RVA and size (0 when absent) and the file offset of its data directory entry. */
+    long exceptionRva() {
+        return exceptionRva;
+    }
+
+    long exceptionLen() {
+        return exceptionLen;
+    }
+
+    long exceptionFieldAt() {
+        return exceptionFieldAt;
+    }
+
+    /** The end of the file data of the section holding {@code rva} (a file offset), or -1 outside every section. */
+    long sectionFileEnd(long rva) {
+        Section s = section(rva);
+        return s == null ? -1 : s.fileOffset() + Math.min(s.rawSize(), s.end() - s.rva());
     }
 
     /**

@@ -1,0 +1,336 @@
+package org.leakscope.symbols;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.leakscope.model.Hex;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Limits;
+import org.leakscope.model.Problem;
+import org.leakscope.symbols.breakpad.SymbolData;
+
+/**
+ * The x64 unwind data of a PE image: the exception directory's RUNTIME_FUNCTION entries (.pdata), read when
+ * opened into three int arrays, and the UNWIND_INFO records they point at (.xdata), read and decoded on demand
+ * (through {@code pe_symbols.ksy}) and cached. The stack walker asks {@link #at(long)} for the program in effect
+ * at an address; {@code dumpsyms} asks {@link #stackCfi()} for Breakpad STACK CFI records.
+ *
+ * <p>Damage does not stop the rest: an exception directory outside the file's sections leaves no entries; an
+ * unreadable UNWIND_INFO (past its section, a version other than 1 or 2, an unknown operation, slots that end
+ * inside an operation), a chain that loops back (real files contain such loops) or goes deeper than
+ * {@link #MAX_CHAIN} drops that one entry; each is recorded once in {@link #problems()} with its file offset.
+ * Headers that are not a PE image's are an {@link InputFormatException} from {@link #open(Path, Limits)}.
+ * Images of other machines have no entries (ARM64's .pdata has another layout; x86 has none).
+ */
+public final class X64Unwind implements AutoCloseable {
+    /** Chained UNWIND_INFO records followed before giving up; compilers chain one or two levels. */
+    public static final int MAX_CHAIN = 32;
+    private static final int RUNTIME_FUNCTION = 12;
+    /** Header, 255 slots and padding, and a chained entry: no UNWIND_INFO needs more before its handler data. */
+    private static final int MAX_UNWIND_INFO = 4 + 256 * 2 + RUNTIME_FUNCTION;
+    /** .pdata is read in pieces of this many entries, never as one array sized by the directory. */
+    private static final int CHUNK = 4096;
+
+    private final String source;
+    private final PeSymbolFile headers;
+    private final FileChannel ch;
+    private final long fileSize;
+    private final List<Problem> problems = new ArrayList<>();
+    private final Set<Long> reported = new HashSet<>();
+    private final Map<Long, Object> infos = new HashMap<>(); // RVA -> X64UnwindInfo or InputFormatException
+    private int[] begins = new int[0];
+    private int[] ends = new int[0];
+    private int[] unwinds = new int[0];
+    /** Each entry's file offset in .pdata, for error positions. */
+    private long[] entryAt = new long[0];
+
+    private X64Unwind(String source, PeSymbolFile headers, FileChannel ch) throws IOException {
+        this.source = source;
+        this.headers = headers;
+        this.ch = ch;
+        this.fileSize = ch.size();
+    }
+
+    public static X64Unwind open(Path path) throws IOException {
+        return open(path, Limits.DEFAULT);
+    }
+
+    /** Reads the headers and the RUNTIME_FUNCTION table; the file stays open for the UNWIND_INFO records. */
+    public static X64Unwind open(Path path, Limits limits) throws IOException {
+        PeSymbolFile headers = PeSymbolFile.open(path, limits, false);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            X64Unwind u = new X64Unwind(path.toString(), headers, ch);
+            if (headers.machine() == PeImageInfo.MACHINE_AMD64 && headers.exceptionLen() != 0) {
+                u.readRuntimeFunctions();
+            }
+            return u;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void readRuntimeFunctions() throws IOException {
+        long rva = headers.exceptionRva();
+        long len = headers.exceptionLen();
+        long count = len / RUNTIME_FUNCTION;
+        long at = headers.fileOffset(rva, count * RUNTIME_FUNCTION);
+        if (at < 0) {
+            problem(InputFormatException.atOffset(source, headers.exceptionFieldAt(), "the exception directory ("
+                    + len + " bytes at RVA " + Hex.of(rva) + ") inside a section's file data", "it is not (no unwind"
+                    + " data read)"));
+            return;
+        }
+        if (len % RUNTIME_FUNCTION != 0) {
+            problem(InputFormatException.atOffset(source, headers.exceptionFieldAt(), "an exception directory of"
+                    + " whole 12-byte entries", len + " bytes (the last " + len % RUNTIME_FUNCTION + " ignored)"));
+        }
+        // count <= the section's raw size / 12, which the file holds: the arrays are no larger than the file
+        int n = (int) count;
+        int[] b = new int[n];
+        int[] e = new int[n];
+        int[] u = new int[n];
+        long[] where = new long[n];
+        int kept = 0;
+        int inverted = 0;
+        long firstInverted = -1;
+        for (int start = 0; start < n; start += CHUNK) {
+            int pieces = Math.min(CHUNK, n - start);
+            long pieceAt = at + (long) start * RUNTIME_FUNCTION;
+            byte[] bytes = FileRange.read(ch, source, pieceAt, (long) pieces * RUNTIME_FUNCTION, fileSize,
+                    "the exception directory");
+            for (int i = 0; i < pieces; i++) {
+                PeSymbols.RuntimeFunction f = FileRange.parse(source, bytes, (long) i * RUNTIME_FUNCTION,
+                        pieceAt + (long) i * RUNTIME_FUNCTION, "a RUNTIME_FUNCTION", "a RUNTIME_FUNCTION",
+                        PeSymbols.RuntimeFunction::new);
+                if (f.rvaBegin() == 0 && f.rvaEnd() == 0 && f.rvaUnwindInfo() == 0) {
+                    continue; // zeroed-out entries pad some exception directories
+                }
+                if (f.rvaEnd() <= f.rvaBegin()) {
+                    if (inverted++ == 0) {
+                        firstInverted = pieceAt + (long) i * RUNTIME_FUNCTION;
+                    }
+                    continue;
+                }
+                b[kept] = (int) f.rvaBegin();
+                e[kept] = (int) f.rvaEnd();
+                u[kept] = (int) f.rvaUnwindInfo();
+                where[kept] = pieceAt + (long) i * RUNTIME_FUNCTION;
+                kept++;
+            }
+        }
+        if (inverted > 0) {
+            problem(InputFormatException.atOffset(source, firstInverted, "RUNTIME_FUNCTION entries that end after"
+                    + " they begin", inverted + " that do not (skipped)"));
+        }
+        begins = Arrays.copyOf(b, kept);
+        ends = Arrays.copyOf(e, kept);
+        unwinds = Arrays.copyOf(u, kept);
+        entryAt = Arrays.copyOf(where, kept);
+        sortIfNeeded();
+    }
+
+    /** The table must be sorted for the lookup; a linker always sorts it, a damaged file may not be. */
+    private void sortIfNeeded() {
+        for (int i = 1; i < begins.length; i++) {
+            if (Integer.compareUnsigned(begins[i - 1], begins[i]) > 0) {
+                Integer[] order = new Integer[begins.length];
+                for (int k = 0; k < order.length; k++) {
+                    order[k] = k;
+                }
+                Arrays.sort(order, (x, y) -> Integer.compareUnsigned(begins[x], begins[y]));
+                int[] b = new int[order.length];
+                int[] e = new int[order.length];
+                int[] u = new int[order.length];
+                long[] w = new long[order.length];
+                for (int k = 0; k < order.length; k++) {
+                    b[k] = begins[order[k]];
+                    e[k] = ends[order[k]];
+                    u[k] = unwinds[order[k]];
+                    w[k] = entryAt[order[k]];
+                }
+                begins = b;
+                ends = e;
+                unwinds = u;
+                entryAt = w;
+                return;
+            }
+        }
+    }
+
+    /** How many RUNTIME_FUNCTION entries the image has (zeroed and inverted ones not counted). */
+    public int functions() {
+        return begins.length;
+    }
+
+    /** The {@code i}-th entry by ascending start RVA. */
+    public X64RuntimeFunction function(int i) {
+        return new X64RuntimeFunction(Integer.toUnsignedLong(begins[i]), Integer.toUnsignedLong(ends[i]),
+                Integer.toUnsignedLong(unwinds[i]));
+    }
+
+    /**
+     * The unwind program for {@code rva} (an address minus the module's base): empty when no entry covers it
+     * (a leaf function, which keeps RSP at its return address, or code without unwind data) or when that entry's
+     * unwind information is damaged (then recorded in {@link #problems()}).
+     */
+    public Optional<X64UnwindProgram> at(long rva) {
+        int lo = 0;
+        int hi = begins.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Integer.toUnsignedLong(begins[mid]) <= rva) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0 || rva >= Integer.toUnsignedLong(ends[found])) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(program(function(found), entryAt[found] + 8));
+        } catch (InputFormatException e) {
+            problemOnce(function(found).begin(), e);
+            return Optional.empty();
+        } catch (IOException e) {
+            problemOnce(function(found).begin(), InputFormatException.atOffset(source, 0, "a readable file",
+                    e.toString()));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The entry's program: its UNWIND_INFO, then each chained one. {@code refAt} is the file offset of the
+     * field that points at the next record (the entry's, then each chaining record's), for error positions.
+     */
+    private X64UnwindProgram program(X64RuntimeFunction f, long refAt) throws IOException {
+        List<X64UnwindInfo> chain = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        long rva = f.unwindRva();
+        while (true) {
+            if (!seen.add(rva)) {
+                throw InputFormatException.atOffset(source, refAt, "a chain of unwind information that ends"
+                        + " (function at RVA " + Hex.of(f.begin()) + ")", "a loop back to RVA " + Hex.of(rva));
+            }
+            if (seen.size() > MAX_CHAIN) {
+                throw InputFormatException.atOffset(source, refAt, "at most " + MAX_CHAIN + " chained unwind"
+                        + " records (function at RVA " + Hex.of(f.begin()) + ")", "more");
+            }
+            if ((rva & 1) != 0) {
+                // RUNTIME_FUNCTION_INDIRECT: the entry shares the unwind information of another entry at rva - 1
+                long entry = rva - 1;
+                rva = indirect(entry, refAt).unwindRva();
+                refAt = headers.fileOffset(entry, RUNTIME_FUNCTION) + 8;
+                continue;
+            }
+            X64UnwindInfo info = info(rva, refAt);
+            chain.add(info);
+            if (info.chained() == null) {
+                return new X64UnwindProgram(f, chain);
+            }
+            refAt = headers.fileOffset(rva, 4);
+            rva = info.chained().unwindRva();
+        }
+    }
+
+    private X64RuntimeFunction indirect(long rva, long refAt) throws IOException {
+        long at = headers.fileOffset(rva, RUNTIME_FUNCTION);
+        if (at < 0) {
+            throw InputFormatException.atOffset(source, refAt, "an indirect RUNTIME_FUNCTION at RVA " + Hex.of(rva)
+                    + " inside a section's file data", "it is not");
+        }
+        PeSymbols.RuntimeFunction r = FileRange.parse(source, FileRange.read(ch, source, at, RUNTIME_FUNCTION,
+                fileSize, "a RUNTIME_FUNCTION"), 0, at, "a RUNTIME_FUNCTION", "a RUNTIME_FUNCTION",
+                PeSymbols.RuntimeFunction::new);
+        return new X64RuntimeFunction(r.rvaBegin(), r.rvaEnd(), r.rvaUnwindInfo());
+    }
+
+    /** The UNWIND_INFO at {@code rva}, decoded once; {@code refAt} is where the pointer to it is. */
+    private X64UnwindInfo info(long rva, long refAt) throws IOException {
+        Object cached = infos.get(rva);
+        if (cached == null) {
+            try {
+                cached = X64UnwindDecoder.decode(source, rva, readInfo(rva, refAt));
+            } catch (InputFormatException e) {
+                cached = e;
+            }
+            infos.put(rva, cached);
+        }
+        if (cached instanceof InputFormatException e) {
+            throw e;
+        }
+        return (X64UnwindInfo) cached;
+    }
+
+    /** The bytes of an UNWIND_INFO: up to its largest size, cut at the end of its section's file data. */
+    private X64UnwindDecoder.Bytes readInfo(long rva, long refAt) throws IOException {
+        long at = headers.fileOffset(rva, 4);
+        if (at < 0) {
+            throw InputFormatException.atOffset(source, refAt, "unwind information at RVA " + Hex.of(rva)
+                    + " inside a section's file data", "it is not");
+        }
+        long len = Math.min(MAX_UNWIND_INFO, headers.sectionFileEnd(rva) - at);
+        return new X64UnwindDecoder.Bytes(FileRange.read(ch, source, at, len, fileSize, "unwind information"), at);
+    }
+
+    /**
+     * One {@code STACK CFI INIT} record per entry, in ascending address order, as mozilla's dump_syms writes
+     * them (see {@link X64UnwindProgram#stackCfiRules()}). Entries with damaged unwind information are left out
+     * and counted in one problem.
+     */
+    public List<SymbolData.StackCfi> stackCfi() throws IOException {
+        List<SymbolData.StackCfi> out = new ArrayList<>(begins.length);
+        int damaged = 0;
+        InputFormatException first = null;
+        for (int i = 0; i < begins.length; i++) {
+            X64RuntimeFunction f = function(i);
+            try {
+                out.add(new SymbolData.StackCfi(f.begin(), f.end() - f.begin(),
+                        program(f, entryAt[i] + 8).stackCfiRules()));
+            } catch (InputFormatException e) {
+                if (damaged++ == 0) {
+                    first = e;
+                }
+            }
+        }
+        if (damaged > 0) {
+            problem(InputFormatException.atOffset(source, first.offset() == null ? 0 : first.offset(),
+                    "readable unwind information for every function", damaged + " functions without (no STACK CFI"
+                            + " for them); the first: expected " + first.expected() + ", found " + first.found()));
+        }
+        return out;
+    }
+
+    /** Damage skipped: the exception directory, RUNTIME_FUNCTION entries, unwind information. */
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    private void problem(InputFormatException e) {
+        problems.add(Problem.of(e));
+    }
+
+    private void problemOnce(long key, InputFormatException e) {
+        if (reported.add(key)) {
+            problem(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
+    }
+}
