@@ -14,55 +14,115 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 import org.leakscope.demangle.Demangler;
 import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
+import org.leakscope.symbols.SymbolOrigin.Status;
+import org.leakscope.symbols.pdb.PdbSymbols;
+import org.leakscope.symbols.store.ServerOptions;
+import org.leakscope.symbols.store.SymbolLocator;
+import org.leakscope.symbols.store.SymbolLocator.Candidate;
+import org.leakscope.symbols.store.SymbolPath;
 
 /**
- * Breakpad symbol stores ({@code <root>/<debug file>/<debug id>/<name>.sym}, name = debug file without a
- * trailing {@code .pdb}) and program files. Roots are searched in order; a file is opened the first time a
- * module needs it, and misses are remembered. A file names a module's functions only when it is the build the
- * module was loaded from ({@link ModuleMatch}); one that is not is skipped with a warning naming both ids.
+ * The one symbol service: Breakpad {@code .sym} files, PDBs and program files found along a {@link SymbolPath}
+ * (folders in Breakpad's and Microsoft's layouts, HTTP symbol servers and their caches: {@link SymbolLocator}).
+ * A file is opened the first time a module needs it, and misses are remembered. A file names a module's
+ * functions only when it is the build the module was loaded from ({@link ModuleMatch}); one that is not is
+ * skipped with a warning naming both ids. Where each module's names came from is kept ({@link #origins()}).
  */
 public final class SymbolStore implements AutoCloseable {
+    /** How PDBs are recognised and opened: the PDB reader, or a test's stand-in. */
+    interface PdbOpener {
+        boolean isPdb(Path p);
+
+        ImageSymbols open(Path p) throws IOException;
+    }
+
+    private static final PdbOpener PDB_READER = new PdbOpener() {
+        @Override
+        public boolean isPdb(Path p) {
+            return PdbSymbols.isPdb(p);
+        }
+
+        @Override
+        public ImageSymbols open(Path p) throws IOException {
+            return PdbSymbols.open(p);
+        }
+    };
+
     private final List<Path> roots;
+    private final SymbolPath path;
+    private final SymbolLocator locator;
+    private final PdbOpener pdbs;
     /** Files by path, each opened once whichever modules ask for it (empty: absent or unreadable). */
     private final Map<Path, Optional<BreakpadSymbolFile>> symFiles = new HashMap<>();
     private final Map<Path, Optional<ImageSymbols>> imageFiles = new HashMap<>();
-    /** The file each module resolves through, chosen at its first frame. */
-    private final Map<Module, Optional<BreakpadSymbolFile>> symFor = new HashMap<>();
-    private final Map<Module, Optional<ImageSymbols>> imageFor = new HashMap<>();
+    /** The symbol file (.sym or PDB) each module resolves through, chosen at its first frame. */
+    private final Map<Module, Optional<Used>> symFor = new HashMap<>();
+    private final Map<Module, Optional<Used>> imageFor = new HashMap<>();
+    /** The first refusal of a file of each module's name: why it stays unnamed. */
+    private final Map<Module, String> refused = new HashMap<>();
+    /** Modules in the order they were first asked about. */
+    private final Set<Module> asked = new LinkedHashSet<>();
     /** Warnings in order, each once (two dumps of one build ask about the same file). */
     private final Set<Problem> problems = new LinkedHashSet<>();
     /** Demangled names by symbol: a stack repeats the same few functions thousands of times. */
     private final Map<String, String> demangled = new HashMap<>();
 
-    public SymbolStore(List<Path> roots) {
-        this.roots = List.copyOf(roots);
+    /** A file chosen for a module: how to look up in it and where it came from. */
+    private record Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from) {
     }
 
-    /** Resolves an offset inside the module with this debug identity, through its Breakpad file. */
+    /** Plain folders, searched in order (no servers). */
+    public SymbolStore(List<Path> roots) {
+        this(SymbolPath.folders(roots), ServerOptions.defaults());
+    }
+
+    /** A parsed symbol path; {@code offline}: servers' caches only, no network. */
+    public SymbolStore(SymbolPath path, boolean offline) {
+        this(path, ServerOptions.defaults().withOffline(offline));
+    }
+
+    public SymbolStore(SymbolPath path, ServerOptions options) {
+        this(path, options, PDB_READER);
+    }
+
+    SymbolStore(SymbolPath path, ServerOptions options, PdbOpener pdbs) {
+        this.path = path;
+        this.roots = path.localFolders();
+        this.pdbs = pdbs;
+        this.locator = new SymbolLocator(path, options, w -> problems.add(new Problem("symbol path", null, null, w)));
+        for (String w : path.warnings()) {
+            problems.add(new Problem("symbol path", null, null, w));
+        }
+    }
+
+    /** Resolves an offset inside the module with this debug identity, through its Breakpad file or PDB. */
     public Optional<SymbolHit> lookup(String debugFile, String debugId, long rva) {
-        if (debugFile == null || debugId == null || roots.isEmpty()) {
+        if (debugFile == null || debugId == null || path.isEmpty()) {
             return Optional.empty();
         }
-        return breakpad(new Module(0, 0, debugFile, debugFile, debugId, null)).flatMap(f -> f.lookup(rva));
+        return symbols(new Module(0, 0, debugFile, debugFile, debugId, null)).flatMap(f -> f.lookup().apply(rva));
     }
 
     /**
      * The frame with function, offset and source filled in; unchanged when nothing is found. Breakpad files
-     * first; then the program file's own symbols: a file of the module's name in a store root, or the file at
-     * the module's path on this machine (a Wine path {@code Z:\x\y} read as {@code /x/y}), an ELF file's
-     * {@code .symtab}/{@code .dynsym} or a PE file's COFF symbols and exports, whichever its magic says it is.
-     * Each only when its identity matches the module's ({@link ModuleMatch}).
+     * first, then PDBs (both by the module's debug file and id, {@link SymbolLocator}); then the program file's
+     * own symbols: a file of the module's name along the symbol path, or the file at the module's path on this
+     * machine (a Wine path {@code Z:\x\y} read as {@code /x/y}), an ELF file's {@code .symtab}/{@code .dynsym}
+     * or a PE file's COFF symbols and exports, whichever its magic says it is. Each only when its identity
+     * matches the module's ({@link ModuleMatch}).
      */
     public Frame symbolize(Frame frame, Module module) {
         long rva = frame.address() - module.base();
-        Optional<SymbolHit> hit = breakpad(module).flatMap(f -> f.lookup(rva));
+        asked.add(module);
+        Optional<SymbolHit> hit = symbols(module).flatMap(f -> f.lookup().apply(rva));
         if (hit.isEmpty()) {
-            hit = image(module).flatMap(f -> f.lookup(rva));
+            hit = image(module).flatMap(f -> f.lookup().apply(rva));
         }
         return hit.map(h -> named(frame, h)).orElse(frame);
     }
@@ -129,20 +189,16 @@ public final class SymbolStore implements AutoCloseable {
     }
 
     /** The program file that names this module: the first candidate of the module's build. */
-    private Optional<ImageSymbols> image(Module module) {
-        Optional<ImageSymbols> chosen = imageFor.get(module);
+    private Optional<Used> image(Module module) {
+        Optional<Used> chosen = imageFor.get(module);
         if (chosen == null) {
-            chosen = Optional.empty();
-            for (Path p : imageCandidates(module)) {
-                Optional<ImageSymbols> f = imageFile(p);
-                // another build under the same name (a store root's copy, a system library updated since): its
-                // names would be wrong; the next candidate may be the right one
-                if (f.isPresent() && matches(p, f.get().identity(), module)) {
-                    if (f.get() instanceof PeSymbolFile pe) {
-                        problems.addAll(pe.problems());
-                    }
-                    chosen = f;
-                    break;
+            // another build under the same name (a store's copy, a system library updated since): its names would
+            // be wrong; the next candidate may be the right one
+            chosen = locator.binary(module.name(), module.codeId(), c -> image(c, module));
+            if (chosen.isEmpty()) {
+                Path own = localPath(module.path());
+                if (own != null) {
+                    chosen = image(new Candidate(own, null), module);
                 }
             }
             imageFor.put(module, chosen);
@@ -150,26 +206,17 @@ public final class SymbolStore implements AutoCloseable {
         return chosen;
     }
 
-    /** A file of the module's name in each root (also in lower case), then the module's own path. */
-    private List<Path> imageCandidates(Module module) {
-        List<Path> candidates = new ArrayList<>();
-        String name = module.name();
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (Path root : roots) {
-            try {
-                candidates.add(root.resolve(name));
-                if (!lower.equals(name)) {
-                    candidates.add(root.resolve(lower)); // Windows names are case-blind: KERNEL32.DLL is kernel32.dll
-                }
-            } catch (InvalidPathException e) {
-                // a name this file system cannot hold
-            }
+    /** The program file or PDB at the candidate, if it is the module's build. */
+    private Optional<Used> image(Candidate c, Module module) {
+        Optional<ImageSymbols> f = imageFile(c.path());
+        if (f.isEmpty() || !matches(c, f.get().identity(), module)) {
+            return Optional.empty();
         }
-        Path own = localPath(module.path());
-        if (own != null) {
-            candidates.add(own);
+        if (f.get() instanceof PeSymbolFile pe) {
+            problems.addAll(pe.problems());
         }
-        return candidates;
+        ImageSymbols file = f.get();
+        return Optional.of(new Used(file::lookup, c));
     }
 
     private Optional<ImageSymbols> imageFile(Path p) {
@@ -181,6 +228,8 @@ public final class SymbolStore implements AutoCloseable {
         try {
             if (ElfSymbolFile.isElf(p)) {
                 found = Optional.of(ElfSymbolFile.open(p));
+            } else if (pdbs.isPdb(p)) {
+                found = Optional.of(pdbs.open(p));
             } else if (PeSymbolFile.isPe(p)) {
                 found = Optional.of(PeSymbolFile.open(p));
             }
@@ -193,31 +242,34 @@ public final class SymbolStore implements AutoCloseable {
         return found;
     }
 
-    /** The module's Breakpad file: by its debug id, or (producers that record none) by name alone. */
-    private Optional<BreakpadSymbolFile> breakpad(Module module) {
-        Optional<BreakpadSymbolFile> chosen = symFor.get(module);
+    /**
+     * The module's symbol file: by its debug file and id, a Breakpad file then a PDB ({@link SymbolLocator});
+     * for producers that record no id, a Breakpad file by name alone ({@link #byName}).
+     */
+    private Optional<Used> symbols(Module module) {
+        Optional<Used> chosen = symFor.get(module);
         if (chosen == null) {
-            chosen = roots.isEmpty() ? Optional.empty() : module.debugId() == null ? byName(module) : byId(module);
+            if (path.isEmpty()) {
+                chosen = Optional.empty();
+            } else if (module.debugId() == null) {
+                chosen = byName(module);
+            } else {
+                String debugFile = module.debugFile() != null ? module.debugFile() : module.name();
+                chosen = locator.symbols(debugFile, module.debugId(), c -> sym(c, module), c -> image(c, module));
+            }
             symFor.put(module, chosen);
         }
         return chosen;
     }
 
-    private Optional<BreakpadSymbolFile> byId(Module module) {
-        String debugFile = module.debugFile() != null ? module.debugFile() : module.name();
-        for (Path root : roots) {
-            Path p;
-            try {
-                p = root.resolve(debugFile).resolve(module.debugId()).resolve(symName(debugFile));
-            } catch (InvalidPathException e) {
-                return Optional.empty();
-            }
-            Optional<BreakpadSymbolFile> f = symFile(p);
-            if (f.isPresent() && matches(p, f.get().identity(), module)) {
-                return f; // a file filed under the module's id whose MODULE line names another is skipped
-            }
+    /** The Breakpad file at the candidate, if its MODULE line names the module's build. */
+    private Optional<Used> sym(Candidate c, Module module) {
+        Optional<BreakpadSymbolFile> f = symFile(c.path());
+        if (f.isEmpty() || !matches(c, f.get().identity(), module)) {
+            return Optional.empty(); // a file filed under the module's id whose MODULE line names another
         }
-        return Optional.empty();
+        BreakpadSymbolFile file = f.get();
+        return Optional.of(new Used(file::lookup, c));
     }
 
     private static String symName(String debugFile) {
@@ -251,7 +303,7 @@ public final class SymbolStore implements AutoCloseable {
      * {@code <stem>.pdb/} or {@code <name>/}, if its INFO CODE_ID gives the module's size. With several ids the
      * match would be a guess, so none is used and a problem says why.
      */
-    private Optional<BreakpadSymbolFile> byName(Module module) {
+    private Optional<Used> byName(Module module) {
         String name = module.name();
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
         for (String debugFile : new String[] {stem + ".pdb", name}) {
@@ -274,8 +326,9 @@ public final class SymbolStore implements AutoCloseable {
                 if (ids.size() == 1) {
                     Path p = dir.resolve(ids.get(0)).resolve(symName(debugFile));
                     Optional<BreakpadSymbolFile> f = symFile(p);
-                    if (f.isPresent() && matches(p, f.get().identity(), module)) {
-                        return f;
+                    if (f.isPresent() && matches(new Candidate(p, null), f.get().identity(), module)) {
+                        BreakpadSymbolFile file = f.get();
+                        return Optional.of(new Used(file::lookup, new Candidate(p, null)));
                     }
                 }
                 if (ids.size() > 1) {
@@ -287,13 +340,34 @@ public final class SymbolStore implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** True when the file at {@code p} is the module's build; otherwise a warning says why it is not used. */
-    private boolean matches(Path p, BuildIdentity identity, Module module) {
-        String refusal = ModuleMatch.refusal(p.toString(), identity, module);
+    /** True when the candidate is the module's build; otherwise a warning says why it is not used. */
+    private boolean matches(Candidate c, BuildIdentity identity, Module module) {
+        String refusal = ModuleMatch.refusal(c.origin(), identity, module);
         if (refusal != null) {
-            problems.add(new Problem(p.toString(), null, null, refusal));
+            problems.add(new Problem(c.path().toString(), null, null, refusal));
+            refused.putIfAbsent(module, refusal);
         }
         return refusal == null;
+    }
+
+    /**
+     * Where each module asked about so far got its names, in the order they were first asked: the file (and
+     * URL) used, or why none was.
+     */
+    public List<SymbolOrigin> origins() {
+        List<SymbolOrigin> out = new ArrayList<>();
+        for (Module m : asked) {
+            Optional<Used> used = chosen(symFor, m).or(() -> chosen(imageFor, m));
+            if (used.isPresent()) {
+                Candidate c = used.get().from();
+                out.add(new SymbolOrigin(m.name(), m.debugId(), Status.FOUND, c.path().toString(), c.url(), null));
+            } else {
+                String why = refused.get(m);
+                out.add(new SymbolOrigin(m.name(), m.debugId(), why == null ? Status.MISSING : Status.MISMATCHED,
+                        null, null, why));
+            }
+        }
+        return out;
     }
 
     /** Symbol files that could not be used, files of another build, and damaged lines in those that were used. */
@@ -301,14 +375,29 @@ public final class SymbolStore implements AutoCloseable {
         return List.copyOf(problems);
     }
 
+    private static Optional<Used> chosen(Map<Module, Optional<Used>> map, Module m) {
+        Optional<Used> u = map.get(m);
+        return u == null ? Optional.empty() : u;
+    }
+
     @Override
     public void close() {
+        locator.close();
         for (Optional<BreakpadSymbolFile> f : symFiles.values()) {
             if (f.isPresent()) {
                 try {
                     f.get().close();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                }
+            }
+        }
+        for (Optional<ImageSymbols> f : imageFiles.values()) {
+            if (f.isPresent() && f.get() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
             }
         }
