@@ -153,7 +153,8 @@ class LogscanModuleFileTest {
 
     @Test
     void anotherBuildOfTheProgramIsRefusedWithTheReturnAddressesThatFollowNoCall() throws IOException {
-        Map<String, Function> fs = functions(build("right", PROGRAM, "-O1"));
+        Path exe = build("right", PROGRAM, "-O1");
+        Map<String, Function> fs = functions(exe);
         Path log = log("leaky.log", 4242, fs.get("leak_direct").returns().get(0),
                 fs.get("leak_import").returns().get(1), fs.get("leak_pointer").returns().get(0));
         Path other = build("other", PROGRAM, "-O0"); // the same source, another build: other code at those RVAs
@@ -166,6 +167,17 @@ class LogscanModuleFileTest {
                 + " not placed: no load address puts its return addresses after call instructions; at 0x"
                 + Long.toHexString(BASE) + ", 0x"), r.err());
         assertTrue(r.err().contains(") follows no call"), r.err());
+
+        // the right build, but one return address a byte past a call: two of three fitting is not a fit
+        long off = fs.get("leak_direct").returns().get(0) + 1;
+        Path skewed = log("skewed.log", 4242, fs.get("leak_pointer").returns().get(0),
+                fs.get("leak_import").returns().get(1), off);
+        CliRun one = CliRun.of("logscan", skewed.toString(), "--module-file", exe.toString());
+        assertFalse(one.out().contains("leaky.exe!"), one.out());
+        assertEquals("logscan: warning: " + skewed + ": run 1 (leaky.exe [4242]): " + exe + " not placed: no load"
+                + " address puts its return addresses after call instructions; at 0x" + Long.toHexString(BASE) + ", 0x"
+                + Long.toHexString(off) + " (RVA 0x" + Long.toHexString(off - BASE) + ") follows no call (1 of the 3"
+                + " inside)\n", one.err());
     }
 
     /**
