@@ -84,7 +84,10 @@ public final class LogAnalysis {
      * @return the report
      */
     public static LogReport assess(List<ResmonLog> logs, Settings settings, SymbolStore symbols) {
-        return assess(logs, settings.log(), settings.folding(), symbols);
+        List<String> notes = new ArrayList<>(); // runs without a module list placed by their module files
+        LogReport r = assess(RunModules.place(logs, settings, notes), settings.log(), settings.folding(), symbols);
+        notes.addAll(0, r.warnings());
+        return new LogReport(r.logs(), r.runs(), notes, r.filterMatchedNothing());
     }
 
     /**

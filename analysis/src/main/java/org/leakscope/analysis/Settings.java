@@ -24,13 +24,24 @@ import org.leakscope.umdh.UmdhOptions;
  * @param processName  only the log runs of this process name; null for any
  * @param compareRadix the radix of a UMDH compare output's numbers (16 or 10); null to detect it
  * @param limits       the caps every reader applies
+ * @param moduleFiles  program files of the modules of logs that print no module list (the original resmon): their
+ *                     load addresses are recovered from the return addresses ({@link RunModules})
  */
 public record Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean noFold, Charset encoding,
-        boolean strict, Long processId, String processName, Integer compareRadix, Limits limits) {
+        boolean strict, Long processId, String processName, Integer compareRadix, Limits limits,
+        List<Path> moduleFiles) {
     /** Copies the lists, so a caller's later change cannot reach an analysis under way. */
     public Settings {
         symbolRoots = List.copyOf(symbolRoots);
         foldGlobs = List.copyOf(foldGlobs);
+        moduleFiles = List.copyOf(moduleFiles);
+    }
+
+    /** Settings without module files. */
+    public Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean noFold, Charset encoding,
+            boolean strict, Long processId, String processName, Integer compareRadix, Limits limits) {
+        this(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, compareRadix, limits,
+                List.of());
     }
 
     /** No symbols, the default folding, the readers' defaults. */
@@ -40,12 +51,20 @@ public record Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean n
 
     /** These settings keeping only the log runs of {@code pid} and/or {@code name} (null: any). */
     public Settings withProcess(Long pid, String name) {
-        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, pid, name, compareRadix, limits);
+        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, pid, name, compareRadix, limits,
+                moduleFiles);
     }
 
     /** These settings reading UMDH compare outputs' numbers in {@code radix} (16 or 10; null to detect it). */
     public Settings withCompareRadix(Integer radix) {
-        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, radix, limits);
+        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, radix, limits,
+                moduleFiles);
+    }
+
+    /** These settings with the program files of logs' modules ({@code --module-file}). */
+    public Settings withModuleFiles(List<Path> files) {
+        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, compareRadix,
+                limits, files);
     }
 
     /** The allocator and runtime frames to fold: none, the defaults, or the defaults plus {@code foldGlobs}. */

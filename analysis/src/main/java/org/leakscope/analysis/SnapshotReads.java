@@ -11,7 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import org.leakscope.model.Snapshot;
 import org.leakscope.resmon.ResmonLog;
+import org.leakscope.resmon.ResmonRun;
 
 /**
  * Reads the inputs of a comparison by what their content is. Snapshots are read in parallel (one per core): two
@@ -52,7 +54,7 @@ public final class SnapshotReads {
                     case UMDH_COMPARE -> new SnapshotRead.Read(SnapshotInput.compare(p.toString(),
                             ((Input.UmdhCompareFile) Inputs.open(p, k, o, bytes)).log()));
                     case RESMON_LOG -> pick(p.toString(), ((Input.DebugViewLog) Inputs.open(p, k, o, bytes)).log(),
-                            run, o);
+                            run, o, st);
                     case TABLE_IMAGE -> table(p, k, TableSnapshots.fromImage(p, st.limits()));
                     case MINIDUMP -> table(p, k, TableSnapshots.fromDump(p, st.limits(), verb, progress));
                 }));
@@ -68,10 +70,14 @@ public final class SnapshotReads {
         }
     }
 
-    private static SnapshotRead pick(String path, ResmonLog log, Integer run, InputOptions o) {
+    private static SnapshotRead pick(String path, ResmonLog log, Integer run, InputOptions o, Settings st) {
         RunSelection choice = RunSelection.choose(path, log, run, o.log());
         if (choice instanceof RunSelection.Chosen c) {
-            return new SnapshotRead.Read(new SnapshotInput(path, null, null, log, c.run(), c.snapshot(), c.note()));
+            List<String> notes = new ArrayList<>(c.note() == null ? List.of() : List.of(c.note()));
+            ResmonRun r = RunModules.place(path, c.run(), st, notes); // a run without a module list: its files
+            Snapshot s = r == c.run() ? c.snapshot() : r.snapshot(path, log.problems());
+            return new SnapshotRead.Read(new SnapshotInput(path, null, null, log, r, s,
+                    notes.isEmpty() ? null : String.join("; ", notes)));
         }
         return new SnapshotRead.NoRunChosen(path, choice, FilterMiss.of(o.log(), List.of(log)));
     }

@@ -27,6 +27,14 @@ final class CommonOptions {
         o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR").desc(description).build());
     }
 
+    /** --module-file: the program files of a log's modules when the log prints no module list. */
+    static void addModuleFile(Options o) {
+        o.addOption(Option.builder().longOpt("module-file").hasArg().argName("FILE").desc("resmon logs without a"
+                + " module list (the original resmon): the program's PE file (repeatable); its load address is found"
+                + " from the logged return addresses. Default: a file named like the process in --symbols-path")
+                .build());
+    }
+
     /** --fold and --no-fold: one list of allocator and runtime frames for every verb (docs/attribution.md). */
     static void addFolding(Options o, String noFoldEffect) {
         o.addOption(Option.builder().longOpt("fold").hasArg().argName("GLOB")
@@ -57,7 +65,20 @@ final class CommonOptions {
         List<Path> roots = symbolRoots(cl);
         List<String> globs = cl.hasOption("fold") ? Arrays.asList(cl.getOptionValues("fold")) : List.of();
         return new Settings(roots, globs, cl.hasOption("no-fold"), encoding, cl.hasOption("strict"), null, null,
-                null, Limits.DEFAULT);
+                null, Limits.DEFAULT, moduleFiles(cl));
+    }
+
+    /** The --module-file files, each checked to be a file. */
+    private static List<Path> moduleFiles(CommandLine cl) {
+        List<Path> files = new ArrayList<>();
+        for (String s : cl.hasOption("module-file") ? cl.getOptionValues("module-file") : new String[0]) {
+            Path p = Path.of(s);
+            if (!Files.isRegularFile(p)) {
+                throw new UsageException("--module-file " + s + ": not a file");
+            }
+            files.add(p);
+        }
+        return files;
     }
 
     static void addOutputAndHelp(Options o) {

@@ -59,6 +59,7 @@ final class LeakdiffCommand {
                 .desc("exit 3 when the total or any one stack grew by more than BYTES (a CI leak gate)").build());
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store or directory of program files (repeatable); a file"
                 + " is used only when it is the module's build: by id where the input records one, else by size");
+        CommonOptions.addModuleFile(o);
         o.addOption(Option.builder().longOpt("encoding").hasArg().argName("CHARSET")
                 .desc("code page of non-UTF-8 text in the logs (default windows-1252)").build());
         o.addOption(Option.builder().longOpt("input-radix").hasArg().argName("16|10")

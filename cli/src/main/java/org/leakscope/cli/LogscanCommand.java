@@ -46,6 +46,7 @@ final class LogscanCommand {
         CommonOptions.addSymbolsPath(o, "Breakpad store or directory of ELF or PE files for the modules a log"
                 + " names (Leakscope's trackers write module lines; the files at those paths are read anyway); a"
                 + " file is used only when its build id, CodeView id or timestamp, else its size, is the module's");
+        CommonOptions.addModuleFile(o);
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("call sites shown per report (default 20 in text, all in --json; 0 = all)").build());
         CommonOptions.addFolding(o, "name each call site by the recorded return address, keeping allocator and"

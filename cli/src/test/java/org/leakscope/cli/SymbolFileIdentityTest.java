@@ -35,7 +35,7 @@ class SymbolFileIdentityTest {
     Path tmp;
 
     /** The command's output; skipped when the tool is missing (failed under CI), failed when it fails. */
-    private static String tool(String... cmd) {
+    static String tool(String... cmd) {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -63,6 +63,13 @@ public record ResmonRun(int index, Long processId, String module, LogTime start,
         return modules.find(address).map(m -> f.withModule(m.name(), address - m.base())).orElse(f);
     }
 
+    /** This run with another module list (the modules' bases recovered from the run's return addresses). */
+    public ResmonRun withModules(ModuleMap m) {
+        return new ResmonRun(index, processId, module, start, end, memory, threads, syncObjects, cpuPercent,
+                diskBytes, limitEvents, limitCounts, intervalMs, estimatedTimes, exitReport, lastOnDemand,
+                onDemandReports, lines, m, crash, memoryWrap);
+    }
+
     /** {@code notepad.exe [2540]} or {@code driver.sys (kernel)}. */
     public String label() {
         return module + (processId == null ? " (kernel)" : " [" + processId + "]");

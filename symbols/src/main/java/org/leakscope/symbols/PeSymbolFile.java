@@ -659,6 +659,20 @@ public final class PeSymbolFile implements ImageSymbols {
                 "SizeOfImage");
     }
 
+    /**
+     * The code sections' bytes (executable or code-flagged sections), mapped from the file again: the headers
+     * read by {@link #open} say where they are.
+     */
+    public PeCode code() throws IOException {
+        List<PeCode.Range> code = new ArrayList<>();
+        for (Section s : sections) {
+            if (s.code()) {
+                code.add(new PeCode.Range(s.rva(), s.end(), s.fileOffset(), s.rawSize()));
+            }
+        }
+        return PeCode.map(Path.of(source), code);
+    }
+
     /** Damage that was skipped: an unreadable export or debug directory, symbols with a bad name or value. */
     public List<Problem> problems() {
         return List.copyOf(problems);
