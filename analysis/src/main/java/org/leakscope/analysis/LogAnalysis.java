@@ -87,7 +87,7 @@ public final class LogAnalysis {
         List<String> notes = new ArrayList<>(); // runs without a module list placed by their module files
         LogReport r = assess(RunModules.place(logs, settings, notes), settings.log(), settings.folding(), symbols);
         notes.addAll(0, r.warnings());
-        return new LogReport(r.logs(), r.runs(), notes, r.filterMatchedNothing());
+        return new LogReport(r.logs(), r.runs(), notes, r.filterMiss());
     }
 
     /**
