@@ -22,15 +22,15 @@ public final class SymText {
      * address, STACK WIN, STACK CFI. */
     public static void write(SymbolData d, Writer w) throws IOException {
         SymbolData.Module m = d.module();
-        w.write("MODULE " + m.os() + " " + m.cpu() + " " + m.debugId() + " " + m.debugFile() + "\n");
+        w.write("MODULE " + m.os() + " " + m.cpu() + " " + m.debugId() + " " + oneLine(m.debugFile()) + "\n");
         for (String i : d.info()) {
-            w.write("INFO " + i + "\n");
+            w.write("INFO " + oneLine(i) + "\n");
         }
         for (SymbolData.SourceFile f : d.files()) {
-            w.write("FILE " + f.index() + " " + f.name() + "\n");
+            w.write("FILE " + f.index() + " " + oneLine(f.name()) + "\n");
         }
         for (SymbolData.InlineOrigin o : d.origins()) {
-            w.write("INLINE_ORIGIN " + o.index() + " " + o.name() + "\n");
+            w.write("INLINE_ORIGIN " + o.index() + " " + oneLine(o.name()) + "\n");
         }
         // FUNC and PUBLIC records interleave by address, as both dump_syms tools write them
         List<SymbolData.Function> funcs = d.functions();
@@ -44,24 +44,24 @@ public final class SymText {
             } else {
                 SymbolData.Public p = pubs.get(pi++);
                 w.write("PUBLIC " + (p.multiple() ? "m " : "") + hex(p.address()) + " " + hex(p.paramSize()) + " "
-                        + p.name() + "\n");
+                        + oneLine(p.name()) + "\n");
             }
         }
         for (SymbolData.StackWin s : d.stackWin()) {
             w.write("STACK WIN " + s.type() + " " + hex(s.rva()) + " " + hex(s.codeSize()) + " " + hex(s.prologSize())
                     + " " + hex(s.epilogSize()) + " " + hex(s.paramSize()) + " " + hex(s.savedRegisterSize()) + " "
-                    + hex(s.localSize()) + " " + hex(s.maxStackSize()) + " " + (s.hasProgram() ? "1 " + s.program()
+                    + hex(s.localSize()) + " " + hex(s.maxStackSize()) + " " + (s.hasProgram() ? "1 " + oneLine(s.program())
                             : "0 " + (s.allocatesBasePointer() ? "1" : "0")) + "\n");
         }
         for (SymbolData.StackCfi c : d.stackCfi()) {
-            w.write(c.size() != null ? "STACK CFI INIT " + hex(c.address()) + " " + hex(c.size()) + " " + c.rules() + "\n"
-                    : "STACK CFI " + hex(c.address()) + " " + c.rules() + "\n");
+            w.write(c.size() != null ? "STACK CFI INIT " + hex(c.address()) + " " + hex(c.size()) + " " + oneLine(c.rules()) + "\n"
+                    : "STACK CFI " + hex(c.address()) + " " + oneLine(c.rules()) + "\n");
         }
     }
 
     private static void writeFunction(SymbolData.Function f, Writer w) throws IOException {
         w.write("FUNC " + (f.multiple() ? "m " : "") + hex(f.address()) + " " + hex(f.size()) + " "
-                + hex(f.paramSize()) + " " + f.name() + "\n");
+                + hex(f.paramSize()) + " " + oneLine(f.name()) + "\n");
         for (SymbolData.Inline in : f.inlines()) {
             StringBuilder sb = new StringBuilder("INLINE ").append(in.depth()).append(' ').append(in.callLine())
                     .append(' ').append(in.callFile()).append(' ').append(in.origin());
@@ -73,6 +73,11 @@ public final class SymText {
         for (SymbolData.Line l : f.lines()) {
             w.write(hex(l.address()) + " " + hex(l.size()) + " " + l.line() + " " + l.file() + "\n");
         }
+    }
+
+    /** A name from a file as one record's text: a line break inside would start a forged record. */
+    private static String oneLine(String s) {
+        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\n', ' ').replace('\r', ' ');
     }
 
     private static String hex(long v) {

@@ -1,0 +1,163 @@
+package org.leakscope.analysis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Limits;
+import org.leakscope.model.Problem;
+import org.leakscope.symbols.ElfSymbolFile;
+import org.leakscope.symbols.PeImageInfo;
+import org.leakscope.symbols.PeSymbolFile;
+import org.leakscope.symbols.X64Unwind;
+import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.symbols.pdb.PdbSymbols;
+import org.leakscope.symbols.store.SafeNames;
+
+/**
+ * dumpsyms' operation: a Breakpad {@code .sym} per module from its PDB and its PE file (FILE, FUNC, line records,
+ * PUBLIC and STACK WIN from the PDB; INFO CODE_ID and, for x64, STACK CFI from the PE), or from a PE alone.
+ * A PDB and a PE given together are paired by debug id (the PE's CodeView record against the PDB's GUID and
+ * age), never by name.
+ */
+public final class SymbolDumps {
+    private SymbolDumps() {
+    }
+
+    /**
+     * One module's symbol data.
+     *
+     * @param data     the records, as dump_syms writes them
+     * @param sources  the files they were read from (the PDB first)
+     * @param warnings damage skipped while reading (a module of the PDB, a PE's unwind data), for people
+     */
+    public record ModuleDump(SymbolData data, List<Path> sources, List<String> warnings) {
+        /** Copies the lists. */
+        public ModuleDump {
+            sources = List.copyOf(sources);
+            warnings = List.copyOf(warnings);
+        }
+
+        /**
+         * Where a Breakpad symbol store files this module: {@code root/<debug file>/<debug id>/<name>.sym}, the
+         * name being the debug file without {@code .pdb}. Null when the debug file or id could name something
+         * outside the store (they come from the files read).
+         */
+        public Path storePath(Path root) {
+            String file = SafeNames.fileName(data.module().debugFile());
+            String id = SafeNames.debugId(data.module().debugId());
+            if (file == null || id == null || !file.equals(data.module().debugFile())) {
+                return null;
+            }
+            String stem = file.toLowerCase(Locale.ROOT).endsWith(".pdb") ? file.substring(0, file.length() - 4) : file;
+            return root.resolve(file).resolve(id).resolve(stem + ".sym");
+        }
+    }
+
+    /**
+     * The modules of the files, each PDB with the PE of the same build when one is given.
+     *
+     * @param files  PDB and PE files, in any order
+     * @param limits caps on what the files may make Leakscope allocate
+     * @return one dump per PDB and per PE without a PDB, in the order the files were given
+     * @throws InputFormatException when a file is neither, or is damaged beyond reading; when a PE and a PDB
+     *                              given as a pair (the only two files) are not the same build
+     */
+    public static List<ModuleDump> dump(List<Path> files, Limits limits) throws IOException {
+        List<Path> pdbs = new ArrayList<>();
+        List<Path> pes = new ArrayList<>();
+        for (Path p : files) {
+            if (PdbSymbols.isPdb(p)) {
+                pdbs.add(p);
+            } else if (PeSymbolFile.isPe(p)) {
+                pes.add(p);
+            } else {
+                throw InputFormatException.atOffset(p.toString(), 0, "a PDB (MSF 7.00) or a PE file (MZ)",
+                        ElfSymbolFile.isElf(p) ? "an ELF file (dumpsyms does not read DWARF yet)" : "neither");
+            }
+        }
+        List<PeImageInfo> peInfo = new ArrayList<>();
+        for (Path p : pes) {
+            peInfo.add(PeImageInfo.read(p, limits));
+        }
+        List<ModuleDump> out = new ArrayList<>();
+        boolean[] paired = new boolean[pes.size()];
+        for (Path pdbPath : pdbs) {
+            try (PdbSymbols pdb = PdbSymbols.open(pdbPath)) {
+                String id = pdb.debugId();
+                int pe = -1;
+                for (int i = 0; i < pes.size(); i++) {
+                    if (!paired[i] && id.equalsIgnoreCase(peInfo.get(i).debugId())) {
+                        pe = i;
+                        break;
+                    }
+                }
+                if (pe < 0 && pdbs.size() == 1 && pes.size() == 1) {
+                    PeImageInfo only = peInfo.get(0);
+                    throw InputFormatException.atOffset(pes.get(0).toString(), 0, "the build of " + pdbPath
+                            + " (debug id " + id + ")", only.codeView() == null ? "no CodeView record"
+                                    : "a CodeView record naming " + only.pdbName() + " " + only.debugId());
+                }
+                if (pe >= 0) {
+                    paired[pe] = true;
+                }
+                out.add(withPdb(pdb, pdbPath, pe < 0 ? null : pes.get(pe), pe < 0 ? null : peInfo.get(pe), limits));
+            }
+        }
+        for (int i = 0; i < pes.size(); i++) {
+            if (!paired[i]) {
+                out.add(peAlone(pes.get(i), peInfo.get(i), limits));
+            }
+        }
+        return out;
+    }
+
+    private static ModuleDump withPdb(PdbSymbols pdb, Path pdbPath, Path pePath, PeImageInfo pe, Limits limits)
+            throws IOException {
+        SymbolData d = pdb.toSymbolData();
+        List<String> warnings = new ArrayList<>();
+        pdb.problems().stream().map(Problem::message).forEach(warnings::add);
+        if (pe == null) {
+            return new ModuleDump(d, List.of(pdbPath), warnings);
+        }
+        pe.problems().stream().map(Problem::message).forEach(warnings::add);
+        String debugFile = pe.pdbName() == null || pe.pdbName().isEmpty() ? d.module().debugFile() : pe.pdbName();
+        SymbolData.Module m = new SymbolData.Module(d.module().os(), d.module().cpu(), d.module().debugId(), debugFile);
+        List<SymbolData.StackCfi> cfi = stackCfi(pePath, pe, limits, warnings);
+        return new ModuleDump(new SymbolData(m, List.of(codeIdLine(pePath, pe)), d.files(), d.origins(), d.functions(),
+                d.publics(), d.stackWin(), cfi), List.of(pdbPath, pePath), warnings);
+    }
+
+    private static ModuleDump peAlone(Path pePath, PeImageInfo pe, Limits limits) throws IOException {
+        if (pe.codeView() == null) {
+            throw InputFormatException.atOffset(pePath.toString(), 0,
+                    "a CodeView debug record (the debug id a symbol file is filed and matched by)", "none");
+        }
+        List<String> warnings = new ArrayList<>();
+        pe.problems().stream().map(Problem::message).forEach(warnings::add);
+        SymbolData.Module m = new SymbolData.Module("windows", pe.cpu() == null ? "unknown" : pe.cpu(), pe.debugId(),
+                pe.pdbName());
+        List<SymbolData.StackCfi> cfi = stackCfi(pePath, pe, limits, warnings);
+        return new ModuleDump(new SymbolData(m, List.of(codeIdLine(pePath, pe)), List.of(), List.of(), List.of(),
+                List.of(), List.of(), cfi), List.of(pePath), warnings);
+    }
+
+    private static String codeIdLine(Path pePath, PeImageInfo pe) {
+        return "CODE_ID " + pe.symCodeId() + " " + pePath.getFileName();
+    }
+
+    /** x64 unwind data as STACK CFI; other machines have none in the PE (x86 unwinding is the PDB's STACK WIN). */
+    private static List<SymbolData.StackCfi> stackCfi(Path pePath, PeImageInfo pe, Limits limits, List<String> warnings)
+            throws IOException {
+        if (pe.machine() != PeImageInfo.MACHINE_AMD64) {
+            return List.of();
+        }
+        try (X64Unwind unwind = X64Unwind.open(pePath, limits)) {
+            List<SymbolData.StackCfi> cfi = unwind.stackCfi();
+            unwind.problems().stream().map(Problem::message).forEach(warnings::add);
+            return cfi;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.leakscope.analysis.SymbolDumps;
+import org.leakscope.cli.text.SymFileText;
+import org.leakscope.model.Limits;
+
+/**
+ * {@code dumpsyms FILE...}: Breakpad {@code .sym} files from PDB and PE files, so a Linux machine can fill a
+ * Breakpad symbol store from Windows builds without Microsoft's tools.
+ */
+final class DumpsymsCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    DumpsymsCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    private static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("store").hasArg().argName("DIR")
+                .desc("file each module as DIR/<debug file>/<debug id>/<name>.sym (a Breakpad symbol store),"
+                        + " creating folders as needed; without it the one module goes to stdout or -o").build());
+        CommonOptions.addOutputAndHelp(o);
+        return o;
+    }
+
+    ExitCode run(String[] args) throws IOException {
+        Options options = options();
+        CommandLine cl = CommonOptions.parseOrHelp(options, args, () -> help(options));
+        if (cl == null) {
+            return ExitCode.OK;
+        }
+        List<Path> files = CommonOptions.files(cl, "PDB or PE file");
+        if (cl.hasOption("store") && cl.hasOption("output")) {
+            throw new UsageException("--store and -o/--output: a store names its files itself");
+        }
+        for (Path p : files) {
+            InputFiles.check(p);
+        }
+        List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT);
+        for (SymbolDumps.ModuleDump d : dumps) {
+            d.warnings().forEach(w -> err.println("dumpsyms: warning: " + w));
+        }
+        if (!cl.hasOption("store")) {
+            if (dumps.size() != 1) {
+                throw new UsageException(dumps.size() + " modules in " + files.size() + " files: give --store DIR to"
+                        + " file each, or one PDB (with its PE) at a time");
+            }
+            Path o = cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null;
+            new OutputTarget(o, out).stream(w -> SymFileText.write(dumps.get(0).data(), w));
+            return ExitCode.OK;
+        }
+        Path store = Path.of(cl.getOptionValue("store"));
+        for (SymbolDumps.ModuleDump d : dumps) {
+            Path target = d.storePath(store);
+            if (target == null) {
+                throw new UsageException(d.sources().get(0) + ": its debug file '" + d.data().module().debugFile()
+                        + "' or id '" + d.data().module().debugId() + "' cannot be a folder of a symbol store");
+            }
+            Files.createDirectories(target.getParent());
+            new OutputTarget(target, out).stream(w -> SymFileText.write(d.data(), w));
+            out.println(target);
+        }
+        return ExitCode.OK;
+    }
+
+    private void help(Options options) {
+        CommonOptions.printHelp(out, options, "dumpsyms [options] FILE...",
+                "Writes Breakpad .sym files from Windows symbols: a PDB (FILE, FUNC with argument types, line"
+                        + " records, PUBLIC, STACK WIN) with its PE when given (INFO CODE_ID, and STACK CFI from"
+                        + " x64 unwind data), or a PE alone. A PDB and a PE are paired by debug id, never by name."
+                        + " The files are read by content, on any OS.",
+                """
+                Examples:
+                  dumpsyms app.pdb app.exe > app.sym               # one module to stdout
+                  dumpsyms app.pdb app.exe --store symbols/        # symbols/app.pdb/<ID>/app.sym
+                  dumpsyms build/*.pdb build/*.dll --store symbols/ # every module of a build
+
+                With --store, each file written is printed on its own line.
+                """);
+    }
+}
