@@ -117,6 +117,22 @@ public final class SyntheticDumpBuilder {
         return stream(3, b.array());
     }
 
+    /**
+     * A module whose CodeView record names a given build: {@code debugId} in Breakpad's spelling (32 hex digits
+     * of the GUID, then the age), {@code pdb} the PDB's name.
+     */
+    public SyntheticDumpBuilder moduleWithPdb(long base, int size, String path, String debugId, String pdb) {
+        ByteBuffer r = le(4 + 16 + 4 + pdb.length() + 1).putInt(0x53445352);
+        r.putInt((int) Long.parseLong(debugId.substring(0, 8), 16));
+        r.putShort((short) Integer.parseInt(debugId.substring(8, 12), 16));
+        r.putShort((short) Integer.parseInt(debugId.substring(12, 16), 16));
+        for (int i = 16; i < 32; i += 2) {
+            r.put((byte) Integer.parseInt(debugId.substring(i, i + 2), 16));
+        }
+        r.putInt(Integer.parseInt(debugId.substring(32), 16)).put((pdb + "\0").getBytes(StandardCharsets.US_ASCII));
+        return module(base, size, path, r.array());
+    }
+
     /** ModuleList; cv is "RSDS", "NB10" or "BpEL" (ELF build id 0x01..0x14). */
     public SyntheticDumpBuilder module(long base, int size, String path, String cv) {
         byte[] record;
@@ -137,6 +153,10 @@ public final class SyntheticDumpBuilder {
             }
             record = r.array();
         }
+        return module(base, size, path, record);
+    }
+
+    private SyntheticDumpBuilder module(long base, int size, String path, byte[] record) {
         int cvRva = blob(record);
         ByteBuffer m = le(108).putLong(base).putInt(size).putInt(0).putInt(0x5f000000).putInt(string(path));
         m.putInt(0xfeef04bd).putInt(0x10000).putInt(0x000a0000).putInt(0x4a6103c4);
