@@ -8,6 +8,7 @@ import org.leakscope.model.Limits;
 import org.leakscope.resmon.DebugViewOptions;
 import org.leakscope.resmon.ResmonLogOptions;
 import org.leakscope.symbols.SymbolStore;
+import org.leakscope.symbols.store.SymbolPath;
 import org.leakscope.umdh.UmdhOptions;
 
 /**
@@ -24,13 +25,25 @@ import org.leakscope.umdh.UmdhOptions;
  * @param processName  only the log runs of this process name; null for any
  * @param compareRadix the radix of a UMDH compare output's numbers (16 or 10); null to detect it
  * @param limits       the caps every reader applies
+ * @param symbolPath   where symbols are looked for: folders, caches and symbol servers in WinDbg's syntax
+ *                     (docs/symbols.md); null for the folders of {@code symbolRoots}
+ * @param offline      symbol servers are not asked: only what their caches hold is used
  */
 public record Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean noFold, Charset encoding,
-        boolean strict, Long processId, String processName, Integer compareRadix, Limits limits) {
+        boolean strict, Long processId, String processName, Integer compareRadix, Limits limits,
+        SymbolPath symbolPath, boolean offline) {
     /** Copies the lists, so a caller's later change cannot reach an analysis under way. */
     public Settings {
         symbolRoots = List.copyOf(symbolRoots);
         foldGlobs = List.copyOf(foldGlobs);
+        symbolPath = symbolPath != null ? symbolPath : SymbolPath.folders(symbolRoots);
+    }
+
+    /** Settings whose symbols are the folders {@code symbolRoots} only. */
+    public Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean noFold, Charset encoding,
+            boolean strict, Long processId, String processName, Integer compareRadix, Limits limits) {
+        this(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, compareRadix, limits, null,
+                false);
     }
 
     /** No symbols, the default folding, the readers' defaults. */
@@ -40,12 +53,14 @@ public record Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean n
 
     /** These settings keeping only the log runs of {@code pid} and/or {@code name} (null: any). */
     public Settings withProcess(Long pid, String name) {
-        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, pid, name, compareRadix, limits);
+        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, pid, name, compareRadix, limits,
+                symbolPath, offline);
     }
 
     /** These settings reading UMDH compare outputs' numbers in {@code radix} (16 or 10; null to detect it). */
     public Settings withCompareRadix(Integer radix) {
-        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, radix, limits);
+        return new Settings(symbolRoots, foldGlobs, noFold, encoding, strict, processId, processName, radix, limits,
+                symbolPath, offline);
     }
 
     /** The allocator and runtime frames to fold: none, the defaults, or the defaults plus {@code foldGlobs}. */
@@ -54,9 +69,9 @@ public record Settings(List<Path> symbolRoots, List<String> foldGlobs, boolean n
                 : foldGlobs.isEmpty() ? AllocatorFolding.defaults() : AllocatorFolding.defaults().plus(foldGlobs);
     }
 
-    /** A new symbol service over {@link #symbolRoots}; the caller closes it. */
+    /** A new symbol service over {@link #symbolPath}; the caller closes it. */
     public SymbolStore openSymbols() {
-        return new SymbolStore(symbolRoots);
+        return new SymbolStore(symbolPath, offline);
     }
 
     /** The UMDH readers' options: strictness, code page, compare radix. */
