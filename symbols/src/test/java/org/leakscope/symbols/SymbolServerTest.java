@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Module;
@@ -206,6 +208,7 @@ class SymbolServerTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aServerThatDoesNotAnswerTimesOut() {
         files.put("/symbols/app.pdb/" + ID + "/app.sym", sym(ID).getBytes(StandardCharsets.US_ASCII));
         sleepMillis = 8000;
@@ -220,6 +223,7 @@ class SymbolServerTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aServerThatStopsSendingTimesOut() throws IOException {
         files.put("/symbols/app.pdb/" + ID + "/app.sym", sym(ID).getBytes(StandardCharsets.US_ASCII));
         extraLength = 1000; // the JDK's server keeps the connection open, waiting for bytes that never come
@@ -236,6 +240,7 @@ class SymbolServerTest {
 
     /** A server that announces 2000 bytes, sends 100 and closes the connection. */
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aTruncatedDownloadIsNotUsedNorCached() throws IOException {
         try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {

@@ -122,7 +122,9 @@ class SymbolStoreLayoutTest {
 
     @Test
     void namesFromTheInputStayInsideTheFolder() throws IOException {
-        write(tmp.resolve("x.pdb/" + ID + "/x.sym"), sym(ID)); // beside the store, not in it
+        // beside the store, not in it: where x.pdb/ID/x.sym lands when ../x.pdb is taken as a path
+        write(tmp.resolve("x.pdb/" + ID + "/x.sym"), sym(ID));
+        write(tmp.resolve("x.pdb/x.sym"), sym(ID));
         write(tmp.resolve("store/keep"), new byte[0]);
         for (String bad : new String[] {"..\\x.pdb", "../x.pdb", tmp.resolve("x.pdb").toString()}) {
             Module m = new Module(BASE, 0x10000, "C:\\app\\app.exe", bad, ID, null);
