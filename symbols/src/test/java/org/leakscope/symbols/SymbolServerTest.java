@@ -238,6 +238,21 @@ class SymbolServerTest {
         assertEquals(List.of(), cached());
     }
 
+    @Test
+    void aServerThatRefusesConnectionsIsAskedOnce() {
+        server.stop(0);
+        try (SymbolStore store = store(options(false))) {
+            assertEquals("app.exe+0x1010", name(store, module("app.pdb", ID), 0x1010));
+            Module lib = new Module(0x1_8000_0000L, 0x10000, "C:\\app\\lib.dll", "lib.pdb", OTHER_ID, null);
+            store.symbolize(Frame.unresolved(0x1_8000_1010L).withModule("lib.dll", 0x1010), lib);
+            List<String> m = messages(store);
+            assertEquals(1, m.size(), m.toString());
+            assertTrue(m.get(0).startsWith("symbol server: " + url() + "/app.pdb/" + ID + "/app.sym: cannot connect ("),
+                    m.get(0));
+            assertTrue(m.get(0).endsWith("); " + url() + "/ is not asked again in this run"), m.get(0));
+        }
+    }
+
     /** A server that announces 2000 bytes, sends 100 and closes the connection. */
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)

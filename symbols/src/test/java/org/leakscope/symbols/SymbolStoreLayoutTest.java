@@ -48,7 +48,8 @@ class SymbolStoreLayoutTest {
     }
 
     private static byte[] sym(String id) {
-        return ("MODULE windows x86_64 " + id + " app.pdb\nFUNC 1000 40 0 FromSym\n").getBytes(StandardCharsets.US_ASCII);
+        return ("MODULE windows x86_64 " + id + " app.pdb\nFUNC 1000 40 0 FromSym\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
@@ -59,7 +60,8 @@ class SymbolStoreLayoutTest {
         write(tmp.resolve("flat/app.pdb"), FakePdb.bytes(ID, "FromFlat"));
         try (SymbolStore s = store(tmp.resolve("ms"))) {
             assertEquals("app.exe!FromMs+0x10", name(s, 0x1010));
-            assertEquals(List.of(new SymbolOrigin("app.exe", ID, Status.FOUND, ms.toString(), null, null)), s.origins());
+            assertEquals(List.of(new SymbolOrigin("app.exe", ID, Status.FOUND, ms.toString(), null, null)),
+                    s.origins());
         }
         try (SymbolStore s = store(tmp.resolve("two"))) {
             assertEquals("app.exe!FromTwoTier+0x10", name(s, 0x1010));

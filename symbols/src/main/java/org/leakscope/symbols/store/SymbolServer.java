@@ -138,8 +138,10 @@ final class SymbolServer implements AutoCloseable {
         } catch (HttpTimeoutException | ConnectException e) {
             failed.add(url);
             down.add(s.url());
-            warn.accept("symbol server: " + url + ": " + (e instanceof ConnectException ? "cannot connect" : "timed out")
-                    + " (" + e.getMessage() + "); " + s.url() + " is not asked again in this run");
+            String what = e instanceof ConnectException ? "cannot connect" : "timed out";
+            warn.accept("symbol server: " + url + ": " + what
+                    + " (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "); " + s.url()
+                    + " is not asked again in this run");
         } catch (IOException e) {
             failed.add(url);
             warn.accept("symbol server: " + url + ": download failed: " + e.getMessage());
