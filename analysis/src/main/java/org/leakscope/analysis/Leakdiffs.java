@@ -38,7 +38,7 @@ public final class Leakdiffs {
         List<Snapshot> snapshots;
         boolean[] symbolized = {false};
         try (var symbols = settings.openSymbols()) {
-            snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolRoots().isEmpty(), symbolized);
+            snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolPath().isEmpty(), symbolized);
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
         if (logs || tables) {

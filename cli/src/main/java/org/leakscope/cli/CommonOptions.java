@@ -3,6 +3,7 @@ package org.leakscope.cli;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +24,13 @@ final class CommonOptions {
     private CommonOptions() {
     }
 
+    /** --symbols-path (with the syntax every verb shares appended to {@code description}) and --offline. */
     static void addSymbolsPath(Options o, String description) {
-        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("DIR").desc(description).build());
+        o.addOption(Option.builder().longOpt("symbols-path").hasArg().argName("PATH").desc(description
+                + ". PATH is WinDbg's: ;-separated folders, cache*DIR, srv*CACHE*URL; $LEAKSCOPE_SYMBOL_PATH and"
+                + " $_NT_SYMBOL_PATH are searched after it (docs/symbols.md)").build());
+        o.addOption(Option.builder().longOpt("offline")
+                .desc("never ask a symbol server: use only what earlier runs downloaded into its cache").build());
     }
 
     /** --module-file: the program files of a log's modules when the log prints no module list. */
@@ -62,10 +68,11 @@ final class CommonOptions {
      */
     static Settings settings(CommandLine cl) {
         Charset encoding = cl.hasOption("encoding") ? encoding(cl) : null;
-        List<Path> roots = symbolRoots(cl);
+
         List<String> globs = cl.hasOption("fold") ? Arrays.asList(cl.getOptionValues("fold")) : List.of();
-        return new Settings(roots, globs, cl.hasOption("no-fold"), encoding, cl.hasOption("strict"), null, null,
-                null, Limits.DEFAULT, moduleFiles(cl));
+        return new Settings(List.of(), globs, cl.hasOption("no-fold"), encoding, cl.hasOption("strict"), null, null,
+                null, Limits.DEFAULT, moduleFiles(cl), null, false)
+                .withSymbolPath(symbolPath(cl), System::getenv, cl.hasOption("offline"));
     }
 
     /** The --module-file files, each checked to be a file. */
@@ -162,18 +169,32 @@ final class CommonOptions {
         throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
     }
 
-    /** The --symbols-path directories, each checked to exist. */
-    static List<Path> symbolRoots(CommandLine cl) {
-        List<Path> roots = new ArrayList<>();
+    /**
+     * The --symbols-path values (the environment's path follows them: Settings.withSymbolPath). A folder
+     * named on the command line must exist (a typo there is the user's to fix now); entries of the environment
+     * are the machine's standing setting, and one that is missing or unusable is a warning, not an error.
+     */
+    static List<String> symbolPath(CommandLine cl) {
         String[] values = cl.getOptionValues("symbols-path");
-        for (String s : values == null ? new String[0] : values) {
-            Path p = Path.of(s);
-            if (!Files.isDirectory(p)) {
-                throw new UsageException("--symbols-path " + s + ": not a directory");
+        List<String> given = values == null ? List.of() : Arrays.asList(values);
+        for (String v : given) {
+            for (String entry : v.split(";")) {
+                // a plain folder; a cache*DIR or srv*CACHE*URL cache is made on first download
+                if (!entry.isBlank() && !entry.contains("*") && !isDirectory(entry.strip())) {
+                    throw new UsageException("--symbols-path " + (entry.equals(v) ? v : v + ": " + entry.strip())
+                            + ": not a directory");
+                }
             }
-            roots.add(p);
         }
-        return roots;
+        return given;
+    }
+
+    private static boolean isDirectory(String path) {
+        try {
+            return Files.isDirectory(Path.of(path));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** Usage, description, options, then the examples and the exit codes (no exit status 3: no gate). */

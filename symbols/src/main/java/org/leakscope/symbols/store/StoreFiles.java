@@ -47,5 +47,4 @@ final class StoreFiles {
             return false;
         }
     }
-
 }

@@ -114,7 +114,8 @@ public final class SymbolLocator implements AutoCloseable {
         List<Candidate> found = new ArrayList<>();
         if (e instanceof SymbolPath.Server s) {
             if (w.id() != null) {
-                servers.cached(s, w.dir(), w.id(), w.file()).ifPresent(f -> found.add(new Candidate(f.file(), f.url())));
+                servers.cached(s, w.dir(), w.id(), w.file())
+                        .ifPresent(f -> found.add(new Candidate(f.file(), f.url())));
             }
             return found;
         }

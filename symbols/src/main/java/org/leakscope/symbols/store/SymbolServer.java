@@ -1,9 +1,8 @@
 package org.leakscope.symbols.store;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,11 +22,11 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.leakscope.model.InputFormatException;
 
@@ -45,13 +44,16 @@ import org.leakscope.model.InputFormatException;
  */
 final class SymbolServer implements AutoCloseable {
     private static final String MISSES = ".leakscope-misses";
+    /** How often a download's progress is looked at. */
+    private static final long POLL_MILLIS = 50;
 
     private final ServerOptions options;
     private final Consumer<String> warn;
     private HttpClient client;
-    private ScheduledExecutorService watchdog;
     /** URLs that failed this run (404s, time-outs, damage): not asked again. */
     private final Set<String> failed = new HashSet<>();
+    /** Servers that timed out or refused the connection: one wait per run, not one per file. */
+    private final Set<URI> down = new HashSet<>();
 
     /** A file in a server's cache, and the URL it came from. */
     record Fetched(Path file, String url, boolean downloaded) {
@@ -105,7 +107,7 @@ final class SymbolServer implements AutoCloseable {
 
     /** True when {@code url} is now in {@code target}; {@code cab}: the body is a cabinet to decompress. */
     private boolean get(SymbolPath.Server s, String url, Path folder, Path target, boolean cab) {
-        if (failed.contains(url) || recentMiss(s.cache(), url)) {
+        if (down.contains(s.url()) || failed.contains(url) || recentMiss(s.cache(), url)) {
             return false;
         }
         Path tmp = null;
@@ -133,9 +135,13 @@ final class SymbolServer implements AutoCloseable {
         } catch (InputFormatException e) {
             failed.add(url);
             warn.accept("symbol server: " + url + ": not used: " + e.getMessage());
-        } catch (HttpTimeoutException | InterruptedIOException e) {
+        } catch (HttpTimeoutException | ConnectException e) {
             failed.add(url);
-            warn.accept("symbol server: " + url + ": timed out (" + e.getMessage() + ")");
+            down.add(s.url());
+            String what = e instanceof ConnectException ? "cannot connect" : "timed out";
+            warn.accept("symbol server: " + url + ": " + what
+                    + " (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "); " + s.url()
+                    + " is not asked again in this run");
         } catch (IOException e) {
             failed.add(url);
             warn.accept("symbol server: " + url + ": download failed: " + e.getMessage());
@@ -153,54 +159,58 @@ final class SymbolServer implements AutoCloseable {
     private int fetch(String url, Path into) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(options.readTimeout())
                 .header("User-Agent", "Leakscope").GET().build();
-        HttpResponse<InputStream> r = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
-            if (r.statusCode() != 200) {
-                return r.statusCode();
+        AtomicReference<FileDownload> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<Long>> response = client().sendAsync(request, info -> {
+            long announced = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (info.statusCode() != 200 || announced > options.maxBytes()) {
+                return HttpResponse.BodySubscribers.replacing(announced); // not read: status or size says no
             }
-            long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (announced > options.maxBytes()) {
-                throw new IOException(announced + " bytes, more than the limit of " + options.maxBytes());
+            try {
+                body.set(new FileDownload(into, options.maxBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            long got = copy(in, into);
-            if (announced >= 0 && got != announced) {
-                throw new IOException("truncated: " + got + " of " + announced + " bytes");
-            }
-            return 200;
+            return body.get();
+        });
+        HttpResponse<Long> r = await(response, body);
+        long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (r.statusCode() != 200) {
+            return r.statusCode();
         }
+        if (body.get() == null) {
+            throw new IOException(announced + " bytes, more than the limit of " + options.maxBytes());
+        }
+        if (announced >= 0 && r.body() != announced) {
+            throw new IOException("truncated: " + r.body() + " of " + announced + " bytes");
+        }
+        return 200;
     }
 
-    /** The body into the file; a watchdog interrupts the read when the server is silent for the read time-out. */
-    private long copy(InputStream in, Path into) throws IOException {
-        AtomicLong last = new AtomicLong(System.nanoTime());
-        Thread reader = Thread.currentThread();
+    /** The response, once the body is complete; a time-out when the server is silent for the read time-out. */
+    private HttpResponse<Long> await(CompletableFuture<HttpResponse<Long>> response,
+            AtomicReference<FileDownload> body) throws IOException, InterruptedException {
         long limit = options.readTimeout().toNanos();
-        ScheduledFuture<?> guard = watchdog().scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - last.get() > limit) {
-                reader.interrupt();
-            }
-        }, 100, 100, TimeUnit.MILLISECONDS);
-        long total = 0;
-        try (OutputStream out = Files.newOutputStream(into)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                last.set(System.nanoTime());
-                total += n;
-                if (total > options.maxBytes()) {
-                    throw new IOException("more than the limit of " + options.maxBytes() + " bytes");
+        while (true) {
+            try {
+                return response.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
                 }
-                out.write(buf, 0, n);
+                throw new IOException(c.getMessage(), c);
+            } catch (TimeoutException e) {
+                FileDownload d = body.get();
+                // until the headers arrive the request's own time-out applies (it starts once connected)
+                if (d != null && System.nanoTime() - d.lastProgress() > limit) {
+                    HttpTimeoutException silent = new HttpTimeoutException("no data for "
+                            + options.readTimeout().toMillis() + " ms");
+                    d.abort(silent);
+                    response.cancel(true);
+                    throw silent;
+                }
             }
-        } catch (IOException e) {
-            if (Thread.interrupted()) {
-                throw new InterruptedIOException("no data for " + options.readTimeout().toSeconds() + " s");
-            }
-            throw e;
-        } finally {
-            guard.cancel(false);
-            Thread.interrupted(); // a late tick must not reach the caller
         }
-        return total;
     }
 
     private boolean recentMiss(Path cache, String url) {
@@ -243,17 +253,6 @@ final class SymbolServer implements AutoCloseable {
         return client;
     }
 
-    private ScheduledExecutorService watchdog() {
-        if (watchdog == null) {
-            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "leakscope-download-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return watchdog;
-    }
-
     private static void deleteQuietly(Path p) {
         if (p != null) {
             try {
@@ -266,8 +265,6 @@ final class SymbolServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (watchdog != null) {
-            watchdog.shutdownNow();
-        }
+        // the client's threads are daemons and end with it
     }
 }

@@ -14,21 +14,21 @@ import java.util.zip.Deflater;
  * specification independently of {@link CabReader}: MSZIP blocks of 32 KiB, each {@code "CK"} and a deflate
  * stream primed with the previous block's bytes.
  */
-final class CabWriter {
-    static final int NONE = 0;
-    static final int MSZIP = 1;
-    static final int QUANTUM = 2;
-    static final int LZX = 3;
+public final class CabWriter {
+    public static final int NONE = 0;
+    public static final int MSZIP = 1;
+    public static final int QUANTUM = 2;
+    public static final int LZX = 3;
 
     private CabWriter() {
     }
 
-    static byte[] mszip(byte[] data, String name) {
+    public static byte[] mszip(byte[] data, String name) {
         return cab(data, name, MSZIP);
     }
 
     /** A cabinet holding {@code data} as {@code name}, its folder compressed with {@code type}. */
-    static byte[] cab(byte[] data, String name, int type) {
+    public static byte[] cab(byte[] data, String name, int type) {
         List<byte[]> blocks = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         byte[] previous = null;
