@@ -71,7 +71,11 @@ public final class X64Unwind implements AutoCloseable {
         try {
             X64Unwind u = new X64Unwind(path.toString(), headers, ch);
             if (headers.machine() == PeImageInfo.MACHINE_AMD64 && headers.exceptionLen() != 0) {
-                u.readRuntimeFunctions();
+                try {
+                    u.readRuntimeFunctions();
+                } catch (InputFormatException e) {
+                    u.problem(e); // a .pdata cut off by a truncated file: no unwind data, the headers still serve
+                }
             }
             return u;
         } catch (IOException | RuntimeException e) {
