@@ -296,14 +296,22 @@ public final class X64Unwind implements AutoCloseable {
      * and counted in one problem.
      */
     public List<SymbolData.StackCfi> stackCfi() throws IOException {
+        return stackCfi(false);
+    }
+
+    /**
+     * With {@code prologSteps}, each INIT record has the rules at the entry's first byte and is followed by a
+     * record at each prolog offset where they change: right inside prologs too, where dump_syms' INIT-only
+     * records give the state after the prolog. After the prologs both are the same.
+     */
+    public List<SymbolData.StackCfi> stackCfi(boolean prologSteps) throws IOException {
         List<SymbolData.StackCfi> out = new ArrayList<>(begins.length);
         int damaged = 0;
         InputFormatException first = null;
         for (int i = 0; i < begins.length; i++) {
             X64RuntimeFunction f = function(i);
             try {
-                out.add(new SymbolData.StackCfi(f.begin(), f.end() - f.begin(),
-                        program(f, entryAt[i] + 8).stackCfiRules()));
+                out.addAll(X64StackCfi.records(program(f, entryAt[i] + 8), prologSteps));
             } catch (InputFormatException e) {
                 if (damaged++ == 0) {
                     first = e;
