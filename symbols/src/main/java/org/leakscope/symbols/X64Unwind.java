@@ -205,7 +205,7 @@ public final class X64Unwind implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(program(function(found), entryAt[found] + 8));
+            return Optional.of(program(function(found), entryAt[found] + 8, true));
         } catch (InputFormatException e) {
             problemOnce(function(found).begin(), e);
             return Optional.empty();
@@ -220,7 +220,7 @@ public final class X64Unwind implements AutoCloseable {
      * The entry's program: its UNWIND_INFO, then each chained one. {@code refAt} is the file offset of the
      * field that points at the next record (the entry's, then each chaining record's), for error positions.
      */
-    private X64UnwindProgram program(X64RuntimeFunction f, long refAt) throws IOException {
+    private X64UnwindProgram program(X64RuntimeFunction f, long refAt, boolean cache) throws IOException {
         List<X64UnwindInfo> chain = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         long rva = f.unwindRva();
@@ -240,7 +240,7 @@ public final class X64Unwind implements AutoCloseable {
                 refAt = headers.fileOffset(entry, RUNTIME_FUNCTION) + 8;
                 continue;
             }
-            X64UnwindInfo info = info(rva, refAt);
+            X64UnwindInfo info = info(rva, refAt, cache);
             chain.add(info);
             if (info.chained() == null) {
                 return new X64UnwindProgram(f, chain);
@@ -262,8 +262,12 @@ public final class X64Unwind implements AutoCloseable {
         return new X64RuntimeFunction(r.rvaBegin(), r.rvaEnd(), r.rvaUnwindInfo());
     }
 
-    /** The UNWIND_INFO at {@code rva}, decoded once; {@code refAt} is where the pointer to it is. */
-    private X64UnwindInfo info(long rva, long refAt) throws IOException {
+    /**
+     * The UNWIND_INFO at {@code rva}, decoded once when {@code cache} (the stack walker asks for the same
+     * functions again and again; {@link #stackCfi} asks for each once and keeps nothing); {@code refAt} is where
+     * the pointer to it is.
+     */
+    private X64UnwindInfo info(long rva, long refAt, boolean cache) throws IOException {
         Object cached = infos.get(rva);
         if (cached == null) {
             try {
@@ -271,7 +275,9 @@ public final class X64Unwind implements AutoCloseable {
             } catch (InputFormatException e) {
                 cached = e;
             }
-            infos.put(rva, cached);
+            if (cache) {
+                infos.put(rva, cached);
+            }
         }
         if (cached instanceof InputFormatException e) {
             throw e;
@@ -311,7 +317,7 @@ public final class X64Unwind implements AutoCloseable {
         for (int i = 0; i < begins.length; i++) {
             X64RuntimeFunction f = function(i);
             try {
-                out.addAll(X64StackCfi.records(program(f, entryAt[i] + 8), prologSteps));
+                out.addAll(X64StackCfi.records(program(f, entryAt[i] + 8, false), prologSteps));
             } catch (InputFormatException e) {
                 if (damaged++ == 0) {
                     first = e;

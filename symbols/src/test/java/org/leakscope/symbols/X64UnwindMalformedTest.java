@@ -45,44 +45,6 @@ class X64UnwindMalformedTest {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** The few places of the image these tests damage, found from the headers. */
-    private record Layout(int optional, int sections, int numSections, byte[] b) {
-        static Layout of(byte[] b) {
-            int pe = le(b).getInt(0x3c);
-            return new Layout(pe + 24, pe + 24 + (le(b).getShort(pe + 20) & 0xffff), le(b).getShort(pe + 6), b);
-        }
-
-        /** File offset of data directory {@code i}'s (RVA, size) pair in a PE32+ header. */
-        int directory(int i) {
-            return optional + 112 + 8 * i;
-        }
-
-        int fileOffset(long rva) {
-            for (int i = 0; i < numSections; i++) {
-                int s = sections + 40 * i;
-                long va = le(b).getInt(s + 12) & 0xffffffffL;
-                long raw = le(b).getInt(s + 16) & 0xffffffffL;
-                if (rva >= va && rva < va + raw) {
-                    return (int) (le(b).getInt(s + 20) + rva - va);
-                }
-            }
-            throw new AssertionError("RVA " + Long.toHexString(rva) + " outside the test image's sections");
-        }
-
-        int pdata() {
-            return fileOffset(le(b).getInt(directory(3)));
-        }
-
-        /** File offset of .pdata entry {@code i}'s UNWIND_INFO. */
-        int xdata(int i) {
-            return fileOffset(le(b).getInt(pdata() + 12 * i + 8));
-        }
-
-        int debugDirectory() {
-            return fileOffset(le(b).getInt(directory(6)));
-        }
-    }
-
     private Path write(byte[] b) throws IOException {
         Path p = tmp.resolve("damaged.exe");
         Files.write(p, b);
@@ -126,7 +88,7 @@ class X64UnwindMalformedTest {
     @Test
     void truncatedAnywhere() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         int errors = 0;
         int partial = 0;
         int[] dense = {l.sections(), l.pdata(), l.xdata(0), l.debugDirectory()};
@@ -147,7 +109,7 @@ class X64UnwindMalformedTest {
     @Test
     void bitFlips() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         Random r = new Random(15);
         int[][] regions = {{0, 0x400}, {l.pdata(), 0x924}, {l.xdata(0) - 0x400, 0x1000}, {l.debugDirectory(), 28 * 6},
             {0, b.length}};
@@ -169,7 +131,7 @@ class X64UnwindMalformedTest {
     @Test
     void absurdDebugDirectory() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         byte[] size = b.clone();
         le(size).putInt(l.directory(6) + 4, 0xFFFF_FFF0); // 4 GB of debug entries
         assertEquals(null, readAll(size).error());
@@ -201,7 +163,7 @@ class X64UnwindMalformedTest {
     @Test
     void absurdExceptionDirectory() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         for (int[] dir : new int[][] {{0x18000, 0xFFFF_FFF4}, {0x7FFF_0000, 0x924}, {0xFFFF_FFF0, 12}, {0x18000, 13}}) {
             byte[] d = b.clone();
             le(d).putInt(l.directory(3), dir[0]).putInt(l.directory(3) + 4, dir[1]);
@@ -214,7 +176,7 @@ class X64UnwindMalformedTest {
     @Test
     void absurdRuntimeFunctions() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         byte[] unwind = b.clone();
         le(unwind).putInt(l.pdata() + 8, 0xFFFF_FFF0); // entry 0's UNWIND_INFO nowhere
         Outcome o = readAll(unwind);
@@ -241,7 +203,7 @@ class X64UnwindMalformedTest {
     @Test
     void damagedUnwindInfo() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         int x = l.xdata(3); // 0x1180: 4 slots, SAVE_NONVOL rbx, ALLOC_SMALL, PUSH_NONVOL rdi
         String[][] cases = {
             {"0", "7", "UNWIND_INFO version 1 or 2"},           // version 7
@@ -270,7 +232,7 @@ class X64UnwindMalformedTest {
     }
 
     /** A chain of {@code n} UNWIND_INFO records written at the start of .text, each chaining to the next. */
-    private static void chain(byte[] d, Layout l, int n, int loopTo) {
+    private static void chain(byte[] d, PeTestLayout l, int n, int loopTo) {
         int at = l.fileOffset(TEXT);
         for (int i = 0; i < n; i++) {
             int rec = at + 16 * i;
@@ -286,7 +248,7 @@ class X64UnwindMalformedTest {
     @Test
     void chainedUnwindInfoThatLoops() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         for (int[] c : new int[][] {{1, 0}, {2, 0}, {5, 3}}) {
             byte[] d = b.clone();
             chain(d, l, c[0], c[1]);
@@ -301,7 +263,7 @@ class X64UnwindMalformedTest {
     @Test
     void chainedUnwindInfoTooDeep() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         byte[] d = b.clone();
         chain(d, l, 40, 39); // 40 records, the last chaining to itself
         le(d).putInt(l.pdata() + 8, (int) TEXT);
@@ -325,7 +287,7 @@ class X64UnwindMalformedTest {
     @Test
     void indirectEntryPointingAtItself() throws IOException {
         byte[] b = original();
-        Layout l = Layout.of(b);
+        PeTestLayout l = PeTestLayout.of(b);
         byte[] d = b.clone();
         le(d).putInt(l.pdata() + 8, 0x18000 + 1); // RUNTIME_FUNCTION_INDIRECT to entry 0, which is itself
         Outcome o = readAll(d);
