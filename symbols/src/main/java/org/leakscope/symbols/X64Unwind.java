@@ -120,7 +120,10 @@ public final class X64Unwind implements AutoCloseable {
                 if (f.rvaBegin() == 0 && f.rvaEnd() == 0 && f.rvaUnwindInfo() == 0) {
                     continue; // zeroed-out entries pad some exception directories
                 }
-                if (f.rvaEnd() <= f.rvaBegin()) {
+                if (f.rvaEnd() == f.rvaBegin()) {
+                    continue; // empty: covers no address (Wine's jscript.dll, linked by lld, has two)
+                }
+                if (f.rvaEnd() < f.rvaBegin()) {
                     if (inverted++ == 0) {
                         firstInverted = pieceAt + (long) i * RUNTIME_FUNCTION;
                     }
@@ -172,7 +175,7 @@ public final class X64Unwind implements AutoCloseable {
         }
     }
 
-    /** How many RUNTIME_FUNCTION entries the image has (zeroed and inverted ones not counted). */
+    /** How many RUNTIME_FUNCTION entries the image has (zeroed, empty and inverted ones not counted). */
     public int functions() {
         return begins.length;
     }

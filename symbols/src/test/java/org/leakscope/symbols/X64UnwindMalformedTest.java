@@ -190,6 +190,12 @@ class X64UnwindMalformedTest {
         assertEquals(194, o.functions());
         assertEquals((long) l.pdata() + 12, o.problems().get(0).offset());
 
+        byte[] empty = b.clone();
+        le(empty).putInt(l.pdata() + 12 + 4, le(b).getInt(l.pdata() + 12)); // entry 1 ends where it begins
+        o = readAll(empty);
+        assertEquals(194, o.functions());
+        assertEquals(List.of(), o.problems(), "an empty entry covers nothing: not damage");
+
         byte[] unsorted = b.clone();
         byte[] first = Arrays.copyOfRange(b, l.pdata(), l.pdata() + 12);
         System.arraycopy(b, l.pdata() + 12, unsorted, l.pdata(), 12);
