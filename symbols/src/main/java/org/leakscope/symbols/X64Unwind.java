@@ -71,7 +71,11 @@ public final class X64Unwind implements AutoCloseable {
         try {
             X64Unwind u = new X64Unwind(path.toString(), headers, ch);
             if (headers.machine() == PeImageInfo.MACHINE_AMD64 && headers.exceptionLen() != 0) {
-                u.readRuntimeFunctions();
+                try {
+                    u.readRuntimeFunctions();
+                } catch (InputFormatException e) {
+                    u.problem(e); // a .pdata cut off by a truncated file: no unwind data, the headers still serve
+                }
             }
             return u;
         } catch (IOException | RuntimeException e) {
@@ -116,7 +120,10 @@ public final class X64Unwind implements AutoCloseable {
                 if (f.rvaBegin() == 0 && f.rvaEnd() == 0 && f.rvaUnwindInfo() == 0) {
                     continue; // zeroed-out entries pad some exception directories
                 }
-                if (f.rvaEnd() <= f.rvaBegin()) {
+                if (f.rvaEnd() == f.rvaBegin()) {
+                    continue; // empty: covers no address (Wine's jscript.dll, linked by lld, has two)
+                }
+                if (f.rvaEnd() < f.rvaBegin()) {
                     if (inverted++ == 0) {
                         firstInverted = pieceAt + (long) i * RUNTIME_FUNCTION;
                     }
@@ -168,7 +175,7 @@ public final class X64Unwind implements AutoCloseable {
         }
     }
 
-    /** How many RUNTIME_FUNCTION entries the image has (zeroed and inverted ones not counted). */
+    /** How many RUNTIME_FUNCTION entries the image has (zeroed, empty and inverted ones not counted). */
     public int functions() {
         return begins.length;
     }
@@ -201,7 +208,7 @@ public final class X64Unwind implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(program(function(found), entryAt[found] + 8));
+            return Optional.of(program(function(found), entryAt[found] + 8, true));
         } catch (InputFormatException e) {
             problemOnce(function(found).begin(), e);
             return Optional.empty();
@@ -216,7 +223,7 @@ public final class X64Unwind implements AutoCloseable {
      * The entry's program: its UNWIND_INFO, then each chained one. {@code refAt} is the file offset of the
      * field that points at the next record (the entry's, then each chaining record's), for error positions.
      */
-    private X64UnwindProgram program(X64RuntimeFunction f, long refAt) throws IOException {
+    private X64UnwindProgram program(X64RuntimeFunction f, long refAt, boolean cache) throws IOException {
         List<X64UnwindInfo> chain = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         long rva = f.unwindRva();
@@ -236,7 +243,7 @@ public final class X64Unwind implements AutoCloseable {
                 refAt = headers.fileOffset(entry, RUNTIME_FUNCTION) + 8;
                 continue;
             }
-            X64UnwindInfo info = info(rva, refAt);
+            X64UnwindInfo info = info(rva, refAt, cache);
             chain.add(info);
             if (info.chained() == null) {
                 return new X64UnwindProgram(f, chain);
@@ -258,8 +265,12 @@ public final class X64Unwind implements AutoCloseable {
         return new X64RuntimeFunction(r.rvaBegin(), r.rvaEnd(), r.rvaUnwindInfo());
     }
 
-    /** The UNWIND_INFO at {@code rva}, decoded once; {@code refAt} is where the pointer to it is. */
-    private X64UnwindInfo info(long rva, long refAt) throws IOException {
+    /**
+     * The UNWIND_INFO at {@code rva}, decoded once when {@code cache} (the stack walker asks for the same
+     * functions again and again; {@link #stackCfi} asks for each once and keeps nothing); {@code refAt} is where
+     * the pointer to it is.
+     */
+    private X64UnwindInfo info(long rva, long refAt, boolean cache) throws IOException {
         Object cached = infos.get(rva);
         if (cached == null) {
             try {
@@ -267,7 +278,9 @@ public final class X64Unwind implements AutoCloseable {
             } catch (InputFormatException e) {
                 cached = e;
             }
-            infos.put(rva, cached);
+            if (cache) {
+                infos.put(rva, cached);
+            }
         }
         if (cached instanceof InputFormatException e) {
             throw e;
@@ -292,14 +305,22 @@ public final class X64Unwind implements AutoCloseable {
      * and counted in one problem.
      */
     public List<SymbolData.StackCfi> stackCfi() throws IOException {
+        return stackCfi(false);
+    }
+
+    /**
+     * With {@code prologSteps}, each INIT record has the rules at the entry's first byte and is followed by a
+     * record at each prolog offset where they change: right inside prologs too, where dump_syms' INIT-only
+     * records give the state after the prolog. After the prologs both are the same.
+     */
+    public List<SymbolData.StackCfi> stackCfi(boolean prologSteps) throws IOException {
         List<SymbolData.StackCfi> out = new ArrayList<>(begins.length);
         int damaged = 0;
         InputFormatException first = null;
         for (int i = 0; i < begins.length; i++) {
             X64RuntimeFunction f = function(i);
             try {
-                out.add(new SymbolData.StackCfi(f.begin(), f.end() - f.begin(),
-                        program(f, entryAt[i] + 8).stackCfiRules()));
+                out.addAll(X64StackCfi.records(program(f, entryAt[i] + 8, false), prologSteps));
             } catch (InputFormatException e) {
                 if (damaged++ == 0) {
                     first = e;

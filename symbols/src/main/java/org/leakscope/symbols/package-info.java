@@ -36,5 +36,13 @@
  * {@code module+offset} and a warning names the file and both ids ("ignoring /lib/x86_64-linux-gnu/libgcc_s.so.1:
  * its build id 6f03… (debug id 4C38…0) differs from the loaded module libgcc_s.so.1 (debug id 18B1…0)"); the
  * next candidate (another root, the module's own path) may still be the right build.
+ *
+ * <p><b>PE images beyond names.</b> {@link org.leakscope.symbols.PeImageInfo} reads only the headers and the debug
+ * directory (every entry; the RSDS or NB10 CodeView record with the PDB's path): the MODULE and
+ * {@code INFO CODE_ID} lines of a {@code .sym} written from a PE alone, and the {@code name.exe/<codeId>/} key of a
+ * Microsoft symbol store. {@link org.leakscope.symbols.X64Unwind} reads an x64 image's .pdata and, on demand, its
+ * .xdata: the unwind program in effect at an address (for the stack walker) and STACK CFI records as mozilla's
+ * dump_syms writes them. Both sit on {@code pe_symbols.ksy}, whose generated classes are package-private here,
+ * which is why they live in this package and not in a {@code pe} sub-package.
  */
 package org.leakscope.symbols;

@@ -51,7 +51,11 @@ final class PeImageBuilder {
     }
 
     static PeImageBuilder pe32Plus() {
-        return new PeImageBuilder(true, MACHINE_AMD64, 0x1_4000_0000L);
+        return pe32Plus(MACHINE_AMD64);
+    }
+
+    static PeImageBuilder pe32Plus(int machine) {
+        return new PeImageBuilder(true, machine, 0x1_4000_0000L);
     }
 
     static PeImageBuilder pe32(int machine) {
