@@ -47,7 +47,20 @@ public record DumpJson(String file, Long fileSize, String error, HeaderJson head
 
     /** One loaded module: address range, file, version, debug identity. */
     public record ModuleJson(String base, long size, String end, String name, String path, String version,
-            String productVersion, String debugFile, String debugId, String codeId, String timestamp) {
+            String productVersion, String debugFile, String debugId, String codeId, String timestamp,
+            SymbolsJson symbols) {
+    }
+
+    /**
+     * Where a module's names came from: null for a module no frame lies in (nothing was looked up).
+     *
+     * @param status {@code found}, {@code missing} (no file of its name anywhere on the symbol path) or
+     *               {@code mismatched} (files of its name, none of its build)
+     * @param file   the file used (a .sym, a PDB, the program file), or null
+     * @param url    the symbol server it was downloaded from (now or into the cache earlier), or null
+     * @param detail for {@code mismatched}: the first file refused, with both ids
+     */
+    public record SymbolsJson(String status, String file, String url, String detail) {
     }
 
     /** A module unloaded before the dump was written. */

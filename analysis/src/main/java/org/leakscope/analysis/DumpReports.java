@@ -3,6 +3,7 @@ package org.leakscope.analysis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,7 @@ import org.leakscope.minidump.ThreadDetails;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.ModuleMap;
+import org.leakscope.symbols.SymbolOrigin;
 import org.leakscope.symbols.SymbolStore;
 
 /**
@@ -80,7 +82,15 @@ public final class DumpReports {
 
         ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr, symbolizer)).orElse(null);
         List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread, symbolizer);
-        List<ModuleJson> moduleJson = dump.modules().orElse(List.of()).stream().map(m -> module(m, ptr)).toList();
+        Map<String, SymbolOrigin> origins = new HashMap<>(); // after the frames: where their names came from
+        for (SymbolOrigin o : symbols.origins()) {
+            // "missing" says something only when the user named places to look
+            if (o.status() != SymbolOrigin.Status.MISSING || symbols.hasSymbolPath()) {
+                origins.putIfAbsent(o.module() + "\0" + o.debugId(), o);
+            }
+        }
+        List<ModuleJson> moduleJson = dump.modules().orElse(List.of()).stream()
+                .map(m -> module(m, ptr, origins.get(m.name() + "\0" + m.module().debugId()))).toList();
         List<UnloadedModuleJson> unloaded = dump.unloadedModules().orElse(List.of()).stream()
                 .map(u -> new UnloadedModuleJson(Hex.padded(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
                 .toList();
@@ -208,10 +218,12 @@ public final class DumpReports {
         return out;
     }
 
-    private static ModuleJson module(DumpModule m, int ptr) {
+    private static ModuleJson module(DumpModule m, int ptr, SymbolOrigin origin) {
         return new ModuleJson(Hex.padded(m.base(), ptr), m.size(), Hex.padded(m.base() + m.size() - 1, ptr),
                 m.name(), m.module().path(), m.module().version(), m.productVersion(), m.module().debugFile(),
-                m.module().debugId(), m.codeId(), iso(m.timestamp()));
+                m.module().debugId(), m.codeId(), iso(m.timestamp()), origin == null ? null
+                        : new DumpJson.SymbolsJson(origin.status().name().toLowerCase(java.util.Locale.ROOT),
+                                origin.file(), origin.url(), origin.detail()));
     }
 
     private static MemoryJson memory(Minidump dump, int ptr) {

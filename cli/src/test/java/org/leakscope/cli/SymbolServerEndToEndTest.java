@@ -95,8 +95,10 @@ class SymbolServerEndToEndTest {
         Path dump = dump(ID);
         CliRun online = CliRun.of("dumpscan", dump.toString(), "--symbols-path", "srv*" + cache + "*" + url());
         assertTrue(online.out().contains("dump_syms_regtest64.exe!main+0x10"), online.out() + online.err());
-        assertTrue(online.out().contains("dump_syms_regtest.cc:58"), online.out());
+        assertTrue(online.out().contains("[dump_syms_regtest.cc : 58]"), online.out());
         assertTrue(Files.isRegularFile(cache.resolve(PDB).resolve(ID).resolve(PDB)), "cached");
+        assertTrue(online.out().contains("dump_syms_regtest64.exe  found    " + url() + "/" + PDB + "/" + ID + "/"
+                + PDB), online.out());
         assertTrue(requests.contains("/" + PDB + "/" + ID + "/" + PDB), requests.toString());
 
         server.stop(0); // offline: the cache alone
@@ -116,11 +118,14 @@ class SymbolServerEndToEndTest {
         assertFalse(run.out().contains("!main"), run.out());
         assertTrue(run.out().contains("dump_syms_regtest64.exe+0x" + Long.toHexString(MAIN_RVA)), run.out());
         assertTrue(run.err().contains(ID) && run.err().contains(other), run.err()); // both ids named
+        assertTrue(run.out().contains("dump_syms_regtest64.exe  mismatched"), run.out()); // the module table says so
 
         CliRun miss = CliRun.of("dumpscan", dump("1" + ID.substring(1)).toString(), "--symbols-path",
                 "srv*" + cache + "*" + url());
         assertTrue(miss.out().contains("dump_syms_regtest64.exe+0x" + Long.toHexString(MAIN_RVA)), miss.out());
         assertEquals(ExitCode.OK, miss.exit());
+        assertTrue(miss.out().contains("dump_syms_regtest64.exe  missing    no file of its name on the symbol path"),
+                miss.out());
     }
 
     /** resmon.dll's module line carries the debug id: logscan and leakdiff name its call sites through a server. */

@@ -350,6 +350,11 @@ public final class SymbolStore implements AutoCloseable {
         return refusal == null;
     }
 
+    /** True when the symbol path names any folder, cache or server (so a module without names is "missing"). */
+    public boolean hasSymbolPath() {
+        return !path.isEmpty();
+    }
+
     /**
      * Where each module asked about so far got its names, in the order they were first asked: the file (and
      * URL) used, or why none was.
