@@ -60,18 +60,33 @@ public final class StackWinRecords {
      */
     public static List<SymbolData.StackWin> read(MsfStream fpo, MsfStream frameData, LongFunction<String> programs,
             LongUnaryOperator toImage, Flavor flavor) {
-        List<Raw> news = frameData == null ? List.of() : frameData(frameData);
-        List<Raw> olds = fpo == null ? List.of() : fpo(fpo);
-        List<Raw> all;
-        if (flavor == Flavor.BREAKPAD) {
-            all = new ArrayList<>(news);
-            all.addAll(olds);
-        } else {
-            all = merged(news, olds);
-        }
-        List<SymbolData.StackWin> out = new ArrayList<>(all.size());
+        Records news = Records.frameData(frameData);
+        Records olds = Records.fpo(fpo);
+        List<SymbolData.StackWin> out = new ArrayList<>((int) Math.min(news.count + olds.count, 1 << 20));
         Raw last = null;
-        for (Raw r : all) {
+        // records are decoded one at a time, in the chosen order: nothing but the output is held
+        long n = 0;
+        long o = 0;
+        while (n < news.count || o < olds.count) {
+            Raw r;
+            if (flavor == Flavor.BREAKPAD) {
+                r = n < news.count ? news.get(n++) : olds.get(o++);
+            } else if (o == olds.count) {
+                r = news.get(n++);
+            } else if (n == news.count) {
+                r = olds.get(o++);
+            } else {
+                Raw a = news.get(n);
+                Raw b = olds.get(o);
+                if (a.start <= b.start) {
+                    n++;
+                    o += a.start == b.start ? 1 : 0;
+                    r = a;
+                } else {
+                    o++;
+                    r = b;
+                }
+            }
             if (flavor == Flavor.MOZILLA && r.codeSize > Integer.MAX_VALUE) {
                 continue;
             }
@@ -81,27 +96,31 @@ public final class StackWinRecords {
             }
             last = r;
             long rva = toImage.applyAsLong(r.start);
-            if (rva < 0) {
-                continue;
+            if (rva >= 0) {
+                out.add(record(r, rva, programs, frameData, flavor));
             }
-            String program = null;
-            if (r.program >= 0) {
-                program = programs.apply(r.program);
-                if (program == null) {
-                    throw frameData.error(r.at, "a program string offset inside /names", "0x"
-                            + Long.toHexString(r.program));
-                }
-                if (flavor == Flavor.MOZILLA) {
-                    program = program.strip();
-                }
-            }
-            boolean usesBp = (r.fpoBits & (flavor == Flavor.BREAKPAD ? 0x1000 : 0x400)) != 0;
-            // the pdb crate also reads an FPO prolog as 4 bits of cbProlog's 8
-            long prolog = flavor == Flavor.MOZILLA && r.program < 0 ? r.prolog & 0xF : r.prolog;
-            out.add(new SymbolData.StackWin(r.type, rva, r.codeSize, prolog, 0, r.params, r.savedRegs, r.locals,
-                    r.maxStack, program != null, program, usesBp));
         }
         return out;
+    }
+
+    private static SymbolData.StackWin record(Raw r, long rva, LongFunction<String> programs, MsfStream frameData,
+            Flavor flavor) {
+        String program = null;
+        if (r.program >= 0) {
+            program = programs.apply(r.program);
+            if (program == null) {
+                throw frameData.error(r.at, "a program string offset inside /names", "0x"
+                        + Long.toHexString(r.program));
+            }
+            if (flavor == Flavor.MOZILLA) {
+                program = program.strip();
+            }
+        }
+        boolean usesBp = (r.fpoBits & (flavor == Flavor.BREAKPAD ? 0x1000 : 0x400)) != 0;
+        // the pdb crate also reads an FPO prolog as 4 bits of cbProlog's 8
+        long prolog = flavor == Flavor.MOZILLA && r.program < 0 ? r.prolog & 0xF : r.prolog;
+        return new SymbolData.StackWin(r.type, rva, r.codeSize, prolog, 0, r.params, r.savedRegs, r.locals,
+                r.maxStack, program != null, program, usesBp);
     }
 
     /** One record of either stream, in the units of STACK WIN (bytes). */
@@ -109,57 +128,55 @@ public final class StackWinRecords {
             long locals, long maxStack, long program, int fpoBits) {
     }
 
-    private static List<Raw> frameData(MsfStream s) {
-        long size = s.size();
-        // LLVM's reader allows a 4-byte relocation field before the records; MSVC's linker writes none
-        long first = size % FRAME_DATA_SIZE == 4 ? 4 : 0;
-        if ((size - first) % FRAME_DATA_SIZE != 0) {
-            throw s.error(0, "a frame data stream of whole 32-byte FRAMEDATA records", size + " bytes");
-        }
-        List<Raw> out = new ArrayList<>((int) Math.min((size - first) / FRAME_DATA_SIZE, 1 << 20));
-        for (long at = first; at < size; at += FRAME_DATA_SIZE) {
-            PdbTypes.FrameData f = new PdbTypes.FrameData(new ByteBufferKaitaiStream(s.bytes(at, FRAME_DATA_SIZE)));
-            out.add(new Raw(at, 4, f.ofsStart(), f.lenBlock(), f.lenProlog(), f.lenParams(), f.lenSavedRegs(),
-                    f.lenLocals(), f.maxStack(), f.ofsProgram(), 0));
-        }
-        return out;
-    }
+    /** The records of one stream, decoded on request. */
+    private static final class Records {
+        private final MsfStream stream;
+        private final long first;
+        private final long count;
+        private final boolean frameData;
 
-    private static List<Raw> fpo(MsfStream s) {
-        long size = s.size();
-        if (size % FPO_SIZE != 0) {
-            throw s.error(0, "an FPO stream of whole 16-byte FPO_DATA records", size + " bytes");
+        private Records(MsfStream stream, long first, long count, boolean frameData) {
+            this.stream = stream;
+            this.first = first;
+            this.count = count;
+            this.frameData = frameData;
         }
-        List<Raw> out = new ArrayList<>((int) Math.min(size / FPO_SIZE, 1 << 20));
-        for (long at = 0; at < size; at += FPO_SIZE) {
-            PdbTypes.FpoData f = new PdbTypes.FpoData(new ByteBufferKaitaiStream(s.bytes(at, FPO_SIZE)));
-            out.add(new Raw(at, f.frameType(), f.ofsStart(), f.lenProc(), f.lenProlog(), f.numParamsDwords() * 4L,
-                    f.numSavedRegs() * 4L, f.numLocalsDwords() * 4, 0, -1, f.attributes()));
-        }
-        return out;
-    }
 
-    private static List<Raw> merged(List<Raw> news, List<Raw> olds) {
-        List<Raw> out = new ArrayList<>(news.size() + olds.size());
-        int n = 0;
-        int o = 0;
-        while (n < news.size() || o < olds.size()) {
-            if (o == olds.size()) {
-                out.add(news.get(n++));
-            } else if (n == news.size()) {
-                out.add(olds.get(o++));
-            } else {
-                int cmp = Long.compare(news.get(n).start, olds.get(o).start);
-                if (cmp <= 0) {
-                    if (cmp == 0) {
-                        o++;
-                    }
-                    out.add(news.get(n++));
-                } else {
-                    out.add(olds.get(o++));
-                }
+        static Records frameData(MsfStream s) {
+            if (s == null) {
+                return new Records(null, 0, 0, true);
             }
+            long size = s.size();
+            // LLVM's reader allows a 4-byte relocation field before the records; MSVC's linker writes none
+            long first = size % FRAME_DATA_SIZE == 4 ? 4 : 0;
+            if ((size - first) % FRAME_DATA_SIZE != 0) {
+                throw s.error(0, "a frame data stream of whole 32-byte FRAMEDATA records", size + " bytes");
+            }
+            return new Records(s, first, (size - first) / FRAME_DATA_SIZE, true);
         }
-        return out;
+
+        static Records fpo(MsfStream s) {
+            if (s == null) {
+                return new Records(null, 0, 0, false);
+            }
+            if (s.size() % FPO_SIZE != 0) {
+                throw s.error(0, "an FPO stream of whole 16-byte FPO_DATA records", s.size() + " bytes");
+            }
+            return new Records(s, 0, s.size() / FPO_SIZE, false);
+        }
+
+        Raw get(long i) {
+            if (frameData) {
+                long at = first + i * FRAME_DATA_SIZE;
+                PdbTypes.FrameData f = new PdbTypes.FrameData(new ByteBufferKaitaiStream(
+                        stream.bytes(at, FRAME_DATA_SIZE)));
+                return new Raw(at, 4, f.ofsStart(), f.lenBlock(), f.lenProlog(), f.lenParams(), f.lenSavedRegs(),
+                        f.lenLocals(), f.maxStack(), f.ofsProgram(), 0);
+            }
+            long at = i * FPO_SIZE;
+            PdbTypes.FpoData f = new PdbTypes.FpoData(new ByteBufferKaitaiStream(stream.bytes(at, FPO_SIZE)));
+            return new Raw(at, f.frameType(), f.ofsStart(), f.lenProc(), f.lenProlog(), f.numParamsDwords() * 4L,
+                    f.numSavedRegs() * 4L, f.numLocalsDwords() * 4, 0, -1, f.attributes());
+        }
     }
 }
