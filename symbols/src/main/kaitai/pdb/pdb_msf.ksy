@@ -83,3 +83,177 @@ types:
         type: u2
       - id: data4
         size: 8
+  dbi_header:
+    -orig-id: DbiStreamHeader
+    doc: |
+      The 64 bytes at the start of stream 3, the DBI stream. Its substreams follow in this order, each of the
+      size given here: module info, section contributions, section map, file info, type server map, EC
+      (edit-and-continue) names, optional debug header.
+    doc-ref: https://llvm.org/docs/PDB/DbiStream.html
+    seq:
+      - id: version_signature
+        -orig-id: VersionSignature
+        type: s4
+        valid: -1
+      - id: version
+        -orig-id: VersionHeader
+        type: u4
+        doc: 19990903 (V70) in every PDB this reader accepts
+      - id: age
+        -orig-id: Age
+        type: u4
+        doc: the age the binary's CodeView record holds, and Breakpad's debug id ends with
+      - id: global_stream
+        -orig-id: GlobalStreamIndex
+        type: u2
+      - id: build_number
+        -orig-id: BuildNumber
+        type: u2
+      - id: public_stream
+        -orig-id: PublicStreamIndex
+        type: u2
+      - id: pdb_dll_version
+        -orig-id: PdbDllVersion
+        type: u2
+      - id: symbol_record_stream
+        -orig-id: SymRecordStream
+        type: u2
+        doc: the stream holding the S_PUB32 records (and the global symbols)
+      - id: pdb_dll_rebuild
+        -orig-id: PdbDllRbld
+        type: u2
+      - id: len_module_info
+        -orig-id: ModInfoSize
+        type: s4
+      - id: len_section_contributions
+        -orig-id: SectionContributionSize
+        type: s4
+      - id: len_section_map
+        -orig-id: SectionMapSize
+        type: s4
+      - id: len_file_info
+        -orig-id: SourceInfoSize
+        type: s4
+      - id: len_type_server_map
+        -orig-id: TypeServerMapSize
+        type: s4
+      - id: mfc_type_server_index
+        -orig-id: MFCTypeServerIndex
+        type: u4
+      - id: len_optional_debug_header
+        -orig-id: OptionalDbgHeaderSize
+        type: s4
+      - id: len_ec
+        -orig-id: ECSubstreamSize
+        type: s4
+      - id: flags
+        -orig-id: Flags
+        type: u2
+      - id: machine
+        -orig-id: Machine
+        type: u2
+        doc: IMAGE_FILE_MACHINE_*; 0x14c x86, 0x8664 x86-64, 0xaa64 ARM64
+      - id: padding
+        type: u4
+  section_contribution:
+    -orig-id: SectionContribEntry
+    doc: Which module contributed a piece of a section (28 bytes; the V2 layout appends a COFF section number).
+    seq:
+      - id: section
+        -orig-id: Section
+        type: u2
+      - id: padding1
+        size: 2
+      - id: offset
+        -orig-id: Offset
+        type: s4
+      - id: size
+        -orig-id: Size
+        type: s4
+      - id: characteristics
+        -orig-id: Characteristics
+        type: u4
+      - id: module_index
+        -orig-id: ModuleIndex
+        type: u2
+      - id: padding2
+        size: 2
+      - id: data_crc
+        -orig-id: DataCrc
+        type: u4
+      - id: reloc_crc
+        -orig-id: RelocCrc
+        type: u4
+  module_info:
+    -orig-id: ModInfo
+    doc: The fixed 64 bytes of a module info record; the module name and object file name (NUL-terminated) follow.
+    seq:
+      - id: unused1
+        type: u4
+      - id: first_contribution
+        -orig-id: SectionContr
+        type: section_contribution
+      - id: flags
+        -orig-id: Flags
+        type: u2
+      - id: symbol_stream
+        -orig-id: ModuleSymStream
+        type: u2
+        doc: the stream holding this module's symbols and line tables; 0xffff when it has none
+      - id: len_symbols
+        -orig-id: SymByteSize
+        type: u4
+        doc: symbol records, including the 4-byte signature at the stream's start
+      - id: len_c11_lines
+        -orig-id: C11ByteSize
+        type: u4
+      - id: len_c13_lines
+        -orig-id: C13ByteSize
+        type: u4
+      - id: num_source_files
+        -orig-id: SourceFileCount
+        type: u2
+      - id: padding
+        size: 2
+      - id: unused2
+        type: u4
+      - id: source_file_name_index
+        -orig-id: SourceFileNameIndex
+        type: u4
+      - id: pdb_file_path_name_index
+        -orig-id: PdbFilePathNameIndex
+        type: u4
+  section_header:
+    -orig-id: IMAGE_SECTION_HEADER
+    doc: A PE section header, as the section header streams of the optional debug header hold them.
+    seq:
+      - id: name
+        size: 8
+      - id: virtual_size
+        -orig-id: VirtualSize
+        type: u4
+      - id: virtual_address
+        -orig-id: VirtualAddress
+        type: u4
+      - id: len_raw_data
+        -orig-id: SizeOfRawData
+        type: u4
+      - id: ofs_raw_data
+        -orig-id: PointerToRawData
+        type: u4
+      - id: ofs_relocations
+        -orig-id: PointerToRelocations
+        type: u4
+      - id: ofs_line_numbers
+        -orig-id: PointerToLinenumbers
+        type: u4
+      - id: num_relocations
+        -orig-id: NumberOfRelocations
+        type: u2
+      - id: num_line_numbers
+        -orig-id: NumberOfLinenumbers
+        type: u2
+      - id: characteristics
+        -orig-id: Characteristics
+        type: u4
+        doc: 0x20 code, 0x20000000 executable

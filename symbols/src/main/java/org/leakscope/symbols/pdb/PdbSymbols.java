@@ -2,27 +2,72 @@ package org.leakscope.symbols.pdb;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
 import org.leakscope.symbols.BuildIdentity;
 import org.leakscope.symbols.ImageSymbols;
 import org.leakscope.symbols.SymbolHit;
 import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
- * CONTRACT PLACEHOLDER (issue 15; the PDB helper replaces the body, keeps the shape): the functions, lines and
- * publics of one PDB file, opened lazily (only the stream directory at open), looked up by module offset.
+ * The functions, lines and publics of one PDB file, opened lazily (only the stream directory at open), looked
+ * up by module offset (RVA).
+ *
+ * <p>A lookup finds the module that contributed the address (DBI section contributions), reads that module's
+ * symbol stream and line tables, and keeps the result in a small cache; addresses no function covers fall back
+ * to the nearest public symbol at or below them in the same section. A binary reordered after linking (OMAP)
+ * is looked up through an index of every module, built on first use. A module whose stream is damaged is
+ * skipped and recorded in {@link #problems()}; damage in the container or the DBI stream is an
+ * {@link InputFormatException}.
  */
 public final class PdbSymbols implements ImageSymbols, AutoCloseable {
-    private PdbSymbols() {
+    private static final int MACHINE_I386 = 0x14c;
+    private static final int MACHINE_AMD64 = 0x8664;
+    private static final int MACHINE_ARM64 = 0xaa64;
+    private static final int MODULE_CACHE = 256;
+
+    private final Path path;
+    private final MsfFile msf;
+    private final List<Problem> problems = new ArrayList<>();
+    private PdbInfo info;
+    private DbiStream dbi;
+    private AddressMap addresses;
+    private StringTable names;
+    private ProcedureNames procedureNames;
+    private long[] contributionStarts;
+    private long[] contributionEnds;
+    private int[] contributionModules;
+    private ModuleIndex everything;
+    private long[] publicStarts;
+    private Publics.Public[] publicsByAddress;
+    private final Map<Integer, ModuleIndex> modules = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, ModuleIndex> eldest) {
+            return size() > MODULE_CACHE;
+        }
+    };
+
+    private PdbSymbols(Path path, MsfFile msf) {
+        this.path = path;
+        this.msf = msf;
     }
 
     /**
-     * Opens a PDB (MSF 7.00).
+     * Opens a PDB (MSF 7.00): reads its stream directory only.
      *
      * @throws org.leakscope.model.InputFormatException when the file is not one, or is damaged
      */
     public static PdbSymbols open(Path pdb) throws IOException {
-        throw new UnsupportedOperationException("PDB reader not written yet");
+        return new PdbSymbols(pdb, MsfFile.open(pdb));
     }
 
     /** True when the file starts with the MSF 7.00 (or 2.00) signature. */
@@ -35,29 +80,231 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         }
     }
 
+    private synchronized PdbInfo info() {
+        if (info == null) {
+            info = PdbInfo.read(msf);
+        }
+        return info;
+    }
+
+    private synchronized DbiStream dbi() {
+        if (dbi == null) {
+            dbi = DbiStream.read(msf);
+        }
+        return dbi;
+    }
+
+    private synchronized AddressMap addresses() {
+        if (addresses == null) {
+            addresses = AddressMap.read(msf, dbi());
+            names = StringTable.read(msf, info());
+            procedureNames = TypedProcedureNames.forPdb(msf, info());
+        }
+        return addresses;
+    }
+
     /** Debug id = GUID + age in Breakpad's form; code id and sizes null/empty (a PDB does not know them). */
     @Override
     public BuildIdentity identity() {
-        throw new UnsupportedOperationException();
+        return new BuildIdentity(debugId(), null, null, List.of(), null);
+    }
+
+    /** GUID and the DBI stream's age, as Breakpad prints them ({@code 72E103A85CB249078B76B2E7C06257B13}). */
+    public String debugId() {
+        return info().debugId(dbi().age());
+    }
+
+    /** Breakpad's name for the CPU: {@code x86}, {@code x86_64}, {@code arm64}, else {@code unknown}. */
+    public String cpu() {
+        return switch (dbi().machine()) {
+            case MACHINE_I386 -> "x86";
+            case MACHINE_AMD64 -> "x86_64";
+            case MACHINE_ARM64 -> "arm64";
+            default -> "unknown";
+        };
+    }
+
+    /** Damage in single modules (their functions are missing), in the order found. */
+    public synchronized List<Problem> problems() {
+        return List.copyOf(problems);
     }
 
     /** The function (name with argument types, as dump_syms prints it) and source line at an RVA. */
     @Override
-    public Optional<SymbolHit> lookup(long moduleOffset) {
-        throw new UnsupportedOperationException();
+    public synchronized Optional<SymbolHit> lookup(long moduleOffset) {
+        AddressMap a = addresses();
+        ModuleIndex.Func f = null;
+        if (!a.hasOmap()) {
+            int m = contributionModule(moduleOffset);
+            if (m >= 0) {
+                f = module(m).find(moduleOffset);
+            }
+        }
+        if (f == null) {
+            f = everything().find(moduleOffset);
+        }
+        if (f != null) {
+            ModuleIndex.FuncLine l = ModuleIndex.line(f, moduleOffset);
+            return Optional.of(new SymbolHit(f.name(), moduleOffset - f.rva(), l == null ? null : l.file(),
+                    l == null ? null : (int) l.line()));
+        }
+        loadPublics();
+        int i = ModuleIndex.floor(publicStarts, moduleOffset);
+        if (i < 0) {
+            return Optional.empty();
+        }
+        Publics.Public p = publicsByAddress[i];
+        return Optional.of(new SymbolHit(PublicNames.name(p.name(), x86()), moduleOffset - publicStarts[i], null,
+                null));
     }
 
     @Override
-    public int functions() {
-        throw new UnsupportedOperationException();
+    public synchronized int functions() {
+        return everything().funcs().size();
     }
 
-    /** Everything dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come from the PE). */
-    public SymbolData toSymbolData() throws IOException {
-        throw new UnsupportedOperationException();
+    private boolean x86() {
+        return dbi().machine() == MACHINE_I386;
+    }
+
+    private int contributionModule(long rva) {
+        if (contributionStarts == null) {
+            List<DbiStream.SectionContribution> list = new ArrayList<>(dbi().sectionContributions());
+            int moduleCount = dbi().modules().size();
+            list.removeIf(c -> c.module() >= moduleCount || addresses().rva(c.section(), c.offset()) < 0);
+            list.sort(Comparator.comparingLong(c -> addresses().rva(c.section(), c.offset())));
+            contributionStarts = new long[list.size()];
+            contributionEnds = new long[list.size()];
+            contributionModules = new int[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                DbiStream.SectionContribution c = list.get(i);
+                contributionStarts[i] = addresses().rva(c.section(), c.offset());
+                contributionEnds[i] = contributionStarts[i] + c.size();
+                contributionModules[i] = c.module();
+            }
+        }
+        int i = ModuleIndex.floor(contributionStarts, rva);
+        return i >= 0 && rva < contributionEnds[i] ? contributionModules[i] : -1;
+    }
+
+    private ModuleIndex module(int index) {
+        ModuleIndex m = modules.get(index);
+        if (m == null) {
+            m = new ModuleIndex(moduleFuncs(dbi().modules().get(index)));
+            modules.put(index, m);
+        }
+        return m;
+    }
+
+    private List<ModuleIndex.Func> moduleFuncs(PdbModule m) {
+        try {
+            return ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, procedureNames);
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+            return List.of();
+        }
+    }
+
+    private ModuleIndex everything() {
+        if (everything == null) {
+            List<ModuleIndex.Func> all = new ArrayList<>();
+            for (PdbModule m : dbi().modules()) {
+                all.addAll(moduleFuncs(m));
+            }
+            everything = new ModuleIndex(ModuleIndex.fold(all));
+        }
+        return everything;
+    }
+
+    private void loadPublics() {
+        if (publicStarts != null) {
+            return;
+        }
+        List<Publics.Public> list = new ArrayList<>();
+        List<Long> rvas = new ArrayList<>();
+        for (Publics.Public p : Publics.read(msf, dbi())) {
+            long rva = addresses().rva(p.section(), p.offset());
+            if (rva >= 0 && addresses().isCode(p.section())) {
+                list.add(p);
+                rvas.add(rva);
+            }
+        }
+        Integer[] order = new Integer[list.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingLong(rvas::get));
+        publicStarts = new long[order.length];
+        publicsByAddress = new Publics.Public[order.length];
+        for (int i = 0; i < order.length; i++) {
+            publicStarts[i] = rvas.get(order[i]);
+            publicsByAddress[i] = list.get(order[i]);
+        }
+    }
+
+    /**
+     * Everything dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come from the PE).
+     * Files are numbered from 0 in the order functions first use them, and only files with line records are
+     * listed (as mozilla's dump_syms does; Microsoft-DIA-based dump_syms lists every file with its own numbers).
+     * A public symbol in a code section is listed unless a function starts at its address; several at one
+     * address are one record, marked multiple.
+     */
+    public synchronized SymbolData toSymbolData() throws IOException {
+        List<ModuleIndex.Func> funcs = everything().funcs();
+        loadPublics();
+        boolean x86 = x86();
+        Map<Long, Long> paramSizes = new HashMap<>();
+        for (int i = 0; i < publicStarts.length; i++) {
+            long size = PublicNames.parameterSize(publicsByAddress[i].name(), x86);
+            if (size > 0) {
+                paramSizes.putIfAbsent(publicStarts[i], size);
+            }
+        }
+        Map<String, Long> fileNumbers = new LinkedHashMap<>();
+        List<SymbolData.Function> functions = new ArrayList<>();
+        java.util.Set<Long> funcStarts = new java.util.HashSet<>();
+        for (ModuleIndex.Func f : funcs) {
+            funcStarts.add(f.rva());
+            List<SymbolData.Line> lines = new ArrayList<>();
+            for (ModuleIndex.FuncLine l : f.lines()) {
+                Long n = fileNumbers.computeIfAbsent(l.file(), k -> (long) fileNumbers.size());
+                lines.add(ModuleIndex.toLine(l, n));
+            }
+            functions.add(new SymbolData.Function(f.multiple(), f.rva(), f.size(),
+                    paramSizes.getOrDefault(f.rva(), 0L), f.name(), lines, List.of()));
+        }
+        List<SymbolData.Public> publics = new ArrayList<>();
+        for (int i = 0; i < publicStarts.length; i++) {
+            long rva = publicStarts[i];
+            if (funcStarts.contains(rva)) {
+                continue;
+            }
+            int j = i;
+            String name = PublicNames.name(publicsByAddress[i].name(), x86);
+            boolean multiple = false;
+            while (j + 1 < publicStarts.length && publicStarts[j + 1] == rva) {
+                j++;
+                String other = PublicNames.name(publicsByAddress[j].name(), x86);
+                if (!other.equals(name)) {
+                    multiple = true;
+                    if (other.compareTo(name) < 0) {
+                        name = other;
+                    }
+                }
+            }
+            publics.add(new SymbolData.Public(multiple, rva, PublicNames.parameterSize(publicsByAddress[i].name(),
+                    x86), name));
+            i = j;
+        }
+        List<SymbolData.SourceFile> files = new ArrayList<>();
+        fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
+        SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
+                String.valueOf(path.getFileName()));
+        return new SymbolData(module, List.of(), files, List.of(), functions, publics, List.of(), List.of());
     }
 
     @Override
     public void close() throws IOException {
+        msf.close();
     }
 }

@@ -1,0 +1,243 @@
+package org.leakscope.symbols.pdb;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The procedures and line records of one module's symbol stream: the CodeView symbol records (procedures,
+ * thunks, and the nesting of blocks and inline sites under them, through each record's end pointer), then the
+ * C13 debug subsections (line tables, file checksums, inlinee lines). Read when a lookup or a dump needs the
+ * module; a damaged record ends that module's reading with an {@link org.leakscope.model.InputFormatException}
+ * the caller records as the module's problem.
+ */
+final class ModuleSymbols {
+    static final int S_END = 0x0006;
+    static final int S_THUNK32 = 0x1102;
+    static final int S_LPROC32 = 0x110f;
+    static final int S_GPROC32 = 0x1110;
+    static final int S_LPROC32_ID = 0x1146;
+    static final int S_GPROC32_ID = 0x1147;
+    static final int S_INLINESITE = 0x114d;
+    private static final int C13_SIGNATURE = 4;
+    private static final int DEBUG_S_LINES = 0xf2;
+    private static final int DEBUG_S_FILECHKSMS = 0xf4;
+    private static final int DEBUG_S_INLINEELINES = 0xf6;
+    private static final int DEBUG_S_IGNORE = 0x8000_0000;
+    private static final int CV_LINES_HAVE_COLUMNS = 1;
+    private static final int MAX_NAME = 64 * 1024;
+
+    /**
+     * A procedure or thunk.
+     *
+     * @param section  1-based section of its start
+     * @param offset   offset of its start in the section
+     * @param length   code bytes
+     * @param procedure name and type, for {@link ProcedureNames}
+     * @param thunk    true for S_THUNK32
+     * @param inlineSites the S_INLINESITE records nested in it (inlinee ids)
+     */
+    record Proc(int section, long offset, long length, ProcedureNames.Procedure procedure, boolean thunk,
+            List<Long> inlineSites) {
+    }
+
+    /**
+     * A line record: code at {@code section:offset}, {@code length} bytes, from line {@code line} of the file
+     * whose name is at {@code nameOffset} in the {@code /names} string table.
+     */
+    record Line(int section, long offset, long length, long line, long nameOffset) {
+    }
+
+    /**
+     * Where an inlined function's source starts ({@code DEBUG_S_INLINEELINES}).
+     *
+     * @param inlinee    the function's item id (LF_FUNC_ID / LF_MFUNC_ID in the IPI stream)
+     * @param nameOffset its file's name offset in {@code /names}
+     * @param line       the line its body starts at
+     */
+    record InlineeLine(long inlinee, long nameOffset, long line) {
+    }
+
+    final List<Proc> procs = new ArrayList<>();
+    final List<Line> lines = new ArrayList<>();
+    final List<InlineeLine> inlinees = new ArrayList<>();
+
+    static ModuleSymbols read(MsfFile msf, PdbModule m) {
+        ModuleSymbols out = new ModuleSymbols();
+        if (m.symbolStream() < 0) {
+            return out;
+        }
+        MsfStream s = msf.stream(m.symbolStream());
+        if (m.symbolBytes() >= 4) {
+            long sig = s.u32(0);
+            if (sig != C13_SIGNATURE) {
+                throw s.error(0, "the C13 symbol signature 4", Long.toString(sig));
+            }
+            out.readSymbols(s, 4, m.symbolBytes());
+        }
+        long c13 = m.symbolBytes() + m.c11Bytes();
+        out.readSubsections(s, c13, c13 + m.c13Bytes());
+        return out;
+    }
+
+    private void readSymbols(MsfStream s, long start, long end) {
+        long at = start;
+        Proc open = null;
+        long openEnd = -1;
+        List<Long> sites = null;
+        while (at + 4 <= end) {
+            int len = s.u16(at);
+            int kind = s.u16(at + 2);
+            long next = at + 2 + len;
+            if (len < 2 || next > end) {
+                throw s.error(at, "a symbol record length from 2 to " + (end - at - 2), Integer.toString(len));
+            }
+            if (open != null && at >= openEnd) {
+                open = null;
+            }
+            switch (kind) {
+                case S_GPROC32, S_LPROC32, S_GPROC32_ID, S_LPROC32_ID -> {
+                    MsfStream.Cursor c = s.cursor(at + 4, next);
+                    c.skip(4); // parent
+                    long pEnd = c.u32();
+                    c.skip(4); // next
+                    long length = c.u32();
+                    c.skip(8); // debug start, debug end
+                    long type = c.u32();
+                    long offset = c.u32();
+                    int section = c.u16();
+                    c.skip(1); // flags
+                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                    boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
+                    sites = new ArrayList<>();
+                    open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
+                            false, sites);
+                    openEnd = pEnd > at ? pEnd : next;
+                    procs.add(open);
+                }
+                case S_THUNK32 -> {
+                    MsfStream.Cursor c = s.cursor(at + 4, next);
+                    c.skip(12); // parent, end, next
+                    long offset = c.u32();
+                    int section = c.u16();
+                    int length = c.u16();
+                    c.skip(1); // ordinal
+                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                    procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
+                            true, List.of()));
+                }
+                case S_INLINESITE -> {
+                    if (open != null && next - at >= 16) {
+                        sites.add(s.u32(at + 12));
+                    }
+                }
+                default -> {
+                }
+            }
+            at = next;
+        }
+    }
+
+    private void readSubsections(MsfStream s, long start, long end) {
+        Map<Long, Long> checksums = new HashMap<>();
+        List<long[]> lineBlocks = new ArrayList<>();
+        List<long[]> inlineeBlocks = new ArrayList<>();
+        long at = start;
+        while (at + 8 <= end) {
+            long kind = s.u32(at);
+            long len = s.u32(at + 4);
+            long body = at + 8;
+            if (len > end - body) {
+                throw s.error(at + 4, "a debug subsection length up to " + (end - body), Long.toString(len));
+            }
+            if ((kind & DEBUG_S_IGNORE) == 0) {
+                if (kind == DEBUG_S_FILECHKSMS) {
+                    readChecksums(s, body, body + len, checksums);
+                } else if (kind == DEBUG_S_LINES) {
+                    lineBlocks.add(new long[] {body, body + len});
+                } else if (kind == DEBUG_S_INLINEELINES) {
+                    inlineeBlocks.add(new long[] {body, body + len});
+                }
+            }
+            at = body + (len + 3) / 4 * 4;
+        }
+        for (long[] b : lineBlocks) {
+            readLines(s, b[0], b[1], checksums);
+        }
+        for (long[] b : inlineeBlocks) {
+            readInlinees(s, b[0], b[1], checksums);
+        }
+    }
+
+    /** File checksum entries, keyed by their offset in the subsection (what line blocks refer to). */
+    private static void readChecksums(MsfStream s, long start, long end, Map<Long, Long> out) {
+        MsfStream.Cursor c = s.cursor(start, end);
+        while (c.remaining() >= 6) {
+            long key = c.position() - start;
+            long name = c.u32();
+            int size = c.u8();
+            c.u8(); // checksum kind
+            c.skip(size);
+            c.align(4);
+            out.put(key, name);
+        }
+    }
+
+    private void readLines(MsfStream s, long start, long end, Map<Long, Long> checksums) {
+        MsfStream.Cursor c = s.cursor(start, end);
+        long offset = c.u32();
+        int section = c.u16();
+        int flags = c.u16();
+        long codeSize = c.u32();
+        boolean columns = (flags & CV_LINES_HAVE_COLUMNS) != 0;
+        List<long[]> block = new ArrayList<>();
+        while (c.remaining() >= 12) {
+            long blockAt = c.position();
+            long file = c.u32();
+            long count = c.u32();
+            long bytes = c.u32();
+            long need = count * (columns ? 12 : 8);
+            if (bytes < 12 || bytes - 12 < need || bytes - 12 > c.remaining()) {
+                throw s.error(blockAt + 8, "a line block of 12 + " + need + " bytes inside its subsection",
+                        bytes + " bytes for " + count + " lines");
+            }
+            Long name = checksums.get(file);
+            if (name == null) {
+                throw s.error(blockAt, "a file checksum offset the module's DEBUG_S_FILECHKSMS lists",
+                        Long.toString(file));
+            }
+            for (long i = 0; i < count; i++) {
+                long lineOffset = c.u32();
+                long lineFlags = c.u32();
+                block.add(new long[] {lineOffset, lineFlags & 0xFF_FFFF, name});
+            }
+            c.seek(blockAt + bytes);
+        }
+        // A line runs to the next line's start, the last to the end of the contribution.
+        block.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 0; i < block.size(); i++) {
+            long[] l = block.get(i);
+            long next = i + 1 < block.size() ? block.get(i + 1)[0] : codeSize;
+            lines.add(new Line(section, offset + l[0], Math.max(0, next - l[0]), l[1], l[2]));
+        }
+    }
+
+    private void readInlinees(MsfStream s, long start, long end, Map<Long, Long> checksums) {
+        MsfStream.Cursor c = s.cursor(start, end);
+        long signature = c.u32();
+        while (c.remaining() >= 12) {
+            long inlinee = c.u32();
+            long file = c.u32();
+            long line = c.u32();
+            if (signature == 1) {
+                long extra = c.u32();
+                c.skip(Math.multiplyExact(extra, 4L));
+            }
+            Long name = checksums.get(file);
+            if (name != null) {
+                inlinees.add(new InlineeLine(inlinee, name, line));
+            }
+        }
+    }
+}
