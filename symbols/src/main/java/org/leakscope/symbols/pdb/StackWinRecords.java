@@ -13,18 +13,17 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * ({@code FPO_DATA}, 16 bytes each: type 0 records, with the "allocates base pointer" flag) and its new-FPO
  * stream ({@code FRAMEDATA}, 32 bytes each: type 4 records, whose postfix program is a string in {@code /names}).
  *
- * <p>The two reference tools list them differently, and {@link Flavor} says which to follow:
+ * <p>The two reference tools list them differently, and {@link DumpSymsFlavor} says which to follow:
  * <ul>
- * <li>{@link Flavor#BREAKPAD} (Breakpad's dump_syms, through DIA): every frame-data record in stream order, then every
- *     FPO record, both kept when they start at the same address; a record equal to the one before it in type,
- *     start, size and prolog is dropped; programs exactly as stored (MSVC's end in a space).</li>
- * <li>{@link Flavor#MOZILLA} (mozilla's dump_syms, through the {@code pdb} crate): one list by address, the
- *     frame-data record winning over an FPO record at the same start; the same duplicate rule; sizes over 2^31
- *     (seen at the ends of functions, meaning unknown) skipped; programs trimmed. Its last field of an FPO record
- *     is bit 10 of the attributes (the top bit of {@code cbRegs}), where {@code fUseBP} is bit 12 (and its prolog 4
- *     bits of 8): moz_basic32-min.sym
- *     prints 0 for 0x1100 (fUseBP set) and 1 for 0x1404. Reproduced only to check against that file; the
- *     {@link Flavor#BREAKPAD} flavor reads the real flag.</li>
+ * <li>{@link DumpSymsFlavor#BREAKPAD} (Breakpad's dump_syms, through DIA): every frame-data record in stream
+ *     order, then every FPO record, both kept when they start at the same address; a record equal to the one
+ *     before it in type, start, size and prolog is dropped; programs exactly as stored (MSVC's end in a space).</li>
+ * <li>{@link DumpSymsFlavor#MOZILLA} (mozilla's dump_syms, through the {@code pdb} crate): one list by address,
+ *     the frame-data record winning over an FPO record at the same start; the same duplicate rule; sizes over
+ *     2^31 (seen at the ends of functions, meaning unknown) skipped; programs trimmed. The last field of its FPO
+ *     records is bit 10 of the attributes (the top bit of {@code cbRegs}), where {@code fUseBP} is bit 12, and
+ *     its prolog 4 bits of cbProlog's 8: moz_basic32-min.sym prints 0 for 0x1100 (fUseBP set) and 1 for 0x1404.
+ *     Reproduced only to agree with that file; {@link DumpSymsFlavor#BREAKPAD} reads the real flag.</li>
  * </ul>
  * A Breakpad processor looks frame data up before FPO data, so both orders unwind alike.
  *
@@ -38,11 +37,6 @@ public final class StackWinRecords {
     static final int FRAME_DATA_SIZE = 32;
     /** The longest program read from {@code /names}; real ones are under 200 bytes. */
     static final int MAX_PROGRAM = 4096;
-
-    /** Which reference tool's list to produce: see the class comment. */
-    public enum Flavor {
-        BREAKPAD, MOZILLA
-    }
 
     private StackWinRecords() {
     }
@@ -59,7 +53,7 @@ public final class StackWinRecords {
      *                              missing
      */
     public static List<SymbolData.StackWin> read(MsfStream fpo, MsfStream frameData, LongFunction<String> programs,
-            LongUnaryOperator toImage, Flavor flavor) {
+            LongUnaryOperator toImage, DumpSymsFlavor flavor) {
         Records news = Records.frameData(frameData);
         Records olds = Records.fpo(fpo);
         List<SymbolData.StackWin> out = new ArrayList<>((int) Math.min(news.count + olds.count, 1 << 20));
@@ -69,7 +63,7 @@ public final class StackWinRecords {
         long o = 0;
         while (n < news.count || o < olds.count) {
             Raw r;
-            if (flavor == Flavor.BREAKPAD) {
+            if (flavor == DumpSymsFlavor.BREAKPAD) {
                 r = n < news.count ? news.get(n++) : olds.get(o++);
             } else if (o == olds.count) {
                 r = news.get(n++);
@@ -87,7 +81,7 @@ public final class StackWinRecords {
                     r = b;
                 }
             }
-            if (flavor == Flavor.MOZILLA && r.codeSize > Integer.MAX_VALUE) {
+            if (flavor == DumpSymsFlavor.MOZILLA && r.codeSize > Integer.MAX_VALUE) {
                 continue;
             }
             if (last != null && r.type == last.type && r.start == last.start && r.codeSize == last.codeSize
@@ -104,7 +98,7 @@ public final class StackWinRecords {
     }
 
     private static SymbolData.StackWin record(Raw r, long rva, LongFunction<String> programs, MsfStream frameData,
-            Flavor flavor) {
+            DumpSymsFlavor flavor) {
         String program = null;
         if (r.program >= 0) {
             program = programs.apply(r.program);
@@ -112,13 +106,13 @@ public final class StackWinRecords {
                 throw frameData.error(r.at, "a program string offset inside /names", "0x"
                         + Long.toHexString(r.program));
             }
-            if (flavor == Flavor.MOZILLA) {
+            if (flavor == DumpSymsFlavor.MOZILLA) {
                 program = program.strip();
             }
         }
-        boolean usesBp = (r.fpoBits & (flavor == Flavor.BREAKPAD ? 0x1000 : 0x400)) != 0;
+        boolean usesBp = (r.fpoBits & (flavor == DumpSymsFlavor.BREAKPAD ? 0x1000 : 0x400)) != 0;
         // the pdb crate also reads an FPO prolog as 4 bits of cbProlog's 8
-        long prolog = flavor == Flavor.MOZILLA && r.program < 0 ? r.prolog & 0xF : r.prolog;
+        long prolog = flavor == DumpSymsFlavor.MOZILLA && r.program < 0 ? r.prolog & 0xF : r.prolog;
         return new SymbolData.StackWin(r.type, rva, r.codeSize, prolog, 0, r.params, r.savedRegs, r.locals,
                 r.maxStack, program != null, program, usesBp);
     }

@@ -18,7 +18,7 @@ class StackWinGoldenTest {
     @ParameterizedTest
     @CsvSource({"bp_dump_syms_regtest, BREAKPAD, 281", "bp_omap_reorder_funcs, BREAKPAD, 281",
             "moz_basic32-min, MOZILLA, 4993"})
-    void stackWinAgreesWithTheReference(String name, StackWinRecords.Flavor flavor, int count) throws Exception {
+    void stackWinAgreesWithTheReference(String name, DumpSymsFlavor flavor, int count) throws Exception {
         SymbolData golden = SymText.read(Required.corpusFile("pdb/" + name + ".sym"));
         try (MsfFile msf = MsfFile.open(Required.corpusFile("pdb/" + name + ".pdb"))) {
             DbiLayout dbi = new DbiLayout(msf);

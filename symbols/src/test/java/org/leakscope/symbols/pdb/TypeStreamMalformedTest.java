@@ -77,8 +77,8 @@ class TypeStreamMalformedTest {
             byte[] badFrames = damage(frames, random, 0);
             Path pdb = MsfImage.write(dir, "f" + round + ".pdb", List.of(new byte[0], badFpo, badFrames,
                     names.get(0)));
-            StackWinRecords.Flavor flavor = round % 2 == 0 ? StackWinRecords.Flavor.BREAKPAD
-                    : StackWinRecords.Flavor.MOZILLA;
+            DumpSymsFlavor flavor = round % 2 == 0 ? DumpSymsFlavor.BREAKPAD
+                    : DumpSymsFlavor.MOZILLA;
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 try (MsfFile msf = MsfFile.open(pdb)) {
                     MsfStream strings = msf.stream(3);
