@@ -42,6 +42,21 @@ public final class StackWinRecords {
     }
 
     /**
+     * The STACK WIN records of an open PDB, for {@link PdbSymbols#toSymbolData}: its FPO and new-FPO streams (an
+     * x64 PDB has neither: no records), programs from {@code /names}, starts through the OMAP when there is one.
+     */
+    static List<SymbolData.StackWin> read(MsfFile msf, DbiStream dbi, StringTable names, AddressMap addresses,
+            DumpSymsFlavor flavor) {
+        return read(debugStream(msf, dbi, DbiStream.DBG_FPO), debugStream(msf, dbi, DbiStream.DBG_NEW_FPO),
+                names::get, addresses.hasOmap() ? addresses::translate : LongUnaryOperator.identity(), flavor);
+    }
+
+    private static MsfStream debugStream(MsfFile msf, DbiStream dbi, int which) {
+        int index = dbi.debugStream(which);
+        return index >= 0 && msf.hasStream(index) ? msf.stream(index) : null;
+    }
+
+    /**
      * Reads both streams.
      *
      * @param fpo       the FPO stream (debug header entry 0), or null

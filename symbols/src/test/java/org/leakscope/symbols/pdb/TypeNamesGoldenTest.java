@@ -30,8 +30,13 @@ class TypeNamesGoldenTest {
         try (MsfFile msf = MsfFile.open(pdb)) {
             ProcedureNames names = TypedProcedureNames.forPdb(msf, PdbInfo.read(msf), flavor);
             Map<Long, List<ProcedureNames.Procedure>> byRva = new HashMap<>();
-            for (DbiLayout.Proc p : new DbiLayout(msf).procedures()) {
-                byRva.computeIfAbsent(p.rva(), k -> new ArrayList<>()).add(p.procedure());
+            DbiStream dbi = DbiStream.read(msf);
+            AddressMap addresses = AddressMap.read(msf, dbi);
+            for (PdbModule m : dbi.modules()) {
+                for (ModuleSymbols.Proc p : ModuleSymbols.read(msf, m).procs) {
+                    long rva = addresses.rva(p.section(), p.offset());
+                    byRva.computeIfAbsent(rva, k -> new ArrayList<>()).add(p.procedure());
+                }
             }
             int agree = 0;
             List<String> differences = new ArrayList<>();

@@ -33,7 +33,9 @@ class TypeStreamMalformedTest {
         List<ProcedureNames.Procedure> procs = new ArrayList<>();
         try (MsfFile msf = MsfFile.open(Required.corpusFile("pdb/bp_dump_syms_regtest.pdb"))) {
             tpi = msf.stream(2).bytes(0, msf.stream(2).size());
-            new DbiLayout(msf).procedures().forEach(p -> procs.add(p.procedure()));
+            for (PdbModule m : DbiStream.read(msf).modules()) {
+                ModuleSymbols.read(msf, m).procs.forEach(p -> procs.add(p.procedure()));
+            }
         }
         Random random = new Random(15);
         for (int round = 0; round < ROUNDS; round++) {
@@ -63,9 +65,9 @@ class TypeStreamMalformedTest {
         byte[] frames;
         List<byte[]> names = new ArrayList<>();
         try (MsfFile msf = MsfFile.open(Required.corpusFile("pdb/bp_dump_syms_regtest.pdb"))) {
-            DbiLayout dbi = new DbiLayout(msf);
-            MsfStream f = dbi.stream(dbi.debugStream(DbiLayout.DEBUG_FPO));
-            MsfStream n = dbi.stream(dbi.debugStream(DbiLayout.DEBUG_NEW_FPO));
+            DbiStream dbi = DbiStream.read(msf);
+            MsfStream f = msf.stream(dbi.debugStream(DbiStream.DBG_FPO));
+            MsfStream n = msf.stream(dbi.debugStream(DbiStream.DBG_NEW_FPO));
             fpo = f.bytes(0, f.size());
             frames = n.bytes(0, n.size());
             MsfStream s = msf.stream(PdbInfo.read(msf).namedStream("/names"));
