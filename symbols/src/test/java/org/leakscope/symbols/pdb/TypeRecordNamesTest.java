@@ -23,6 +23,8 @@ class TypeRecordNamesTest {
     private static final int REF = 1 << 5;
     private static final int RVALUE_REF = 4 << 5;
     private static final int CONST_PTR = 0x400;
+    private static final int FAN_OUT = 0x1026;
+    private static final int FAN_LEVELS = 25;
 
     @TempDir
     Path dir;
@@ -61,7 +63,7 @@ class TypeRecordNamesTest {
         t.add(record(0x1503, 0x74, 0x22, (short) 0x8004, 12, ""));
         t.add(record(0x1201, 3, 0x1017, 0x1018, 0x1019)); // 0x101a
         t.add(record(0x1008, 0x0077, (byte) 0, (byte) 0, (short) 3, 0x101a)); // 0x101b returns unsigned __int64
-        // 0x101c: a procedure whose 40 arguments are pointers to itself: a fan-out the work cap ends
+        // 0x101c: a procedure whose 40 arguments are pointers to itself: the depth limit ends it
         t.add(record(0x1002, 0x101e, PTR32));
         Object[] many = new Object[41];
         many[0] = 40;
@@ -75,6 +77,21 @@ class TypeRecordNamesTest {
         t.add(record(0x1503, 0x74, 0x22, (short) 0x8033, 12, "")); // 0x1023 an undefined numeric leaf
         t.add(record(0x1201, 1, 0x1023)); // 0x1024
         t.add(record(0x1008, 0x74, (byte) 0, (byte) 0, (short) 1, 0x1024)); // 0x1025
+        // from 0x1026: 25 levels of distinct procedures, each taking 8 pointers to the next level's: no cycle,
+        // nothing deeper than the depth limit, 8^25 paths: the length and work caps end it
+        for (int level = 0; level < FAN_LEVELS; level++) {
+            int base = FAN_OUT + 3 * level;
+            t.add(record(0x1002, base + 2, PTR32)); // pointer to this level's procedure
+            if (level == FAN_LEVELS - 1) {
+                t.add(record(0x1201, 1, 0x74));
+            } else {
+                Object[] eight = new Object[9];
+                eight[0] = 8;
+                Arrays.fill(eight, 1, 9, base + 3);
+                t.add(record(0x1201, eight));
+            }
+            t.add(record(0x1008, 0x74, (byte) 0, (byte) 0, (short) 8, base + 1));
+        }
         return t;
     }
 
@@ -140,7 +157,9 @@ class TypeRecordNamesTest {
         assertEquals("notAProcedure", name("notAProcedure", 0x1001, false, S_LPROC32));
         assertEquals("pastTheEnd", name("pastTheEnd", 0xFFFF_FFFFL, false, S_GPROC32));
         assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertEquals("fanOut", name("fanOut", 0x101e, false, S_GPROC32)));
+                () -> assertEquals("cyclicFanOut", name("cyclicFanOut", 0x101e, false, S_GPROC32)));
+        assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertEquals("fanOut", name("fanOut", FAN_OUT + 2, false, S_GPROC32)));
     }
 
     @Test
