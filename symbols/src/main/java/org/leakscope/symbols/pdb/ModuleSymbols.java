@@ -62,6 +62,8 @@ final class ModuleSymbols {
     final List<Proc> procs = new ArrayList<>();
     final List<Line> lines = new ArrayList<>();
     final List<InlineeLine> inlinees = new ArrayList<>();
+    /** The {@code /names} offsets of every file in the module's checksum table, in table order. */
+    final List<Long> files = new ArrayList<>();
 
     static ModuleSymbols read(MsfFile msf, PdbModule m) {
         ModuleSymbols out = new ModuleSymbols();
@@ -140,7 +142,7 @@ final class ModuleSymbols {
     }
 
     private void readSubsections(MsfStream s, long start, long end) {
-        Map<Long, Long> checksums = new HashMap<>();
+        Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
         List<long[]> lineBlocks = new ArrayList<>();
         List<long[]> inlineeBlocks = new ArrayList<>();
         long at = start;
@@ -154,6 +156,7 @@ final class ModuleSymbols {
             if ((kind & DEBUG_S_IGNORE) == 0) {
                 if (kind == DEBUG_S_FILECHKSMS) {
                     readChecksums(s, body, body + len, checksums);
+                    files.addAll(checksums.values());
                 } else if (kind == DEBUG_S_LINES) {
                     lineBlocks.add(new long[] {body, body + len});
                 } else if (kind == DEBUG_S_INLINEELINES) {
