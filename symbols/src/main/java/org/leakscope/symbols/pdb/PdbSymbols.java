@@ -49,6 +49,8 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private final java.util.Set<String> allFiles = new java.util.LinkedHashSet<>();
     private long[] publicStarts;
     private Publics.Public[] publicsByAddress;
+    /** Printed (demangled) public names, filled as lookups need them. */
+    private String[] publicNames;
     private final Map<Integer, ModuleIndex> modules = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -155,9 +157,10 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         if (i < 0) {
             return Optional.empty();
         }
-        Publics.Public p = publicsByAddress[i];
-        return Optional.of(new SymbolHit(PublicNames.name(p.name(), x86()), moduleOffset - publicStarts[i], null,
-                null));
+        if (publicNames[i] == null) {
+            publicNames[i] = PublicNames.name(publicsByAddress[i].name(), x86());
+        }
+        return Optional.of(new SymbolHit(publicNames[i], moduleOffset - publicStarts[i], null, null));
     }
 
     @Override
@@ -246,6 +249,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         java.util.Arrays.sort(order, Comparator.comparingLong(rvas::get));
         publicStarts = new long[order.length];
         publicsByAddress = new Publics.Public[order.length];
+        publicNames = new String[order.length];
         for (int i = 0; i < order.length; i++) {
             publicStarts[i] = rvas.get(order[i]);
             publicsByAddress[i] = list.get(order[i]);
