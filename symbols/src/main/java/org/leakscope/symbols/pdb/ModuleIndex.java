@@ -53,15 +53,26 @@ final class ModuleIndex {
         return null;
     }
 
-    /** The line record of {@code f} holding {@code rva}, or null. */
+    /** The line record of {@code f} holding {@code rva}, or null (its lines are sorted by address). */
     static FuncLine line(Func f, long rva) {
-        FuncLine best = null;
-        for (FuncLine l : f.lines()) {
-            if (l.rva() <= rva && rva - l.rva() < Math.max(1, l.size())) {
-                best = l;
+        List<FuncLine> lines = f.lines();
+        int lo = 0;
+        int hi = lines.size() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (lines.get(mid).rva() <= rva) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
             }
         }
-        return best;
+        if (found < 0) {
+            return null;
+        }
+        FuncLine l = lines.get(found);
+        return rva - l.rva() < Math.max(1, l.size()) ? l : null;
     }
 
     static int floor(long[] sorted, long key) {

@@ -36,10 +36,23 @@ final class ModuleSymbols {
      * @param length   code bytes
      * @param procedure name and type, for {@link ProcedureNames}
      * @param thunk    true for S_THUNK32
-     * @param inlineSites the S_INLINESITE records nested in it (inlinee ids)
+     * @param inlineSites the S_INLINESITE records nested in it, in stream order
      */
     record Proc(int section, long offset, long length, ProcedureNames.Procedure procedure, boolean thunk,
-            List<Long> inlineSites) {
+            List<InlineSite> inlineSites) {
+    }
+
+    /**
+     * Code of another function inlined into a procedure ({@code S_INLINESITE}), decoded from its binary
+     * annotations.
+     *
+     * @param depth   0 when inlined directly into the procedure, 1 inside another inline site, ...
+     * @param inlinee the inlined function's item id (LF_FUNC_ID / LF_MFUNC_ID in the IPI stream)
+     * @param lines   its line records: code offset from the procedure's start, length, line, and the file
+     *                checksum offset ({@code -1}: the inlinee's own file from {@code DEBUG_S_INLINEELINES});
+     *                lines are relative to the inlinee's start line there ({@link #inlinees})
+     */
+    record InlineSite(int depth, long inlinee, List<long[]> lines) {
     }
 
     /**
@@ -62,6 +75,8 @@ final class ModuleSymbols {
     final List<Proc> procs = new ArrayList<>();
     final List<Line> lines = new ArrayList<>();
     final List<InlineeLine> inlinees = new ArrayList<>();
+    /** The {@code /names} offsets of every file in the module's checksum table, in table order. */
+    final List<Long> files = new ArrayList<>();
 
     static ModuleSymbols read(MsfFile msf, PdbModule m) {
         ModuleSymbols out = new ModuleSymbols();
@@ -85,7 +100,8 @@ final class ModuleSymbols {
         long at = start;
         Proc open = null;
         long openEnd = -1;
-        List<Long> sites = null;
+        List<InlineSite> sites = null;
+        Map<Long, Integer> siteDepths = new HashMap<>();
         while (at + 4 <= end) {
             int len = s.u16(at);
             int kind = s.u16(at + 2);
@@ -129,7 +145,10 @@ final class ModuleSymbols {
                 }
                 case S_INLINESITE -> {
                     if (open != null && next - at >= 16) {
-                        sites.add(s.u32(at + 12));
+                        Integer parentDepth = siteDepths.get(s.u32(at + 4));
+                        int depth = parentDepth == null ? 0 : parentDepth + 1;
+                        siteDepths.put(at, depth);
+                        sites.add(new InlineSite(depth, s.u32(at + 12), annotations(s.cursor(at + 16, next))));
                     }
                 }
                 default -> {
@@ -139,8 +158,92 @@ final class ModuleSymbols {
         }
     }
 
+    /**
+     * Decodes binary annotations (CodeView's BinaryAnnotationOpcode) into line records: code offsets and
+     * lines change by compressed operands; each code-offset change starts a record, which the next one (or an
+     * explicit code length) ends.
+     */
+    static List<long[]> annotations(MsfStream.Cursor c) {
+        List<long[]> out = new ArrayList<>();
+        long code = 0;
+        long line = 0;
+        long file = -1;
+        long length = -1;
+        while (c.hasRemaining()) {
+            int op = (int) operand(c);
+            if (op == 0) {
+                break;
+            }
+            boolean emit = false;
+            switch (op) {
+                case 1 -> code = operand(c); // code offset
+                case 2 -> operand(c); // code offset base (segment-relative forms, unused by MSVC)
+                case 3 -> {
+                    code += operand(c);
+                    emit = true;
+                }
+                case 4 -> {
+                    long len = operand(c);
+                    if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+                        out.get(out.size() - 1)[1] = len;
+                    }
+                    code += len;
+                }
+                case 5 -> file = operand(c);
+                case 6 -> line += signed(operand(c));
+                case 7, 8, 9, 10, 13 -> operand(c); // line end, range kind, columns: not needed
+                case 11 -> {
+                    long v = operand(c);
+                    code += v & 0xF;
+                    line += signed(v >>> 4);
+                    emit = true;
+                }
+                case 12 -> {
+                    length = operand(c);
+                    code += operand(c);
+                    emit = true;
+                }
+                default -> throw c.stream().error(c.position() - 1, "a binary annotation opcode 0 to 13",
+                        Integer.toString(op));
+            }
+            if (emit) {
+                if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+                    long[] last = out.get(out.size() - 1);
+                    last[1] = code - last[0];
+                }
+                out.add(new long[] {code, length, line, file});
+                length = -1;
+            }
+        }
+        if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+            out.get(out.size() - 1)[1] = 0;
+        }
+        return out;
+    }
+
+    /** A compressed unsigned annotation operand: 1, 2 or 4 bytes, told by the high bits of the first. */
+    private static long operand(MsfStream.Cursor c) {
+        int b = c.u8();
+        if ((b & 0x80) == 0) {
+            return b;
+        }
+        if ((b & 0xC0) == 0x80) {
+            return (b & 0x3F) << 8 | c.u8();
+        }
+        if ((b & 0xE0) == 0xC0) {
+            return (long) (b & 0x1F) << 24 | c.u8() << 16 | c.u8() << 8 | c.u8();
+        }
+        throw c.stream().error(c.position() - 1, "a compressed annotation operand", "lead byte 0x"
+                + Integer.toHexString(b));
+    }
+
+    /** Signed operands keep the sign in the low bit. */
+    private static long signed(long v) {
+        return (v & 1) != 0 ? -(v >>> 1) : v >>> 1;
+    }
+
     private void readSubsections(MsfStream s, long start, long end) {
-        Map<Long, Long> checksums = new HashMap<>();
+        Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
         List<long[]> lineBlocks = new ArrayList<>();
         List<long[]> inlineeBlocks = new ArrayList<>();
         long at = start;
@@ -154,6 +257,7 @@ final class ModuleSymbols {
             if ((kind & DEBUG_S_IGNORE) == 0) {
                 if (kind == DEBUG_S_FILECHKSMS) {
                     readChecksums(s, body, body + len, checksums);
+                    files.addAll(checksums.values());
                 } else if (kind == DEBUG_S_LINES) {
                     lineBlocks.add(new long[] {body, body + len});
                 } else if (kind == DEBUG_S_INLINEELINES) {

@@ -45,8 +45,12 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private long[] contributionEnds;
     private int[] contributionModules;
     private ModuleIndex everything;
+    /** Every source file name of every module's checksum table, in module order (filled with everything). */
+    private final java.util.Set<String> allFiles = new java.util.LinkedHashSet<>();
     private long[] publicStarts;
     private Publics.Public[] publicsByAddress;
+    /** Printed (demangled) public names, filled as lookups need them. */
+    private String[] publicNames;
     private final Map<Integer, ModuleIndex> modules = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -153,9 +157,10 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         if (i < 0) {
             return Optional.empty();
         }
-        Publics.Public p = publicsByAddress[i];
-        return Optional.of(new SymbolHit(PublicNames.name(p.name(), x86()), moduleOffset - publicStarts[i], null,
-                null));
+        if (publicNames[i] == null) {
+            publicNames[i] = PublicNames.name(publicsByAddress[i].name(), x86());
+        }
+        return Optional.of(new SymbolHit(publicNames[i], moduleOffset - publicStarts[i], null, null));
     }
 
     @Override
@@ -190,15 +195,23 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private ModuleIndex module(int index) {
         ModuleIndex m = modules.get(index);
         if (m == null) {
-            m = new ModuleIndex(moduleFuncs(dbi().modules().get(index)));
+            m = new ModuleIndex(moduleFuncs(dbi().modules().get(index), null));
             modules.put(index, m);
         }
         return m;
     }
 
-    private List<ModuleIndex.Func> moduleFuncs(PdbModule m) {
+    /** The functions of module {@code m}; its file names are added to {@code files} when that is not null. */
+    private List<ModuleIndex.Func> moduleFuncs(PdbModule m, java.util.Set<String> files) {
+        AddressMap a = addresses(); // also reads /names and makes the procedure names
         try {
-            return ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, procedureNames);
+            ModuleSymbols symbols = ModuleSymbols.read(msf, m);
+            if (files != null) {
+                for (long offset : symbols.files) {
+                    files.add(names.get(offset));
+                }
+            }
+            return ModuleIndex.build(symbols, a, names, procedureNames);
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
             return List.of();
@@ -209,7 +222,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         if (everything == null) {
             List<ModuleIndex.Func> all = new ArrayList<>();
             for (PdbModule m : dbi().modules()) {
-                all.addAll(moduleFuncs(m));
+                all.addAll(moduleFuncs(m, allFiles));
             }
             everything = new ModuleIndex(ModuleIndex.fold(all));
         }
@@ -236,6 +249,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         java.util.Arrays.sort(order, Comparator.comparingLong(rvas::get));
         publicStarts = new long[order.length];
         publicsByAddress = new Publics.Public[order.length];
+        publicNames = new String[order.length];
         for (int i = 0; i < order.length; i++) {
             publicStarts[i] = rvas.get(order[i]);
             publicsByAddress[i] = list.get(order[i]);
@@ -244,8 +258,9 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
 
     /**
      * Everything dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come from the PE).
-     * Files are numbered from 0 in the order functions first use them, and only files with line records are
-     * listed (as mozilla's dump_syms does; Microsoft-DIA-based dump_syms lists every file with its own numbers).
+     * Every source file of every module's checksum table is listed, as Microsoft-DIA-based dump_syms does
+     * (mozilla's lists only files with line records), numbered from 0 in module order (DIA's numbers are its
+     * own ids, which no reader outside DIA can reproduce).
      * A public symbol in a code section is listed unless a function starts at its address; several at one
      * address are one record, marked multiple.
      */
@@ -261,6 +276,9 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             }
         }
         Map<String, Long> fileNumbers = new LinkedHashMap<>();
+        for (String file : allFiles) {
+            fileNumbers.put(file, (long) fileNumbers.size());
+        }
         List<SymbolData.Function> functions = new ArrayList<>();
         java.util.Set<Long> funcStarts = new java.util.HashSet<>();
         for (ModuleIndex.Func f : funcs) {
