@@ -35,14 +35,14 @@ class StackWinRecordsTest {
 
     private List<SymbolData.StackWin> read(byte[] fpo, byte[] frames, LongUnaryOperator toImage,
             DumpSymsFlavor flavor) throws Exception {
-        Path pdb = MsfImage.write(dir, "s.pdb", List.of(new byte[0], fpo, frames));
+        Path pdb = TestTypeStreams.write(dir, "s.pdb", List.of(new byte[0], fpo, frames));
         try (MsfFile msf = MsfFile.open(pdb)) {
             return StackWinRecords.read(msf.stream(1), msf.stream(2), NAMES, toImage, flavor);
         }
     }
 
     private static byte[] fpoStream() {
-        ByteBuffer b = MsfImage.le(3 * 16);
+        ByteBuffer b = TestTypeStreams.le(3 * 16);
         fpo(b, 0x1000, 0x20, 1, 2, 0x1303); // prolog 3, 3 registers, fUseBP: shares its start with frame data
         fpo(b, 0x2000, 0x10, 0, 0, 0x0400); // the top bit of cbRegs, which mozilla reads as fUseBP
         fpo(b, 0x3000, 0x8, 0, 3, 0);
@@ -50,7 +50,7 @@ class StackWinRecordsTest {
     }
 
     private static byte[] frameStream() {
-        ByteBuffer b = MsfImage.le(4 * 32);
+        ByteBuffer b = TestTypeStreams.le(4 * 32);
         frame(b, 0x1000, 0x54, 6, 0);
         frame(b, 0x1000, 0x54, 6, 4); // the same type, start, size and prolog: dropped
         frame(b, 0x1006, 0xFFFF_FF6E, 0, 4); // a size meaning "unknown": mozilla skips it
@@ -99,14 +99,14 @@ class StackWinRecordsTest {
         InputFormatException cut = assertThrows(InputFormatException.class, () -> read(new byte[0],
                 new byte[40], LongUnaryOperator.identity(), DumpSymsFlavor.BREAKPAD));
         assertTrue(cut.getMessage().contains("whole 32-byte FRAMEDATA records"), cut.getMessage());
-        ByteBuffer b = MsfImage.le(32);
+        ByteBuffer b = TestTypeStreams.le(32);
         frame(b, 0x1000, 0x10, 0, 0);
         b.putInt(20, 0x7FFF_FFF0); // a program offset past /names
         InputFormatException program = assertThrows(InputFormatException.class, () -> read(new byte[0], b.array(),
                 LongUnaryOperator.identity(), DumpSymsFlavor.BREAKPAD));
         assertTrue(program.getMessage().contains("program string offset inside /names"), program.getMessage());
         // LLVM's relocation word before the records is allowed
-        ByteBuffer r = MsfImage.le(36).putInt(0);
+        ByteBuffer r = TestTypeStreams.le(36).putInt(0);
         frame(r, 0x1000, 0x10, 0, 0);
         assertEquals(1, read(new byte[0], r.array(), LongUnaryOperator.identity(), DumpSymsFlavor.BREAKPAD)
                 .size());

@@ -3,7 +3,7 @@ package org.leakscope.symbols.pdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.leakscope.symbols.pdb.MsfImage.record;
+import static org.leakscope.symbols.pdb.TestTypeStreams.record;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,12 +102,12 @@ class TypeRecordNamesTest {
     }
 
     private String name(String name, long type, boolean id, int kind) throws Exception {
-        return name(MsfImage.typeStream(types()), name, type, id, kind);
+        return name(TestTypeStreams.typeStream(types()), name, type, id, kind);
     }
 
     private String name(byte[] tpi, String name, long type, boolean id, int kind) throws Exception {
-        Path pdb = MsfImage.write(dir, "t.pdb", List.of(new byte[0], new byte[0], tpi, new byte[0],
-                MsfImage.typeStream(items())));
+        Path pdb = TestTypeStreams.write(dir, "t.pdb", List.of(new byte[0], new byte[0], tpi, new byte[0],
+                TestTypeStreams.typeStream(items())));
         try (MsfFile msf = MsfFile.open(pdb)) {
             TypeRecordNames names = new TypeRecordNames(TypeStream.open(msf.stream(2)),
                     TypeStream.open(msf.stream(4)), n -> n.equals("free") ? "free" : null);
@@ -164,7 +164,7 @@ class TypeRecordNamesTest {
 
     @Test
     void aDamagedRecordLengthEndsTheIndexThere() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
+        byte[] tpi = TestTypeStreams.typeStream(types());
         int at = 56;
         for (int i = 0; i < 0x16; i++) { // to record 0x1016
             at += 2 + ((tpi[at] & 0xFF) | (tpi[at + 1] & 0xFF) << 8);
@@ -178,8 +178,8 @@ class TypeRecordNamesTest {
 
     @Test
     void aTruncatedStreamIsAnInputFormatError() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
-        Path pdb = MsfImage.write(dir, "c.pdb", List.of(new byte[0], new byte[0], Arrays.copyOf(tpi, 300)));
+        byte[] tpi = TestTypeStreams.typeStream(types());
+        Path pdb = TestTypeStreams.write(dir, "c.pdb", List.of(new byte[0], new byte[0], Arrays.copyOf(tpi, 300)));
         try (MsfFile msf = MsfFile.open(pdb)) {
             InputFormatException e = assertThrows(InputFormatException.class, () -> TypeStream.open(msf.stream(2)));
             assertEquals(pdb.toString(), e.source());
@@ -188,9 +188,9 @@ class TypeRecordNamesTest {
 
     @Test
     void aDamagedHeaderIsAnInputFormatError() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
+        byte[] tpi = TestTypeStreams.typeStream(types());
         java.nio.ByteBuffer.wrap(tpi).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, 0x7FFF_FFFF);
-        Path pdb = MsfImage.write(dir, "h.pdb", List.of(new byte[0], new byte[0], tpi));
+        Path pdb = TestTypeStreams.write(dir, "h.pdb", List.of(new byte[0], new byte[0], tpi));
         try (MsfFile msf = MsfFile.open(pdb)) {
             InputFormatException e = assertThrows(InputFormatException.class, () -> TypeStream.open(msf.stream(2)));
             assertEquals(pdb.toString(), e.source());

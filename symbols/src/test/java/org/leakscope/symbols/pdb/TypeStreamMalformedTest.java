@@ -40,7 +40,7 @@ class TypeStreamMalformedTest {
         Random random = new Random(15);
         for (int round = 0; round < ROUNDS; round++) {
             byte[] bad = damage(tpi, random, TypeStream.HEADER_SIZE);
-            Path pdb = MsfImage.write(dir, "t" + round + ".pdb", List.of(new byte[0], new byte[0], bad));
+            Path pdb = TestTypeStreams.write(dir, "t" + round + ".pdb", List.of(new byte[0], new byte[0], bad));
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 try (MsfFile msf = MsfFile.open(pdb)) {
                     TypeStream types;
@@ -77,7 +77,7 @@ class TypeStreamMalformedTest {
         for (int round = 0; round < ROUNDS; round++) {
             byte[] badFpo = damage(fpo, random, 0);
             byte[] badFrames = damage(frames, random, 0);
-            Path pdb = MsfImage.write(dir, "f" + round + ".pdb", List.of(new byte[0], badFpo, badFrames,
+            Path pdb = TestTypeStreams.write(dir, "f" + round + ".pdb", List.of(new byte[0], badFpo, badFrames,
                     names.get(0)));
             DumpSymsFlavor flavor = round % 2 == 0 ? DumpSymsFlavor.BREAKPAD
                     : DumpSymsFlavor.MOZILLA;
