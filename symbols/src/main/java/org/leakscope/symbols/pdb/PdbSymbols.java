@@ -318,7 +318,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
         SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
                 String.valueOf(path.getFileName()));
-        return new SymbolData(module, List.of(), files, List.of(), functions, publics, List.of(), List.of());
+        List<SymbolData.StackWin> stackWin;
+        try {
+            stackWin = StackWinRecords.read(msf, dbi(), addresses());
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+            stackWin = List.of();
+        }
+        return new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
     }
 
     @Override
