@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.leakscope.symbols.ImageSymbols;
 import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
@@ -42,7 +43,7 @@ final class ModuleIndex {
 
     /** The function whose range holds {@code rva}, or null. */
     Func find(long rva) {
-        int i = floor(starts, rva);
+        int i = ImageSymbols.floor(starts, rva);
         // Folded or nested ranges: look back over functions that start lower but may still cover rva.
         for (int j = i; j >= 0 && j > i - 8; j--) {
             Func f = funcs[j];
@@ -73,22 +74,6 @@ final class ModuleIndex {
         }
         FuncLine l = lines.get(found);
         return rva - l.rva() < Math.max(1, l.size()) ? l : null;
-    }
-
-    static int floor(long[] sorted, long key) {
-        int lo = 0;
-        int hi = sorted.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= key) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
     }
 
     /**
@@ -127,7 +112,11 @@ final class ModuleIndex {
                 name = p.procedure().name();
             }
             List<FuncLine> lines = new ArrayList<>();
-            int i = floor(lineStarts, rva - 1) + 1;
+            int i = ImageSymbols.floor(lineStarts, rva);
+            while (i >= 0 && lineStarts[i] >= rva) {
+                i--; // back to the last line below the function: its lines start at the next
+            }
+            i++;
             for (; i < lineStarts.length && lineStarts[i] - rva < p.length(); i++) {
                 ModuleSymbols.Line l = lineList.get((int) lineRvas.get(i)[1]);
                 lines.add(new FuncLine(lineStarts[i], l.length(), l.line(), names.get(l.nameOffset())));

@@ -153,7 +153,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                     l == null ? null : (int) l.line()));
         }
         loadPublics();
-        int i = ModuleIndex.floor(publicStarts, moduleOffset);
+        int i = ImageSymbols.floor(publicStarts, moduleOffset);
         if (i < 0) {
             return Optional.empty();
         }
@@ -188,7 +188,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                 contributionModules[i] = c.module();
             }
         }
-        int i = ModuleIndex.floor(contributionStarts, rva);
+        int i = ImageSymbols.floor(contributionStarts, rva);
         return i >= 0 && rva < contributionEnds[i] ? contributionModules[i] : -1;
     }
 
