@@ -57,23 +57,23 @@ final class ModuleIndex {
     /** The line record of {@code f} holding {@code rva}, or null (its lines are sorted by address). */
     static FuncLine line(Func f, long rva) {
         List<FuncLine> lines = f.lines();
-        int lo = 0;
-        int hi = lines.size() - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (lines.get(mid).rva() <= rva) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
+        int i = java.util.Collections.binarySearch(lines, new FuncLine(rva, 0, 0, null),
+                Comparator.comparingLong(FuncLine::rva));
+        int found = i >= 0 ? i : -i - 2; // an exact start, else the last line starting below rva
+        while (found >= 0 && found + 1 < lines.size() && lines.get(found + 1).rva() <= rva) {
+            found++; // several lines may start at one address (a zero-length one before the real one)
+        }
+        // of the lines starting there, the last that covers rva; a zero-length line only when no other does
+        FuncLine zeroLength = null;
+        for (int j = found; j >= 0 && lines.get(j).rva() == lines.get(found).rva(); j--) {
+            FuncLine l = lines.get(j);
+            if (l.size() == 0) {
+                zeroLength = zeroLength == null && l.rva() == rva ? l : zeroLength;
+            } else if (rva - l.rva() < l.size()) {
+                return l;
             }
         }
-        if (found < 0) {
-            return null;
-        }
-        FuncLine l = lines.get(found);
-        return rva - l.rva() < Math.max(1, l.size()) ? l : null;
+        return zeroLength;
     }
 
     /**
