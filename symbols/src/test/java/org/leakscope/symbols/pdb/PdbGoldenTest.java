@@ -46,6 +46,7 @@ class PdbGoldenTest {
         Path pdb = Required.corpusFile("pdb/" + name + ".pdb");
         SymbolData got;
         try (PdbSymbols p = PdbSymbols.open(pdb)) {
+            assertEquals(want.module().debugId(), p.identity().debugId(), name);
             got = p.toSymbolData();
             assertEquals(List.of(), p.problems(), name);
         }

@@ -213,6 +213,23 @@ class PdbMalformedTest {
         assertTrue(e.getMessage().contains("unsupported"), e.getMessage());
     }
 
+    /** Open reads the directory only: a damaged DBI stream shows when something needs it, with its offset. */
+    @Test
+    void openIsLazyAndDbiDamageNamesItsOffset() throws Exception {
+        byte[] good = corpus("bp_dump_syms_regtest.pdb");
+        Layout l = new Layout(good);
+        byte[] f = good.clone();
+        put32(f, l.fileOffset(DbiStream.STREAM, 0), 0x12345678);
+        Path p = tmp.resolve("dbi.pdb");
+        Files.write(p, f);
+        try (PdbSymbols s = PdbSymbols.open(p)) {
+            InputFormatException e = assertThrows(InputFormatException.class, s::identity);
+            assertEquals(l.fileOffset(DbiStream.STREAM, 0), e.offset());
+            assertTrue(e.getMessage().contains("expected the DBI signature 0xFFFFFFFF"), e.getMessage());
+            assertTrue(e.getMessage().contains("found 12345678"), e.getMessage());
+        }
+    }
+
     @Test
     void absurdDbiAndModuleValuesAreRefusedOrRecorded() throws Exception {
         byte[] good = corpus("bp_dump_syms_regtest.pdb");
