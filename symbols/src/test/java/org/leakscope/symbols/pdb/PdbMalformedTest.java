@@ -305,6 +305,17 @@ class PdbMalformedTest {
         }
         // the publics' record stream, the PDB info stream and /names
         int records = get16(good, l.fileOffset(DbiStream.STREAM, 20));
+        f = good.clone();
+        put16(f, l.fileOffset(records, 0), 0xFFF0); // the first record's length runs past the stream
+        Files.write(p, f);
+        try (PdbSymbols s = PdbSymbols.open(p)) {
+            assertEquals("main", s.lookup(0x1000).orElseThrow().function()); // functions still found
+            SymbolData d = s.toSymbolData();
+            assertEquals(158, d.functions().size());
+            assertEquals(0, d.publics().size());
+            assertEquals(1, s.problems().size(), s.problems().toString());
+            assertTrue(s.problems().get(0).message().contains("stream " + records), s.problems().toString());
+        }
         for (int n = 0; n < 80; n++) {
             f = good.clone();
             long off = random.nextLong(l.sizes[records] - 2);
