@@ -96,65 +96,60 @@ final class ModuleSymbols {
         return out;
     }
 
+    /** The procedure whose records are being read, its end, and its inline sites' depths by record offset. */
+    private Proc open;
+    private long openEnd = -1;
+    private final Map<Long, Integer> siteDepths = new HashMap<>();
+
     private void readSymbols(MsfStream s, long start, long end) {
-        long at = start;
-        Proc open = null;
-        long openEnd = -1;
-        List<InlineSite> sites = null;
-        Map<Long, Integer> siteDepths = new HashMap<>();
-        while (at + 4 <= end) {
-            int len = s.u16(at);
-            int kind = s.u16(at + 2);
-            long next = at + 2 + len;
-            if (len < 2 || next > end) {
-                throw s.error(at, "a symbol record length from 2 to " + (end - at - 2), Integer.toString(len));
+        SymbolRecords.forEach(s, start, end, (at, kind, next) -> symbol(s, at, kind, next));
+    }
+
+    private void symbol(MsfStream s, long at, int kind, long next) {
+        if (open != null && at >= openEnd) {
+            open = null;
+        }
+        switch (kind) {
+            case S_GPROC32, S_LPROC32, S_GPROC32_ID, S_LPROC32_ID -> {
+                MsfStream.Cursor c = s.cursor(at + 4, next);
+                c.skip(4); // parent
+                long pEnd = c.u32();
+                c.skip(4); // next
+                long length = c.u32();
+                c.skip(8); // debug start, debug end
+                long type = c.u32();
+                long offset = c.u32();
+                int section = c.u16();
+                c.skip(1); // flags
+                String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
+                open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
+                        false, new ArrayList<>());
+                openEnd = pEnd > at ? pEnd : next;
+                procs.add(open);
             }
-            if (open != null && at >= openEnd) {
-                open = null;
+            case S_THUNK32 -> {
+                MsfStream.Cursor c = s.cursor(at + 4, next);
+                c.skip(12); // parent, end, next
+                long offset = c.u32();
+                int section = c.u16();
+                int length = c.u16();
+                c.skip(1); // ordinal
+                String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
+                        true, List.of()));
             }
-            switch (kind) {
-                case S_GPROC32, S_LPROC32, S_GPROC32_ID, S_LPROC32_ID -> {
-                    MsfStream.Cursor c = s.cursor(at + 4, next);
-                    c.skip(4); // parent
-                    long pEnd = c.u32();
-                    c.skip(4); // next
-                    long length = c.u32();
-                    c.skip(8); // debug start, debug end
-                    long type = c.u32();
-                    long offset = c.u32();
-                    int section = c.u16();
-                    c.skip(1); // flags
-                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
-                    boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
-                    sites = new ArrayList<>();
-                    open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
-                            false, sites);
-                    openEnd = pEnd > at ? pEnd : next;
-                    procs.add(open);
-                }
-                case S_THUNK32 -> {
-                    MsfStream.Cursor c = s.cursor(at + 4, next);
-                    c.skip(12); // parent, end, next
-                    long offset = c.u32();
-                    int section = c.u16();
-                    int length = c.u16();
-                    c.skip(1); // ordinal
-                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
-                    procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
-                            true, List.of()));
-                }
-                case S_INLINESITE -> {
-                    if (open != null && next - at >= 16) {
-                        Integer parentDepth = siteDepths.get(s.u32(at + 4));
-                        int depth = parentDepth == null ? 0 : parentDepth + 1;
-                        siteDepths.put(at, depth);
-                        sites.add(new InlineSite(depth, s.u32(at + 12), annotations(s.cursor(at + 16, next))));
-                    }
-                }
-                default -> {
+            case S_INLINESITE -> {
+                if (open != null && next - at >= 16) {
+                    Integer parentDepth = siteDepths.get(s.u32(at + 4));
+                    int depth = parentDepth == null ? 0 : parentDepth + 1;
+                    siteDepths.put(at, depth);
+                    List<long[]> lines = annotations(s.cursor(at + 16, next));
+                    open.inlineSites().add(new InlineSite(depth, s.u32(at + 12), lines));
                 }
             }
-            at = next;
+            default -> {
+            }
         }
     }
 

@@ -25,7 +25,8 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * to the nearest public symbol at or below them in the same section. A binary reordered after linking (OMAP)
  * is looked up through an index of every module, built on first use. A module whose stream is damaged is
  * skipped and recorded in {@link #problems()}; damage in the container or the DBI stream is an
- * {@link InputFormatException}.
+ * {@link InputFormatException}; damage in the section contributions or the public symbols is recorded too, and
+ * lookups then go through the index of every module, or find no public names.
  */
 public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private static final int MACHINE_I386 = 0x14c;
@@ -153,7 +154,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                     l == null ? null : (int) l.line()));
         }
         loadPublics();
-        int i = ModuleIndex.floor(publicStarts, moduleOffset);
+        int i = ImageSymbols.floor(publicStarts, moduleOffset);
         if (i < 0) {
             return Optional.empty();
         }
@@ -174,7 +175,13 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
 
     private int contributionModule(long rva) {
         if (contributionStarts == null) {
-            List<DbiStream.SectionContribution> list = new ArrayList<>(dbi().sectionContributions());
+            List<DbiStream.SectionContribution> list;
+            try {
+                list = new ArrayList<>(dbi().sectionContributions());
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e)); // lookups go through the index of every module instead
+                list = new ArrayList<>();
+            }
             int moduleCount = dbi().modules().size();
             list.removeIf(c -> c.module() >= moduleCount || addresses().rva(c.section(), c.offset()) < 0);
             list.sort(Comparator.comparingLong(c -> addresses().rva(c.section(), c.offset())));
@@ -188,7 +195,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                 contributionModules[i] = c.module();
             }
         }
-        int i = ModuleIndex.floor(contributionStarts, rva);
+        int i = ImageSymbols.floor(contributionStarts, rva);
         return i >= 0 && rva < contributionEnds[i] ? contributionModules[i] : -1;
     }
 
@@ -235,7 +242,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         }
         List<Publics.Public> list = new ArrayList<>();
         List<Long> rvas = new ArrayList<>();
-        for (Publics.Public p : Publics.read(msf, dbi())) {
+        List<Publics.Public> all;
+        try {
+            all = Publics.read(msf, dbi());
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e)); // functions and lines are still right; only public names are missing
+            all = List.of();
+        }
+        for (Publics.Public p : all) {
             long rva = addresses().rva(p.section(), p.offset());
             if (rva >= 0 && addresses().isCode(p.section())) {
                 list.add(p);
@@ -318,7 +332,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
         SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
                 String.valueOf(path.getFileName()));
-        return new SymbolData(module, List.of(), files, List.of(), functions, publics, List.of(), List.of());
+        List<SymbolData.StackWin> stackWin;
+        try {
+            stackWin = StackWinRecords.read(msf, dbi(), addresses());
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+            stackWin = List.of();
+        }
+        return new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
     }
 
     @Override

@@ -42,8 +42,16 @@ public final class StackWinRecords {
     }
 
     /**
-     * The STACK WIN records of an open PDB, for {@link PdbSymbols#toSymbolData}: its FPO and new-FPO streams (an
-     * x64 PDB has neither: no records), programs from {@code /names}, starts through the OMAP when there is one.
+     * What {@link PdbSymbols#toSymbolData()} writes: {@link DumpSymsFlavor#BREAKPAD}'s list, programs from the
+     * PDB's {@code /names}. Damage throws {@link InputFormatException}, which toSymbolData records as a problem.
+     */
+    static List<SymbolData.StackWin> read(MsfFile pdb, DbiStream dbi, AddressMap addresses) {
+        return read(pdb, dbi, StringTable.read(pdb, PdbInfo.read(pdb)), addresses, DumpSymsFlavor.BREAKPAD);
+    }
+
+    /**
+     * The STACK WIN records of an open PDB: its FPO and new-FPO streams (an x64 PDB has neither: no records),
+     * programs from {@code names}, starts through the OMAP when there is one.
      */
     static List<SymbolData.StackWin> read(MsfFile msf, DbiStream dbi, StringTable names, AddressMap addresses,
             DumpSymsFlavor flavor) {

@@ -26,8 +26,17 @@ import org.leakscope.testing.Required;
  * printed. Files are compared by name, not number: Microsoft-DIA-based dump_syms numbers files by DIA's ids.
  */
 class PdbGoldenTest {
-    /** Names must agree this well once the type reader of the PDB types helper gives argument types. */
-    static final double NAME_AGREEMENT = 0.99;
+    /** Every corpus file the PDB tests read (this class, MsfFileTest, ModuleSymbolsTest, PdbMalformedTest). */
+    private static final List<String> CORPUS_READ = List.of("pdb/bp_dump_syms_regtest.pdb",
+            "pdb/bp_dump_syms_regtest.sym", "pdb/bp_dump_syms_regtest64.pdb", "pdb/bp_dump_syms_regtest64.sym",
+            "pdb/moz_basic32-min.pdb", "pdb/moz_basic32-min.sym", "pdb/bp_omap_reorder_funcs.pdb",
+            "pdb/bp_omap_reorder_funcs.sym");
+
+    /** The corpus holds every file these tests read: a renamed or lost one is a failure, not a skip. */
+    @org.junit.jupiter.api.Test
+    void everyCorpusFileTheTestsReadIsThere() {
+        Required.corpusHolds(CORPUS_READ);
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"bp_dump_syms_regtest", "bp_dump_syms_regtest64", "moz_basic32-min",
@@ -37,6 +46,7 @@ class PdbGoldenTest {
         Path pdb = Required.corpusFile("pdb/" + name + ".pdb");
         SymbolData got;
         try (PdbSymbols p = PdbSymbols.open(pdb)) {
+            assertEquals(want.module().debugId(), p.identity().debugId(), name);
             got = p.toSymbolData();
             assertEquals(List.of(), p.problems(), name);
         }

@@ -160,7 +160,7 @@ class PdbMalformedTest {
             put32(f, l.directoryFileOffset(0), v);
             exercise(f, "stream count " + v);
         }
-        for (int s = 0; s < l.sizes.length; s += 3) {
+        for (int s = 0; s < l.sizes.length; s += 5) {
             for (long v : new long[] {0x7FFF_FFFFL, 0xFFFF_FFFEL, 1, 0xFFFF_FFFFL}) {
                 byte[] f = good.clone();
                 put32(f, l.directoryFileOffset(4 + 4L * s), v);
@@ -168,7 +168,7 @@ class PdbMalformedTest {
             }
         }
         long firstBlockList = 4 + 4L * l.sizes.length;
-        for (long i = 0; i < 40; i++) {
+        for (long i = 0; i < 20; i++) {
             for (long v : new long[] {0, good.length / l.blockSize, 0xFFFF_FFFFL, l.directoryBlocks[0]}) {
                 byte[] f = good.clone();
                 put32(f, l.directoryFileOffset(firstBlockList + 4 * i * 7), v);
@@ -211,6 +211,23 @@ class PdbMalformedTest {
         System.arraycopy("Microsoft C/C++ program database 2.00\r\n".getBytes(), 0, f, 0, 39);
         e = exercise(f, "MSF 2.00");
         assertTrue(e.getMessage().contains("unsupported"), e.getMessage());
+    }
+
+    /** Open reads the directory only: a damaged DBI stream shows when something needs it, with its offset. */
+    @Test
+    void openIsLazyAndDbiDamageNamesItsOffset() throws Exception {
+        byte[] good = corpus("bp_dump_syms_regtest.pdb");
+        Layout l = new Layout(good);
+        byte[] f = good.clone();
+        put32(f, l.fileOffset(DbiStream.STREAM, 0), 0x12345678);
+        Path p = tmp.resolve("dbi.pdb");
+        Files.write(p, f);
+        try (PdbSymbols s = PdbSymbols.open(p)) {
+            InputFormatException e = assertThrows(InputFormatException.class, s::identity);
+            assertEquals(l.fileOffset(DbiStream.STREAM, 0), e.offset());
+            assertTrue(e.getMessage().contains("expected the DBI signature 0xFFFFFFFF"), e.getMessage());
+            assertTrue(e.getMessage().contains("found 12345678"), e.getMessage());
+        }
     }
 
     @Test
@@ -275,7 +292,7 @@ class PdbMalformedTest {
             assertTrue(d.functions().stream().noneMatch(fn -> fn.address() == 0x1000));
         }
         // random values at random places of the module's symbols and C13 subsections
-        for (int n = 0; n < 300; n++) {
+        for (int n = 0; n < 150; n++) {
             f = good.clone();
             long off = random.nextLong(l.sizes[module] - 4);
             long v = ABSURD[random.nextInt(ABSURD.length)];
@@ -288,7 +305,18 @@ class PdbMalformedTest {
         }
         // the publics' record stream, the PDB info stream and /names
         int records = get16(good, l.fileOffset(DbiStream.STREAM, 20));
-        for (int n = 0; n < 150; n++) {
+        f = good.clone();
+        put16(f, l.fileOffset(records, 0), 0xFFF0); // the first record's length runs past the stream
+        Files.write(p, f);
+        try (PdbSymbols s = PdbSymbols.open(p)) {
+            assertEquals("main", s.lookup(0x1000).orElseThrow().function()); // functions still found
+            SymbolData d = s.toSymbolData();
+            assertEquals(158, d.functions().size());
+            assertEquals(0, d.publics().size());
+            assertEquals(1, s.problems().size(), s.problems().toString());
+            assertTrue(s.problems().get(0).message().contains("stream " + records), s.problems().toString());
+        }
+        for (int n = 0; n < 80; n++) {
             f = good.clone();
             long off = random.nextLong(l.sizes[records] - 2);
             put16(f, l.fileOffset(records, off), ABSURD[random.nextInt(ABSURD.length)]);
@@ -313,7 +341,7 @@ class PdbMalformedTest {
         Layout l = new Layout(good);
         Random random = new Random(15);
         for (int s : new int[] {9, 121, 122}) { // section headers, OMAP to and from source
-            for (int n = 0; n < 60; n++) {
+            for (int n = 0; n < 30; n++) {
                 byte[] f = good.clone();
                 long off = random.nextLong(l.sizes[s] - 4) & ~3;
                 put32(f, l.fileOffset(s, off), ABSURD[random.nextInt(ABSURD.length)]);
@@ -332,7 +360,7 @@ class PdbMalformedTest {
     void randomBitFlipsNeverEscape() throws Exception {
         byte[] good = corpus("bp_dump_syms_regtest64.pdb");
         Random random = new Random(1515);
-        for (int n = 0; n < 400; n++) {
+        for (int n = 0; n < 200; n++) {
             byte[] f = good.clone();
             for (int k = 0; k < 1 + random.nextInt(4); k++) {
                 int at = random.nextInt(f.length);
