@@ -39,4 +39,15 @@ class StackWinGoldenTest {
             assertEquals(want, ours);
         }
     }
+
+    /** What dumpsyms writes: PdbSymbols.toSymbolData() through the hook, Breakpad's list. */
+    @ParameterizedTest
+    @CsvSource({"bp_dump_syms_regtest", "bp_omap_reorder_funcs", "bp_dump_syms_regtest64"})
+    void toSymbolDataWritesBreakpadsStackWin(String name) throws Exception {
+        SymbolData golden = SymText.read(Required.corpusFile("pdb/" + name + ".sym"));
+        try (PdbSymbols p = PdbSymbols.open(Required.corpusFile("pdb/" + name + ".pdb"))) {
+            assertEquals(golden.stackWin(), p.toSymbolData().stackWin());
+            assertEquals(List.of(), p.problems());
+        }
+    }
 }
