@@ -21,12 +21,12 @@ public final class DbiStream {
     private static final int MAX_NAME = 4096;
 
     /** Indices into the optional debug header, which is an array of u16 stream numbers. */
-    static final int DBG_FPO = 0;
-    static final int DBG_OMAP_TO_SOURCE = 3;
-    static final int DBG_OMAP_FROM_SOURCE = 4;
-    static final int DBG_SECTION_HEADERS = 5;
-    static final int DBG_NEW_FPO = 9;
-    static final int DBG_ORIGINAL_SECTION_HEADERS = 10;
+    public static final int DBG_FPO = 0;
+    public static final int DBG_OMAP_TO_SOURCE = 3;
+    public static final int DBG_OMAP_FROM_SOURCE = 4;
+    public static final int DBG_SECTION_HEADERS = 5;
+    public static final int DBG_NEW_FPO = 9;
+    public static final int DBG_ORIGINAL_SECTION_HEADERS = 10;
 
     private final MsfFile msf;
     private final MsfStream stream;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.leakscope.symbols.ImageSymbols;
 import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
@@ -42,7 +43,7 @@ final class ModuleIndex {
 
     /** The function whose range holds {@code rva}, or null. */
     Func find(long rva) {
-        int i = floor(starts, rva);
+        int i = ImageSymbols.floor(starts, rva);
         // Folded or nested ranges: look back over functions that start lower but may still cover rva.
         for (int j = i; j >= 0 && j > i - 8; j--) {
             Func f = funcs[j];
@@ -53,31 +54,26 @@ final class ModuleIndex {
         return null;
     }
 
-    /** The line record of {@code f} holding {@code rva}, or null. */
+    /** The line record of {@code f} holding {@code rva}, or null (its lines are sorted by address). */
     static FuncLine line(Func f, long rva) {
-        FuncLine best = null;
-        for (FuncLine l : f.lines()) {
-            if (l.rva() <= rva && rva - l.rva() < Math.max(1, l.size())) {
-                best = l;
+        List<FuncLine> lines = f.lines();
+        int i = java.util.Collections.binarySearch(lines, new FuncLine(rva, 0, 0, null),
+                Comparator.comparingLong(FuncLine::rva));
+        int found = i >= 0 ? i : -i - 2; // an exact start, else the last line starting below rva
+        while (found >= 0 && found + 1 < lines.size() && lines.get(found + 1).rva() <= rva) {
+            found++; // several lines may start at one address (a zero-length one before the real one)
+        }
+        // of the lines starting there, the last that covers rva; a zero-length line only when no other does
+        FuncLine zeroLength = null;
+        for (int j = found; j >= 0 && lines.get(j).rva() == lines.get(found).rva(); j--) {
+            FuncLine l = lines.get(j);
+            if (l.size() == 0) {
+                zeroLength = zeroLength == null && l.rva() == rva ? l : zeroLength;
+            } else if (rva - l.rva() < l.size()) {
+                return l;
             }
         }
-        return best;
-    }
-
-    static int floor(long[] sorted, long key) {
-        int lo = 0;
-        int hi = sorted.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= key) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
+        return zeroLength;
     }
 
     /**
@@ -116,7 +112,11 @@ final class ModuleIndex {
                 name = p.procedure().name();
             }
             List<FuncLine> lines = new ArrayList<>();
-            int i = floor(lineStarts, rva - 1) + 1;
+            int i = ImageSymbols.floor(lineStarts, rva);
+            while (i >= 0 && lineStarts[i] >= rva) {
+                i--; // back to the last line below the function: its lines start at the next
+            }
+            i++;
             for (; i < lineStarts.length && lineStarts[i] - rva < p.length(); i++) {
                 ModuleSymbols.Line l = lineList.get((int) lineRvas.get(i)[1]);
                 lines.add(new FuncLine(lineStarts[i], l.length(), l.line(), names.get(l.nameOffset())));

@@ -36,10 +36,23 @@ final class ModuleSymbols {
      * @param length   code bytes
      * @param procedure name and type, for {@link ProcedureNames}
      * @param thunk    true for S_THUNK32
-     * @param inlineSites the S_INLINESITE records nested in it (inlinee ids)
+     * @param inlineSites the S_INLINESITE records nested in it, in stream order
      */
     record Proc(int section, long offset, long length, ProcedureNames.Procedure procedure, boolean thunk,
-            List<Long> inlineSites) {
+            List<InlineSite> inlineSites) {
+    }
+
+    /**
+     * Code of another function inlined into a procedure ({@code S_INLINESITE}), decoded from its binary
+     * annotations.
+     *
+     * @param depth   0 when inlined directly into the procedure, 1 inside another inline site, ...
+     * @param inlinee the inlined function's item id (LF_FUNC_ID / LF_MFUNC_ID in the IPI stream)
+     * @param lines   its line records: code offset from the procedure's start, length, line, and the file
+     *                checksum offset ({@code -1}: the inlinee's own file from {@code DEBUG_S_INLINEELINES});
+     *                lines are relative to the inlinee's start line there ({@link #inlinees})
+     */
+    record InlineSite(int depth, long inlinee, List<long[]> lines) {
     }
 
     /**
@@ -62,6 +75,8 @@ final class ModuleSymbols {
     final List<Proc> procs = new ArrayList<>();
     final List<Line> lines = new ArrayList<>();
     final List<InlineeLine> inlinees = new ArrayList<>();
+    /** The {@code /names} offsets of every file in the module's checksum table, in table order. */
+    final List<Long> files = new ArrayList<>();
 
     static ModuleSymbols read(MsfFile msf, PdbModule m) {
         ModuleSymbols out = new ModuleSymbols();
@@ -81,66 +96,149 @@ final class ModuleSymbols {
         return out;
     }
 
+    /** The procedure whose records are being read, its end, and its inline sites' depths by record offset. */
+    private Proc open;
+    private long openEnd = -1;
+    private final Map<Long, Integer> siteDepths = new HashMap<>();
+
     private void readSymbols(MsfStream s, long start, long end) {
-        long at = start;
-        Proc open = null;
-        long openEnd = -1;
-        List<Long> sites = null;
-        while (at + 4 <= end) {
-            int len = s.u16(at);
-            int kind = s.u16(at + 2);
-            long next = at + 2 + len;
-            if (len < 2 || next > end) {
-                throw s.error(at, "a symbol record length from 2 to " + (end - at - 2), Integer.toString(len));
+        SymbolRecords.forEach(s, start, end, (at, kind, next) -> symbol(s, at, kind, next));
+    }
+
+    private void symbol(MsfStream s, long at, int kind, long next) {
+        if (open != null && at >= openEnd) {
+            open = null;
+        }
+        switch (kind) {
+            case S_GPROC32, S_LPROC32, S_GPROC32_ID, S_LPROC32_ID -> {
+                MsfStream.Cursor c = s.cursor(at + 4, next);
+                c.skip(4); // parent
+                long pEnd = c.u32();
+                c.skip(4); // next
+                long length = c.u32();
+                c.skip(8); // debug start, debug end
+                long type = c.u32();
+                long offset = c.u32();
+                int section = c.u16();
+                c.skip(1); // flags
+                String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
+                open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
+                        false, new ArrayList<>());
+                openEnd = pEnd > at ? pEnd : next;
+                procs.add(open);
             }
-            if (open != null && at >= openEnd) {
-                open = null;
+            case S_THUNK32 -> {
+                MsfStream.Cursor c = s.cursor(at + 4, next);
+                c.skip(12); // parent, end, next
+                long offset = c.u32();
+                int section = c.u16();
+                int length = c.u16();
+                c.skip(1); // ordinal
+                String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
+                procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
+                        true, List.of()));
             }
-            switch (kind) {
-                case S_GPROC32, S_LPROC32, S_GPROC32_ID, S_LPROC32_ID -> {
-                    MsfStream.Cursor c = s.cursor(at + 4, next);
-                    c.skip(4); // parent
-                    long pEnd = c.u32();
-                    c.skip(4); // next
-                    long length = c.u32();
-                    c.skip(8); // debug start, debug end
-                    long type = c.u32();
-                    long offset = c.u32();
-                    int section = c.u16();
-                    c.skip(1); // flags
-                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
-                    boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
-                    sites = new ArrayList<>();
-                    open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
-                            false, sites);
-                    openEnd = pEnd > at ? pEnd : next;
-                    procs.add(open);
-                }
-                case S_THUNK32 -> {
-                    MsfStream.Cursor c = s.cursor(at + 4, next);
-                    c.skip(12); // parent, end, next
-                    long offset = c.u32();
-                    int section = c.u16();
-                    int length = c.u16();
-                    c.skip(1); // ordinal
-                    String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
-                    procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
-                            true, List.of()));
-                }
-                case S_INLINESITE -> {
-                    if (open != null && next - at >= 16) {
-                        sites.add(s.u32(at + 12));
-                    }
-                }
-                default -> {
+            case S_INLINESITE -> {
+                if (open != null && next - at >= 16) {
+                    Integer parentDepth = siteDepths.get(s.u32(at + 4));
+                    int depth = parentDepth == null ? 0 : parentDepth + 1;
+                    siteDepths.put(at, depth);
+                    List<long[]> lines = annotations(s.cursor(at + 16, next));
+                    open.inlineSites().add(new InlineSite(depth, s.u32(at + 12), lines));
                 }
             }
-            at = next;
+            default -> {
+            }
         }
     }
 
+    /**
+     * Decodes binary annotations (CodeView's BinaryAnnotationOpcode) into line records: code offsets and
+     * lines change by compressed operands; each code-offset change starts a record, which the next one (or an
+     * explicit code length) ends.
+     */
+    static List<long[]> annotations(MsfStream.Cursor c) {
+        List<long[]> out = new ArrayList<>();
+        long code = 0;
+        long line = 0;
+        long file = -1;
+        long length = -1;
+        while (c.hasRemaining()) {
+            int op = (int) operand(c);
+            if (op == 0) {
+                break;
+            }
+            boolean emit = false;
+            switch (op) {
+                case 1 -> code = operand(c); // code offset
+                case 2 -> operand(c); // code offset base (segment-relative forms, unused by MSVC)
+                case 3 -> {
+                    code += operand(c);
+                    emit = true;
+                }
+                case 4 -> {
+                    long len = operand(c);
+                    if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+                        out.get(out.size() - 1)[1] = len;
+                    }
+                    code += len;
+                }
+                case 5 -> file = operand(c);
+                case 6 -> line += signed(operand(c));
+                case 7, 8, 9, 10, 13 -> operand(c); // line end, range kind, columns: not needed
+                case 11 -> {
+                    long v = operand(c);
+                    code += v & 0xF;
+                    line += signed(v >>> 4);
+                    emit = true;
+                }
+                case 12 -> {
+                    length = operand(c);
+                    code += operand(c);
+                    emit = true;
+                }
+                default -> throw c.stream().error(c.position() - 1, "a binary annotation opcode 0 to 13",
+                        Integer.toString(op));
+            }
+            if (emit) {
+                if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+                    long[] last = out.get(out.size() - 1);
+                    last[1] = code - last[0];
+                }
+                out.add(new long[] {code, length, line, file});
+                length = -1;
+            }
+        }
+        if (!out.isEmpty() && out.get(out.size() - 1)[1] < 0) {
+            out.get(out.size() - 1)[1] = 0;
+        }
+        return out;
+    }
+
+    /** A compressed unsigned annotation operand: 1, 2 or 4 bytes, told by the high bits of the first. */
+    private static long operand(MsfStream.Cursor c) {
+        int b = c.u8();
+        if ((b & 0x80) == 0) {
+            return b;
+        }
+        if ((b & 0xC0) == 0x80) {
+            return (b & 0x3F) << 8 | c.u8();
+        }
+        if ((b & 0xE0) == 0xC0) {
+            return (long) (b & 0x1F) << 24 | c.u8() << 16 | c.u8() << 8 | c.u8();
+        }
+        throw c.stream().error(c.position() - 1, "a compressed annotation operand", "lead byte 0x"
+                + Integer.toHexString(b));
+    }
+
+    /** Signed operands keep the sign in the low bit. */
+    private static long signed(long v) {
+        return (v & 1) != 0 ? -(v >>> 1) : v >>> 1;
+    }
+
     private void readSubsections(MsfStream s, long start, long end) {
-        Map<Long, Long> checksums = new HashMap<>();
+        Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
         List<long[]> lineBlocks = new ArrayList<>();
         List<long[]> inlineeBlocks = new ArrayList<>();
         long at = start;
@@ -154,6 +252,7 @@ final class ModuleSymbols {
             if ((kind & DEBUG_S_IGNORE) == 0) {
                 if (kind == DEBUG_S_FILECHKSMS) {
                     readChecksums(s, body, body + len, checksums);
+                    files.addAll(checksums.values());
                 } else if (kind == DEBUG_S_LINES) {
                     lineBlocks.add(new long[] {body, body + len});
                 } else if (kind == DEBUG_S_INLINEELINES) {

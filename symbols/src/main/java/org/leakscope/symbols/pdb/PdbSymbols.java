@@ -25,7 +25,8 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * to the nearest public symbol at or below them in the same section. A binary reordered after linking (OMAP)
  * is looked up through an index of every module, built on first use. A module whose stream is damaged is
  * skipped and recorded in {@link #problems()}; damage in the container or the DBI stream is an
- * {@link InputFormatException}.
+ * {@link InputFormatException}; damage in the section contributions or the public symbols is recorded too, and
+ * lookups then go through the index of every module, or find no public names.
  */
 public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private static final int MACHINE_I386 = 0x14c;
@@ -45,8 +46,12 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private long[] contributionEnds;
     private int[] contributionModules;
     private ModuleIndex everything;
+    /** Every source file name of every module's checksum table, in module order (filled with everything). */
+    private final java.util.Set<String> allFiles = new java.util.LinkedHashSet<>();
     private long[] publicStarts;
     private Publics.Public[] publicsByAddress;
+    /** Printed (demangled) public names, filled as lookups need them. */
+    private String[] publicNames;
     private final Map<Integer, ModuleIndex> modules = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -149,13 +154,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                     l == null ? null : (int) l.line()));
         }
         loadPublics();
-        int i = ModuleIndex.floor(publicStarts, moduleOffset);
+        int i = ImageSymbols.floor(publicStarts, moduleOffset);
         if (i < 0) {
             return Optional.empty();
         }
-        Publics.Public p = publicsByAddress[i];
-        return Optional.of(new SymbolHit(PublicNames.name(p.name(), x86()), moduleOffset - publicStarts[i], null,
-                null));
+        if (publicNames[i] == null) {
+            publicNames[i] = PublicNames.name(publicsByAddress[i].name(), x86());
+        }
+        return Optional.of(new SymbolHit(publicNames[i], moduleOffset - publicStarts[i], null, null));
     }
 
     @Override
@@ -169,7 +175,13 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
 
     private int contributionModule(long rva) {
         if (contributionStarts == null) {
-            List<DbiStream.SectionContribution> list = new ArrayList<>(dbi().sectionContributions());
+            List<DbiStream.SectionContribution> list;
+            try {
+                list = new ArrayList<>(dbi().sectionContributions());
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e)); // lookups go through the index of every module instead
+                list = new ArrayList<>();
+            }
             int moduleCount = dbi().modules().size();
             list.removeIf(c -> c.module() >= moduleCount || addresses().rva(c.section(), c.offset()) < 0);
             list.sort(Comparator.comparingLong(c -> addresses().rva(c.section(), c.offset())));
@@ -183,22 +195,30 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                 contributionModules[i] = c.module();
             }
         }
-        int i = ModuleIndex.floor(contributionStarts, rva);
+        int i = ImageSymbols.floor(contributionStarts, rva);
         return i >= 0 && rva < contributionEnds[i] ? contributionModules[i] : -1;
     }
 
     private ModuleIndex module(int index) {
         ModuleIndex m = modules.get(index);
         if (m == null) {
-            m = new ModuleIndex(moduleFuncs(dbi().modules().get(index)));
+            m = new ModuleIndex(moduleFuncs(dbi().modules().get(index), null));
             modules.put(index, m);
         }
         return m;
     }
 
-    private List<ModuleIndex.Func> moduleFuncs(PdbModule m) {
+    /** The functions of module {@code m}; its file names are added to {@code files} when that is not null. */
+    private List<ModuleIndex.Func> moduleFuncs(PdbModule m, java.util.Set<String> files) {
+        AddressMap a = addresses(); // also reads /names and makes the procedure names
         try {
-            return ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, procedureNames);
+            ModuleSymbols symbols = ModuleSymbols.read(msf, m);
+            if (files != null) {
+                for (long offset : symbols.files) {
+                    files.add(names.get(offset));
+                }
+            }
+            return ModuleIndex.build(symbols, a, names, procedureNames);
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
             return List.of();
@@ -209,7 +229,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         if (everything == null) {
             List<ModuleIndex.Func> all = new ArrayList<>();
             for (PdbModule m : dbi().modules()) {
-                all.addAll(moduleFuncs(m));
+                all.addAll(moduleFuncs(m, allFiles));
             }
             everything = new ModuleIndex(ModuleIndex.fold(all));
         }
@@ -222,7 +242,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         }
         List<Publics.Public> list = new ArrayList<>();
         List<Long> rvas = new ArrayList<>();
-        for (Publics.Public p : Publics.read(msf, dbi())) {
+        List<Publics.Public> all;
+        try {
+            all = Publics.read(msf, dbi());
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e)); // functions and lines are still right; only public names are missing
+            all = List.of();
+        }
+        for (Publics.Public p : all) {
             long rva = addresses().rva(p.section(), p.offset());
             if (rva >= 0 && addresses().isCode(p.section())) {
                 list.add(p);
@@ -236,6 +263,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         java.util.Arrays.sort(order, Comparator.comparingLong(rvas::get));
         publicStarts = new long[order.length];
         publicsByAddress = new Publics.Public[order.length];
+        publicNames = new String[order.length];
         for (int i = 0; i < order.length; i++) {
             publicStarts[i] = rvas.get(order[i]);
             publicsByAddress[i] = list.get(order[i]);
@@ -244,8 +272,9 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
 
     /**
      * Everything dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come from the PE).
-     * Files are numbered from 0 in the order functions first use them, and only files with line records are
-     * listed (as mozilla's dump_syms does; Microsoft-DIA-based dump_syms lists every file with its own numbers).
+     * Every source file of every module's checksum table is listed, as Microsoft-DIA-based dump_syms does
+     * (mozilla's lists only files with line records), numbered from 0 in module order (DIA's numbers are its
+     * own ids, which no reader outside DIA can reproduce).
      * A public symbol in a code section is listed unless a function starts at its address; several at one
      * address are one record, marked multiple.
      */
@@ -261,6 +290,9 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             }
         }
         Map<String, Long> fileNumbers = new LinkedHashMap<>();
+        for (String file : allFiles) {
+            fileNumbers.put(file, (long) fileNumbers.size());
+        }
         List<SymbolData.Function> functions = new ArrayList<>();
         java.util.Set<Long> funcStarts = new java.util.HashSet<>();
         for (ModuleIndex.Func f : funcs) {
@@ -300,7 +332,14 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
         SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
                 String.valueOf(path.getFileName()));
-        return new SymbolData(module, List.of(), files, List.of(), functions, publics, List.of(), List.of());
+        List<SymbolData.StackWin> stackWin;
+        try {
+            stackWin = StackWinRecords.read(msf, dbi(), addresses());
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+            stackWin = List.of();
+        }
+        return new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
     }
 
     @Override

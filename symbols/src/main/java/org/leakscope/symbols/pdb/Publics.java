@@ -34,16 +34,8 @@ final class Publics {
         }
         MsfStream s = msf.stream(index);
         List<Public> out = new ArrayList<>();
-        long at = 0;
-        long end = s.size();
-        while (at + 4 <= end) {
-            int len = s.u16(at);
-            int kind = s.u16(at + 2);
-            long next = at + 2 + len;
-            if (len < 2 || next > end) {
-                throw s.error(at, "a symbol record length from 2 to " + (end - at - 2), Integer.toString(len));
-            }
-            if (kind == S_PUB32 && len >= 12) {
+        SymbolRecords.forEach(s, 0, s.size(), (at, kind, next) -> {
+            if (kind == S_PUB32 && next - at >= 14) {
                 MsfStream.Cursor c = s.cursor(at + 4, next);
                 long flags = c.u32();
                 long offset = c.u32();
@@ -51,8 +43,7 @@ final class Publics {
                 String name = c.hasRemaining() ? c.cstring(MAX_NAME) : "";
                 out.add(new Public(flags, section, offset, name));
             }
-            at = next;
-        }
+        });
         return out;
     }
 }

@@ -205,8 +205,8 @@ final class TypeNames {
         }
         String cv = ((attributes & 0x400) != 0 ? " const" : "") + ((attributes & 0x200) != 0 ? " volatile" : "");
         if (style == Style.UNDECORATED && isProcedure(referent)) {
-            return returnType(referent, style, depth + 1) + " (" + symbol + cv + ")(" + arguments(referent, style, depth + 1)
-                    + ")";
+            return returnType(referent, style, depth + 1) + " (" + symbol + cv + ")("
+                    + arguments(referent, style, depth + 1) + ")";
         }
         return type(referent, style, depth + 1) + " " + symbol + cv;
     }

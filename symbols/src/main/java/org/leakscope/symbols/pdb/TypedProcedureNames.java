@@ -13,20 +13,36 @@ final class TypedProcedureNames {
     /** Offset of the DBI header's SymRecordStream field. */
     private static final int DBI_SYM_RECORD_STREAM = 20;
 
+    /** mozilla's dump_syms: the symbol's own name, anonymous namespaces spelled as Itanium demanglers spell them. */
+    static final ProcedureNames MOZILLA = p -> p.name().replace("`anonymous namespace'", "(anonymous namespace)");
+
     private TypedProcedureNames() {
     }
 
     /**
      * The names for procedures of {@code pdb}; {@code info} says whether it has an IPI stream. Never throws for
-     * damaged type streams: falls back to {@link ProcedureNames#PLAIN} for the file (a damaged header) or for
-     * the procedure (a damaged record).
+     * damaged type streams: falls back to {@link ProcedureNames#PLAIN} for the file (a damaged header, or no type
+     * records at all) or for the procedure (a damaged record).
      */
     static ProcedureNames forPdb(MsfFile pdb, PdbInfo info) {
+        return forPdb(pdb, info, DumpSymsFlavor.BREAKPAD);
+    }
+
+    /** The names for procedures of {@code pdb} as {@code flavor}'s tool spells them. */
+    static ProcedureNames forPdb(MsfFile pdb, PdbInfo info, DumpSymsFlavor flavor) {
+        if (flavor == DumpSymsFlavor.MOZILLA) {
+            return MOZILLA;
+        }
         try {
             if (!pdb.hasStream(TPI) || pdb.streamSize(TPI) == 0) {
                 return ProcedureNames.PLAIN;
             }
             TypeStream tpi = TypeStream.open(pdb.stream(TPI));
+            if (tpi.end() == TypeStream.FIRST_INDEX) {
+                // a stripped PDB (moz_basic32-min.pdb: a TPI header and no records); every procedure's type is
+                // 0, which must not read as a typeless funclet ("static  name()")
+                return ProcedureNames.PLAIN;
+            }
             TypeStream ipi = info.hasIdStream() && pdb.hasStream(IPI) && pdb.streamSize(IPI) > 0
                     ? TypeStream.open(pdb.stream(IPI)) : null;
             return new TypeRecordNames(tpi, ipi, new CFunctionNames(symbolRecords(pdb)));

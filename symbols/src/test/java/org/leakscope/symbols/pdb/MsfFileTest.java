@@ -60,6 +60,40 @@ class MsfFileTest {
         }
     }
 
+    /**
+     * A directory of 40,000 streams with 512-byte blocks takes 715 directory blocks, whose indices fill six
+     * block-map blocks listed in the superblock: every stream reads back, through blocks laid out backwards.
+     */
+    @Test
+    void readsADirectoryThatNeedsSeveralBlockMapBlocks(@TempDir Path dir) throws Exception {
+        MsfWriter w = new MsfWriter(512);
+        int count = 40_000;
+        for (int i = 0; i < count; i++) {
+            byte[] s = new byte[i % 7 == 0 ? 1300 : 4];
+            java.nio.ByteBuffer.wrap(s).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(i);
+            if (s.length > 4) {
+                java.nio.ByteBuffer.wrap(s).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1296, ~i);
+            }
+            w.add(s);
+        }
+        Path p = dir.resolve("many.pdb");
+        byte[] bytes = w.write();
+        Files.write(p, bytes);
+        assertTrue(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(44) > 512 * 128,
+                "the directory needs more than one block-map block");
+        try (MsfFile msf = MsfFile.open(p)) {
+            assertEquals(count, msf.streamCount());
+            for (int i = 0; i < count; i++) {
+                MsfStream s = msf.stream(i);
+                assertEquals(i, s.u32(0), "stream " + i);
+                if (s.size() > 4) {
+                    assertEquals(~i & 0xFFFFFFFFL, s.u32(1296), "end of stream " + i);
+                    assertEquals(1300, s.bytes(0, 1300).length);
+                }
+            }
+        }
+    }
+
     @Test
     void refusesMsf2WithOneClearError(@TempDir Path dir) throws Exception {
         Path old = dir.resolve("vc6.pdb");

@@ -3,7 +3,7 @@ package org.leakscope.symbols.pdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.leakscope.symbols.pdb.MsfImage.record;
+import static org.leakscope.symbols.pdb.TestTypeStreams.record;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +23,8 @@ class TypeRecordNamesTest {
     private static final int REF = 1 << 5;
     private static final int RVALUE_REF = 4 << 5;
     private static final int CONST_PTR = 0x400;
+    private static final int FAN_OUT = 0x1026;
+    private static final int FAN_LEVELS = 25;
 
     @TempDir
     Path dir;
@@ -61,7 +63,7 @@ class TypeRecordNamesTest {
         t.add(record(0x1503, 0x74, 0x22, (short) 0x8004, 12, ""));
         t.add(record(0x1201, 3, 0x1017, 0x1018, 0x1019)); // 0x101a
         t.add(record(0x1008, 0x0077, (byte) 0, (byte) 0, (short) 3, 0x101a)); // 0x101b returns unsigned __int64
-        // 0x101c: a procedure whose 40 arguments are pointers to itself: a fan-out the work cap ends
+        // 0x101c: a procedure whose 40 arguments are pointers to itself: the depth limit ends it
         t.add(record(0x1002, 0x101e, PTR32));
         Object[] many = new Object[41];
         many[0] = 40;
@@ -75,6 +77,21 @@ class TypeRecordNamesTest {
         t.add(record(0x1503, 0x74, 0x22, (short) 0x8033, 12, "")); // 0x1023 an undefined numeric leaf
         t.add(record(0x1201, 1, 0x1023)); // 0x1024
         t.add(record(0x1008, 0x74, (byte) 0, (byte) 0, (short) 1, 0x1024)); // 0x1025
+        // from 0x1026: 25 levels of distinct procedures, each taking 8 pointers to the next level's: no cycle,
+        // nothing deeper than the depth limit, 8^25 paths: the length and work caps end it
+        for (int level = 0; level < FAN_LEVELS; level++) {
+            int base = FAN_OUT + 3 * level;
+            t.add(record(0x1002, base + 2, PTR32)); // pointer to this level's procedure
+            if (level == FAN_LEVELS - 1) {
+                t.add(record(0x1201, 1, 0x74));
+            } else {
+                Object[] eight = new Object[9];
+                eight[0] = 8;
+                Arrays.fill(eight, 1, 9, base + 3);
+                t.add(record(0x1201, eight));
+            }
+            t.add(record(0x1008, 0x74, (byte) 0, (byte) 0, (short) 8, base + 1));
+        }
         return t;
     }
 
@@ -85,12 +102,12 @@ class TypeRecordNamesTest {
     }
 
     private String name(String name, long type, boolean id, int kind) throws Exception {
-        return name(MsfImage.typeStream(types()), name, type, id, kind);
+        return name(TestTypeStreams.typeStream(types()), name, type, id, kind);
     }
 
     private String name(byte[] tpi, String name, long type, boolean id, int kind) throws Exception {
-        Path pdb = MsfImage.write(dir, "t.pdb", List.of(new byte[0], new byte[0], tpi, new byte[0],
-                MsfImage.typeStream(items())));
+        Path pdb = TestTypeStreams.write(dir, "t.pdb", List.of(new byte[0], new byte[0], tpi, new byte[0],
+                TestTypeStreams.typeStream(items())));
         try (MsfFile msf = MsfFile.open(pdb)) {
             TypeRecordNames names = new TypeRecordNames(TypeStream.open(msf.stream(2)),
                     TypeStream.open(msf.stream(4)), n -> n.equals("free") ? "free" : null);
@@ -140,12 +157,14 @@ class TypeRecordNamesTest {
         assertEquals("notAProcedure", name("notAProcedure", 0x1001, false, S_LPROC32));
         assertEquals("pastTheEnd", name("pastTheEnd", 0xFFFF_FFFFL, false, S_GPROC32));
         assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertEquals("fanOut", name("fanOut", 0x101e, false, S_GPROC32)));
+                () -> assertEquals("cyclicFanOut", name("cyclicFanOut", 0x101e, false, S_GPROC32)));
+        assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertEquals("fanOut", name("fanOut", FAN_OUT + 2, false, S_GPROC32)));
     }
 
     @Test
     void aDamagedRecordLengthEndsTheIndexThere() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
+        byte[] tpi = TestTypeStreams.typeStream(types());
         int at = 56;
         for (int i = 0; i < 0x16; i++) { // to record 0x1016
             at += 2 + ((tpi[at] & 0xFF) | (tpi[at + 1] & 0xFF) << 8);
@@ -159,8 +178,8 @@ class TypeRecordNamesTest {
 
     @Test
     void aTruncatedStreamIsAnInputFormatError() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
-        Path pdb = MsfImage.write(dir, "c.pdb", List.of(new byte[0], new byte[0], Arrays.copyOf(tpi, 300)));
+        byte[] tpi = TestTypeStreams.typeStream(types());
+        Path pdb = TestTypeStreams.write(dir, "c.pdb", List.of(new byte[0], new byte[0], Arrays.copyOf(tpi, 300)));
         try (MsfFile msf = MsfFile.open(pdb)) {
             InputFormatException e = assertThrows(InputFormatException.class, () -> TypeStream.open(msf.stream(2)));
             assertEquals(pdb.toString(), e.source());
@@ -169,9 +188,9 @@ class TypeRecordNamesTest {
 
     @Test
     void aDamagedHeaderIsAnInputFormatError() throws Exception {
-        byte[] tpi = MsfImage.typeStream(types());
+        byte[] tpi = TestTypeStreams.typeStream(types());
         java.nio.ByteBuffer.wrap(tpi).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(12, 0x7FFF_FFFF);
-        Path pdb = MsfImage.write(dir, "h.pdb", List.of(new byte[0], new byte[0], tpi));
+        Path pdb = TestTypeStreams.write(dir, "h.pdb", List.of(new byte[0], new byte[0], tpi));
         try (MsfFile msf = MsfFile.open(pdb)) {
             InputFormatException e = assertThrows(InputFormatException.class, () -> TypeStream.open(msf.stream(2)));
             assertEquals(pdb.toString(), e.source());

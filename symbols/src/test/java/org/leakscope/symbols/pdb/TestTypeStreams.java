@@ -6,66 +6,23 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds small MSF 7.00 files from stream contents, written from the format's description (LLVM's MsfFile.rst),
- * not from the reader's code: superblock in block 0, free-block maps in blocks 1 and 2 (left empty), then one
- * block-map block, the stream directory, and each stream's blocks in order. A null stream is a nil stream.
+ * Test PDBs for the type and frame-data readers: type streams built from hand-written records (written from
+ * LLVM's TpiStream.rst and cvinfo.h, not from the reader's code), put in an MSF file by {@link MsfWriter}.
  */
-final class MsfImage {
-    static final int BLOCK = 1024;
-
-    private MsfImage() {
+final class TestTypeStreams {
+    private TestTypeStreams() {
     }
 
+    /** An MSF file at {@code dir/name} holding {@code streams}, numbered from 0. */
     static Path write(Path dir, String name, List<byte[]> streams) throws Exception {
+        MsfWriter w = new MsfWriter(1024);
+        streams.forEach(w::add);
         Path p = dir.resolve(name);
-        Files.write(p, build(streams));
+        Files.write(p, w.write());
         return p;
-    }
-
-    static byte[] build(List<byte[]> streams) {
-        int next = 4; // 0 superblock, 1-2 free-block maps, 3 block map
-        List<int[]> lists = new ArrayList<>();
-        for (byte[] s : streams) {
-            int n = s == null ? 0 : (s.length + BLOCK - 1) / BLOCK;
-            int[] list = new int[n];
-            for (int i = 0; i < n; i++) {
-                list[i] = next++;
-            }
-            lists.add(list);
-        }
-        ByteBuffer dir = le(4 + 4 * streams.size() + 4 * lists.stream().mapToInt(l -> l.length).sum());
-        dir.putInt(streams.size());
-        for (byte[] s : streams) {
-            dir.putInt(s == null ? -1 : s.length);
-        }
-        for (int[] l : lists) {
-            for (int b : l) {
-                dir.putInt(b);
-            }
-        }
-        int dirBlocks = (dir.capacity() + BLOCK - 1) / BLOCK;
-        int dirStart = next;
-        next += dirBlocks;
-        byte[] file = new byte[next * BLOCK];
-        ByteBuffer f = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        f.put("Microsoft C/C++ MSF 7.00\r\n\u001aDS\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
-        f.putInt(BLOCK).putInt(1).putInt(next).putInt(dir.capacity()).putInt(0).putInt(3);
-        for (int i = 0; i < dirBlocks; i++) {
-            f.putInt(3 * BLOCK + 4 * i, dirStart + i);
-        }
-        System.arraycopy(dir.array(), 0, file, dirStart * BLOCK, dir.capacity());
-        for (int s = 0; s < streams.size(); s++) {
-            int[] l = lists.get(s);
-            for (int i = 0; i < l.length; i++) {
-                byte[] data = streams.get(s);
-                System.arraycopy(data, i * BLOCK, file, l[i] * BLOCK, Math.min(BLOCK, data.length - i * BLOCK));
-            }
-        }
-        return file;
     }
 
     static ByteBuffer le(int size) {
