@@ -216,6 +216,24 @@ class LogscanModuleFileTest {
         assertEquals("", two.err());
     }
 
+    /**
+     * One return address of two fitting is refused: a single call matched at some load address is too likely to
+     * be chance to name functions by (the other return address is in a module not given, at an RVA of no code).
+     */
+    @Test
+    void aSingleFittingReturnAddressOfSeveralIsNotEnough() throws IOException {
+        Path exe = build("right", PROGRAM, "-O1");
+        long direct = functions(exe).get("leak_direct").returns().get(0);
+        Path log = log("single.log", 4242, direct, 0x7FFA_1234_0100L);
+
+        CliRun r = CliRun.of("logscan", log.toString(), "--module-file", exe.toString());
+        assertFalse(r.out().contains("leaky.exe!"), r.out());
+        assertEquals("logscan: warning: " + log + ": run 1 (leaky.exe [4242]): " + exe + " not placed: at most one of"
+                + " the 2 return addresses follows a call at any load address (at 0x" + Long.toHexString(BASE) + "); a"
+                + " single match may be chance; at 0x" + Long.toHexString(BASE) + ", 1 return address inside, each after"
+                + " a call\n", r.err());
+    }
+
     /** leakdiff reads the same logs: two runs at different bases (ASLR) are each placed and compared by function. */
     @Test
     void leakdiffPlacesEachRunOfLogsWithoutModuleLists() throws IOException {
