@@ -199,6 +199,14 @@ class LogscanModuleFileTest {
                 + Long.toHexString(BASE) + ", 0x"), r.err());
         assertTrue(r.err().contains(") follows no call"), r.err());
 
+        // not a PE file at all (the source, given by mistake): said so, the run keeps its addresses
+        Path source = exe.resolveSibling("leaky.c");
+        CliRun notPe = CliRun.of("logscan", log.toString(), "--module-file", source.toString());
+        assertEquals(ExitCode.OK, notPe.exit(), notPe.err());
+        assertTrue(notPe.err().startsWith("logscan: warning: " + log + ": run 1 (leaky.exe [4242]): module file not"
+                + " used: " + source + ": at byte offset 0"), notPe.err());
+        assertTrue(notPe.err().contains("'MZ'"), notPe.err());
+
         // the right build, but one return address a byte past a call: two of three fitting is not a fit
         long off = fs.get("leak_direct").returns().get(0) + 1;
         Path skewed = log("skewed.log", 4242, fs.get("leak_pointer").returns().get(0),
