@@ -85,9 +85,7 @@ public final class LogAnalysis {
      */
     public static LogReport assess(List<ResmonLog> logs, Settings settings, SymbolStore symbols) {
         List<String> notes = new ArrayList<>(); // runs without a module list placed by their module files
-        LogReport r = assess(RunModules.place(logs, settings, notes), settings.log(), settings.folding(), symbols);
-        notes.addAll(0, r.warnings());
-        return new LogReport(r.logs(), r.runs(), notes, r.filterMiss());
+        return assess(RunModules.place(logs, settings, notes), settings.log(), settings.folding(), symbols, notes);
     }
 
     /**
@@ -98,8 +96,14 @@ public final class LogAnalysis {
      */
     public static LogReport assess(List<ResmonLog> logs, ResmonLogOptions options, AllocatorFolding folding,
             SymbolStore symbols) {
+        return assess(logs, options, folding, symbols, List.of());
+    }
+
+    /** The same, with {@code notes} (on the runs' module files) first among the warnings. */
+    private static LogReport assess(List<ResmonLog> logs, ResmonLogOptions options, AllocatorFolding folding,
+            SymbolStore symbols, List<String> notes) {
         List<LoggedRun> runs = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(notes);
         for (ResmonLog log : logs) {
             log.problems().stream().map(Problem::message).forEach(warnings::add);
             for (ResmonRun r : log.runs()) {

@@ -53,10 +53,15 @@ class LogscanModuleFileTest {
 
     /** The exe built from {@code source} with {@code flags}, in its own folder. */
     private Path build(String dir, String source, String... flags) throws IOException {
+        return buildWith("x86_64-w64-mingw32-gcc", dir, source, flags);
+    }
+
+    /** The exe built by {@code compiler} (64-bit or 32-bit mingw-w64). */
+    private Path buildWith(String compiler, String dir, String source, String... flags) throws IOException {
         Path d = Files.createDirectories(tmp.resolve(dir));
         Path c = Files.writeString(d.resolve("leaky.c"), source);
         Path exe = d.resolve("leaky.exe");
-        List<String> cmd = new ArrayList<>(List.of("x86_64-w64-mingw32-gcc", "-fno-toplevel-reorder"));
+        List<String> cmd = new ArrayList<>(List.of(compiler, "-fno-toplevel-reorder"));
         cmd.addAll(List.of(flags));
         cmd.addAll(List.of("-o", exe.toString(), c.toString()));
         SymbolFileIdentityTest.tool(cmd.toArray(String[]::new));
@@ -73,20 +78,24 @@ class LogscanModuleFileTest {
 
     /** Every function of the exe that makes calls, from objdump's disassembly, moved from the preferred base. */
     private static Map<String, Function> functions(Path exe) {
+        return functions(exe, "x86_64-w64-mingw32-objdump", PREFERRED, BASE);
+    }
+
+    /** The same with another objdump and bases; x86 C names lose their leading underscore. */
+    private static Map<String, Function> functions(Path exe, String objdump, long preferred, long base) {
         Map<String, Function> out = new LinkedHashMap<>();
         Function current = null;
-        for (String line : SymbolFileIdentityTest.tool("x86_64-w64-mingw32-objdump", "-d", exe.toString())
-                .split("\n")) {
+        for (String line : SymbolFileIdentityTest.tool(objdump, "-d", exe.toString()).split("\n")) {
             Matcher f = FUNCTION.matcher(line);
             if (f.matches()) {
-                current = new Function(Long.parseLong(f.group(1), 16) - PREFERRED + BASE, new ArrayList<>());
-                out.put(f.group(2), current);
+                current = new Function(Long.parseLong(f.group(1), 16) - preferred + base, new ArrayList<>());
+                out.put(f.group(2).replaceFirst("^_", ""), current);
                 continue;
             }
             Matcher c = CALL.matcher(line);
             if (c.matches() && current != null) {
                 current.returns().add(Long.parseLong(c.group(1), 16) + c.group(2).trim().split(" ").length
-                        - PREFERRED + BASE);
+                        - preferred + base);
             }
         }
         return out;
@@ -97,16 +106,22 @@ class LogscanModuleFileTest {
      * return address (sizes 16, 32, ...), in its exact line shapes.
      */
     private Path log(String name, int pid, long... returnAddresses) throws IOException {
+        return log(name, pid, 16, returnAddresses);
+    }
+
+    /** The same with addresses of {@code digits} hex digits: 16 from a 64-bit process, 8 from a 32-bit one. */
+    private Path log(String name, int pid, int digits, long... returnAddresses) throws IOException {
+        String hex = "0x%0" + digits + "X";
         List<String> lines = new ArrayList<>();
         lines.add("threads used 2, sync object used 0, memory used " + 16 * returnAddresses.length);
         lines.add("=========== CHECK UNRELEASED RESOUCRES ============");
         lines.add("------------ resmon memory usage 1720 ----------------");
         lines.add("------------------ memory usage " + 16 * returnAddresses.length + " -----------------");
         for (int i = 0; i < returnAddresses.length; i++) {
-            lines.add(String.format("base 0x%016X size %d tag 0000000000340000 (Heap)", 0x348170 + 0x100 * i,
+            lines.add(String.format("base " + hex + " size %d tag 0000000000340000 (Heap)", 0x348170 + 0x100 * i,
                     16 * (i + 1)));
             lines.add("created by [236] thread");
-            lines.add(String.format("returnAddress 0x%016X", returnAddresses[i]));
+            lines.add(String.format("returnAddress " + hex, returnAddresses[i]));
             lines.add("---------------------------------------------------");
         }
         lines.add("------------------ thread usage 0 -----------------");
@@ -151,6 +166,22 @@ class LogscanModuleFileTest {
         assertTrue(found.out().contains("\"" + direct.frame("leak_direct", 0) + "\""), found.out());
     }
 
+    /** A 32-bit program (WOW64): 8-digit addresses, imports called through absolute {@code FF 15 [disp32]}. */
+    @Test
+    void aThirtyTwoBitProgramIsPlacedToo() throws IOException {
+        Path exe = buildWith("i686-w64-mingw32-gcc", "x86", PROGRAM, "-O1");
+        long base = 0x00B3_0000L;
+        Map<String, Function> fs = functions(exe, "i686-w64-mingw32-objdump", 0x400000, base);
+        Function viaImport = fs.get("leak_import");
+        Path log = log("x86.log", 3232, 8, fs.get("leak_direct").returns().get(0), viaImport.returns().get(1),
+                fs.get("leak_pointer").returns().get(0));
+
+        CliRun r = CliRun.of("logscan", log.toString(), "--module-file", exe.toString());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("32  heap block  " + viaImport.frame("leak_import", 1) + " "), r.out());
+        assertTrue(r.out().contains("16  heap block  " + fs.get("leak_direct").frame("leak_direct", 0) + " "), r.out());
+    }
+
     @Test
     void anotherBuildOfTheProgramIsRefusedWithTheReturnAddressesThatFollowNoCall() throws IOException {
         Path exe = build("right", PROGRAM, "-O1");
@@ -167,6 +198,14 @@ class LogscanModuleFileTest {
                 + " not placed: no load address puts its return addresses after call instructions; at 0x"
                 + Long.toHexString(BASE) + ", 0x"), r.err());
         assertTrue(r.err().contains(") follows no call"), r.err());
+
+        // not a PE file at all (the source, given by mistake): said so, the run keeps its addresses
+        Path source = exe.resolveSibling("leaky.c");
+        CliRun notPe = CliRun.of("logscan", log.toString(), "--module-file", source.toString());
+        assertEquals(ExitCode.OK, notPe.exit(), notPe.err());
+        assertTrue(notPe.err().startsWith("logscan: warning: " + log + ": run 1 (leaky.exe [4242]): module file not"
+                + " used: " + source + ": at byte offset 0"), notPe.err());
+        assertTrue(notPe.err().contains("'MZ'"), notPe.err());
 
         // the right build, but one return address a byte past a call: two of three fitting is not a fit
         long off = fs.get("leak_direct").returns().get(0) + 1;
@@ -214,6 +253,24 @@ class LogscanModuleFileTest {
                 "--module-file", exe.toString());
         assertTrue(two.out().contains("leaky.exe!twin_a+0x9"), two.out());
         assertEquals("", two.err());
+    }
+
+    /**
+     * One return address of two fitting is refused: a single call matched at some load address is too likely to
+     * be chance to name functions by (the other return address is in a module not given, at an RVA of no code).
+     */
+    @Test
+    void aSingleFittingReturnAddressOfSeveralIsNotEnough() throws IOException {
+        Path exe = build("right", PROGRAM, "-O1");
+        long direct = functions(exe).get("leak_direct").returns().get(0);
+        Path log = log("single.log", 4242, direct, 0x7FFA_1234_0100L);
+
+        CliRun r = CliRun.of("logscan", log.toString(), "--module-file", exe.toString());
+        assertFalse(r.out().contains("leaky.exe!"), r.out());
+        assertEquals("logscan: warning: " + log + ": run 1 (leaky.exe [4242]): " + exe + " not placed: at most one of"
+                + " the 2 return addresses follows a call at any load address (at 0x" + Long.toHexString(BASE) + "); a"
+                + " single match may be chance; at 0x" + Long.toHexString(BASE) + ", 1 return address inside, each after"
+                + " a call\n", r.err());
     }
 
     /** leakdiff reads the same logs: two runs at different bases (ASLR) are each placed and compared by function. */
