@@ -122,7 +122,7 @@ class PdbGoldenTest {
                 got.functions().size(), nameOk, funcOk, linesOk, linesWant, usedFiles(got).size(), wantUsed.size(),
                 wantFiles.size(), gotUsed.size(), publicOk, publicsWant, got.publics().size(), publicNameOk);
         String limit = System.getenv("PDB_DIFFS"); // more of the differences, when set
-        diffs.stream().limit(limit == null ? 60 : Long.parseLong(limit)).forEach(d -> System.out.println("  " + d));
+        diffs.stream().limit(limit == null ? 20 : Long.parseLong(limit)).forEach(d -> System.out.println("  " + d));
         assertEquals(want.functions().size(), funcOk, name + ": FUNC address, size and parameter size");
         assertEquals(want.functions().size(), got.functions().size(), name + ": FUNC count");
         assertEquals(linesWant, linesOk, name + ": line records");
