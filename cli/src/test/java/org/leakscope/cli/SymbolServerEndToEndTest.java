@@ -97,8 +97,10 @@ class SymbolServerEndToEndTest {
         assertTrue(online.out().contains("dump_syms_regtest64.exe!main+0x10"), online.out() + online.err());
         assertTrue(online.out().contains("[dump_syms_regtest.cc : 58]"), online.out());
         assertTrue(Files.isRegularFile(cache.resolve(PDB).resolve(ID).resolve(PDB)), "cached");
-        assertTrue(online.out().contains("dump_syms_regtest64.exe  found    " + url() + "/" + PDB + "/" + ID + "/"
-                + PDB), online.out());
+        assertTrue(online.out().contains("dump_syms_regtest64.exe  found    " + url()), online.out());
+        CliRun json = CliRun.of("dumpscan", dump.toString(), "--json", "--offline", "--symbols-path",
+                "srv*" + cache + "*" + url());
+        assertTrue(json.out().contains("\"url\" : \"" + url() + "/" + PDB + "/" + ID + "/" + PDB + "\""), json.out());
         assertTrue(requests.contains("/" + PDB + "/" + ID + "/" + PDB), requests.toString());
 
         server.stop(0); // offline: the cache alone
@@ -124,7 +126,7 @@ class SymbolServerEndToEndTest {
                 "srv*" + cache + "*" + url());
         assertTrue(miss.out().contains("dump_syms_regtest64.exe+0x" + Long.toHexString(MAIN_RVA)), miss.out());
         assertEquals(ExitCode.OK, miss.exit());
-        assertTrue(miss.out().contains("dump_syms_regtest64.exe  missing    no file of its name on the symbol path"),
+        assertTrue(miss.out().contains("dump_syms_regtest64.exe  missing  no file of its name on the symbol path"),
                 miss.out());
     }
 
