@@ -26,12 +26,16 @@ public sealed interface LeakdiffReport {
     /** Problems in the inputs and the symbol files, and notes on what was picked, for people. */
     List<String> warnings();
 
+    /** Where the names of each module the stacks' frames lie in came from. */
+    List<ModuleSymbols> symbols();
+
     /** The largest growth, of the total or of one stack (the leak gate's measure). */
     Growth worst();
 
     /** The last two snapshots compared: {@code shown} is what the request selects of {@code comparison}. */
     record Compare(List<SnapshotInput> inputs, List<Snapshot> snapshots, KeyKind key, boolean folded,
-            List<String> warnings, Comparison comparison, List<StackChange> shown) implements LeakdiffReport {
+            List<String> warnings, Comparison comparison, List<StackChange> shown, List<ModuleSymbols> symbols)
+            implements LeakdiffReport {
         @Override
         public Growth worst() {
             return Growth.worst(comparison);
@@ -40,7 +44,8 @@ public sealed interface LeakdiffReport {
 
     /** Growth across all the snapshots: {@code shown} is what the request selects of {@code trend}. */
     record Trend(List<SnapshotInput> inputs, List<Snapshot> snapshots, KeyKind key, boolean folded,
-            List<String> warnings, TrendReport trend, List<StackTrend> shown) implements LeakdiffReport {
+            List<String> warnings, TrendReport trend, List<StackTrend> shown, List<ModuleSymbols> symbols)
+            implements LeakdiffReport {
         @Override
         public Growth worst() {
             return Growth.worst(trend);
@@ -49,8 +54,8 @@ public sealed interface LeakdiffReport {
 
     /** An existing UMDH compare output re-read ({@code log}), filtered and sorted anew. */
     record Rerender(List<SnapshotInput> inputs, List<Snapshot> snapshots, KeyKind key, boolean folded,
-            List<String> warnings, UmdhCompareLog log, Comparison comparison, List<StackChange> shown)
-            implements LeakdiffReport {
+            List<String> warnings, UmdhCompareLog log, Comparison comparison, List<StackChange> shown,
+            List<ModuleSymbols> symbols) implements LeakdiffReport {
         @Override
         public Growth worst() {
             return Growth.worst(comparison);

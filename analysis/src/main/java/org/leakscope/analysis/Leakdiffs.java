@@ -37,9 +37,11 @@ public final class Leakdiffs {
                 || in.kind() == InputKind.MINIDUMP);
         List<Snapshot> snapshots;
         boolean[] symbolized = {false};
+        List<ModuleSymbols> sources;
         try (var symbols = settings.openSymbols()) {
             snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolPath().isEmpty(), symbolized);
             symbols.problems().forEach(p -> warnings.add(p.message()));
+            sources = ModuleSymbols.of(symbols);
         }
         if (logs || tables) {
             warnings.addAll(Comparisons.alignRuns(inputs, snapshots));
@@ -52,16 +54,16 @@ public final class Leakdiffs {
         if (inputs.size() == 1 && inputs.get(0).kind() == InputKind.UMDH_COMPARE) {
             Comparison c = Comparisons.fromCompareLog(inputs.get(0).compare(), key);
             return new LeakdiffReport.Rerender(inputs, snapshots, key, folded, w, inputs.get(0).compare(), c,
-                    c.select(request.sort(), request.minDelta(), request.top()));
+                    c.select(request.sort(), request.minDelta(), request.top()), sources);
         }
         SnapshotSeries series = Comparisons.series(snapshots, key, folding);
         if (request.trend()) {
             var r = Comparisons.trend(series, snapshots);
             return new LeakdiffReport.Trend(inputs, snapshots, key, folded, w, r,
-                    Comparisons.selectTrend(r, request.sort(), request.minDelta(), request.top()));
+                    Comparisons.selectTrend(r, request.sort(), request.minDelta(), request.top()), sources);
         }
         Comparison c = Comparisons.compareLastTwo(series, snapshots.size());
         return new LeakdiffReport.Compare(inputs, snapshots, key, folded, w, c,
-                c.select(request.sort(), request.minDelta(), request.top()));
+                c.select(request.sort(), request.minDelta(), request.top()), sources);
     }
 }

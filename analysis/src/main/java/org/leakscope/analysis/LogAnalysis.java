@@ -110,7 +110,7 @@ public final class LogAnalysis {
                 runs.add(LoggedRun.assess(log.source(), r, symbols, folding));
             }
         }
-        return new LogReport(logs, runs, warnings, FilterMiss.of(options, logs));
+        return new LogReport(logs, runs, warnings, FilterMiss.of(options, logs), ModuleSymbols.of(symbols));
     }
 
     /** Whether {@code --pid} or {@code --process} is set. */

@@ -12,13 +12,16 @@ import org.leakscope.resmon.ResmonLog;
  * @param warnings             the lines the readers could not use, one message each (file and line)
  * @param filterMiss the --pid/--process filter left out runs and kept none: the runs there are, for a front end
  *                   to list; null when it matched, was not set, or the logs hold no resmon output
+ * @param symbols    where the names of each module the runs' frames lie in came from
  */
-public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, FilterMiss filterMiss) {
+public record LogReport(List<ResmonLog> logs, List<LoggedRun> runs, List<String> warnings, FilterMiss filterMiss,
+        List<ModuleSymbols> symbols) {
     /** Copies the lists: a report does not change after it is made. */
     public LogReport {
         logs = List.copyOf(logs);
         runs = List.copyOf(runs);
         warnings = List.copyOf(warnings);
+        symbols = List.copyOf(symbols);
     }
 
     /** Whether the --pid/--process filter left out runs and kept none ({@link #filterMiss()} is set). */

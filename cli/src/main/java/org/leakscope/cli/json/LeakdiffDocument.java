@@ -48,12 +48,12 @@ public final class LeakdiffDocument {
         }
         long minDelta = request.minDelta();
         int top = request.top();
-        return new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, report.key().cliName(), report.folded(), request.sort().name().toLowerCase(java.util.Locale.ROOT),
-                minDelta == 0 ? null : minDelta, top <= 0 ? null : top, inputs(inputs, snaps),
+        return new LeakdiffJson.Compare(LeakdiffJson.SCHEMA, mode, report.key().cliName(), report.folded(),
+                request.sort().name().toLowerCase(java.util.Locale.ROOT), minDelta == 0 ? null : minDelta, top <= 0 ? null : top, inputs(inputs, snaps),
                 new LeakdiffJson.Totals(LeakdiffJson.Change.of(c.oldBytes(), c.newBytes()),
                         LeakdiffJson.Change.of(c.oldCount(), c.newCount()),
                         LeakdiffJson.Change.of(c.oldOverhead(), c.newOverhead())),
-                c.changes().size(), c.unchanged(), shown.size(), stacks, report.warnings());
+                c.changes().size(), c.unchanged(), shown.size(), stacks, report.warnings(), report.symbols());
     }
 
     /**
@@ -81,7 +81,7 @@ public final class LeakdiffDocument {
                 Double.isNaN(span) ? null : round(span), times, ins,
                 new LeakdiffJson.TrendTotals(boxed(r.totalBytes()), boxed(r.totalCounts()), round(r.totalPerUnit())),
                 r.stacks().size(), (int) r.stacks().stream().filter(StackTrend::sustained).count(), shown.size(), stacks,
-                report.warnings());
+                report.warnings(), report.symbols());
     }
 
     private static double round(double v) {

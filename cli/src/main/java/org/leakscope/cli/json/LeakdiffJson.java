@@ -1,6 +1,7 @@
 package org.leakscope.cli.json;
 
 import java.util.List;
+import org.leakscope.analysis.ModuleSymbols;
 import org.leakscope.analysis.FrameJson;
 
 /**
@@ -38,7 +39,7 @@ public final class LeakdiffJson {
     /** The compare document: two snapshots, or one re-read compare output. */
     public record Compare(String schema, String mode, String key, boolean foldAllocators, String sort,
             Long minDelta, Integer top, List<Input> inputs, Totals totals, int stacksChanged, int stacksUnchanged,
-            int stacksShown, List<Stack> stacks, List<String> warnings) {
+            int stacksShown, List<Stack> stacks, List<String> warnings, List<ModuleSymbols> symbols) {
     }
 
     public record TrendStack(int rank, String traceId, int mergedTraces, boolean sustained, double bytesPerUnit,
@@ -51,6 +52,6 @@ public final class LeakdiffJson {
 
     public record Trend(String schema, String key, boolean foldAllocators, String rateUnit, Double spanHours,
             List<String> times, List<Input> inputs, TrendTotals totals, int stacksChanged, int stacksSustained,
-            int stacksShown, List<TrendStack> stacks, List<String> warnings) {
+            int stacksShown, List<TrendStack> stacks, List<String> warnings, List<ModuleSymbols> symbols) {
     }
 }

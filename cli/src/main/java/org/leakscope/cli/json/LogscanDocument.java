@@ -46,7 +46,7 @@ public final class LogscanDocument {
         }
         RunCounts n = report.counts();
         return new LogscanJson.Document(LogscanJson.SCHEMA, inputs, out, new LogscanJson.Summary(n.runs(), n.leaked(),
-                n.overLimit(), n.clean(), n.incomplete()), report.warnings());
+                n.overLimit(), n.clean(), n.incomplete()), report.warnings(), report.symbols());
     }
 
     private static LogscanJson.Run run(LoggedRun lr, int top) {

@@ -1,6 +1,7 @@
 package org.leakscope.cli.json;
 
 import java.util.List;
+import org.leakscope.analysis.ModuleSymbols;
 import org.leakscope.analysis.FrameJson;
 import java.util.Map;
 
@@ -14,7 +15,8 @@ public final class LogscanJson {
     private LogscanJson() {
     }
 
-    public record Document(String schema, List<Input> inputs, List<Run> runs, Summary summary, List<String> warnings) {
+    public record Document(String schema, List<Input> inputs, List<Run> runs, Summary summary, List<String> warnings,
+            List<ModuleSymbols> symbols) {
     }
 
     /** One log file. */

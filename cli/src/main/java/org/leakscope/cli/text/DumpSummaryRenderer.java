@@ -185,22 +185,9 @@ public final class DumpSummaryRenderer {
 
     /** Where the names of the modules with frames came from (only when something was looked up). */
     private static void symbols(StringBuilder out, DumpJson d) {
-        List<ModuleJson> asked = d.modules().stream().filter(m -> m.symbols() != null).toList();
-        if (asked.isEmpty()) {
-            return;
-        }
-        out.append("  Symbols:\n");
-        Table t = new Table("", "MODULE", "SYMBOLS", "FROM").shrinkable(3, 24).shrinkable(1, 16);
-        for (ModuleJson m : asked) {
-            DumpJson.SymbolsJson s = m.symbols();
-            String from = switch (s.status()) {
-                case "found" -> s.url() == null ? s.file() : s.url(); // downloaded: the server says more than the cache
-                case "mismatched" -> s.detail() == null ? "only files of another build" : s.detail();
-                default -> "no file of its name on the symbol path";
-            };
-            t.row("", m.name(), s.status(), from);
-        }
-        t.render(out, "  ");
+        SymbolSourcesText.renderRows(out, "  ", d.modules().stream().filter(m -> m.symbols() != null)
+                .map(m -> new SymbolSourcesText.Row(m.name(), m.symbols().status(), m.symbols().file(),
+                        m.symbols().url(), m.symbols().detail())).toList());
     }
 
     /** The debug file when it is neither the module's name nor its name with .pdb for the extension. */

@@ -45,6 +45,9 @@ public final class LeakdiffHeader {
         }
         header.add(r.comparison().changes().size() + " stacks changed, " + r.shown().size() + " shown, "
                 + r.comparison().unchanged() + " unchanged");
+        StringBuilder sources = new StringBuilder(); // laid out 3 columns narrower: each line gets "// " in front
+        SymbolSourcesText.render(sources, "   ", r.symbols());
+        sources.toString().lines().forEach(l -> header.add(l.substring(3)));
         return header;
     }
 

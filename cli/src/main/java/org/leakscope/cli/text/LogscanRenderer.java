@@ -56,6 +56,7 @@ public final class LogscanRenderer {
             run(r, logs.size() > 1);
         }
         summary(report.counts());
+        SymbolSourcesText.render(out, "", report.symbols());
         return out.toString();
     }
 
