@@ -25,7 +25,7 @@ final class EhFrameHdr {
         CfiCursor c = new CfiCursor(hdr, 0, hdr.size());
         int version = c.u8();
         if (version != 1) {
-            throw c.error(".eh_frame_hdr version 1", "version " + version);
+            throw hdr.error(0, ".eh_frame_hdr version 1", "version " + version);
         }
         int ptrEnc = c.u8();
         int countEnc = c.u8();
