@@ -1,0 +1,146 @@
+package org.leakscope.symbols.dwarf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.testing.Required;
+
+/**
+ * STACK CFI text against Breakpad's own dump_syms (npm {@code minidump@0.26.0}, where the
+ * {@code leakscope.breakpadTools} property says), record by record and byte for byte: the corpus binaries, a
+ * program with {@code .debug_frame} (gcc {@code -fno-asynchronous-unwind-tables}) and the same with that section
+ * zlib-compressed, a 32-bit x86 program loaded at 0x8048000, and the system's libc (remember/restore state,
+ * signal trampolines with expressions). The one deliberate difference: where the return address column is
+ * undefined (the outermost frame: {@code _start}, {@code clone}), dump_syms keeps the CIE's {@code .ra} rule in
+ * the INIT record and this reader leaves it out, as mozilla's dump_syms does (the golden .sym).
+ */
+class CallFrameInfoBreakpadTest {
+    private static final String PROGRAM = """
+            static int acc;
+            __attribute__((noinline)) int leaf(int x, int y) {
+                int a[16]; for (int i = 0; i < 16; i++) a[i] = x * i + y;
+                int s = 0; for (int i = 0; i < 16; i++) s += a[i] ^ acc; return s;
+            }
+            __attribute__((noinline)) int mid(int a, int b, int c, int d, int e) {
+                int r = 0; for (int i = 0; i < a; i++) r += leaf(b + i, c) * d - e; acc = r; return r;
+            }
+            void _start(void) { volatile int n = mid(3, 4, 5, 6, 7); for (;;) { n++; } }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void corpusLinuxProgram() throws Exception {
+        assertEquals(1, agree(Required.corpusFile("dwarf/moz_linux_basic.full"), 44));
+    }
+
+    @Test
+    void corpusSentryCrash() throws Exception {
+        assertEquals(1, agree(Required.corpusFile("stackwalk/sentry_crash_linux"), 3424));
+    }
+
+    @Test
+    void debugFrameAndItsCompressedCopy() throws Exception {
+        Path plain = build("-m64", "-fno-asynchronous-unwind-tables");
+        String sections = run(List.of("readelf", "-S", plain.toString()));
+        assertTrue(sections.contains(".debug_frame") && !sections.contains(".eh_frame "), sections);
+        agree(plain, -1);
+        Path compressed = dir.resolve("compressed");
+        run(List.of("objcopy", "--compress-debug-sections=zlib", plain.toString(), compressed.toString()));
+        assertEquals(CallFrameInfo.open(plain).stackCfi(), CallFrameInfo.open(compressed).stackCfi());
+        assertTrue(CallFrameInfo.open(compressed).problems().isEmpty());
+    }
+
+    @Test
+    void x86ProgramAtItsLinkAddress() throws Exception {
+        Path p = build("-m32", "-fasynchronous-unwind-tables");
+        CallFrameInfo cfi = CallFrameInfo.open(p);
+        assertEquals(CfiArchitecture.X86, cfi.architecture());
+        agree(p, -1);
+        assertTrue(cfi.stackCfi().stream().allMatch(c -> c.address() < 0x10000), "module offsets, not addresses");
+    }
+
+    @Test
+    void systemLibc() throws Exception {
+        Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
+        Required.that(Files.isRegularFile(libc), libc + " is absent (libc6 on Debian x86-64)");
+        assertTrue(agree(libc, -1) >= 1);
+    }
+
+    private Path build(String bits, String unwind) throws Exception {
+        Path c = dir.resolve("p.c");
+        Files.writeString(c, PROGRAM);
+        Path out = dir.resolve("p" + bits + unwind);
+        run(List.of("gcc", bits, unwind, "-O2", "-g", "-nostdlib", "-static", "-fno-pie", "-no-pie", c.toString(),
+                "-o", out.toString()));
+        return out;
+    }
+
+    /**
+     * Checks our STACK CFI lines equal dump_syms's ({@code records} of them, unless -1), apart from INIT records
+     * whose return address is undefined; returns how many of those there were.
+     */
+    private static int agree(Path file, int records) throws Exception {
+        List<String> want = run(List.of(dumpSyms().toString(), file.toString())).lines()
+                .filter(l -> l.startsWith("STACK CFI")).toList();
+        CallFrameInfo cfi = CallFrameInfo.open(file);
+        List<String> got = new ArrayList<>();
+        for (SymbolData.StackCfi c : cfi.stackCfi()) {
+            got.add(c.size() != null ? String.format("STACK CFI INIT %x %x %s", c.address(), c.size(), c.rules())
+                    : String.format("STACK CFI %x %s", c.address(), c.rules()));
+        }
+        if (records >= 0) {
+            assertEquals(records, got.size());
+        }
+        assertEquals(want.size(), got.size(), file.toString());
+        int undefined = 0;
+        for (int i = 0; i < want.size(); i++) {
+            if (want.get(i).equals(got.get(i))) {
+                continue;
+            }
+            String[] f = got.get(i).split(" ");
+            assertEquals(want.get(i).replaceFirst(" \\.ra: \\.cfa -\\d+ \\+ \\^", ""), got.get(i), file + " line " + i);
+            long at = Long.parseLong(f[3], 16);
+            assertInstanceOf(CfiRules.Undefined.class, cfi.rulesAt(at).orElseThrow().returnAddress(), got.get(i));
+            undefined++;
+        }
+        assertEquals(List.of(), cfi.problems());
+        System.out.printf("STACK CFI of %s: %d records equal dump_syms's, %d without dump_syms's .ra (undefined)%n",
+                file.getFileName(), want.size() - undefined, undefined);
+        return undefined;
+    }
+
+    private static Path dumpSyms() {
+        String d = System.getProperty("leakscope.breakpadTools", "../.tools/node_modules/minidump/bin/linux-x64");
+        Path tool = Path.of(d, "dump_syms");
+        Required.that(Files.isExecutable(tool), "Breakpad's dump_syms is not at " + tool
+                + " (npm install --prefix .tools minidump@0.26.0 --ignore-scripts)");
+        return tool;
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            Required.that(false, cmd.get(0) + " is not installed (gcc, binutils)");
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd));
+        return out;
+    }
+}
