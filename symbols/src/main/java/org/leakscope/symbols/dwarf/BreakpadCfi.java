@@ -52,7 +52,7 @@ final class BreakpadCfi implements CfiMachine.Listener {
     @Override
     public void register(long address, int register, RegisterRule rule) {
         String name = name(register);
-        String text = rule(architecture, name, rule, this::name);
+        String text = rule(name, rule);
         if (text != null) {
             record(address, name, text);
         } else if (rule instanceof CfiRules.Undefined) {
@@ -75,8 +75,7 @@ final class BreakpadCfi implements CfiMachine.Listener {
     }
 
     /** A register rule's postfix text, or null for rules Breakpad's format does not carry. */
-    private static String rule(CfiArchitecture arch, String ownName, RegisterRule rule,
-            java.util.function.IntFunction<String> names) {
+    private String rule(String ownName, RegisterRule rule) {
         if (rule instanceof CfiRules.Offset o) {
             return CFA_NAME + " " + o.offset() + " + ^";
         }
@@ -84,7 +83,7 @@ final class BreakpadCfi implements CfiMachine.Listener {
             return CFA_NAME + " " + o.offset() + " +";
         }
         if (rule instanceof CfiRules.Register r) {
-            return names.apply(r.register());
+            return name(r.register());
         }
         if (rule instanceof CfiRules.SameValue) {
             return ownName;

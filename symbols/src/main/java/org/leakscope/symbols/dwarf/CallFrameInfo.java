@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -235,30 +236,40 @@ public final class CallFrameInfo {
         return found;
     }
 
-    /** Builds the table's FDE range index once: begins sorted, ends and entry offsets beside them. */
+    /** Builds the table's FDE range index once, in primitive arrays: begins sorted, ends and offsets beside. */
     private synchronized void index(Table t) {
         if (t.begins != null) {
             return;
         }
-        List<CfiEntries.Fde> fdes = new ArrayList<>();
-        scan(t, fdes::add);
-        int n = fdes.size();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
+        long[][] cols = {new long[64], new long[64], new long[64]}; // begin, end, entry offset
+        int[] n = {0};
+        scan(t, f -> {
+            if (n[0] == cols[0].length) {
+                for (int c = 0; c < 3; c++) {
+                    cols[c] = Arrays.copyOf(cols[c], n[0] * 2);
+                }
+            }
+            cols[0][n[0]] = f.pcBegin();
+            cols[1][n[0]] = f.pcEnd();
+            cols[2][n[0]] = f.offset();
+            n[0]++;
+        });
+        // sort the entry numbers by begin; FDEs are mostly in address order already
+        long[] keyed = new long[n[0]];
+        Integer[] order = new Integer[n[0]];
+        for (int i = 0; i < n[0]; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Long.compareUnsigned(fdes.get(a).pcBegin(), fdes.get(b).pcBegin()));
-        long[] begins = new long[n];
-        long[] ends = new long[n];
-        long[] offsets = new long[n];
-        for (int i = 0; i < n; i++) {
-            CfiEntries.Fde f = fdes.get(order[i]);
-            begins[i] = f.pcBegin();
-            ends[i] = f.pcEnd();
-            offsets[i] = f.offset();
+        Arrays.sort(order, (a, b) -> Long.compareUnsigned(cols[0][a], cols[0][b]));
+        long[] begins = new long[n[0]];
+        long[] ends = new long[n[0]];
+        for (int i = 0; i < n[0]; i++) {
+            begins[i] = cols[0][order[i]];
+            ends[i] = cols[1][order[i]];
+            keyed[i] = cols[2][order[i]];
         }
         t.ends = ends;
-        t.offsets = offsets;
+        t.offsets = keyed;
         t.begins = begins;
     }
 

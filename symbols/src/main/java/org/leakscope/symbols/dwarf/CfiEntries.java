@@ -1,7 +1,7 @@
 package org.leakscope.symbols.dwarf;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CIEs and FDEs of one {@code .eh_frame} or {@code .debug_frame} section. The two differ in small ways that
@@ -18,7 +18,7 @@ final class CfiEntries {
     private final CfiSection section;
     private final int addressSize;
     private final CfiCursor.Bases bases;
-    private final Map<Long, Cie> cies = new HashMap<>();
+    private final Map<Long, Cie> cies = new ConcurrentHashMap<>(); // lookups may come from several threads
 
     CfiEntries(CfiSection section, int addressSize, CfiCursor.Bases bases) {
         this.section = section;

@@ -97,7 +97,7 @@ final class CfiMachine {
                 continue;
             }
             if (high == 0xc0) {
-                restore(c, at, inCie, low);
+                restore(at, inCie, low);
                 continue;
             }
             switch (op) {
@@ -127,7 +127,7 @@ final class CfiMachine {
                     }
                 }
                 case 0x05 -> setRegister(reg(c), new CfiRules.Offset(c.uleb() * cie.dataAlign()));
-                case 0x06 -> restore(c, at, inCie, reg(c));
+                case 0x06 -> restore(at, inCie, reg(c));
                 case 0x07 -> setRegister(reg(c), new CfiRules.Undefined());
                 case 0x08 -> setRegister(reg(c), new CfiRules.SameValue());
                 case 0x09 -> {
@@ -238,7 +238,7 @@ final class CfiMachine {
         listener.register(location, register, rule);
     }
 
-    private void restore(CfiCursor c, long at, boolean inCie, int register) {
+    private void restore(long at, boolean inCie, int register) {
         if (inCie) {
             throw error(at, "DW_CFA_restore only in an FDE", "one in a CIE");
         }
