@@ -20,7 +20,8 @@ import org.leakscope.testing.Required;
  */
 class CallFrameInfoGoldenTest {
     private static final List<String> CORPUS_READ = List.of("dwarf/moz_linux_basic.full",
-            "dwarf/moz_linux_basic.full.sym", "stackwalk/sentry_crash_linux", "stackwalk/sentry_crash_linux.cfi-only.sym");
+            "dwarf/moz_linux_basic.full.sym", "stackwalk/sentry_crash_linux",
+            "stackwalk/sentry_crash_linux.cfi-only.sym");
 
     @Test
     void corpusHoldsTheFilesRead() {

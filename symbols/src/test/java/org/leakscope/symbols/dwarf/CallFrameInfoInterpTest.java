@@ -73,7 +73,8 @@ class CallFrameInfoInterpTest {
         return out;
     }
 
-    private static final Pattern FDE = Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE .*pc=([0-9a-f]+)\\.\\.([0-9a-f]+)");
+    private static final Pattern FDE =
+            Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE .*pc=([0-9a-f]+)\\.\\.([0-9a-f]+)");
     private static final Pattern ROW = Pattern.compile("^([0-9a-f]{8,16}) +(.*)$");
     private static final Pattern REG_OFFSET = Pattern.compile("([a-z0-9]+)([+-]\\d+)");
 
