@@ -151,9 +151,16 @@ final class CfiEntries {
                 }
             }
             c.seek(dataEnd);
-        } else if (!aug.isEmpty() && !aug.equals("eh")) {
-            throw section.error(h.offset(), "a CIE augmentation this reader knows (z..., eh or none)",
-                    "\"" + aug + "\"");
+        } else if (!aug.equals("eh")) {
+            // Without 'z' only letters that carry no data can be read past: gas writes "S" in .debug_frame.
+            for (char a : aug.toCharArray()) {
+                if (a == 'S') {
+                    signal = true;
+                } else if (a != 'B' && a != 'G') {
+                    throw section.error(h.offset(), "a CIE augmentation this reader knows (z..., S, eh or none)",
+                            "\"" + aug + "\"");
+                }
+            }
         }
         return new Cie(h.offset(), version, aug, addrSize, codeAlign, dataAlign, ra, fdeEncoding, hasData, signal,
                 c.position(), h.end());

@@ -65,6 +65,17 @@ class CallFrameInfoInterpTest {
         assertEquals(41, rows);
     }
 
+    @Test
+    void everyInstructionAgreesWithReadelf() throws Exception {
+        Path eh = EveryCfaInstruction.build(dir, false, CallFrameInfoInterpTest::run);
+        assertEquals(23, agree(eh, run(List.of("readelf", "--debug-dump=frames-interp", eh.toString()))));
+        Path debug = EveryCfaInstruction.build(dir, true, CallFrameInfoInterpTest::run);
+        assertEquals(23, agree(debug, run(List.of("readelf", "--debug-dump=frames-interp", debug.toString()))));
+        CfiRules signal = CallFrameInfo.open(eh).rulesAt(0x122bd).orElseThrow();
+        assertTrue(signal.signalFrame());
+        assertEquals(new CfiRules.RegisterOffset(7, 16), signal.cfa());
+    }
+
     private Path build(String gcc, String name) throws Exception {
         Path c = dir.resolve("t.c");
         Files.writeString(c, SOURCE);
@@ -115,7 +126,8 @@ class CallFrameInfoInterpTest {
             if (loc >= fdeEnd) {
                 continue; // a row an advance to the FDE's end starts: the next function's address, not this FDE's
             }
-            String[] cells = m.group(2).trim().split(" +");
+            // readelf names a register rule "r0 (rax)"
+            String[] cells = m.group(2).trim().replaceAll("r\\d+ \\((\\w+)\\)", "$1").split(" +");
             Optional<CfiRules> got = cfi.rulesAt(loc - base);
             if (got.isEmpty()) {
                 wrong.add(Long.toHexString(loc) + ": no rules");

@@ -76,7 +76,7 @@ class CallFrameInfoMalformedTest {
 
     @Test
     void fdeWhoseCiePointerPointsAtItself() throws IOException {
-        damaged(crafted(b -> b.fdeRaw(4, 0x1000, 0x10)), "expected a CIE");
+        damaged(crafted(b -> b.fdeRaw(4, 0x1000, 0x10)), "expected a CIE (in .eh_frame), found an FDE");
     }
 
     @Test
