@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.model.InputFormatException;
-import org.leakscope.symbols.ImageSections;
 import org.leakscope.testing.Required;
 
 /**
@@ -36,33 +33,8 @@ class CallFrameInfoMalformedTest {
         return Required.corpusFile("dwarf/moz_linux_basic.full");
     }
 
-    /** A copy whose .eh_frame holds what {@code write} writes, then a good FDE at 0x1100 and the terminator. */
     private CallFrameInfo crafted(Consumer<EhFrameBuilder> write) throws IOException {
-        Path copy = dir.resolve("crafted");
-        Files.copy(original(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ImageSections.Section eh;
-        ImageSections.Section hdr;
-        try (FileChannel ch = FileChannel.open(copy)) {
-            ImageSections s = ImageSections.read(ch, copy.toString());
-            eh = s.section(".eh_frame").orElseThrow();
-            hdr = s.section(".eh_frame_hdr").orElseThrow();
-        }
-        EhFrameBuilder b = new EhFrameBuilder(eh.address());
-        write.accept(b);
-        int cie = b.cie("zR", 0x0c, 7, 8, 0x90, 1); // def_cfa rsp+8, rip at cfa-8
-        b.fde(cie, GOOD, 0x20, 0x41, 0x0e, 16); // advance 1, def_cfa_offset 16
-        b.raw(0, 0, 0, 0);
-        byte[] bytes = b.bytes();
-        assertTrue(bytes.length <= eh.fileSize(), bytes.length + " bytes");
-        try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
-            f.seek(eh.fileOffset());
-            f.write(new byte[(int) eh.fileSize()]);
-            f.seek(eh.fileOffset());
-            f.write(bytes);
-            f.seek(hdr.fileOffset());
-            f.write(0); // .eh_frame_hdr version 0: not used, the FDEs are indexed instead
-        }
-        return CallFrameInfo.open(copy);
+        return CallFrameInfo.open(CraftedEhFrame.write(original(), dir, GOOD, write));
     }
 
     /** The good FDE still answers, and a problem says {@code expected}. */

@@ -72,6 +72,17 @@ class CallFrameInfoTest {
     }
 
     @Test
+    void setLocMovesTheLocationInThePointerEncoding() throws IOException {
+        Path file = CraftedEhFrame.write(Required.corpusFile("dwarf/moz_linux_basic.full"), dir, 0x1100,
+                b -> b.fdeSetLoc(b.cie("zR", 0x0c, 7, 8, 0x90, 1), 0x1000, 0x20, 0x1010, 0x0e, 24));
+        CallFrameInfo cfi = CallFrameInfo.open(file);
+        assertEquals(new CfiRules.RegisterOffset(7, 8), cfi.rulesAt(0x100f).orElseThrow().cfa());
+        assertEquals(new CfiRules.RegisterOffset(7, 24), cfi.rulesAt(0x1010).orElseThrow().cfa());
+        assertEquals(0x1010, cfi.rulesAt(0x101f).orElseThrow().rowStart());
+        assertTrue(cfi.stackCfi().contains(new SymbolData.StackCfi(0x1010, null, ".cfa: $rsp 24 +")));
+    }
+
+    @Test
     void aarch64NamesAndRestoredRegisters() throws Exception {
         Path s = dir.resolve("a64.s");
         Files.writeString(s, """

@@ -69,6 +69,22 @@ final class EhFrameBuilder {
         return at;
     }
 
+    /**
+     * An FDE of {@code [start, start + size)} whose first instruction is {@code DW_CFA_set_loc} to
+     * {@code location} (in the CIE's pc-relative 4-byte encoding), then {@code instructions}.
+     */
+    int fdeSetLoc(int cie, long start, long size, long location, int... instructions) {
+        long operand = address + out.size() + 18; // length, CIE pointer, start, size, augmentation length, opcode
+        long v = location - operand;
+        int[] all = new int[5 + instructions.length];
+        all[0] = 0x01;
+        for (int i = 0; i < 4; i++) {
+            all[1 + i] = (int) (v >>> (8 * i)) & 0xff;
+        }
+        System.arraycopy(instructions, 0, all, 5, instructions.length);
+        return fde(cie, start, size, all);
+    }
+
     /** Raw bytes (a damaged length, a terminator). */
     EhFrameBuilder raw(int... bytes) {
         for (int b : bytes) {
