@@ -82,8 +82,13 @@ final class CfiEntries {
         }
         long end = contentStart + length;
         CfiCursor idc = new CfiCursor(section, contentStart, end);
-        long id = dwarf64 ? idc.u64() : idc.u32();
+        long id = idSize(dwarf64) == 8 ? idc.u64() : idc.u32();
         return new Header(offset, contentStart, end, id, contentStart, dwarf64, false);
+    }
+
+    /** The CIE id / CIE pointer's size: 8 in 64-bit .debug_frame, always 4 in .eh_frame (LSB, gimli, LLVM). */
+    private int idSize(boolean dwarf64) {
+        return dwarf64 && !section.eh() ? 8 : 4;
     }
 
     /** The CIE at {@code offset} (parsed once). */
@@ -105,7 +110,7 @@ final class CfiEntries {
     }
 
     private Cie parseCie(Header h) {
-        CfiCursor c = new CfiCursor(section, h.contentStart() + (h.dwarf64() ? 8 : 4), h.end());
+        CfiCursor c = new CfiCursor(section, h.contentStart() + idSize(h.dwarf64()), h.end());
         int version = c.u8();
         if (version != 1 && version != 3 && version != 4) {
             throw section.error(h.offset(), "a CIE of version 1, 3 or 4", "version " + version);
@@ -173,7 +178,7 @@ final class CfiEntries {
             throw section.error(h.idAt(), "a CIE pointer inside the section", "0x" + Long.toHexString(h.id()));
         }
         Cie cie = cie(cieOffset);
-        CfiCursor c = new CfiCursor(section, h.contentStart() + (h.dwarf64() ? 8 : 4), h.end());
+        CfiCursor c = new CfiCursor(section, h.contentStart() + idSize(h.dwarf64()), h.end());
         long begin;
         long range;
         if (section.eh()) {

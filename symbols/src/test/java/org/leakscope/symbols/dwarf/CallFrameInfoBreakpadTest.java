@@ -86,6 +86,11 @@ class CallFrameInfoBreakpadTest {
     }
 
     @Test
+    void dwarf64DebugFrame() throws Exception {
+        assertEquals(0, agree(EveryCfaInstruction.buildDwarf64(dir, CallFrameInfoBreakpadTest::run), 4));
+    }
+
+    @Test
     void systemLibc() throws Exception {
         Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
         Required.that(Files.isRegularFile(libc), libc + " is absent (libc6 on Debian x86-64)");

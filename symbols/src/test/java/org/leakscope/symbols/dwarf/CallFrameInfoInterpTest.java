@@ -76,6 +76,12 @@ class CallFrameInfoInterpTest {
         assertEquals(new CfiRules.RegisterOffset(7, 16), signal.cfa());
     }
 
+    @Test
+    void dwarf64DebugFrameAgreesWithReadelf() throws Exception {
+        Path p = EveryCfaInstruction.buildDwarf64(dir, CallFrameInfoInterpTest::run);
+        assertEquals(4, agree(p, run(List.of("readelf", "--debug-dump=frames-interp", p.toString()))));
+    }
+
     private Path build(String gcc, String name) throws Exception {
         Path c = dir.resolve("t.c");
         Files.writeString(c, SOURCE);

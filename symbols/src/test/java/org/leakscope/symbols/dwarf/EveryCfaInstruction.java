@@ -107,6 +107,55 @@ final class EveryCfaInstruction {
                 .byte 0
             """;
 
+    /**
+     * A function whose {@code .debug_frame} entries are 64-bit DWARF (length escape 0xffffffff, 8-byte CIE id
+     * and pointer) with a version 4 CIE (address and segment sizes), written out byte by byte.
+     */
+    static final String DWARF64_SOURCE = """
+                .text
+                .globl _start
+            _start:
+                push %rbp
+                mov %rsp, %rbp
+                pop %rbp
+                ret
+            _start_end:
+
+                .section .debug_frame,"",@progbits
+            cie:
+                .long 0xffffffff
+                .quad cie_end - cie_body
+            cie_body:
+                .quad 0xffffffffffffffff
+                .byte 4
+                .asciz ""
+                .byte 8, 0
+                .uleb128 1
+                .sleb128 -8
+                .uleb128 16
+                .byte 0x0c, 7, 8, 0x90, 1
+                .balign 8, 0
+            cie_end:
+                .long 0xffffffff
+                .quad fde_end - fde_body
+            fde_body:
+                .quad 0
+                .quad _start
+                .quad _start_end - _start
+                .byte 0x41, 0x0e, 16, 0x86, 2, 0x43, 0x0d, 6, 0x41, 0x0c, 7, 8
+                .balign 8, 0
+            fde_end:
+            """;
+
+    /** Assembles and links {@link #DWARF64_SOURCE}. */
+    static Path buildDwarf64(Path dir, Runner run) throws Exception {
+        Path s = dir.resolve("dwarf64.s");
+        Files.writeString(s, DWARF64_SOURCE);
+        Path out = dir.resolve("dwarf64");
+        run.run(List.of("gcc", "-nostdlib", "-static", "-no-pie", s.toString(), "-o", out.toString()));
+        return out;
+    }
+
     /** Assembles and links it with gcc ({@code .eh_frame}, or {@code .debug_frame} when {@code debugFrame}). */
     static Path build(Path dir, boolean debugFrame, Runner run) throws Exception {
         Path s = dir.resolve(debugFrame ? "every-df.s" : "every.s");
