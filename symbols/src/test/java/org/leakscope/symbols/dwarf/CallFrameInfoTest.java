@@ -83,6 +83,15 @@ class CallFrameInfoTest {
     }
 
     @Test
+    void ehFrameEntryWith64BitLength() throws IOException {
+        Path file = CraftedEhFrame.write(Required.corpusFile("dwarf/moz_linux_basic.full"), dir, 0x1100,
+                b -> b.fde64(b.cie("zR", 0x0c, 7, 8, 0x90, 1), 0x1000, 0x20, 0x42, 0x0e, 40));
+        CallFrameInfo cfi = CallFrameInfo.open(file);
+        assertEquals(new CfiRules.RegisterOffset(7, 40), cfi.rulesAt(0x1002).orElseThrow().cfa());
+        assertEquals(new CfiRules.RegisterOffset(7, 16), cfi.rulesAt(0x1101).orElseThrow().cfa()); // the one after
+    }
+
+    @Test
     void aarch64NamesAndRestoredRegisters() throws Exception {
         Path s = dir.resolve("a64.s");
         Files.writeString(s, """

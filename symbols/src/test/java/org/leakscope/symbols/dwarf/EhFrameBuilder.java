@@ -85,6 +85,24 @@ final class EhFrameBuilder {
         return fde(cie, start, size, all);
     }
 
+    /** As {@link #fde}, with the 64-bit length escape (0xffffffff, then 8 bytes; the CIE pointer stays 4 bytes). */
+    int fde64(int cie, long start, long size, int... instructions) {
+        int at = out.size();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        u32(body, at + 12 - cie); // the CIE pointer field is after the 12-byte length
+        u32(body, start - (address + at + 16));
+        u32(body, size);
+        body.write(0);
+        for (int b : instructions) {
+            body.write(b);
+        }
+        u32(out, 0xffff_ffffL);
+        u32(out, body.size());
+        u32(out, 0);
+        out.writeBytes(body.toByteArray());
+        return at;
+    }
+
     /** Raw bytes (a damaged length, a terminator). */
     EhFrameBuilder raw(int... bytes) {
         for (int b : bytes) {
