@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.symbols.ImageSections;
+import org.leakscope.symbols.ImageSymbols;
 import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
@@ -208,7 +209,7 @@ public final class CallFrameInfo {
             return covers(fde, address) ? fde : null;
         }
         index(t);
-        int i = floor(t.begins, address);
+        int i = ImageSymbols.floor(t.begins, address);
         if (i < 0 || Long.compareUnsigned(address, t.ends[i]) >= 0) {
             return null;
         }
@@ -217,23 +218,6 @@ public final class CallFrameInfo {
 
     private static boolean covers(CfiEntries.Fde fde, long address) {
         return Long.compareUnsigned(address, fde.pcBegin()) >= 0 && Long.compareUnsigned(address, fde.pcEnd()) < 0;
-    }
-
-    /** The last index whose begin is at or below {@code address}, or -1. */
-    private static int floor(long[] begins, long address) {
-        int lo = 0;
-        int hi = begins.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(begins[mid], address) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
     }
 
     /** Builds the table's FDE range index once, in primitive arrays: begins sorted, ends and offsets beside. */

@@ -99,23 +99,15 @@ final class CfiCursor {
     }
 
     long uleb() {
-        long start = position;
-        long v = 0;
-        for (int shift = 0;; shift += 7) {
-            int b = u8();
-            if (shift < 64) {
-                v |= (long) (b & 0x7f) << shift;
-            }
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-            if (shift > 70) {
-                throw section.error(start, "an unsigned LEB128 of at most 10 bytes", "a longer one");
-            }
-        }
+        return leb(false);
     }
 
     long sleb() {
+        return leb(true);
+    }
+
+    /** A LEB128 value of at most 10 bytes (more cannot be a 64-bit value: damage). */
+    private long leb(boolean signed) {
         long start = position;
         long v = 0;
         for (int shift = 0;; shift += 7) {
@@ -124,13 +116,14 @@ final class CfiCursor {
                 v |= (long) (b & 0x7f) << shift;
             }
             if ((b & 0x80) == 0) {
-                if (shift + 7 < 64 && (b & 0x40) != 0) {
+                if (signed && shift + 7 < 64 && (b & 0x40) != 0) {
                     v |= -1L << (shift + 7);
                 }
                 return v;
             }
             if (shift > 70) {
-                throw section.error(start, "a signed LEB128 of at most 10 bytes", "a longer one");
+                throw section.error(start, (signed ? "a signed" : "an unsigned") + " LEB128 of at most 10 bytes",
+                        "a longer one");
             }
         }
     }

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.symbols.breakpad.SymbolData;
@@ -54,11 +51,12 @@ class CallFrameInfoBreakpadTest {
     @Test
     void debugFrameAndItsCompressedCopy() throws Exception {
         Path plain = build("-m64", "-fno-asynchronous-unwind-tables");
-        String sections = run(List.of("readelf", "-S", plain.toString()));
+        String sections = Commands.run(List.of("readelf", "-S", plain.toString()));
         assertTrue(sections.contains(".debug_frame") && !sections.contains(".eh_frame "), sections);
         agree(plain, -1);
         Path compressed = dir.resolve("compressed");
-        run(List.of("objcopy", "--compress-debug-sections=zlib", plain.toString(), compressed.toString()));
+        Commands.run(List.of("objcopy", "--compress-debug-sections=zlib", plain.toString(),
+                compressed.toString()));
         assertEquals(CallFrameInfo.open(plain).stackCfi(), CallFrameInfo.open(compressed).stackCfi());
         assertTrue(CallFrameInfo.open(compressed).problems().isEmpty());
     }
@@ -74,11 +72,11 @@ class CallFrameInfoBreakpadTest {
 
     @Test
     void everyInstructionInEhFrameAndDebugFrame() throws Exception {
-        Path eh = EveryCfaInstruction.build(dir, false, CallFrameInfoBreakpadTest::run);
+        Path eh = EveryCfaInstruction.build(dir, false, Commands::run);
         assertEquals(1, agree(eh, 19));
         // gas writes the signal frame's CIE in .debug_frame with augmentation "S" and no "z"; dump_syms drops
         // its FDE (sig, 0x122bc), this reader reads it (S carries no data)
-        Path debug = EveryCfaInstruction.build(dir, true, CallFrameInfoBreakpadTest::run);
+        Path debug = EveryCfaInstruction.build(dir, true, Commands::run);
         assertEquals(1, agree(debug, 19, 0x122bc));
         // restore_state drops the rules added after remember_state: each is written as "same value"
         assertTrue(CallFrameInfo.open(eh).stackCfi().contains(new SymbolData.StackCfi(0x122b9, null,
@@ -87,7 +85,7 @@ class CallFrameInfoBreakpadTest {
 
     @Test
     void dwarf64DebugFrame() throws Exception {
-        assertEquals(0, agree(EveryCfaInstruction.buildDwarf64(dir, CallFrameInfoBreakpadTest::run), 4));
+        assertEquals(0, agree(EveryCfaInstruction.buildDwarf64(dir, Commands::run), 4));
     }
 
     @Test
@@ -101,8 +99,8 @@ class CallFrameInfoBreakpadTest {
         Path c = dir.resolve("p.c");
         Files.writeString(c, PROGRAM);
         Path out = dir.resolve("p" + bits + unwind);
-        run(List.of("gcc", bits, unwind, "-O2", "-g", "-nostdlib", "-static", "-fno-pie", "-no-pie", c.toString(),
-                "-o", out.toString()));
+        Commands.run(List.of("gcc", bits, unwind, "-O2", "-g", "-nostdlib", "-static", "-fno-pie", "-no-pie",
+                c.toString(), "-o", out.toString()));
         return out;
     }
 
@@ -116,7 +114,7 @@ class CallFrameInfoBreakpadTest {
 
     /** As above, leaving out of ours the records of the FDE at {@code dropped} (-1: none). */
     private static int agree(Path file, int records, long dropped) throws Exception {
-        List<String> want = run(List.of(dumpSyms().toString(), file.toString())).lines()
+        List<String> want = Commands.run(List.of(dumpSyms().toString(), file.toString())).lines()
                 .filter(l -> l.startsWith("STACK CFI")).toList();
         CallFrameInfo cfi = CallFrameInfo.open(file);
         List<String> got = new ArrayList<>();
@@ -158,19 +156,5 @@ class CallFrameInfoBreakpadTest {
         Required.that(Files.isExecutable(tool), "Breakpad's dump_syms is not at " + tool
                 + " (npm install --prefix .tools minidump@0.26.0 --ignore-scripts)");
         return tool;
-    }
-
-    private static String run(List<String> cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            Required.that(false, cmd.get(0) + " is not installed (gcc, binutils)");
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd));
-        return out;
     }
 }

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,30 +45,30 @@ class CallFrameInfoInterpTest {
     @Test
     void mingwI686EhFrameAgreesWithObjdump() throws Exception {
         Path exe = build("i686-w64-mingw32-gcc", "t32.exe");
-        int rows = agree(exe, run(List.of("x86_64-w64-mingw32-objdump", "--dwarf=frames-interp", exe.toString())));
+        int rows = agree(exe, objdump(exe));
         assertTrue(rows > 100, rows + " rows");
     }
 
     @Test
     void mingwX8664DebugFrameAgreesWithObjdump() throws Exception {
         Path exe = build("x86_64-w64-mingw32-gcc", "t64.exe");
-        int rows = agree(exe, run(List.of("x86_64-w64-mingw32-objdump", "--dwarf=frames-interp", exe.toString())));
+        int rows = agree(exe, objdump(exe));
         assertTrue(rows > 100, rows + " rows");
     }
 
     @Test
     void linuxEhFrameAgreesWithReadelf() throws Exception {
         Path elf = Required.corpusFile("dwarf/moz_linux_basic.full");
-        int rows = agree(elf, run(List.of("readelf", "--debug-dump=frames-interp", elf.toString())));
+        int rows = agree(elf, readelf(elf));
         assertEquals(41, rows);
     }
 
     @Test
     void everyInstructionAgreesWithReadelf() throws Exception {
-        Path eh = EveryCfaInstruction.build(dir, false, CallFrameInfoInterpTest::run);
-        assertEquals(23, agree(eh, run(List.of("readelf", "--debug-dump=frames-interp", eh.toString()))));
-        Path debug = EveryCfaInstruction.build(dir, true, CallFrameInfoInterpTest::run);
-        assertEquals(23, agree(debug, run(List.of("readelf", "--debug-dump=frames-interp", debug.toString()))));
+        Path eh = EveryCfaInstruction.build(dir, false, Commands::run);
+        assertEquals(23, agree(eh, readelf(eh)));
+        Path debug = EveryCfaInstruction.build(dir, true, Commands::run);
+        assertEquals(23, agree(debug, readelf(debug)));
         CfiRules signal = CallFrameInfo.open(eh).rulesAt(0x122bd).orElseThrow();
         assertTrue(signal.signalFrame());
         assertEquals(new CfiRules.RegisterOffset(7, 16), signal.cfa());
@@ -78,15 +76,23 @@ class CallFrameInfoInterpTest {
 
     @Test
     void dwarf64DebugFrameAgreesWithReadelf() throws Exception {
-        Path p = EveryCfaInstruction.buildDwarf64(dir, CallFrameInfoInterpTest::run);
-        assertEquals(4, agree(p, run(List.of("readelf", "--debug-dump=frames-interp", p.toString()))));
+        Path p = EveryCfaInstruction.buildDwarf64(dir, Commands::run);
+        assertEquals(4, agree(p, readelf(p)));
+    }
+
+    private static String objdump(Path exe) throws Exception {
+        return Commands.run(List.of("x86_64-w64-mingw32-objdump", "--dwarf=frames-interp", exe.toString()));
+    }
+
+    private static String readelf(Path elf) throws Exception {
+        return Commands.run(List.of("readelf", "--debug-dump=frames-interp", elf.toString()));
     }
 
     private Path build(String gcc, String name) throws Exception {
         Path c = dir.resolve("t.c");
         Files.writeString(c, SOURCE);
         Path out = dir.resolve(name);
-        run(List.of(gcc, "-O2", "-g", c.toString(), "-o", out.toString()));
+        Commands.run(List.of(gcc, "-O2", "-g", c.toString(), "-o", out.toString()));
         return out;
     }
 
@@ -199,20 +205,5 @@ class CallFrameInfoInterpTest {
             }
         }
         throw new AssertionError("unknown register " + name);
-    }
-
-    /** The command's output; skipped (failed under CI) when it cannot run. */
-    private static String run(List<String> cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            Required.that(false, cmd.get(0) + " is not installed (binutils, mingw-w64)");
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
-        return out;
     }
 }

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.symbols.ImageSections;
@@ -117,7 +115,8 @@ class CallFrameInfoTest {
                     .cfi_endproc
                 """);
         Path o = dir.resolve("a64.o");
-        run(List.of("llvm-mc", "-triple=aarch64-linux-gnu", "-filetype=obj", s.toString(), "-o", o.toString()));
+        Commands.run(List.of("llvm-mc", "-triple=aarch64-linux-gnu", "-filetype=obj", s.toString(), "-o",
+                o.toString()));
         CallFrameInfo cfi = CallFrameInfo.open(o);
         assertEquals(CfiArchitecture.ARM64, cfi.architecture());
         CfiRules body = cfi.rulesAt(0xc).orElseThrow();
@@ -132,19 +131,5 @@ class CallFrameInfoTest {
                 new SymbolData.StackCfi(8, null, ".cfa: x29 32 +"),
                 new SymbolData.StackCfi(0xc, null, "x19: .cfa -16 + ^"),
                 new SymbolData.StackCfi(0x14, null, ".cfa: sp 0 + .ra: .ra x19: x19 x29: x29")), cfi.stackCfi());
-    }
-
-    private static String run(List<String> cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            Required.that(false, cmd.get(0) + " is not installed (llvm)");
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), out);
-        return out;
     }
 }
