@@ -125,7 +125,7 @@ class CallFrameInfoMalformedTest {
         assertTrue(huge.rulesAt(GOOD + 1).isEmpty(), "the entries after a broken length cannot be found");
     }
 
-    /** Seeded damage over the real sections: flips, absurd 4-byte values, truncation. */
+    /** Seeded damage: flips, absurd 4-byte values and truncation in the sections; flips in the ELF headers. */
     @Test
     void generatedDamageNeverEscapes() throws IOException {
         Path copy = dir.resolve("fuzzed");
@@ -134,11 +134,19 @@ class CallFrameInfoMalformedTest {
         int to = 0x2210;
         Random random = new Random(16);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            for (int round = 0; round < 400; round++) {
+            for (int round = 0; round < 600; round++) {
                 byte[] bytes = clean.clone();
-                int kind = round % 3;
+                int kind = round % 5;
                 int at = from + random.nextInt(to - from);
-                if (kind == 0) {
+                if (kind == 3 || kind == 4) {
+                    // the headers: ELF header, or the section header table (34 entries) at the end of the file
+                    int start = kind == 3 ? 0 : bytes.length - 64 * 34;
+                    int len = kind == 3 ? 64 : 64 * 34;
+                    for (int i = 0; i < 1 + random.nextInt(4); i++) {
+                        int p = start + random.nextInt(len);
+                        bytes[p] ^= (byte) (1 << random.nextInt(8));
+                    }
+                } else if (kind == 0) {
                     for (int i = 0; i < 1 + random.nextInt(8); i++) {
                         int p = from + random.nextInt(to - from);
                         bytes[p] ^= (byte) (1 << random.nextInt(8));
