@@ -86,11 +86,14 @@ public final class CallFrameInfo {
         CfiCursor.Bases bases = bases(image);
         for (String name : List.of(".debug_frame", ".eh_frame")) {
             Optional<ImageSections.Section> s = image.section(name);
+            if (s.isEmpty() && name.equals(".debug_frame")) {
+                s = image.section(".zdebug_frame");
+            }
             if (s.isEmpty() || s.get().fileSize() == 0) {
                 continue;
             }
             try {
-                CfiSection section = CfiSectionBytes.read(ch, source, s.get());
+                CfiSection section = CfiSectionBytes.read(ch, source, s.get(), image.is64());
                 tables.add(new Table(new CfiEntries(section, addressSize, bases)));
             } catch (InputFormatException e) {
                 problem(Problem.of(e));
@@ -100,7 +103,8 @@ public final class CallFrameInfo {
         Table eh = tables.stream().filter(t -> t.entries.section().eh()).findFirst().orElse(null);
         if (hdr.isPresent() && eh != null && hdr.get().fileSize() > 0) {
             try {
-                eh.hdr = EhFrameHdr.read(CfiSectionBytes.read(ch, source, hdr.get()), eh.entries.section().address(),
+                eh.hdr = EhFrameHdr.read(CfiSectionBytes.read(ch, source, hdr.get(), image.is64()),
+                        eh.entries.section().address(),
                         addressSize, bases);
             } catch (InputFormatException e) {
                 problem(Problem.of(e)); // the FDEs are still found through an index of .eh_frame

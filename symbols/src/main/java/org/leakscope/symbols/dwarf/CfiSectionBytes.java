@@ -12,8 +12,8 @@ import org.leakscope.symbols.ImageSections;
 /**
  * A call frame section's bytes: mapped from the file, or inflated when the ELF section is compressed
  * ({@code SHF_COMPRESSED} with a zlib {@code Elf_Chdr}, as {@code --compress-debug-sections} writes
- * {@code .debug_frame}); the uncompressed size is checked against {@link CallFrameInfo#MAX_SECTION} before
- * anything is allocated.
+ * {@code .debug_frame}, or the older GNU {@code .zdebug_frame}); the uncompressed size is checked against
+ * {@link CallFrameInfo#MAX_SECTION} before anything is allocated.
  */
 final class CfiSectionBytes {
     private static final int ELFCOMPRESS_ZLIB = 1;
@@ -21,7 +21,8 @@ final class CfiSectionBytes {
     private CfiSectionBytes() {
     }
 
-    static CfiSection read(FileChannel ch, String source, ImageSections.Section s) throws IOException {
+    /** The bytes of {@code s}; {@code is64}: the file is ELFCLASS64 (the compression header's form). */
+    static CfiSection read(FileChannel ch, String source, ImageSections.Section s, boolean is64) throws IOException {
         long size = ch.size();
         if (s.fileOffset() < 0 || s.fileSize() < 0 || s.fileOffset() > size || s.fileSize() > size - s.fileOffset()) {
             throw InputFormatException.atOffset(source, Math.max(0, s.fileOffset()), s.name() + " ("
@@ -34,16 +35,29 @@ final class CfiSectionBytes {
         }
         ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, s.fileOffset(), s.fileSize())
                 .order(ByteOrder.LITTLE_ENDIAN);
+        if (s.name().startsWith(".zdebug_")) {
+            return new CfiSection(source, "." + s.name().substring(2), gnuInflate(source, s, mapped), -1,
+                    s.address());
+        }
         if (!s.compressed()) {
             return new CfiSection(source, s.name(), mapped, s.fileOffset(), s.address());
         }
-        return new CfiSection(source, s.name(), inflate(source, s, mapped), -1, s.address());
+        return new CfiSection(source, s.name(), inflate(source, s, mapped, is64), -1, s.address());
     }
 
-    private static ByteBuffer inflate(String source, ImageSections.Section s, ByteBuffer in) {
-        // Elf64_Chdr: type u4, reserved u4, size u8, align u8; Elf32_Chdr: type, size, align as u4. The 64-bit
-        // form is told by its reserved word being 0 and the section being long enough.
-        boolean wide = in.limit() >= 24 && in.getInt(4) == 0;
+    /** The older GNU form ({@code .zdebug_frame}): "ZLIB", the size as 8 big-endian bytes, zlib data. */
+    private static ByteBuffer gnuInflate(String source, ImageSections.Section s, ByteBuffer in) {
+        if (in.limit() < 12 || in.getInt(0) != 0x42494c5a) { // "ZLIB" read little-endian
+            throw InputFormatException.atOffset(source, s.fileOffset(), "\"ZLIB\" and a size in " + s.name(),
+                    "other bytes");
+        }
+        long length = in.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(4);
+        return zlib(source, s, in, 12, length, s.fileOffset() + 4);
+    }
+
+    private static ByteBuffer inflate(String source, ImageSections.Section s, ByteBuffer in, boolean wide) {
+        // Elf64_Chdr: type u4, reserved u4, size u8, align u8; Elf32_Chdr: type, size, align as u4
+
         int header = wide ? 24 : 12;
         if (in.limit() < header) {
             throw InputFormatException.atOffset(source, s.fileOffset(), "a compression header", "a shorter section");
@@ -53,9 +67,15 @@ final class CfiSectionBytes {
         if (type != ELFCOMPRESS_ZLIB) {
             throw InputFormatException.atOffset(source, s.fileOffset(), "zlib compression (type 1)", "type " + type);
         }
+        return zlib(source, s, in, header, length, s.fileOffset() + (wide ? 8 : 4));
+    }
+
+    /** {@code length} bytes inflated from {@code in} after {@code header} bytes; the size is checked first. */
+    private static ByteBuffer zlib(String source, ImageSections.Section s, ByteBuffer in, int header, long length,
+            long lengthAt) {
         if (length < 0 || length > CallFrameInfo.MAX_SECTION) {
-            throw InputFormatException.atOffset(source, s.fileOffset() + (wide ? 8 : 4), "an uncompressed size of at"
-                    + " most " + CallFrameInfo.MAX_SECTION + " bytes", Long.toUnsignedString(length));
+            throw InputFormatException.atOffset(source, lengthAt, "an uncompressed size of at most "
+                    + CallFrameInfo.MAX_SECTION + " bytes", Long.toUnsignedString(length));
         }
         Inflater inflater = new Inflater();
         try {

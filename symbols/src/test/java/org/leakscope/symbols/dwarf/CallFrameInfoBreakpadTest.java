@@ -49,7 +49,7 @@ class CallFrameInfoBreakpadTest {
     }
 
     @Test
-    void debugFrameAndItsCompressedCopy() throws Exception {
+    void debugFrameAndItsCompressedCopies() throws Exception {
         Path plain = build("-m64", "-fno-asynchronous-unwind-tables");
         String sections = Commands.run(List.of("readelf", "-S", plain.toString()));
         assertTrue(sections.contains(".debug_frame") && !sections.contains(".eh_frame "), sections);
@@ -59,6 +59,17 @@ class CallFrameInfoBreakpadTest {
                 compressed.toString()));
         assertEquals(CallFrameInfo.open(plain).stackCfi(), CallFrameInfo.open(compressed).stackCfi());
         assertTrue(CallFrameInfo.open(compressed).problems().isEmpty());
+        Path gnu = dir.resolve("zdebug"); // the older .zdebug_frame form
+        Commands.run(List.of("objcopy", "--compress-debug-sections=zlib-gnu", plain.toString(), gnu.toString()));
+        assertTrue(Commands.run(List.of("readelf", "-S", gnu.toString())).contains(".zdebug_frame"));
+        assertEquals(CallFrameInfo.open(plain).stackCfi(), CallFrameInfo.open(gnu).stackCfi());
+        assertTrue(CallFrameInfo.open(gnu).problems().isEmpty());
+        Path plain32 = build("-m32", "-fno-asynchronous-unwind-tables"); // Elf32_Chdr
+        Path compressed32 = dir.resolve("compressed32");
+        Commands.run(List.of("objcopy", "--compress-debug-sections=zlib", plain32.toString(),
+                compressed32.toString()));
+        assertEquals(CallFrameInfo.open(plain32).stackCfi(), CallFrameInfo.open(compressed32).stackCfi());
+        assertTrue(CallFrameInfo.open(compressed32).stackCfi().size() > 5);
     }
 
     @Test
