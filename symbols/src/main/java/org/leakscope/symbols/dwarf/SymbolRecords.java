@@ -1,0 +1,338 @@
+package org.leakscope.symbols.dwarf;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
+import org.leakscope.symbols.BuildIdentity;
+import org.leakscope.symbols.ElfSymbolFile;
+import org.leakscope.symbols.breakpad.SymbolData;
+
+/**
+ * Turns a file's DWARF into the records dump_syms writes, one unit at a time: a FUNC per code range of each
+ * subprogram, the line-table rows inside it (clipped to it), PUBLIC records for symbol-table functions no FUNC
+ * covers (and, as Mozilla's dump_syms does, for code sections with no symbol at their start), and INLINE records
+ * (one per call site, depth and origin, with the ranges of every inlined instance that shares them).
+ */
+final class SymbolRecords {
+    private final DwarfSymbols s;
+    private final DumpSymsStyle style;
+
+    private record Fn(long address, long size, String name, List<Inl> inlines) {
+    }
+
+    private record Inl(int depth, long callLine, String callFile, String origin, long[] ranges) {
+    }
+
+    private record LineRange(long address, long size, long line, String file) {
+    }
+
+    SymbolRecords(DwarfSymbols s, DumpSymsStyle style) {
+        this.s = s;
+        this.style = style;
+    }
+
+    SymbolData build(boolean withInlines) {
+        List<Fn> fns = new ArrayList<>();
+        List<LineRange> lines = new ArrayList<>();
+        Map<String, Integer> origins = new LinkedHashMap<>();
+        DwarfUnits units = s.units;
+        for (int i = 0; units != null && i < units.headers.size(); i++) {
+            try {
+                unit(units.decoded(i), withInlines, fns, lines, origins);
+            } catch (InputFormatException e) {
+                s.problems.add(Problem.of(e));
+            }
+        }
+        fns.sort(Comparator.comparingLong(Fn::address));
+        List<Fn> unique = new ArrayList<>(fns.size());
+        for (Fn f : fns) {
+            if (unique.isEmpty() || unique.get(unique.size() - 1).address() != f.address()) {
+                unique.add(f);
+            }
+        }
+        lines.sort(Comparator.comparingLong(LineRange::address));
+        long[] lineStarts = lines.stream().mapToLong(LineRange::address).toArray();
+
+        TreeMap<String, Integer> fileIndex = new TreeMap<>();
+        for (LineRange l : lines) {
+            fileIndex.put(l.file(), 0);
+        }
+        for (Fn f : unique) {
+            for (Inl in : f.inlines()) {
+                fileIndex.put(in.callFile() == null ? "" : in.callFile(), 0);
+            }
+        }
+        int n = 0;
+        for (Map.Entry<String, Integer> e : fileIndex.entrySet()) {
+            e.setValue(n++);
+        }
+        List<SymbolData.SourceFile> files = new ArrayList<>();
+        fileIndex.forEach((name, index) -> files.add(new SymbolData.SourceFile(index, name)));
+
+        List<SymbolData.Function> functions = new ArrayList<>();
+        for (Fn f : unique) {
+            List<SymbolData.Line> ls = new ArrayList<>();
+            long end = f.address() + f.size();
+            int k = Math.max(0, org.leakscope.symbols.ImageSymbols.floor(lineStarts, f.address()));
+            for (; k < lines.size() && lines.get(k).address() < end; k++) {
+                LineRange l = lines.get(k);
+                long a = Math.max(l.address(), f.address());
+                long b = Math.min(l.address() + l.size(), end);
+                if (a < b) {
+                    ls.add(new SymbolData.Line(a, b - a, l.line(), fileIndex.get(l.file())));
+                }
+            }
+            if (style == DumpSymsStyle.MOZILLA) {
+                ls = merge(withInlines ? ls : callSites(ls, f.inlines(), fileIndex));
+            }
+            List<SymbolData.Inline> in = new ArrayList<>();
+            for (Inl x : withInlines ? merged(f.inlines()) : List.<Inl>of()) {
+                List<Long> r = new ArrayList<>();
+                for (long v : x.ranges()) {
+                    r.add(v);
+                }
+                in.add(new SymbolData.Inline(x.depth(), x.callLine(), fileIndex.get(x.callFile() == null ? ""
+                        : x.callFile()), origins.get(x.origin()), r));
+            }
+            functions.add(new SymbolData.Function(false, f.address(), f.size(), 0, f.name(), ls, in));
+        }
+        List<SymbolData.InlineOrigin> originRecords = new ArrayList<>();
+        if (withInlines) {
+            origins.forEach((name, index) -> originRecords.add(new SymbolData.InlineOrigin(index, name)));
+        }
+        return new SymbolData(module(), info(), files, originRecords, functions, publics(unique), List.of(),
+                List.of());
+    }
+
+    /** One unit's functions, line rows and (with inlines) inline records. */
+    private void unit(DwarfUnits.Decoded d, boolean withInlines, List<Fn> fns, List<LineRange> lines,
+            Map<String, Integer> origins) {
+        Unit u = d.unit;
+        LineTable lt = d.lines();
+        for (int die = 0; die < u.count; die++) {
+            if (u.tags[die] != Unit.TAG_SUBPROGRAM) {
+                continue;
+            }
+            long[] r = d.ranges(die);
+            if (r.length == 0 || r[0] == 0) {
+                continue; // no code, or code the linker dropped (address 0)
+            }
+            String name = s.units.name(d, die);
+            List<Inl> inl = inlines(d, die, lt, origins);
+            for (int k = 0; k + 1 < r.length; k += 2) {
+                long start = r[k];
+                long end = r[k + 1];
+                List<Inl> inside = new ArrayList<>();
+                for (Inl x : inl) {
+                    if (x.ranges().length > 0 && s.moduleOffset(start) <= x.ranges()[0]
+                            && x.ranges()[0] < s.moduleOffset(end)) {
+                        inside.add(x);
+                    }
+                }
+                fns.add(new Fn(s.moduleOffset(start), end - start, name, inside));
+            }
+        }
+        if (lt == null) {
+            return;
+        }
+        boolean discarded = false;
+        for (int row = 0; row + 1 < lt.rows; row++) {
+            if (row == 0 || lt.end[row - 1]) {
+                discarded = lt.address[row] == 0; // a sequence of code the linker dropped (COMDAT, gc-sections)
+            }
+            if (lt.end[row] || discarded) {
+                continue;
+            }
+            long size = lt.address[row + 1] - lt.address[row];
+            if (size <= 0) {
+                continue;
+            }
+            String file = lt.fileName(lt.file[row]);
+            lines.add(new LineRange(s.moduleOffset(lt.address[row]), size, lt.line[row], file == null ? "" : file));
+        }
+    }
+
+    /**
+     * Mozilla's dump_syms without inline records: code inlined into the function is attributed to the line that
+     * calls it there (the call site of the outermost inlined subroutine), not to the inlined code's own line.
+     */
+    private static List<SymbolData.Line> callSites(List<SymbolData.Line> ls, List<Inl> inlines,
+            Map<String, Integer> fileIndex) {
+        List<SymbolData.Line> out = new ArrayList<>();
+        for (SymbolData.Line l : ls) {
+            long a = l.address();
+            long end = l.address() + l.size();
+            while (a < end) {
+                Inl holder = null;
+                long next = end;
+                for (Inl x : inlines) {
+                    if (x.depth() != 0) {
+                        continue;
+                    }
+                    for (int k = 0; k + 1 < x.ranges().length; k += 2) {
+                        long rs = x.ranges()[k];
+                        long re = rs + x.ranges()[k + 1];
+                        if (rs <= a && a < re) {
+                            holder = x;
+                            next = Math.min(next, re);
+                        } else if (rs > a) {
+                            next = Math.min(next, rs);
+                        }
+                    }
+                }
+                out.add(holder == null ? new SymbolData.Line(a, next - a, l.line(), l.file())
+                        : new SymbolData.Line(a, next - a, holder.callLine(), fileIndex.get(holder.callFile() == null
+                                ? "" : holder.callFile())));
+                a = next;
+            }
+        }
+        return out;
+    }
+
+    /** Mozilla's dump_syms: adjacent line records of the same file and line are one record. */
+    private static List<SymbolData.Line> merge(List<SymbolData.Line> ls) {
+        List<SymbolData.Line> out = new ArrayList<>(ls.size());
+        for (SymbolData.Line l : ls) {
+            SymbolData.Line last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.line() == l.line() && last.file() == l.file()
+                    && last.address() + last.size() == l.address()) {
+                out.set(out.size() - 1, new SymbolData.Line(last.address(), last.size() + l.size(), l.line(), l.file()));
+            } else {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** The inlined subroutines inside function {@code fn}, with their depth below it, in DIE order. */
+    private List<Inl> inlines(DwarfUnits.Decoded d, int fn, LineTable lt, Map<String, Integer> origins) {
+        Unit u = d.unit;
+        List<Inl> out = new ArrayList<>();
+        for (int die = fn + 1; die < u.ends[fn]; die++) {
+            if (u.tags[die] != Unit.TAG_INLINED_SUBROUTINE) {
+                continue;
+            }
+            int depth = 0;
+            for (int p = u.parents[die]; p > fn; p = u.parents[p]) {
+                if (u.tags[p] == Unit.TAG_INLINED_SUBROUTINE) {
+                    depth++;
+                }
+            }
+            long[] r = d.ranges(die);
+            if (r.length == 0) {
+                continue;
+            }
+            long[] pairs = new long[r.length];
+            for (int k = 0; k + 1 < r.length; k += 2) {
+                pairs[k] = s.moduleOffset(r[k]);
+                pairs[k + 1] = r[k + 1] - r[k];
+            }
+            String name = s.units.name(d, die);
+            origins.putIfAbsent(name, origins.size());
+            String file = lt == null || !u.has(die, Unit.CALL_FILE) ? null : lt.fileName(u.value(die, Unit.CALL_FILE));
+            long line = u.has(die, Unit.CALL_LINE) ? u.value(die, Unit.CALL_LINE) : 0;
+            out.add(new Inl(depth, line, file, name, pairs));
+        }
+        return out;
+    }
+
+    /**
+     * Inline records as Mozilla's dump_syms writes them: instances with the same depth, call site and origin
+     * are one record with all their ranges, ordered by their first address, then depth.
+     */
+    private static List<Inl> merged(List<Inl> all) {
+        Map<String, Inl> byKey = new LinkedHashMap<>();
+        for (Inl x : all) {
+            String key = x.depth() + "\0" + x.callLine() + "\0" + x.callFile() + "\0" + x.origin();
+            Inl prev = byKey.get(key);
+            if (prev == null) {
+                byKey.put(key, x);
+            } else {
+                long[] r = Arrays.copyOf(prev.ranges(), prev.ranges().length + x.ranges().length);
+                System.arraycopy(x.ranges(), 0, r, prev.ranges().length, x.ranges().length);
+                byKey.put(key, new Inl(prev.depth(), prev.callLine(), prev.callFile(), prev.origin(), r));
+            }
+        }
+        List<Inl> out = new ArrayList<>(byKey.values());
+        out.sort(Comparator.comparingLong((Inl x) -> x.ranges()[0]).thenComparingInt(Inl::depth));
+        return out;
+    }
+
+    private List<SymbolData.Public> publics(List<Fn> fns) {
+        long[] starts = fns.stream().mapToLong(Fn::address).toArray();
+        long[] ends = fns.stream().mapToLong(f -> f.address() + f.size()).toArray();
+        TreeMap<Long, String> pubs = new TreeMap<>();
+        Map<Long, Boolean> named = new HashMap<>();
+        if (s.elfTable != null) {
+            for (ElfSymbolFile.Symbol sym : s.elfTable.symbols()) {
+                named.put(sym.moduleOffset(), true);
+                if (!covered(starts, ends, sym.moduleOffset())) {
+                    pubs.put(sym.moduleOffset(), sym.name());
+                }
+            }
+            String module = s.path.getFileName().toString();
+            for (DebugImage.CodeSection c : s.image.codeSections()) {
+                long at = s.moduleOffset(c.address());
+                if (!named.containsKey(at) && !covered(starts, ends, at) && c.name() != null) {
+                    pubs.put(at, "<" + c.name() + " ELF section in " + module + ">");
+                }
+            }
+        }
+        List<SymbolData.Public> out = new ArrayList<>();
+        pubs.forEach((a, name) -> out.add(new SymbolData.Public(false, a, 0, name)));
+        return out;
+    }
+
+    private static boolean covered(long[] starts, long[] ends, long a) {
+        int i = org.leakscope.symbols.ImageSymbols.floor(starts, a);
+        return i >= 0 && a < ends[i];
+    }
+
+    private SymbolData.Module module() {
+        BuildIdentity id = s.identity();
+        String debugId = id.debugId() == null ? "000000000000000000000000000000000" : id.debugId();
+        return new SymbolData.Module(s.image.elf ? "Linux" : "windows", cpu(), debugId,
+                s.path.getFileName().toString());
+    }
+
+    private List<String> info() {
+        BuildIdentity id = s.identity();
+        if (s.image.elf) {
+            return id.buildId() == null ? List.of() : List.of("CODE_ID " + id.buildId().toUpperCase(Locale.ROOT));
+        }
+        return id.codeId() == null ? List.of() : List.of("CODE_ID " + id.codeId() + " "
+                + s.path.getFileName());
+    }
+
+    private String cpu() {
+        int m = s.image.machine;
+        if (s.image.elf) {
+            return switch (m) {
+                case 3 -> "x86";
+                case 62 -> "x86_64";
+                case 40 -> "arm";
+                case 183 -> "arm64";
+                case 8 -> "mips";
+                case 20 -> "ppc";
+                case 21 -> "ppc64";
+                case 243 -> "riscv64";
+                default -> "unknown";
+            };
+        }
+        return switch (m) {
+            case 0x14c -> "x86";
+            case 0x8664 -> "x86_64";
+            case 0xaa64 -> "arm64";
+            case 0x1c4 -> "arm";
+            default -> "unknown";
+        };
+    }
+}
