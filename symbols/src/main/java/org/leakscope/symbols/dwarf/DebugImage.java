@@ -36,6 +36,10 @@ final class DebugImage {
     record Header(String name, long address, long offset, long size, boolean executable, int compression) {
     }
 
+    /** An external COFF function symbol of a PE file: its RVA and its name as the file spells it ({@code __CRT_INIT@12}). */
+    record CoffFunction(long rva, String rawName) {
+    }
+
     /** A loaded section of code (for the PUBLIC records of sections without symbols). */
     record CodeSection(String name, long address, long size) {
     }
@@ -52,6 +56,8 @@ final class DebugImage {
     private final long maxInflated;
     private final Map<String, Header> headers = new HashMap<>();
     private final List<CodeSection> code = new ArrayList<>();
+    private final List<CoffFunction> coffFunctions = new ArrayList<>();
+    private final List<CoffFunction> exports = new ArrayList<>();
     private final Map<String, Section> loaded = new HashMap<>();
     /** The debug sections' file bytes, mapped while the file was open (mapping reads nothing yet). */
     private final Map<String, ByteBuffer> mapped = new HashMap<>();
@@ -82,7 +88,7 @@ final class DebugImage {
                 throw InputFormatException.atOffset(source, 0, "an ELF or PE file", "neither magic");
             }
             for (Map.Entry<String, Header> e : img.headers.entrySet()) {
-                if (e.getKey().startsWith(".debug_")) {
+                if (e.getKey().startsWith(".debug_") || e.getKey().equals(".pdata")) {
                     Header h = e.getValue();
                     img.mapped.put(e.getKey(), img.map(h.offset(), h.size(), h.name()));
                 }
@@ -191,8 +197,12 @@ final class DebugImage {
                 strings = read(ch, source, stringsAt, len, "the COFF string table");
             }
         }
+        long[] sectionRvas = new long[numSections];
+        long[][] layout = new long[numSections][];
         for (int i = 0; i < numSections; i++) {
             int at = i * 40;
+            sectionRvas[i] = sh.getInt(at + 12) & 0xffffffffL;
+            layout[i] = new long[] {sectionRvas[i], sh.getInt(at + 16) & 0xffffffffL, sh.getInt(at + 20) & 0xffffffffL};
             byte[] shortName = new byte[8];
             sh.get(at, shortName);
             int n = 0;
@@ -224,7 +234,100 @@ final class DebugImage {
             String key = compression == 2 ? ".debug_" + name.substring(".zdebug_".length()) : name;
             img.headers.putIfAbsent(key, new Header(name, img.loadBase + rva, rawAt, size, exec, compression));
         }
+        int dirs = is64 ? 112 : 96;
+        if (optLen >= dirs + 8) {
+            long exportRva = opt.getInt(dirs) & 0xffffffffL;
+            long exportLen = opt.getInt(dirs + 4) & 0xffffffffL;
+            try {
+                img.exports(ch, layout, exportRva, exportLen);
+            } catch (InputFormatException e) {
+                // names only: DWARF still names the functions
+            }
+        }
+        if (strings != null && numSymbols <= (stringsAt - symbolTable) / 18) {
+            img.coffFunctions(read(ch, source, symbolTable, numSymbols * 18, numSymbols + " COFF symbols")
+                    .order(ByteOrder.LITTLE_ENDIAN), strings, sectionRvas);
+        }
         return img;
+    }
+
+    /** The external COFF function symbols (type 0x20, class 2) in sections, in table order. */
+    private void coffFunctions(ByteBuffer table, ByteBuffer strings, long[] sectionRvas) {
+        int count = table.limit() / 18;
+        for (int i = 0; i < count; i++) {
+            int at = i * 18;
+            int aux = table.get(at + 17) & 0xff;
+            int section = table.getShort(at + 12);
+            int type = table.getShort(at + 14) & 0xffff;
+            int storage = table.get(at + 16) & 0xff;
+            if (type == 0x20 && storage == 2 && section > 0 && section <= sectionRvas.length) {
+                String name;
+                if (table.getInt(at) == 0) {
+                    name = cstring(strings, table.getInt(at + 4) & 0xffffffffL);
+                } else {
+                    byte[] n = new byte[8];
+                    table.get(at, n);
+                    int len = 0;
+                    while (len < 8 && n[len] != 0) {
+                        len++;
+                    }
+                    name = new String(n, 0, len, StandardCharsets.UTF_8);
+                }
+                if (name != null && !name.isEmpty()) {
+                    coffFunctions.add(new CoffFunction(sectionRvas[section - 1] + (table.getInt(at + 8) & 0xffffffffL),
+                            name));
+                }
+            }
+            i += aux;
+        }
+    }
+
+    /** The named exports (RVA and name), from the export directory. */
+    private void exports(FileChannel ch, long[][] layout, long rva, long len) throws IOException {
+        long at = fileOffset(layout, rva);
+        if (rva == 0 || len < 40 || at < 0) {
+            return;
+        }
+        ByteBuffer dir = read(ch, source, at, 40, "the export directory").order(ByteOrder.LITTLE_ENDIAN);
+        long functions = dir.getInt(20) & 0xffffffffL;
+        long names = dir.getInt(24) & 0xffffffffL;
+        long addressesAt = fileOffset(layout, dir.getInt(28) & 0xffffffffL);
+        long namesAt = fileOffset(layout, dir.getInt(32) & 0xffffffffL);
+        long ordinalsAt = fileOffset(layout, dir.getInt(36) & 0xffffffffL);
+        if (functions > 65_536 || names > functions || addressesAt < 0 || namesAt < 0 || ordinalsAt < 0) {
+            return;
+        }
+        ByteBuffer addresses = read(ch, source, addressesAt, functions * 4, "export addresses")
+                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer namePointers = read(ch, source, namesAt, names * 4, "export names").order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer ordinals = read(ch, source, ordinalsAt, names * 2, "export ordinals").order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < names; i++) {
+            int ordinal = ordinals.getShort(i * 2) & 0xffff;
+            long nameAt = fileOffset(layout, namePointers.getInt(i * 4) & 0xffffffffL);
+            if (ordinal >= functions || nameAt < 0) {
+                continue;
+            }
+            ByteBuffer name = read(ch, source, nameAt, Math.min(4096, fileSize - nameAt), "an export name");
+            exports.add(new CoffFunction(addresses.getInt(ordinal * 4) & 0xffffffffL, cstring(name, 0)));
+        }
+    }
+
+    /** The file offset of an RVA inside a section's raw data ({rva, raw size, raw offset} each), or -1. */
+    private static long fileOffset(long[][] layout, long rva) {
+        for (long[] s : layout) {
+            if (rva >= s[0] && rva < s[0] + s[1]) {
+                return s[2] + rva - s[0];
+            }
+        }
+        return -1;
+    }
+
+    List<CoffFunction> exports() {
+        return exports;
+    }
+
+    List<CoffFunction> coffFunctions() {
+        return coffFunctions;
     }
 
     boolean has(String name) {

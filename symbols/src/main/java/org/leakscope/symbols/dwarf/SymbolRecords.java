@@ -25,7 +25,7 @@ final class SymbolRecords {
     private final DwarfSymbols s;
     private final DumpSymsStyle style;
 
-    private record Fn(long address, long size, String name, List<Inl> inlines) {
+    private record Fn(long address, long size, String name, List<Inl> inlines, List<LineRange> lines) {
     }
 
     private record Inl(int depth, long callLine, String callFile, String origin, long[] ranges) {
@@ -41,16 +41,16 @@ final class SymbolRecords {
 
     SymbolData build(boolean withInlines) {
         List<Fn> fns = new ArrayList<>();
-        List<LineRange> lines = new ArrayList<>();
         Map<String, Integer> origins = new LinkedHashMap<>();
         DwarfUnits units = s.units;
         for (int i = 0; units != null && i < units.headers.size(); i++) {
             try {
-                unit(units.decoded(i), withInlines, fns, lines, origins);
+                unit(units.decoded(i), fns, origins);
             } catch (InputFormatException e) {
                 s.problems.add(Problem.of(e));
             }
         }
+        // the same code in several units (COMDAT copies the linker folded): the first unit's function stays
         fns.sort(Comparator.comparingLong(Fn::address));
         List<Fn> unique = new ArrayList<>(fns.size());
         for (Fn f : fns) {
@@ -58,14 +58,11 @@ final class SymbolRecords {
                 unique.add(f);
             }
         }
-        lines.sort(Comparator.comparingLong(LineRange::address));
-        long[] lineStarts = lines.stream().mapToLong(LineRange::address).toArray();
-
         TreeMap<String, Integer> fileIndex = new TreeMap<>();
-        for (LineRange l : lines) {
-            fileIndex.put(l.file(), 0);
-        }
         for (Fn f : unique) {
+            for (LineRange l : f.lines()) {
+                fileIndex.put(l.file(), 0);
+            }
             for (Inl in : f.inlines()) {
                 fileIndex.put(in.callFile() == null ? "" : in.callFile(), 0);
             }
@@ -77,18 +74,16 @@ final class SymbolRecords {
         List<SymbolData.SourceFile> files = new ArrayList<>();
         fileIndex.forEach((name, index) -> files.add(new SymbolData.SourceFile(index, name)));
 
+        if (!s.image.elf && style == DumpSymsStyle.MOZILLA) {
+            unique = MozillaPe.functions(s, unique.stream().map(f -> new long[] {f.address(), f.size()}).toList(),
+                    unique, (f, name) -> new Fn(f.address(), f.size(), name, f.inlines(), f.lines()),
+                    (a, size, name) -> new Fn(a, size, name, List.of(), List.of()), Fn::address, Fn::name);
+        }
         List<SymbolData.Function> functions = new ArrayList<>();
         for (Fn f : unique) {
             List<SymbolData.Line> ls = new ArrayList<>();
-            long end = f.address() + f.size();
-            int k = Math.max(0, org.leakscope.symbols.ImageSymbols.floor(lineStarts, f.address()));
-            for (; k < lines.size() && lines.get(k).address() < end; k++) {
-                LineRange l = lines.get(k);
-                long a = Math.max(l.address(), f.address());
-                long b = Math.min(l.address() + l.size(), end);
-                if (a < b) {
-                    ls.add(new SymbolData.Line(a, b - a, l.line(), fileIndex.get(l.file())));
-                }
+            for (LineRange l : f.lines()) {
+                ls.add(new SymbolData.Line(l.address(), l.size(), l.line(), fileIndex.get(l.file())));
             }
             if (style == DumpSymsStyle.MOZILLA) {
                 ls = merge(withInlines ? ls : callSites(ls, f.inlines(), fileIndex));
@@ -112,11 +107,16 @@ final class SymbolRecords {
                 List.of());
     }
 
-    /** One unit's functions, line rows and (with inlines) inline records. */
-    private void unit(DwarfUnits.Decoded d, boolean withInlines, List<Fn> fns, List<LineRange> lines,
-            Map<String, Integer> origins) {
+    /**
+     * One unit's functions, each with the unit's line rows inside it (clipped to it) and its inline records. Lines
+     * go only to functions of their own unit, as both dump_syms assign them: another unit's rows for the same
+     * addresses describe a copy the linker discarded.
+     */
+    private void unit(DwarfUnits.Decoded d, List<Fn> fns, Map<String, Integer> origins) {
         Unit u = d.unit;
         LineTable lt = d.lines();
+        List<LineRange> lines = lineRanges(lt);
+        long[] lineStarts = lines.stream().mapToLong(LineRange::address).toArray();
         for (int die = 0; die < u.count; die++) {
             if (u.tags[die] != Unit.TAG_SUBPROGRAM) {
                 continue;
@@ -137,11 +137,28 @@ final class SymbolRecords {
                         inside.add(x);
                     }
                 }
-                fns.add(new Fn(s.moduleOffset(start), end - start, name, inside));
+                long a = s.moduleOffset(start);
+                long b = s.moduleOffset(end);
+                List<LineRange> mine = new ArrayList<>();
+                int j = Math.max(0, org.leakscope.symbols.ImageSymbols.floor(lineStarts, a));
+                for (; j < lines.size() && lines.get(j).address() < b; j++) {
+                    LineRange l = lines.get(j);
+                    long from = Math.max(l.address(), a);
+                    long to = Math.min(l.address() + l.size(), b);
+                    if (from < to) {
+                        mine.add(new LineRange(from, to - from, l.line(), l.file()));
+                    }
+                }
+                fns.add(new Fn(a, end - start, name, inside, mine));
             }
         }
+    }
+
+    /** The unit's line rows as ranges, sorted by address; sequences of discarded code left out. */
+    private List<LineRange> lineRanges(LineTable lt) {
+        List<LineRange> lines = new ArrayList<>();
         if (lt == null) {
-            return;
+            return lines;
         }
         boolean discarded = false;
         for (int row = 0; row + 1 < lt.rows; row++) {
@@ -158,6 +175,8 @@ final class SymbolRecords {
             String file = lt.fileName(lt.file[row]);
             lines.add(new LineRange(s.moduleOffset(lt.address[row]), size, lt.line[row], file == null ? "" : file));
         }
+        lines.sort(Comparator.comparingLong(LineRange::address));
+        return lines;
     }
 
     /**
@@ -279,12 +298,16 @@ final class SymbolRecords {
                 }
             }
             String module = s.path.getFileName().toString();
-            for (DebugImage.CodeSection c : s.image.codeSections()) {
+            for (DebugImage.CodeSection c : style == DumpSymsStyle.MOZILLA ? s.image.codeSections()
+                    : List.<DebugImage.CodeSection>of()) {
                 long at = s.moduleOffset(c.address());
                 if (!named.containsKey(at) && !covered(starts, ends, at) && c.name() != null) {
                     pubs.put(at, "<" + c.name() + " ELF section in " + module + ">");
                 }
             }
+        }
+        if (!s.image.elf && style == DumpSymsStyle.MOZILLA) {
+            pubs.putAll(MozillaPe.publics(s, starts, ends));
         }
         List<SymbolData.Public> out = new ArrayList<>();
         pubs.forEach((a, name) -> out.add(new SymbolData.Public(false, a, 0, name)));

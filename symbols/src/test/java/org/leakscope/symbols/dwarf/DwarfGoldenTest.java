@@ -13,17 +13,19 @@ import org.leakscope.testing.Required;
  * name): Mozilla's dump_syms for the Linux and mingw test binaries, Breakpad's for sentry_crash_linux.
  */
 class DwarfGoldenTest {
-    private static SymComparison compare(String binary, String golden, boolean inlines, String rename)
+    private static SymComparison compare(String binary, String golden, boolean inlines, String goldenName)
             throws Exception {
-        return compare(binary, golden, inlines, rename, DumpSymsStyle.MOZILLA);
+        return compare(binary, golden, inlines, goldenName, DumpSymsStyle.MOZILLA);
     }
 
-    private static SymComparison compare(String binary, String golden, boolean inlines, String rename,
+    /** {@code goldenName}: the module's name when the reference was made (the corpus renamed the file), or null. */
+    private static SymComparison compare(String binary, String golden, boolean inlines, String goldenName,
             DumpSymsStyle style) throws Exception {
         Path bin = Required.corpusFile(binary);
         SymbolData want = SymText.read(Required.corpusFile(golden));
         DwarfSymbols d = DwarfSymbols.open(bin);
-        SymComparison c = new SymComparison(want, d.toSymbolData(inlines, style), rename);
+        SymComparison c = new SymComparison(want, d.toSymbolData(inlines, style), goldenName,
+                bin.getFileName().toString());
         System.out.println(c.summary(binary + " vs " + golden));
         d.problems().forEach(p -> System.out.println("  problem: " + p));
         return c;
@@ -50,14 +52,16 @@ class DwarfGoldenTest {
 
     @Test
     void mingw32MatchesFuncsAndLines() throws Exception {
-        SymComparison c = compare("dwarf/moz_basic32-dwarf.dll", "dwarf/moz_basic32-dwarf.sym", false, null);
+        SymComparison c = compare("dwarf/moz_basic32-dwarf.dll", "dwarf/moz_basic32-dwarf.sym", false,
+                "basic32-dwarf.dll");
         assertEquals(0, c.mismatches("FUNC") + c.mismatches("extra FUNC"), c.summary("FUNC"));
         assertEquals(0, c.mismatches("line") + c.mismatches("extra line"), c.summary("lines"));
     }
 
     @Test
     void mingw64MatchesFuncsAndLines() throws Exception {
-        SymComparison c = compare("dwarf/moz_basic64-dwarf.dll", "dwarf/moz_basic64-dwarf.sym", false, null);
+        SymComparison c = compare("dwarf/moz_basic64-dwarf.dll", "dwarf/moz_basic64-dwarf.sym", false,
+                "basic64-dwarf.dll");
         assertEquals(0, c.mismatches("FUNC") + c.mismatches("extra FUNC"), c.summary("FUNC"));
         assertEquals(0, c.mismatches("line") + c.mismatches("extra line"), c.summary("lines"));
     }

@@ -16,7 +16,11 @@ final class SymComparison {
     final Map<String, int[]> counts = new HashMap<>(); // kind -> {golden records, mismatches}
     final List<String> examples = new ArrayList<>();
 
-    SymComparison(SymbolData want, SymbolData got, String moduleRename) {
+    /**
+     * {@code goldenName}/{@code fileName}: the module's name when the reference was made and the corpus file's
+     * name now (names like {@code <unknown in basic64-dwarf.dll>} carry it); null when the same.
+     */
+    SymComparison(SymbolData want, SymbolData got, String goldenName, String fileName) {
         Map<Long, SymbolData.Function> mine = new HashMap<>();
         for (SymbolData.Function f : got.functions()) {
             mine.put(f.address(), f);
@@ -27,7 +31,8 @@ final class SymComparison {
         Map<Long, String> gotOrigins = origins(got);
         for (SymbolData.Function w : want.functions()) {
             SymbolData.Function g = mine.remove(w.address());
-            count("FUNC", g == null || g.size() != w.size() || !g.name().equals(w.name()),
+            count("FUNC", g == null || g.size() != w.size() || !renamed(g.name(), goldenName, fileName)
+                    .equals(w.name()),
                     "FUNC " + Long.toHexString(w.address()) + " " + Long.toHexString(w.size()) + " " + w.name() + " / "
                             + (g == null ? "none" : Long.toHexString(g.size()) + " " + g.name()));
             List<String> wl = w.lines().stream().map(l -> line(l, wantFiles)).toList();
@@ -57,10 +62,7 @@ final class SymComparison {
         }
         for (SymbolData.Public p : want.publics()) {
             String g = gotPublics.remove(p.address());
-            String name = moduleRename == null ? p.name() : p.name().replace(moduleRename, "@");
-            String gn = moduleRename == null || g == null ? g : g.replace(moduleRename.equals("basic.full")
-                    ? "moz_linux_basic.full" : moduleRename, "@");
-            count("PUBLIC", !name.equals(gn), "PUBLIC " + Long.toHexString(p.address()) + " " + p.name() + " / " + g);
+            count("PUBLIC", !p.name().equals(renamed(g, goldenName, fileName)), "PUBLIC " + Long.toHexString(p.address()) + " " + p.name() + " / " + g);
         }
         for (Map.Entry<Long, String> e : gotPublics.entrySet()) {
             count("extra PUBLIC", true, "extra PUBLIC " + Long.toHexString(e.getKey()) + " " + e.getValue());
@@ -73,6 +75,10 @@ final class SymComparison {
         for (String o : go) {
             count("extra INLINE_ORIGIN", true, "extra INLINE_ORIGIN " + o);
         }
+    }
+
+    private static String renamed(String name, String goldenName, String fileName) {
+        return name == null || goldenName == null ? name : name.replace(" " + fileName + ">", " " + goldenName + ">");
     }
 
     private static Map<Long, String> files(SymbolData d) {
