@@ -330,6 +330,12 @@ final class DebugImage {
         return coffFunctions;
     }
 
+    /** Where a section's bytes start in the file, or -1 without it. */
+    long headerOffset(String name) {
+        Header h = headers.get(name);
+        return h == null ? -1 : h.offset();
+    }
+
     boolean has(String name) {
         return headers.containsKey(name);
     }
@@ -394,9 +400,11 @@ final class DebugImage {
             declared = raw.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(4);
             header = 12;
         }
-        if (declared < 0 || declared > maxInflated || declared > Integer.MAX_VALUE - 8) {
-            throw InputFormatException.atOffset(source, h.offset(), h.name() + " inflating to at most " + maxInflated
-                    + " bytes", Long.toUnsignedString(declared) + " bytes");
+        // zlib inflates at most 1032:1: a larger claim is damage, refused before it sizes anything
+        long possible = (raw.limit() - header) * 1032L + 64;
+        if (declared < 0 || declared > maxInflated || declared > possible || declared > Integer.MAX_VALUE - 8) {
+            throw InputFormatException.atOffset(source, h.offset(), h.name() + " inflating to at most "
+                    + Math.min(maxInflated, possible) + " bytes", Long.toUnsignedString(declared) + " bytes");
         }
         byte[] out = new byte[(int) declared];
         Inflater inf = new Inflater();

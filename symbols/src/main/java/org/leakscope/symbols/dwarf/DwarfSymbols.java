@@ -17,7 +17,8 @@ import org.leakscope.symbols.breakpad.SymbolData;
 /**
  * Function, file and line, and inline frames, from the DWARF debug information of an ELF file or a mingw PE
  * file, looked up by module offset (an ELF file's offset from its lowest PT_LOAD address; a PE file's RVA).
- * Opening reads the headers and indexes the compile units' address ranges; a unit's DIEs and line program are
+ * Opening reads the headers and maps the debug sections; the first lookup indexes the compile units' address
+ * ranges (inflating compressed sections then); a unit's DIEs and line program are
  * decoded when an address inside it is first asked for. Where DWARF names no function, the file's symbol table
  * ({@link ElfSymbolFile}, {@link PeSymbolFile}) does. Damage in one unit is a {@link #problems() problem} and
  * that unit's addresses fall back to the symbol table; a damaged file header is an {@link InputFormatException}.
@@ -29,7 +30,8 @@ public final class DwarfSymbols implements ImageSymbols {
     final Path path;
     final DebugImage image;
     final List<Problem> problems = new ArrayList<>();
-    final DwarfUnits units;
+    private DwarfUnits units;
+    private boolean indexed;
     private final ImageSymbols table;
     final ElfSymbolFile elfTable;
 
@@ -52,13 +54,19 @@ public final class DwarfSymbols implements ImageSymbols {
         }
         table = t;
         elfTable = elf;
-        DwarfUnits u = null;
-        try {
-            u = new DwarfUnits(image, problems);
-        } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
+    }
+
+    /** The compile units, indexed by address on first use; null when the file has no readable DWARF. */
+    DwarfUnits units() {
+        if (!indexed) {
+            indexed = true;
+            try {
+                units = new DwarfUnits(image, problems);
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e));
+            }
         }
-        units = u;
+        return units;
     }
 
     /** The file's DWARF, compressed sections inflating to at most {@link #DEFAULT_MAX_INFLATED} bytes. */
@@ -107,7 +115,7 @@ public final class DwarfSymbols implements ImageSymbols {
                     .or(() -> file == null ? Optional.empty() : Optional.of(new SymbolHit(null, 0, file, line)));
         }
         try {
-            String name = units.name(f.unit, f.unit.fnDies[f.fn]);
+            String name = units().name(f.unit, f.unit.fnDies[f.fn]);
             return Optional.of(new SymbolHit(name, a - f.unit.fnStarts[f.fn], file, line));
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
@@ -140,7 +148,7 @@ public final class DwarfSymbols implements ImageSymbols {
                 }
                 String file = lt == null || !u.has(d, Unit.CALL_FILE) ? null : lt.fileName(u.value(d, Unit.CALL_FILE));
                 Integer line = u.has(d, Unit.CALL_LINE) ? (int) u.value(d, Unit.CALL_LINE) : null;
-                out.add(0, new InlineFrame(units.name(f.unit, d), file, line));
+                out.add(0, new InlineFrame(units().name(f.unit, d), file, line));
             }
             return out;
         } catch (InputFormatException e) {
@@ -163,13 +171,14 @@ public final class DwarfSymbols implements ImageSymbols {
 
     /** The unit holding the address and its function range there (-1 when the unit has none), or null. */
     private Found find(long a) {
-        if (units == null) {
+        DwarfUnits all = units();
+        if (all == null) {
             return null;
         }
         Found best = null;
-        for (int i : units.unitsAt(a)) {
+        for (int i : all.unitsAt(a)) {
             try {
-                DwarfUnits.Decoded d = units.decoded(i);
+                DwarfUnits.Decoded d = all.decoded(i);
                 int fn = d.functionAt(a);
                 if (fn >= 0) {
                     return new Found(d, fn);

@@ -27,14 +27,23 @@ final class DwarfUnits {
     final DebugImage image;
     final Section info;
     private final Section abbrev;
-    private final Section str;
-    private final Section lineStr;
-    private final Section strOffsets;
     private final Section addr;
     private final Section ranges;
     private final Section rnglists;
-    private final Section line;
     private final List<Problem> problems;
+
+    // sections only some lookups need: mapped or inflated when first read
+    private Section str() {
+        return image.section(".debug_str");
+    }
+
+    private Section lineStr() {
+        return image.section(".debug_line_str");
+    }
+
+    private Section strOffsets() {
+        return image.section(".debug_str_offsets");
+    }
 
     /** Every unit's header, by offset. */
     final List<UnitHeader> headers = new ArrayList<>();
@@ -131,7 +140,7 @@ final class DwarfUnits {
                 linesTried = true;
                 if (unit.count > 0 && unit.has(0, Unit.STMT_LIST)) {
                     try {
-                        lines = LineTable.read(line, str, lineStr, unit.value(0, Unit.STMT_LIST),
+                        lines = LineTable.read(image.section(".debug_line"), str(), lineStr(), unit.value(0, Unit.STMT_LIST),
                                 string(0, Unit.COMP_DIR), string(0, Unit.NAME), unit.header.addressSize());
                     } catch (InputFormatException e) {
                         problems.add(Problem.of(e));
@@ -147,16 +156,17 @@ final class DwarfUnits {
             return switch (form) {
                 case 0 -> null;
                 case Forms.STRING -> info.at(v).cstring();
-                case Forms.STRP -> str.at(v).cstring();
-                case Forms.LINE_STRP -> lineStr.at(v).cstring();
+                case Forms.STRP -> str().at(v).cstring();
+                case Forms.LINE_STRP -> lineStr().at(v).cstring();
                 default -> {
                     if (Forms.isStrx(form)) {
                         int size = unit.header.offsetSize();
                         long at = strOffsetsBase + v * size;
                         if (v < 0 || v > Integer.MAX_VALUE) {
-                            throw Cursor.fail(strOffsets, 0, "a string index inside .debug_str_offsets", "index " + v);
+                            throw Cursor.fail(strOffsets(), 0, "a string index inside .debug_str_offsets", "index "
+                                    + v);
                         }
-                        yield str.at(strOffsets.at(at).unsigned(size)).cstring();
+                        yield str().at(strOffsets().at(at).unsigned(size)).cstring();
                     }
                     yield null; // strings of a supplementary file (dwz): not available
                 }
@@ -286,13 +296,9 @@ final class DwarfUnits {
         this.problems = problems;
         info = image.section(".debug_info");
         abbrev = image.section(".debug_abbrev");
-        str = image.section(".debug_str");
-        lineStr = image.section(".debug_line_str");
-        strOffsets = image.section(".debug_str_offsets");
         addr = image.section(".debug_addr");
         ranges = image.section(".debug_ranges");
         rnglists = image.section(".debug_rnglists");
-        line = image.section(".debug_line");
         index(image.section(".debug_aranges"));
     }
 

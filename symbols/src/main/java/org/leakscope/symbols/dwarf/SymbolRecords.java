@@ -42,7 +42,7 @@ final class SymbolRecords {
     SymbolData build(boolean withInlines) {
         List<Fn> fns = new ArrayList<>();
         Map<String, Integer> origins = new LinkedHashMap<>();
-        DwarfUnits units = s.units;
+        DwarfUnits units = s.units();
         for (int i = 0; units != null && i < units.headers.size(); i++) {
             try {
                 unit(units.decoded(i), fns, origins);
@@ -125,7 +125,7 @@ final class SymbolRecords {
             if (r.length == 0 || r[0] == 0) {
                 continue; // no code, or code the linker dropped (address 0)
             }
-            String name = s.units.name(d, die);
+            String name = s.units().name(d, die);
             List<Inl> inl = inlines(d, die, lt, origins);
             for (int k = 0; k + 1 < r.length; k += 2) {
                 long start = r[k];
@@ -254,7 +254,7 @@ final class SymbolRecords {
                 pairs[k] = s.moduleOffset(r[k]);
                 pairs[k + 1] = r[k + 1] - r[k];
             }
-            String name = s.units.name(d, die);
+            String name = s.units().name(d, die);
             origins.putIfAbsent(name, origins.size());
             String file = lt == null || !u.has(die, Unit.CALL_FILE) ? null : lt.fileName(u.value(die, Unit.CALL_FILE));
             long line = u.has(die, Unit.CALL_LINE) ? u.value(die, Unit.CALL_LINE) : 0;

@@ -65,8 +65,8 @@ class DwarfAddr2lineTest {
         Toolchain.require(tool);
         DwarfSymbols d = DwarfSymbols.open(bin);
         List<Long> addresses = new ArrayList<>();
-        for (int i = 0; i < d.units.headers.size(); i++) {
-            LineTable lt = d.units.decoded(i).lines();
+        for (int i = 0; i < d.units().headers.size(); i++) {
+            LineTable lt = d.units().decoded(i).lines();
             boolean discarded = false;
             for (int r = 0; lt != null && r + 1 < lt.rows; r++) {
                 if (r == 0 || lt.end[r - 1]) {
