@@ -331,8 +331,12 @@ final class SymbolRecords {
         if (s.image.elf) {
             return id.buildId() == null ? List.of() : List.of("CODE_ID " + id.buildId().toUpperCase(Locale.ROOT));
         }
-        return id.codeId() == null ? List.of() : List.of("CODE_ID " + id.codeId() + " "
-                + s.path.getFileName());
+        if (id.codeId() == null) {
+            return List.of();
+        }
+        // Breakpad spells the SizeOfImage part in lowercase (%08X%x), Mozilla's dump_syms all in uppercase
+        String code = style == DumpSymsStyle.MOZILLA ? id.codeId().toUpperCase(Locale.ROOT) : id.codeId();
+        return List.of("CODE_ID " + code + " " + s.path.getFileName());
     }
 
     private String cpu() {

@@ -3,6 +3,7 @@ package org.leakscope.symbols.dwarf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.leakscope.symbols.breakpad.SymText;
 import org.leakscope.symbols.breakpad.SymbolData;
@@ -28,6 +29,8 @@ class DwarfGoldenTest {
                 bin.getFileName().toString());
         System.out.println(c.summary(binary + " vs " + golden));
         d.problems().forEach(p -> System.out.println("  problem: " + p));
+        assertEquals(0, c.mismatches("MODULE") + c.mismatches("INFO"), c.summary("MODULE and INFO"));
+        assertEquals(List.of(), d.problems());
         return c;
     }
 

@@ -21,6 +21,13 @@ final class SymComparison {
      * name now (names like {@code <unknown in basic64-dwarf.dll>} carry it); null when the same.
      */
     SymComparison(SymbolData want, SymbolData got, String goldenName, String fileName) {
+        SymbolData.Module wm = want.module();
+        SymbolData.Module gm = got.module();
+        count("MODULE", !(wm.os() + " " + wm.cpu() + " " + wm.debugId()).equals(gm.os() + " " + gm.cpu() + " "
+                + gm.debugId()), "MODULE " + wm + " / " + gm);
+        List<String> gotInfo = got.info().stream().map(i -> goldenName == null ? i : i.replace(" " + fileName,
+                " " + goldenName)).toList();
+        count("INFO", !want.info().equals(gotInfo), "INFO " + want.info() + " / " + gotInfo);
         Map<Long, SymbolData.Function> mine = new HashMap<>();
         for (SymbolData.Function f : got.functions()) {
             mine.put(f.address(), f);
