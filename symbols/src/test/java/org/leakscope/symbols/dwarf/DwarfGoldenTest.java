@@ -14,6 +14,17 @@ import org.leakscope.testing.Required;
  * name): Mozilla's dump_syms for the Linux and mingw test binaries, Breakpad's for sentry_crash_linux.
  */
 class DwarfGoldenTest {
+    private static final List<String> CORPUS_READ = List.of("dwarf/moz_linux_basic.full",
+            "dwarf/moz_linux_basic.full.sym", "dwarf/moz_linux_basic.full.inlines.sym", "dwarf/moz_basic32-dwarf.dll",
+            "dwarf/moz_basic32-dwarf.sym", "dwarf/moz_basic64-dwarf.dll", "dwarf/moz_basic64-dwarf.sym",
+            "stackwalk/sentry_crash_linux",
+            "stackwalk/symbols/crash_linux/D2554CDB926136C4B9766A086583B9B50/crash_linux.sym");
+
+    /** The corpus holds every file the DWARF tests read: a renamed or lost one is a failure, not a skip. */
+    @Test
+    void everyCorpusFileTheTestsReadIsThere() {
+        Required.corpusHolds(CORPUS_READ);
+    }
     private static SymComparison compare(String binary, String golden, boolean inlines, String goldenName)
             throws Exception {
         return compare(binary, golden, inlines, goldenName, DumpSymsStyle.MOZILLA);
