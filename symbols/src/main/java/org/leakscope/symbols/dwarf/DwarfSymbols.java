@@ -115,8 +115,8 @@ public final class DwarfSymbols implements ImageSymbols {
                     .or(() -> file == null ? Optional.empty() : Optional.of(new SymbolHit(null, 0, file, line)));
         }
         try {
-            String name = units().name(f.unit, f.unit.fnDies[f.fn]);
-            return Optional.of(new SymbolHit(name, a - f.unit.fnStarts[f.fn], file, line));
+            String name = units().name(f.unit, (int) f.unit.functions.offset(f.fn));
+            return Optional.of(new SymbolHit(name, a - f.unit.functions.address(f.fn), file, line));
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
             return fallback;
@@ -135,7 +135,7 @@ public final class DwarfSymbols implements ImageSymbols {
         }
         try {
             Unit u = f.unit.unit;
-            int fn = f.unit.fnDies[f.fn];
+            int fn = (int) f.unit.functions.offset(f.fn);
             List<InlineFrame> out = new ArrayList<>();
             LineTable lt = lines(f.unit);
             for (int d = fn + 1; d < u.ends[fn]; d++) {

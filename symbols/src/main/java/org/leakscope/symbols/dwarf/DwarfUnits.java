@@ -9,6 +9,7 @@ import java.util.Map;
 import org.leakscope.demangle.Demangler;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
+import org.leakscope.symbols.AddressIndex;
 
 /**
  * The compile units of {@code .debug_info}: indexed once by address (one pass over the unit headers, with
@@ -48,10 +49,8 @@ final class DwarfUnits {
     /** Every unit's header, by offset. */
     final List<UnitHeader> headers = new ArrayList<>();
     private long[] headerOffsets = new long[0];
-    /** Address ranges of units: [start, end) and which unit, sorted by start. */
-    private long[] rangeStarts = new long[0];
-    private long[] rangeEnds = new long[0];
-    private int[] rangeUnits = new int[0];
+    /** Address ranges of units: start, size and which unit, sorted by start. */
+    private final AddressIndex unitRanges = new AddressIndex();
     private final Map<Long, Abbrevs> abbrevTables = new HashMap<>();
     private final Map<Integer, Decoded> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -68,10 +67,8 @@ final class DwarfUnits {
         final long addrBase;
         final long rnglistsBase;
         final long baseAddress;
-        /** Functions: [start, end) of each range, the subprogram DIE, sorted by start. */
-        long[] fnStarts;
-        long[] fnEnds;
-        int[] fnDies;
+        /** Functions: start, size and subprogram DIE of each code range, sorted by start. */
+        final AddressIndex functions = new AddressIndex();
         private LineTable lines;
         private boolean linesTried;
 
@@ -87,52 +84,20 @@ final class DwarfUnits {
         }
 
         void indexFunctions() {
-            long[] s = new long[16];
-            long[] e = new long[16];
-            int[] d = new int[16];
-            int n = 0;
             for (int i = 0; i < unit.count; i++) {
-                if (unit.tags[i] != Unit.TAG_SUBPROGRAM) {
-                    continue;
-                }
-                long[] r = ranges(i);
-                for (int k = 0; k + 1 < r.length; k += 2) {
-                    if (n == s.length) {
-                        s = Arrays.copyOf(s, n * 2);
-                        e = Arrays.copyOf(e, n * 2);
-                        d = Arrays.copyOf(d, n * 2);
+                if (unit.tags[i] == Unit.TAG_SUBPROGRAM) {
+                    long[] r = ranges(i);
+                    for (int k = 0; k + 1 < r.length; k += 2) {
+                        functions.add(r[k], r[k + 1] - r[k], i);
                     }
-                    s[n] = r[k];
-                    e[n] = r[k + 1];
-                    d[n] = i;
-                    n++;
                 }
             }
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            final long[] starts = s;
-            Arrays.sort(order, (a, b) -> Long.compareUnsigned(starts[a], starts[b]));
-            fnStarts = new long[n];
-            fnEnds = new long[n];
-            fnDies = new int[n];
-            for (int i = 0; i < n; i++) {
-                fnStarts[i] = s[order[i]];
-                fnEnds[i] = e[order[i]];
-                fnDies[i] = d[order[i]];
-            }
+            functions.sort();
         }
 
         /** The function range holding {@code a}, innermost (latest start) first, or -1. */
         int functionAt(long a) {
-            int i = org.leakscope.symbols.ImageSymbols.floor(fnStarts, a);
-            for (int k = i; k >= 0 && k > i - 64; k--) {
-                if (Long.compareUnsigned(a, fnEnds[k]) < 0 && Long.compareUnsigned(a, fnStarts[k]) >= 0) {
-                    return k;
-                }
-            }
-            return -1;
+            return holder(functions, a);
         }
 
         LineTable lines() {
@@ -317,11 +282,10 @@ final class DwarfUnits {
             at = h.end();
         }
         headerOffsets = headers.stream().mapToLong(UnitHeader::offset).toArray();
-        RangeList all = new RangeList();
         boolean[] covered = new boolean[headers.size()];
         if (aranges.size() > 0) {
             try {
-                readAranges(aranges, all, covered);
+                readAranges(aranges, covered);
             } catch (InputFormatException e) {
                 problems.add(Problem.of(e));
             }
@@ -337,24 +301,24 @@ final class DwarfUnits {
                 long[] r = first.count > 0 ? d.ranges(0) : new long[0];
                 if (r.length == 0) {
                     // no ranges on the unit's own DIE: its functions say where its code is
-                    d = decoded(i);
-                    r = new long[d.fnStarts.length * 2];
-                    for (int k = 0; k < d.fnStarts.length; k++) {
-                        r[2 * k] = d.fnStarts[k];
-                        r[2 * k + 1] = d.fnEnds[k];
+                    AddressIndex fns = decoded(i).functions;
+                    r = new long[fns.count() * 2];
+                    for (int k = 0; k < fns.count(); k++) {
+                        r[2 * k] = fns.address(k);
+                        r[2 * k + 1] = fns.address(k) + fns.size(k);
                     }
                 }
                 for (int k = 0; k + 1 < r.length; k += 2) {
-                    all.add(r[k], r[k + 1], i);
+                    unitRanges.add(r[k], r[k + 1] - r[k], i);
                 }
             } catch (InputFormatException e) {
                 problems.add(Problem.of(e));
             }
         }
-        all.sortInto(this);
+        unitRanges.sort();
     }
 
-    private void readAranges(Section aranges, RangeList all, boolean[] covered) {
+    private void readAranges(Section aranges, boolean[] covered) {
         long at = 0;
         while (at < aranges.size()) {
             Cursor c = aranges.at(at);
@@ -382,52 +346,13 @@ final class DwarfUnits {
                     break;
                 }
                 if (unit >= 0 && len != 0) {
-                    all.add(a, a + len, unit);
+                    unitRanges.add(a, len, unit);
                 }
             }
             if (unit >= 0) {
                 covered[unit] = true;
             }
             at = start + length;
-        }
-    }
-
-    /** Unit ranges collected during indexing. */
-    private static final class RangeList {
-        long[] s = new long[64];
-        long[] e = new long[64];
-        int[] u = new int[64];
-        int n;
-
-        void add(long start, long end, int unit) {
-            if (Long.compareUnsigned(start, end) >= 0) {
-                return;
-            }
-            if (n == s.length) {
-                s = Arrays.copyOf(s, n * 2);
-                e = Arrays.copyOf(e, n * 2);
-                u = Arrays.copyOf(u, n * 2);
-            }
-            s[n] = start;
-            e[n] = end;
-            u[n] = unit;
-            n++;
-        }
-
-        void sortInto(DwarfUnits t) {
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Long.compareUnsigned(s[a], s[b]));
-            t.rangeStarts = new long[n];
-            t.rangeEnds = new long[n];
-            t.rangeUnits = new int[n];
-            for (int i = 0; i < n; i++) {
-                t.rangeStarts[i] = s[order[i]];
-                t.rangeEnds[i] = e[order[i]];
-                t.rangeUnits[i] = u[order[i]];
-            }
         }
     }
 
@@ -440,21 +365,31 @@ final class DwarfUnits {
         return a;
     }
 
-    /** How many address ranges the index holds. */
-    int indexedRanges() {
-        return rangeStarts.length;
-    }
-
     /** The units whose ranges hold {@code a} (usually one). */
     List<Integer> unitsAt(long a) {
         List<Integer> out = new ArrayList<>(1);
-        int i = org.leakscope.symbols.ImageSymbols.floor(rangeStarts, a);
+        int i = unitRanges.floor(a);
         for (int k = i; k >= 0 && k > i - 64; k--) {
-            if (Long.compareUnsigned(a, rangeEnds[k]) < 0 && !out.contains(rangeUnits[k])) {
-                out.add(rangeUnits[k]);
+            if (Long.compareUnsigned(a - unitRanges.address(k), unitRanges.size(k)) < 0
+                    && !out.contains((int) unitRanges.offset(k))) {
+                out.add((int) unitRanges.offset(k));
             }
         }
         return out;
+    }
+
+    /**
+     * The entry of {@code index} whose range holds {@code a}: the latest-starting one, looking back past a few
+     * earlier, longer ranges (nested or overlapping); -1 when none does.
+     */
+    static int holder(AddressIndex index, long a) {
+        int i = index.floor(a);
+        for (int k = i; k >= 0 && k > i - 64; k--) {
+            if (Long.compareUnsigned(a - index.address(k), index.size(k)) < 0) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** Unit {@code index} decoded (cached). */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.leakscope.symbols.breakpad.SymText;
 import org.leakscope.symbols.breakpad.SymbolData;
 import org.leakscope.testing.Required;
@@ -64,28 +66,16 @@ class DwarfGoldenTest {
         assertEquals(0, c.mismatches("line") + c.mismatches("FUNC"), c.summary("lines"));
     }
 
-    @Test
-    void mingw32MatchesFuncsAndLines() throws Exception {
-        SymComparison c = compare("dwarf/moz_basic32-dwarf.dll", "dwarf/moz_basic32-dwarf.sym", false,
-                "basic32-dwarf.dll");
-        assertEquals(0, c.mismatches("FUNC") + c.mismatches("extra FUNC"), c.summary("FUNC"));
-        assertEquals(0, c.mismatches("line") + c.mismatches("extra line"), c.summary("lines"));
-    }
-
-    @Test
-    void mingw64MatchesFuncsAndLines() throws Exception {
-        SymComparison c = compare("dwarf/moz_basic64-dwarf.dll", "dwarf/moz_basic64-dwarf.sym", false,
-                "basic64-dwarf.dll");
-        assertEquals(0, c.mismatches("FUNC") + c.mismatches("extra FUNC"), c.summary("FUNC"));
-        assertEquals(0, c.mismatches("line") + c.mismatches("extra line"), c.summary("lines"));
-    }
-
-    @Test
-    void crashLinuxMatchesBreakpadFuncsAndLines() throws Exception {
-        SymComparison c = compare("stackwalk/sentry_crash_linux",
-                "stackwalk/symbols/crash_linux/D2554CDB926136C4B9766A086583B9B50/crash_linux.sym", false, null,
-                DumpSymsStyle.BREAKPAD);
-        assertEquals(1151, c.counts.get("FUNC")[0]);
+    /** FUNC and line records of the mingw DLLs (Mozilla's dump_syms) and of sentry_crash_linux (Breakpad's). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"dwarf/moz_basic32-dwarf.dll, dwarf/moz_basic32-dwarf.sym, basic32-dwarf.dll, MOZILLA, 34",
+        "dwarf/moz_basic64-dwarf.dll, dwarf/moz_basic64-dwarf.sym, basic64-dwarf.dll, MOZILLA, 49",
+        "stackwalk/sentry_crash_linux, stackwalk/symbols/crash_linux/D2554CDB926136C4B9766A086583B9B50/crash_linux.sym,"
+            + " , BREAKPAD, 1151"})
+    void funcAndLineRecordsMatch(String binary, String golden, String goldenName, DumpSymsStyle style, int funcs)
+            throws Exception {
+        SymComparison c = compare(binary, golden, false, goldenName, style);
+        assertEquals(funcs, c.counts.get("FUNC")[0]);
         assertEquals(0, c.mismatches("FUNC") + c.mismatches("extra FUNC"), c.summary("FUNC"));
         assertEquals(0, c.mismatches("line") + c.mismatches("extra line"), c.summary("lines"));
     }
