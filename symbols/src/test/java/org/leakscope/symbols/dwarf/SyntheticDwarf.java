@@ -11,7 +11,7 @@ import java.util.Map;
  * Builds a small ELF file with DWARF 5 written by hand, independent of the reader's code: the forms gcc does not
  * emit but clang and others do ({@code strx1/strx2/strx}, {@code addrx/addrx1}, {@code rnglistx},
  * {@code implicit_const}, {@code data16}, {@code ref_sig8}), either byte order, 32- or 64-bit ELF, 32- or 64-bit
- * DWARF. Its content, in C++ terms:
+ * DWARF (the unit's comp_dir is a {@code strx3}). Its content, in C++ terms:
  *
  * <pre>
  * /src/synth.cpp, code at 0x1000..0x1100
@@ -173,7 +173,7 @@ final class SyntheticDwarf {
         Out ab = new Out();
         // 1 compile_unit
         ab.uleb(1).uleb(0x11).u8(1);
-        ab.uleb(0x03).uleb(Forms.STRX1).uleb(0x1b).uleb(Forms.STRX1).uleb(0x10).uleb(Forms.SEC_OFFSET);
+        ab.uleb(0x03).uleb(Forms.STRX1).uleb(0x1b).uleb(Forms.STRX3).uleb(0x10).uleb(Forms.SEC_OFFSET);
         ab.uleb(0x72).uleb(Forms.SEC_OFFSET).uleb(0x73).uleb(Forms.SEC_OFFSET).uleb(0x74).uleb(Forms.SEC_OFFSET);
         ab.uleb(0x11).uleb(Forms.ADDRX).uleb(0x12).uleb(Forms.DATA4);
         ab.uleb(0x2137).uleb(Forms.DATA16).uleb(0x49).uleb(Forms.REF_SIG8).uleb(0).uleb(0);
@@ -197,7 +197,7 @@ final class SyntheticDwarf {
 
         int header = lengthField() + 2 + 1 + 1 + offsetSize; // version, unit type, address size, abbrev offset
         Out d = new Out();
-        d.uleb(1).u8(0).u8(1).off(0).off(strOffsetsBase).off(addrBase).off(rnglistsBase).uleb(0).u32(0x100);
+        d.uleb(1).u8(0).n(1, 3).off(0).off(strOffsetsBase).off(addrBase).off(rnglistsBase).uleb(0).u32(0x100);
         d.raw(new byte[16]).u64(0x1234_5678_9abc_def0L); // data16 and ref_sig8: skipped by their sizes
         d.uleb(2).u16(2);
         runDie = header + d.size();
