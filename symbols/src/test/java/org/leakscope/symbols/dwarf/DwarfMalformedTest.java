@@ -162,8 +162,9 @@ class DwarfMalformedTest {
         byte[] b = Files.readAllBytes(bin);
         DebugImage img = DebugImage.open(bin, 1 << 30);
         long at = img.headerOffset(".debug_info");
+        long claim = 200L << 20; // 200 MiB: under the 1 GiB cap, far over what zlib makes of a few KiB
         for (int i = 0; i < 8; i++) {
-            b[(int) at + 8 + i] = (byte) (i == 4 ? 1 : 0); // ch_size = 2^32
+            b[(int) at + 8 + i] = (byte) (claim >>> (8 * i)); // Elf64_Chdr.ch_size, little-endian
         }
         Path f = dir.resolve("zbomb");
         Files.write(f, b);
