@@ -24,6 +24,12 @@ final class LineTable {
     int[] line = new int[256];
     /** Whether the row is a DW_LNE_end_sequence (its address is the end of the sequence's last row). */
     boolean[] end = new boolean[256];
+    /**
+     * Whether the row is in a sequence that starts at address 0: code the linker dropped (a discarded COMDAT copy,
+     * a function removed by --gc-sections) whose relocations it resolved to 0. Its rows would otherwise claim
+     * the file's lowest addresses.
+     */
+    boolean[] dropped;
     /** Row ranges sorted by start: {@code [address[r], address[r + 1])} for row {@code r = sorted[i]}. */
     int[] sorted;
     private long[] sortedStarts;
@@ -270,12 +276,20 @@ final class LineTable {
         rows++;
     }
 
-    /** Sorts the rows that start a non-empty range (not a sequence's end) by address. */
+    /** Sorts the rows that start a non-empty range (not a sequence's end, not dropped code) by address. */
     private void index() {
+        dropped = new boolean[rows];
+        boolean discarded = false;
+        for (int r = 0; r < rows; r++) {
+            if (r == 0 || end[r - 1]) {
+                discarded = address[r] == 0;
+            }
+            dropped[r] = discarded;
+        }
         int n = 0;
         Integer[] order = new Integer[rows];
         for (int r = 0; r + 1 < rows; r++) {
-            if (!end[r] && Long.compareUnsigned(address[r], address[r + 1]) < 0) {
+            if (!end[r] && !dropped[r] && Long.compareUnsigned(address[r], address[r + 1]) < 0) {
                 order[n++] = r;
             }
         }

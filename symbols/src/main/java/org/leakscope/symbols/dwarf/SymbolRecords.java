@@ -160,12 +160,8 @@ final class SymbolRecords {
         if (lt == null) {
             return lines;
         }
-        boolean discarded = false;
         for (int row = 0; row + 1 < lt.rows; row++) {
-            if (row == 0 || lt.end[row - 1]) {
-                discarded = lt.address[row] == 0; // a sequence of code the linker dropped (COMDAT, gc-sections)
-            }
-            if (lt.end[row] || discarded) {
+            if (lt.end[row] || lt.dropped[row]) {
                 continue;
             }
             long size = lt.address[row + 1] - lt.address[row];

@@ -67,12 +67,8 @@ class DwarfAddr2lineTest {
         List<Long> addresses = new ArrayList<>();
         for (int i = 0; i < d.units().headers.size(); i++) {
             LineTable lt = d.units().decoded(i).lines();
-            boolean discarded = false;
             for (int r = 0; lt != null && r + 1 < lt.rows; r++) {
-                if (r == 0 || lt.end[r - 1]) {
-                    discarded = lt.address[r] == 0;
-                }
-                if (!discarded && !lt.end[r] && lt.address[r] != lt.address[r + 1]) {
+                if (!lt.dropped[r] && !lt.end[r] && lt.address[r] != lt.address[r + 1]) {
                     addresses.add(lt.address[r]);
                 }
             }

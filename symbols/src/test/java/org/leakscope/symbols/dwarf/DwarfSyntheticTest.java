@@ -37,6 +37,11 @@ class DwarfSyntheticTest {
         assertEquals(new SymbolHit("split", 0xf, "/src/synth.cpp", 30), d.lookup(0x105f).orElseThrow());
         assertTrue(d.lookup(0x1065).map(h -> h.function() == null).orElse(true), "between split's ranges");
 
+        // the sequence of dropped code (from address 0) answers for no address
+        LineTable lt = d.units().decoded(0).lines();
+        assertEquals(-1, lt.rowAt(0x800));
+        assertEquals(-1, lt.rowAt(0x1150));
+
         SymbolData sym = d.toSymbolData(true);
         assertEquals(List.of("ns::run()", "split", "split"), sym.functions().stream().map(SymbolData.Function::name)
                 .toList());

@@ -18,7 +18,7 @@ import java.util.Map;
  * namespace ns { void run(); }      // 0x1010..0x1040, linkage name _ZN2ns3runEv
  *   helper() inlined into it at 0x1018..0x1020, called from /src/inc.h line 12
  * split()                           // two ranges: 0x1050..0x1060 and 0x1080..0x1090
- * line rows: 0x1000 line 1, 0x1010 line 10, 0x1018 line 20 (inc.h), 0x1020 line 11, 0x1050 line 30,
+ * line rows: 0x0 line 99 to 0x1200 (a sequence of code the linker dropped), 0x1000 line 1, 0x1010 line 10, 0x1018 line 20 (inc.h), 0x1020 line 11, 0x1050 line 30,
  *            0x1080 line 31, end 0x1100
  * </pre>
  * Tests damage the parts through the public fields before {@link #elf()} lays the file out.
@@ -231,6 +231,8 @@ final class SyntheticDwarf {
         lp.uleb(2).str("synth.cpp").uleb(0).raw(new byte[16]).str("inc.h").uleb(0).raw(new byte[16]);
         byte[] hdr = lp.bytes();
         Out prog = new Out();
+        // a sequence of dropped code: relocated to address 0, running over the real code's addresses
+        prog.u8(0).uleb(9).u8(2).u64(0).u8(3).sleb(98).u8(1).u8(2).uleb(0x1200).u8(0).uleb(1).u8(1);
         prog.u8(0).uleb(9).u8(2).u64(0x1000); // DW_LNE_set_address
         prog.u8(4).uleb(0).u8(1); // file 0 (synth.cpp), copy: 0x1000 line 1
         prog.u8(2).uleb(0x10).u8(3).sleb(9).u8(1); // 0x1010 line 10
