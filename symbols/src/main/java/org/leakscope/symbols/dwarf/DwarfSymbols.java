@@ -24,6 +24,8 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * that unit's addresses fall back to the symbol table; a damaged file header is an {@link InputFormatException}.
  */
 public final class DwarfSymbols implements ImageSymbols {
+    /** Problems kept per file: the first ones say what is damaged; a damaged file must not grow the heap. */
+    static final int MAX_PROBLEMS = 100;
     /** What a compressed section may inflate to, unless the caller says otherwise. */
     public static final long DEFAULT_MAX_INFLATED = 1L << 30;
 
@@ -48,7 +50,7 @@ public final class DwarfSymbols implements ImageSymbols {
                 t = PeSymbolFile.open(path);
             }
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e)); // e.g. a big-endian ELF file: DWARF still names its functions
+            problem(Problem.of(e)); // e.g. a big-endian ELF file: DWARF still names its functions
         } catch (IOException e) {
             problems.add(Problem.atOffset(image.source, 0, "symbol table unreadable: " + e.getMessage()));
         }
@@ -61,9 +63,9 @@ public final class DwarfSymbols implements ImageSymbols {
         if (!indexed) {
             indexed = true;
             try {
-                units = new DwarfUnits(image, problems);
+                units = new DwarfUnits(image, this::problem);
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e));
+                problem(Problem.of(e));
             }
         }
         return units;
@@ -111,14 +113,13 @@ public final class DwarfSymbols implements ImageSymbols {
         String file = row >= 0 ? lt.fileName(lt.file[row]) : null;
         Integer line = row >= 0 && lt.line[row] != 0 ? lt.line[row] : null;
         if (f.fn < 0) {
-            return fallback.map(h -> new SymbolHit(h.function(), h.functionOffset(), file, line))
-                    .or(() -> file == null ? Optional.empty() : Optional.of(new SymbolHit(null, 0, file, line)));
+            return fallback.map(h -> new SymbolHit(h.function(), h.functionOffset(), file, line));
         }
         try {
             String name = units().name(f.unit, (int) f.unit.functions.offset(f.fn));
             return Optional.of(new SymbolHit(name, a - f.unit.functions.address(f.fn), file, line));
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
+            problem(Problem.of(e));
             return fallback;
         }
     }
@@ -152,7 +153,7 @@ public final class DwarfSymbols implements ImageSymbols {
             }
             return out;
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
+            problem(Problem.of(e));
             return List.of();
         }
     }
@@ -187,7 +188,7 @@ public final class DwarfSymbols implements ImageSymbols {
                     best = new Found(d, -1);
                 }
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e));
+                problem(Problem.of(e));
             }
         }
         return best;
@@ -207,6 +208,13 @@ public final class DwarfSymbols implements ImageSymbols {
     @Override
     public BuildIdentity identity() {
         return table == null ? new BuildIdentity(null, null, null, List.of(), "size") : table.identity();
+    }
+
+    /** Records a problem once, up to {@link #MAX_PROBLEMS}. */
+    void problem(Problem p) {
+        if (problems.size() < MAX_PROBLEMS && !problems.contains(p)) {
+            problems.add(p);
+        }
     }
 
     /** Damage skipped so far: units, line programs or names that could not be read (with their offsets). */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.leakscope.demangle.Demangler;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
@@ -31,7 +32,9 @@ final class DwarfUnits {
     private final Section addr;
     private final Section ranges;
     private final Section rnglists;
-    private final List<Problem> problems;
+    private final Consumer<Problem> problems;
+    /** Units whose DIEs could not be decoded: not tried again. */
+    private final Map<Integer, InputFormatException> failed = new HashMap<>();
 
     // sections only some lookups need: mapped or inflated when first read
     private Section str() {
@@ -108,7 +111,7 @@ final class DwarfUnits {
                         lines = LineTable.read(image.section(".debug_line"), str(), lineStr(), unit.value(0, Unit.STMT_LIST),
                                 string(0, Unit.COMP_DIR), string(0, Unit.NAME), unit.header.addressSize());
                     } catch (InputFormatException e) {
-                        problems.add(Problem.of(e));
+                        problems.accept(Problem.of(e));
                     }
                 }
             }
@@ -256,7 +259,7 @@ final class DwarfUnits {
         }
     }
 
-    DwarfUnits(DebugImage image, List<Problem> problems) {
+    DwarfUnits(DebugImage image, Consumer<Problem> problems) {
         this.image = image;
         this.problems = problems;
         info = image.section(".debug_info");
@@ -275,7 +278,7 @@ final class DwarfUnits {
             try {
                 h = UnitHeader.read(info, at);
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e)); // the units after a damaged header cannot be found
+                problems.accept(Problem.of(e)); // the units after a damaged header cannot be found
                 break;
             }
             headers.add(h);
@@ -287,7 +290,7 @@ final class DwarfUnits {
             try {
                 readAranges(aranges, covered);
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e));
+                problems.accept(Problem.of(e));
             }
         }
         for (int i = 0; i < headers.size(); i++) {
@@ -312,7 +315,7 @@ final class DwarfUnits {
                     unitRanges.add(r[k], r[k + 1] - r[k], i);
                 }
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e));
+                problems.accept(Problem.of(e));
             }
         }
         unitRanges.sort();
@@ -396,9 +399,18 @@ final class DwarfUnits {
     Decoded decoded(int index) {
         Decoded d = cache.get(index);
         if (d == null) {
+            InputFormatException before = failed.get(index);
+            if (before != null) {
+                throw before;
+            }
             UnitHeader h = headers.get(index);
-            d = new Decoded(index, Unit.decode(info, h, abbrevs(h.abbrevOffset()), false));
-            d.indexFunctions();
+            try {
+                d = new Decoded(index, Unit.decode(info, h, abbrevs(h.abbrevOffset()), false));
+                d.indexFunctions();
+            } catch (InputFormatException e) {
+                failed.put(index, e);
+                throw e;
+            }
             cache.put(index, d);
         }
         return d;
@@ -437,7 +449,7 @@ final class DwarfUnits {
         Ref at = new Ref(u, die);
         for (int hops = 0; at != null; hops++) {
             if (hops == MAX_CHAIN) {
-                problems.add(Problem.atOffset(image.source, u.unit.offsets[die], "a DW_AT_specification or"
+                problems.accept(Problem.atOffset(image.source, u.unit.offsets[die], "a DW_AT_specification or"
                         + " DW_AT_abstract_origin chain of more than " + MAX_CHAIN + " links (a cycle?) from the DIE at"
                         + " .debug_info offset " + u.unit.offsets[die]));
                 break;

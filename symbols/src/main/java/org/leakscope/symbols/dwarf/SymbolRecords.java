@@ -47,7 +47,7 @@ final class SymbolRecords {
             try {
                 unit(units.decoded(i), fns, origins);
             } catch (InputFormatException e) {
-                s.problems.add(Problem.of(e));
+                s.problem(Problem.of(e));
             }
         }
         // the same code in several units (COMDAT copies the linker folded): the first unit's function stays

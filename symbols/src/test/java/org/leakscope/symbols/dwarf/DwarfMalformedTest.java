@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.model.InputFormatException;
+import org.leakscope.model.Problem;
 import org.leakscope.testing.Required;
 
 /**
@@ -39,9 +41,15 @@ class DwarfMalformedTest {
                 }
                 d.toSymbolData(true);
                 d.toSymbolData(false, DumpSymsStyle.BREAKPAD);
-                return d.problems().size();
+                // each damage once, however often the lookups met it, and never more than the cap
+                List<Problem> problems = d.problems();
+                assertEquals(new HashSet<>(problems).size(), problems.size(), what);
+                assertTrue(problems.size() <= DwarfSymbols.MAX_PROBLEMS, what);
+                return problems.size();
             } catch (InputFormatException e) {
                 return 1;
+            } catch (AssertionError e) {
+                throw e;
             } catch (Throwable t) {
                 throw new AssertionError(what + ": " + t, t);
             }
