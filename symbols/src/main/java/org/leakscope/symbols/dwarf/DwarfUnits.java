@@ -24,7 +24,7 @@ final class DwarfUnits {
     static final int MAX_CHAIN = 16;
     /** Range lists longer than this are damage. */
     private static final int MAX_RANGES = 1 << 20;
-    private static final int CACHED_UNITS = 8;
+    private static final int CACHED_UNITS = 32;
 
     final DebugImage image;
     final Section info;

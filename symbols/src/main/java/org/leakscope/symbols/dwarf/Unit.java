@@ -84,6 +84,7 @@ final class Unit {
                         + h.abbrevOffset(), "code " + code);
             }
             int index = u.add(at, a.tag(), parent);
+            boolean kept = keepsValues(a.tag());
             u.ends[index] = index + 1;
             for (int i = 0; i < a.attributes().length; i++) {
                 int form = a.forms()[i];
@@ -96,7 +97,7 @@ final class Unit {
                 }
                 long v = form == Forms.IMPLICIT_CONST ? (a.implicitConsts() == null ? 0 : a.implicitConsts()[i])
                         : Forms.read(c, form, h);
-                int slot = slot(a.attributes()[i]);
+                int slot = kept ? slot(a.attributes()[i]) : -1;
                 if (slot >= 0) {
                     if (Forms.isUnitReference(form)) {
                         v += h.offset();
@@ -122,6 +123,18 @@ final class Unit {
             u.ends[stack[--depth]] = u.count; // a tree the unit's end cut short
         }
         return u;
+    }
+
+    /**
+     * Whether a DIE of this tag keeps its slot values: units, functions, inlined calls and the scopes that
+     * qualify names. Types, variables and parameters (most DIEs) keep only tag and parent.
+     */
+    private static boolean keepsValues(int tag) {
+        return switch (tag) {
+            case TAG_COMPILE_UNIT, TAG_PARTIAL_UNIT, TAG_SKELETON_UNIT, TAG_SUBPROGRAM, TAG_INLINED_SUBROUTINE,
+                    TAG_NAMESPACE, TAG_CLASS, TAG_STRUCTURE, TAG_UNION, TAG_ENUMERATION, TAG_INTERFACE -> true;
+            default -> false;
+        };
     }
 
     private static int slot(int attribute) {
