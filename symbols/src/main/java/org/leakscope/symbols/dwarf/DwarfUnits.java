@@ -74,6 +74,8 @@ final class DwarfUnits {
         final AddressIndex functions = new AddressIndex();
         private LineTable lines;
         private boolean linesTried;
+        /** Names already resolved (demangling is the costly part of a lookup), by DIE index. */
+        final Map<Integer, String> names = new HashMap<>();
 
         Decoded(int index, Unit u) {
             this.index = index;
@@ -444,6 +446,15 @@ final class DwarfUnits {
      * the enclosing namespaces and classes, found along DW_AT_specification and DW_AT_abstract_origin.
      */
     String name(Decoded u, int die) {
+        String known = u.names.get(die);
+        if (known == null) {
+            known = resolveName(u, die);
+            u.names.put(die, known);
+        }
+        return known;
+    }
+
+    private String resolveName(Decoded u, int die) {
         String linkage = null;
         Ref named = null;
         Ref at = new Ref(u, die);
