@@ -40,6 +40,20 @@ class DwarfAddr2lineTest {
         assertTrue(rows >= 8, rows + " rows");
     }
 
+    /** A mingw-w64 PE file: its DWARF by RVA, its CodeView id (from --build-id) as the module's debug id. */
+    @Test
+    void mingwPeAgreesWithItsAddr2line() throws Exception {
+        Path exe = Toolchain.build("x86_64-w64-mingw32-g++", dir, "inl.exe", Toolchain.INLINED, List.of("-O2", "-g",
+                "-static", "-Wl,--build-id"), List.of());
+        int rows = agree(exe, "x86_64-w64-mingw32-addr2line");
+        assertTrue(rows >= 8, rows + " rows");
+        DwarfSymbols d = DwarfSymbols.open(exe);
+        String id = org.leakscope.symbols.PeSymbolFile.open(exe).debugId();
+        assertTrue(id != null && id.length() == 33, id);
+        assertEquals(id, d.toSymbolData(false).module().debugId());
+        assertEquals("windows", d.toSymbolData(false).module().os());
+    }
+
     /** The inline frames of the inlined malloc call, innermost first, with their call sites. */
     @Test
     void inlinedMallocShowsBothInlineFrames() throws Exception {

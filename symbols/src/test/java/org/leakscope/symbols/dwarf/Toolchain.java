@@ -42,11 +42,17 @@ final class Toolchain {
     /** Compiles {@code source} with g++ and these flags into {@code dir/name}; then runs {@code objcopy} options. */
     static Path build(Path dir, String name, String source, List<String> flags, List<String> objcopy)
             throws IOException {
-        require("g++");
+        return build("g++", dir, name, source, flags, objcopy);
+    }
+
+    /** The same with another compiler driver ({@code x86_64-w64-mingw32-g++}). */
+    static Path build(String compiler, Path dir, String name, String source, List<String> flags,
+            List<String> objcopy) throws IOException {
+        require(compiler);
         Path src = dir.resolve(name + ".cpp");
         Files.writeString(src, source);
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("g++"));
+        List<String> cmd = new ArrayList<>(List.of(compiler));
         cmd.addAll(flags);
         cmd.addAll(List.of(src.toString(), "-o", out.toString()));
         run(cmd, null);
