@@ -36,7 +36,7 @@ final class DebugImage {
     record Header(String name, long address, long offset, long size, boolean executable, int compression) {
     }
 
-    /** An external COFF function symbol of a PE file: its RVA and its name as the file spells it ({@code __CRT_INIT@12}). */
+    /** An external COFF function symbol of a PE file: its RVA and its name as spelled ({@code __CRT_INIT@12}). */
     record CoffFunction(long rva, String rawName) {
     }
 

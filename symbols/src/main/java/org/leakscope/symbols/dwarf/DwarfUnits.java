@@ -110,7 +110,8 @@ final class DwarfUnits {
                 linesTried = true;
                 if (unit.count > 0 && unit.has(0, Unit.STMT_LIST)) {
                     try {
-                        lines = LineTable.read(image.section(".debug_line"), str(), lineStr(), unit.value(0, Unit.STMT_LIST),
+                        lines = LineTable.read(image.section(".debug_line"), str(), lineStr(),
+                                unit.value(0, Unit.STMT_LIST),
                                 string(0, Unit.COMP_DIR), string(0, Unit.NAME), unit.header.addressSize());
                     } catch (InputFormatException e) {
                         problems.accept(Problem.of(e));

@@ -219,7 +219,8 @@ final class SymbolRecords {
             SymbolData.Line last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && last.line() == l.line() && last.file() == l.file()
                     && last.address() + last.size() == l.address()) {
-                out.set(out.size() - 1, new SymbolData.Line(last.address(), last.size() + l.size(), l.line(), l.file()));
+                out.set(out.size() - 1, new SymbolData.Line(last.address(), last.size() + l.size(), l.line(),
+                        l.file()));
             } else {
                 out.add(l);
             }

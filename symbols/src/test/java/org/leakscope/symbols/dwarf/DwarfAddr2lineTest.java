@@ -108,17 +108,20 @@ class DwarfAddr2lineTest {
             ours.add(h == null || h.sourceFile() == null ? "??:0" : h.sourceFile() + ":" + (h.sourceLine() == null ? 0
                     : h.sourceLine()));
             for (InlineFrame f : d.inlineFrames(rva)) {
-                ours.add((f.callFile() == null ? "??" : f.callFile()) + ":" + (f.callLine() == null ? 0 : f.callLine()));
+                ours.add((f.callFile() == null ? "??" : f.callFile()) + ":"
+                        + (f.callLine() == null ? 0 : f.callLine()));
             }
             if (!ours.equals(theirs.get(i))) {
                 mismatches++;
                 if (examples.size() < 10) {
-                    examples.add(Long.toHexString(addresses.get(i)) + ": ours " + ours + ", addr2line " + theirs.get(i));
+                    examples.add(Long.toHexString(addresses.get(i)) + ": ours " + ours + ", addr2line "
+                            + theirs.get(i));
                 }
             }
         }
         System.out.println(bin.getFileName() + ": " + addresses.size() + " line-table rows, " + mismatches
-                + " differ from " + tool + " (" + retried + " asked again alone)" + (examples.isEmpty() ? "" : "\n  " + String.join("\n  ", examples)));
+                + " differ from " + tool + " (" + retried + " asked again alone)"
+                + (examples.isEmpty() ? "" : "\n  " + String.join("\n  ", examples)));
         assertEquals(0, mismatches, String.join("\n", examples));
         return addresses.size();
     }

@@ -69,7 +69,8 @@ final class SymComparison {
         }
         for (SymbolData.Public p : want.publics()) {
             String g = gotPublics.remove(p.address());
-            count("PUBLIC", !p.name().equals(renamed(g, goldenName, fileName)), "PUBLIC " + Long.toHexString(p.address()) + " " + p.name() + " / " + g);
+            count("PUBLIC", !p.name().equals(renamed(g, goldenName, fileName)), "PUBLIC "
+                    + Long.toHexString(p.address()) + " " + p.name() + " / " + g);
         }
         for (Map.Entry<Long, String> e : gotPublics.entrySet()) {
             count("extra PUBLIC", true, "extra PUBLIC " + Long.toHexString(e.getKey()) + " " + e.getValue());

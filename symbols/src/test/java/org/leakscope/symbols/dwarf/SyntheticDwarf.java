@@ -18,7 +18,8 @@ import java.util.Map;
  * namespace ns { void run(); }      // 0x1010..0x1040, linkage name _ZN2ns3runEv
  *   helper() inlined into it at 0x1018..0x1020, called from /src/inc.h line 12
  * split()                           // two ranges: 0x1050..0x1060 and 0x1080..0x1090
- * line rows: 0x0 line 99 to 0x1200 (a sequence of code the linker dropped), 0x1000 line 1, 0x1010 line 10, 0x1018 line 20 (inc.h), 0x1020 line 11, 0x1050 line 30,
+ * line rows: 0x0 line 99 to 0x1200 (a sequence of code the linker dropped),
+ *            0x1000 line 1, 0x1010 line 10, 0x1018 line 20 (inc.h), 0x1020 line 11, 0x1050 line 30,
  *            0x1080 line 31, end 0x1100
  * </pre>
  * Tests damage the parts through the public fields before {@link #elf()} lays the file out.
@@ -222,7 +223,8 @@ final class SyntheticDwarf {
 
         lineStr = new Out().str("/src").bytes();
         Out lp = new Out();
-        lp.u8(1).u8(1).u8(1).u8(-5 & 0xff).u8(14).u8(13); // min inst, max ops, default is_stmt, base, range, opcode base
+        // min instruction length, max ops, default is_stmt, line base, line range, opcode base
+        lp.u8(1).u8(1).u8(1).u8(-5 & 0xff).u8(14).u8(13);
         for (int len : new int[] {0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1}) {
             lp.u8(len);
         }
