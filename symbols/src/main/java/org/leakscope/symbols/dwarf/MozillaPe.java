@@ -12,8 +12,8 @@ import java.util.function.Function;
  * record by record: it names external COFF function symbols and exports by their spelling less one leading
  * underscore ({@code __CRT_INIT@12} becomes {@code _CRT_INIT@12}, {@code _Z5test1Pi} becomes {@code Z5test1Pi});
  * a 32-bit stdcall function keeps its {@code @bytes} suffix where DWARF has the bare name; every x64
- * {@code .pdata} entry that no DWARF function covers becomes a FUNC of its own, named by its export or {@code <unknown in FILE>}; exports no FUNC covers are
- * PUBLIC records.
+ * {@code .pdata} entry that no DWARF function covers becomes a FUNC of its own, named by its export or
+ * {@code <unknown in FILE>}; exports no FUNC covers are PUBLIC records.
  */
 final class MozillaPe {
     private MozillaPe() {
