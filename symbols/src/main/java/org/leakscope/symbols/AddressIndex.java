@@ -4,15 +4,16 @@ import java.util.Arrays;
 
 /**
  * Sorted (address, size, file offset) triples in primitive arrays: the whole in-memory cost of a symbol
- * file's FUNC or PUBLIC records, 24 bytes each.
+ * file's FUNC or PUBLIC records, 24 bytes each (and of the DWARF reader's unit and function ranges, where the
+ * third value is a unit or DIE index).
  */
-final class AddressIndex {
+public final class AddressIndex {
     private long[] addresses = new long[1024];
     private long[] sizes = new long[1024];
     private long[] offsets = new long[1024];
     private int count;
 
-    void add(long address, long size, long offset) {
+    public void add(long address, long size, long offset) {
         if (count == addresses.length) {
             int n = count * 2;
             addresses = Arrays.copyOf(addresses, n);
@@ -26,7 +27,7 @@ final class AddressIndex {
     }
 
     /** Sorts by unsigned address; symbol files are usually sorted already, so check first. */
-    void sort() {
+    public void sort() {
         boolean sorted = true;
         for (int i = 1; i < count && sorted; i++) {
             sorted = Long.compareUnsigned(addresses[i - 1], addresses[i]) <= 0;
@@ -53,7 +54,7 @@ final class AddressIndex {
     }
 
     /** Index of the last entry whose address is <= the given one, or -1. */
-    int floor(long address) {
+    public int floor(long address) {
         return floor(addresses, count, address);
     }
 
@@ -74,19 +75,19 @@ final class AddressIndex {
         return found;
     }
 
-    long address(int i) {
+    public long address(int i) {
         return addresses[i];
     }
 
-    long size(int i) {
+    public long size(int i) {
         return sizes[i];
     }
 
-    long offset(int i) {
+    public long offset(int i) {
         return offsets[i];
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 }

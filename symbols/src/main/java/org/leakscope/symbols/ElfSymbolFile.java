@@ -251,6 +251,19 @@ public final class ElfSymbolFile implements ImageSymbols {
         return inside ? Optional.of(new SymbolHit(names[found], off, null, null)) : Optional.empty();
     }
 
+    /** A function of the symbol tables, by module offset (one per address, sorted). */
+    public record Symbol(long moduleOffset, long size, String name) {
+    }
+
+    /** The functions of the symbol tables, sorted by module offset (what dump_syms writes as PUBLIC records). */
+    public List<Symbol> symbols() {
+        List<Symbol> out = new ArrayList<>(starts.length);
+        for (int i = 0; i < starts.length; i++) {
+            out.add(new Symbol(starts[i] - firstLoadVaddr, sizes[i], names[i]));
+        }
+        return out;
+    }
+
     /** How many functions the file names. */
     @Override
     public int functions() {

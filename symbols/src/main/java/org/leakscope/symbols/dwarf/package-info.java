@@ -1,5 +1,25 @@
 /**
- * DWARF in ELF and mingw-w64 PE files.
+ * DWARF debug information (what {@code gcc -g} and {@code x86_64-w64-mingw32-gcc -g} write): function, file and
+ * line, and inline frames, for ELF files (32/64-bit, either byte order) and mingw PE files; and the records
+ * dump_syms writes for them ({@link org.leakscope.symbols.dwarf.DwarfSymbols#toSymbolData}).
+ *
+ * <p>Debug files are gigabytes, so nothing is read twice or kept whole: opening reads the file's headers and maps
+ * the {@code .debug_*} sections; the first lookup indexes the compile units' address ranges into primitive arrays
+ * (one pass over the unit headers, {@code .debug_aranges} where present, else each unit's own DIE); a unit's DIEs
+ * and line program are decoded when an address inside it is asked for, and a few decoded units are kept.
+ * Compressed sections are inflated on first use, after their declared size was checked against a cap and against
+ * what zlib can produce from their bytes.
+ *
+ * <p>Damage is contained: every read goes through a bounded {@code Cursor} that reports the section and offset
+ * where bytes ran out or a value was impossible, as an {@link org.leakscope.model.InputFormatException}; a
+ * damaged unit, line program or name becomes a recorded problem and its addresses fall back to the symbol table.
+ * Chains of DW_AT_specification/DW_AT_abstract_origin longer than 16 links (cycles), DIE trees nested deeper than
+ * 4,096 levels and DW_FORM_indirect chains end with an error; every line program opcode consumes at least one
+ * byte of a program whose length its header bounds, so no program runs forever.
+ *
+ * <p>Section headers are read by hand rather than through {@code elf_symbols.ksy}, which reads little-endian ELF
+ * only; the build identity and symbol table come from {@link org.leakscope.symbols.ElfSymbolFile} and
+ * {@link org.leakscope.symbols.PeSymbolFile}.
  *
  * <p>Call frame information: {@link org.leakscope.symbols.dwarf.CallFrameInfo} reads {@code .eh_frame}
  * (found through {@code .eh_frame_hdr}) and {@code .debug_frame}, parses CIEs and FDEs
