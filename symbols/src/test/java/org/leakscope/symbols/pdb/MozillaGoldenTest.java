@@ -1,0 +1,82 @@
+package org.leakscope.symbols.pdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.leakscope.symbols.breakpad.SymText;
+import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.testing.Required;
+
+/**
+ * {@link PdbSymbols#toSymbolData(DumpSymsFlavor, String)} with {@link DumpSymsFlavor#MOZILLA} against the .sym
+ * mozilla's dump_syms wrote from moz_basic32-min.pdb and its DLL, record by record: every FUNC (address, size,
+ * parameter size, multiple, name), every PUBLIC (address, parameter size, multiple, name; the catch-all
+ * {@code <unknown in basic32-min.dll>} included), every STACK WIN. Prints the agreement and every difference.
+ */
+class MozillaGoldenTest {
+    /** The bar for names; addresses, sizes and STACK WIN must all agree. */
+    private static final double NAMES = 0.99;
+
+    @Test
+    void basic32MinAgreesWithMozillaDumpSyms() throws Exception {
+        SymbolData want = SymText.read(Required.corpusFile("pdb/moz_basic32-min.sym"));
+        SymbolData got;
+        try (PdbSymbols p = PdbSymbols.open(Required.corpusFile("pdb/moz_basic32-min.pdb"))) {
+            got = p.toSymbolData(DumpSymsFlavor.MOZILLA, "basic32-min.dll");
+            assertEquals(List.of(), p.problems());
+        }
+        List<String> diffs = new ArrayList<>();
+        Map<Long, SymbolData.Function> gotFuncs = new HashMap<>();
+        got.functions().forEach(f -> gotFuncs.put(f.address(), f));
+        int funcNames = 0;
+        for (SymbolData.Function w : want.functions()) {
+            SymbolData.Function g = gotFuncs.get(w.address());
+            assertTrue(g != null, "FUNC " + Long.toHexString(w.address()) + " " + w.name());
+            assertEquals(w.size(), g.size(), w.name());
+            assertEquals(w.paramSize(), g.paramSize(), w.name());
+            assertEquals(w.multiple(), g.multiple(), w.name());
+            if (w.name().equals(g.name())) {
+                funcNames++;
+            } else {
+                diffs.add("FUNC " + Long.toHexString(w.address()) + " " + w.name() + " | got " + g.name());
+            }
+        }
+        Map<Long, SymbolData.Public> gotPublics = new HashMap<>();
+        got.publics().forEach(p -> gotPublics.put(p.address(), p));
+        int publicNames = 0;
+        int publicOther = 0;
+        for (SymbolData.Public w : want.publics()) {
+            SymbolData.Public g = gotPublics.get(w.address());
+            if (g == null) {
+                diffs.add("PUBLIC missing " + Long.toHexString(w.address()) + " " + w.name());
+                continue;
+            }
+            if (w.paramSize() == g.paramSize() && w.multiple() == g.multiple()) {
+                publicOther++;
+            } else {
+                diffs.add("PUBLIC " + Long.toHexString(w.address()) + " " + (w.multiple() ? "m " : "")
+                        + w.paramSize() + " " + w.name() + " | got " + (g.multiple() ? "m " : "") + g.paramSize());
+            }
+            if (w.name().equals(g.name())) {
+                publicNames++;
+            } else {
+                diffs.add("PUBLIC " + Long.toHexString(w.address()) + " " + w.name() + " | got " + g.name());
+            }
+        }
+        System.out.printf("moz_basic32-min (MOZILLA): FUNC names %d/%d, PUBLIC %d (got %d), names %d/%d,"
+                + " parameter sizes and multiple %d/%d%n", funcNames, want.functions().size(), want.publics().size(),
+                got.publics().size(), publicNames, want.publics().size(), publicOther, want.publics().size());
+        diffs.forEach(d -> System.out.println("  " + d));
+        assertEquals(want.functions().size(), got.functions().size(), "FUNC count");
+        assertEquals(want.publics().size(), got.publics().size(), "PUBLIC count");
+        assertEquals(want.publics().size(), publicOther, "PUBLIC parameter sizes and multiple");
+        assertEquals(want.stackWin(), got.stackWin(), "STACK WIN");
+        assertTrue(funcNames >= NAMES * want.functions().size(), "FUNC names " + funcNames);
+        assertTrue(publicNames >= NAMES * want.publics().size(), "PUBLIC names " + publicNames);
+    }
+}
