@@ -278,8 +278,9 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     /**
      * Everything {@code flavor}'s dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come
      * from the PE). Every source file of every module's checksum table is listed, as Microsoft-DIA-based
-     * dump_syms does (mozilla's lists only files with line records), numbered from 0 in module order (DIA's numbers
-     * are its own ids, which no reader outside DIA can reproduce).
+     * dump_syms does, numbered from 0 in module order (DIA's numbers are its own ids, which no reader outside DIA
+     * can reproduce); mozilla's lists only the files of line records, numbered in the order functions (in module
+     * and symbol order) first use them.
      * <ul>
      * <li>{@link DumpSymsFlavor#BREAKPAD}: a public symbol in a code section is listed unless a function starts at
      *     its address; several at one address are one record named by the smallest name, marked multiple when
@@ -298,13 +299,25 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
      * one, else the PDB's).
      */
     public synchronized SymbolData toSymbolData(DumpSymsFlavor flavor, String binary) throws IOException {
-        List<ModuleIndex.Func> funcs = flavor == DumpSymsFlavor.MOZILLA ? mozillaFuncs() : everything().funcs();
+        List<ModuleIndex.Func> funcs;
+        Map<String, Long> fileNumbers = new LinkedHashMap<>();
+        if (flavor == DumpSymsFlavor.MOZILLA) {
+            List<ModuleIndex.Func> inModuleOrder = mozillaFuncs();
+            funcs = ModuleIndex.fold(inModuleOrder, true);
+            java.util.Set<Long> kept = new java.util.HashSet<>();
+            for (ModuleIndex.Func f : inModuleOrder) {
+                if (kept.add(f.rva())) { // the first procedure at an address is the one written
+                    f.lines().forEach(l -> fileNumbers.computeIfAbsent(l.file(), k -> (long) fileNumbers.size()));
+                }
+            }
+        } else {
+            funcs = everything().funcs();
+            for (String file : allFiles) {
+                fileNumbers.put(file, (long) fileNumbers.size());
+            }
+        }
         loadPublics();
         boolean x86 = x86();
-        Map<String, Long> fileNumbers = new LinkedHashMap<>();
-        for (String file : allFiles) {
-            fileNumbers.put(file, (long) fileNumbers.size());
-        }
         List<SymbolData.Function> functions = new ArrayList<>();
         for (ModuleIndex.Func f : funcs) {
             List<SymbolData.Line> lines = new ArrayList<>();
@@ -351,19 +364,25 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         return out;
     }
 
-    /** mozilla's functions: every module's, named as the procedure symbols spell them (not cached: written once). */
+    /**
+     * mozilla's functions: every module's, in module and symbol order (not folded), named as the procedure symbols
+     * spell them (not cached: written once).
+     */
     private List<ModuleIndex.Func> mozillaFuncs() {
         everything(); // fills allFiles and the problems of damaged modules, once
         ProcedureNames plain = TypedProcedureNames.forPdb(msf, info(), DumpSymsFlavor.MOZILLA);
         List<ModuleIndex.Func> all = new ArrayList<>();
         for (PdbModule m : dbi().modules()) {
             try {
-                all.addAll(ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, plain));
+                for (ModuleIndex.Func f : ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, plain)) {
+                    all.add(new ModuleIndex.Func(f.rva(), f.size(), f.name(), f.multiple(),
+                            MozillaLines.of(f.lines(), f.rva() + f.size())));
+                }
             } catch (InputFormatException e) {
                 // recorded by everything()
             }
         }
-        return ModuleIndex.fold(all, true);
+        return all;
     }
 
     /** Breakpad's publics (see toSymbolData) into {@code publics}; returns the functions with parameter sizes. */
