@@ -25,11 +25,7 @@ class MozillaGoldenTest {
     @Test
     void basic32MinAgreesWithMozillaDumpSyms() throws Exception {
         SymbolData want = SymText.read(Required.corpusFile("pdb/moz_basic32-min.sym"));
-        SymbolData got;
-        try (PdbSymbols p = PdbSymbols.open(Required.corpusFile("pdb/moz_basic32-min.pdb"))) {
-            got = p.toSymbolData(DumpSymsFlavor.MOZILLA, "basic32-min.dll");
-            assertEquals(List.of(), p.problems());
-        }
+        SymbolData got = mozilla("pdb/moz_basic32-min.pdb", "basic32-min.dll");
         List<String> diffs = new ArrayList<>();
         Map<Long, SymbolData.Function> gotFuncs = new HashMap<>();
         got.functions().forEach(f -> gotFuncs.put(f.address(), f));
@@ -89,10 +85,7 @@ class MozillaGoldenTest {
     @Test
     void regtest64FilesLinesAndPublicsAgreeWithMozillaDumpSyms() throws Exception {
         SymbolData want = SymText.read(Required.corpusFile("pdb/moz_dump_syms_regtest64.sym"));
-        SymbolData got;
-        try (PdbSymbols p = PdbSymbols.open(Required.corpusFile("pdb/bp_dump_syms_regtest64.pdb"))) {
-            got = p.toSymbolData(DumpSymsFlavor.MOZILLA, "dump_syms_regtest64.exe");
-        }
+        SymbolData got = mozilla("pdb/bp_dump_syms_regtest64.pdb", "dump_syms_regtest64.exe");
         assertEquals(want.files(), got.files(), "FILE records");
         Map<Long, SymbolData.Function> gotFuncs = new HashMap<>();
         got.functions().forEach(f -> gotFuncs.put(f.address(), f));
@@ -116,5 +109,14 @@ class MozillaGoldenTest {
         diffs.forEach(d -> System.out.println("  " + d));
         assertEquals(want.functions().size(), got.functions().size(), "FUNC count");
         assertEquals(want.publics(), got.publics(), "PUBLIC records");
+    }
+
+    /** The corpus PDB's records in mozilla's flavour, the catch-all naming {@code binary}; no module damaged. */
+    private static SymbolData mozilla(String pdb, String binary) throws java.io.IOException {
+        try (PdbSymbols p = PdbSymbols.open(Required.corpusFile(pdb))) {
+            SymbolData d = p.toSymbolData(DumpSymsFlavor.MOZILLA, binary);
+            assertEquals(List.of(), p.problems(), pdb);
+            return d;
+        }
     }
 }
