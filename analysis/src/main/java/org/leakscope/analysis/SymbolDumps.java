@@ -13,6 +13,7 @@ import org.leakscope.symbols.PeImageInfo;
 import org.leakscope.symbols.PeSymbolFile;
 import org.leakscope.symbols.X64Unwind;
 import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.symbols.pdb.DumpSymsFlavor;
 import org.leakscope.symbols.pdb.PdbSymbols;
 import org.leakscope.symbols.store.SafeNames;
 
@@ -24,6 +25,26 @@ import org.leakscope.symbols.store.SafeNames;
  */
 public final class SymbolDumps {
     private SymbolDumps() {
+    }
+
+    /**
+     * Which dump_syms' conventions the records of a PDB follow where the two tools differ (names of functions and
+     * publics, parameter sizes, FILE numbering and line records, STACK WIN order; see the symbols module's
+     * {@code DumpSymsFlavor}). A PE alone is written the same way by both.
+     */
+    public enum Flavor {
+        /** Breakpad's dump_syms (Microsoft DIA): what Breakpad's own processor was written against. */
+        BREAKPAD,
+        /**
+         * mozilla's dump_syms (Rust), what Mozilla's and Sentry's symbol servers hold: names as msvc-demangler-rs
+         * spells them, a fastcall's full parameter size, and the catch-all public {@code <unknown in BINARY>}.
+         */
+        MOZILLA
+    }
+
+    /** {@link #dump(List, Limits, Flavor)} in {@link Flavor#BREAKPAD}'s conventions. */
+    public static List<ModuleDump> dump(List<Path> files, Limits limits) throws IOException {
+        return dump(files, limits, Flavor.BREAKPAD);
     }
 
     /**
@@ -61,11 +82,12 @@ public final class SymbolDumps {
      *
      * @param files  PDB and PE files, in any order
      * @param limits caps on what the files may make Leakscope allocate
+     * @param flavor which dump_syms' conventions the PDB records follow
      * @return one dump per PDB and per PE without a PDB, in the order the files were given
      * @throws InputFormatException when a file is neither, or is damaged beyond reading; when a PE and a PDB
      *                              given as a pair (the only two files) are not the same build
      */
-    public static List<ModuleDump> dump(List<Path> files, Limits limits) throws IOException {
+    public static List<ModuleDump> dump(List<Path> files, Limits limits, Flavor flavor) throws IOException {
         List<Path> pdbs = new ArrayList<>();
         List<Path> pes = new ArrayList<>();
         for (Path p : files) {
@@ -103,7 +125,8 @@ public final class SymbolDumps {
                 if (pe >= 0) {
                     paired[pe] = true;
                 }
-                out.add(withPdb(pdb, pdbPath, pe < 0 ? null : pes.get(pe), pe < 0 ? null : peInfo.get(pe), limits));
+                out.add(withPdb(pdb, pdbPath, pe < 0 ? null : pes.get(pe), pe < 0 ? null : peInfo.get(pe), limits,
+                        flavor));
             }
         }
         for (int i = 0; i < pes.size(); i++) {
@@ -114,9 +137,11 @@ public final class SymbolDumps {
         return out;
     }
 
-    private static ModuleDump withPdb(PdbSymbols pdb, Path pdbPath, Path pePath, PeImageInfo pe, Limits limits)
-            throws IOException {
-        SymbolData d = pdb.toSymbolData();
+    private static ModuleDump withPdb(PdbSymbols pdb, Path pdbPath, Path pePath, PeImageInfo pe, Limits limits,
+            Flavor flavor) throws IOException {
+        // mozilla's catch-all public names the binary: the PE when there is one
+        SymbolData d = flavor == Flavor.MOZILLA ? pdb.toSymbolData(DumpSymsFlavor.MOZILLA,
+                String.valueOf((pePath == null ? pdbPath : pePath).getFileName())) : pdb.toSymbolData();
         List<String> warnings = new ArrayList<>();
         pdb.problems().stream().map(Problem::message).forEach(warnings::add);
         if (pe == null) {

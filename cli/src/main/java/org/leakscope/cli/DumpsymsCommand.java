@@ -30,6 +30,10 @@ final class DumpsymsCommand {
         o.addOption(Option.builder().longOpt("store").hasArg().argName("DIR")
                 .desc("file each module as DIR/<debug file>/<debug id>/<name>.sym (a Breakpad symbol store),"
                         + " creating folders as needed; without it the one module goes to stdout or -o").build());
+        o.addOption(Option.builder().longOpt("flavor").hasArg().argName("breakpad|mozilla")
+                .desc("whose dump_syms to write like where the two differ: breakpad (default; Microsoft DIA's names)"
+                        + " or mozilla (the Rust dump_syms behind Mozilla's and Sentry's symbol servers: its spelling"
+                        + " of names, full fastcall parameter sizes, a catch-all <unknown in BINARY> PUBLIC)").build());
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -47,7 +51,7 @@ final class DumpsymsCommand {
         for (Path p : files) {
             InputFiles.check(p);
         }
-        List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT);
+        List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT, flavor(cl));
         for (SymbolDumps.ModuleDump d : dumps) {
             d.warnings().forEach(w -> err.println("dumpsyms: warning: " + w));
         }
@@ -74,6 +78,15 @@ final class DumpsymsCommand {
         return ExitCode.OK;
     }
 
+    private static SymbolDumps.Flavor flavor(CommandLine cl) {
+        String f = cl.getOptionValue("flavor", "breakpad");
+        return switch (f) {
+            case "breakpad" -> SymbolDumps.Flavor.BREAKPAD;
+            case "mozilla" -> SymbolDumps.Flavor.MOZILLA;
+            default -> throw new UsageException("--flavor: expected breakpad or mozilla, got '" + f + "'");
+        };
+    }
+
     private void help(Options options) {
         CommonOptions.printHelp(out, options, "dumpsyms [options] FILE...",
                 "Writes Breakpad .sym files from Windows symbols: a PDB (FILE, FUNC with argument types, line"
@@ -85,6 +98,7 @@ final class DumpsymsCommand {
                   dumpsyms app.pdb app.exe > app.sym               # one module to stdout
                   dumpsyms app.pdb app.exe --store symbols/        # symbols/app.pdb/<ID>/app.sym
                   dumpsyms build/*.pdb build/*.dll --store symbols/ # every module of a build
+                  dumpsyms --flavor mozilla app.pdb app.exe         # as mozilla's dump_syms writes it
 
                 With --store, each file written is printed on its own line.
                 """);

@@ -23,6 +23,20 @@ public final class Demangler {
         return null;
     }
 
+    /**
+     * An MSVC name as mozilla's dump_syms prints it (the Rust crate msvc-demangler with the flags symbolic gives
+     * it): the short form's name and parameters, but {@code int*} and {@code char const&} (no space before
+     * {@code *}, {@code &}), {@code > >} closing nested templates, {@code (void)} for an empty parameter list,
+     * {@code int64_t}/{@code uint64_t} for {@code __int64}, and a member function's {@code const}. Null where
+     * that crate fails (see {@link MsvcDemangler#demangleLikeMozilla}), or for a name that is not an MSVC name.
+     */
+    public static String demangleLikeMozilla(String name) {
+        if (name == null || name.isEmpty() || name.charAt(0) != '?') {
+            return null;
+        }
+        return MsvcDemangler.demangleLikeMozilla(name);
+    }
+
     /** {@link #demangle} or, when that gives nothing, the name itself. */
     public static String readable(String name) {
         String d = demangle(name);

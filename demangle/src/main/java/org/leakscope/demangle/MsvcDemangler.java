@@ -32,6 +32,8 @@ final class MsvcDemangler {
             | MsvcOutput.NO_RETURN_TYPE | MsvcOutput.NO_MEMBER_TYPE | MsvcOutput.NO_VARIABLE_TYPE
             | MsvcOutput.NO_TAG | MsvcOutput.NO_VOID_PARAMETER;
 
+    private static final int MOZILLA = (SHORT & ~MsvcOutput.NO_VOID_PARAMETER) | MsvcOutput.MOZILLA_SPELLING;
+
     /** Thrown inside the demangler for a malformed name or a cap reached; never escapes it. */
     static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -50,6 +52,11 @@ final class MsvcDemangler {
         return demangle(mangled, SHORT);
     }
 
+    /** mozilla dump_syms' form (see {@link Demangler#demangleLikeMozilla}), or null. */
+    static String demangleLikeMozilla(String mangled) {
+        return demangle(mangled, MOZILLA);
+    }
+
     /** llvm-undname's form, or null where llvm-undname says "Invalid mangled name" or a cap is reached. */
     static String demangleFull(String mangled) {
         return demangle(mangled, 0);
@@ -60,7 +67,11 @@ final class MsvcDemangler {
             return null;
         }
         try {
-            MsvcNodes.Symbol symbol = new MsvcParser(mangled).parseAll();
+            MsvcParser parser = new MsvcParser(mangled);
+            MsvcNodes.Symbol symbol = parser.parseAll();
+            if ((flags & MsvcOutput.MOZILLA_SPELLING) != 0 && parser.qualifiedFunctionPointer) {
+                return null; // what msvc-demangler-rs cannot read
+            }
             MsvcOutput out = new MsvcOutput(MAX_OUTPUT_LENGTH);
             symbol.output(out, flags);
             return out.toString();

@@ -47,6 +47,17 @@ final class MsvcNodes {
         }
     }
 
+    /** msvc-demangler-rs' space: after a letter, {@code *}, {@code &}, {@code >} or {@code )}. */
+    static void mozillaSpace(MsvcOutput out) {
+        if (out.isEmpty()) {
+            return;
+        }
+        char c = out.last();
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*' || c == '&' || c == '>' || c == ')') {
+            out.append(' ');
+        }
+    }
+
     static void qualifiers(MsvcOutput out, int quals, boolean spaceBefore, boolean spaceAfter) {
         int before = out.length();
         boolean space = spaceBefore;
@@ -110,8 +121,19 @@ final class MsvcNodes {
 
         @Override
         void pre(MsvcOutput out, int flags) {
-            out.append(name);
+            out.append((flags & MsvcOutput.MOZILLA_SPELLING) == 0 ? name : stdintName(name));
             qualifiers(out, quals, true, false);
+        }
+
+        /** msvc-demangler-rs' names of the sized integers. */
+        private static String stdintName(String name) {
+            return switch (name) {
+                case "__int64" -> "int64_t";
+                case "unsigned __int64" -> "uint64_t";
+                case "__int128" -> "int128_t";
+                case "unsigned __int128" -> "uint128_t";
+                default -> name;
+            };
         }
 
         @Override
@@ -212,7 +234,10 @@ final class MsvcNodes {
             } else if (refQualifier == 2) {
                 out.append(" &&");
             }
-            if ((flags & MsvcOutput.NO_RETURN_TYPE) == 0 && returnType != null) {
+            if (((flags & MsvcOutput.NO_RETURN_TYPE) == 0 || (flags & MsvcOutput.MOZILLA_SPELLING) != 0)
+                    && returnType != null) {
+                // msvc-demangler-rs leaves out the return type's first half only: a function returning a
+                // function pointer ends in ")(its parameters)"
                 returnType.post(out, flags);
             }
         }
@@ -269,7 +294,12 @@ final class MsvcNodes {
             } else {
                 pointee.pre(out, flags);
             }
-            spaceIfNecessary(out);
+            boolean hug = (flags & MsvcOutput.MOZILLA_SPELLING) != 0;
+            if (!hug) {
+                spaceIfNecessary(out);
+            } else if (pointee instanceof Array || pointee instanceof FunctionSignature) {
+                mozillaSpace(out);
+            }
             if ((quals & UNALIGNED) != 0) {
                 out.append("__unaligned ");
             }
@@ -287,7 +317,7 @@ final class MsvcNodes {
                 out.append("::");
             }
             out.append(affinity == POINTER ? "*" : affinity == REFERENCE ? "&" : "&&");
-            qualifiers(out, quals, false, false);
+            qualifiers(out, quals, hug, false);
         }
 
         @Override
@@ -379,6 +409,9 @@ final class MsvcNodes {
             if (templateParams != null) {
                 out.append('<');
                 list(out, flags, templateParams, ", ");
+                if ((flags & MsvcOutput.MOZILLA_SPELLING) != 0 && out.last() == '>') {
+                    out.append(' ');
+                }
                 out.append('>');
             }
         }
@@ -394,7 +427,12 @@ final class MsvcNodes {
 
         @Override
         void output(MsvcOutput out, int flags) {
-            out.append(name);
+            if ((flags & MsvcOutput.MOZILLA_SPELLING) != 0 && name.startsWith("`")) {
+                // msvc-demangler-rs spells out `scalar deleting destructor', `default constructor closure'
+                out.append(name.replace(" dtor", " destructor").replace(" ctor", " constructor"));
+            } else {
+                out.append(name);
+            }
             templateParams(out, flags);
         }
     }
@@ -421,6 +459,11 @@ final class MsvcNodes {
 
         @Override
         void output(MsvcOutput out, int flags) {
+            if (templateParams != null && (flags & MsvcOutput.MOZILLA_SPELLING) != 0) {
+                out.append("operatorcast"); // msvc-demangler-rs' name for a conversion operator template
+                templateParams(out, flags);
+                return;
+            }
             out.append("operator");
             templateParams(out, flags);
             out.append(' ');
@@ -441,6 +484,11 @@ final class MsvcNodes {
 
         @Override
         void output(MsvcOutput out, int flags) {
+            if (templateParams != null && (flags & MsvcOutput.MOZILLA_SPELLING) != 0) {
+                out.append(destructor ? "dtor" : "ctor"); // msvc-demangler-rs' names for structor templates
+                templateParams(out, flags);
+                return;
+            }
             if (destructor) {
                 out.append('~');
             }

@@ -20,6 +20,13 @@ final class MsvcOutput {
     /** An empty parameter list as {@code ()}, not {@code (void)}. */
     static final int NO_VOID_PARAMETER = 64;
 
+    /**
+     * msvc-demangler-rs' spelling, as mozilla's dump_syms prints it: {@code int*} and {@code char const* const}
+     * (nothing before {@code *}, {@code &}, {@code &&}; a space before a qualifier after them), {@code > >},
+     * {@code int64_t}/{@code uint64_t}/{@code int128_t}/{@code uint128_t}.
+     */
+    static final int MOZILLA_SPELLING = 128;
+
     private final StringBuilder text = new StringBuilder();
     private final int cap;
 

@@ -51,6 +51,12 @@ final class MsvcParser {
     private List<Identifier> names = new ArrayList<>();
     private List<String> nameKeys = new ArrayList<>();
     private List<Type> params = new ArrayList<>();
+    /**
+     * The name has a pointer or reference to a function that is not spelled {@code P6}, {@code A6} or
+     * {@code P8} ({@code Q6}: {@code int (* const)(unsigned int)}, {@code $$Q6}, {@code R8}): msvc-demangler-rs
+     * reads the digit after such a pointer as a back-reference, so mozilla's dump_syms leaves the name mangled.
+     */
+    boolean qualifiedFunctionPointer;
 
     MsvcParser(String mangled) {
         this.s = mangled;
@@ -924,8 +930,10 @@ final class MsvcParser {
     }
 
     private Pointer pointerType() {
+        boolean plain = pos < s.length() && (s.charAt(pos) == 'P' || s.charAt(pos) == 'A');
         Pointer p = pointerKind();
         if (consume('6')) {
+            qualifiedFunctionPointer |= !plain;
             p.pointee = functionType(new FunctionSignature(), false);
             return p;
         }
@@ -935,9 +943,11 @@ final class MsvcParser {
     }
 
     private Pointer memberPointerType() {
+        boolean plain = pos < s.length() && s.charAt(pos) == 'P';
         Pointer p = pointerKind();
         p.quals |= pointerExtQualifiers();
         if (consume('8')) {
+            qualifiedFunctionPointer |= !plain;
             p.classParent = fullyQualifiedTypeName();
             p.pointee = functionType(new FunctionSignature(), true);
         } else {

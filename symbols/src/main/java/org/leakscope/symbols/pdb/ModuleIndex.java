@@ -128,13 +128,21 @@ final class ModuleIndex {
 
     /** Folds functions at one address (the first kept, marked multiple when another name is there). */
     static List<Func> fold(List<Func> funcs) {
+        return fold(funcs, false);
+    }
+
+    /**
+     * Folds functions at one address: the first is kept, marked multiple when another has a different name, or,
+     * with {@code anyOther} (mozilla's dump_syms), when there is any other.
+     */
+    static List<Func> fold(List<Func> funcs, boolean anyOther) {
         List<Func> sorted = new ArrayList<>(funcs);
         sorted.sort(Comparator.comparingLong(Func::rva));
         List<Func> out = new ArrayList<>();
         for (Func f : sorted) {
             Func last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && last.rva() == f.rva()) {
-                if (!last.multiple() && !last.name().equals(f.name())) {
+                if (!last.multiple() && (anyOther || !last.name().equals(f.name()))) {
                     out.set(out.size() - 1, new Func(last.rva(), last.size(), last.name(), true, last.lines()));
                 }
                 continue;

@@ -270,18 +270,124 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         }
     }
 
-    /**
-     * Everything dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come from the PE).
-     * Every source file of every module's checksum table is listed, as Microsoft-DIA-based dump_syms does
-     * (mozilla's lists only files with line records), numbered from 0 in module order (DIA's numbers are its
-     * own ids, which no reader outside DIA can reproduce).
-     * A public symbol in a code section is listed unless a function starts at its address; several at one
-     * address are one record, marked multiple.
-     */
+    /** {@link #toSymbolData(DumpSymsFlavor)} as Breakpad's dump_syms writes it ({@link DumpSymsFlavor#BREAKPAD}). */
     public synchronized SymbolData toSymbolData() throws IOException {
-        List<ModuleIndex.Func> funcs = everything().funcs();
+        return toSymbolData(DumpSymsFlavor.BREAKPAD);
+    }
+
+    /**
+     * Everything {@code flavor}'s dump_syms would write for this PDB (no STACK CFI, no INFO CODE_ID: those come
+     * from the PE). Every source file of every module's checksum table is listed, as Microsoft-DIA-based
+     * dump_syms does, numbered from 0 in module order (DIA's numbers are its own ids, which no reader outside DIA
+     * can reproduce); mozilla's lists only the files of line records, numbered in the order functions (in module
+     * and symbol order) first use them.
+     * <ul>
+     * <li>{@link DumpSymsFlavor#BREAKPAD}: a public symbol in a code section is listed unless a function starts at
+     *     its address; several at one address are one record named by the smallest name, marked multiple when
+     *     names differ; a fastcall's parameter size counts only its stack bytes.</li>
+     * <li>{@link DumpSymsFlavor#MOZILLA}: see {@link MozillaPublics}, with the catch-all public
+     *     {@code <unknown in NAME.pdb>} (see {@link #toSymbolData(DumpSymsFlavor, String)}).</li>
+     * </ul>
+     */
+    public synchronized SymbolData toSymbolData(DumpSymsFlavor flavor) throws IOException {
+        return toSymbolData(flavor, String.valueOf(path.getFileName()));
+    }
+
+    /**
+     * {@link #toSymbolData(DumpSymsFlavor)}; for {@link DumpSymsFlavor#MOZILLA}, with mozilla's catch-all public
+     * {@code <unknown in BINARY>} just past the last symbol ({@code binary}: the PE's file name when dump_syms read
+     * one, else the PDB's).
+     */
+    public synchronized SymbolData toSymbolData(DumpSymsFlavor flavor, String binary) throws IOException {
+        List<ModuleIndex.Func> funcs;
+        Map<String, Long> fileNumbers = new LinkedHashMap<>();
+        if (flavor == DumpSymsFlavor.MOZILLA) {
+            List<ModuleIndex.Func> inModuleOrder = mozillaFuncs();
+            funcs = ModuleIndex.fold(inModuleOrder, true);
+            java.util.Set<Long> kept = new java.util.HashSet<>();
+            for (ModuleIndex.Func f : inModuleOrder) {
+                if (kept.add(f.rva())) { // the first procedure at an address is the one written
+                    f.lines().forEach(l -> fileNumbers.computeIfAbsent(l.file(), k -> (long) fileNumbers.size()));
+                }
+            }
+        } else {
+            funcs = everything().funcs();
+            for (String file : allFiles) {
+                fileNumbers.put(file, (long) fileNumbers.size());
+            }
+        }
         loadPublics();
         boolean x86 = x86();
+        List<SymbolData.Function> functions = new ArrayList<>();
+        for (ModuleIndex.Func f : funcs) {
+            List<SymbolData.Line> lines = new ArrayList<>();
+            for (ModuleIndex.FuncLine l : f.lines()) {
+                Long n = fileNumbers.computeIfAbsent(l.file(), k -> (long) fileNumbers.size());
+                lines.add(ModuleIndex.toLine(l, n));
+            }
+            functions.add(new SymbolData.Function(f.multiple(), f.rva(), f.size(), 0, f.name(), lines, List.of()));
+        }
+        List<SymbolData.Public> publics = new ArrayList<>();
+        if (flavor == DumpSymsFlavor.MOZILLA) {
+            functions = MozillaPublics.add(functions, publicsInStreamOrder(), publics);
+        } else {
+            functions = breakpadPublics(functions, x86, publics);
+        }
+        List<SymbolData.SourceFile> files = new ArrayList<>();
+        fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
+        SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
+                String.valueOf(path.getFileName()));
+        List<SymbolData.StackWin> stackWin;
+        try {
+            stackWin = StackWinRecords.read(msf, dbi(), StringTable.read(msf, info()), addresses(), flavor);
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+            stackWin = List.of();
+        }
+        SymbolData d = new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
+        return flavor == DumpSymsFlavor.MOZILLA ? MozillaPublics.withCatchAll(d, binary) : d;
+    }
+
+    /** The publics in code sections, in the symbol record stream's order (mozilla's merge depends on it). */
+    private List<MozillaPublics.At> publicsInStreamOrder() {
+        List<MozillaPublics.At> out = new ArrayList<>();
+        try {
+            for (Publics.Public p : Publics.read(msf, dbi())) {
+                long rva = addresses().rva(p.section(), p.offset());
+                if (rva >= 0 && addresses().isCode(p.section())) {
+                    out.add(new MozillaPublics.At(rva, p.name()));
+                }
+            }
+        } catch (InputFormatException e) {
+            // recorded by loadPublics
+        }
+        return out;
+    }
+
+    /**
+     * mozilla's functions: every module's, in module and symbol order (not folded), named as the procedure symbols
+     * spell them (not cached: written once).
+     */
+    private List<ModuleIndex.Func> mozillaFuncs() {
+        everything(); // fills allFiles and the problems of damaged modules, once
+        ProcedureNames plain = TypedProcedureNames.forPdb(msf, info(), DumpSymsFlavor.MOZILLA);
+        List<ModuleIndex.Func> all = new ArrayList<>();
+        for (PdbModule m : dbi().modules()) {
+            try {
+                for (ModuleIndex.Func f : ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, plain)) {
+                    all.add(new ModuleIndex.Func(f.rva(), f.size(), f.name(), f.multiple(),
+                            MozillaLines.of(f.lines(), f.rva() + f.size())));
+                }
+            } catch (InputFormatException e) {
+                // recorded by everything()
+            }
+        }
+        return all;
+    }
+
+    /** Breakpad's publics (see toSymbolData) into {@code publics}; returns the functions with parameter sizes. */
+    private List<SymbolData.Function> breakpadPublics(List<SymbolData.Function> functions, boolean x86,
+            List<SymbolData.Public> publics) {
         Map<Long, Long> paramSizes = new HashMap<>();
         for (int i = 0; i < publicStarts.length; i++) {
             long size = PublicNames.parameterSize(publicsByAddress[i].name(), x86);
@@ -289,23 +395,13 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                 paramSizes.putIfAbsent(publicStarts[i], size);
             }
         }
-        Map<String, Long> fileNumbers = new LinkedHashMap<>();
-        for (String file : allFiles) {
-            fileNumbers.put(file, (long) fileNumbers.size());
-        }
-        List<SymbolData.Function> functions = new ArrayList<>();
         java.util.Set<Long> funcStarts = new java.util.HashSet<>();
-        for (ModuleIndex.Func f : funcs) {
-            funcStarts.add(f.rva());
-            List<SymbolData.Line> lines = new ArrayList<>();
-            for (ModuleIndex.FuncLine l : f.lines()) {
-                Long n = fileNumbers.computeIfAbsent(l.file(), k -> (long) fileNumbers.size());
-                lines.add(ModuleIndex.toLine(l, n));
-            }
-            functions.add(new SymbolData.Function(f.multiple(), f.rva(), f.size(),
-                    paramSizes.getOrDefault(f.rva(), 0L), f.name(), lines, List.of()));
+        List<SymbolData.Function> out = new ArrayList<>();
+        for (SymbolData.Function f : functions) {
+            funcStarts.add(f.address());
+            out.add(new SymbolData.Function(f.multiple(), f.address(), f.size(),
+                    paramSizes.getOrDefault(f.address(), 0L), f.name(), f.lines(), f.inlines()));
         }
-        List<SymbolData.Public> publics = new ArrayList<>();
         for (int i = 0; i < publicStarts.length; i++) {
             long rva = publicStarts[i];
             if (funcStarts.contains(rva)) {
@@ -328,18 +424,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
                     x86), name));
             i = j;
         }
-        List<SymbolData.SourceFile> files = new ArrayList<>();
-        fileNumbers.forEach((name, n) -> files.add(new SymbolData.SourceFile(n, name)));
-        SymbolData.Module module = new SymbolData.Module("windows", cpu(), debugId(),
-                String.valueOf(path.getFileName()));
-        List<SymbolData.StackWin> stackWin;
-        try {
-            stackWin = StackWinRecords.read(msf, dbi(), addresses());
-        } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
-            stackWin = List.of();
-        }
-        return new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
+        return out;
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.leakscope.symbols.pdb;
 
 /**
  * Spells type records as text, in the two ways Breakpad's DIA-based dump_syms prints a function's argument
- * types:
+ * types, and mozilla's:
  * <ul>
  * <li>{@link Style#DECLARATION}: DIA's own, from the type records, for functions no public symbol names (static
  *     functions): {@code const char *}, {@code struct _XCPT_ACTION *}; a function type prints as nothing, so a
@@ -10,6 +10,8 @@ package org.leakscope.symbols.pdb;
  * <li>{@link Style#UNDECORATED}: what MSVC's undecorator prints from a public's decorated name with the flags
  *     dump_syms passes: {@code google_breakpad::C const &}, no {@code class}/{@code struct} keyword, function
  *     pointers as {@code void (*)(int)}.</li>
+ * <li>{@link Style#MOZILLA}: pdb-addr2line's, for mozilla's dump_syms: the undecorator's, but {@code char*},
+ *     {@code void (**)()}, {@code unsigned long long}, and {@code <NoType>} for a trailing T_NOTYPE argument.</li>
  * </ul>
  * Bounded: nesting deeper than {@link #MAX_DEPTH} (a pointer to itself, a cycle through modifiers) or text
  * longer than {@link #MAX_LENGTH} is {@link Unnamable}, as is any damage found on the way; callers fall back to
@@ -27,7 +29,7 @@ final class TypeNames {
 
     /** How to spell a type: see the class comment. */
     enum Style {
-        DECLARATION, UNDECORATED
+        DECLARATION, UNDECORATED, MOZILLA
     }
 
     /** A type that cannot be spelled: damaged, cyclic, too deep or too long. Never escapes the naming. */
@@ -114,7 +116,8 @@ final class TypeNames {
             if (i > 0) {
                 out.append(", ");
             }
-            out.append(arg == 0 && i == count - 1 ? "..." : type(arg, style, depth + 1));
+            out.append(arg == 0 && i == count - 1 ? (style == Style.MOZILLA ? "<NoType>" : "...")
+                    : type(arg, style, depth + 1));
             checkLength(out.length());
         }
         return out.toString();
@@ -132,7 +135,7 @@ final class TypeNames {
             if (simple == null) {
                 throw new Unnamable("simple type 0x" + Long.toHexString(index));
             }
-            return simple;
+            return style == Style.MOZILLA ? mozillaSimple(simple) : simple;
         }
         int kind = kind(index);
         MsfStream.Cursor c = record(index);
@@ -195,6 +198,17 @@ final class TypeNames {
         return base + " " + cv.strip();
     }
 
+    /** pdb-addr2line's spelling of a simple type: {@code unsigned long long}, {@code char*}. */
+    private static String mozillaSimple(String simple) {
+        String s = simple.endsWith(" *") ? simple.substring(0, simple.length() - 2) : simple;
+        s = switch (s) {
+            case "__int64" -> "long long";
+            case "unsigned __int64" -> "unsigned long long";
+            default -> s;
+        };
+        return simple.endsWith(" *") ? s + "*" : s;
+    }
+
     private String pointer(MsfStream.Cursor c, Style style, int depth) {
         long referent = c.u32();
         long attributes = c.u32();
@@ -204,11 +218,21 @@ final class TypeNames {
             symbol = type(c.u32(), Style.UNDECORATED, depth + 1) + "::*";
         }
         String cv = ((attributes & 0x400) != 0 ? " const" : "") + ((attributes & 0x200) != 0 ? " volatile" : "");
-        if (style == Style.UNDECORATED && isProcedure(referent)) {
+        if (style != Style.DECLARATION && isProcedure(referent)) {
             return returnType(referent, style, depth + 1) + " (" + symbol + cv + ")("
                     + arguments(referent, style, depth + 1) + ")";
         }
-        return type(referent, style, depth + 1) + " " + symbol + cv;
+        String pointee = type(referent, style, depth + 1);
+        if (style == Style.MOZILLA) {
+            int inner = isPointer(referent) ? pointee.indexOf(" (*") : -1;
+            if (inner >= 0 && pointee.indexOf(')', inner) > 0) {
+                // a pointer to a function pointer: "void (**)()", the stars together
+                int close = pointee.indexOf(')', inner);
+                return pointee.substring(0, close) + symbol + cv + pointee.substring(close);
+            }
+            return pointee + symbol + cv;
+        }
+        return pointee + " " + symbol + cv;
     }
 
     /** The size in bytes of a value of type {@code index}, or -1 when the records do not say. */

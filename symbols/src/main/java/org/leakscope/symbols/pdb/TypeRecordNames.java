@@ -51,7 +51,7 @@ final class TypeRecordNames implements ProcedureNames {
     }
 
     private String typed(Procedure p) {
-        long type = p.idForm() ? procedureOfItem(p.typeIndex()) : p.typeIndex();
+        long type = p.idForm() ? procedureOfItem(ipi, p.typeIndex()) : p.typeIndex();
         boolean local = p.kind() == S_LPROC32 || p.kind() == S_LPROC32_ID || p.kind() == S_LPROC32_DPC
                 || p.kind() == S_LPROC32_DPC_ID;
         if (local) {
@@ -71,8 +71,8 @@ final class TypeRecordNames implements ProcedureNames {
         return p.name() + "(" + types.arguments(type, TypeNames.Style.UNDECORATED) + ")";
     }
 
-    /** The procedure type an LF_FUNC_ID or LF_MFUNC_ID item names. */
-    private long procedureOfItem(long item) {
+    /** The procedure type an LF_FUNC_ID or LF_MFUNC_ID item of {@code ipi} (null: none) names. */
+    static long procedureOfItem(TypeStream ipi, long item) {
         if (ipi == null) {
             throw new TypeNames.Unnamable("no IPI stream");
         }

@@ -28,26 +28,30 @@ final class TypedProcedureNames {
         return forPdb(pdb, info, DumpSymsFlavor.BREAKPAD);
     }
 
-    /** The names for procedures of {@code pdb} as {@code flavor}'s tool spells them. */
+    /**
+     * The names for procedures of {@code pdb} as {@code flavor}'s tool spells them: for {@link DumpSymsFlavor#MOZILLA}
+     * {@link MozillaTypedNames}, or {@link #MOZILLA} when the PDB has no usable type records.
+     */
     static ProcedureNames forPdb(MsfFile pdb, PdbInfo info, DumpSymsFlavor flavor) {
-        if (flavor == DumpSymsFlavor.MOZILLA) {
-            return MOZILLA;
-        }
         try {
+            ProcedureNames plain = flavor == DumpSymsFlavor.MOZILLA ? MOZILLA : ProcedureNames.PLAIN;
             if (!pdb.hasStream(TPI) || pdb.streamSize(TPI) == 0) {
-                return ProcedureNames.PLAIN;
+                return plain;
             }
             TypeStream tpi = TypeStream.open(pdb.stream(TPI));
             if (tpi.end() == TypeStream.FIRST_INDEX) {
                 // a stripped PDB (moz_basic32-min.pdb: a TPI header and no records); every procedure's type is
                 // 0, which must not read as a typeless funclet ("static  name()")
-                return ProcedureNames.PLAIN;
+                return plain;
             }
             TypeStream ipi = info.hasIdStream() && pdb.hasStream(IPI) && pdb.streamSize(IPI) > 0
                     ? TypeStream.open(pdb.stream(IPI)) : null;
+            if (flavor == DumpSymsFlavor.MOZILLA) {
+                return new MozillaTypedNames(new TypeNames(tpi), ipi);
+            }
             return new TypeRecordNames(tpi, ipi, new CFunctionNames(symbolRecords(pdb)));
         } catch (InputFormatException e) {
-            return ProcedureNames.PLAIN;
+            return flavor == DumpSymsFlavor.MOZILLA ? MOZILLA : ProcedureNames.PLAIN;
         }
     }
 
