@@ -18,7 +18,17 @@ WINE="${WINE:-wine}"
 
 wine_run() {
   _t="$1"; _out="$2"; _err="$3"; shift 3
-  timeout -k 5 "$_t" "$WINE" "$@" >"$_out" 2>"$_err" </dev/null
+  timeout -k 5 "$_t" "$WINE" "$@" >"$_out" 2>"$_err" </dev/null && return 0
+  _rc=$?
+  # The wine server went away under the program ("wine client error: recvmsg: Connection reset by peer", seen on a
+  # loaded 2-core machine): the program never ran to its end. Start a server and run it once more, saying so.
+  if grep -q 'wine client error' "$_err"; then
+    echo "wine: the wine server went away while $1 ran; running it once more" >&2
+    wineserver -p >/dev/null 2>&1 </dev/null || true
+    timeout -k 5 "$_t" "$WINE" "$@" >"$_out" 2>"$_err" </dev/null
+    return $?
+  fi
+  return $_rc
 }
 
 wine_start() {
