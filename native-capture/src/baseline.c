@@ -15,6 +15,7 @@
 #include "tracker.h"
 
 #include <dlfcn.h>
+#include <time.h>
 #include <stdlib.h>
 
 typedef int (*main_fn)(int, char **, char **);
@@ -52,13 +53,21 @@ static void (*cxx_runtime_freeres(void))(void) {
     return (void (*)(void))fn;
 }
 
-void resmon_runtime_cleanup(void) {
+void resmon_runtime_cleanup(int joined_monitor) {
     if (!resmon_config.baseline) {
         return;
     }
     int busy = resmon_busy++; /* the tracker's own open and dlsym are not the program's */
     /* no other thread uses the runtimes' state */
-    int alone = resmon_proc_value("/proc/self/status", "\nThreads:") == 1;
+    long threads = resmon_proc_value("/proc/self/status", "\nThreads:");
+    /* pthread_join returns when the kernel clears the monitor's tid, which is before the thread leaves the thread
+       group: on a loaded machine /proc still counts it for a moment (up to 200 ms are waited for) */
+    for (int i = 0; joined_monitor && threads == 2 && i < 100; i++) {
+        struct timespec pause = {0, 2 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        threads = resmon_proc_value("/proc/self/status", "\nThreads:");
+    }
+    int alone = threads == 1;
     /* libstdc++ first (its emergency exception pool; absent without a C++ runtime), then glibc */
     void (*cxx_freeres)(void) = alone ? cxx_runtime_freeres() : NULL;
     void (*freeres)(void) = alone ? (void (*)(void))dlsym(RTLD_DEFAULT, "__libc_freeres") : NULL;

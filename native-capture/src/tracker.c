@@ -201,9 +201,11 @@ static void at_exit(void) {
     }
     resmon_busy++;
     stop_monitor();
+    int joined = 0;
     if (monitor_running && real_pthread_join != NULL) {
         real_pthread_join(monitor_thread, NULL); /* its last cycle must not land after the exit report */
         monitor_running = 0;
+        joined = 1;
     }
     resmon_suppress_settle();
     resmon_modules_check(); /* the table's module list, before glibc's clean-up may touch the loader's state */
@@ -213,7 +215,7 @@ static void at_exit(void) {
     }
     resmon_clock_refresh(); /* the last time the time zone may be read: the clean-up frees its state */
     resmon_busy--;
-    resmon_runtime_cleanup(); /* the C runtime's one-time allocations go before anything is written */
+    resmon_runtime_cleanup(joined); /* the C runtime's one-time allocations go before anything is written */
     resmon_busy++;
     /* files first: the report's closing line ends the run for logscan, so their notes must come before it */
     resmon_write_heap_snapshot("exit");

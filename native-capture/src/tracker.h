@@ -70,7 +70,7 @@ int64_t resmon_untrack(void *p);
  * The baseline (baseline.c): what exists when main starts is forgotten, and at exit libstdc++ and glibc free their
  * own one-time allocations before the report, as valgrind has them do. Both only with resmon_config.baseline.
  */
-void resmon_runtime_cleanup(void);
+void resmon_runtime_cleanup(int joined_monitor);
 
 /*
  * The suppression list (suppress.c): RESMON_SUPPRESS, RESMON_SUPPRESS_FILE and, with the baseline, the built-in
