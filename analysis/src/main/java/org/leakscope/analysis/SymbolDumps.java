@@ -13,6 +13,9 @@ import org.leakscope.symbols.PeImageInfo;
 import org.leakscope.symbols.PeSymbolFile;
 import org.leakscope.symbols.X64Unwind;
 import org.leakscope.symbols.breakpad.SymbolData;
+import org.leakscope.symbols.dwarf.CallFrameInfo;
+import org.leakscope.symbols.dwarf.DumpSymsStyle;
+import org.leakscope.symbols.dwarf.DwarfSymbols;
 import org.leakscope.symbols.pdb.DumpSymsFlavor;
 import org.leakscope.symbols.pdb.PdbSymbols;
 import org.leakscope.symbols.store.SafeNames;
@@ -88,16 +91,30 @@ public final class SymbolDumps {
      *                              given as a pair (the only two files) are not the same build
      */
     public static List<ModuleDump> dump(List<Path> files, Limits limits, Flavor flavor) throws IOException {
+        return dump(files, limits, flavor, false);
+    }
+
+    /**
+     * The same, ELF files included: their DWARF (FILE, FUNC, lines, PUBLIC from the symbol table, with
+     * {@code inlines} INLINE and INLINE_ORIGIN) and call frame information (STACK CFI).
+     *
+     * @param inlines write INLINE and INLINE_ORIGIN records for ELF files (dump_syms' {@code --inlines})
+     */
+    public static List<ModuleDump> dump(List<Path> files, Limits limits, Flavor flavor, boolean inlines)
+            throws IOException {
         List<Path> pdbs = new ArrayList<>();
         List<Path> pes = new ArrayList<>();
+        List<Path> elfs = new ArrayList<>();
         for (Path p : files) {
             if (PdbSymbols.isPdb(p)) {
                 pdbs.add(p);
             } else if (PeSymbolFile.isPe(p)) {
                 pes.add(p);
+            } else if (ElfSymbolFile.isElf(p)) {
+                elfs.add(p);
             } else {
-                throw InputFormatException.atOffset(p.toString(), 0, "a PDB (MSF 7.00) or a PE file (MZ)",
-                        ElfSymbolFile.isElf(p) ? "an ELF file (dumpsyms does not read DWARF yet)" : "neither");
+                throw InputFormatException.atOffset(p.toString(), 0, "a PDB (MSF 7.00), a PE file (MZ) or an ELF file",
+                        "none of them");
             }
         }
         List<PeImageInfo> peInfo = new ArrayList<>();
@@ -128,6 +145,9 @@ public final class SymbolDumps {
                 out.add(withPdb(pdb, pdbPath, pe < 0 ? null : pes.get(pe), pe < 0 ? null : peInfo.get(pe), limits,
                         flavor));
             }
+        }
+        for (Path elf : elfs) {
+            out.add(elf(elf, flavor, inlines));
         }
         for (int i = 0; i < pes.size(); i++) {
             if (!paired[i]) {
@@ -167,6 +187,42 @@ public final class SymbolDumps {
         List<SymbolData.StackCfi> cfi = stackCfi(pePath, pe, limits, warnings);
         return new ModuleDump(new SymbolData(m, List.of(codeIdLine(pePath, pe)), List.of(), List.of(), List.of(),
                 List.of(), List.of(), cfi), List.of(pePath), warnings);
+    }
+
+    /** An ELF file's DWARF and call frame information, as the chosen dump_syms writes them. */
+    private static ModuleDump elf(Path path, Flavor flavor, boolean inlines) throws IOException {
+        DwarfSymbols dwarf = DwarfSymbols.open(path);
+        SymbolData d = dwarf.toSymbolData(inlines, flavor == Flavor.MOZILLA ? DumpSymsStyle.MOZILLA
+                : DumpSymsStyle.BREAKPAD);
+        CallFrameInfo cfi = CallFrameInfo.open(path);
+        List<SymbolData.StackCfi> rules = cfi.stackCfi();
+        if (flavor == Flavor.MOZILLA) { // the same rules; mozilla writes the CFA's first, Breakpad sorts them by name
+            rules = rules.stream().map(r -> new SymbolData.StackCfi(r.address(), r.size(), cfaFirst(r.rules())))
+                    .toList();
+        }
+        List<String> warnings = new ArrayList<>();
+        dwarf.problems().stream().map(Problem::message).forEach(warnings::add);
+        cfi.problems().stream().map(Problem::message).forEach(warnings::add);
+        return new ModuleDump(new SymbolData(d.module(), d.info(), d.files(), d.origins(), d.functions(), d.publics(),
+                d.stackWin(), rules), List.of(path), warnings);
+    }
+
+    /** {@code $rbp: .cfa -16 + ^ .cfa: $rsp 16 +} as {@code .cfa: $rsp 16 + $rbp: .cfa -16 + ^}. */
+    static String cfaFirst(String rules) {
+        List<StringBuilder> each = new ArrayList<>();
+        for (String token : rules.split(" ")) {
+            if (token.endsWith(":")) {
+                each.add(new StringBuilder(token));
+            } else if (each.isEmpty()) {
+                return rules; // not the rule syntax: left as it is
+            } else {
+                each.get(each.size() - 1).append(' ').append(token);
+            }
+        }
+        List<String> ordered = new ArrayList<>();
+        each.stream().map(StringBuilder::toString).filter(r -> r.startsWith(".cfa:")).forEach(ordered::add);
+        each.stream().map(StringBuilder::toString).filter(r -> !r.startsWith(".cfa:")).forEach(ordered::add);
+        return String.join(" ", ordered);
     }
 
     private static String codeIdLine(Path pePath, PeImageInfo pe) {

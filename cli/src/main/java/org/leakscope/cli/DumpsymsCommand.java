@@ -30,6 +30,8 @@ final class DumpsymsCommand {
         o.addOption(Option.builder().longOpt("store").hasArg().argName("DIR")
                 .desc("file each module as DIR/<debug file>/<debug id>/<name>.sym (a Breakpad symbol store),"
                         + " creating folders as needed; without it the one module goes to stdout or -o").build());
+        o.addOption(Option.builder().longOpt("inlines").desc("ELF files: also INLINE and INLINE_ORIGIN records (inline"
+                + " frames), as dump_syms --inlines").build());
         o.addOption(Option.builder().longOpt("flavor").hasArg().argName("breakpad|mozilla")
                 .desc("whose dump_syms to write like where the two differ: breakpad (default; Microsoft DIA's names)"
                         + " or mozilla (the Rust dump_syms behind Mozilla's and Sentry's symbol servers: its spelling"
@@ -44,14 +46,15 @@ final class DumpsymsCommand {
         if (cl == null) {
             return ExitCode.OK;
         }
-        List<Path> files = CommonOptions.files(cl, "PDB or PE file");
+        List<Path> files = CommonOptions.files(cl, "PDB, PE or ELF file");
         if (cl.hasOption("store") && cl.hasOption("output")) {
             throw new UsageException("--store and -o/--output: a store names its files itself");
         }
         for (Path p : files) {
             InputFiles.check(p);
         }
-        List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT, flavor(cl));
+        List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT, flavor(cl),
+                cl.hasOption("inlines"));
         for (SymbolDumps.ModuleDump d : dumps) {
             d.warnings().forEach(w -> err.println("dumpsyms: warning: " + w));
         }
@@ -92,12 +95,14 @@ final class DumpsymsCommand {
                 "Writes Breakpad .sym files from Windows symbols: a PDB (FILE, FUNC with argument types, line"
                         + " records, PUBLIC, STACK WIN) with its PE when given (INFO CODE_ID, and STACK CFI from"
                         + " x64 unwind data), or a PE alone. A PDB and a PE are paired by debug id, never by name."
-                        + " The files are read by content, on any OS.",
+                        + " From an ELF file: its DWARF (FILE, FUNC, lines, PUBLIC; INLINE with --inlines) and"
+                        + " STACK CFI from .eh_frame/.debug_frame. The files are read by content, on any OS.",
                 """
                 Examples:
                   dumpsyms app.pdb app.exe > app.sym               # one module to stdout
                   dumpsyms app.pdb app.exe --store symbols/        # symbols/app.pdb/<ID>/app.sym
                   dumpsyms build/*.pdb build/*.dll --store symbols/ # every module of a build
+                  dumpsyms --inlines build/libapp.so > libapp.so.sym # DWARF, with inline records
                   dumpsyms --flavor mozilla app.pdb app.exe         # as mozilla's dump_syms writes it
 
                 With --store, each file written is printed on its own line.

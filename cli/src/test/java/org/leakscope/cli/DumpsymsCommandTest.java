@@ -97,11 +97,31 @@ class DumpsymsCommandTest {
         CliRun r = CliRun.of("dumpsyms", text.toString());
         assertEquals(ExitCode.BAD_INPUT, r.exit());
         assertTrue(r.err().startsWith("dumpsyms: error: " + text), r.err());
-        assertTrue(r.err().contains("a PDB (MSF 7.00) or a PE file"), r.err());
+        assertTrue(r.err().contains("expected a PDB (MSF 7.00), a PE file (MZ) or an ELF file, found none of them"), r.err());
 
         CliRun two = CliRun.of("dumpsyms", CliRun.corpus("pdb/bp_dump_syms_regtest.pdb").toString(),
                 CliRun.corpus("pdb/bp_dump_syms_regtest64.pdb").toString());
         assertEquals(ExitCode.BAD_INPUT, two.exit());
         assertTrue(two.err().contains("2 modules in 2 files: give --store DIR"), two.err());
+    }
+
+    /**
+     * An ELF file's DWARF and call frame information, in mozilla's conventions, give the .sym mozilla's dump_syms
+     * wrote for it byte for byte (the corpus renamed basic.full), with and without --inlines.
+     */
+    @Test
+    void anElfFileGivesMozillasSymFileByteForByte() throws Exception {
+        for (String golden : List.of("dwarf/moz_linux_basic.full.sym", "dwarf/moz_linux_basic.full.inlines.sym")) {
+            List<String> args = new java.util.ArrayList<>(List.of("dumpsyms", "--flavor", "mozilla",
+                    CliRun.corpus("dwarf/moz_linux_basic.full").toString()));
+            if (golden.contains("inlines")) {
+                args.add("--inlines");
+            }
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitCode.OK, r.exit(), r.err());
+            String want = Files.readString(CliRun.corpus(golden)).replace("\r", "")
+                    .replace("basic.full", "moz_linux_basic.full");
+            assertEquals(want, r.out(), golden);
+        }
     }
 }
