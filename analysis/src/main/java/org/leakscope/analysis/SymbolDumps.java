@@ -151,7 +151,7 @@ public final class SymbolDumps {
         }
         for (int i = 0; i < pes.size(); i++) {
             if (!paired[i]) {
-                out.add(peAlone(pes.get(i), peInfo.get(i), limits));
+                out.add(peAlone(pes.get(i), peInfo.get(i), limits, flavor, inlines));
             }
         }
         return out;
@@ -175,7 +175,19 @@ public final class SymbolDumps {
                 d.publics(), d.stackWin(), cfi), List.of(pdbPath, pePath), warnings);
     }
 
-    private static ModuleDump peAlone(Path pePath, PeImageInfo pe, Limits limits) throws IOException {
+    private static ModuleDump peAlone(Path pePath, PeImageInfo pe, Limits limits, Flavor flavor, boolean inlines)
+            throws IOException {
+        DwarfSymbols dwarf = DwarfSymbols.open(pePath);
+        if (dwarf.hasDebugInfo()) { // a mingw-w64 build with -g: its DWARF, and STACK CFI from the x64 unwind data
+            SymbolData d = dwarf.toSymbolData(inlines, flavor == Flavor.MOZILLA ? DumpSymsStyle.MOZILLA
+                    : DumpSymsStyle.BREAKPAD);
+            List<String> warnings = new ArrayList<>();
+            dwarf.problems().stream().map(Problem::message).forEach(warnings::add);
+            pe.problems().stream().map(Problem::message).forEach(warnings::add);
+            List<SymbolData.StackCfi> cfi = stackCfi(pePath, pe, limits, warnings);
+            return new ModuleDump(new SymbolData(d.module(), d.info(), d.files(), d.origins(), d.functions(),
+                    d.publics(), d.stackWin(), cfi), List.of(pePath), warnings);
+        }
         if (pe.codeView() == null) {
             throw InputFormatException.atOffset(pePath.toString(), 0,
                     "a CodeView debug record (the debug id a symbol file is filed and matched by)", "none");

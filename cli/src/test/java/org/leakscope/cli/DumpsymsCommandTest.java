@@ -124,4 +124,30 @@ class DumpsymsCommandTest {
             assertEquals(want, r.out(), golden);
         }
     }
+
+    /**
+     * A mingw-w64 DLL built with -g: FUNC and line records from its DWARF and STACK CFI from its x64 unwind data,
+     * as mozilla's dump_syms wrote them (the corpus renamed basic32-dwarf.dll and basic64-dwarf.dll).
+     */
+    @Test
+    void aMingwDllGivesItsDwarfFunctionsLinesAndUnwindRules() throws Exception {
+        for (String bits : List.of("32", "64")) {
+            String dll = "dwarf/moz_basic" + bits + "-dwarf.dll";
+            CliRun r = CliRun.of("dumpsyms", "--flavor", "mozilla", CliRun.corpus(dll).toString());
+            assertEquals(ExitCode.OK, r.exit(), r.err());
+            String want = Files.readString(CliRun.corpus("dwarf/moz_basic" + bits + "-dwarf.sym")).replace("\r", "")
+                    .replace("basic" + bits + "-dwarf.dll", "moz_basic" + bits + "-dwarf.dll");
+            for (String prefix : List.of("FUNC ", "STACK CFI ", "MODULE ", "INFO ")) {
+                assertEquals(lines(want, prefix), lines(r.out(), prefix), dll + " " + prefix);
+            }
+            // line records: address, size and line (FILE numbers differ: ours lists two files no line uses)
+            assertEquals(bits.equals("32") ? 417 : 402, lineRecords(want).size());
+            assertEquals(lineRecords(want), lineRecords(r.out()), dll + " line records");
+        }
+    }
+
+    private static List<String> lineRecords(String sym) {
+        return sym.lines().filter(l -> l.matches("[0-9a-f]+ [0-9a-f]+ \\d+ \\d+"))
+                .map(l -> l.substring(0, l.lastIndexOf(' '))).toList();
+    }
 }
