@@ -97,7 +97,8 @@ class DumpsymsCommandTest {
         CliRun r = CliRun.of("dumpsyms", text.toString());
         assertEquals(ExitCode.BAD_INPUT, r.exit());
         assertTrue(r.err().startsWith("dumpsyms: error: " + text), r.err());
-        assertTrue(r.err().contains("expected a PDB (MSF 7.00), a PE file (MZ) or an ELF file, found none of them"), r.err());
+        assertTrue(r.err().contains("expected a PDB (MSF 7.00), a PE file (MZ) or an ELF file, found none of them"),
+                r.err());
 
         CliRun two = CliRun.of("dumpsyms", CliRun.corpus("pdb/bp_dump_syms_regtest.pdb").toString(),
                 CliRun.corpus("pdb/bp_dump_syms_regtest64.pdb").toString());
@@ -135,8 +136,8 @@ class DumpsymsCommandTest {
             String dll = "dwarf/moz_basic" + bits + "-dwarf.dll";
             CliRun r = CliRun.of("dumpsyms", "--flavor", "mozilla", CliRun.corpus(dll).toString());
             assertEquals(ExitCode.OK, r.exit(), r.err());
-            String want = Files.readString(CliRun.corpus("dwarf/moz_basic" + bits + "-dwarf.sym")).replace("\r", "")
-                    .replace("basic" + bits + "-dwarf.dll", "moz_basic" + bits + "-dwarf.dll");
+            String want = Files.readString(CliRun.corpus("dwarf/moz_basic" + bits + "-dwarf.sym"))
+                    .replace("\r", "").replace("basic" + bits + "-dwarf.dll", "moz_basic" + bits + "-dwarf.dll");
             for (String prefix : List.of("FUNC ", "STACK CFI ", "MODULE ", "INFO ")) {
                 assertEquals(lines(want, prefix), lines(r.out(), prefix), dll + " " + prefix);
             }
