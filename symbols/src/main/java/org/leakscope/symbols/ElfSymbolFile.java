@@ -62,34 +62,16 @@ public final class ElfSymbolFile implements ImageSymbols {
 
     private void read(FileChannel ch) throws IOException {
         long size = ch.size();
-        ElfSymbols.Ident ident = parse(bytes(ch, 0, 16, size, "the ELF identification"), 0, ElfSymbols.Ident::new);
-        boolean is64 = ident.bits() == 2;
-        long phoff;
-        long shoff;
-        int phnum;
-        int phentsize;
-        int shnum;
-        int shentsize;
-        int shstrndx;
-        if (is64) {
-            ElfSymbols.Header64 h = parse(bytes(ch, 16, 48, size, "the ELF header"), 0, ElfSymbols.Header64::new);
-            phoff = h.phoff();
-            shoff = h.shoff();
-            phnum = h.phnum();
-            phentsize = h.phentsize();
-            shnum = h.shnum();
-            shentsize = h.shentsize();
-            shstrndx = h.shstrndx();
-        } else {
-            ElfSymbols.Header32 h = parse(bytes(ch, 16, 36, size, "the ELF header"), 0, ElfSymbols.Header32::new);
-            phoff = h.phoff();
-            shoff = h.shoff();
-            phnum = h.phnum();
-            phentsize = h.phentsize();
-            shnum = h.shnum();
-            shentsize = h.shentsize();
-            shstrndx = h.shstrndx();
-        }
+        ElfHeader header = ElfHeader.read(ch, source, size, "an ELF file (little-endian, 32 or 64 bits)",
+                "an ELF structure");
+        boolean is64 = header.is64();
+        long phoff = header.phoff();
+        long shoff = header.shoff();
+        int phnum = header.phnum();
+        int phentsize = header.phentsize();
+        int shnum = header.shnum();
+        int shentsize = header.shentsize();
+        int shstrndx = header.shstrndx();
         int phWant = is64 ? 56 : 32;
         int shWant = is64 ? 64 : 40;
         firstLoadVaddr = Long.MAX_VALUE;

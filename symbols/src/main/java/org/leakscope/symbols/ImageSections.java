@@ -80,40 +80,16 @@ public record ImageSections(String source, boolean pe, int machine, boolean is64
     }
 
     private static ImageSections elf(FileChannel ch, String source, long size) throws IOException {
-        ElfSymbols.Ident ident = parse(source, FileRange.read(ch, source, 0, 16, size, "the ELF identification"), 0,
-                ElfSymbols.Ident::new);
-        boolean is64 = ident.bits() == 2;
-        long phoff;
-        long shoff;
-        int phnum;
-        int phentsize;
-        int shnum;
-        int shentsize;
-        int shstrndx;
-        int machine;
-        if (is64) {
-            ElfSymbols.Header64 h = parse(source, FileRange.read(ch, source, 16, 48, size, "the ELF header"), 16,
-                    ElfSymbols.Header64::new);
-            machine = h.machine();
-            phoff = h.phoff();
-            shoff = h.shoff();
-            phnum = h.phnum();
-            phentsize = h.phentsize();
-            shnum = h.shnum();
-            shentsize = h.shentsize();
-            shstrndx = h.shstrndx();
-        } else {
-            ElfSymbols.Header32 h = parse(source, FileRange.read(ch, source, 16, 36, size, "the ELF header"), 16,
-                    ElfSymbols.Header32::new);
-            machine = h.machine();
-            phoff = h.phoff();
-            shoff = h.shoff();
-            phnum = h.phnum();
-            phentsize = h.phentsize();
-            shnum = h.shnum();
-            shentsize = h.shentsize();
-            shstrndx = h.shstrndx();
-        }
+        ElfHeader header = ElfHeader.read(ch, source, size, "an ELF or PE header", "a header");
+        boolean is64 = header.is64();
+        long phoff = header.phoff();
+        long shoff = header.shoff();
+        int phnum = header.phnum();
+        int phentsize = header.phentsize();
+        int shnum = header.shnum();
+        int shentsize = header.shentsize();
+        int shstrndx = header.shstrndx();
+        int machine = header.machine();
         long loadBase = 0;
         if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
             byte[] ph = FileRange.read(ch, source, phoff, (long) phnum * phentsize, size, phnum + " program headers");
