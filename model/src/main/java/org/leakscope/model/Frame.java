@@ -1,5 +1,7 @@
 package org.leakscope.model;
 
+import java.util.List;
+
 /**
  * One return address of a backtrace, resolved as far as the available data allows.
  *
@@ -13,9 +15,21 @@ package org.leakscope.model;
  * @param sourceLine     1-based source line, or null
  * @param mangled        the symbol as the file spells it ({@code _Znwm}) when {@code function} is its demangled
  *                       form, else null (the name was not mangled, or no symbol)
+ * @param inlined        functions inlined at this address, innermost first ({@link InlinedCall}); empty, never
+ *                       null, when there are none or the debug data does not say
  */
 public record Frame(long address, String module, Long moduleOffset, String function, Long functionOffset,
-        String sourceFile, Integer sourceLine, String mangled) {
+        String sourceFile, Integer sourceLine, String mangled, List<InlinedCall> inlined) {
+
+    public Frame {
+        inlined = inlined == null ? List.of() : List.copyOf(inlined);
+    }
+
+    /** A frame without inlined calls. */
+    public Frame(long address, String module, Long moduleOffset, String function, Long functionOffset,
+            String sourceFile, Integer sourceLine, String mangled) {
+        this(address, module, moduleOffset, function, functionOffset, sourceFile, sourceLine, mangled, List.of());
+    }
 
     /** A frame whose name, if any, is not mangled. */
     public Frame(long address, String module, Long moduleOffset, String function, Long functionOffset,
@@ -28,7 +42,7 @@ public record Frame(long address, String module, Long moduleOffset, String funct
     }
 
     public Frame withModule(String name, long offset) {
-        return new Frame(address, name, offset, function, functionOffset, sourceFile, sourceLine, mangled);
+        return new Frame(address, name, offset, function, functionOffset, sourceFile, sourceLine, mangled, inlined);
     }
 
     /** The symbol {@code name}, not mangled (a C name, or one a symbol file stores demangled). */
@@ -39,6 +53,12 @@ public record Frame(long address, String module, Long moduleOffset, String funct
     /** The symbol with its readable name and, when that was demangled, the name as the file spells it. */
     public Frame withSymbol(String readable, String mangledName, long offset, String file, Integer line) {
         return new Frame(address, module, moduleOffset, readable, offset, file, line, mangledName);
+    }
+
+    /** The same frame with these inlined calls (innermost first) at its address. */
+    public Frame withInlined(List<InlinedCall> calls) {
+        return new Frame(address, module, moduleOffset, function, functionOffset, sourceFile, sourceLine, mangled,
+                calls);
     }
 
     /**
