@@ -1,0 +1,89 @@
+package org.leakscope.stackwalk;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.leakscope.model.Frame;
+import org.leakscope.model.Module;
+import org.leakscope.model.ModuleMap;
+import org.leakscope.symbols.BreakpadSymbolFile;
+import org.leakscope.symbols.SymbolStore;
+import org.leakscope.symbols.breakpad.SymbolData;
+
+/**
+ * What the walker asks about code addresses: which module holds one, what its symbol file says about unwinding
+ * there (STACK CFI, STACK WIN, a FUNC's parameter size), and the frame's names. Without a symbol store only the
+ * modules are known. Answers that a stack scan asks for again and again are kept.
+ */
+final class CodeLookup {
+    private final ModuleMap modules;
+    private final SymbolStore symbols;
+    private final Map<Long, Boolean> plausible = new HashMap<>();
+
+    CodeLookup(ModuleMap modules, SymbolStore symbols) {
+        this.modules = modules;
+        this.symbols = symbols;
+    }
+
+    Optional<Module> module(long address) {
+        return modules.find(address);
+    }
+
+    private Optional<BreakpadSymbolFile> breakpad(Module m) {
+        return symbols == null ? Optional.empty() : symbols.breakpadFile(m);
+    }
+
+    /** The STACK CFI rules in effect at an instruction, or empty. */
+    Optional<String> cfiRules(long instruction) {
+        return module(instruction).flatMap(m -> breakpad(m).flatMap(f -> f.cfiRulesAt(instruction - m.base())));
+    }
+
+    /** The STACK WIN record covering an instruction, or empty. */
+    Optional<SymbolData.StackWin> stackWin(long instruction) {
+        return module(instruction).flatMap(m -> breakpad(m).flatMap(f -> f.stackWinAt(instruction - m.base())));
+    }
+
+    /** The parameter size of the FUNC record covering an instruction, or -1. */
+    long parameterSize(long instruction) {
+        return module(instruction).flatMap(m -> breakpad(m)).map(f -> {
+            Module m = module(instruction).get();
+            return f.parameterSizeAt(instruction - m.base());
+        }).orElse(-1L);
+    }
+
+    /**
+     * Whether a word found on the stack could be a return address, as Breakpad judges it: inside a module, and,
+     * when that module has symbols, inside a function they name (else any address of the module will do).
+     */
+    boolean plausibleReturnAddress(long address) {
+        Boolean known = plausible.get(address);
+        if (known != null) {
+            return known;
+        }
+        Optional<Module> m = module(address);
+        boolean ok = m.isPresent() && (symbols == null || !symbols.hasSymbols(m.get())
+                || symbols.symbolize(Frame.unresolved(address), m.get()).function() != null);
+        if (plausible.size() < 100_000) {
+            plausible.put(address, ok);
+        }
+        return ok;
+    }
+
+    /**
+     * The frame at {@code address} (the instruction pointer, or a caller's return address), named by looking up
+     * {@code instruction}; offsets are given from {@code address}, as Breakpad prints them.
+     */
+    Frame frame(long address, long instruction) {
+        Optional<Module> m = module(instruction).or(() -> module(address));
+        if (m.isEmpty()) {
+            return Frame.unresolved(address);
+        }
+        Module module = m.get();
+        Frame at = Frame.unresolved(instruction).withModule(module.name(), instruction - module.base());
+        Frame named = symbols == null ? at : symbols.symbolize(at, module);
+        long shift = address - instruction;
+        return new Frame(address, named.module(), address - module.base(), named.function(),
+                named.functionOffset() == null ? null : named.functionOffset() + shift, named.sourceFile(),
+                named.sourceLine(), named.mangled(), named.inlined());
+    }
+}
