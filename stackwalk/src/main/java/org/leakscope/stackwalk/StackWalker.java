@@ -87,13 +87,25 @@ public final class StackWalker {
         };
     }
 
+    /** The frame as reported: symbolized at its instruction, with the registers recovered for it. */
+    private StackFrame named(WalkFrame f, Unwinder unwinder) {
+        long ip = f.get(unwinder.ip());
+        long instruction = unwinder.instruction(f);
+        if (unwinder.wordSize == 4) {
+            instruction &= 0xffffffffL;
+        }
+        return new StackFrame(code.frame(ip, instruction), instruction, f.foundBy, f.recovered(unwinder.registers()));
+    }
+
     private ThreadStack walk(long threadId, boolean crashed, CpuContext context, Unwinder unwinder) {
         long deadline = System.nanoTime() + TIME_LIMIT_NANOS;
         Map<String, Long> registers = context.registers();
         WalkFrame first = new WalkFrame(registers, Set.copyOf(registers.keySet()), FoundBy.CONTEXT);
         List<WalkFrame> frames = new ArrayList<>();
+        List<StackFrame> out = new ArrayList<>();
         frames.add(first);
-        String end = "no caller found";
+        out.add(named(first, unwinder));
+        String end;
         while (true) {
             if (frames.size() >= maxFrames) {
                 end = "the frame limit (" + maxFrames + ") was reached";
@@ -105,21 +117,12 @@ public final class StackWalker {
             }
             WalkFrame next = unwinder.caller(frames, true);
             if (next == null) {
+                end = unwinder.end;
                 break;
             }
             frames.add(next);
-        }
-        List<StackFrame> out = new ArrayList<>(frames.size());
-        for (WalkFrame f : frames) {
-            long ip = f.get(unwinder.ip());
-            long instruction = unwinder.instruction(f);
-            if (unwinder.wordSize == 4) {
-                instruction &= 0xffffffffL;
-            }
-            out.add(new StackFrame(code.frame(ip, instruction), instruction, f.foundBy,
-                    f.recovered(unwinder.registers())));
+            out.add(named(next, unwinder)); // here, so that the time limit covers symbol lookups too
         }
         return new ThreadStack(threadId, crashed, out, end);
     }
-
 }

@@ -40,11 +40,18 @@ abstract class Unwinder {
     /** The caller of the last frame, before the progress checks; null when no way finds one. */
     abstract WalkFrame findCaller(List<WalkFrame> frames, boolean scanAllowed);
 
-    /** The caller of the last frame, or null at the end of the stack or when a caller would not make progress. */
+    /** Why the last {@link #caller} call found none. */
+    String end = "no caller found";
+
+    /**
+     * The caller of the last frame, or null at the end of the stack or when a caller would not make progress
+     * ({@link #end} says which).
+     */
     final WalkFrame caller(List<WalkFrame> frames, boolean scanAllowed) {
         WalkFrame last = frames.get(frames.size() - 1);
         WalkFrame next = findCaller(frames, scanAllowed);
         if (next == null || !next.isValid(ip()) || !next.isValid(sp())) {
+            end = "no caller found";
             return null;
         }
         long ip = next.get(ip());
@@ -53,11 +60,16 @@ abstract class Unwinder {
         // an instruction pointer below 4 KB is the end of the stack; the stack pointer must grow (or, leaving the
         // context frame, may stay: a leaf keeps its return address in a register on some CPUs)
         if (Long.compareUnsigned(ip, 4096) < 0) {
+            end = "the caller's instruction pointer is below 4 KB: the end of the stack";
             return null;
         }
         int c = Long.compareUnsigned(sp, calleeSp);
         boolean first = last.foundBy == FoundBy.CONTEXT;
-        return (first ? c < 0 : c <= 0) ? null : next;
+        if (first ? c < 0 : c <= 0) {
+            end = "the caller found (" + next.foundBy.word() + ") would not move the stack pointer up";
+            return null;
+        }
+        return next;
     }
 
     /** Where a frame's code is: its instruction pointer for frame 0, one byte into the call for callers. */

@@ -21,6 +21,10 @@ final class X86Unwinder extends Unwinder {
     private static final long MAX_GAP_BETWEEN_FRAMES = 128 * 1024;
     private static final int FPO = 0;
 
+    /** The first frame's parameter size that is known, and how many frames were looked at for it. */
+    private long firstParameterSize = -1;
+    private int parameterSizesSeen;
+
     X86Unwinder(StackMemory memory, CodeLookup code) {
         super(memory, code, 4);
     }
@@ -75,13 +79,12 @@ final class X86Unwinder extends Unwinder {
 
     private WalkFrame byStackWin(List<WalkFrame> frames, SymbolData.StackWin win, boolean scanAllowed) {
         WalkFrame last = frames.get(frames.size() - 1);
-        // Breakpad's rule: the parameter size of the innermost frame below this one that has one
-        long calleeParams = 0;
-        for (int i = frames.size() - 2; i >= 0; i--) {
-            if (frames.get(i).parameterSize >= 0) {
-                calleeParams = frames.get(i).parameterSize;
-            }
+        // Breakpad's rule (its loop over the callees keeps the last it sees): the parameter size of the innermost
+        // frame of the whole stack that has one; found once, since frames below this one do not change
+        for (; firstParameterSize < 0 && parameterSizesSeen <= frames.size() - 2; parameterSizesSeen++) {
+            firstParameterSize = frames.get(parameterSizesSeen).parameterSize;
         }
+        long calleeParams = Math.max(0, firstParameterSize);
         long esp = last.get("esp");
         Map<String, Long> dict = new HashMap<>();
         dict.put("$ebp", last.get("ebp") == null ? 0 : last.get("ebp"));
