@@ -1,10 +1,14 @@
 package org.leakscope.stackwalk;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Module;
+import org.leakscope.model.Problem;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.symbols.BreakpadSymbolFile;
 import org.leakscope.symbols.SymbolStore;
@@ -15,10 +19,12 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * there (STACK CFI, STACK WIN, a FUNC's parameter size), and the frame's names. Without a symbol store only the
  * modules are known. Answers that a stack scan asks for again and again are kept.
  */
-final class CodeLookup {
+final class CodeLookup implements AutoCloseable {
     private final ModuleMap modules;
     private final SymbolStore symbols;
     private final Map<Long, Boolean> plausible = new HashMap<>();
+    private final Map<Module, Optional<ModuleUnwindInfo>> programFiles = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
 
     CodeLookup(ModuleMap modules, SymbolStore symbols) {
         this.modules = modules;
@@ -36,6 +42,34 @@ final class CodeLookup {
     /** The STACK CFI rules in effect at an instruction, or empty. */
     Optional<String> cfiRules(long instruction) {
         return module(instruction).flatMap(m -> breakpad(m).flatMap(f -> f.cfiRulesAt(instruction - m.base())));
+    }
+
+    /**
+     * The call frame information of the module's program file at an instruction, for a module without a Breakpad
+     * symbol file (whose STACK CFI records, made from the same data, come first): DWARF or x64 unwind data.
+     */
+    Optional<String> programFileRules(long instruction) {
+        Optional<Module> m = module(instruction);
+        if (m.isEmpty() || symbols == null || breakpad(m.get()).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<ModuleUnwindInfo> info = programFiles.computeIfAbsent(m.get(),
+                k -> symbols.imagePath(k).map(p -> new ModuleUnwindInfo(p, problems)));
+        return info.flatMap(i -> i.rulesAt(instruction - m.get().base()));
+    }
+
+    /** Program files whose unwind data could not be read. */
+    List<Problem> problems() {
+        return problems;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Optional<ModuleUnwindInfo> i : programFiles.values()) {
+            if (i.isPresent()) {
+                i.get().close();
+            }
+        }
     }
 
     /** The STACK WIN record covering an instruction, or empty. */

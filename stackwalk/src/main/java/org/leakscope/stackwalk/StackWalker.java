@@ -1,5 +1,6 @@
 package org.leakscope.stackwalk;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.ExceptionInfo;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.SystemInfo;
+import org.leakscope.model.Problem;
 import org.leakscope.symbols.SymbolStore;
 
 /**
@@ -20,9 +22,10 @@ import org.leakscope.symbols.SymbolStore;
  * <p>A walk reads only the thread's own captured stack and ends: when no way finds a caller; when the caller's
  * instruction pointer is below 4 KB; when the stack pointer does not grow (so a cycle cannot repeat); at
  * {@code maxFrames}; or after {@link #TIME_LIMIT_NANOS} on one thread, whatever the dump or symbol files hold.
- * Not thread-safe (nor is the symbol store): one walker per thread of work.
+ * Not thread-safe (nor is the symbol store): one walker per thread of work. Closing it closes the program files
+ * it opened for their unwind data.
  */
-public final class StackWalker {
+public final class StackWalker implements AutoCloseable {
     public static final int DEFAULT_MAX_FRAMES = 1024;
     /** One thread's walk stops after this long, with the frames found so far: hostile input must stay cheap. */
     public static final long TIME_LIMIT_NANOS = 1_000_000_000L;
@@ -124,5 +127,15 @@ public final class StackWalker {
             out.add(named(next, unwinder)); // here, so that the time limit covers symbol lookups too
         }
         return new ThreadStack(threadId, crashed, out, end);
+    }
+
+    /** Program files whose unwind data could not be read (their modules were walked by other means). */
+    public List<Problem> problems() {
+        return List.copyOf(code.problems());
+    }
+
+    @Override
+    public void close() throws IOException {
+        code.close();
     }
 }

@@ -79,11 +79,13 @@ abstract class Unwinder {
     }
 
     /**
-     * The caller by the STACK CFI rules in effect at the frame's instruction; null without rules, when they fail,
-     * or when they do not give {@code essentials}.
+     * The caller by the STACK CFI rules in effect at the frame's instruction (from the module's symbol file, else
+     * from its program file's DWARF or x64 unwind data); null without rules, when they fail, or when they do not
+     * give {@code essentials}.
      */
     WalkFrame byCfi(WalkFrame last, Set<String> essentials) {
-        String rules = code.cfiRules(instruction(last)).orElse(null);
+        long instruction = instruction(last);
+        String rules = code.cfiRules(instruction).or(() -> code.programFileRules(instruction)).orElse(null);
         if (rules == null) {
             return null;
         }

@@ -156,6 +156,14 @@ public final class SymbolStore implements AutoCloseable {
         return symbols(module).map(Used::breakpad);
     }
 
+    /**
+     * The program file (ELF or PE) of the module's build, on this machine or along the symbol path, as
+     * {@link #symbolize} finds it: a stack walker reads its call frame information. Empty when there is none.
+     */
+    public Optional<Path> imagePath(Module module) {
+        return image(module).map(u -> u.from().path()).filter(p -> ElfSymbolFile.isElf(p) || PeSymbolFile.isPe(p));
+    }
+
     /** True when some file names this module's functions (a stack scan then trusts only addresses inside one). */
     public boolean hasSymbols(Module module) {
         return symbols(module).isPresent() || image(module).isPresent();
