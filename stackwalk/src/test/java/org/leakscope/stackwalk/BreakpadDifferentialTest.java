@@ -22,33 +22,48 @@ import org.leakscope.testing.Required;
 /**
  * The walker beside Breakpad's {@code minidump_stackwalk} (npm {@code minidump@0.26.0}, which .ci/run installs)
  * over every dump of the corpus, without symbols: the crashing thread, frame by frame, module and offset in
- * order. Breakpad's text output is read rather than {@code -m}'s because only it says how each frame was found,
+ * order (the other threads' agreement is printed too). Breakpad's text output is read rather than {@code -m}'s because only it says how each frame was found,
  * and the agreement is counted per way: every frame Breakpad finds from the context, by call frame information or
  * by the frame pointer must agree; of the frames it finds by scanning, at least 90 %.
+ * {@code -Dleakscope.dumps=DIR} compares over another folder of dumps instead.
  */
 class BreakpadDifferentialTest {
     @Test
     void crashingThreadsAgreeWithMinidumpStackwalk() throws Exception {
         Path stackwalk = stackwalk();
-        Path root = Required.corpusRoot().toAbsolutePath().normalize();
-        Required.that(Files.isDirectory(root), "the corpus " + root + " is absent");
+        String other = System.getProperty("leakscope.dumps"); // another folder of dumps, for a local look
+        Path root = (other == null || other.isBlank() ? Required.corpusRoot() : Path.of(other)).toAbsolutePath()
+                .normalize();
+        Required.that(Files.isDirectory(root), "the dumps folder " + root + " is absent");
         List<Path> dumps;
         try (Stream<Path> files = Files.walk(root)) {
             dumps = files.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".dmp"))
                     .filter(Files::isRegularFile).sorted().toList();
         }
         Map<FoundBy, int[]> total = new EnumMap<>(FoundBy.class); // {agree, of}
+        int[] allOthers = new int[2];
         List<String> failures = new ArrayList<>();
         for (Path dump : dumps) {
             String name = root.relativize(dump).toString();
-            Optional<BreakpadStackText.Thread> expected = crashedThread(stackwalk, dump);
+            List<BreakpadStackText.Thread> bpThreads = threads(stackwalk, dump);
+            Optional<BreakpadStackText.Thread> expected = bpThreads.stream().filter(BreakpadStackText.Thread::crashed)
+                    .findFirst();
             if (expected.isEmpty()) {
                 System.out.println(name + ": Breakpad walks no crashed thread");
                 continue;
             }
             ThreadStack actual;
+            int[] others = new int[2]; // frames of the other threads: agree, of
             try (Minidump d = Minidump.open(dump)) {
                 actual = walk(d, expected.get().index());
+                for (BreakpadStackText.Thread t : bpThreads) {
+                    ThreadStack ours = t.crashed() ? null : walk(d, t.index());
+                    for (int i = 0; ours != null && i < t.frames().size(); i++) {
+                        others[0] += i < ours.frames().size() && sameCode(t.frames().get(i),
+                                ours.frames().get(i).frame()) ? 1 : 0;
+                        others[1]++;
+                    }
+                }
             } catch (InputFormatException e) {
                 failures.add(name + ": Breakpad walked it, we could not read it: " + e.getMessage());
                 continue;
@@ -79,7 +94,10 @@ class BreakpadDifferentialTest {
                     + "; agree " + show(counts) + (firstDisagreement < 0 ? "" : "; first difference at frame "
                     + firstDisagreement + ": Breakpad " + bp.get(firstDisagreement).text() + ", ours "
                     + (firstDisagreement < actual.frames().size()
-                            ? actual.frames().get(firstDisagreement).frame().describe() : "none")));
+                            ? actual.frames().get(firstDisagreement).frame().describe() : "none"))
+                    + "; other threads: " + others[0] + "/" + others[1] + " frames agree");
+            allOthers[0] += others[0];
+            allOthers[1] += others[1];
             for (FoundBy strict : List.of(FoundBy.CONTEXT, FoundBy.CFI, FoundBy.FRAME_POINTER)) {
                 int[] c = counts.get(strict);
                 if (c != null && c[0] < c[1]) {
@@ -88,7 +106,8 @@ class BreakpadDifferentialTest {
                 }
             }
         }
-        System.out.println("Breakpad differential, crashing threads, all dumps: " + show(total));
+        System.out.println("Breakpad differential, crashing threads, all dumps: " + show(total)
+                + "; the other threads: " + allOthers[0] + "/" + allOthers[1] + " frames agree");
         int[] scan = total.getOrDefault(FoundBy.SCAN, new int[2]);
         if (scan[1] > 0 && scan[0] * 10 < scan[1] * 9) {
             failures.add("only " + scan[0] + " of " + scan[1] + " frames Breakpad found by scanning agree (< 90 %)");
@@ -119,7 +138,7 @@ class BreakpadDifferentialTest {
         return index < threads.size() ? new StackWalker(dump, null).walk(threads.get(index)) : null;
     }
 
-    private static Optional<BreakpadStackText.Thread> crashedThread(Path stackwalk, Path dump)
+    private static List<BreakpadStackText.Thread> threads(Path stackwalk, Path dump)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile("stackwalk", ".out");
         try {
@@ -129,8 +148,7 @@ class BreakpadDifferentialTest {
                 p.destroyForcibly();
                 throw new AssertionError("minidump_stackwalk did not finish on " + dump + " within 120 s");
             }
-            return BreakpadStackText.read(out).threads().stream().filter(BreakpadStackText.Thread::crashed)
-                    .findFirst();
+            return BreakpadStackText.read(out).threads();
         } finally {
             Files.deleteIfExists(out);
         }
