@@ -123,6 +123,7 @@ public final class StackWalker implements AutoCloseable {
                 end = unwinder.end;
                 break;
             }
+            frames.get(frames.size() - 1).forgetRegisters();
             frames.add(next);
             out.add(named(next, unwinder)); // here, so that the time limit covers symbol lookups too
         }

@@ -39,6 +39,15 @@ final class WalkFrame {
         valid.add(register);
     }
 
+    /**
+     * Drops the registers once a frame's caller was found: only the newest frame's are read again, and a long
+     * walk should not keep thousands of copies of a context.
+     */
+    void forgetRegisters() {
+        context.clear();
+        valid.clear();
+    }
+
     /** The recovered registers in the CPU's order. */
     Map<String, Long> recovered(Iterable<String> order) {
         Map<String, Long> out = new LinkedHashMap<>();
