@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.leakscope.minidump.CpuContext;
+import org.leakscope.minidump.DumpModule;
 import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.ExceptionInfo;
 import org.leakscope.minidump.Minidump;
@@ -17,7 +18,8 @@ import org.leakscope.symbols.SymbolStore;
 /**
  * Walks the call stacks of a minidump's threads: frame 0 from the thread's registers (the exception's, for the
  * crashing thread), then each caller found by call frame information, x86 STACK WIN programs, the frame-pointer
- * chain or stack scanning, in Breakpad's order for the CPU ({@link Amd64Unwinder}, {@link X86Unwinder}).
+ * chain or stack scanning, in Breakpad's order for the CPU ({@link Amd64Unwinder}, {@link X86Unwinder},
+ * {@link Arm64Unwinder}).
  *
  * <p>A walk reads only the thread's own captured stack and ends: when no way finds a caller; when the caller's
  * instruction pointer is below 4 KB; when the stack pointer does not grow (so a cycle cannot repeat); at
@@ -34,6 +36,7 @@ public final class StackWalker implements AutoCloseable {
     private final CodeLookup code;
     private final int maxFrames;
     private final boolean windows;
+    private final long highestModuleEnd;
 
     /** @param symbols the symbol files to use, or null to walk with the dump alone */
     public StackWalker(Minidump dump, SymbolStore symbols) {
@@ -49,6 +52,10 @@ public final class StackWalker implements AutoCloseable {
         this.maxFrames = maxFrames;
         Optional<SystemInfo> system = dump.systemInfo();
         this.windows = system.map(SystemInfo::isWindows).orElse(false);
+        // Breakpad's arm64 pointer-authentication mask comes from the module listed last
+        List<DumpModule> modules = dump.modules().orElse(List.of());
+        this.highestModuleEnd = modules.isEmpty() ? 0
+                : modules.get(modules.size() - 1).base() + modules.get(modules.size() - 1).size();
     }
 
     /** Every thread of the ThreadList, in its order. */
@@ -86,6 +93,7 @@ public final class StackWalker implements AutoCloseable {
         return switch (c) {
             case "amd64" -> new Amd64Unwinder(memory, code, windows);
             case "x86" -> new X86Unwinder(memory, code);
+            case "arm64" -> new Arm64Unwinder(memory, code, highestModuleEnd);
             default -> null;
         };
     }
@@ -104,6 +112,9 @@ public final class StackWalker implements AutoCloseable {
         long deadline = System.nanoTime() + TIME_LIMIT_NANOS;
         Map<String, Long> registers = context.registers();
         WalkFrame first = new WalkFrame(registers, Set.copyOf(registers.keySet()), FoundBy.CONTEXT);
+        if (unwinder instanceof Arm64Unwinder arm64) {
+            arm64.prepareContext(first);
+        }
         List<WalkFrame> frames = new ArrayList<>();
         List<StackFrame> out = new ArrayList<>();
         frames.add(first);
@@ -123,7 +134,9 @@ public final class StackWalker implements AutoCloseable {
                 end = unwinder.end;
                 break;
             }
-            frames.get(frames.size() - 1).forgetRegisters();
+            if (frames.size() >= 2) {
+                frames.get(frames.size() - 2).forgetRegisters(); // arm64 still reads the callee's fp
+            }
             frames.add(next);
             out.add(named(next, unwinder)); // here, so that the time limit covers symbol lookups too
         }

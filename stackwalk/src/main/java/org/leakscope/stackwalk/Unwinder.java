@@ -37,6 +37,11 @@ abstract class Unwinder {
     /** The registers a callee preserves: a frame found by CFI keeps the callee's value when no rule names them. */
     abstract Set<String> calleeSaved();
 
+    /** The name STACK CFI rules give a register: Breakpad's x86 and amd64 rules write {@code $rsp}. */
+    String cfiName(String register) {
+        return "$" + register;
+    }
+
     /** The caller of the last frame, before the progress checks; null when no way finds one. */
     abstract WalkFrame findCaller(List<WalkFrame> frames, boolean scanAllowed);
 
@@ -92,7 +97,7 @@ abstract class Unwinder {
         Map<String, Long> callee = new HashMap<>();
         for (String r : registers()) {
             if (last.isValid(r)) {
-                callee.put("$" + r, last.get(r));
+                callee.put(cfiName(r), last.get(r));
             }
         }
         Map<String, Long> caller = CfiRuleSet.caller(rules, callee, memory, wordSize);
@@ -101,7 +106,7 @@ abstract class Unwinder {
         }
         WalkFrame f = new WalkFrame(Map.of(), Set.of(), FoundBy.CFI);
         for (String r : registers()) {
-            Long v = caller.get("$" + r);
+            Long v = caller.get(cfiName(r));
             if (v == null && r.equals(ip())) {
                 v = caller.get(".ra");
             } else if (v == null && r.equals(sp())) {

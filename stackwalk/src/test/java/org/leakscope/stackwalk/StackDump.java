@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a small Linux amd64 minidump for walker tests: one thread with a given stack and registers, and one
- * module with an RSDS debug identity ({@link #DEBUG_ID}, debug file {@code app.pdb}). Laid out by hand from
+ * Writes a small Linux amd64 (or arm64) minidump for walker tests: one thread with a given stack and registers,
+ * and one module with an RSDS debug identity ({@link #DEBUG_ID}, debug file {@code app.pdb}). Laid out by hand from
  * the format's documentation, not with the reader's code, so a reader bug cannot cancel out.
  */
 final class StackDump {
@@ -22,6 +22,8 @@ final class StackDump {
     private long rip;
     private long rsp;
     private long rbp;
+    private long lr;
+    private boolean arm64;
     private long stackBase;
     private byte[] stack = new byte[0];
 
@@ -29,6 +31,14 @@ final class StackDump {
         this.rip = rip;
         this.rsp = rsp;
         this.rbp = rbp;
+        return this;
+    }
+
+    /** An arm64 dump instead: pc, sp, fp and lr (x29, x30). */
+    StackDump arm64(long pc, long sp, long fp, long lr) {
+        registers(pc, sp, fp);
+        this.lr = lr;
+        this.arm64 = true;
         return this;
     }
 
@@ -60,7 +70,8 @@ final class StackDump {
         byte[] pdb = (DEBUG_FILE + "\0").getBytes(StandardCharsets.US_ASCII);
         int cvSize = 4 + 16 + 4 + pdb.length;
         int contextRva = align(cvRva + cvSize);
-        int stackRva = contextRva + 1232;
+        int contextSize = arm64 ? 912 : 1232;
+        int stackRva = contextRva + contextSize;
 
         ByteBuffer h = le(32).putInt(0x504d444d).putInt(0xa793).putInt(streams).putInt(dirRva).putInt(0).putInt(0)
                 .putLong(0);
@@ -70,13 +81,13 @@ final class StackDump {
         dir.putInt(3).putInt(4 + 48).putInt(threadRva); // ThreadList
         dir.putInt(4).putInt(4 + 108).putInt(moduleRva); // ModuleList
         out.write(dir.array());
-        // SystemInfo: amd64 (9), Linux (Breakpad's platform id 0x8201)
-        out.write(le(56).putShort((short) 9).putShort((short) 6).putShort((short) 0).put((byte) 1).put((byte) 1)
+        // SystemInfo: amd64 (9) or arm64 (12), Linux (Breakpad's platform id 0x8201)
+        out.write(le(56).putShort((short) (arm64 ? 12 : 9)).putShort((short) 6).putShort((short) 0).put((byte) 1).put((byte) 1)
                 .putInt(0).putInt(0).putInt(0).putInt(0x8201).array());
         ByteBuffer threads = le(4 + 48).putInt(1);
         threads.putInt(0x77).putInt(0).putInt(0).putInt(0).putLong(0);
         threads.putLong(stackBase).putInt(stack.length).putInt(stack.length == 0 ? 0 : stackRva);
-        threads.putInt(1232).putInt(contextRva);
+        threads.putInt(contextSize).putInt(contextRva);
         out.write(threads.array());
         ByteBuffer modules = le(4 + 108).putInt(1);
         modules.putLong(MODULE_BASE).putInt(MODULE_SIZE).putInt(0).putInt(0).putInt(nameRva);
@@ -95,8 +106,12 @@ final class StackDump {
         cv.putInt(1).put(pdb);
         out.write(cv.array());
         pad(out, contextRva);
-        ByteBuffer c = le(1232);
-        c.putInt(0x30, 0x10000b).putLong(0x98, rsp).putLong(0xa0, rbp).putLong(0xf8, rip);
+        ByteBuffer c = le(contextSize);
+        if (arm64) { // ContextFlags, then x0..x28 from 8, fp 0xf0, lr 0xf8, sp 0x100, pc 0x108
+            c.putInt(0, 0x400003).putLong(0xf0, rbp).putLong(0xf8, lr).putLong(0x100, rsp).putLong(0x108, rip);
+        } else {
+            c.putInt(0x30, 0x10000b).putLong(0x98, rsp).putLong(0xa0, rbp).putLong(0xf8, rip);
+        }
         out.write(c.array());
         out.write(stack);
         Files.write(file, out.toByteArray());
