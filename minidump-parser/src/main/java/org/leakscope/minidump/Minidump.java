@@ -432,11 +432,12 @@ public final class Minidump implements AutoCloseable {
 
     /**
      * The bytes of a thread's captured stack, from {@code stackStart}, as its own descriptor points to them; empty
-     * when the thread has none or they lie outside the file. At most {@link #MAX_STACK_BYTES} are read.
+     * when the thread has none or they lie outside the file. At most {@link #MAX_STACK_BYTES} are read. An RVA
+     * of 0 points at the header, not at a stack (writers that keep stacks only in Memory64List leave it so).
      */
     public Optional<byte[]> stackBytes(DumpThread t) {
         long n = Math.min(t.stackSize(), MAX_STACK_BYTES);
-        if (n <= 0 || !file.contains(t.stackOffset(), n)) {
+        if (n <= 0 || t.stackOffset() == 0 || !file.contains(t.stackOffset(), n)) {
             return Optional.empty();
         }
         return Optional.of(file.read(t.stackOffset(), (int) n, "stack of thread " + t.id()));

@@ -10,6 +10,7 @@ import org.leakscope.minidump.CpuContext;
 import org.leakscope.minidump.DumpModule;
 import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.ExceptionInfo;
+import org.leakscope.minidump.MemoryRange;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.minidump.SystemInfo;
 import org.leakscope.model.Problem;
@@ -79,13 +80,28 @@ public final class StackWalker implements AutoCloseable {
             return new ThreadStack(thread.id(), crashed, List.of(), "the thread has no readable register context");
         }
         StackMemory memory = dump.stackBytes(thread).map(b -> new StackMemory(thread.stackStart(), b))
-                .orElse(StackMemory.NONE);
+                .orElseGet(() -> capturedAround(context.get().stackPointer()));
         Unwinder unwinder = unwinder(context.get(), memory);
         if (unwinder == null) {
             return new ThreadStack(thread.id(), crashed, List.of(), "stack walking does not support CPU "
                     + context.get().cpu());
         }
         return walk(thread.id(), crashed, context.get(), unwinder);
+    }
+
+    /**
+     * For a thread whose descriptor points at no stack bytes: the captured range (MemoryList, Memory64List) that
+     * holds its stack pointer, from the stack pointer up; or nothing.
+     */
+    private StackMemory capturedAround(long sp) {
+        for (MemoryRange r : dump.memory().ranges()) {
+            if (r.contains(sp)) {
+                long n = Math.min(r.end() - sp, Minidump.MAX_STACK_BYTES);
+                byte[] bytes = dump.memory().readFully(sp, (int) n);
+                return bytes == null ? StackMemory.NONE : new StackMemory(sp, bytes);
+            }
+        }
+        return StackMemory.NONE;
     }
 
     private Unwinder unwinder(CpuContext context, StackMemory memory) {

@@ -21,11 +21,11 @@ import org.leakscope.testing.Required;
 
 /**
  * The walker beside Breakpad's {@code minidump_stackwalk} (npm {@code minidump@0.26.0}, which .ci/run installs)
- * over every dump of the corpus, without symbols: the crashing thread, frame by frame, module and offset in
- * order (the other threads' agreement is printed too). Breakpad's text output is read rather than {@code -m}'s because only it says how each frame was found,
- * and the agreement is counted per way: every frame Breakpad finds from the context, by call frame information or
- * by the frame pointer must agree; of the frames it finds by scanning, at least 90 %.
- * {@code -Dleakscope.dumps=DIR} compares over another folder of dumps instead.
+ * over every dump of the corpus, without symbols: the crashing thread, frame by frame, module and offset in order
+ * (the other threads' agreement is printed too). Breakpad's text output is read rather than {@code -m}'s because
+ * only it says how each frame was found, and the agreement is counted per way: every frame Breakpad finds from
+ * the context, by call frame information or by the frame pointer must agree; of the frames it finds by scanning,
+ * at least 90 %. {@code -Dleakscope.dumps=DIR} compares over another folder of dumps instead.
  */
 class BreakpadDifferentialTest {
     @Test

@@ -24,6 +24,7 @@ final class StackDump {
     private long rbp;
     private long lr;
     private boolean arm64;
+    private boolean stackInMemoryList;
     private long stackBase;
     private byte[] stack = new byte[0];
 
@@ -51,6 +52,12 @@ final class StackDump {
         return stack(base, b.array());
     }
 
+    /** The stack only in a MemoryList range, the thread's descriptor pointing at RVA 0 (its size still given). */
+    StackDump stackInMemoryListOnly() {
+        this.stackInMemoryList = true;
+        return this;
+    }
+
     StackDump stack(long base, byte[] bytes) {
         this.stackBase = base;
         this.stack = bytes;
@@ -59,7 +66,7 @@ final class StackDump {
 
     Path write(Path file) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int streams = 3;
+        int streams = stackInMemoryList ? 4 : 3;
         int dirRva = 32;
         int sysRva = dirRva + streams * 12;
         int threadRva = sysRva + 56;
@@ -80,13 +87,17 @@ final class StackDump {
         dir.putInt(7).putInt(56).putInt(sysRva); // SystemInfo
         dir.putInt(3).putInt(4 + 48).putInt(threadRva); // ThreadList
         dir.putInt(4).putInt(4 + 108).putInt(moduleRva); // ModuleList
+        int memoryListRva = stackRva + stack.length;
+        if (stackInMemoryList) {
+            dir.putInt(5).putInt(4 + 16).putInt(memoryListRva); // MemoryList
+        }
         out.write(dir.array());
         // SystemInfo: amd64 (9) or arm64 (12), Linux (Breakpad's platform id 0x8201)
-        out.write(le(56).putShort((short) (arm64 ? 12 : 9)).putShort((short) 6).putShort((short) 0).put((byte) 1).put((byte) 1)
-                .putInt(0).putInt(0).putInt(0).putInt(0x8201).array());
+        out.write(le(56).putShort((short) (arm64 ? 12 : 9)).putShort((short) 6).putShort((short) 0).put((byte) 1)
+                .put((byte) 1).putInt(0).putInt(0).putInt(0).putInt(0x8201).array());
         ByteBuffer threads = le(4 + 48).putInt(1);
         threads.putInt(0x77).putInt(0).putInt(0).putInt(0).putLong(0);
-        threads.putLong(stackBase).putInt(stack.length).putInt(stack.length == 0 ? 0 : stackRva);
+        threads.putLong(stackBase).putInt(stack.length).putInt(stack.length == 0 || stackInMemoryList ? 0 : stackRva);
         threads.putInt(contextSize).putInt(contextRva);
         out.write(threads.array());
         ByteBuffer modules = le(4 + 108).putInt(1);
@@ -114,6 +125,9 @@ final class StackDump {
         }
         out.write(c.array());
         out.write(stack);
+        if (stackInMemoryList) {
+            out.write(le(4 + 16).putInt(1).putLong(stackBase).putInt(stack.length).putInt(stackRva).array());
+        }
         Files.write(file, out.toByteArray());
         return file;
     }

@@ -38,6 +38,16 @@ class StackWalkHostileTest {
     }
 
     @Test
+    void aStackOnlyInTheMemoryListIsFoundThere() throws Exception {
+        // the thread's descriptor says RVA 0, which is the dump's header: reading it as a stack would give garbage
+        ThreadStack s = walk(new StackDump().registers(CODE, STACK, STACK + 0x10)
+                .stack(STACK, 0, 0, STACK + 0x30, 0x401234, 0, 0, 0, 0x402345, 0, 0).stackInMemoryListOnly(), null);
+        assertEquals(List.of(CODE, 0x401234L, 0x402345L),
+                s.frames().stream().map(StackFrame::instructionPointer).toList());
+        assertEquals(FoundBy.FRAME_POINTER, s.frames().get(1).foundBy());
+    }
+
+    @Test
     void framePointerCycleEnds() throws Exception {
         // rbp points at itself: following it would loop at the same frame forever
         ThreadStack s = walk(new StackDump().registers(CODE, STACK, STACK + 0x10)
