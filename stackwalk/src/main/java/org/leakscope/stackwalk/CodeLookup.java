@@ -26,9 +26,13 @@ final class CodeLookup implements AutoCloseable {
     private final Map<Module, Optional<ModuleUnwindInfo>> programFiles = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
 
-    CodeLookup(ModuleMap modules, SymbolStore symbols) {
+    private final boolean amd64;
+
+    /** @param amd64 whether the process is amd64 (program files' x64 unwind data apply) */
+    CodeLookup(ModuleMap modules, SymbolStore symbols, boolean amd64) {
         this.modules = modules;
         this.symbols = symbols;
+        this.amd64 = amd64;
     }
 
     Optional<Module> module(long address) {
@@ -54,7 +58,7 @@ final class CodeLookup implements AutoCloseable {
             return Optional.empty();
         }
         Optional<ModuleUnwindInfo> info = programFiles.computeIfAbsent(m.get(),
-                k -> symbols.imagePath(k).map(p -> new ModuleUnwindInfo(p, problems)));
+                k -> symbols.imagePath(k).map(p -> new ModuleUnwindInfo(p, problems, amd64)));
         return info.flatMap(i -> i.rulesAt(instruction - m.get().base()));
     }
 

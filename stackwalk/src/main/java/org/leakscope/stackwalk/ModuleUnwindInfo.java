@@ -18,13 +18,16 @@ import org.leakscope.symbols.dwarf.CallFrameInfo;
 final class ModuleUnwindInfo implements AutoCloseable {
     private final Path file;
     private final List<Problem> problems;
+    private final boolean amd64;
     private CallFrameInfo dwarf;
     private X64Unwind x64;
     private boolean opened;
 
-    ModuleUnwindInfo(Path file, List<Problem> problems) {
+    /** @param amd64 whether the process is amd64: only then does a PE file's x64 unwind data apply */
+    ModuleUnwindInfo(Path file, List<Problem> problems, boolean amd64) {
         this.file = file;
         this.problems = problems;
+        this.amd64 = amd64;
     }
 
     /** The rules at a module offset: DWARF call frame information first, then x64 unwind data; or empty. */
@@ -53,7 +56,7 @@ final class ModuleUnwindInfo implements AutoCloseable {
         } catch (IOException e) {
             problems.add(new Problem(file.toString(), null, null, file + ": cannot read: " + e.getMessage()));
         }
-        if (PeSymbolFile.isPe(file)) {
+        if (amd64 && PeSymbolFile.isPe(file)) {
             try {
                 x64 = X64Unwind.open(file);
             } catch (InputFormatException e) {

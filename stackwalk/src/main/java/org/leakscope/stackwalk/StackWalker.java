@@ -49,9 +49,9 @@ public final class StackWalker implements AutoCloseable {
             throw new IllegalArgumentException("maxFrames must be at least 1");
         }
         this.dump = dump;
-        this.code = new CodeLookup(dump.moduleMap(), symbols);
-        this.maxFrames = maxFrames;
         Optional<SystemInfo> system = dump.systemInfo();
+        this.code = new CodeLookup(dump.moduleMap(), symbols, system.map(s -> s.cpu().equals("amd64")).orElse(false));
+        this.maxFrames = maxFrames;
         this.windows = system.map(SystemInfo::isWindows).orElse(false);
         // Breakpad's arm64 pointer-authentication mask comes from the module listed last
         List<DumpModule> modules = dump.modules().orElse(List.of());

@@ -17,7 +17,8 @@ class ModuleUnwindInfoTest {
     void x64UnwindDataOfAPeFileGivesTheRulesMozillasDumpSymsWrites() throws Exception {
         // moz_dump_syms_regtest64.sym: STACK CFI INIT 1010 6a .cfa: $rsp 80 + .ra: .cfa 8 - ^
         List<Problem> problems = new ArrayList<>();
-        try (ModuleUnwindInfo info = new ModuleUnwindInfo(Corpus.file("pdb/moz_dump_syms_regtest64.exe"), problems)) {
+        try (ModuleUnwindInfo info = new ModuleUnwindInfo(Corpus.file("pdb/moz_dump_syms_regtest64.exe"), problems,
+                true)) {
             Optional<String> rules = info.rulesAt(0x1040);
             assertEquals(Optional.of(".cfa: $rsp 80 + .ra: .cfa 8 - ^"), rules);
             assertEquals(Optional.of(".cfa: $rsp 48 + .ra: .cfa 8 - ^"), info.rulesAt(0x10d0 + 0x20));
@@ -28,7 +29,7 @@ class ModuleUnwindInfoTest {
     void aFileThatIsNoProgramGivesAProblemAndNoRules(@TempDir Path dir) throws Exception {
         Path junk = Files.writeString(dir.resolve("junk"), "not a program file");
         List<Problem> problems = new ArrayList<>();
-        try (ModuleUnwindInfo info = new ModuleUnwindInfo(junk, problems)) {
+        try (ModuleUnwindInfo info = new ModuleUnwindInfo(junk, problems, true)) {
             assertEquals(Optional.empty(), info.rulesAt(0x1000));
             assertEquals(1, problems.size(), problems.toString());
         }
