@@ -83,10 +83,8 @@ final class CodeLookup implements AutoCloseable {
 
     /** The parameter size of the FUNC record covering an instruction, or -1. */
     long parameterSize(long instruction) {
-        return module(instruction).flatMap(m -> breakpad(m)).map(f -> {
-            Module m = module(instruction).get();
-            return f.parameterSizeAt(instruction - m.base());
-        }).orElse(-1L);
+        Optional<Module> m = module(instruction);
+        return m.flatMap(this::breakpad).map(f -> f.parameterSizeAt(instruction - m.get().base())).orElse(-1L);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.leakscope.stackwalk;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.leakscope.model.Frame;
 
@@ -17,7 +19,7 @@ import org.leakscope.model.Frame;
  */
 public record StackFrame(Frame frame, long instruction, FoundBy foundBy, Map<String, Long> registers) {
     public StackFrame {
-        registers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(registers));
+        registers = Collections.unmodifiableMap(new LinkedHashMap<>(registers));
     }
 
     public long instructionPointer() {
