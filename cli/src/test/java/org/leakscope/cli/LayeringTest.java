@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering CONTRIBUTING.md describes, checked on the sources so it cannot erode: the commands reach readers,
- * diff and symbols only through analysis; reader and diff records appear only in the renderers (cli/text,
- * cli/json); analysis never reaches up into cli.
+ * diff, symbols and stackwalk only through analysis; reader and diff records appear only in the renderers
+ * (cli/text, cli/json); analysis never reaches up into cli.
  */
 class LayeringTest {
     private static final Pattern BELOW_ANALYSIS =
-            Pattern.compile("^import (static )?org\\.leakscope\\.(minidump|umdh|resmon|diff|symbols|demangle|textio)\\.",
-                    Pattern.MULTILINE);
+            Pattern.compile("^import (static )?org\\.leakscope\\."
+                    + "(minidump|umdh|resmon|diff|symbols|stackwalk|demangle|textio)\\.", Pattern.MULTILINE);
 
     @Test
     void commandsImportNoReaderDiffOrSymbolsType() throws IOException {
@@ -42,8 +42,9 @@ class LayeringTest {
     @Test
     void renderersBuildNoReader() throws IOException {
         // renderers read report records; constructing a reader or a store there would be work done outside analysis
-        Pattern work = Pattern.compile("\\b(new )?(SymbolStore|AllocatorFolding|ResmonLogReader|DebugViewReader"
-                + "|UmdhSnapshotReader|UmdhCompareReader|Minidump|DumpFile|ResmonTableReader|ResmonTableScan|TableImage)"
+        Pattern work = Pattern.compile("\\b(new )?(SymbolStore|StackWalker|AllocatorFolding|ResmonLogReader"
+                + "|DebugViewReader|UmdhSnapshotReader|UmdhCompareReader|Minidump|DumpFile|ResmonTableReader"
+                + "|ResmonTableScan|TableImage)"
                 + "(\\(|\\.(open|read|scan|of)\\()");
         List<String> found = new ArrayList<>();
         for (String dir : List.of("text", "json")) {

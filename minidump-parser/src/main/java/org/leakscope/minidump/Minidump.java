@@ -427,6 +427,22 @@ public final class Minidump implements AutoCloseable {
         return context(t.contextSize(), t.contextOffset());
     }
 
+    /** The most stack bytes read for one thread: real stacks are at most a few MB (Windows' default is 1 MB). */
+    public static final int MAX_STACK_BYTES = 32 * 1024 * 1024;
+
+    /**
+     * The bytes of a thread's captured stack, from {@code stackStart}, as its own descriptor points to them; empty
+     * when the thread has none or they lie outside the file. At most {@link #MAX_STACK_BYTES} are read. An RVA
+     * of 0 points at the header, not at a stack (writers that keep stacks only in Memory64List leave it so).
+     */
+    public Optional<byte[]> stackBytes(DumpThread t) {
+        long n = Math.min(t.stackSize(), MAX_STACK_BYTES);
+        if (n <= 0 || t.stackOffset() == 0 || !file.contains(t.stackOffset(), n)) {
+            return Optional.empty();
+        }
+        return Optional.of(file.read(t.stackOffset(), (int) n, "stack of thread " + t.id()));
+    }
+
     /**
      * An address as the process saw it: cut to 32 bits for a 32-bit process, whose writer may have sign-extended
      * it into a 64-bit field (Breakpad's minidump_32bit_crash_addr.dmp records 0x45 as 0xffffffff00000045).

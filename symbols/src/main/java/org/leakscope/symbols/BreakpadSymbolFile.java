@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
+import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
  * One Breakpad {@code .sym} file, indexed on open and read lazily on lookup.
@@ -33,6 +34,10 @@ public final class BreakpadSymbolFile implements AutoCloseable {
     private String codeId;
     private final AddressIndex functions = new AddressIndex();
     private final AddressIndex publics = new AddressIndex();
+    /** STACK CFI INIT records (their delta records follow them in the file) and STACK WIN records by type. */
+    private final AddressIndex cfiInits = new AddressIndex();
+    private final AddressIndex frameData = new AddressIndex();
+    private final AddressIndex fpo = new AddressIndex();
     private final Map<Long, Long> fileRecordOffsets = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private long damagedLines;
@@ -87,6 +92,16 @@ public final class BreakpadSymbolFile implements AutoCloseable {
                 } else if (line.startsWith("INFO CODE_ID ")) {
                     String id = line.split(" ", 4)[2]; // INFO CODE_ID <code id> [<code file>]
                     codeId = id.isEmpty() ? null : id;
+                } else if (line.startsWith("STACK CFI INIT ")) {
+                    String[] f = line.split(" ", 6); // STACK CFI INIT address size rules
+                    cfiInits.add(hex(f[3]), hex(f[4]), lines.lineStart);
+                } else if (line.startsWith("STACK WIN ")) {
+                    String[] f = line.split(" ", 6); // STACK WIN type rva codeSize ...
+                    int type = Integer.parseInt(f[2], 16);
+                    AddressIndex byType = type == 4 ? frameData : type == 0 ? fpo : null;
+                    if (byType != null) {
+                        byType.add(hex(f[3]), hex(f[4]), lines.lineStart);
+                    }
                 } else if (line.startsWith("FILE ")) {
                     String[] f = line.split(" ", 3);
                     fileRecordOffsets.put(Long.parseLong(f[1]), lines.lineStart);
@@ -101,6 +116,9 @@ public final class BreakpadSymbolFile implements AutoCloseable {
         }
         functions.sort();
         publics.sort();
+        cfiInits.sort();
+        frameData.sort();
+        fpo.sort();
     }
 
     /** The fields after the keyword, skipping the optional {@code m} (multiple) flag. */
@@ -166,6 +184,87 @@ public final class BreakpadSymbolFile implements AutoCloseable {
             }
         }
         return new SymbolHit(fname, rva - start, null, null);
+    }
+
+    /** Delta records read after one STACK CFI INIT at most: a damaged file must not make one lookup slow. */
+    static final int MAX_CFI_DELTAS = 10_000;
+
+    /**
+     * The STACK CFI rules in effect at a module offset: the INIT record's rules followed by those of every delta
+     * record at or below the offset, in file order (a later rule for a register replaces an earlier one), or empty
+     * when no INIT record covers the offset.
+     */
+    public Optional<String> cfiRulesAt(long rva) {
+        int i = cfiInits.floor(rva);
+        if (i < 0 || Long.compareUnsigned(rva - cfiInits.address(i), cfiInits.size(i)) >= 0) {
+            return Optional.empty();
+        }
+        LineReader lines = new LineReader(channel, cfiInits.offset(i), MAX_LINE);
+        String[] init = lines.readLine().split(" ", 6);
+        StringBuilder rules = new StringBuilder(init.length > 5 ? init[5] : "");
+        String line;
+        for (int n = 0; n < MAX_CFI_DELTAS && (line = lines.readLine()) != null && line.startsWith("STACK CFI ")
+                && !line.startsWith("STACK CFI INIT "); n++) {
+            String[] f = line.split(" ", 4); // STACK CFI address rules
+            try {
+                if (f.length == 4 && Long.compareUnsigned(hex(f[2]), rva) <= 0) {
+                    rules.append(' ').append(f[3]);
+                }
+            } catch (NumberFormatException e) {
+                // a damaged delta record: the rules before it still hold
+            }
+        }
+        return Optional.of(rules.toString());
+    }
+
+    /**
+     * The STACK WIN record covering a module offset, frame data (type 4) before FPO (type 0), as Breakpad chooses;
+     * of nested records the innermost. Empty when none covers it or the record is damaged.
+     */
+    public Optional<SymbolData.StackWin> stackWinAt(long rva) {
+        for (AddressIndex byType : new AddressIndex[] {frameData, fpo}) {
+            // records may nest (a function's and its prolog's): the innermost starts last, but a later sibling
+            // that ends before the offset may sit between; a few steps back find the enclosing one
+            for (int i = byType.floor(rva), steps = 0; i >= 0 && steps < 16; i--, steps++) {
+                if (Long.compareUnsigned(rva - byType.address(i), byType.size(i)) < 0) {
+                    Optional<SymbolData.StackWin> win = stackWin(readLineAt(byType.offset(i)));
+                    if (win.isPresent()) {
+                        return win;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<SymbolData.StackWin> stackWin(String line) {
+        // STACK WIN type rva codeSize prologSize epilogSize paramSize savedRegSize localSize maxStackSize
+        // hasProgram programOrAllocatesBasePointer
+        String[] f = line.split(" ", 13);
+        if (f.length < 13) {
+            return Optional.empty();
+        }
+        try {
+            boolean program = f[11].equals("1");
+            return Optional.of(new SymbolData.StackWin(Integer.parseInt(f[2], 16), hex(f[3]), hex(f[4]), hex(f[5]),
+                    hex(f[6]), hex(f[7]), hex(f[8]), hex(f[9]), hex(f[10]), program, program ? f[12] : null,
+                    !program && f[12].strip().equals("1")));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The parameter size of the FUNC record covering a module offset (x86 callers pop it), or -1 without one. */
+    public long parameterSizeAt(long rva) {
+        int fi = functions.floor(rva);
+        if (fi < 0 || Long.compareUnsigned(rva - functions.address(fi), functions.size(fi)) >= 0) {
+            return -1;
+        }
+        try {
+            return hex(fields(readLineAt(functions.offset(fi)), "FUNC ")[2]);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String rest(String[] f, int from) {

@@ -73,8 +73,11 @@ public final class SymbolStore implements AutoCloseable {
     /** Demangled names by symbol: a stack repeats the same few functions thousands of times. */
     private final Map<String, String> demangled = new HashMap<>();
 
-    /** A file chosen for a module: how to look up in it and where it came from. */
-    private record Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from) {
+    /** A file chosen for a module: how to look up in it, where it came from, and the Breakpad file if it is one. */
+    private record Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from, BreakpadSymbolFile breakpad) {
+        Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from) {
+            this(lookup, from, null);
+        }
     }
 
     /** Plain folders, searched in order (no servers). */
@@ -143,6 +146,27 @@ public final class SymbolStore implements AutoCloseable {
     private static String demangle(String name) {
         String d = Demangler.demangle(name);
         return d == null ? name : d;
+    }
+
+    /**
+     * The module's Breakpad symbol file, when one of its build is along the symbol path: the stack walker reads its
+     * STACK CFI and STACK WIN records. Empty when the module's names come from a PDB or a program file, or none.
+     */
+    public Optional<BreakpadSymbolFile> breakpadFile(Module module) {
+        return symbols(module).map(Used::breakpad);
+    }
+
+    /**
+     * The program file (ELF or PE) of the module's build, on this machine or along the symbol path, as
+     * {@link #symbolize} finds it: a stack walker reads its call frame information. Empty when there is none.
+     */
+    public Optional<Path> imagePath(Module module) {
+        return image(module).map(u -> u.from().path()).filter(p -> ElfSymbolFile.isElf(p) || PeSymbolFile.isPe(p));
+    }
+
+    /** True when some file names this module's functions (a stack scan then trusts only addresses inside one). */
+    public boolean hasSymbols(Module module) {
+        return symbols(module).isPresent() || image(module).isPresent();
     }
 
     /** True when a module's path names an ELF file here: worth symbolizing a snapshot that has no store. */
@@ -269,7 +293,7 @@ public final class SymbolStore implements AutoCloseable {
             return Optional.empty(); // a file filed under the module's id whose MODULE line names another
         }
         BreakpadSymbolFile file = f.get();
-        return Optional.of(new Used(file::lookup, c));
+        return Optional.of(new Used(file::lookup, c, file));
     }
 
     private static String symName(String debugFile) {
@@ -328,7 +352,7 @@ public final class SymbolStore implements AutoCloseable {
                     Optional<BreakpadSymbolFile> f = symFile(p);
                     if (f.isPresent() && matches(new Candidate(p, null), f.get().identity(), module)) {
                         BreakpadSymbolFile file = f.get();
-                        return Optional.of(new Used(file::lookup, new Candidate(p, null)));
+                        return Optional.of(new Used(file::lookup, new Candidate(p, null), file));
                     }
                 }
                 if (ids.size() > 1) {

@@ -187,6 +187,14 @@ public final class X64Unwind implements AutoCloseable {
     }
 
     /**
+     * The rules of the function covering {@code rva} after its prolog, as Breakpad STACK CFI text
+     * ({@code .cfa: $rsp 40 + .ra: .cfa -8 + ^}), for a stack walker; empty where {@link #at} is.
+     */
+    public Optional<String> stackCfiRulesAt(long rva) {
+        return at(rva).map(X64StackCfi::rules);
+    }
+
+    /**
      * The unwind program for {@code rva} (an address minus the module's base): empty when no entry covers it
      * (a leaf function, which keeps RSP at its return address, or code without unwind data) or when that entry's
      * unwind information is damaged (then recorded in {@link #problems()}).

@@ -1,0 +1,34 @@
+package org.leakscope.analysis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.leakscope.minidump.Minidump;
+import org.leakscope.stackwalk.StackWalker;
+import org.leakscope.stackwalk.ThreadStack;
+import org.leakscope.symbols.SymbolStore;
+
+/**
+ * The stack-walk operation: every thread's call stack of an open dump ({@link StackWalker}), the crashing thread
+ * first, then the others in the dump's order. Renderers read the {@link ThreadStack} records as they are.
+ */
+public final class ThreadStacks {
+    private ThreadStacks() {
+    }
+
+    /**
+     * @param symbols   the symbol files to name frames and unwind by, or null for the dump alone
+     * @param maxFrames frames per thread at most ({@link StackWalker#DEFAULT_MAX_FRAMES} by default)
+     */
+    public static List<ThreadStack> of(Minidump dump, SymbolStore symbols, int maxFrames) {
+        try (StackWalker walker = new StackWalker(dump, symbols, maxFrames)) {
+            List<ThreadStack> stacks = new ArrayList<>(walker.walkAll());
+            stacks.sort(Comparator.comparing(s -> !s.crashed())); // stable: the rest keep the dump's order
+            return stacks;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
