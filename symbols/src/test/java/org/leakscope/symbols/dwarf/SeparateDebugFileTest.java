@@ -355,6 +355,30 @@ class SeparateDebugFileTest {
         }
     }
 
+    /** Microsoft's key for an ELF debug file (SSQP), in a local store and from a {@code srv*} server. */
+    @Test
+    void symbolStoreKeyLocallyAndFromAServer() throws IOException {
+        String key = "_.debug/elf-buildid-sym-" + buildId + "/_.debug";
+        Path store = tmp.resolve("store");
+        Path placed = Files.createDirectories(store.resolve(key).getParent()).resolve("_.debug");
+        Files.copy(debug, placed);
+        try (SymbolStore symbols = new SymbolStore(SymbolPath.folders(List.of(store)), ServerOptions.defaults(),
+                Roots.none())) {
+            assertSameAnswers(symbols, module(stripped));
+            assertEquals(placed.toString(), symbols.origins().get(0).file());
+            assertEquals("separate debug file of " + stripped + ", found by symbol store",
+                    symbols.origins().get(0).detail());
+        }
+        String url = startServer();
+        served.put("/debuginfod/" + key, Files.readAllBytes(debug));
+        SymbolPath srv = SymbolPath.parse("srv*" + tmp.resolve("srv-cache") + "*" + url, k -> null);
+        try (SymbolStore symbols = new SymbolStore(srv, ServerOptions.defaults(), Roots.none())) {
+            assertSameAnswers(symbols, module(stripped));
+            assertEquals(url + "/" + key, symbols.origins().get(0).url());
+        }
+        assertTrue(requests.contains("/debuginfod/" + key), requests.toString());
+    }
+
     @Test
     void debuginfodUrlsAreParsedAsElfutilsReadsThem() {
         Roots r = Roots.of(Map.of("DEBUGINFOD_URLS", "https://debuginfod.example.org  http://h:8002/x ftp://no",
