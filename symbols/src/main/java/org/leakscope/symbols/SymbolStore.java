@@ -265,6 +265,15 @@ public final class SymbolStore implements AutoCloseable {
         }));
     }
 
+    /**
+     * The separate debug file of an ELF program that has no DWARF of its own ({@code dumpsyms} on a stripped
+     * program), of the program's build; empty when it has DWARF or none is found ({@link #problems()} says which
+     * files were refused and why).
+     */
+    public Optional<Path> separateDebugFile(Path program) throws IOException {
+        return separateDebugFile(program, ElfSymbolFile.open(program)).map(u -> u.from().path());
+    }
+
     private Optional<DwarfSymbols> dwarfFile(Path p) {
         return dwarfFiles.computeIfAbsent(p, k -> {
             try {
