@@ -1,6 +1,7 @@
 package org.leakscope.symbols.dwarf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -377,6 +378,53 @@ class SeparateDebugFileTest {
             assertEquals(url + "/" + key, symbols.origins().get(0).url());
         }
         assertTrue(requests.contains("/debuginfod/" + key), requests.toString());
+    }
+
+    /** A download larger than the servers' size limit is refused as symbol servers' are, and nothing is used. */
+    @Test
+    void debuginfodDownloadOverTheSizeLimitIsRefused() throws IOException {
+        String url = startServer();
+        served.put("/debuginfod/buildid/" + buildId + "/debuginfo", Files.readAllBytes(debug));
+        Roots roots = new Roots(List.of(), List.of(new SymbolPath.Server(tmp.resolve("cache"),
+                URI.create(url + "/"))), List.of());
+        ServerOptions small = new ServerOptions(false, Duration.ofSeconds(10), Duration.ofSeconds(10), 1024,
+                Duration.ofDays(1));
+        try (SymbolStore store = new SymbolStore(SymbolPath.none(), small, roots)) {
+            assertNull(frame(store, module(stripped), offsets().get(0)).sourceLine());
+            assertEquals(List.of("symbol server: " + url + "/buildid/" + buildId + "/debuginfo: download failed: "
+                    + Files.size(debug) + " bytes, more than the limit of 1024"), messages(store));
+        }
+        assertFalse(Files.exists(tmp.resolve("cache").resolve("buildid").resolve(buildId).resolve("debuginfo")));
+    }
+
+    /** A debuglink naming a path ({@code ../p.debug}) is never followed out of the program's folders. */
+    @Test
+    void debugLinkWithAPathIsNotFollowed() throws IOException {
+        Path linked = linkedCopy();
+        byte[] bytes = Files.readAllBytes(linked);
+        byte[] name = "prog.debug\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(bytes, name);
+        assertTrue(at > 0, "the debuglink's name");
+        System.arraycopy("../p.debug".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, at, 10);
+        Files.write(linked, bytes);
+        Files.copy(debug, linked.getParent().getParent().resolve("p.debug"));
+        try (SymbolStore store = store(Roots.none(), false)) {
+            assertNull(frame(store, module(linked), offsets().get(0)).sourceLine());
+            assertEquals(linked.toString(), store.origins().get(0).file());
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
