@@ -380,6 +380,35 @@ class SeparateDebugFileTest {
         assertTrue(requests.contains("/debuginfod/" + key), requests.toString());
     }
 
+    /**
+     * A program linked without a build id ({@code -Wl,--build-id=none}) has only its debuglink: the CRC is the
+     * whole identity, and the file of that CRC is used.
+     */
+    @Test
+    void programWithoutBuildIdIsMatchedByTheDebuglinkCrc() throws IOException {
+        Path d = Files.createDirectories(tmp.resolve("build-noid"));
+        Path noId = Toolchain.build("gcc", d, "prog", SOURCE, List.of("-x", "c", "-g", "-O0", "-Wl,--build-id=none"),
+                List.of());
+        Path noIdDebug = d.resolve("prog.debug");
+        Toolchain.run(List.of("objcopy", "--only-keep-debug", noId.toString(), noIdDebug.toString()), null);
+        Path dir = Files.createDirectories(tmp.resolve("noid"));
+        Path linked = dir.resolve("prog");
+        Toolchain.run(List.of("objcopy", "--strip-debug", "--add-gnu-debuglink=" + noIdDebug, noId.toString(),
+                linked.toString()), null);
+        Files.copy(noIdDebug, dir.resolve("prog.debug"));
+        ElfSymbolFile elf = ElfSymbolFile.open(linked);
+        assertNull(elf.buildId());
+        Module m = new Module(BASE, 0x10000, linked.toString(), "prog", elf.debugId(), null, null);
+        long leakSmall = elf.symbols().stream().filter(s -> s.name().equals("leak_small")).findFirst().orElseThrow()
+                .moduleOffset();
+        try (SymbolStore store = store(Roots.none(), false)) {
+            Frame f = frame(store, m, leakSmall);
+            assertEquals("leak_small", f.function());
+            assertEquals(4, f.sourceLine());
+            assertEquals(dir.resolve("prog.debug").toString(), store.origins().get(0).file());
+        }
+    }
+
     /** A download larger than the servers' size limit is refused as symbol servers' are, and nothing is used. */
     @Test
     void debuginfodDownloadOverTheSizeLimitIsRefused() throws IOException {
