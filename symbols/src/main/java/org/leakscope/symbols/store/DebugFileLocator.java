@@ -164,7 +164,7 @@ public final class DebugFileLocator {
         String key = program + "\0" + id;
         Optional<Found> known = answers.get(key);
         if (known == null) {
-            known = search(program, id != null && BUILD_ID.matcher(id).matches() ? id : null, link);
+            known = search(program, id, link);
             answers.put(key, known);
         }
         return known;
@@ -177,20 +177,22 @@ public final class DebugFileLocator {
                 folders.add(f);
             }
         }
+        // an id no path may be built from (one byte, not hex) still decides whether a debuglink's file is the build
+        boolean keyed = id != null && BUILD_ID.matcher(id).matches();
         Optional<Found> found = Optional.empty();
-        if (id != null) {
+        if (keyed) {
             found = first(program, id, null, buildIdTrees(folders, id));
         }
         if (found.isEmpty() && link != null) {
             found = first(program, id, link, linked(program, link));
         }
-        if (found.isEmpty() && id != null) {
+        if (found.isEmpty() && keyed) {
             found = first(program, id, null, downloads(id));
         }
         return found;
     }
 
-    /** A candidate not yet looked at: the file, and a way to get it (a download happens only when asked). */
+    /** A candidate not yet looked at: a download happens only when the candidates before it were refused. */
     private interface Source {
         Optional<Found> get();
     }
