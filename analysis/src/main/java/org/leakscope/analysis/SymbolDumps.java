@@ -11,6 +11,7 @@ import org.leakscope.model.Problem;
 import org.leakscope.symbols.ElfSymbolFile;
 import org.leakscope.symbols.PeImageInfo;
 import org.leakscope.symbols.PeSymbolFile;
+import org.leakscope.symbols.SymbolStore;
 import org.leakscope.symbols.X64Unwind;
 import org.leakscope.symbols.breakpad.SymbolData;
 import org.leakscope.symbols.dwarf.CallFrameInfo;
@@ -102,6 +103,23 @@ public final class SymbolDumps {
      */
     public static List<ModuleDump> dump(List<Path> files, Limits limits, Flavor flavor, boolean inlines)
             throws IOException {
+        return dump(files, limits, flavor, inlines, (Settings) null);
+    }
+
+    /**
+     * The same; an ELF file without DWARF of its own (stripped) is read from its separate debug file of the same
+     * build id, looked for along {@code settings}' symbol path, under {@code /usr/lib/debug} and on the servers of
+     * {@code DEBUGINFOD_URLS} (see the symbols module's {@code DebugFileLocator}); null: not looked for.
+     */
+    public static List<ModuleDump> dump(List<Path> files, Limits limits, Flavor flavor, boolean inlines,
+            Settings settings) throws IOException {
+        try (SymbolStore store = settings == null ? null : settings.openSymbols()) {
+            return dumpWith(files, limits, flavor, inlines, store);
+        }
+    }
+
+    private static List<ModuleDump> dumpWith(List<Path> files, Limits limits, Flavor flavor, boolean inlines,
+            SymbolStore store) throws IOException {
         List<Path> pdbs = new ArrayList<>();
         List<Path> pes = new ArrayList<>();
         List<Path> elfs = new ArrayList<>();
@@ -147,7 +165,7 @@ public final class SymbolDumps {
             }
         }
         for (Path elf : elfs) {
-            out.add(elf(elf, flavor, inlines));
+            out.add(elf(elf, flavor, inlines, store));
         }
         for (int i = 0; i < pes.size(); i++) {
             if (!paired[i]) {
@@ -202,21 +220,49 @@ public final class SymbolDumps {
     }
 
     /** An ELF file's DWARF and call frame information, as the chosen dump_syms writes them. */
-    private static ModuleDump elf(Path path, Flavor flavor, boolean inlines) throws IOException {
+    private static ModuleDump elf(Path path, Flavor flavor, boolean inlines, SymbolStore store) throws IOException {
         DwarfSymbols dwarf = DwarfSymbols.open(path);
+        List<String> warnings = new ArrayList<>();
+        Path debug = null;
+        if (!dwarf.hasDebugInfo() && store != null) {
+            int known = store.problems().size();
+            debug = store.separateDebugFile(path).orElse(null);
+            store.problems().stream().skip(known).map(Problem::message).forEach(warnings::add);
+            if (debug != null) {
+                dwarf = DwarfSymbols.open(debug);
+            }
+        }
         SymbolData d = dwarf.toSymbolData(inlines, flavor == Flavor.MOZILLA ? DumpSymsStyle.MOZILLA
                 : DumpSymsStyle.BREAKPAD);
+        if (debug != null) {
+            d = ofProgram(d, path.getFileName().toString(), debug.getFileName().toString());
+        }
         CallFrameInfo cfi = CallFrameInfo.open(path);
         List<SymbolData.StackCfi> rules = cfi.stackCfi();
         if (flavor == Flavor.MOZILLA) { // the same rules; mozilla writes the CFA's first, Breakpad sorts them by name
             rules = rules.stream().map(r -> new SymbolData.StackCfi(r.address(), r.size(), cfaFirst(r.rules())))
                     .toList();
         }
-        List<String> warnings = new ArrayList<>();
         dwarf.problems().stream().map(Problem::message).forEach(warnings::add);
         cfi.problems().stream().map(Problem::message).forEach(warnings::add);
         return new ModuleDump(new SymbolData(d.module(), d.info(), d.files(), d.origins(), d.functions(), d.publics(),
-                d.stackWin(), rules), List.of(path), warnings);
+                d.stackWin(), rules), debug == null ? List.of(path) : List.of(path, debug), warnings);
+    }
+
+    /**
+     * Records read from a separate debug file, named for the program as dump_syms names them when given the
+     * debug file's folder: the MODULE line and mozilla's section publics say {@code program}, not the debug file's
+     * name ({@code cdef….debug} in a build-id tree). The ids are the same: the debug file was matched by them.
+     */
+    private static SymbolData ofProgram(SymbolData d, String program, String debugName) {
+        SymbolData.Module m = new SymbolData.Module(d.module().os(), d.module().cpu(), d.module().debugId(), program);
+        String inDebug = " in " + debugName + ">";
+        List<SymbolData.Public> publics = d.publics().stream().map(p -> p.name().endsWith(inDebug)
+                ? new SymbolData.Public(p.multiple(), p.address(), p.paramSize(),
+                        p.name().substring(0, p.name().length() - inDebug.length()) + " in " + program + ">")
+                : p).toList();
+        return new SymbolData(m, d.info(), d.files(), d.origins(), d.functions(), publics, d.stackWin(),
+                d.stackCfi());
     }
 
     /** {@code $rbp: .cfa -16 + ^ .cfa: $rsp 16 +} as {@code .cfa: $rsp 16 + $rbp: .cfa -16 + ^}. */

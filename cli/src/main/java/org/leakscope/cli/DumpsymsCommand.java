@@ -36,6 +36,8 @@ final class DumpsymsCommand {
                 .desc("whose dump_syms to write like where the two differ: breakpad (default; Microsoft DIA's names)"
                         + " or mozilla (the Rust dump_syms behind Mozilla's and Sentry's symbol servers: its spelling"
                         + " of names, full fastcall parameter sizes, a catch-all <unknown in BINARY> PUBLIC)").build());
+        CommonOptions.addSymbolsPath(o, "stripped ELF files: where to look for their separate debug files (matched by"
+                + " build id), besides /usr/lib/debug and the debuginfod servers of $DEBUGINFOD_URLS");
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -54,7 +56,7 @@ final class DumpsymsCommand {
             InputFiles.check(p);
         }
         List<SymbolDumps.ModuleDump> dumps = SymbolDumps.dump(files, Limits.DEFAULT, flavor(cl),
-                cl.hasOption("inlines"));
+                cl.hasOption("inlines"), CommonOptions.settings(cl));
         for (SymbolDumps.ModuleDump d : dumps) {
             d.warnings().forEach(w -> err.println("dumpsyms: warning: " + w));
         }
@@ -96,7 +98,9 @@ final class DumpsymsCommand {
                         + " records, PUBLIC, STACK WIN) with its PE when given (INFO CODE_ID, and STACK CFI from"
                         + " x64 unwind data), or a PE alone. A PDB and a PE are paired by debug id, never by name."
                         + " From an ELF file: its DWARF (FILE, FUNC, lines, PUBLIC; INLINE with --inlines) and"
-                        + " STACK CFI from .eh_frame/.debug_frame. The files are read by content, on any OS.",
+                        + " STACK CFI from .eh_frame/.debug_frame; a stripped ELF file's DWARF from its separate debug"
+                        + " file of the same build id (.build-id trees in /usr/lib/debug and --symbols-path folders,"
+                        + " .gnu_debuglink, debuginfod). The files are read by content, on any OS.",
                 """
                 Examples:
                   dumpsyms app.pdb app.exe > app.sym               # one module to stdout
@@ -104,6 +108,7 @@ final class DumpsymsCommand {
                   dumpsyms build/*.pdb build/*.dll --store symbols/ # every module of a build
                   dumpsyms --inlines build/libapp.so > libapp.so.sym # DWARF, with inline records
                   dumpsyms --flavor mozilla app.pdb app.exe         # as mozilla's dump_syms writes it
+                  dumpsyms --symbols-path dbg/ bin/app > app.sym   # stripped: dbg/.build-id/ab/cdef….debug
 
                 With --store, each file written is printed on its own line.
                 """);

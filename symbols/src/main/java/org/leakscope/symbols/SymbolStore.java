@@ -3,9 +3,11 @@ package org.leakscope.symbols;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +23,9 @@ import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
 import org.leakscope.symbols.SymbolOrigin.Status;
+import org.leakscope.symbols.dwarf.DwarfSymbols;
 import org.leakscope.symbols.pdb.PdbSymbols;
+import org.leakscope.symbols.store.DebugFileLocator;
 import org.leakscope.symbols.store.ServerOptions;
 import org.leakscope.symbols.store.SymbolLocator;
 import org.leakscope.symbols.store.SymbolLocator.Candidate;
@@ -58,6 +62,10 @@ public final class SymbolStore implements AutoCloseable {
     private final SymbolPath path;
     private final SymbolLocator locator;
     private final PdbOpener pdbs;
+    private final DebugFileLocator debugFiles;
+    /** Separate debug files opened, by path, and how each was found (for {@link #origins()}). */
+    private final Map<Path, Optional<DwarfSymbols>> dwarfFiles = new HashMap<>();
+    private final Map<Path, String> debugFileOf = new HashMap<>();
     /** Files by path, each opened once whichever modules ask for it (empty: absent or unreadable). */
     private final Map<Path, Optional<BreakpadSymbolFile>> symFiles = new HashMap<>();
     private final Map<Path, Optional<ImageSymbols>> imageFiles = new HashMap<>();
@@ -94,11 +102,22 @@ public final class SymbolStore implements AutoCloseable {
         this(path, options, PDB_READER);
     }
 
+    /** A parsed symbol path; separate debug files also under {@code roots} (this machine's: {@code Roots.of}). */
+    public SymbolStore(SymbolPath path, ServerOptions options, DebugFileLocator.Roots roots) {
+        this(path, options, PDB_READER, roots);
+    }
+
     SymbolStore(SymbolPath path, ServerOptions options, PdbOpener pdbs) {
+        this(path, options, pdbs, DebugFileLocator.Roots.of(System::getenv));
+    }
+
+    SymbolStore(SymbolPath path, ServerOptions options, PdbOpener pdbs, DebugFileLocator.Roots roots) {
         this.path = path;
         this.roots = path.localFolders();
         this.pdbs = pdbs;
         this.locator = new SymbolLocator(path, options, w -> problems.add(new Problem("symbol path", null, null, w)));
+        this.debugFiles = new DebugFileLocator(locator, path, roots, p -> ElfSymbolFile.open(p).buildId(),
+                problems::add);
         for (String w : path.warnings()) {
             problems.add(new Problem("symbol path", null, null, w));
         }
@@ -240,7 +259,56 @@ public final class SymbolStore implements AutoCloseable {
             problems.addAll(pe.problems());
         }
         ImageSymbols file = f.get();
-        return Optional.of(new Used(file::lookup, c));
+        return Optional.of(separateDebugFile(c.path(), file).orElse(new Used(file::lookup, c)));
+    }
+
+    /**
+     * For an ELF program without DWARF (stripped, its debug information shipped apart): its separate debug file
+     * of the same build ({@link DebugFileLocator}), read by the same module offsets (a debug file keeps the
+     * program headers); empty when the program has DWARF of its own or no such file is found.
+     */
+    private Optional<Used> separateDebugFile(Path image, ImageSymbols file) {
+        if (!ElfSymbolFile.isElf(image)) {
+            return Optional.empty();
+        }
+        String id = file.identity().buildId();
+        Optional<DebugFileLocator.Found> found;
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            ImageSections sections = ImageSections.read(ch, image.toString());
+            if (file instanceof DwarfSymbols d ? d.hasDebugInfo()
+                    : sections.section(".debug_info").or(() -> sections.section(".zdebug_info")).isPresent()) {
+                return Optional.empty();
+            }
+            found = debugFiles.find(image, id, ElfDebugLink.read(ch, image.toString(), sections).orElse(null));
+        } catch (IOException | InputFormatException e) {
+            found = debugFiles.find(image, id, null); // a damaged section table: the build id still works
+        }
+        return found.flatMap(d -> dwarfFile(d.file()).map(dwarf -> {
+            debugFileOf.put(d.file(), "separate debug file of " + image + ", found by " + d.how());
+            return new Used(dwarf::lookup, new Candidate(d.file(), d.url()));
+        }));
+    }
+
+    /**
+     * The separate debug file of an ELF program that has no DWARF of its own ({@code dumpsyms} on a stripped
+     * program), of the program's build; empty when it has DWARF or none is found ({@link #problems()} says which
+     * files were refused and why).
+     */
+    public Optional<Path> separateDebugFile(Path program) throws IOException {
+        return separateDebugFile(program, ElfSymbolFile.open(program)).map(u -> u.from().path());
+    }
+
+    private Optional<DwarfSymbols> dwarfFile(Path p) {
+        return dwarfFiles.computeIfAbsent(p, k -> {
+            try {
+                return Optional.of(DwarfSymbols.open(k));
+            } catch (InputFormatException e) {
+                problems.add(Problem.of(e));
+            } catch (IOException e) {
+                problems.add(new Problem(k.toString(), null, null, k + ": cannot read: " + e.getMessage()));
+            }
+            return Optional.empty();
+        });
     }
 
     private Optional<ImageSymbols> imageFile(Path p) {
@@ -389,7 +457,8 @@ public final class SymbolStore implements AutoCloseable {
             Optional<Used> used = chosen(symFor, m).or(() -> chosen(imageFor, m));
             if (used.isPresent()) {
                 Candidate c = used.get().from();
-                out.add(new SymbolOrigin(m.name(), m.debugId(), Status.FOUND, c.path().toString(), c.url(), null));
+                out.add(new SymbolOrigin(m.name(), m.debugId(), Status.FOUND, c.path().toString(), c.url(),
+                        debugFileOf.get(c.path())));
             } else {
                 String why = refused.get(m);
                 out.add(new SymbolOrigin(m.name(), m.debugId(), why == null ? Status.MISSING : Status.MISMATCHED,

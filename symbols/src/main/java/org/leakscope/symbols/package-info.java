@@ -13,6 +13,11 @@
  * the module's own path (Wine's {@code Z:} drive read as the Linux root). Only their headers, symbol tables and
  * the records that identify them are read.
  *
+ * <p>A stripped ELF program (no {@code .debug_info}) that matched its module is named from its separate debug file
+ * when one of the same build id is found ({@link org.leakscope.symbols.store.DebugFileLocator}: build-id trees under
+ * {@code /usr/lib/debug} and the symbol path's folders, {@code .gnu_debuglink} with its CRC, debuginfod servers),
+ * read by DWARF at the same module offsets; {@link org.leakscope.symbols.SymbolStore#origins()} names that file.
+ *
  * <p><b>A file is used only for the build it was made from.</b> A file found by name may be another build
  * (the crashed machine's libgcc from 2013, this machine's from today; last week's DLL in a store root), and its
  * names would be confidently wrong. So every file, whichever way it was found, is checked against what the

@@ -138,6 +138,11 @@ public final class SymbolLocator implements AutoCloseable {
         }
     }
 
+    /** The servers' downloader, shared with {@link DebugFileLocator} so both keep one record of misses. */
+    SymbolServer servers() {
+        return servers;
+    }
+
     @Override
     public void close() {
         servers.close();

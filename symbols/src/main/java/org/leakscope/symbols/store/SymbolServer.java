@@ -85,6 +85,14 @@ final class SymbolServer implements AutoCloseable {
      * or empty when the server has neither, it failed (a warning says how), or the run is offline.
      */
     Optional<Fetched> download(SymbolPath.Server s, String dir, String id, String file) {
+        return download(s, dir, id, file, !file.toLowerCase(Locale.ROOT).endsWith(".sym"));
+    }
+
+    /**
+     * The same; {@code cabinet}: also ask for the compressed name when the plain one is missing (Breakpad stores
+     * serve {@code .sym} files as they are, debuginfod servers their files).
+     */
+    Optional<Fetched> download(SymbolPath.Server s, String dir, String id, String file, boolean cabinet) {
         Path folder = StoreFiles.inside(s.cache(), dir, id);
         Path target = StoreFiles.inside(s.cache(), dir, id, file);
         if (options.offline() || folder == null || target == null) {
@@ -94,8 +102,8 @@ final class SymbolServer implements AutoCloseable {
         if (get(s, plain, folder, target, false)) {
             return Optional.of(new Fetched(target, plain, true));
         }
-        if (file.toLowerCase(Locale.ROOT).endsWith(".sym")) {
-            return Optional.empty(); // Breakpad stores serve .sym files as they are
+        if (!cabinet) {
+            return Optional.empty();
         }
         String packedName = file.substring(0, file.length() - 1) + "_";
         String packed = url(s, dir, id, packedName);
