@@ -131,7 +131,8 @@ class HtmlReportBrowserTest {
         assertEquals(3, limited.size());
         assertEquals(limited.size(), count(tab, "g.limit"));
         for (String limit : List.of("memory", "threads", "cpu")) {
-            assertEquals(1, count(tab, "svg.line-chart:has(g.limit[data-name='" + limit + " limit']) .violation"), limit);
+            assertEquals(1, count(tab, "svg.line-chart:has(g.limit[data-name='" + limit + " limit']) .violation"),
+                    limit);
         }
         tab.close();
     }
@@ -141,13 +142,13 @@ class HtmlReportBrowserTest {
             + "</script><!--\u001b[2J\u001b]0;title\u0007";
 
     /** Nothing the input says becomes an element, an attribute or a handler: the page shows it as text. */
-    static void assertNothingInjected(HeadlessChromium.Tab tab) throws Exception {
+    static void assertNothingInjected(HeadlessChromium.Tab tab, String shown) throws Exception {
         assertEquals(0, count(tab, "img"));
         assertEquals(2, count(tab, "script")); // the page's data island and its own script
         assertEquals("[]", tab.eval("JSON.stringify(Array.from(document.querySelectorAll('*')).flatMap(e =>"
                 + " Array.from(e.attributes).map(a => a.name)).filter(n => n.startsWith('on')))").asText());
         assertEquals("undefined", tab.eval("typeof window.pwned").asText());
-        assertTrue(tab.eval("document.body.textContent.includes('<img src=x onerror=window.pwned=2></svg>')")
+        assertTrue(tab.eval("document.body.textContent.includes(" + JSON.writeValueAsString(shown) + ")")
                 .asBoolean(), "the name shown as text");
         assertTrue(tab.eval("document.body.textContent.includes(String.fromCharCode(92) + 'x1b[2J')").asBoolean(),
                 "escape bytes shown");
@@ -180,9 +181,124 @@ class HtmlReportBrowserTest {
         String page = Files.readString(html);
         assertTrue(page.contains("&lt;img src=x onerror=window.pwned=2&gt;&lt;/svg&gt;"), "escaped in the file");
         HeadlessChromium.Tab tab = show(html);
-        assertNothingInjected(tab);
+        assertNothingInjected(tab, "<img src=x onerror=window.pwned=2></svg>");
         assertEquals(1, count(tab, ".violation"));
         assertEquals(1, count(tab, "table.sites tbody tr"));
+        tab.close();
+    }
+
+    private static JsonNode run(String verb, Path html, String... inputs) throws Exception {
+        List<String> args = new ArrayList<>(List.of(verb, "--json", "--html", html.toString()));
+        args.addAll(List.of(inputs));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void comparisonDrawsABarPerChangedStackAndRowsOpenToStacks() throws Exception {
+        Path html = OUT.resolve("leakdiff-compare.html");
+        JsonNode doc = run("leakdiff", html, CliRun.testdata("umdh/leaky_1.log").toString(),
+                CliRun.testdata("umdh/leaky_2.log").toString());
+        int stacks = doc.get("stacks").size();
+        HeadlessChromium.Tab tab = show(html);
+        assertEquals(stacks, count(tab, "svg.bar-chart rect.bar"));
+        assertEquals(stacks, count(tab, "table.changes tbody tr"));
+        assertEquals(3, stacks);
+        long grew = 0;
+        for (JsonNode st : doc.get("stacks")) {
+            grew += st.get("bytes").get("delta").asLong() > 0 ? 1 : 0;
+        }
+        assertEquals(grew, count(tab, "svg.bar-chart rect.bar.grow"));
+        tab.eval("document.querySelector('table.changes details summary').click()");
+        assertTrue(count(tab, "table.changes details[open] ol.stack li") >= 3);
+        tab.close();
+    }
+
+    @Test
+    void trendDrawsALinePerStackWithAPointPerSnapshotGrowersHighlighted() throws Exception {
+        Path html = OUT.resolve("leakdiff-trend.html");
+        JsonNode doc = run("leakdiff", html, "--trend", CliRun.testdata("umdh/leaky_1.log").toString(),
+                CliRun.testdata("umdh/leaky_2.log").toString(),
+                CliRun.testdata("umdh/leaky_3_restarted_crlf.log").toString());
+        HeadlessChromium.Tab tab = show(html);
+        int stacks = doc.get("stacks").size();
+        long growers = 0;
+        for (JsonNode st : doc.get("stacks")) {
+            growers += st.get("sustained").asBoolean() ? 1 : 0;
+        }
+        assertEquals(5, stacks);
+        assertEquals(1, growers);
+        // the total, then bytes and allocations per stack; three snapshots, a hover title on each point
+        assertEquals(1 + 2 * stacks, count(tab, "svg.line-chart g.series"));
+        assertEquals(2 * growers, count(tab, "svg.line-chart g.series.grower"));
+        points(tab, "svg.line-chart g.series .line").forEach(n -> assertEquals(3, n));
+        assertEquals(3 * (1 + 2 * stacks), count(tab, "svg.line-chart circle.dot > title"));
+        assertTrue(tab.eval("document.querySelector('g.series.grower circle.dot:last-of-type title').textContent")
+                .asText().contains("snapshot 3 (leaky_3_restarted_crlf.log) at 2026-03-02T14:00:00Z: 448 bytes"));
+        assertEquals(stacks, count(tab, "table.trends tbody tr"));
+        tab.close();
+    }
+
+    @Test
+    void dumpShowsTheCrashTheAddressSpaceHandlesAndModules() throws Exception {
+        Path html = OUT.resolve("dumpscan-sample.html");
+        JsonNode doc = run("dumpscan", html, CliRun.testdata("minidump/sample.dmp").toString());
+        JsonNode dump = doc.get("dumps").get(0);
+        HeadlessChromium.Tab tab = show(html);
+        assertEquals("leaky_service.exe+0x1f3a", tab.eval("document.querySelector('ol.stack.crashing li')"
+                + ".textContent").asText());
+        assertEquals(dump.get("threads").size(), count(tab, "table.threads tbody tr"));
+        assertEquals(3, dump.get("threads").size());
+        assertEquals(5, count(tab, "table.modules tbody tr"));
+        assertEquals(5, count(tab, "svg.bar-chart rect.bar")); // Event, File, Thread, Key, Mutant
+        assertEquals(dump.get("addressSpace").get("topFree").size(), Math.min(5, count(tab, "g.free-region")));
+        assertEquals("largest free 256.0 MiB",
+                tab.eval("document.querySelector('svg.address-map text.free-label').textContent").asText());
+        tab.close();
+    }
+
+    @Test
+    void corpusDumpWithHandlesAndMemoryInfo() throws Exception {
+        Path dmp = CliRun.corpus("windows/bo4server_win10_1607_x64_handles_meminfo.dmp");
+        Path html = OUT.resolve("dumpscan-corpus.html");
+        JsonNode dump = run("dumpscan", html, dmp.toString(), CliRun.corpus("breakpad/minidump2.dmp").toString())
+                .get("dumps").get(0);
+        HeadlessChromium.Tab tab = show(html);
+        assertEquals(2, count(tab, "section.dump"));
+        assertEquals(12, count(tab, "#dump-1 table.threads tbody tr"));
+        assertEquals(dump.get("handles").get("byType").size(), count(tab, "#dump-1 svg.bar-chart rect.bar"));
+        assertEquals(5, count(tab, "#dump-1 g.free-region"));
+        assertTrue(count(tab, "#dump-1 svg.address-map rect.region") > 20);
+        tab.close();
+    }
+
+    @Test
+    void corpusLogsOpenCleanly() throws Exception {
+        Path html = OUT.resolve("logscan-corpus.html");
+        JsonNode doc = logscan(html, CliRun.corpus("dbgview/resmon_original_usermode_test_wine.log").toString(),
+                CliRun.corpus("dbgview/lithium_dbgview_cp1251.log").toString());
+        HeadlessChromium.Tab tab = show(html);
+        assertEquals(doc.get("runs").size(), count(tab, "section.run"));
+        assertEquals(doc.get("runs").size(), count(tab, "svg.timeline rect.run"));
+        assertTrue(count(tab, "svg.line-chart g.series") >= doc.get("runs").size());
+        tab.close();
+    }
+
+    @Test
+    void umdhModuleNamesCannotInjectMarkup(@TempDir Path dir) throws Exception {
+        // a path separator ends a module name, so this one has none: markup, a handler, terminal escapes
+        String evil = "ev<img src=x onerror=window.pwned=2>\"'<svg onload=window.pwned=3><!--\u001b[2J.exe";
+        Path a = dir.resolve("evil_1.log");
+        Path b = dir.resolve("evil_2.log");
+        Files.writeString(a, Files.readString(CliRun.testdata("umdh/leaky_1.log")).replace("leaky.exe", evil));
+        Files.writeString(b, Files.readString(CliRun.testdata("umdh/leaky_2.log")).replace("leaky.exe", evil));
+        Path html = OUT.resolve("leakdiff-injection.html");
+        run("leakdiff", html, a.toString(), b.toString());
+        HeadlessChromium.Tab tab = show(html);
+        assertNothingInjected(tab,
+                "ev<img src=x onerror=window.pwned=2>\"'<svg onload=window.pwned=3><!--\\x1b[2J.exe+0x1234");
+        assertEquals(0, count(tab, "svg[onload]"));
         tab.close();
     }
 }

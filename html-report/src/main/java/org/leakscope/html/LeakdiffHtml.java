@@ -152,8 +152,10 @@ public final class LeakdiffHtml {
         total.series(new LineChart.Series("total bytes", "s0", x, toDouble(t.totalBytes()), true,
                 titles(labels, t.totalBytes(), t.totalCounts())));
         m.add(total.svg());
-        List<StackTrend> drawn = shown.subList(0, Math.min(MAX_DRAWN, shown.size()));
-        LineChart bytes = new LineChart("bytes per stack (red: growing steadily)", xLabel, Figures::bytes).binaryTicks();
+        List<StackTrend> drawn = new ArrayList<>(shown.subList(0, Math.min(MAX_DRAWN, shown.size())));
+        drawn.sort(Comparator.comparing(StackTrend::sustained)); // growers drawn last, on top
+        LineChart bytes = new LineChart("bytes per stack (red: growing steadily)", xLabel, Figures::bytes)
+                .binaryTicks();
         LineChart counts = new LineChart("allocations per stack (red: growing steadily)", xLabel, Figures::count);
         for (StackTrend s : drawn) {
             String name = name(s.backtrace(), s.foldedFrames());

@@ -246,7 +246,8 @@ public final class LogscanHtml {
                 if (s.stacks().size() > 1) {
                     CallSite member = s.members().get(i);
                     m.el("div", "stack " + (i + 1) + " of " + s.stacks().size() + ": "
-                            + Figures.count(member.count()) + " records, " + Figures.bytes(member.bytes()), "class", "sub");
+                            + Figures.count(member.count()) + " records, " + Figures.bytes(member.bytes()),
+                            "class", "sub");
                 }
                 Stacks.list(m, s.stacks().get(i), lr::describe, folded);
             }

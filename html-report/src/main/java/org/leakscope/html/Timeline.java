@@ -52,8 +52,9 @@ final class Timeline {
             if (manyFiles) {
                 name = java.nio.file.Path.of(e.getValue().get(0).file()).getFileName() + ": " + name;
             }
-            m.el("text", name.length() > 38 ? "\u2026" + name.substring(name.length() - 37) : name, "class", "lane", "x",
-                    Integer.toString(LABEL), "y", Markup.num(y + 14), "text-anchor", "end");
+            String shown = name.length() > 38 ? "\u2026" + name.substring(name.length() - 37) : name;
+            m.el("text", shown, "class", "lane", "x", Integer.toString(LABEL), "y", Markup.num(y + 14),
+                    "text-anchor", "end");
             for (LoggedRun r : e.getValue()) {
                 double x0 = sx.at(start(r.run(), timed));
                 double x1 = sx.at(end(r.run(), timed));
