@@ -51,7 +51,9 @@ class HtmlReportBrowserTest {
         Thread.sleep(HeadlessChromium.settle().toMillis()); // late console messages
         String name = html.getFileName().toString().replace(".html", ".png");
         tab.screenshot(OUT.resolve(name));
-        assertEquals(List.of(), tab.errors(), html + ": console errors");
+        List<String> errors = tab.errors();
+        assertTrue(errors.isEmpty(), html + ": " + errors.size() + " console errors, the first: "
+                + errors.subList(0, Math.min(3, errors.size())));
         assertEquals(List.of(), tab.requests(), html + ": network requests");
         return tab;
     }

@@ -42,4 +42,15 @@ class LttbTest {
         assertEquals(3, p.size());
         assertEquals(7, p.v()[2]);
     }
+
+    @Test
+    void aPeakThatPlainLttbWouldDropIsKept() {
+        // plain LTTB keeps indices 0, 1, 4, 6, 9 here: the deep dip at 6 beats the peak of 19 at 8 in its bucket
+        double[] t = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        double[] v = {16, 12, 11, 15, 0, 15, 1, 9, 19, 18};
+        Lttb.Points p = Lttb.downsample(t, v, 5);
+        assertEquals(5, p.size());
+        assertEquals(java.util.List.of(0.0, 1.0, 4.0, 8.0, 9.0),
+                java.util.Arrays.stream(p.t()).boxed().toList());
+    }
 }
