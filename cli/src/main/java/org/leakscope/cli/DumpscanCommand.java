@@ -30,6 +30,7 @@ import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
 import org.leakscope.html.DumpscanHtml;
+import org.leakscope.html.ResmonTableHtml;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
 
@@ -92,9 +93,9 @@ final class DumpscanCommand {
         if (tables && (cl.hasOption("raw") || memory != null)) {
             throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
         }
-        if (cl.hasOption("html") && (tables || cl.hasOption("raw") || cl.hasOption("memory"))) {
-            throw new UsageException("--html draws the dump summary; it cannot be combined with --resmon, --raw or"
-                    + " --memory");
+        if (cl.hasOption("html") && (cl.hasOption("raw") || cl.hasOption("memory"))) {
+            throw new UsageException("--html draws the dump summary or its resmon tables; it cannot be combined with"
+                    + " --raw or --memory");
         }
         if (tables) {
             return resmon(cl, dumps, settings, json, target);
@@ -171,6 +172,7 @@ final class DumpscanCommand {
         var folding = settings.folding();
         StringBuilder text = json ? null : new StringBuilder();
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
+        List<ResmonTableReport> pages = new ArrayList<>();
         boolean anyFailed = false;
         try (var symbols = settings.openSymbols()) {
             ResmonTableReports reports = new ResmonTableReports(symbols, folding);
@@ -184,6 +186,7 @@ final class DumpscanCommand {
                     InputKind kind = Inputs.isTableImage(p) ? InputKind.TABLE_IMAGE : InputKind.MINIDUMP;
                     try (Input in = Inputs.open(p, kind, settings.inputs(), null)) {
                         ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
+                        pages.add(r);
                         if (kind == InputKind.TABLE_IMAGE) {
                             docs.add(ResmonTables.image(r, text, top));
                         } else {
@@ -210,6 +213,10 @@ final class DumpscanCommand {
             }
         } else if (text.length() > 0) {
             target.write(text.toString());
+        }
+        OutputTarget html = CommonOptions.html(cl, out);
+        if (html != null && !pages.isEmpty()) {
+            html.stream(w -> ResmonTableHtml.write(pages, w));
         }
         return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
     }

@@ -88,10 +88,26 @@ class HtmlReportBrowserTest {
         assertEquals(3, count(tab, "svg.timeline rect.run.leaked"));
         assertEquals(3, count(tab, "section.run"));
         JsonNode run1 = doc.get("runs").get(0).get("usage");
-        // memory, threads, sync objects (cpu stays 0 in this log: no chart); every sample drawn (<= 2,000)
-        assertEquals(List.of(run1.get("memoryBytes").get("samples").asInt(), run1.get("threads").get("samples").asInt(),
-                run1.get("syncObjects").get("samples").asInt()), points(tab, "#run-1 svg.line-chart g.series .line"));
-        assertEquals(144, points(tab, "#run-1 svg.line-chart g.series .line").get(0));
+        // memory, threads, sync objects (cpu stays 0 in this log: no chart); every memory sample drawn (<= 1,572);
+        // threads and sync objects stay at 4 and 6: a flat line of two points
+        assertEquals(144, run1.get("memoryBytes").get("samples").asInt());
+        assertEquals(144, run1.get("threads").get("samples").asInt());
+        List<Long> memory = new ArrayList<>();
+        List<String> lines = Files.readAllLines(CliRun.testdata("dbgview/resmon_soak_leaking.log"));
+        for (String line : lines.subList(1, 401)) { // run 1: lines 2..401
+            int at = line.indexOf(", memory used ");
+            if (line.contains("[4100] soak.exe|resmon| threads used") && at > 0) {
+                memory.add(Long.parseLong(line.substring(at + 14).strip()));
+            }
+        }
+        assertEquals(144, memory.size());
+        int drawn = 0; // every sample but the middle ones of a flat stretch
+        for (int i = 0; i < memory.size(); i++) {
+            boolean middle = i > 0 && i < memory.size() - 1 && memory.get(i).equals(memory.get(i - 1))
+                    && memory.get(i).equals(memory.get(i + 1));
+            drawn += middle ? 0 : 1;
+        }
+        assertEquals(List.of(drawn, 2, 2), points(tab, "#run-1 svg.line-chart g.series .line"));
         assertEquals(3, count(tab, "#run-1 svg.line-chart .peak"));
         assertEquals(0, count(tab, "#run-1 .violation"));
         // the call-site table: 2 sites, the largest first; a row opens to its stack
@@ -301,6 +317,23 @@ class HtmlReportBrowserTest {
         assertNothingInjected(tab,
                 "ev<img src=x onerror=window.pwned=2>\"'<svg onload=window.pwned=3><!--\\x1b[2J.exe+0x1234");
         assertEquals(0, count(tab, "svg[onload]"));
+        tab.close();
+    }
+
+    @Test
+    void resmonTableShowsLiveResourcesByCallSite() throws Exception {
+        Path html = OUT.resolve("dumpscan-resmon.html");
+        JsonNode t = run("dumpscan", html, CliRun.testdata("resmontable/sample.rmt").toString()).get("inputs").get(0)
+                .get("tables").get(0);
+        HeadlessChromium.Tab tab = show(html);
+        assertEquals(13, t.get("liveRecords").asLong());
+        String heading = tab.eval("document.querySelector('section.input h3').textContent").asText();
+        assertTrue(heading.startsWith("Table 1 (found in file): 13 live resources, 1.0 MiB, "), heading);
+        int rows = count(tab, "table.sites tbody tr");
+        assertTrue(rows > 1, "rows " + rows);
+        assertEquals(rows, count(tab, "svg.bar-chart rect.bar"));
+        assertTrue(tab.eval("document.querySelector('table.sites tbody tr td.site summary').textContent").asText()
+                .startsWith("sample_leaker"));
         tab.close();
     }
 }

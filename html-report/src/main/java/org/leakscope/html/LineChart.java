@@ -6,8 +6,8 @@ import java.util.function.DoubleFunction;
 
 /**
  * A line (or area) chart as inline SVG: series over one x axis, with axes and ticks, limits drawn as step lines
- * and events marked where they happened. Each series is downsampled to at most {@link Lttb#MAX_POINTS}
- * points, its extremes kept. The browser test counts what this draws: {@code g.series} per series,
+ * and events marked where they happened. Each series is downsampled to at most {@link #POINTS} points (two
+ * per pixel, never more than {@link Lttb#MAX_POINTS}), its extremes kept, and flat stretches drawn by their ends. The browser test counts what this draws: {@code g.series} per series,
  * {@code polyline} points, {@code .limit} lines and {@code .violation} marks.
  */
 final class LineChart {
@@ -53,9 +53,31 @@ final class LineChart {
 
     LineChart series(Series s) {
         Lttb.Points p = s.dotTitles() != null ? new Lttb.Points(s.t(), s.v())
-                : Lttb.downsample(s.t(), s.v(), Lttb.MAX_POINTS);
+                : withoutRepeats(Lttb.downsample(s.t(), s.v(), POINTS));
         series.add(new Series(s.name(), s.css(), p.t(), p.v(), s.area(), s.dotTitles()));
         return this;
+    }
+
+    /** Points per series: two per pixel of the plot (more draw nothing new), at most {@link Lttb#MAX_POINTS}. */
+    static final int POINTS = Math.min(Lttb.MAX_POINTS, 2 * (W - LEFT - RIGHT));
+
+    /**
+     * The points without those whose value equals both neighbours' (the middle of a flat stretch): the line
+     * drawn is the same, and a thread count that stays at 4 for a day costs two points instead of a thousand.
+     */
+    static Lttb.Points withoutRepeats(Lttb.Points p) {
+        int n = p.size();
+        double[] t = new double[n];
+        double[] v = new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == 0 || i == n - 1 || p.v()[i] != p.v()[i - 1] || p.v()[i] != p.v()[i + 1]) {
+                t[k] = p.t()[i];
+                v[k] = p.v()[i];
+                k++;
+            }
+        }
+        return new Lttb.Points(java.util.Arrays.copyOf(t, k), java.util.Arrays.copyOf(v, k));
     }
 
     LineChart limit(Limit l) {

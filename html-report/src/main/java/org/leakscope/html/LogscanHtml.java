@@ -28,7 +28,7 @@ import org.leakscope.resmon.ResmonRun;
  */
 public final class LogscanHtml {
     /** Runs drawn with charts and tables; the rest are listed in the overview only, so the page stays small. */
-    public static final int MAX_RUNS_DRAWN = 200;
+    public static final int MAX_RUNS_DRAWN = 60;
     /** Call sites listed per run when the command was not told how many: the table pages them. */
     public static final int MAX_SITES = 1000;
 
@@ -84,7 +84,7 @@ public final class LogscanHtml {
         Stacks.symbolSources(m, report.symbols());
         warnings(m, report.warnings());
         m.el("footer", "Written by Leakscope logscan. Charts are drawn from each run's usage samples (at most "
-                + Lttb.MAX_POINTS + " points per series, peaks kept); limits are dashed lines; red dots are limit"
+                + LineChart.POINTS + " points per series, peaks kept); limits are dashed lines; red dots are limit"
                 + " updates.");
         return page;
     }
