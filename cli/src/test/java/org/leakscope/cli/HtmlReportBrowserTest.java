@@ -73,11 +73,7 @@ class HtmlReportBrowserTest {
     }
 
     private static JsonNode logscan(Path html, String... logs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("logscan", "--json", "--html", html.toString()));
-        args.addAll(List.of(logs));
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        assertEquals(ExitCode.OK, r.exit(), r.err());
-        return JSON.readTree(r.out());
+        return run("logscan", html, logs);
     }
 
     @Test
@@ -205,6 +201,7 @@ class HtmlReportBrowserTest {
         tab.close();
     }
 
+    /** Runs a verb with --json and --html; its JSON document. */
     private static JsonNode run(String verb, Path html, String... inputs) throws Exception {
         List<String> args = new ArrayList<>(List.of(verb, "--json", "--html", html.toString()));
         args.addAll(List.of(inputs));
@@ -334,6 +331,21 @@ class HtmlReportBrowserTest {
         assertEquals(rows, count(tab, "svg.bar-chart rect.bar"));
         assertTrue(tab.eval("document.querySelector('table.sites tbody tr td.site summary').textContent").asText()
                 .startsWith("sample_leaker"));
+        tab.close();
+    }
+
+    @Test
+    void anExistingCompareOutputIsDrawnToo() throws Exception {
+        Path html = OUT.resolve("leakdiff-rerender.html");
+        JsonNode doc = run("leakdiff", html, CliRun.testdata("umdh/compare_hex.txt").toString());
+        assertEquals("rerender", doc.get("mode").asText());
+        HeadlessChromium.Tab tab = show(html);
+        // +192, +32 and -256 bytes: two bars grow right in red, one shrinks left
+        assertEquals(3, count(tab, "table.changes tbody tr"));
+        assertEquals(2, count(tab, "svg.bar-chart rect.bar.grow"));
+        assertEquals(1, count(tab, "svg.bar-chart rect.bar.neg"));
+        assertEquals("[\"-256 B\",\"+192 B\",\"+32 B\"]", tab.eval("JSON.stringify(Array.from(document"
+                + ".querySelectorAll('svg.bar-chart text.bar-value')).map(t => t.textContent))").asText());
         tab.close();
     }
 }

@@ -53,14 +53,13 @@ final class BarChart {
                 "height", Integer.toString(h), "role", "img", "aria-label", title,
                 "xmlns", "http://www.w3.org/2000/svg");
         m.el("title", title);
-        m.el("text", title, "class", "chart-title", "x", "4", "y", "16");
+        m.el("text", Figures.cut(title, 120), "class", "chart-title", "x", "4", "y", "16");
         double zero = sx.at(0);
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             double y = 28 + i * ROW;
             double x = sx.at(b.value());
-            String label = b.label().length() > 54 ? b.label().substring(0, 25) + "\u2026"
-                    + b.label().substring(b.label().length() - 28) : b.label();
+            String label = Figures.cut(b.label(), 54);
             m.el("text", label, "class", "bar-label", "x", Integer.toString(LABEL), "y", Markup.num(y + 12),
                     "text-anchor", "end");
             m.open("rect", "class", "bar " + (b.css() == null ? "" : b.css()) + (b.value() < 0 ? " neg" : ""),

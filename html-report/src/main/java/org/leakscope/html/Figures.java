@@ -49,4 +49,13 @@ final class Figures {
         String h = Long.toHexString(v);
         return "0x" + "0".repeat(Math.max(0, digits - h.length())) + h;
     }
+
+    /** At most {@code max} characters: the middle of a longer text replaced by an ellipsis. */
+    static String cut(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int head = (max - 1) / 2;
+        return s.substring(0, head) + "\u2026" + s.substring(s.length() - (max - 1 - head));
+    }
 }

@@ -147,7 +147,7 @@ final class LineChart {
                 "height", Integer.toString(H), "role", "img", "aria-label", title,
                 "xmlns", "http://www.w3.org/2000/svg");
         m.el("title", title);
-        m.el("text", title, "class", "chart-title", "x", Integer.toString(LEFT), "y", "16");
+        m.el("text", Figures.cut(title, 110), "class", "chart-title", "x", Integer.toString(LEFT), "y", "16");
         m.open("g", "class", "axis");
         for (double y : yt) {
             String py = Markup.num(sy.at(y));

@@ -226,7 +226,8 @@ public final class LogscanHtml {
         }
         m.open("table", "class", "data sites", "data-run", Integer.toString(lr.run().index()));
         m.open("thead").open("tr").el("th", "count", "class", "num").el("th", "bytes", "class", "num")
-                .el("th", "kind").el("th", "call site (in " + lr.run().module() + ")").el("th", "types")
+                .el("th", "kind").el("th", "call site (in " + Figures.cut(lr.run().module(), 40) + ")")
+                .el("th", "types")
                 .close("tr").close("thead");
         m.open("tbody");
         int shown = 0;
