@@ -196,6 +196,9 @@ class HtmlReportBrowserTest {
         assertTrue(page.contains("&lt;img src=x onerror=window.pwned=2&gt;&lt;/svg&gt;"), "escaped in the file");
         HeadlessChromium.Tab tab = show(html);
         assertNothingInjected(tab, "<img src=x onerror=window.pwned=2></svg>");
+        // the data island holds the process name, </script> and all, and is still the JSON it was
+        assertEquals("ev" + EVIL + ".exe [666]",
+                tab.eval("JSON.parse(document.getElementById('report-data').textContent).labels").asText());
         assertEquals(1, count(tab, ".violation"));
         assertEquals(1, count(tab, "table.sites tbody tr"));
         tab.close();

@@ -29,7 +29,8 @@ public final class DumpscanHtml {
     static Page page(List<Dump> dumps) {
         Page page = new Page("Leakscope dumpscan: " + String.join(", ", dumps.stream()
                 .map(d -> String.valueOf(Path.of(d.summary().file()).getFileName())).toList()));
-        page.datum("command", "dumpscan").datum("dumps", dumps.size());
+        page.datum("command", "dumpscan").datum("dumps", dumps.size()).datum("files", String.join("\n",
+                dumps.stream().map(d -> d.summary().file()).toList()));
         Markup m = page.body();
         m.el("h1", "Leakscope dumpscan");
         int n = 0;

@@ -45,12 +45,16 @@ public final class LeakdiffHtml {
                 .map(n -> String.valueOf(Path.of(n).getFileName())).toList()));
         Markup m = page.body();
         m.el("h1", "Leakscope leakdiff");
-        for (int i = 0; i < names.size(); i++) {
-            m.el("p", (i + 1) + ". " + names.get(i), "class", "sub mono");
-        }
+        // a trend can have dozens of inputs: listed folded, first and last named
+        m.open("details", "class", "inputs", "open", names.size() <= 4 ? "" : null);
+        m.el("summary", names.size() + " inputs: " + names.get(0) + (names.size() > 1 ? " \u2026 "
+                + names.get(names.size() - 1) : ""), "class", "mono");
+        m.open("ol", "class", "sub mono");
+        names.forEach(n -> m.el("li", n));
+        m.close("ol").close("details");
         m.el("p", "stacks matched by " + report.key().cliName() + (report.folded() ? ", allocator frames folded" : ""),
                 "class", "sub");
-        page.datum("command", "leakdiff");
+        page.datum("command", "leakdiff").datum("inputs", String.join("\n", names));
         if (report instanceof LeakdiffReport.Trend t) {
             page.datum("kind", "trend").datum("stacks", t.shown().size());
             trend(m, t.trend(), t.shown(), names);

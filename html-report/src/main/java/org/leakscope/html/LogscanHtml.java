@@ -59,7 +59,9 @@ public final class LogscanHtml {
         m.el("p", "Summary: " + LoggedRun.plural(n.runs(), "run") + ", " + n.leaked() + " leaked, " + n.overLimit()
                 + " over-limit, " + n.clean() + " clean, " + n.incomplete() + " incomplete", "class", "summary");
         page.datum("command", "logscan").datum("runs", n.runs()).datum("leaked", n.leaked())
-                .datum("overLimit", n.overLimit()).datum("clean", n.clean()).datum("incomplete", n.incomplete());
+                .datum("overLimit", n.overLimit()).datum("clean", n.clean()).datum("incomplete", n.incomplete())
+                .datum("logs", String.join("\n", report.logs().stream().map(ResmonLog::source).toList()))
+                .datum("labels", String.join("\n", report.runs().stream().map(r -> r.run().label()).toList()));
         if (report.runs().isEmpty()) {
             m.el("p", "No resmon output found (lines like '[2540] notepad.exe|resmon| threads used 2, ...').");
         } else {
