@@ -351,4 +351,27 @@ class HtmlReportBrowserTest {
                 + ".querySelectorAll('svg.bar-chart text.bar-value')).map(t => t.textContent))").asText());
         tab.close();
     }
+
+    @Test
+    void dumpNamesCannotInjectMarkup(@TempDir Path dir) throws Exception {
+        // no path separator in the module's file name: markup, a handler, terminal escapes; the thread name and
+        // the handle type carry the whole EVIL text
+        String module = "C:\\x\\ev<img src=x onerror=window.pwned=2>\"'<svg onload=window.pwned=3><!--\u001b[2J.dll";
+        Path dump = dir.resolve("evil.dmp");
+        new org.leakscope.minidump.SyntheticDumpBuilder().systemInfo(9, 2, "")
+                .threads(true, 1232, new long[][] {{1, 0x7ff600001000L, 0x1000}})
+                .threadNames(new long[] {1}, new String[] {EVIL})
+                .module(0x7ff600000000L, 0x100000, module, "RSDS").endModules()
+                .handles(32, EVIL, "Event")
+                .exception(1, 0xc0000005L, 0x7ff600001000L, 0, 0x10).write(dump);
+        Path html = OUT.resolve("dumpscan-injection.html");
+        run("dumpscan", html, dump.toString());
+        HeadlessChromium.Tab tab = show(html);
+        assertNothingInjected(tab, "<img src=x onerror=window.pwned=2></svg>");
+        assertEquals(0, count(tab, "svg[onload]"));
+        assertTrue(tab.eval("document.querySelector('table.modules td.site').textContent").asText()
+                .endsWith("ev<img src=x onerror=window.pwned=2>\"'<svg onload=window.pwned=3><!--\\x1b[2J.dll"));
+        assertEquals(2, count(tab, "svg.bar-chart rect.bar"));
+        tab.close();
+    }
 }

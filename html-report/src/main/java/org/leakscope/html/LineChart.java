@@ -7,8 +7,9 @@ import java.util.function.DoubleFunction;
 /**
  * A line (or area) chart as inline SVG: series over one x axis, with axes and ticks, limits drawn as step lines
  * and events marked where they happened. Each series is downsampled to at most {@link #POINTS} points (two
- * per pixel, never more than {@link Lttb#MAX_POINTS}), its extremes kept, and flat stretches drawn by their ends. The browser test counts what this draws: {@code g.series} per series,
- * {@code polyline} points, {@code .limit} lines and {@code .violation} marks.
+ * per pixel, never more than {@link Lttb#MAX_POINTS}), its extremes kept, and flat stretches drawn by their
+ * ends. The browser test counts what this draws: {@code g.series} per series, {@code polyline} points,
+ * {@code .limit} lines and {@code .violation} marks.
  */
 final class LineChart {
     private static final int W = 880;
