@@ -14,6 +14,7 @@ import org.leakscope.symbols.SymbolStore;
 public final class LogReading {
     private final Settings settings;
     private final List<ResmonLog> logs = new ArrayList<>();
+    private boolean keepCurves;
 
     /**
      * Starts reading with a command's settings.
@@ -33,7 +34,19 @@ public final class LogReading {
      * @throws org.leakscope.model.InputFormatException when it holds no log
      */
     public void read(Path p, LongConsumer progress) throws IOException {
-        logs.add(LogAnalysis.readLog(p, settings, progress));
+        logs.add(keepCurves ? LogAnalysis.readLog(p, settings.log().withCurves(true), progress)
+                : LogAnalysis.readLog(p, settings, progress));
+    }
+
+    /**
+     * The logs read from now on keep each run's usage curves (at most 1,024 points per series), for a report that
+     * draws them; without this a finished run keeps only their statistics.
+     *
+     * @return this reading
+     */
+    public LogReading keepCurves() {
+        keepCurves = true;
+        return this;
     }
 
     /**

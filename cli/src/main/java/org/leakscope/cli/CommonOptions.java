@@ -213,4 +213,16 @@ final class CommonOptions {
         out.print("\n" + examples + "\n");
         out.print(ExitCode.helpText(gate));
     }
+
+    /** {@code --html FILE}: the report also as one self-contained HTML page (written atomically). */
+    static void addHtml(Options o) {
+        o.addOption(Option.builder().longOpt("html").hasArg().argName("FILE")
+                .desc("also write the report as one self-contained HTML page with charts (opens from disk in any"
+                        + " browser; loads nothing from anywhere)").build());
+    }
+
+    /** Where {@code --html} writes, or null without it; the page goes through the same atomic writer. */
+    static OutputTarget html(CommandLine cl, java.io.PrintStream out) {
+        return cl.hasOption("html") ? new OutputTarget(java.nio.file.Path.of(cl.getOptionValue("html")), out) : null;
+    }
 }

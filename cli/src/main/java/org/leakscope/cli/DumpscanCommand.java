@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.leakscope.analysis.AddressMap;
 import org.leakscope.analysis.DumpJson;
 import org.leakscope.analysis.DumpMemory;
 import org.leakscope.analysis.DumpReports;
@@ -28,6 +29,8 @@ import org.leakscope.cli.json.ResmonTableDocument;
 import org.leakscope.cli.text.DumpSummaryRenderer;
 import org.leakscope.cli.text.HexDumpRenderer;
 import org.leakscope.cli.text.RawRenderer;
+import org.leakscope.html.DumpscanHtml;
+import org.leakscope.html.ResmonTableHtml;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
 
@@ -60,6 +63,7 @@ final class DumpscanCommand {
         CommonOptions.addFolding(o, "--resmon: name each stack by its innermost frame, keeping allocator and runtime"
                 + " frames (operator new, std:: internals, malloc)");
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable");
+        CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -89,6 +93,10 @@ final class DumpscanCommand {
         if (tables && (cl.hasOption("raw") || memory != null)) {
             throw new UsageException("--resmon (or a table image) cannot be combined with --raw or --memory");
         }
+        if (cl.hasOption("html") && (cl.hasOption("raw") || cl.hasOption("memory"))) {
+            throw new UsageException("--html draws the dump summary or its resmon tables; it cannot be combined with"
+                    + " --raw or --memory");
+        }
         if (tables) {
             return resmon(cl, dumps, settings, json, target);
         }
@@ -99,6 +107,8 @@ final class DumpscanCommand {
             DumpReports reports = new DumpReports(symbols);
             StringBuilder text = new StringBuilder();
             List<Object> jsonDumps = new ArrayList<>();
+            OutputTarget html = memory == null && !cl.hasOption("raw") ? CommonOptions.html(cl, out) : null;
+            List<DumpscanHtml.Dump> pages = new ArrayList<>();
             boolean anyFailed = false;
             for (String name : dumps) {
                 try (Input.DumpFile in = Inputs.openDump(InputFiles.checked(Path.of(name)), settings.inputs())) {
@@ -108,6 +118,9 @@ final class DumpscanCommand {
                         renderRaw(RawStreams.of(in.dump()), json, text, jsonDumps);
                     } else {
                         DumpJson report = reports.build(in.dump());
+                        if (html != null) {
+                            pages.add(new DumpscanHtml.Dump(report, AddressMap.of(in.dump())));
+                        }
                         if (json) {
                             jsonDumps.add(report);
                         } else {
@@ -144,6 +157,9 @@ final class DumpscanCommand {
             } else if (text.length() > 0) {
                 target.write(text.toString());
             }
+            if (html != null && !pages.isEmpty()) {
+                html.stream(w -> DumpscanHtml.write(pages, w));
+            }
             return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
         }
     }
@@ -156,6 +172,7 @@ final class DumpscanCommand {
         var folding = settings.folding();
         StringBuilder text = json ? null : new StringBuilder();
         List<org.leakscope.cli.json.ResmonTableJson.Input> docs = new ArrayList<>();
+        List<ResmonTableReport> pages = new ArrayList<>();
         boolean anyFailed = false;
         try (var symbols = settings.openSymbols()) {
             ResmonTableReports reports = new ResmonTableReports(symbols, folding);
@@ -169,6 +186,7 @@ final class DumpscanCommand {
                     InputKind kind = Inputs.isTableImage(p) ? InputKind.TABLE_IMAGE : InputKind.MINIDUMP;
                     try (Input in = Inputs.open(p, kind, settings.inputs(), null)) {
                         ResmonTableReport r = reports.of(in, SnapshotInputs.progress("dumpscan", new Progress(err)));
+                        pages.add(r);
                         if (kind == InputKind.TABLE_IMAGE) {
                             docs.add(ResmonTables.image(r, text, top));
                         } else {
@@ -195,6 +213,10 @@ final class DumpscanCommand {
             }
         } else if (text.length() > 0) {
             target.write(text.toString());
+        }
+        OutputTarget html = CommonOptions.html(cl, out);
+        if (html != null && !pages.isEmpty()) {
+            html.stream(w -> ResmonTableHtml.write(pages, w));
         }
         return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
@@ -288,6 +310,7 @@ final class DumpscanCommand {
                   dumpscan crash.dmp
                   dumpscan crash.dmp --symbols-path ./symbols        # symbolize the crash and thread frames
                   dumpscan crash.dmp --json > crash.json             # schema: docs/json.md
+                  dumpscan crash.dmp --html crash.html               # address-space map, handles, modules
                   dumpscan crash.dmp --memory 0x7ffdf000 256         # hex dump of captured memory
                   dumpscan crash.dmp --raw                           # every field of every stream
                   dumpscan crash.dmp --resmon                        # resmon tables found in its memory

@@ -23,6 +23,7 @@ import org.leakscope.cli.text.Fit;
 import org.leakscope.cli.text.LeakdiffHeader;
 import org.leakscope.cli.text.TrendRenderer;
 import org.leakscope.cli.text.UmdhCompareRenderer;
+import org.leakscope.html.LeakdiffHtml;
 import org.leakscope.model.Hex;
 
 /**
@@ -72,6 +73,7 @@ final class LeakdiffCommand {
         o.addOption(Option.builder().longOpt("run").hasArg().argName("N").desc("resmon logs: the N-th run as logscan"
                 + " numbers them (once for all logs, or once per log; default: the last run with a report)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
+        CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -171,6 +173,10 @@ final class LeakdiffCommand {
                 target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.compare(r, decimal,
                         keyNote), r.comparison(), r.shown()));
             }
+        }
+        OutputTarget html = CommonOptions.html(cl, out);
+        if (html != null) {
+            html.stream(w -> LeakdiffHtml.write(report, request.sort(), w));
         }
         Growth worst = report.worst();
         timing.mark("report");
@@ -313,6 +319,7 @@ final class LeakdiffCommand {
                 Examples:
                   leakdiff log1.txt log2.txt -d               # umdh -d log1.txt log2.txt, on any OS
                   leakdiff log1.txt log2.txt --top 10 --json  # schema: docs/json.md
+                  leakdiff s*.txt --trend --html trend.html   # one line per stack over the snapshots
                   leakdiff day1.txt day2.txt day3.txt --trend # stacks that grow steadily, per hour
                   leakdiff before.txt after.txt --fail-above 1048576   # CI gate: exit 3 past 1 MiB growth
                   leakdiff compare.txt --min-delta 4096 --json         # filter an existing umdh compare

@@ -15,6 +15,7 @@ import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.LogscanDocument;
 import org.leakscope.cli.text.FilterMissText;
 import org.leakscope.cli.text.LogscanRenderer;
+import org.leakscope.html.LogscanHtml;
 import org.leakscope.model.Problem;
 
 /**
@@ -54,6 +55,7 @@ final class LogscanCommand {
         o.addOption(Option.builder().longOpt("fail-on-leak")
                 .desc("exit 3 when any run leaked or went over a limit (a CI gate)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
+        CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -85,6 +87,9 @@ final class LogscanCommand {
         CommonOptions.checkFolding(cl);
         Progress progress = new Progress(err);
         LogReading reading = new LogReading(settings);
+        if (cl.hasOption("html")) {
+            reading.keepCurves(); // the page draws them
+        }
         try (var symbols = settings.openSymbols()) {
             for (Path p : paths) {
                 InputFiles.check(p); // a directory, a missing file: said before reading starts
@@ -110,6 +115,10 @@ final class LogscanCommand {
         } else {
             target.write(new LogscanRenderer(top).render(report));
         }
+        OutputTarget html = CommonOptions.html(cl, out);
+        if (html != null) { // every call site unless --top says otherwise: the page's table pages them
+            html.stream(w -> LogscanHtml.write(report, cl.hasOption("top") ? top : LogscanHtml.MAX_SITES, w));
+        }
         symbolProblems.forEach(p -> err.println("logscan: warning: " + p.message()));
         if (cl.hasOption("fail-on-leak") && report.counts().anyLeakedOrOverLimit()) {
             err.println("logscan: leak gate: a run leaked or went over a limit");
@@ -131,6 +140,7 @@ final class LogscanCommand {
                   logscan capture.log                          # every run, every process
                   logscan capture.log --process notepad.exe    # one program's runs
                   logscan day1.log day2.log --json             # schema: docs/json.md
+                  logscan soak.log --html soak.html            # charts and tables in one page
                   logscan soak.log --fail-on-leak              # CI gate: exit 3 when a run leaked or broke a limit
                   logscan cpp.log --fold 'Pool::grab*'         # also fold a program's own allocator
 

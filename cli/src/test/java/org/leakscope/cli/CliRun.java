@@ -30,7 +30,8 @@ record CliRun(ExitCode exit, String out, String err) {
     static final List<String> CORPUS_READ = List.of("breakpad/minidump2.dmp",
             "breakpad/minidump2.stackwalk.machine_readable.out", "breakpad/symbols", "malformed/invalid-range.dmp",
             "malformed/invalid-record-count.dmp", "malformed/r2_trunc_memory64.dmp",
-            "dbgview/lithium_dbgview_cp1251.log");
+            "dbgview/lithium_dbgview_cp1251.log", "dbgview/resmon_original_usermode_test_wine.log",
+            "windows/bo4server_win10_1607_x64_handles_meminfo.dmp");
 
     /**
      * A file of the third-party corpus; the test is skipped with a message when the corpus is absent, and fails

@@ -1,5 +1,7 @@
 package org.leakscope.resmon;
 
+import org.leakscope.model.UsageSeries;
+
 /**
  * How to read a log with resmon output.
  *
@@ -9,19 +11,26 @@ package org.leakscope.resmon;
  *                      or null
  * @param maxExamples   resources kept one by one per report (all are counted in the call-site groups)
  * @param maxCallSites  distinct call sites per report before the rest are counted as one group
+ * @param keepCurves    a finished run keeps its usage curves (at most {@link UsageSeries#MAX_POINTS} points per
+ *                      series, about 80 KB a run) for drawing; otherwise only their statistics
  */
 public record ResmonLogOptions(DebugViewOptions debugView, Long processId, String processName, int maxExamples,
-        int maxCallSites) {
+        int maxCallSites, boolean keepCurves) {
     public static ResmonLogOptions defaults() {
-        return new ResmonLogOptions(DebugViewOptions.defaults(), null, null, 20, 100_000);
+        return new ResmonLogOptions(DebugViewOptions.defaults(), null, null, 20, 100_000, false);
     }
 
     public ResmonLogOptions withDebugView(DebugViewOptions d) {
-        return new ResmonLogOptions(d, processId, processName, maxExamples, maxCallSites);
+        return new ResmonLogOptions(d, processId, processName, maxExamples, maxCallSites, keepCurves);
     }
 
     public ResmonLogOptions withFilter(Long pid, String name) {
-        return new ResmonLogOptions(debugView, pid, name, maxExamples, maxCallSites);
+        return new ResmonLogOptions(debugView, pid, name, maxExamples, maxCallSites, keepCurves);
+    }
+
+    /** These options keeping (or not) each run's usage curves, for a report that draws them. */
+    public ResmonLogOptions withCurves(boolean keep) {
+        return new ResmonLogOptions(debugView, processId, processName, maxExamples, maxCallSites, keep);
     }
 
     boolean accepts(long pid, String module) {

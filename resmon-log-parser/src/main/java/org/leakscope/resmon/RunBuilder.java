@@ -294,8 +294,10 @@ final class RunBuilder {
         if (report != null) {
             finishReport(false, lastLine);
         }
-        for (UsageSeries s : new UsageSeries[] {memory, threads, sync, cpu, disk}) {
-            s.freeze(); // a finished run keeps its statistics, not its curve
+        if (!options.keepCurves()) {
+            for (UsageSeries s : new UsageSeries[] {memory, threads, sync, cpu, disk}) {
+                s.freeze(); // a finished run keeps its statistics, not its curve
+            }
         }
         LogTime last = end.line() == lastLine ? end : new LogTime(lastSeconds,
                 lastClockMillis < 0 ? null : java.time.LocalTime.ofNanoOfDay(lastClockMillis * 1_000_000L), lastDate,
