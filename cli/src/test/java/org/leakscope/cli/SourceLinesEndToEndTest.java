@@ -65,7 +65,8 @@ class SourceLinesEndToEndTest {
      * Runs a Wine program with its output in files: never a pipe, which Wine's background processes (the
      * wineserver it starts) would keep open (native-capture/windows/tests/wine.sh).
      */
-    private static void underWine(Path dir, Map<String, String> env, int seconds, String... command) throws Exception {
+    private static void underWine(Path dir, Map<String, String> env, int seconds, int exit, String... command)
+            throws Exception {
         Path out = tmp.resolve("wine.out");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -78,7 +79,7 @@ class SourceLinesEndToEndTest {
         }
         String said = Files.readString(out);
         assertTrue(ended, String.join(" ", command) + " did not end in " + seconds + " s:\n" + said);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + said);
+        assertEquals(exit, p.exitValue(), String.join(" ", command) + ":\n" + said);
     }
 
     /** Runs a program under libresmon.so, its log and snapshots in {@code dir}. */
@@ -270,15 +271,21 @@ class SourceLinesEndToEndTest {
         Path windows = build.resolve("windows");
         run(NATIVE.resolve("windows"), Map.of(), "make", "-s", "../build/windows/resmon.dll",
                 "../build/windows/resmon_client.exe", "../build/windows/planted_leaks.exe",
-                "../build/windows/planted_plugin.dll", "../build/windows/planted_ucrt.dll");
+                "../build/windows/planted_plugin.dll", "../build/windows/planted_ucrt.dll",
+                "../build/windows/planted_inline.exe");
         Path out = Files.createDirectories(tmp.resolve("windows/injected"));
+        Path crashes = Files.createDirectories(tmp.resolve("windows/crashes"));
         Map<String, String> wine = Map.of("WINEPREFIX", tmp.resolve("wineprefix").toString(), "WINEDEBUG", "-all",
                 "WINEDLLOVERRIDES", "mscoree,mshtml=", "RESMON_DEPTH", "16");
         try {
-            underWine(windows, wine, 300, "wineboot", "-i");
-            underWine(windows, wine, 120, "wine", windows.resolve("resmon_client.exe").toString(), "--out-dir",
+            underWine(windows, wine, 300, 0, "wineboot", "-i");
+            underWine(windows, wine, 120, 0, "wine", windows.resolve("resmon_client.exe").toString(), "--out-dir",
                     "Z:" + out.toString().replace('/', '\\'), windows.resolve("planted_leaks.exe").toString(), "one",
                     "two");
+            // 123: the target crashed and its dump was written
+            underWine(windows, wine, 120, 123, "wine", windows.resolve("resmon_client.exe").toString(), "--out-dir",
+                    "Z:" + crashes.toString().replace('/', '\\'), windows.resolve("planted_inline.exe").toString(),
+                    "--crash");
         } finally {
             ProcessBuilder stop = new ProcessBuilder("wineserver", "-k"); // this prefix's server, none other
             stop.environment().putAll(wine);
@@ -338,5 +345,21 @@ class SourceLinesEndToEndTest {
             assertTrue(Pattern.compile("\tplanted_leaks!" + e.getKey() + "\\+[0-9A-F]+ \\(\\S+/planted_leaks\\.c, "
                     + e.getValue() + "\\)\n").matcher(compare.out()).find(), e + " in\n" + compare.out());
         }
+
+        // dumpscan: the crash in inlined code, its inline frame above the function it was inlined into
+        Path source = NATIVE.resolve("tests/planted_inline.c");
+        int poke = marked(source, "inlined crash").get("poke");
+        int call = marked(source, "poke call").get("crash_through_wrapper");
+        Path dump = Files.list(crashes).filter(p -> p.toString().endsWith(".dmp")).findFirst().orElseThrow();
+        JsonNode frame = cli("dumpscan", dump.toString(), "--json").get("dumps").get(0).get("exception")
+                .get("frame");
+        assertEquals("crash_through_wrapper", frame.get("function").asText(), frame.toString());
+        assertEquals(call, frame.get("sourceLine").asInt());
+        assertEquals("poke", frame.get("inlined").get(0).get("function").asText(), frame.toString());
+        assertEquals(poke, frame.get("inlined").get(0).get("sourceLine").asInt());
+        String dumpText = CliRun.of("dumpscan", dump.toString()).out();
+        assertTrue(Pattern.compile("\n {11}instruction 0x[0-9a-f]{16}  poke \\[\\S*planted_inline\\.c : " + poke
+                + "\\] \\(inlined\\)\n {43}planted_inline\\.exe!crash_through_wrapper\\+0x[0-9a-f]+ "
+                + "\\[\\S*planted_inline\\.c : " + call + "\\]\n").matcher(dumpText).find(), dumpText);
     }
 }

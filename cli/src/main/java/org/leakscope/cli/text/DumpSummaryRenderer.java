@@ -98,10 +98,10 @@ public final class DumpSummaryRenderer {
         }
         // a frame with inlined calls: one line each, innermost first, the real function last (InlineText)
         List<String> group = InlineText.group(withSource(e.frame()), e.frame().inlined(), true);
-        for (int i = 0; i < group.size(); i++) {
-            String lead = i == 0 ? ip : " ".repeat(ip.length());
-            int room = Fit.WIDTH - LABEL - ip.length() - 2 - 2;
-            Fit.field(out, "", LABEL, lead + "  " + InlineText.fit(group.get(i), room));
+        int room = Fit.WIDTH - LABEL - ip.length() - 2 - 2;
+        Fit.field(out, "", LABEL, ip + "  " + InlineText.fit(group.get(0), room));
+        for (String more : group.subList(1, group.size())) { // under the first, the frame column
+            out.append(" ".repeat(LABEL + ip.length() + 2)).append(InlineText.fit(more, room)).append('\n');
         }
     }
 
