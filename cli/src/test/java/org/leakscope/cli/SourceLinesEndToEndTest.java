@@ -287,11 +287,14 @@ class SourceLinesEndToEndTest {
                     "Z:" + crashes.toString().replace('/', '\\'), windows.resolve("planted_inline.exe").toString(),
                     "--crash");
         } finally {
-            ProcessBuilder stop = new ProcessBuilder("wineserver", "-k"); // this prefix's server, none other
-            stop.environment().putAll(wine);
-            stop.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(60, TimeUnit.SECONDS);
+            // this prefix's server, none other; then wait for it to be gone, its files closed, before the prefix goes
+            for (String how : List.of("-k", "-w")) {
+                ProcessBuilder stop = new ProcessBuilder("wineserver", how);
+                stop.environment().putAll(wine);
+                stop.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            }
         }
         Map<String, Integer> planted = marked(NATIVE.resolve("windows/dll/planted_leaks.c"), "planted");
         assertEquals(10, planted.size(), "planted_leaks.c (Windows) marks 10 leaking calls: " + planted);
