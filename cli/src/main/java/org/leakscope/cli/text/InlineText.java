@@ -50,6 +50,26 @@ public final class InlineText {
         return Fit.frame(line, max);
     }
 
+    /**
+     * A frame in {@code max} columns where its source matters less than its name (a caller column): as
+     * {@link Fit#frame} shortens it, or, when that would cut into the name, without its {@code [file : line]}.
+     */
+    public static String fitOrDropSource(String frame, int max) {
+        String fitted = Fit.frame(frame, max);
+        int open = frame.lastIndexOf(" [");
+        if (fitted.equals(frame) || open <= 0 || !frame.endsWith("]")
+                || Fit.columns(Fit.frame(frame.substring(0, open), max)) + Fit.columns(shortSource(frame)) <= max) {
+            return fitted;
+        }
+        return Fit.frame(frame.substring(0, open), max);
+    }
+
+    private static String shortSource(String frame) {
+        String source = frame.substring(frame.lastIndexOf(" [") + 2, frame.length() - 1);
+        int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+        return " [" + source.substring(slash + 1) + "]";
+    }
+
     /** The lines of a frame: its inlined calls' (innermost first), then {@code frame} itself. */
     public static List<String> group(String frame, List<InlinedCall> inlined, boolean wholePath) {
         if (inlined.isEmpty()) {

@@ -59,7 +59,7 @@ public final class ResmonTableRenderer {
                 .append(LoggedRun.plural(t.sites().size(), "stack")).append(")\n");
         if (!sites.isEmpty()) {
             Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
-                    .shrinkable(5, 18, Fit::frame).shrinkable(4, 32, ResmonTableRenderer::shortenSite).shrinkable(3, 12);
+                    .shrinkable(5, 18, InlineText::fitOrDropSource).shrinkable(4, 32, ResmonTableRenderer::shortenSite).shrinkable(3, 12);
             int shown = 0;
             for (AttributedSite<TableSite> site : sites) {
                 if (top > 0 && shown++ == top) {
