@@ -176,6 +176,22 @@ class SourceLinesEndToEndTest {
                     + e.getValue() + "\\]").matcher(text.out()).find(), e + " in\n" + text.out());
         }
 
+        // dumpscan: the table image the tracker wrote at exit, every planted site at its line
+        Path image = Files.list(tmp.resolve("planted/snaps")).filter(p -> p.toString().endsWith(".rmt")).findFirst()
+                .orElseThrow();
+        Map<String, Integer> inTable = new TreeMap<>();
+        for (JsonNode site : cli("dumpscan", image.toString(), "--json").get("inputs").get(0).get("tables").get(0)
+                .get("callSites")) {
+            JsonNode f = site.get("callSite");
+            inTable.put(f.get("function").asText(), f.get("sourceLine").asInt());
+        }
+        assertEquals(planted, inTable, "dumpscan's call sites in the table image and their lines");
+        String table = CliRun.of("dumpscan", image.toString(), "--top", "0").out();
+        for (Map.Entry<String, Integer> e : planted.entrySet()) {
+            assertTrue(Pattern.compile("(planted_leaks!)?" + e.getKey() + "\\+0x[0-9a-f]+ \\[planted_leaks\\.c : "
+                    + e.getValue() + "\\]").matcher(table).find(), e + " in\n" + table);
+        }
+
         // leakdiff: the exit snapshot (heap blocks) against the same process with nothing allocated yet
         Path after = Files.list(tmp.resolve("planted/snaps")).filter(p -> p.toString().endsWith("-1.umdh"))
                 .findFirst().orElseThrow();
