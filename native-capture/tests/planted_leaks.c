@@ -2,6 +2,8 @@
  * A program with planted leaks, run under libresmon.so by tests/planted.sh. Before it exits it compares the
  * tracker's table with what it planted (its ground truth): every leaked heap block, thread, sync object and
  * descriptor at the right call site, and nothing it released. Run without the tracker it exits 77 (skipped).
+ * Each planting call's line is marked "planted" in a comment: cli's SourceLinesEndToEndTest holds the file and
+ * line the tools print to those lines.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -29,39 +31,39 @@ static sem_t leaked_sem;
 /* ---- heap ---- */
 
 __attribute__((noinline)) void leak_small(void) {
-    keep[kept++] = malloc(100);
+    keep[kept++] = malloc(100); /* planted */
 }
 
 __attribute__((noinline)) void leak_big(void) {
-    keep[kept++] = calloc(10, 1000);
+    keep[kept++] = calloc(10, 1000); /* planted */
 }
 
 __attribute__((noinline)) void leak_realloc(void) {
     void *p = malloc(10);
-    keep[kept++] = realloc(p, 5000);
+    keep[kept++] = realloc(p, 5000); /* planted */
 }
 
 __attribute__((noinline)) void leak_posix_memalign(void) {
     void *p = NULL;
-    if (posix_memalign(&p, 64, 256) == 0) {
+    if (posix_memalign(&p, 64, 256) == 0) { /* planted */
         keep[kept++] = p;
     }
 }
 
 __attribute__((noinline)) void leak_aligned_alloc(void) {
-    keep[kept++] = aligned_alloc(64, 512);
+    keep[kept++] = aligned_alloc(64, 512); /* planted */
 }
 
 __attribute__((noinline)) void leak_memalign(void) {
-    keep[kept++] = memalign(32, 96);
+    keep[kept++] = memalign(32, 96); /* planted */
 }
 
 __attribute__((noinline)) void leak_valloc(void) {
-    keep[kept++] = valloc(1000);
+    keep[kept++] = valloc(1000); /* planted */
 }
 
 __attribute__((noinline)) void leak_mmap(void) {
-    keep[kept++] = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    keep[kept++] = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); /* planted */
 }
 
 __attribute__((noinline)) void freed(void) {
@@ -93,7 +95,7 @@ static void *exiting_worker(void *arg) {
 
 __attribute__((noinline)) void leak_thread(void) {
     pthread_t t;
-    pthread_create(&t, NULL, worker, NULL); /* never joined: a zombie */
+    pthread_create(&t, NULL, worker, NULL); /* planted: never joined, a zombie */
 }
 
 __attribute__((noinline)) void joined_thread(void) {
@@ -120,26 +122,26 @@ __attribute__((noinline)) void detached_thread(void) {
 /* ---- sync objects ---- */
 
 __attribute__((noinline)) void leak_mutex(void) {
-    pthread_mutex_init(&leaked_mutex, NULL);
+    pthread_mutex_init(&leaked_mutex, NULL); /* planted */
 }
 
 __attribute__((noinline)) void leak_cond(void) {
-    pthread_cond_init(&leaked_cond, NULL);
+    pthread_cond_init(&leaked_cond, NULL); /* planted */
 }
 
 __attribute__((noinline)) void leak_rwlock(void) {
-    pthread_rwlock_init(&leaked_rwlock, NULL);
+    pthread_rwlock_init(&leaked_rwlock, NULL); /* planted */
 }
 
 __attribute__((noinline)) void leak_sem(void) {
-    sem_init(&leaked_sem, 0, 1);
+    sem_init(&leaked_sem, 0, 1); /* planted */
 }
 
 static char sem_name[64];
 
 __attribute__((noinline)) void leak_sem_open(void) {
     snprintf(sem_name, sizeof sem_name, "/resmon-planted-%d", (int)getpid());
-    sem_t *s = sem_open(sem_name, O_CREAT | O_EXCL, 0600, 0);
+    sem_t *s = sem_open(sem_name, O_CREAT | O_EXCL, 0600, 0); /* planted */
     (void)s;
     sem_unlink(sem_name); /* the name goes, the semaphore stays open */
 }
@@ -169,31 +171,31 @@ __attribute__((noinline)) void destroyed(void) {
 /* ---- descriptors ---- */
 
 __attribute__((noinline)) void leak_fd(void) {
-    int fd = open("/dev/null", O_RDONLY);
+    int fd = open("/dev/null", O_RDONLY); /* planted */
     (void)fd;
 }
 
 __attribute__((noinline)) void leak_openat(void) {
-    int fd = openat(AT_FDCWD, "/dev/null", O_RDONLY);
+    int fd = openat(AT_FDCWD, "/dev/null", O_RDONLY); /* planted */
     (void)fd;
 }
 
 /* the copies stay; the descriptors they copy are closed again */
 __attribute__((noinline)) void leak_dup(void) {
     int fd = open("/dev/null", O_RDONLY);
-    int copy = dup(fd);
+    int copy = dup(fd); /* planted */
     (void)copy;
     close(fd);
 }
 
 __attribute__((noinline)) void leak_dup2(void) {
     int fd = open("/dev/null", O_RDONLY);
-    dup2(fd, fd + 40);
+    dup2(fd, fd + 40); /* planted */
     close(fd);
 }
 
 __attribute__((noinline)) void leak_eventfd(void) {
-    int fd = eventfd(0, 0);
+    int fd = eventfd(0, 0); /* planted */
     (void)fd;
 }
 

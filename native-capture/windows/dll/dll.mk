@@ -1,7 +1,7 @@
 # resmon.dll and its tests (included by ../Makefile)
 DLL_SRC = dll/resmon_dll.c dll/hooks.c dll/cxx_hooks.c dll/iat.c dll/main_entry.c dll/modules.c dll/output.c
 ALL += $(BUILD)/resmon.dll $(BUILD)/planted_leaks.exe $(BUILD)/planted_plugin.dll $(BUILD)/planted_linked.exe $(BUILD)/stress.exe \
-       $(BUILD)/planted_growth.exe $(BUILD)/planted_ucrt.dll
+       $(BUILD)/planted_growth.exe $(BUILD)/planted_ucrt.dll $(BUILD)/planted_inline.exe
 TESTS += dll/test.sh
 
 # C99 printf (%llu) from mingw's own stdio, not msvcrt's
@@ -17,6 +17,11 @@ $(BUILD)/resmon.dll: $(DLL_SRC) dll/resmon_dll.h $(TABLE) | $(BUILD)
 TESTFLAGS = -O1 -g -fno-omit-frame-pointer -fno-inline -Wl,--build-id $(WARN) -I../include
 $(BUILD)/planted_leaks.exe: dll/planted_leaks.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -o $@ $<
+
+# the Linux test program whose allocation and crash are in inlined code, as a release build (-O2): cli's
+# SourceLinesEndToEndTest reads its crash dump's inline frame
+$(BUILD)/planted_inline.exe: ../tests/planted_inline.c | $(BUILD)
+	$(CC) -O2 -g -fno-omit-frame-pointer -Wl,--build-id $(WARN) -o $@ $<
 
 $(BUILD)/planted_plugin.dll: dll/planted_plugin.c | $(BUILD)
 	$(CC) $(TESTFLAGS) -shared -o $@ $<

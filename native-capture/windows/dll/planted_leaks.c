@@ -2,7 +2,9 @@
  * Planted leaks for resmon.dll: each leak_* function leaks one kind of resource, each release_* function
  * makes the same kind and gives it back. The exit report must list exactly the leak_* call sites; test.sh
  * checks it against this program's symbols. Built twice: injected by resmon_client (no resmon calls at all)
- * and linked (-DRESMON_LINKED: InstallResMon at the top of main, the report at exit from DllMain).
+ * and linked (-DRESMON_LINKED: InstallResMon at the top of main, the report at exit from DllMain). Each leaking
+ * call's line is marked "planted" in a comment: cli's SourceLinesEndToEndTest holds the file and line the tools
+ * print (from the program's DWARF) to those lines.
  */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -19,32 +21,32 @@ static void *volatile sink; /* keeps the compiler from dropping allocations */
 
 void leak_malloc(void) {
     for (int i = 0; i < 3; i++) {
-        sink = malloc(100);
+        sink = malloc(100); /* planted */
     }
 }
 
 void leak_heapalloc(void) {
     for (int i = 0; i < 2; i++) {
-        sink = HeapAlloc(GetProcessHeap(), 0, 4000);
+        sink = HeapAlloc(GetProcessHeap(), 0, 4000); /* planted */
     }
 }
 
 void leak_private_heap(void) {
     HANDLE heap = HeapCreate(0, 0, 0);
-    sink = HeapAlloc(heap, 0, 3000);
+    sink = HeapAlloc(heap, 0, 3000); /* planted */
 }
 
 void leak_virtual(void) {
-    sink = VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    sink = VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE); /* planted */
 }
 
 void leak_calloc(void) {
-    sink = calloc(10, 50);
+    sink = calloc(10, 50); /* planted */
 }
 
 void leak_realloc(void) {
     void *p = malloc(10);
-    sink = realloc(p, 5000);
+    sink = realloc(p, 5000); /* planted */
 }
 
 static DWORD WINAPI quick_thread(LPVOID arg) {
@@ -52,18 +54,18 @@ static DWORD WINAPI quick_thread(LPVOID arg) {
 }
 
 void leak_thread(void) {
-    HANDLE h = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL);
+    HANDLE h = CreateThread(NULL, 0, quick_thread, NULL, 0, NULL); /* planted */
     WaitForSingleObject(h, INFINITE); /* it ends, but its handle is never closed */
 }
 
 void leak_event(void) {
-    sink = CreateEventA(NULL, TRUE, FALSE, NULL);
+    sink = CreateEventA(NULL, TRUE, FALSE, NULL); /* planted */
 }
 
 /* an event opened by name (the creator closes its own handle) */
 void leak_open_event(void) {
     HANDLE created = CreateEventA(NULL, FALSE, FALSE, "resmon-planted-event");
-    sink = OpenEventA(EVENT_MODIFY_STATE, FALSE, "resmon-planted-event");
+    sink = OpenEventA(EVENT_MODIFY_STATE, FALSE, "resmon-planted-event"); /* planted */
     CloseHandle(created);
 }
 
@@ -71,7 +73,7 @@ void leak_file(void) {
     char path[MAX_PATH];
     GetTempPathA(sizeof path, path);
     strcat(path, "resmon-planted.tmp");
-    sink = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    sink = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL); /* planted */
 }
 
 /* modules loaded after start-up: patched when RESMON_MODULES names them */

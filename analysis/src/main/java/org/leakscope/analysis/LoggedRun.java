@@ -71,7 +71,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
     private static Frame frame(ResmonRun run, SymbolStore symbols, long a) {
         Frame f = run.frame(a);
         return f.module() == null || symbols == null ? f
-                : run.modules().find(a).map(m -> symbols.symbolize(f, m)).orElse(f);
+                : run.modules().find(a).map(m -> symbols.symbolizeReturnAddress(f, m)).orElse(f);
     }
 
     /** Hex digits of an address: the report's own width, else by value. */

@@ -73,6 +73,6 @@ public final class SnapshotSymbols {
             return f;
         }
         Optional<Module> m = s.modules().find(f.address());
-        return m.isPresent() ? symbols.symbolize(f, m.get()) : f;
+        return m.isPresent() ? symbols.symbolizeReturnAddress(f, m.get()) : f;
     }
 }

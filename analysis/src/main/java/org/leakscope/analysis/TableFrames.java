@@ -23,7 +23,7 @@ public final class TableFrames {
     public static UnaryOperator<Frame> resolver(TrackingTable t, SymbolStore symbols) {
         ModuleMap map = t.moduleMap();
         return f -> map.find(f.address())
-                .map(m -> symbols.symbolize(f.withModule(m.name(), f.address() - m.base()), m)).orElse(f);
+                .map(m -> symbols.symbolizeReturnAddress(f.withModule(m.name(), f.address() - m.base()), m)).orElse(f);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class TableFrames {
         bases.sort(Comparator.comparing(Module::base, Long::compareUnsigned));
         return f -> {
             Module mod = dump.moduleMap().find(f.address()).orElse(nearestBelow(bases, f.address()));
-            return mod == null ? f : symbols.symbolize(f.withModule(mod.name(), f.address() - mod.base()), mod);
+            return mod == null ? f : symbols.symbolizeReturnAddress(f.withModule(mod.name(), f.address() - mod.base()), mod);
         };
     }
 

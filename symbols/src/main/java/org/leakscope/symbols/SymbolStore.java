@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.function.LongFunction;
 import org.leakscope.demangle.Demangler;
 import org.leakscope.model.Frame;
+import org.leakscope.model.InlinedCall;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Module;
 import org.leakscope.model.Problem;
@@ -69,6 +70,8 @@ public final class SymbolStore implements AutoCloseable {
     /** Files by path, each opened once whichever modules ask for it (empty: absent or unreadable). */
     private final Map<Path, Optional<BreakpadSymbolFile>> symFiles = new HashMap<>();
     private final Map<Path, Optional<ImageSymbols>> imageFiles = new HashMap<>();
+    /** What each matched program file names frames through: its DWARF, or its symbol table ({@link #names}). */
+    private final Map<Path, ImageSymbols> imageNames = new HashMap<>();
     /** The symbol file (.sym or PDB) each module resolves through, chosen at its first frame. */
     private final Map<Module, Optional<Used>> symFor = new HashMap<>();
     private final Map<Module, Optional<Used>> imageFor = new HashMap<>();
@@ -81,10 +84,20 @@ public final class SymbolStore implements AutoCloseable {
     /** Demangled names by symbol: a stack repeats the same few functions thousands of times. */
     private final Map<String, String> demangled = new HashMap<>();
 
-    /** A file chosen for a module: how to look up in it, where it came from, and the Breakpad file if it is one. */
-    private record Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from, BreakpadSymbolFile breakpad) {
-        Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from) {
-            this(lookup, from, null);
+    /**
+     * A file chosen for a module: how to look up in it, where it came from, the Breakpad file if it is one (the
+     * stack walker reads its STACK records), and the program file (ELF or PE) when the names come from one or
+     * from its separate debug file: a program's return addresses are looked up at the call
+     * ({@link #symbolizeReturnAddress}), and the walker reads its call frame information.
+     */
+    private record Used(LongFunction<Optional<SymbolHit>> lookup, Candidate from, BreakpadSymbolFile breakpad,
+            Path program) {
+        Optional<SymbolHit> at(long rva, boolean returnAddress) {
+            if (program == null || !returnAddress || rva <= 0) {
+                return lookup.apply(rva);
+            }
+            return lookup.apply(rva - 1).map(h -> new SymbolHit(h.function(), h.functionOffset() + 1,
+                    h.sourceFile(), h.sourceLine(), h.inlined()));
         }
     }
 
@@ -136,15 +149,32 @@ public final class SymbolStore implements AutoCloseable {
      * first, then PDBs (both by the module's debug file and id, {@link SymbolLocator}); then the program file's
      * own symbols: a file of the module's name along the symbol path, or the file at the module's path on this
      * machine (a Wine path {@code Z:\x\y} read as {@code /x/y}), an ELF file's {@code .symtab}/{@code .dynsym}
-     * or a PE file's COFF symbols and exports, whichever its magic says it is. Each only when its identity
-     * matches the module's ({@link ModuleMatch}).
+     * or a PE file's COFF symbols and exports, whichever its magic says it is, and its DWARF when it has any (file,
+     * line and inlined calls: {@link #names}). Each only when its identity matches the module's
+     * ({@link ModuleMatch}). {@code frame}'s address is the instruction itself (a thread's instruction pointer);
+     * for a return address see {@link #symbolizeReturnAddress}.
      */
     public Frame symbolize(Frame frame, Module module) {
+        return symbolize(frame, module, false);
+    }
+
+    /**
+     * The same for a return address (a caller's frame in a backtrace, as trackers and UMDH record them): in a
+     * program file's own symbols it is looked up at the call instruction, the byte before it, whose file and line
+     * are the call's (the return address is often on the next line, or past the end of a function whose last
+     * call never returns); the function offset stays the return address's. Breakpad files and PDBs are read as
+     * before, at the address itself.
+     */
+    public Frame symbolizeReturnAddress(Frame frame, Module module) {
+        return symbolize(frame, module, true);
+    }
+
+    private Frame symbolize(Frame frame, Module module, boolean returnAddress) {
         long rva = frame.address() - module.base();
         asked.add(module);
-        Optional<SymbolHit> hit = symbols(module).flatMap(f -> f.lookup().apply(rva));
+        Optional<SymbolHit> hit = symbols(module).flatMap(f -> f.at(rva, returnAddress));
         if (hit.isEmpty()) {
-            hit = image(module).flatMap(f -> f.lookup().apply(rva));
+            hit = image(module).flatMap(f -> f.at(rva, returnAddress));
         }
         return hit.map(h -> named(frame, h)).orElse(frame);
     }
@@ -155,10 +185,24 @@ public final class SymbolStore implements AutoCloseable {
      */
     private Frame named(Frame frame, SymbolHit h) {
         String mangled = h.function();
-        String readable = mangled == null ? null : demangled.computeIfAbsent(mangled, SymbolStore::demangle);
-        return readable == null || readable.equals(mangled)
+        String readable = readable(mangled);
+        Frame named = readable == null || readable.equals(mangled)
                 ? frame.withSymbol(mangled, h.functionOffset(), h.sourceFile(), h.sourceLine())
                 : frame.withSymbol(readable, mangled, h.functionOffset(), h.sourceFile(), h.sourceLine());
+        if (h.inlined().isEmpty()) {
+            return named;
+        }
+        List<InlinedCall> calls = new ArrayList<>(h.inlined().size());
+        for (InlinedCall c : h.inlined()) {
+            String r = readable(c.function());
+            calls.add(new InlinedCall(r, r == null || r.equals(c.function()) ? null : c.function(), c.sourceFile(),
+                    c.sourceLine()));
+        }
+        return named.withInlined(calls);
+    }
+
+    private String readable(String name) {
+        return name == null ? null : demangled.computeIfAbsent(name, SymbolStore::demangle);
     }
 
     /** The readable name, or the name itself (a map value cannot be null). */
@@ -180,7 +224,7 @@ public final class SymbolStore implements AutoCloseable {
      * {@link #symbolize} finds it: a stack walker reads its call frame information. Empty when there is none.
      */
     public Optional<Path> imagePath(Module module) {
-        return image(module).map(u -> u.from().path()).filter(p -> ElfSymbolFile.isElf(p) || PeSymbolFile.isPe(p));
+        return image(module).map(Used::program); // the program, also when its names come from its debug file
     }
 
     /** True when some file names this module's functions (a stack scan then trusts only addresses inside one). */
@@ -258,8 +302,44 @@ public final class SymbolStore implements AutoCloseable {
         if (f.get() instanceof PeSymbolFile pe) {
             problems.addAll(pe.problems());
         }
-        ImageSymbols file = f.get();
-        return Optional.of(separateDebugFile(c.path(), file).orElse(new Used(file::lookup, c)));
+        ImageSymbols file = names(c.path(), f.get());
+        boolean program = f.get() instanceof ElfSymbolFile || f.get() instanceof PeSymbolFile;
+        if (program && file == f.get()) { // no DWARF of its own: a separate debug file may have it
+            Optional<Used> separate = separateDebugFile(c.path(), f.get());
+            if (separate.isPresent()) {
+                return separate;
+            }
+        }
+        return Optional.of(new Used(file::lookup, c, null, program ? c.path() : null));
+    }
+
+    /**
+     * What a program file of the module's build names frames through, opened once per file: its DWARF when it has
+     * any (an ELF file or a mingw PE built with {@code -g}: file, line and inline frames; the DWARF reader falls
+     * back to the symbol table itself where DWARF names no function), else {@code table}, its symbol table. A
+     * damaged or unreadable DWARF file leaves a problem and the symbol table's names.
+     */
+    private ImageSymbols names(Path p, ImageSymbols table) {
+        if (!(table instanceof ElfSymbolFile || table instanceof PeSymbolFile)) {
+            return table; // a PDB
+        }
+        ImageSymbols known = imageNames.get(p);
+        if (known != null) {
+            return known;
+        }
+        ImageSymbols chosen = table;
+        try {
+            DwarfSymbols dwarf = DwarfSymbols.open(p);
+            if (dwarf.hasDebugInfo()) {
+                chosen = new DwarfImageSymbols(dwarf);
+            }
+        } catch (InputFormatException e) {
+            problems.add(Problem.of(e));
+        } catch (IOException e) {
+            problems.add(new Problem(p.toString(), null, null, p + ": cannot read its DWARF: " + e.getMessage()));
+        }
+        imageNames.put(p, chosen);
+        return chosen;
     }
 
     /**
@@ -275,8 +355,7 @@ public final class SymbolStore implements AutoCloseable {
         Optional<DebugFileLocator.Found> found;
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             ImageSections sections = ImageSections.read(ch, image.toString());
-            if (file instanceof DwarfSymbols d ? d.hasDebugInfo()
-                    : sections.section(".debug_info").or(() -> sections.section(".zdebug_info")).isPresent()) {
+            if (sections.section(".debug_info").or(() -> sections.section(".zdebug_info")).isPresent()) {
                 return Optional.empty();
             }
             found = debugFiles.find(image, id, ElfDebugLink.read(ch, image.toString(), sections).orElse(null));
@@ -285,7 +364,7 @@ public final class SymbolStore implements AutoCloseable {
         }
         return found.flatMap(d -> dwarfFile(d.file()).map(dwarf -> {
             debugFileOf.put(d.file(), "separate debug file of " + image + ", found by " + d.how());
-            return new Used(dwarf::lookup, new Candidate(d.file(), d.url()));
+            return new Used(new DwarfImageSymbols(dwarf)::lookup, new Candidate(d.file(), d.url()), null, image);
         }));
     }
 
@@ -361,7 +440,7 @@ public final class SymbolStore implements AutoCloseable {
             return Optional.empty(); // a file filed under the module's id whose MODULE line names another
         }
         BreakpadSymbolFile file = f.get();
-        return Optional.of(new Used(file::lookup, c, file));
+        return Optional.of(new Used(file::lookup, c, file, null));
     }
 
     private static String symName(String debugFile) {
@@ -420,7 +499,7 @@ public final class SymbolStore implements AutoCloseable {
                     Optional<BreakpadSymbolFile> f = symFile(p);
                     if (f.isPresent() && matches(new Candidate(p, null), f.get().identity(), module)) {
                         BreakpadSymbolFile file = f.get();
-                        return Optional.of(new Used(file::lookup, new Candidate(p, null), file));
+                        return Optional.of(new Used(file::lookup, new Candidate(p, null), file, null));
                     }
                 }
                 if (ids.size() > 1) {
@@ -470,6 +549,14 @@ public final class SymbolStore implements AutoCloseable {
 
     /** Symbol files that could not be used, files of another build, and damaged lines in those that were used. */
     public List<Problem> problems() {
+        for (ImageSymbols n : imageNames.values()) {
+            if (n instanceof DwarfImageSymbols d) {
+                problems.addAll(d.problems()); // found while frames were looked up
+            }
+        }
+        for (Optional<DwarfSymbols> d : dwarfFiles.values()) {
+            d.ifPresent(f -> problems.addAll(f.problems())); // and in separate debug files
+        }
         return List.copyOf(problems);
     }
 

@@ -1,13 +1,17 @@
 package org.leakscope.cli.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
+import org.leakscope.analysis.FrameJson;
 import org.leakscope.cli.text.ControlChars;
 import org.leakscope.model.Hex;
+import org.leakscope.model.InlinedCall;
 
 /** Jackson set up once for every verb, plus the value spellings the schema promises. */
 public final class Json {
@@ -20,7 +24,17 @@ public final class Json {
 
         static {
             INSTANCE.getFactory().setCharacterEscapes(new HiddenCharEscapes());
+            INSTANCE.addMixIn(FrameJson.class, InlinedOnlyWhenAny.class);
         }
+    }
+
+    /**
+     * A frame's {@code inlined} array is written only when the address has inlined calls: documents of frames
+     * without (every PDB and Breakpad frame today) stay as they were (docs/json.md).
+     */
+    private abstract static class InlinedOnlyWhenAny {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        abstract List<InlinedCall> inlined();
     }
 
     /**

@@ -145,7 +145,8 @@ public final class LeakdiffDocument {
             boolean symbolicOnly = f.address() == 0 && f.module() != null;
             out.add(new FrameJson(symbolicOnly ? null : Json.addr(f.address(), ptr), f.module(),
                     Json.hex(f.moduleOffset()), f.function(), Json.hex(f.functionOffset()), f.sourceFile(),
-                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe(), f.mangled()));
+                    f.sourceLine(), symbolicOnly ? UmdhCompareRenderer.frame(f) : f.describe(), f.mangled(),
+                    f.inlined()));
         }
         return out;
     }

@@ -92,10 +92,17 @@ public final class DumpSummaryRenderer {
             Fit.field(out, "", LABEL, "flags " + e.flags() + " " + String.join("|", e.flagNames()));
         }
         String ip = "instruction " + e.instructionPointer();
-        if (e.frame() != null) {
-            ip += "  " + Fit.frame(withSource(e.frame()), Fit.WIDTH - LABEL - ip.length() - 2 - 2);
+        if (e.frame() == null) {
+            Fit.field(out, "", LABEL, ip);
+            return;
         }
-        Fit.field(out, "", LABEL, ip);
+        // a frame with inlined calls: one line each, innermost first, the real function last (InlineText)
+        List<String> group = InlineText.group(withSource(e.frame()), e.frame().inlined(), true);
+        int room = Fit.WIDTH - LABEL - ip.length() - 2 - 2;
+        Fit.field(out, "", LABEL, ip + "  " + InlineText.fit(group.get(0), room));
+        for (String more : group.subList(1, group.size())) { // under the first, the frame column
+            out.append(" ".repeat(LABEL + ip.length() + 2)).append(InlineText.fit(more, room)).append('\n');
+        }
     }
 
     /**
@@ -130,20 +137,28 @@ public final class DumpSummaryRenderer {
         boolean named = threads.stream().anyMatch(t -> t.name() != null);
         // Frames give up width first (their source directory, then argument lists), then names.
         Table t = named ? new Table("", "ID", "NAME", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
-                .shrinkable(6, 40, Fit::frame).shrinkable(2, 16)
-                .shrinkable(6, 24, Fit::frame)
+                .shrinkable(6, 40, InlineText::fit).shrinkable(2, 16)
+                .shrinkable(6, 24, InlineText::fit)
                 : new Table("", "ID", "SUSPEND>", "PRIORITY>", "INSTRUCTION POINTER", "WHERE")
-                        .shrinkable(5, 24, Fit::frame);
+                        .shrinkable(5, 24, InlineText::fit);
         // The thread that raised the exception first: it is the one people came for.
         List<ThreadJson> ordered = new ArrayList<>(threads.stream().filter(ThreadJson::crashed).toList());
         threads.stream().filter(th -> !th.crashed()).forEach(ordered::add);
         for (ThreadJson th : ordered) {
-            String where = th.frame() == null ? "" : withSource(th.frame());
+            List<String> where = th.frame() == null ? List.of("")
+                    : InlineText.group(withSource(th.frame()), th.frame().inlined(), true);
             String mark = th.crashed() ? "*" : th.wroteDump() ? "w" : "";
             if (named) {
-                t.row(mark, th.id(), th.name(), th.suspendCount(), th.priority(), th.instructionPointer(), where);
+                t.row(mark, th.id(), th.name(), th.suspendCount(), th.priority(), th.instructionPointer(), where.get(0));
             } else {
-                t.row(mark, th.id(), th.suspendCount(), th.priority(), th.instructionPointer(), where);
+                t.row(mark, th.id(), th.suspendCount(), th.priority(), th.instructionPointer(), where.get(0));
+            }
+            for (String more : where.subList(1, where.size())) { // the frame's real function after its inlined calls
+                if (named) {
+                    t.row("", "", "", "", "", "", more);
+                } else {
+                    t.row("", "", "", "", "", more);
+                }
             }
         }
         t.render(out, "  ");

@@ -9,6 +9,7 @@ import org.leakscope.analysis.RunCounts;
 import org.leakscope.diff.Attribution;
 import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
+import org.leakscope.model.Frame;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.HistogramBucket;
@@ -139,13 +140,23 @@ public final class LogscanRenderer {
         if (!sites.isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             List<Attribution> via = new ArrayList<>();
+            int shown = 0;
             for (AttributedSite<CallSite> s : sites) {
-                if (topCallSites > 0 && rows.size() == topCallSites) {
+                if (topCallSites > 0 && shown++ == topCallSites) {
                     break;
                 }
-                rows.add(new String[] {Sizes.exact(s.count()), s.bytes() == 0 ? "" : Sizes.exact(s.bytes()),
-                        s.kind().label(), lr.describe(s.site()), String.join(",", lr.typeNames(s))});
-                via.add(s.attribution());
+                // the site's inlined calls first, a row each, innermost first; the counts on the first (InlineText)
+                Frame site = s.site();
+                String named = lr.describe(site)
+                        + (site == null ? "" : InlineText.shortSource(site.sourceFile(), site.sourceLine()));
+                List<String> group = site == null ? List.of(named) : InlineText.group(named, site.inlined(), false);
+                for (int i = 0; i < group.size(); i++) {
+                    boolean first = i == 0;
+                    rows.add(new String[] {first ? Sizes.exact(s.count()) : "",
+                            !first || s.bytes() == 0 ? "" : Sizes.exact(s.bytes()), first ? s.kind().label() : "",
+                            group.get(i), first ? String.join(",", lr.typeNames(s)) : ""});
+                    via.add(i == group.size() - 1 ? s.attribution() : null);
+                }
             }
             callSites(rows, via, lr.run().module()).render(out, "    ");
             if (topCallSites > 0 && sites.size() > topCallSites) {
@@ -195,7 +206,18 @@ public final class LogscanRenderer {
         Table t = new Table(headers);
         for (int i = 0; i < rows.size(); i++) {
             String[] r = rows.get(i);
-            t.row(r[0], r[1], r[2], Fit.middleInBytes(Via.withSite(r[3], via.get(i), siteMax), siteMax),
+            // a frame with a source gives up its arguments and its module (the header names it) before its middle
+            // (Fit.frame, in columns: 2 kept for the ellipsis's other bytes); one without loses its middle
+            String cell;
+            if (r[3].endsWith(InlineText.MARK)) {
+                cell = InlineText.fit(r[3], siteMax - 2);
+            } else if (r[3].endsWith("]")) {
+                cell = Via.shorten(Via.withSite(r[3], via.get(i), siteMax), siteMax - 2);
+            } else {
+                cell = Via.withSite(r[3], via.get(i), siteMax);
+            }
+            cell = Fit.middleInBytes(cell, siteMax);
+            t.row(r[0], r[1], r[2], cell,
                     Fit.middleInBytes(r[4], typesMax));
         }
         return t;

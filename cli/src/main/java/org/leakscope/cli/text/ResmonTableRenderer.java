@@ -59,7 +59,7 @@ public final class ResmonTableRenderer {
                 .append(LoggedRun.plural(t.sites().size(), "stack")).append(")\n");
         if (!sites.isEmpty()) {
             Table tab = new Table("count>", "bytes>", "kind", "made by", "call site", "called from")
-                    .shrinkable(5, 18, Fit::frame).shrinkable(4, 32, Via::shorten).shrinkable(3, 12);
+                    .shrinkable(5, 18, InlineText::fitOrDropSource).shrinkable(4, 32, ResmonTableRenderer::shortenSite).shrinkable(3, 12);
             int shown = 0;
             for (AttributedSite<TableSite> site : sites) {
                 if (top > 0 && shown++ == top) {
@@ -72,10 +72,17 @@ public final class ResmonTableRenderer {
                 TreeSet<String> madeBy = new TreeSet<>();
                 site.members().forEach(m -> madeBy.addAll(m.subtypes()));
                 String caller = f.size() < at + 2 ? "" : frame(f.get(at + 1), t.pointerSize()); // its largest stack's
+                // the site's inlined calls first, each a row of its own, innermost first (InlineText)
+                List<String> group = a == null ? List.of("(none recorded)")
+                        : InlineText.group(frame(a.site(), t.pointerSize()), a.site().inlined(), false);
+                String last = group.get(group.size() - 1);
+                String first = group.size() == 1 && a != null ? Via.withSite(last, a, Fit.WIDTH) : group.get(0);
                 tab.row(Sizes.exact(site.count()), site.bytes() == 0 ? "" : Sizes.exact(site.bytes()),
-                        site.kind().label(), String.join(",", madeBy),
-                        a == null ? "(none recorded)" : Via.withSite(frame(a.site(), t.pointerSize()), a, Fit.WIDTH),
-                        caller);
+                        site.kind().label(), String.join(",", madeBy), first, caller);
+                for (int i = 1; i < group.size(); i++) {
+                    String cell = i == group.size() - 1 ? Via.withSite(last, a, Fit.WIDTH) : group.get(i);
+                    tab.row("", "", "", "", cell, "");
+                }
             }
             tab.render(out, "    ");
             if (top > 0 && sites.size() > top) {
@@ -100,8 +107,14 @@ public final class ResmonTableRenderer {
         }
     }
 
+    /** A call-site cell in {@code max} columns: an inlined call's line, or the site with its via part. */
+    private static String shortenSite(String cell, int max) {
+        return cell.endsWith(InlineText.MARK) ? InlineText.fit(cell, max) : Via.shorten(cell, max);
+    }
+
     private static String frame(Frame f, int ptr) {
-        return f.module() == null ? addr(f.address(), ptr) : f.describe();
+        return f.module() == null ? addr(f.address(), ptr)
+                : f.describe() + InlineText.shortSource(f.sourceFile(), f.sourceLine());
     }
 
     static String addr(long a, int ptr) {

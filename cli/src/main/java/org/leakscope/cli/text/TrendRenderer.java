@@ -8,6 +8,7 @@ import org.leakscope.diff.Attribution;
 import org.leakscope.diff.StackTrend;
 import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Frame;
+import org.leakscope.model.InlinedCall;
 
 /**
  * {@code leakdiff --trend}: the ranking table, then each ranked stack with its series and frames. Lines fit
@@ -103,6 +104,9 @@ public final class TrendRenderer {
     }
 
     private static void frameLine(StringBuilder sb, String indent, Frame f) {
+        for (InlinedCall c : f.inlined()) { // a line each, innermost first, above the frame (InlineText)
+            sb.append(indent).append(InlineText.fit(InlineText.line(c, true), WIDTH - indent.length())).append('\n');
+        }
         sb.append(indent).append(Fit.middleInBytes(UmdhCompareRenderer.frame(f), WIDTH - indent.length())).append('\n');
     }
 

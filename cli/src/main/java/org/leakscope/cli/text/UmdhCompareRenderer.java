@@ -18,6 +18,9 @@ import org.leakscope.model.Frame;
  * </pre>
  * Field widths follow umdh 10.0 ({@code %7} for byte figures, {@code %6} for counts and totals); hex is
  * lowercase without 0x, as umdh prints it. Header lines start with {@code //}, which UMDH parsers skip.
+ * Inlined calls ({@link Frame#inlined()}) get no line here: every TAB-indented line of a stack is a frame to the
+ * scripts (and to leakdiff) reading this format, so a frame stays one line, the real function with the line that
+ * called the inlined code; {@code --json} and {@code --trend} show them.
  */
 public final class UmdhCompareRenderer {
     private final boolean decimal;

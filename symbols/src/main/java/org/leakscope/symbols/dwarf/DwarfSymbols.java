@@ -158,6 +158,14 @@ public final class DwarfSymbols implements ImageSymbols {
         }
     }
 
+    /**
+     * What the file's symbol table alone says of {@code moduleOffset} (the name as spelled there, mangled for
+     * C++), or empty: so a caller can keep the mangled spelling of the function DWARF names demangled.
+     */
+    public Optional<SymbolHit> symbolTableLookup(long moduleOffset) {
+        return table == null ? Optional.empty() : table.lookup(moduleOffset);
+    }
+
     static boolean contains(long[] ranges, long a) {
         for (int k = 0; k + 1 < ranges.length; k += 2) {
             if (Long.compareUnsigned(a, ranges[k]) >= 0 && Long.compareUnsigned(a, ranges[k + 1]) < 0) {
