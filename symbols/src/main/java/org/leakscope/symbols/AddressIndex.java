@@ -35,11 +35,11 @@ public final class AddressIndex {
         if (sorted) {
             return;
         }
-        Integer[] order = new Integer[count];
+        int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Long.compareUnsigned(addresses[a], addresses[b]));
+        sortByAddress(order, addresses);
         long[] a = new long[count];
         long[] s = new long[count];
         long[] o = new long[count];
@@ -51,6 +51,42 @@ public final class AddressIndex {
         addresses = a;
         sizes = s;
         offsets = o;
+    }
+
+    /**
+     * Sorts indexes by the unsigned value of {@code address} at each, keeping the given order among equal ones
+     * (a stable merge sort on primitives: symbol tables and line tables have millions of entries, too many to box
+     * and sort through a comparator). One pass when already sorted, as such tables mostly are.
+     */
+    public static void sortByAddress(int[] order, long[] address) {
+        int n = order.length;
+        int[] from = order;
+        int[] to = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = Long.compareUnsigned(address[from[i - 1]], address[from[i]]) <= 0;
+            }
+            if (sorted) {
+                break;
+            }
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int x = lo;
+                int y = mid;
+                for (int k = lo; k < hi; k++) {
+                    to[k] = y >= hi || x < mid && Long.compareUnsigned(address[from[x]], address[from[y]]) <= 0
+                            ? from[x++] : from[y++];
+                }
+            }
+            int[] t = from;
+            from = to;
+            to = t;
+        }
+        if (from != order) {
+            System.arraycopy(from, 0, order, 0, n);
+        }
     }
 
     /** Index of the last entry whose address is <= the given one, or -1. */
