@@ -37,7 +37,8 @@ public final class DwarfSymbols implements ImageSymbols {
     /** The symbol table, read on first need: a big file's takes longer to read than its DWARF takes to open. */
     private ImageSymbols table;
     private ElfSymbolFile elfTable;
-    private boolean tableRead;
+    /** Whether the symbol table was read (tests check that open and DWARF-answered lookups do not). */
+    boolean tableRead;
 
     private DwarfSymbols(Path path, DebugImage image) {
         this.path = path;

@@ -62,6 +62,13 @@ final class DwarfUnits {
     private final Map<Long, Abbrevs> abbrevTables = new HashMap<>();
     private final Map<Integer, Decoded> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
+    /** This file's cache budget ({@link #CACHE_BYTES}; tests lower it). */
+    long cacheBytes = CACHE_BYTES;
+
+    /** How many decoded units are kept now. */
+    int cachedUnits() {
+        return cache.size();
+    }
 
     /** A decoded unit with what its DIEs need: bases, functions by address, the line table. */
     final class Decoded {
@@ -432,7 +439,7 @@ final class DwarfUnits {
         d.bytes += bytes;
         cachedBytes += bytes;
         var it = cache.values().iterator();
-        while (cachedBytes > CACHE_BYTES && it.hasNext()) {
+        while (cachedBytes > cacheBytes && it.hasNext()) {
             Decoded old = it.next();
             if (old != d) {
                 it.remove();
