@@ -45,7 +45,11 @@ link "$huge" "$huge_copies"
 [ -f "$out/addrs.txt" ] || { nm -S --defined-only "$big" > "$out/big.nm"; lookup sample "$out/big.nm" "$n" "$out/addrs.txt"; }
 [ -f "$out/huge.addr" ] || nm -S --defined-only "$huge" | awk '$3 == "T" { print "0x" $1; exit }' > "$out/huge.addr"
 
-dwarf_mb() { readelf -S -W "$1" | awk '$2 ~ /^\.debug_/ { s += strtonum("0x" $6) } END { printf "%.0f", s / 1048576 }'; }
+dwarf_mb() {   # the .debug_* sections' sizes (readelf prints them in hex)
+  local sum=0 x
+  for x in $(readelf -S -W "$1" | awk '$2 ~ /^\.debug_/ { print $6 }'); do sum=$(( sum + 16#$x )); done
+  echo $(( sum >> 20 ))
+}
 for f in "$big:$big_copies" "$bare:$big_copies" "$huge:$huge_copies"; do
   printf '%-18s %6d MiB file, %5d MiB of DWARF, %5d compile units\n' "$(basename "${f%:*}")" \
     $(( $(stat -c %s "${f%:*}") >> 20 )) "$(dwarf_mb "${f%:*}")" $(( units * ${f#*:} ))

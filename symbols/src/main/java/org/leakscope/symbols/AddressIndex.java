@@ -56,30 +56,39 @@ public final class AddressIndex {
     /**
      * Sorts indexes by the unsigned value of {@code address} at each, keeping the given order among equal ones
      * (a stable merge sort on primitives: symbol tables and line tables have millions of entries, too many to box
-     * and sort through a comparator). One pass when already sorted, as such tables mostly are.
+     * and sort through a comparator). It merges the ascending runs the input already has (a line table's
+     * sequences, a symbol table's object files), so a sorted input takes one pass and k runs about log2(k) more.
      */
     public static void sortByAddress(int[] order, long[] address) {
         int n = order.length;
+        int[] runEnds = new int[8];
+        int runs = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || Long.compareUnsigned(address[order[i - 1]], address[order[i]]) > 0) {
+                if (runs == runEnds.length) {
+                    runEnds = Arrays.copyOf(runEnds, runs * 2);
+                }
+                runEnds[runs++] = i;
+            }
+        }
         int[] from = order;
         int[] to = new int[n];
-        for (int width = 1; width < n; width *= 2) {
-            boolean sorted = true;
-            for (int i = 1; i < n && sorted; i++) {
-                sorted = Long.compareUnsigned(address[from[i - 1]], address[from[i]]) <= 0;
-            }
-            if (sorted) {
-                break;
-            }
-            for (int lo = 0; lo < n; lo += 2 * width) {
-                int mid = Math.min(lo + width, n);
-                int hi = Math.min(lo + 2 * width, n);
+        while (runs > 1) {
+            int merged = 0;
+            int lo = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int mid = runEnds[r];
+                int hi = r + 1 < runs ? runEnds[r + 1] : mid;
                 int x = lo;
                 int y = mid;
                 for (int k = lo; k < hi; k++) {
                     to[k] = y >= hi || x < mid && Long.compareUnsigned(address[from[x]], address[from[y]]) <= 0
                             ? from[x++] : from[y++];
                 }
+                runEnds[merged++] = hi;
+                lo = hi;
             }
+            runs = merged;
             int[] t = from;
             from = to;
             to = t;
