@@ -13,11 +13,12 @@ import org.leakscope.symbols.dwarf.DwarfSymbols;
 import org.leakscope.symbols.dwarf.InlineFrame;
 
 /**
- * The Java side of bench/dwarf.sh, run with the shipped jar on the class path (single-file source launch):
+ * The Java side of bench/dwarf.sh (which compiles it once into bench/out/dwarf/classes, so that its whole-JVM
+ * times hold no javac run); also runs with the shipped jar on the class path as a single-file source:
  * <pre>
  * java -cp bin/leakscope.jar bench/DwarfLookup.java sample NM_OUTPUT N OUT   addresses, uniform over code
  * java -cp bin/leakscope.jar bench/DwarfLookup.java open FILE ADDR...         open + first lookup, per file
- * java -cp bin/leakscope.jar bench/DwarfLookup.java lookup FILE ADDRS         every address, timed
+ * java -cp bin/leakscope.jar bench/DwarfLookup.java lookup FILE ADDRS [PASSES] every address, timed
  * java -cp bin/leakscope.jar bench/DwarfLookup.java compare FILE ADDRS A2L    agreement with addr2line -a -f -i -C
  * </pre>
  * Addresses are hex, one a line, as addr2line reads them; the benchmark's input is a shared object whose lowest
@@ -32,7 +33,8 @@ public class DwarfLookup {
                     open(Path.of(args[i]), Long.decode(args[i + 1]));
                 }
             }
-            case "lookup" -> lookup(Path.of(args[1]), addresses(Path.of(args[2])));
+            case "lookup" -> lookup(Path.of(args[1]), addresses(Path.of(args[2])), args.length > 3
+                    ? Integer.parseInt(args[3]) : 1);
             case "compare" -> compare(Path.of(args[1]), addresses(Path.of(args[2])), Path.of(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -85,14 +87,15 @@ public class DwarfLookup {
                 + String.valueOf(h.sourceFile()).replaceAll(".*/", "") + ":" + h.sourceLine()).orElse("nothing"));
     }
 
-    /** Every address, twice: the first pass decodes the units it meets, the second finds them cached. */
-    static void lookup(Path file, long[] addrs) throws IOException {
+    /** Every address, PASSES times: the first pass decodes the units it meets, a second finds them cached. */
+    static void lookup(Path file, long[] addrs, int passes) throws IOException {
         long t0 = System.nanoTime();
         DwarfSymbols s = DwarfSymbols.open(file);
         s.lookup(addrs[0]);
         long t1 = System.nanoTime();
         System.out.printf("open + first lookup %.1f ms%n", (t1 - t0) / 1e6);
-        for (String pass : new String[] {"first pass", "again"}) {
+        for (int p = 0; p < passes; p++) {
+            String pass = p == 0 ? "first pass" : "again";
             long named = 0;
             long lines = 0;
             long t2 = System.nanoTime();
@@ -111,7 +114,9 @@ public class DwarfLookup {
                     + " %d MiB of max %d MiB%n", pass, addrs.length, (t3 - t2) / 1e6, (t3 - t2) / (double) addrs.length,
                     named, lines, (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
         }
-        System.out.printf("  %d problems%n", s.problems().size());
+        if (passes > 1) {
+            System.out.printf("  %d problems (now the symbol table is read too)%n", s.problems().size());
+        }
     }
 
     /**

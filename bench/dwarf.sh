@@ -5,8 +5,9 @@
 #   big.so    ~300 MB of DWARF; big-noaranges.so the same without .debug_aranges (clang writes none)
 #   huge.so   ~2 GB file
 # Then: open + first lookup of each beside `cat FILE > /dev/null`; 1,000,000 addresses drawn uniformly over
-# big.so's code resolved in one JVM beside `addr2line -f -i -C -e big.so` resolving the same list; and our
-# function, file:line and inline frames compared with addr2line's on the first SAMPLE addresses.
+# big.so's code resolved in one JVM beside `addr2line -f -i -C -e big.so` resolving the same list (then again in
+# one JVM, units cached: the per-lookup cost); and our function, file:line and inline frames compared with
+# addr2line's on the first SAMPLE addresses.
 # Usage: bench/dwarf.sh [RUNS] [SAMPLE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,9 @@ out=bench/out/dwarf
 mkdir -p "$out"
 [ -f bin/leakscope.jar ] || mvn -q package -DskipTests
 . bench/lib.sh
-lookup() { java ${BENCH_JAVA_OPTS:-} -cp bin/leakscope.jar bench/DwarfLookup.java "$@"; }
+# compiled once, so that the whole-JVM times below hold no javac run
+mkdir -p "$out/classes" && javac -nowarn -cp bin/leakscope.jar -d "$out/classes" bench/DwarfLookup.java
+lookup() { java ${BENCH_JAVA_OPTS:-} -cp "bin/leakscope.jar:$out/classes" DwarfLookup "$@"; }
 
 units=4 funcs=1000 big_copies=50 huge_copies=290
 if [ ! -f "$out/unit000.o" ]; then
@@ -59,6 +62,7 @@ cat "$big" "$bare" "$huge" > /dev/null   # page cache warm for every measurement
 echo "--- open (DwarfSymbols.open) and first lookup (indexes the units), one JVM per run, page cache warm:"
 first=$(head -1 "$out/addrs.txt")
 for r in $(seq "$runs"); do
+  lookup open "$huge" "$(cat "$out/huge.addr")"   # alone: the JVM's first file, classes cold
   lookup open "$big" "$first" "$bare" "$first" "$huge" "$(cat "$out/huge.addr")"
 done
 printf '%-44s %8s\n' "baseline (median of $runs runs)" "ms"
@@ -75,9 +79,12 @@ for r in $(seq "$runs"); do
   ours=$(lookup lookup "$big" "$out/addrs.txt")
   t1=$(date +%s%N)
   ours_ms=$(( (t1 - t0) / 1000000 ))
-  echo "run $r: addr2line -f -i -C $a2l_ms ms; leakscope (whole JVM) $ours_ms ms = $(ratio "$ours_ms" "$a2l_ms")x addr2line"
-  echo "       in the JVM: $ours"
+  echo "run $r: addr2line -f -i -C $a2l_ms ms; leakscope (whole JVM, one pass) $ours_ms ms =" \
+    "$(ratio "$ours_ms" "$a2l_ms")x addr2line"
+  echo "$ours" | sed 's/^/       /'
 done
+echo "--- the same addresses again in the same JVM, every unit cached (per-lookup cost):"
+lookup lookup "$big" "$out/addrs.txt" 2 | sed 's/^/       /'
 head -"$sample" "$out/addrs.txt" > "$out/sample.txt"
 addr2line -a -f -i -C -e "$big" < "$out/sample.txt" > "$out/a2l-sample.txt"
 lookup compare "$big" "$out/sample.txt" "$out/a2l-sample.txt"

@@ -15,7 +15,7 @@ import org.leakscope.symbols.AddressIndex;
 /**
  * The compile units of {@code .debug_info}: indexed once by address (one pass over the unit headers, with
  * {@code .debug_aranges} where present, else each unit's own DIE), decoded only when an address inside one is
- * asked for, and a few decoded units kept. Resolves what the DIEs refer to: strings ({@code .debug_str},
+ * asked for, and decoded units kept up to {@link #CACHE_BYTES}. Resolves what the DIEs refer to: strings ({@code .debug_str},
  * {@code .debug_line_str}, {@code .debug_str_offsets}), addresses ({@code .debug_addr}), range lists
  * ({@code .debug_ranges}, {@code .debug_rnglists}), other DIEs, and function names.
  */
