@@ -118,7 +118,7 @@ class DwarfLazinessTest {
         for (int i = 0; i < UNITS; i++) {
             resolves(d, i);
         }
-
+        assertEquals(UNITS, d.units().cachedUnits(), "the 40 units looked up, all kept (main's was not asked for)");
     }
 
     @Test
