@@ -35,11 +35,11 @@ public final class AddressIndex {
         if (sorted) {
             return;
         }
-        Integer[] order = new Integer[count];
+        int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Long.compareUnsigned(addresses[a], addresses[b]));
+        sortByAddress(order, addresses);
         long[] a = new long[count];
         long[] s = new long[count];
         long[] o = new long[count];
@@ -51,6 +51,51 @@ public final class AddressIndex {
         addresses = a;
         sizes = s;
         offsets = o;
+    }
+
+    /**
+     * Sorts indexes by the unsigned value of {@code address} at each, keeping the given order among equal ones
+     * (a stable merge sort on primitives: symbol tables and line tables have millions of entries, too many to box
+     * and sort through a comparator). It merges the ascending runs the input already has (a line table's
+     * sequences, a symbol table's object files), so a sorted input takes one pass and k runs about log2(k) more.
+     */
+    public static void sortByAddress(int[] order, long[] address) {
+        int n = order.length;
+        int[] runEnds = new int[8];
+        int runs = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || Long.compareUnsigned(address[order[i - 1]], address[order[i]]) > 0) {
+                if (runs == runEnds.length) {
+                    runEnds = Arrays.copyOf(runEnds, runs * 2);
+                }
+                runEnds[runs++] = i;
+            }
+        }
+        int[] from = order;
+        int[] to = new int[n];
+        while (runs > 1) {
+            int merged = 0;
+            int lo = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int mid = runEnds[r];
+                int hi = r + 1 < runs ? runEnds[r + 1] : mid;
+                int x = lo;
+                int y = mid;
+                for (int k = lo; k < hi; k++) {
+                    to[k] = y >= hi || x < mid && Long.compareUnsigned(address[from[x]], address[from[y]]) <= 0
+                            ? from[x++] : from[y++];
+                }
+                runEnds[merged++] = hi;
+                lo = hi;
+            }
+            runs = merged;
+            int[] t = from;
+            from = to;
+            to = t;
+        }
+        if (from != order) {
+            System.arraycopy(from, 0, order, 0, n);
+        }
     }
 
     /** Index of the last entry whose address is <= the given one, or -1. */

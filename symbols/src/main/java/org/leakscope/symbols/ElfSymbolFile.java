@@ -194,11 +194,11 @@ public final class ElfSymbolFile implements ImageSymbols {
         }
 
         void finish() {
-            Integer[] order = new Integer[count];
+            int[] order = new int[count];
             for (int i = 0; i < count; i++) {
                 order[i] = i;
             }
-            Arrays.sort(order, (a, b) -> Long.compareUnsigned(s[a], s[b]));
+            AddressIndex.sortByAddress(order, s); // stable: of two symbols at one address the first table's stays
             long[] st = new long[count];
             long[] sz = new long[count];
             String[] nm = new String[count];

@@ -20,7 +20,7 @@ import org.leakscope.symbols.breakpad.SymbolData;
  * Opening reads the headers and maps the debug sections; the first lookup indexes the compile units' address
  * ranges (inflating compressed sections then); a unit's DIEs and line program are
  * decoded when an address inside it is first asked for. Where DWARF names no function, the file's symbol table
- * ({@link ElfSymbolFile}, {@link PeSymbolFile}) does. Damage in one unit is a {@link #problems() problem} and
+ * ({@link ElfSymbolFile}, {@link PeSymbolFile}, read when first needed: also for {@link #identity()}) does. Damage in one unit is a {@link #problems() problem} and
  * that unit's addresses fall back to the symbol table; a damaged file header is an {@link InputFormatException}.
  */
 public final class DwarfSymbols implements ImageSymbols {
@@ -34,28 +34,41 @@ public final class DwarfSymbols implements ImageSymbols {
     final List<Problem> problems = new ArrayList<>();
     private DwarfUnits units;
     private boolean indexed;
-    private final ImageSymbols table;
-    final ElfSymbolFile elfTable;
+    /** The symbol table, read on first need: a big file's takes longer to read than its DWARF takes to open. */
+    private ImageSymbols table;
+    private ElfSymbolFile elfTable;
+    /** Whether the symbol table was read (tests check that open and DWARF-answered lookups do not). */
+    boolean tableRead;
 
     private DwarfSymbols(Path path, DebugImage image) {
         this.path = path;
         this.image = image;
-        ImageSymbols t = null;
-        ElfSymbolFile elf = null;
-        try {
-            if (image.elf) {
-                elf = ElfSymbolFile.open(path);
-                t = elf;
-            } else {
-                t = PeSymbolFile.open(path);
+    }
+
+    /** The ELF or PE symbol table (names where DWARF has none), read on first use; null when unreadable. */
+    ImageSymbols table() {
+        if (!tableRead) {
+            tableRead = true;
+            try {
+                if (image.elf) {
+                    elfTable = ElfSymbolFile.open(path);
+                    table = elfTable;
+                } else {
+                    table = PeSymbolFile.open(path);
+                }
+            } catch (InputFormatException e) {
+                problem(Problem.of(e)); // e.g. a big-endian ELF file: DWARF still names its functions
+            } catch (IOException e) {
+                problems.add(Problem.atOffset(image.source, 0, "symbol table unreadable: " + e.getMessage()));
             }
-        } catch (InputFormatException e) {
-            problem(Problem.of(e)); // e.g. a big-endian ELF file: DWARF still names its functions
-        } catch (IOException e) {
-            problems.add(Problem.atOffset(image.source, 0, "symbol table unreadable: " + e.getMessage()));
         }
-        table = t;
-        elfTable = elf;
+        return table;
+    }
+
+    /** The ELF symbol table (null for a PE file or when unreadable). */
+    ElfSymbolFile elfTable() {
+        table();
+        return elfTable;
     }
 
     /** The compile units, indexed by address on first use; null when the file has no readable DWARF. */
@@ -104,24 +117,27 @@ public final class DwarfSymbols implements ImageSymbols {
     public synchronized Optional<SymbolHit> lookup(long moduleOffset) {
         long a = address(moduleOffset);
         Found f = find(a);
-        Optional<SymbolHit> fallback = table == null ? Optional.empty() : table.lookup(moduleOffset);
         if (f == null) {
-            return fallback;
+            return fallback(moduleOffset);
         }
         LineTable lt = lines(f.unit);
         int row = lt == null ? -1 : lt.rowAt(a);
         String file = row >= 0 ? lt.fileName(lt.file[row]) : null;
         Integer line = row >= 0 && lt.line[row] != 0 ? lt.line[row] : null;
         if (f.fn < 0) {
-            return fallback.map(h -> new SymbolHit(h.function(), h.functionOffset(), file, line));
+            return fallback(moduleOffset).map(h -> new SymbolHit(h.function(), h.functionOffset(), file, line));
         }
         try {
             String name = units().name(f.unit, (int) f.unit.functions.offset(f.fn));
             return Optional.of(new SymbolHit(name, a - f.unit.functions.address(f.fn), file, line));
         } catch (InputFormatException e) {
             problem(Problem.of(e));
-            return fallback;
+            return fallback(moduleOffset);
         }
+    }
+
+    private Optional<SymbolHit> fallback(long moduleOffset) {
+        return table() == null ? Optional.empty() : table.lookup(moduleOffset);
     }
 
     /**
@@ -208,14 +224,14 @@ public final class DwarfSymbols implements ImageSymbols {
 
     /** How many functions the symbol table names (DWARF's are counted only when {@link #toSymbolData} runs). */
     @Override
-    public int functions() {
-        return table == null ? 0 : table.functions();
+    public synchronized int functions() {
+        return table() == null ? 0 : table.functions();
     }
 
     /** Which build the file is: ELF build id (Breakpad's debug id from it), PE CodeView record. */
     @Override
-    public BuildIdentity identity() {
-        return table == null ? new BuildIdentity(null, null, null, List.of(), "size") : table.identity();
+    public synchronized BuildIdentity identity() {
+        return table() == null ? new BuildIdentity(null, null, null, List.of(), "size") : table.identity();
     }
 
     /** Records a problem once, up to {@link #MAX_PROBLEMS}. */
@@ -227,6 +243,7 @@ public final class DwarfSymbols implements ImageSymbols {
 
     /** Damage skipped so far: units, line programs or names that could not be read (with their offsets). */
     public synchronized List<Problem> problems() {
+        table(); // its damage too
         return List.copyOf(problems);
     }
 

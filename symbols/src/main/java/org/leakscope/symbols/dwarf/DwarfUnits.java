@@ -15,7 +15,7 @@ import org.leakscope.symbols.AddressIndex;
 /**
  * The compile units of {@code .debug_info}: indexed once by address (one pass over the unit headers, with
  * {@code .debug_aranges} where present, else each unit's own DIE), decoded only when an address inside one is
- * asked for, and a few decoded units kept. Resolves what the DIEs refer to: strings ({@code .debug_str},
+ * asked for, and decoded units kept up to {@link #CACHE_BYTES}. Resolves what the DIEs refer to: strings ({@code .debug_str},
  * {@code .debug_line_str}, {@code .debug_str_offsets}), addresses ({@code .debug_addr}), range lists
  * ({@code .debug_ranges}, {@code .debug_rnglists}), other DIEs, and function names.
  */
@@ -24,7 +24,12 @@ final class DwarfUnits {
     static final int MAX_CHAIN = 16;
     /** Range lists longer than this are damage. */
     private static final int MAX_RANGES = 1 << 20;
-    private static final int CACHED_UNITS = 32;
+    /**
+     * What the decoded units kept for later lookups may cost, per open file: a quarter of the heap, at most 1 GiB
+     * (a unit of 1,000 functions, 8,000 kept DIEs and 60,000 line rows costs about 1.7 MB). The least recently used
+     * unit goes first; the one being read always stays.
+     */
+    static final long CACHE_BYTES = Math.min(Runtime.getRuntime().maxMemory() / 4, 1L << 30);
 
     final DebugImage image;
     final Section info;
@@ -55,12 +60,15 @@ final class DwarfUnits {
     /** Address ranges of units: start, size and which unit, sorted by start. */
     private final AddressIndex unitRanges = new AddressIndex();
     private final Map<Long, Abbrevs> abbrevTables = new HashMap<>();
-    private final Map<Integer, Decoded> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Decoded> e) {
-            return size() > CACHED_UNITS;
-        }
-    };
+    private final Map<Integer, Decoded> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
+    /** This file's cache budget ({@link #CACHE_BYTES}; tests lower it). */
+    long cacheBytes = CACHE_BYTES;
+
+    /** How many decoded units are kept now. */
+    int cachedUnits() {
+        return cache.size();
+    }
 
     /** A decoded unit with what its DIEs need: bases, functions by address, the line table. */
     final class Decoded {
@@ -76,6 +84,8 @@ final class DwarfUnits {
         private boolean linesTried;
         /** Names already resolved (demangling is the costly part of a lookup), by DIE index. */
         final Map<Integer, String> names = new HashMap<>();
+        /** What this unit was counted as in the cache (DIEs and functions; the line table when read). */
+        long bytes;
 
         Decoded(int index, Unit u) {
             this.index = index;
@@ -113,6 +123,7 @@ final class DwarfUnits {
                         lines = LineTable.read(image.section(".debug_line"), str(), lineStr(),
                                 unit.value(0, Unit.STMT_LIST),
                                 string(0, Unit.COMP_DIR), string(0, Unit.NAME), unit.header.addressSize());
+                        charge(this, lines.bytes());
                     } catch (InputFormatException e) {
                         problems.accept(Problem.of(e));
                     }
@@ -415,8 +426,26 @@ final class DwarfUnits {
                 throw e;
             }
             cache.put(index, d);
+            charge(d, d.unit.bytes() + d.functions.count() * 24L);
         }
         return d;
+    }
+
+    /** Counts {@code bytes} more for a cached unit, then drops least recently used units over the budget. */
+    private void charge(Decoded d, long bytes) {
+        if (cache.get(d.index) != d) {
+            return; // already dropped (its line table read late): nothing kept
+        }
+        d.bytes += bytes;
+        cachedBytes += bytes;
+        var it = cache.values().iterator();
+        while (cachedBytes > cacheBytes && it.hasNext()) {
+            Decoded old = it.next();
+            if (old != d) {
+                it.remove();
+                cachedBytes -= old.bytes;
+            }
+        }
     }
 
     /** A DIE of some unit. */

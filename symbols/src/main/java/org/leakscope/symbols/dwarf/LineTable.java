@@ -3,6 +3,7 @@ package org.leakscope.symbols.dwarf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.leakscope.symbols.AddressIndex;
 
 /**
  * A unit's line number program ({@code .debug_line}, versions 2 to 5) run through the full state machine into
@@ -30,7 +31,12 @@ final class LineTable {
      * the file's lowest addresses.
      */
     boolean[] dropped;
-    /** Row ranges sorted by start: {@code [address[r], address[r + 1])} for row {@code r = sorted[i]}. */
+    /** Rows that start nothing (ends, empty rows) a table in address order may have in a row. */
+    private static final int MAX_SKIPPED = 64;
+    /**
+     * Row ranges sorted by start: {@code [address[r], address[r + 1])} for row {@code r = sorted[i]}; null when the
+     * rows are in address order themselves.
+     */
     int[] sorted;
     private long[] sortedStarts;
 
@@ -276,34 +282,89 @@ final class LineTable {
         rows++;
     }
 
-    /** Sorts the rows that start a non-empty range (not a sequence's end, not dropped code) by address. */
+    /**
+     * Indexes the rows that start a non-empty range (not a sequence's end, not dropped code) by address. Most
+     * tables are in address order already (one sequence, or sequences in address order) and need no index of their
+     * own: {@link #rowAt} searches the rows themselves. Others get their rows sorted.
+     */
     private void index() {
         dropped = new boolean[rows];
         boolean discarded = false;
+        boolean any = false;
         for (int r = 0; r < rows; r++) {
             if (r == 0 || end[r - 1]) {
                 discarded = address[r] == 0;
             }
             dropped[r] = discarded;
+            any |= discarded;
+        }
+        // the arrays grew by doubling: a cached table keeps only its rows
+        address = Arrays.copyOf(address, rows);
+        file = Arrays.copyOf(file, rows);
+        line = Arrays.copyOf(line, rows);
+        end = Arrays.copyOf(end, rows);
+        if (!any && inOrder()) {
+            return;
         }
         int n = 0;
-        Integer[] order = new Integer[rows];
+        int[] order = new int[rows];
         for (int r = 0; r + 1 < rows; r++) {
-            if (!end[r] && !dropped[r] && Long.compareUnsigned(address[r], address[r + 1]) < 0) {
+            if (starts(r)) {
                 order[n++] = r;
             }
         }
-        Arrays.sort(order, 0, n, (a, b) -> Long.compareUnsigned(address[a], address[b]));
-        sorted = new int[n];
+        sorted = Arrays.copyOf(order, n);
+        AddressIndex.sortByAddress(sorted, address); // stable: equal starts keep program order
         sortedStarts = new long[n];
         for (int i = 0; i < n; i++) {
-            sorted[i] = order[i];
-            sortedStarts[i] = address[order[i]];
+            sortedStarts[i] = address[sorted[i]];
         }
+    }
+
+    /** Whether row {@code r} starts a non-empty range of code: not a sequence's end, not dropped code. */
+    private boolean starts(int r) {
+        return r + 1 < rows && !end[r] && !dropped[r] && Long.compareUnsigned(address[r], address[r + 1]) < 0;
+    }
+
+    /**
+     * Whether the rows are in address order and no more than {@link #MAX_SKIPPED} rows in a row start nothing,
+     * so that {@link #rowAt} finds the row before an address by looking back a few rows at most.
+     */
+    private boolean inOrder() {
+        int skipped = 0;
+        for (int r = 0; r < rows; r++) {
+            if (r > 0 && Long.compareUnsigned(address[r - 1], address[r]) > 0) {
+                return false;
+            }
+            skipped = starts(r) ? 0 : skipped + 1;
+            if (skipped > MAX_SKIPPED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the table costs on the heap, roughly (the decoded-unit cache's measure). */
+    long bytes() {
+        long names = 0;
+        for (String f : files) {
+            names += 48 + (f == null ? 0 : f.length());
+        }
+        return 64 + rows * (8L + 4 + 4 + 1 + 1) + (sorted == null ? 0 : sorted.length * (4L + 8)) + names;
     }
 
     /** The row whose range holds {@code addr}, or -1. */
     int rowAt(long addr) {
+        if (sorted == null) {
+            // rows in address order: the last row starting a range at or before addr holds it, or none does
+            int i = org.leakscope.symbols.ImageSymbols.floor(address, addr);
+            for (int k = 0; i >= 0 && k <= MAX_SKIPPED; i--, k++) {
+                if (starts(i)) {
+                    return Long.compareUnsigned(addr, address[i + 1]) < 0 ? i : -1;
+                }
+            }
+            return -1;
+        }
         int i = org.leakscope.symbols.ImageSymbols.floor(sortedStarts, addr);
         while (i >= 0) {
             int r = sorted[i];

@@ -291,8 +291,8 @@ final class SymbolRecords {
         long[] ends = fns.stream().mapToLong(f -> f.address() + f.size()).toArray();
         TreeMap<Long, String> pubs = new TreeMap<>();
         Map<Long, Boolean> named = new HashMap<>();
-        if (s.elfTable != null) {
-            for (ElfSymbolFile.Symbol sym : s.elfTable.symbols()) {
+        if (s.elfTable() != null) {
+            for (ElfSymbolFile.Symbol sym : s.elfTable().symbols()) {
                 named.put(sym.moduleOffset(), true);
                 if (!covered(starts, ends, sym.moduleOffset())) {
                     pubs.put(sym.moduleOffset(), sym.name());

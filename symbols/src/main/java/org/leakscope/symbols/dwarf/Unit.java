@@ -3,11 +3,13 @@ package org.leakscope.symbols.dwarf;
 import java.util.Arrays;
 
 /**
- * One compile unit's DIEs, decoded when an address inside it is first asked for: per DIE its offset, tag and
- * parent, and the values of the few attributes a symbolizer uses (names, code ranges, references, call site);
- * every other attribute is skipped by its form. Values are kept raw with their forms: {@code DW_FORM_strx} and
- * {@code DW_FORM_addrx} need the unit's {@code DW_AT_str_offsets_base}/{@code DW_AT_addr_base}, which may come
- * after them in the unit's own DIE.
+ * One compile unit's DIEs, decoded when an address inside it is first asked for: the unit's own DIE and the DIEs a
+ * symbolizer uses (functions, inlined calls and the scopes that qualify names), each with its offset, tag, nearest
+ * kept ancestor and the values of the few attributes it needs (names, code ranges, references, call site). Every
+ * other DIE (types, variables, parameters, call sites, lexical blocks: most of a unit) is read past by its forms
+ * and not kept, so a decoded unit costs a fraction of its bytes. Values are kept raw with their forms:
+ * {@code DW_FORM_strx} and {@code DW_FORM_addrx} need the unit's {@code DW_AT_str_offsets_base}/
+ * {@code DW_AT_addr_base}, which may come after them in the unit's own DIE.
  */
 final class Unit {
     static final int NAME = 0;
@@ -42,15 +44,21 @@ final class Unit {
     private static final int MAX_DEPTH = 4096;
 
     final UnitHeader header;
+    /** How many DIEs are kept; the arrays below are indexed by kept DIE, in pre-order (increasing offset). */
     int count;
     long[] offsets = new long[64];
     int[] tags = new int[64];
+    /** The nearest kept ancestor, or -1. */
     int[] parents = new int[64];
-    /** Per DIE, the index just past its subtree (DIEs are in pre-order). */
+    /** Per DIE, the index just past its kept subtree. */
     int[] ends = new int[64];
-    /** Per DIE, its slot values and forms (form 0: absent), or null when it has none of the slots. */
-    long[][] values = new long[64][];
-    int[][] forms = new int[64][];
+    /** Per DIE, which slots it has (bit {@code 1 << slot}) and where its values start in the two arrays below. */
+    private int[] present = new int[64];
+    private int[] first = new int[64];
+    /** The values and forms of the DIEs' slots, packed: DIE by DIE, in slot order (a DIE has 2 to 6 of 14). */
+    private long[] values = new long[256];
+    private short[] forms = new short[256];
+    private int packed;
 
     Unit(UnitHeader header) {
         this.header = header;
@@ -60,9 +68,14 @@ final class Unit {
     static Unit decode(Section info, UnitHeader h, Abbrevs abbrevs, boolean firstOnly) {
         Unit u = new Unit(h);
         Cursor c = info.at(h.dieOffset()).limit(h.end() - h.dieOffset(), "the unit's DIEs");
-        int[] stack = new int[16];
+        // per open DIE with children: the kept DIE it is (-1 when not kept), and the parent of its children
+        int[] open = new int[16];
+        int[] parentOf = new int[16];
         int depth = 0;
         int parent = -1;
+        boolean root = true;
+        long[] slotValues = new long[SLOTS];
+        int[] slotForms = new int[SLOTS];
         while (c.more()) {
             long at = c.pos();
             long code = c.uleb();
@@ -74,8 +87,10 @@ final class Unit {
                     continue; // padding after the unit's DIE tree
                 }
                 depth--;
-                u.ends[stack[depth]] = u.count;
-                parent = depth == 0 ? -1 : stack[depth - 1];
+                if (open[depth] >= 0) {
+                    u.ends[open[depth]] = u.count;
+                }
+                parent = depth == 0 ? -1 : parentOf[depth - 1];
                 continue;
             }
             Abbrevs.Abbrev a = abbrevs.get(code);
@@ -83,9 +98,10 @@ final class Unit {
                 throw c.fail(at, "an abbreviation code of the unit's table at .debug_abbrev offset "
                         + h.abbrevOffset(), "code " + code);
             }
-            int index = u.add(at, a.tag(), parent);
-            boolean kept = keepsValues(a.tag());
-            u.ends[index] = index + 1;
+            boolean kept = root || keeps(a.tag());
+            root = false;
+            int index = kept ? u.add(at, a.tag(), parent) : -1;
+            int mask = 0;
             for (int i = 0; i < a.attributes().length; i++) {
                 int form = a.forms()[i];
                 int indirections = 0;
@@ -102,8 +118,14 @@ final class Unit {
                     if (Forms.isUnitReference(form)) {
                         v += h.offset();
                     }
-                    u.set(index, slot, v, form);
+                    slotValues[slot] = v;
+                    slotForms[slot] = form;
+                    mask |= 1 << slot;
                 }
+            }
+            if (kept) {
+                u.ends[index] = index + 1;
+                u.pack(index, mask, slotValues, slotForms);
             }
             if (firstOnly) {
                 break;
@@ -112,24 +134,30 @@ final class Unit {
                 if (depth == MAX_DEPTH) {
                     throw c.fail(at, "DIEs nested at most " + MAX_DEPTH + " deep", "deeper nesting");
                 }
-                if (depth == stack.length) {
-                    stack = Arrays.copyOf(stack, depth * 2);
+                if (depth == open.length) {
+                    open = Arrays.copyOf(open, depth * 2);
+                    parentOf = Arrays.copyOf(parentOf, depth * 2);
                 }
-                stack[depth++] = index;
-                parent = index;
+                open[depth] = index;
+                parentOf[depth] = kept ? index : parent;
+                depth++;
+                parent = kept ? index : parent;
             }
         }
         while (depth > 0) {
-            u.ends[stack[--depth]] = u.count; // a tree the unit's end cut short
+            int d = open[--depth];
+            if (d >= 0) {
+                u.ends[d] = u.count; // a tree the unit's end cut short
+            }
         }
+        u.trim();
         return u;
     }
 
     /**
-     * Whether a DIE of this tag keeps its slot values: units, functions, inlined calls and the scopes that
-     * qualify names. Types, variables and parameters (most DIEs) keep only tag and parent.
+     * Whether a DIE of this tag is kept: units, functions, inlined calls and the scopes that qualify names.
      */
-    private static boolean keepsValues(int tag) {
+    private static boolean keeps(int tag) {
         return switch (tag) {
             case TAG_COMPILE_UNIT, TAG_PARTIAL_UNIT, TAG_SKELETON_UNIT, TAG_SUBPROGRAM, TAG_INLINED_SUBROUTINE,
                     TAG_NAMESPACE, TAG_CLASS, TAG_STRUCTURE, TAG_UNION, TAG_ENUMERATION, TAG_INTERFACE -> true;
@@ -164,8 +192,8 @@ final class Unit {
             tags = Arrays.copyOf(tags, n);
             parents = Arrays.copyOf(parents, n);
             ends = Arrays.copyOf(ends, n);
-            values = Arrays.copyOf(values, n);
-            forms = Arrays.copyOf(forms, n);
+            present = Arrays.copyOf(present, n);
+            first = Arrays.copyOf(first, n);
         }
         offsets[count] = offset;
         tags[count] = tag;
@@ -173,25 +201,60 @@ final class Unit {
         return count++;
     }
 
-    private void set(int die, int slot, long value, int form) {
-        if (values[die] == null) {
-            values[die] = new long[SLOTS];
-            forms[die] = new int[SLOTS];
+    /** Appends the DIE's slots (a repeated attribute: the last one read) in slot order. */
+    private void pack(int die, int mask, long[] slotValues, int[] slotForms) {
+        present[die] = mask;
+        first[die] = packed;
+        int n = Integer.bitCount(mask);
+        if (packed + n > values.length) {
+            values = Arrays.copyOf(values, Math.max(values.length * 2, packed + n));
+            forms = Arrays.copyOf(forms, values.length);
         }
-        values[die][slot] = value;
-        forms[die][slot] = form;
+        for (int slot = 0; mask != 0; slot++, mask >>>= 1) {
+            if ((mask & 1) != 0) {
+                values[packed] = slotValues[slot];
+                forms[packed] = (short) slotForms[slot]; // Forms.read knows no form above 0x7fff
+                packed++;
+            }
+        }
+    }
+
+    /** Drops the arrays' spare room: a decoded unit is kept in a cache whose budget counts these bytes. */
+    private void trim() {
+        offsets = Arrays.copyOf(offsets, count);
+        tags = Arrays.copyOf(tags, count);
+        parents = Arrays.copyOf(parents, count);
+        ends = Arrays.copyOf(ends, count);
+        present = Arrays.copyOf(present, count);
+        first = Arrays.copyOf(first, count);
+        values = Arrays.copyOf(values, packed);
+        forms = Arrays.copyOf(forms, packed);
+    }
+
+    /** What the kept DIEs cost on the heap, roughly (the decoded-unit cache's measure). */
+    long bytes() {
+        return 256L + offsets.length * (8L + 4 * 6) + values.length * (8L + 2);
     }
 
     boolean has(int die, int slot) {
-        return forms[die] != null && forms[die][slot] != 0;
+        return (present[die] & 1 << slot) != 0;
     }
 
+    /** The slot's value (0 when absent). */
     long value(int die, int slot) {
-        return values[die][slot];
+        int at = index(die, slot);
+        return at < 0 ? 0 : values[at];
     }
 
+    /** The slot's form, 0 when absent. */
     int form(int die, int slot) {
-        return forms[die] == null ? 0 : forms[die][slot];
+        int at = index(die, slot);
+        return at < 0 ? 0 : forms[at];
+    }
+
+    private int index(int die, int slot) {
+        int p = present[die];
+        return (p & 1 << slot) == 0 ? -1 : first[die] + Integer.bitCount(p & ((1 << slot) - 1));
     }
 
     /** The DIE at this {@code .debug_info} offset, or -1. */

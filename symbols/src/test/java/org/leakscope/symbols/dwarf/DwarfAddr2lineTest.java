@@ -71,7 +71,7 @@ class DwarfAddr2lineTest {
         // inner() is static: no linkage name, so its DW_AT_name alone, as dump_syms names it
         assertEquals(List.of(new InlineFrame("inner", dir.resolve("inl.cpp").toString(), 4),
                 new InlineFrame("middle(int)", dir.resolve("inl.cpp").toString(), 5)), frames);
-        assertEquals(d.identity().buildId(), d.elfTable.buildId());
+        assertEquals(d.identity().buildId(), d.elfTable().buildId());
     }
 
     /** Checks every row; returns how many were checked. */
