@@ -18,9 +18,12 @@ import org.leakscope.symbols.dwarf.InlineFrame;
  */
 final class DwarfImageSymbols implements ImageSymbols {
     private final DwarfSymbols dwarf;
+    /** The program's symbol table, read by the store to match the build; null: the DWARF file's own (a debug file) */
+    private final ImageSymbols table;
 
-    DwarfImageSymbols(DwarfSymbols dwarf) {
+    DwarfImageSymbols(DwarfSymbols dwarf, ImageSymbols table) {
         this.dwarf = dwarf;
+        this.table = table;
     }
 
     /** Damage found so far in the file's DWARF (it grows as units are decoded). */
@@ -60,7 +63,7 @@ final class DwarfImageSymbols implements ImageSymbols {
         if (h.function() == null) {
             return null;
         }
-        Optional<SymbolHit> t = dwarf.symbolTableLookup(moduleOffset);
+        Optional<SymbolHit> t = table != null ? table.lookup(moduleOffset) : dwarf.symbolTableLookup(moduleOffset);
         if (t.isPresent() && t.get().function() != null && t.get().functionOffset() == h.functionOffset()) {
             String raw = t.get().function();
             if (raw.equals(h.function()) || h.function().equals(Demangler.demangle(raw))) {

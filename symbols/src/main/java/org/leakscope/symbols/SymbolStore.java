@@ -331,7 +331,7 @@ public final class SymbolStore implements AutoCloseable {
         try {
             DwarfSymbols dwarf = DwarfSymbols.open(p);
             if (dwarf.hasDebugInfo()) {
-                chosen = new DwarfImageSymbols(dwarf);
+                chosen = new DwarfImageSymbols(dwarf, table);
             }
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
@@ -364,7 +364,7 @@ public final class SymbolStore implements AutoCloseable {
         }
         return found.flatMap(d -> dwarfFile(d.file()).map(dwarf -> {
             debugFileOf.put(d.file(), "separate debug file of " + image + ", found by " + d.how());
-            return new Used(new DwarfImageSymbols(dwarf)::lookup, new Candidate(d.file(), d.url()), null, image);
+            return new Used(new DwarfImageSymbols(dwarf, null)::lookup, new Candidate(d.file(), d.url()), null, image);
         }));
     }
 

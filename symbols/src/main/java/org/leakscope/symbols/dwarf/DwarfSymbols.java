@@ -179,7 +179,8 @@ public final class DwarfSymbols implements ImageSymbols {
      * C++), or empty: so a caller can keep the mangled spelling of the function DWARF names demangled.
      */
     public Optional<SymbolHit> symbolTableLookup(long moduleOffset) {
-        return table == null ? Optional.empty() : table.lookup(moduleOffset);
+        ImageSymbols t = table();
+        return t == null ? Optional.empty() : t.lookup(moduleOffset);
     }
 
     static boolean contains(long[] ranges, long a) {
