@@ -155,6 +155,9 @@ static void read_process_name(void) {
     }
 }
 
+/* set in a child of fork: libc's own locks (time zone, ...) may be held forever there */
+static int forked_child;
+
 /* fork: the child must not inherit a lock held by another thread of the parent */
 static void before_fork(void) {
     rt_lock();
@@ -166,6 +169,7 @@ static void after_fork_parent(void) {
 
 static void after_fork_child(void) {
     rt_unlock();
+    forked_child = 1;
     cached_tid = 0;
     monitor_running = 0; /* threads do not survive fork */
     /* the monitor may have held its mutex at the fork: the child starts from fresh ones (assigned, not
@@ -213,7 +217,12 @@ static void at_exit(void) {
         snapshot_requested = 0;
         resmon_write_heap_snapshot("SIGUSR2");
     }
-    resmon_clock_refresh(); /* the last time the time zone may be read: the clean-up frees its state */
+    if (!forked_child) {
+        /* the last time the time zone may be read: the clean-up frees its state. Not in a child of fork: another
+         * thread of the parent may have held glibc's time zone lock at the fork (the monitor reads the clock),
+         * and the child would wait for it forever; the child keeps the parent's offset */
+        resmon_clock_refresh();
+    }
     resmon_busy--;
     resmon_runtime_cleanup(joined); /* the C runtime's one-time allocations go before anything is written */
     resmon_busy++;
