@@ -3,9 +3,11 @@ package org.leakscope.symbols.dwarf;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.leakscope.symbols.breakpad.SymbolData;
 
 /**
  * What Mozilla's dump_syms adds to a mingw PE file's DWARF functions, reproduced so its {@code .sym} files compare
@@ -13,7 +15,9 @@ import java.util.function.Function;
  * underscore ({@code __CRT_INIT@12} becomes {@code _CRT_INIT@12}, {@code _Z5test1Pi} becomes {@code Z5test1Pi});
  * a 32-bit stdcall function keeps its {@code @bytes} suffix where DWARF has the bare name; every x64
  * {@code .pdata} entry that no DWARF function covers becomes a FUNC of its own, named by its export or
- * {@code <unknown in FILE>}; exports no FUNC covers are PUBLIC records.
+ * {@code <unknown in FILE>}; exports no FUNC covers are PUBLIC records; a {@code PUBLIC <unknown>} marks where the
+ * last function ends; files are numbered in the order the functions (by address) first use them, and a file no
+ * record uses is left out.
  */
 final class MozillaPe {
     private MozillaPe() {
@@ -86,5 +90,62 @@ final class MozillaPe {
         }
         out.sort((x, y) -> Long.compareUnsigned(address.apply(x), address.apply(y)));
         return out;
+    }
+
+    /** The publics with {@code PUBLIC END 0 <unknown>} where the last function ends, unless a symbol is there. */
+    static List<SymbolData.Public> withEndMarker(List<SymbolData.Public> publics, List<SymbolData.Function> fns) {
+        if (fns.isEmpty()) {
+            return publics;
+        }
+        SymbolData.Function last = fns.get(fns.size() - 1);
+        long end = last.address() + last.size();
+        List<SymbolData.Public> out = new ArrayList<>(publics.size() + 1);
+        boolean placed = false;
+        for (SymbolData.Public p : publics) {
+            if (!placed && Long.compareUnsigned(p.address(), end) >= 0) {
+                placed = true;
+                if (p.address() != end) { // a symbol at the end names it already
+                    out.add(new SymbolData.Public(false, end, 0, "<unknown>"));
+                }
+            }
+            out.add(p);
+        }
+        if (!placed) {
+            out.add(new SymbolData.Public(false, end, 0, "<unknown>"));
+        }
+        return out;
+    }
+
+    /** The same records with FILE numbers in order of first use by the functions' lines and inline records. */
+    static SymbolData numberedByUse(SymbolData d) {
+        Map<Long, Long> renumber = new LinkedHashMap<>();
+        for (SymbolData.Function f : d.functions()) {
+            for (SymbolData.Line l : f.lines()) {
+                renumber.putIfAbsent(l.file(), (long) renumber.size());
+            }
+            for (SymbolData.Inline in : f.inlines()) {
+                renumber.putIfAbsent(in.callFile(), (long) renumber.size());
+            }
+        }
+        List<SymbolData.SourceFile> files = new ArrayList<>(renumber.size());
+        Map<Long, String> names = new HashMap<>();
+        d.files().forEach(f -> names.put(f.index(), f.name()));
+        renumber.forEach((old, now) -> files.add(new SymbolData.SourceFile(now, names.get(old))));
+        List<SymbolData.Function> functions = new ArrayList<>(d.functions().size());
+        for (SymbolData.Function f : d.functions()) {
+            List<SymbolData.Line> lines = new ArrayList<>(f.lines().size());
+            for (SymbolData.Line l : f.lines()) {
+                lines.add(new SymbolData.Line(l.address(), l.size(), l.line(), renumber.get(l.file())));
+            }
+            List<SymbolData.Inline> inlines = new ArrayList<>(f.inlines().size());
+            for (SymbolData.Inline in : f.inlines()) {
+                inlines.add(new SymbolData.Inline(in.depth(), in.callLine(), renumber.get(in.callFile()),
+                        in.origin(), in.ranges()));
+            }
+            functions.add(new SymbolData.Function(f.multiple(), f.address(), f.size(), f.paramSize(), f.name(),
+                    lines, inlines));
+        }
+        return new SymbolData(d.module(), d.info(), files, d.origins(), functions, d.publics(),
+                d.stackWin(), d.stackCfi());
     }
 }

@@ -103,6 +103,10 @@ final class SymbolRecords {
         if (withInlines) {
             origins.forEach((name, index) -> originRecords.add(new SymbolData.InlineOrigin(index, name)));
         }
+        if (!s.image.elf && style == DumpSymsStyle.MOZILLA) {
+            return MozillaPe.numberedByUse(new SymbolData(module(), info(), files, originRecords, functions,
+                    MozillaPe.withEndMarker(publics(unique), functions), List.of(), List.of()));
+        }
         return new SymbolData(module(), info(), files, originRecords, functions, publics(unique), List.of(),
                 List.of());
     }
