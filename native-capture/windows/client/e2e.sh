@@ -5,7 +5,8 @@
 #   - bin/logscan reads the client's log and finds the target's run;
 #   - bin/dumpscan --resmon lists exactly the planted resources (a malloc block in leak_malloc_block, a HeapAlloc
 #     block in leak_heap_block, an event in leak_event) from the normal dump's user stream;
-#   - the full-memory dump without the stream yields the same list by memory scan.
+#   - the full-memory dump without the stream yields the same list by memory scan;
+#   - bin/dumpscan walks the crashing thread of both dumps from crash_now up to main, by name.
 set -eu
 [ $# -eq 2 ] || { echo "usage: e2e.sh BUILD_DIR REPO_ROOT" >&2; exit 2; }
 BUILD="$(cd "$1" && pwd)"
@@ -48,6 +49,29 @@ for d in "$ndump" "$fdump"; do
   echo "== bin/dumpscan $d --resmon" >&2
   cat "$d.txt" "$d.err" >&2
   [ "$rc" -eq 0 ] || fail "bin/dumpscan $d --resmon: exit $rc"
+done
+
+# the crash's call stack by name, from the faulting function up to main, in order (issue 17): the walker unwinds
+# crash_target.exe by its .pdata/.xdata and names frames from its symbol table, found at the dump's module path
+for d in "$ndump" "$fdump"; do
+  rc=0
+  "$REPO/bin/dumpscan" "$d" --json >"$d.stacks.json" 2>"$d.stacks.err" || rc=$?
+  [ "$rc" -eq 0 ] || { cat "$d.stacks.err" >&2; fail "bin/dumpscan $d --json: exit $rc"; }
+  python3 - "$d.stacks.json" <<'PY' || fail "bin/dumpscan $d: the crashing thread's stack is not crash_now, main"
+import json, sys
+dump = json.load(open(sys.argv[1]))["dumps"][0]
+crashed = [t for t in dump["threads"] if t["crashed"]]
+frames = [(f["module"], f["function"], f["trust"]) for f in crashed[0]["frames"]] if crashed else []
+want = [("crash_target.exe", "crash_now", "context"), ("crash_target.exe", "main", "cfi")]
+if frames[:2] != want:
+    print("client e2e: crashing thread's frames %s, expected %s first" % (frames, want), file=sys.stderr)
+    sys.exit(1)
+if not dump["crashSignature"].startswith("crash_target.exe!crash_now | crash_target.exe!main"):
+    print("client e2e: crash signature %r" % dump["crashSignature"], file=sys.stderr)
+    sys.exit(1)
+print("client e2e: %s: crash_now <- main <- %s" % (sys.argv[1], " <- ".join(str(f[1]) for f in frames[2:4])),
+      file=sys.stderr)
+PY
 done
 
 # the planted functions' address ranges, from the exe's symbols (mingw's nm)

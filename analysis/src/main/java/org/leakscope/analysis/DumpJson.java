@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * One dump's summary: the dump-report model ({@link DumpReports}) that the text and the
- * {@code leakscope.dumpscan/1} JSON are both rendered from. Sections whose stream is absent are null (or empty lists); {@code error} is set, and
- * everything else null, when the dump could not be opened at all.
+ * {@code leakscope.dumpscan/2} JSON are both rendered from. Sections whose stream is absent are null (or empty
+ * lists); {@code error} is set, and everything else null, when the dump could not be opened at all.
+ * {@code crashSignature} is the crashing thread's Socorro-style signature, null when its stack was not walked.
  */
 public record DumpJson(String file, Long fileSize, String error, HeaderJson header, SystemJson system,
-        ProcessJson process, String comment, ExceptionJson exception, AssertionJson assertion, List<ThreadJson> threads,
+        ProcessJson process, String comment, ExceptionJson exception, AssertionJson assertion, String crashSignature, List<ThreadJson> threads,
         List<ModuleJson> modules, List<UnloadedModuleJson> unloadedModules, MemoryJson memory,
         AddressSpaceJson addressSpace, HandlesJson handles, List<StreamJson> streams, List<ProblemJson> problems) {
 
@@ -38,11 +39,16 @@ public record DumpJson(String file, Long fileSize, String error, HeaderJson head
             Long line) {
     }
 
-    /** One thread: registers' instruction, stack and frame pointers, its top frame, crashed or wrote the dump. */
+    /**
+     * One thread: registers' instruction, stack and frame pointers, its top frame, crashed or wrote the dump; when
+     * its stack was walked, its frames, the wait function it is blocked in ({@code waiting}, else null) and why the
+     * walk stopped ({@code stackEnd}); those three are null for a thread not walked.
+     */
     public record ThreadJson(String id, String name, long suspendCount, String priorityClass, int priority,
             String teb, String stackStart, long stackSize, String instructionPointer, String stackPointer,
             String framePointer, Integer contextSize, FrameJson frame, boolean crashed, boolean wroteDump,
-            String startAddress, String createTime, Double userTimeSeconds, Double kernelTimeSeconds) {
+            String startAddress, String createTime, Double userTimeSeconds, Double kernelTimeSeconds,
+            String waiting, String stackEnd, List<StackFrameJson> frames) {
     }
 
     /** One loaded module: address range, file, version, debug identity. */

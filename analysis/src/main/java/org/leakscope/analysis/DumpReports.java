@@ -40,15 +40,19 @@ import org.leakscope.minidump.StreamEntry;
 import org.leakscope.minidump.StreamKind;
 import org.leakscope.minidump.SystemInfo;
 import org.leakscope.minidump.ThreadDetails;
+import org.leakscope.diff.CrashSignature;
+import org.leakscope.diff.ThreadWait;
 import org.leakscope.model.Frame;
 import org.leakscope.model.Hex;
 import org.leakscope.model.ModuleMap;
+import org.leakscope.stackwalk.StackFrame;
+import org.leakscope.stackwalk.ThreadStack;
 import org.leakscope.symbols.SymbolOrigin;
 import org.leakscope.symbols.SymbolStore;
 
 /**
  * The dump-report operation: the dumpscan report (exception, threads, modules, memory, handles, streams) of an
- * open dump, as the records {@code leakscope.dumpscan/1} writes. Text output is rendered from the same records,
+ * open dump, as the records {@code leakscope.dumpscan/2} writes. Text output is rendered from the same records,
  * so the two never disagree.
  */
 public final class DumpReports {
@@ -69,8 +73,16 @@ public final class DumpReports {
         this.symbols = symbols;
     }
 
-    /** The report of one dump; damage it records is in {@link DumpJson#problems()} (and on the dump). */
+    /** The report of one dump without stack walks ({@link StackOptions#NONE}). */
     public DumpJson build(Minidump dump) {
+        return build(dump, StackOptions.NONE);
+    }
+
+    /**
+     * The report of one dump, with the stacks of the threads {@code stacks} asks for walked; damage it records is in
+     * {@link DumpJson#problems()} (and on the dump).
+     */
+    public DumpJson build(Minidump dump, StackOptions stacks) {
         ModuleMap modules = dump.moduleMap(); // first, as before: streams parse (and record damage) in this order
         Optional<SystemInfo> sys = dump.systemInfo();
         int ptr = sys.map(SystemInfo::pointerSize).orElseGet(() -> guessPointerSize(dump));
@@ -81,7 +93,15 @@ public final class DumpReports {
         Long crashedThread = exc.map(ExceptionInfo::threadId).orElse(null);
 
         ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr, symbolizer)).orElse(null);
-        List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread, symbolizer);
+        Map<Long, ThreadStack> walked = new HashMap<>();
+        if (stacks.threads() != StackOptions.Threads.NONE) {
+            boolean crashedOnly = stacks.threads() == StackOptions.Threads.CRASHED;
+            ThreadStacks.of(dump, symbols, stacks.maxFrames(), crashedOnly).forEach(s -> walked.put(s.threadId(), s));
+        }
+        String signature = walked.values().stream().filter(ThreadStack::crashed).findFirst()
+                .map(s -> CrashSignature.defaults().of(s.frames().stream().map(StackFrame::frame).toList()))
+                .orElse(null);
+        List<ThreadJson> threads = threads(dump, modules, ptr, crashedThread, symbolizer, walked, stacks.registers());
         Map<String, SymbolOrigin> origins = new HashMap<>(); // after the frames: where their names came from
         for (SymbolOrigin o : symbols.origins()) {
             // "missing" says something only when the user named places to look
@@ -95,7 +115,7 @@ public final class DumpReports {
                 .map(u -> new UnloadedModuleJson(Hex.padded(u.base(), ptr), u.size(), u.name(), iso(u.timestamp())))
                 .toList();
         return new DumpJson(dump.source(), dump.fileSize(), null, header(dump.header()), sys.map(s -> system(s))
-                .orElse(null), process(dump), comment(dump), exceptionJson, assertion(dump), threads, moduleJson,
+                .orElse(null), process(dump), comment(dump), exceptionJson, assertion(dump), signature, threads, moduleJson,
                 unloaded, memory(dump, ptr), addressSpace(dump, ptr), handles(dump), streams(dump), problems(dump));
     }
 
@@ -107,8 +127,8 @@ public final class DumpReports {
 
     /** The entry of a dump that could not be opened: its name, its size if known, and why. */
     public static DumpJson failed(String file, Long size, String error) {
-        return new DumpJson(file, size, error, null, null, null, null, null, null, List.of(), List.of(), List.of(), null,
-                null, null, List.of(), List.of());
+        return new DumpJson(file, size, error, null, null, null, null, null, null, null, List.of(), List.of(), List.of(),
+                null, null, null, List.of(), List.of());
     }
 
     private static HeaderJson header(Header h) {
@@ -190,7 +210,8 @@ public final class DumpReports {
     }
 
     private static List<ThreadJson> threads(Minidump dump, ModuleMap modules, int ptr, Long crashedThread,
-            UnaryOperator<Frame> symbolizer) {
+            UnaryOperator<Frame> symbolizer, Map<Long, ThreadStack> walked, boolean registers) {
+        ThreadWait waits = new ThreadWait();
         Map<Long, String> names = dump.threadNameMap();
         Map<Long, ThreadDetails> details = new TreeMap<>();
         dump.threadDetails().orElse(List.of()).forEach(d -> details.put(d.threadId(), d));
@@ -206,6 +227,17 @@ public final class DumpReports {
                     : dump.context(t);
             ThreadDetails d = details.get(t.id());
             Frame frame = ctx.map(c -> symbolizer.apply(modules.frame(c.instructionPointer()))).orElse(null);
+            ThreadStack stack = walked.get(t.id());
+            List<StackFrameJson> frames = null;
+            String waiting = null;
+            if (stack != null) {
+                List<StackFrame> fs = stack.frames();
+                frames = new ArrayList<>(fs.size());
+                for (int i = 0; i < fs.size(); i++) {
+                    frames.add(StackFrameJson.of(i, fs.get(i), ptr, registers));
+                }
+                waiting = waits.waitingIn(fs.stream().map(StackFrame::frame).toList()).orElse(null);
+            }
             out.add(new ThreadJson(Hex.of(t.id()), names.get(t.id()), t.suspendCount(), Hex.of(t.priorityClass()),
                     t.priority(), Hex.padded(t.teb(), ptr), Hex.padded(t.stackStart(), ptr), t.stackSize(),
                     ctx.map(c -> Hex.padded(c.instructionPointer(), ptr)).orElse(null),
@@ -213,7 +245,8 @@ public final class DumpReports {
                     ctx.map(c -> Hex.padded(c.framePointer(), ptr)).orElse(null),
                     ctx.map(c -> (int) c.declaredSize()).orElse(null), FrameJson.of(frame, ptr), crashed,
                     writer != null && writer == t.id(), d == null ? null : Hex.padded(d.startAddress(), ptr), d == null ? null : iso(d.createTime()),
-                    d == null ? null : d.userTime100ns() / 1e7, d == null ? null : d.kernelTime100ns() / 1e7));
+                    d == null ? null : d.userTime100ns() / 1e7, d == null ? null : d.kernelTime100ns() / 1e7, waiting,
+                    stack == null ? null : stack.end(), frames));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.Minidump;
 import org.leakscope.stackwalk.StackWalker;
 import org.leakscope.stackwalk.ThreadStack;
@@ -23,8 +24,19 @@ public final class ThreadStacks {
      * @param maxFrames frames per thread at most ({@link StackWalker#DEFAULT_MAX_FRAMES} by default)
      */
     public static List<ThreadStack> of(Minidump dump, SymbolStore symbols, int maxFrames) {
+        return of(dump, symbols, maxFrames, false);
+    }
+
+    /** As {@link #of(Minidump, SymbolStore, int)}; with {@code crashedOnly}, only the thread the exception names. */
+    public static List<ThreadStack> of(Minidump dump, SymbolStore symbols, int maxFrames, boolean crashedOnly) {
+        Long crashed = dump.exception().map(e -> e.threadId()).orElse(null);
         try (StackWalker walker = new StackWalker(dump, symbols, maxFrames)) {
-            List<ThreadStack> stacks = new ArrayList<>(walker.walkAll());
+            List<ThreadStack> stacks = new ArrayList<>();
+            for (DumpThread t : dump.threads().orElse(List.of())) {
+                if (!crashedOnly || crashed != null && crashed == t.id()) {
+                    stacks.add(walker.walk(t));
+                }
+            }
             stacks.sort(Comparator.comparing(s -> !s.crashed())); // stable: the rest keep the dump's order
             return stacks;
         } catch (IOException e) {

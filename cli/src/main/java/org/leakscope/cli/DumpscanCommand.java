@@ -23,6 +23,7 @@ import org.leakscope.analysis.RawStreams;
 import org.leakscope.analysis.ResmonTableReport;
 import org.leakscope.analysis.ResmonTableReports;
 import org.leakscope.analysis.Settings;
+import org.leakscope.analysis.StackOptions;
 import org.leakscope.cli.json.DumpscanJson;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.ResmonTableDocument;
@@ -60,6 +61,12 @@ final class DumpscanCommand {
                 + " this way without the option").build());
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
                 .desc("--resmon: stacks shown per table (default 30; 0 = all)").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("all|crashed|none")
+                .desc("whose call stacks are walked and shown (default: crashed in text, all with --json)").build());
+        o.addOption(Option.builder().longOpt("frames").hasArg().argName("N")
+                .desc("frames per stack at most (default " + StackOptions.DEFAULT_MAX_FRAMES + ")").build());
+        o.addOption(Option.builder().longOpt("registers")
+                .desc("the registers recovered for each frame of the walked stacks").build());
         CommonOptions.addFolding(o, "--resmon: name each stack by its innermost frame, keeping allocator and runtime"
                 + " frames (operator new, std:: internals, malloc)");
         CommonOptions.addSymbolsPath(o, "Breakpad symbol store (<debug file>/<debug id>/<name>.sym); repeatable");
@@ -97,6 +104,7 @@ final class DumpscanCommand {
             throw new UsageException("--html draws the dump summary or its resmon tables; it cannot be combined with"
                     + " --raw or --memory");
         }
+        StackOptions stacks = stackOptions(cl, json, tables);
         if (tables) {
             return resmon(cl, dumps, settings, json, target);
         }
@@ -117,7 +125,7 @@ final class DumpscanCommand {
                     } else if (cl.hasOption("raw")) {
                         renderRaw(RawStreams.of(in.dump()), json, text, jsonDumps);
                     } else {
-                        DumpJson report = reports.build(in.dump());
+                        DumpJson report = reports.build(in.dump(), stacks);
                         if (html != null) {
                             pages.add(new DumpscanHtml.Dump(report, AddressMap.of(in.dump())));
                         }
@@ -221,6 +229,38 @@ final class DumpscanCommand {
         return anyFailed ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 
+    /** --threads, --frames, --registers; they describe the summary, so --raw, --memory and --resmon refuse them. */
+    private static StackOptions stackOptions(CommandLine cl, boolean json, boolean tables) {
+        boolean given = cl.hasOption("threads") || cl.hasOption("frames") || cl.hasOption("registers");
+        if (given && (cl.hasOption("raw") || cl.hasOption("memory") || tables)) {
+            throw new UsageException("--threads, --frames and --registers apply to the summary, not to --raw, --memory"
+                    + " or resmon tables");
+        }
+        StackOptions.Threads threads = json ? StackOptions.Threads.ALL : StackOptions.Threads.CRASHED;
+        if (cl.hasOption("threads")) {
+            String v = cl.getOptionValue("threads");
+            threads = switch (v) {
+                case "all" -> StackOptions.Threads.ALL;
+                case "crashed" -> StackOptions.Threads.CRASHED;
+                case "none" -> StackOptions.Threads.NONE;
+                default -> throw new UsageException("--threads: expected all, crashed or none, got '" + v + "'");
+            };
+        }
+        int frames = StackOptions.DEFAULT_MAX_FRAMES;
+        if (cl.hasOption("frames")) {
+            String v = cl.getOptionValue("frames");
+            try {
+                frames = Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                frames = 0;
+            }
+            if (frames < 1) {
+                throw new UsageException("--frames: expected a number of frames of at least 1, got '" + v + "'");
+            }
+        }
+        return new StackOptions(threads, frames, cl.hasOption("registers"));
+    }
+
     private static Long sizeOrNull(String name) {
         try {
             return Files.isRegularFile(Path.of(name)) ? Files.size(Path.of(name)) : null;
@@ -309,6 +349,7 @@ final class DumpscanCommand {
                 Examples:
                   dumpscan crash.dmp
                   dumpscan crash.dmp --symbols-path ./symbols        # symbolize the crash and thread frames
+                  dumpscan crash.dmp --threads all --registers       # every thread's stack, with registers
                   dumpscan crash.dmp --json > crash.json             # schema: docs/json.md
                   dumpscan crash.dmp --html crash.html               # address-space map, handles, modules
                   dumpscan crash.dmp --memory 0x7ffdf000 256         # hex dump of captured memory

@@ -99,7 +99,7 @@ class DumpscanBadInputTest {
         Path out = dir.resolve("report.json");
         CliRun ok = CliRun.of("dumpscan", "--json", "-o", out.toString(), CliRun.testdata("minidump/sample.dmp").toString());
         assertEquals(ExitCode.OK, ok.exit(), ok.err());
-        assertTrue(Files.readString(out).contains("\"schema\" : \"leakscope.dumpscan/1\""));
+        assertTrue(Files.readString(out).contains("\"schema\" : \"leakscope.dumpscan/2\""));
         // JSON keeps scripts informed: the failed dump is an entry with its error.
         Path bad = dir.resolve("bad.json");
         CliRun fail = CliRun.of("dumpscan", "--json", "-o", bad.toString(), dir.resolve("missing.dmp").toString());

@@ -209,6 +209,9 @@ public final class AllocatorFolding {
      * {@code operator new}; {@code (anonymous namespace)::grow(int)} → {@code (anonymous namespace)::grow}.
      * So a glob anchored at {@code std::} cannot match a user's function that only returns a std type.
      */
+    /** How MSVC's undecorator spells an anonymous namespace ({@code `anonymous namespace'::CrashFunction}). */
+    private static final String MSVC_ANONYMOUS = "`anonymous namespace'";
+
     public static String matchName(String function) {
         int depth = 0;
         int start = 0;
@@ -217,6 +220,8 @@ public final class AllocatorFolding {
             char c = function.charAt(i);
             if (c == 'o' && isWord(function, i, "operator")) {
                 i = operatorEnd(function, i + "operator".length()) - 1;
+            } else if (c == '`' && function.startsWith(MSVC_ANONYMOUS, i)) {
+                i += MSVC_ANONYMOUS.length() - 1; // its space separates no return type
             } else if (c == '(' || c == '<' || c == '[') {
                 if (c == '(' && depth == 0) {
                     if (!function.startsWith("(anonymous namespace)", i)) {

@@ -87,4 +87,13 @@ class CrashSignatureTest {
                 named(0x1000, "app", 1, "crc32"), named(0x1000, "app", 2, "hash"), named(0x1000, "app", 3, "put"),
                 named(0x1000, "app", 4, "flush"), named(0x1000, "libc.so.6", 5, "pthread_join"))));
     }
+
+    @Test
+    void keepsMsvcAnonymousNamespacesWhole() {
+        // minidump2's crash as Breakpad's .sym names it: the space inside the MSVC spelling is no return type
+        List<Frame> stack = List.of(named(0x400000, "test_app.exe", 0x429e, "`anonymous namespace'::CrashFunction"),
+                named(0x400000, "test_app.exe", 0x4200, "main"));
+        assertEquals("test_app.exe!`anonymous namespace'::CrashFunction | test_app.exe!main",
+                CrashSignature.defaults().of(stack));
+    }
 }

@@ -5,5 +5,5 @@ import org.leakscope.analysis.DumpJson;
 
 /** Top level of {@code dumpscan --json}: one entry per dump argument, in argument order. */
 public record DumpscanJson(String schema, List<DumpJson> dumps) {
-    public static final String SCHEMA = "leakscope.dumpscan/1";
+    public static final String SCHEMA = "leakscope.dumpscan/2";
 }

@@ -59,6 +59,7 @@ public final class DumpSummaryRenderer {
         if (d.assertion() != null) {
             Fit.field(out, "Assertion", LABEL, assertion(d.assertion()));
         }
+        StackText.render(out, d); // the walked stacks, the crashing thread's first
         threads(out, d.threads());
         modules(out, d);
         memory(out, d);
