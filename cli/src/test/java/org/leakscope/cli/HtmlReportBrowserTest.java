@@ -264,7 +264,8 @@ class HtmlReportBrowserTest {
         JsonNode doc = run("dumpscan", html, CliRun.testdata("minidump/sample.dmp").toString());
         JsonNode dump = doc.get("dumps").get(0);
         HeadlessChromium.Tab tab = show(html);
-        assertEquals("leaky_service.exe+0x1f3a", tab.eval("document.querySelector('ol.stack.crashing li')"
+        // the walked stack: the sample's captured stack holds no caller, so frame 0 from the context
+        assertEquals("leaky_service.exe+0x1f3a  (context)", tab.eval("document.querySelector('ol.stack.crashing li')"
                 + ".textContent").asText());
         assertEquals(dump.get("threads").size(), count(tab, "table.threads tbody tr"));
         assertEquals(3, dump.get("threads").size());
@@ -288,6 +289,17 @@ class HtmlReportBrowserTest {
         assertEquals(dump.get("handles").get("byType").size(), count(tab, "#dump-1 svg.bar-chart rect.bar"));
         assertEquals(5, count(tab, "#dump-1 g.free-region"));
         assertTrue(count(tab, "#dump-1 svg.address-map rect.region") > 20);
+        // minidump2's crashing thread walked as Breakpad walks it (4 frames), with its signature
+        JsonNode second = JSON.readTree(CliRun.of("dumpscan", "--json", CliRun.corpus("breakpad/minidump2.dmp")
+                .toString()).out()).get("dumps").get(0);
+        int walked = 0;
+        for (JsonNode t : second.get("threads")) {
+            walked += t.get("crashed").asBoolean() ? t.get("frames").size() : 0;
+        }
+        assertEquals(4, walked);
+        assertEquals(walked, count(tab, "#dump-2 ol.stack.crashing li.frame"));
+        assertEquals("signature " + second.get("crashSignature").asText(),
+                tab.eval("document.querySelector('#dump-2 p.signature').textContent").asText());
         tab.close();
     }
 

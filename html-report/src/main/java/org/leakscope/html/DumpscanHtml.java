@@ -7,10 +7,12 @@ import java.util.List;
 import org.leakscope.analysis.AddressMap;
 import org.leakscope.analysis.DumpJson;
 import org.leakscope.analysis.FrameJson;
+import org.leakscope.analysis.StackFrameJson;
+import org.leakscope.model.InlinedCall;
 
 /**
  * dumpscan's HTML report: per dump the crash summary and the crashing thread's frames (the frames the summary
- * has: the faulting one and each thread's top frame, until stack walking gives whole stacks), the address space
+ * has: the walked stack, or without a walk the faulting one and each thread's top frame), the address space
  * drawn from MemoryInfoList with its largest free regions labelled, handles by type, modules with the status of
  * their symbols.
  */
@@ -107,16 +109,37 @@ public final class DumpscanHtml {
                 .orElse(null);
         if (crashed != null) {
             m.el("h3", "Crashing thread " + crashed.id() + (crashed.name() == null ? "" : " (" + crashed.name() + ")"));
-            m.open("ol", "class", "stack crashing");
-            if (e.frame() != null) {
-                m.el("li", frame(e.frame()));
+            if (s.crashSignature() != null && !s.crashSignature().isEmpty()) {
+                m.el("p", "signature " + s.crashSignature(), "class", "sub mono signature");
             }
-            if (crashed.frame() != null && (e.frame() == null || !crashed.frame().text().equals(e.frame().text()))) {
-                m.el("li", frame(crashed.frame()));
+            m.open("ol", "class", "stack crashing");
+            if (crashed.frames() != null && !crashed.frames().isEmpty()) {
+                walked(m, crashed.frames());
+            } else {
+                if (e.frame() != null) {
+                    m.el("li", frame(e.frame()));
+                }
+                if (crashed.frame() != null
+                        && (e.frame() == null || !crashed.frame().text().equals(e.frame().text()))) {
+                    m.el("li", frame(crashed.frame()));
+                }
             }
             m.close("ol");
             m.el("p", "instruction " + crashed.instructionPointer() + ", stack " + crashed.stackPointer()
                     + (crashed.framePointer() == null ? "" : ", frame " + crashed.framePointer()), "class", "sub mono");
+        }
+    }
+
+    /** The walked stack: each frame with how it was found, its inlined calls (innermost first) on items above it. */
+    private static void walked(Markup m, List<StackFrameJson> frames) {
+        for (StackFrameJson f : frames) {
+            for (InlinedCall c : f.inlined() == null ? List.<InlinedCall>of() : f.inlined()) {
+                m.el("li", (c.function() == null ? "?" : c.function())
+                        + (c.sourceFile() == null ? "" : "  " + c.sourceFile() + ":" + c.sourceLine()) + "  (inlined)",
+                        "class", "inlined");
+            }
+            m.el("li", f.text() + (f.sourceFile() == null ? "" : "  " + f.sourceFile() + ":" + f.sourceLine())
+                    + "  (" + f.trust() + ")", "class", "frame " + f.trust());
         }
     }
 
