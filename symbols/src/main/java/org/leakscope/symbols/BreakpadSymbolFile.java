@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.leakscope.model.InlinedCall;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.symbols.breakpad.SymbolData;
@@ -39,6 +41,7 @@ public final class BreakpadSymbolFile implements AutoCloseable {
     private final AddressIndex frameData = new AddressIndex();
     private final AddressIndex fpo = new AddressIndex();
     private final Map<Long, Long> fileRecordOffsets = new HashMap<>();
+    private final Map<Long, Long> originRecordOffsets = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private long damagedLines;
 
@@ -105,6 +108,9 @@ public final class BreakpadSymbolFile implements AutoCloseable {
                 } else if (line.startsWith("FILE ")) {
                     String[] f = line.split(" ", 3);
                     fileRecordOffsets.put(Long.parseLong(f[1]), lines.lineStart);
+                } else if (line.startsWith("INLINE_ORIGIN ")) {
+                    String[] f = line.split(" ", 3);
+                    originRecordOffsets.put(Long.parseLong(f[1]), lines.lineStart);
                 } else if (!(line.startsWith("INFO ") || line.startsWith("STACK ") || line.startsWith("INLINE")
                         || line.startsWith("MODULE "))) {
                     damaged(lineNo, "a Breakpad record (FILE, FUNC, PUBLIC, line, STACK, INFO, INLINE)",
@@ -161,13 +167,27 @@ public final class BreakpadSymbolFile implements AutoCloseable {
         return Optional.of(new SymbolHit(f.length > 2 ? rest(f, 2) : "", rva - pub, null, null));
     }
 
+    /** INLINE records read after one FUNC at most: a damaged file must not make one lookup slow. */
+    static final int MAX_INLINES = 100_000;
+
+    /**
+     * The FUNC's name, its line record at the address and the inlined calls there: {@code INLINE depth callLine
+     * callFile origin [address size]...} records follow the FUNC line, before its line records; of those whose
+     * ranges hold the address, the deepest is the innermost call, at the line record's position, and each holds
+     * the call site in the function one level out (the FUNC itself for depth 0).
+     */
     private SymbolHit function(int fi, long rva) {
         LineReader lines = new LineReader(channel, functions.offset(fi), MAX_LINE);
         String[] f = fields(lines.readLine(), "FUNC ");
         String fname = rest(f, 3);
         long start = functions.address(fi);
+        TreeMap<Integer, long[]> inlines = new TreeMap<>(); // depth -> call line, call file, origin
         String line;
-        while ((line = lines.readLine()) != null && isLineRecord(line)) {
+        int inlineRecords = 0;
+        while ((line = lines.readLine()) != null && line.startsWith("INLINE ") && inlineRecords++ < MAX_INLINES) {
+            inline(line, rva, inlines);
+        }
+        for (; line != null && isLineRecord(line); line = lines.readLine()) {
             String[] l = line.split(" ");
             if (l.length < 4) {
                 continue;
@@ -176,14 +196,52 @@ public final class BreakpadSymbolFile implements AutoCloseable {
                 long addr = hex(l[0]);
                 long size = hex(l[1]);
                 if (Long.compareUnsigned(rva - addr, size) < 0) {
-                    return new SymbolHit(fname, rva - start, fileName(Long.parseLong(l[3])),
-                            Integer.parseInt(l[2]));
+                    return hit(fname, rva - start, fileName(Long.parseLong(l[3])), Integer.parseInt(l[2]), inlines);
                 }
             } catch (NumberFormatException e) {
                 // a damaged line record: try the next one
             }
         }
-        return new SymbolHit(fname, rva - start, null, null);
+        return hit(fname, rva - start, null, null, inlines);
+    }
+
+    /** Adds the INLINE record to {@code byDepth} when one of its ranges holds the address; damage is skipped. */
+    private static void inline(String line, long rva, TreeMap<Integer, long[]> byDepth) {
+        String[] r = line.split(" ");
+        try {
+            for (int k = 5; k + 1 < r.length; k += 2) {
+                if (Long.compareUnsigned(rva - hex(r[k]), hex(r[k + 1])) < 0) {
+                    byDepth.put(Integer.parseInt(r[1]),
+                            new long[] {Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4])});
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // a damaged INLINE record: the frame keeps the others
+        }
+    }
+
+    /** The hit with its inlined calls, innermost first, each at the call site of the one inside it. */
+    private SymbolHit hit(String function, long offset, String file, Integer line, TreeMap<Integer, long[]> inlines) {
+        if (inlines.isEmpty()) {
+            return new SymbolHit(function, offset, file, line);
+        }
+        List<InlinedCall> calls = new ArrayList<>(inlines.size());
+        for (long[] in : inlines.descendingMap().values()) {
+            calls.add(new InlinedCall(originName(in[2]), null, file, line));
+            file = fileName(in[1]);
+            line = (int) in[0];
+        }
+        return new SymbolHit(function, offset, file, line, calls);
+    }
+
+    private String originName(long number) {
+        Long offset = originRecordOffsets.get(number);
+        if (offset == null) {
+            return null;
+        }
+        String[] f = readLineAt(offset).split(" ", 3);
+        return f.length == 3 ? f[2] : null;
     }
 
     /** Delta records read after one STACK CFI INIT at most: a damaged file must not make one lookup slow. */
