@@ -2,7 +2,8 @@
  * Leaks, maps memory, then crashes (SIGSEGV). Under libresmon.so the fatal-signal handler writes the table
  * image (flag "fatal signal") before the process dies: tests/planted.sh checks it is there, and .ci/run reads it
  * with dumpscan. SITES_FILE receives "leak_before_crash START END", where the leaking function lies in this run
- * (the image has raw addresses only).
+ * (the image has raw addresses only). The crash is two calls below main (crash_in_parser <- parse_config <-
+ * main), so a dump of it shows the path a stack walker must recover.
  * usage: planted_crash SITES_FILE | planted_crash --no-crash (leak and exit normally)
  */
 #include <dlfcn.h>
@@ -22,6 +23,17 @@ __attribute__((noinline)) void leak_before_crash(void) {
     munmap(gone, 8192);
 }
 
+/* the faulting function, two calls below main; noinline and a result used after each call: no inlining, no
+ * tail calls, so every frame is on the stack */
+__attribute__((noinline)) int crash_in_parser(volatile int *field) {
+    return *field + 1; /* planted crash */
+}
+
+__attribute__((noinline)) int parse_config(int depth) {
+    volatile int *null = NULL;
+    return crash_in_parser(depth > 1000 ? (volatile int *)&depth : null) * 2;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--no-crash") != 0) {
         Dl_info info;
@@ -39,6 +51,5 @@ int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--no-crash") == 0) {
         return 0;
     }
-    volatile int *null = NULL;
-    return *null;
+    return parse_config(argc) + 3;
 }

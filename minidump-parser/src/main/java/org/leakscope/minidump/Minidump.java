@@ -229,7 +229,14 @@ public final class Minidump implements AutoCloseable {
             MinidumpFile.ModuleList m = parseStream(e, MinidumpFile.ModuleList::new);
             checkCount(e, m.numModules(), limits.maxModules(), "modules");
             ModuleDecoder decoder = new ModuleDecoder(this);
-            return m.modules().stream().map(decoder::decode).toList();
+            List<DumpModule> decoded = m.modules().stream().map(decoder::decode).toList();
+            Optional<String> maps;
+            try {
+                maps = text(StreamKind.LINUX_MAPS);
+            } catch (InputFormatException bad) {
+                maps = Optional.empty(); // the sizes as recorded; the damaged stream is reported where it is read
+            }
+            return maps.map(t -> LinuxModuleExtents.extend(decoded, t)).orElse(decoded);
         });
     }
 
