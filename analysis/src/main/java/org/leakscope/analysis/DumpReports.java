@@ -94,9 +94,12 @@ public final class DumpReports {
 
         ExceptionJson exceptionJson = exc.map(e -> exception(dump, e, modules, ptr, symbolizer)).orElse(null);
         Map<Long, ThreadStack> walked = new HashMap<>();
+        List<ProblemJson> walkProblems = new ArrayList<>();
         if (stacks.threads() != StackOptions.Threads.NONE) {
             boolean crashedOnly = stacks.threads() == StackOptions.Threads.CRASHED;
-            ThreadStacks.of(dump, symbols, stacks.maxFrames(), crashedOnly).forEach(s -> walked.put(s.threadId(), s));
+            ThreadStacks.of(dump, symbols, stacks.maxFrames(), crashedOnly,
+                    p -> walkProblems.add(new ProblemJson(p.message(), p.offset())))
+                    .forEach(s -> walked.put(s.threadId(), s));
         }
         String signature = walked.values().stream().filter(ThreadStack::crashed).findFirst()
                 .map(s -> CrashSignature.defaults().of(s.frames().stream().map(StackFrame::frame).toList()))
@@ -116,7 +119,17 @@ public final class DumpReports {
                 .toList();
         return new DumpJson(dump.source(), dump.fileSize(), null, header(dump.header()), sys.map(s -> system(s))
                 .orElse(null), process(dump), comment(dump), exceptionJson, assertion(dump), signature, threads, moduleJson,
-                unloaded, memory(dump, ptr), addressSpace(dump, ptr), handles(dump), streams(dump), problems(dump));
+                unloaded, memory(dump, ptr), addressSpace(dump, ptr), handles(dump), streams(dump),
+                concat(problems(dump), walkProblems));
+    }
+
+    private static List<ProblemJson> concat(List<ProblemJson> a, List<ProblemJson> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<ProblemJson> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Without SystemInfo: 64-bit when any module or memory range lies above 4 GB. */

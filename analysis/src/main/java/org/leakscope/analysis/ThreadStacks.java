@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.leakscope.minidump.DumpThread;
 import org.leakscope.minidump.Minidump;
+import org.leakscope.model.Problem;
 import org.leakscope.stackwalk.StackWalker;
 import org.leakscope.stackwalk.ThreadStack;
 import org.leakscope.symbols.SymbolStore;
@@ -29,6 +31,15 @@ public final class ThreadStacks {
 
     /** As {@link #of(Minidump, SymbolStore, int)}; with {@code crashedOnly}, only the thread the exception names. */
     public static List<ThreadStack> of(Minidump dump, SymbolStore symbols, int maxFrames, boolean crashedOnly) {
+        return of(dump, symbols, maxFrames, crashedOnly, p -> { });
+    }
+
+    /**
+     * As above; {@code problems} gets what the walker could not use (a module file whose unwind data is damaged),
+     * each once, for the report's warnings.
+     */
+    public static List<ThreadStack> of(Minidump dump, SymbolStore symbols, int maxFrames, boolean crashedOnly,
+            Consumer<Problem> problems) {
         Long crashed = dump.exception().map(e -> e.threadId()).orElse(null);
         try (StackWalker walker = new StackWalker(dump, symbols, maxFrames)) {
             List<ThreadStack> stacks = new ArrayList<>();
@@ -38,6 +49,7 @@ public final class ThreadStacks {
                 }
             }
             stacks.sort(Comparator.comparing(s -> !s.crashed())); // stable: the rest keep the dump's order
+            walker.problems().forEach(problems);
             return stacks;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

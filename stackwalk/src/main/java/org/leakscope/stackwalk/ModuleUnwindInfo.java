@@ -22,6 +22,8 @@ final class ModuleUnwindInfo implements AutoCloseable {
     private CallFrameInfo dwarf;
     private X64Unwind x64;
     private boolean opened;
+    /** How many of the DWARF reader's problems are in {@code problems}: it finds more as lookups decode entries */
+    private int dwarfProblemsCopied;
 
     /** @param amd64 whether the process is amd64: only then does a PE file's x64 unwind data apply */
     ModuleUnwindInfo(Path file, List<Problem> problems, boolean amd64) {
@@ -36,6 +38,7 @@ final class ModuleUnwindInfo implements AutoCloseable {
         Optional<String> rules = Optional.empty();
         if (dwarf != null) {
             rules = dwarf.rulesAt(rva).map(r -> r.breakpad()).filter(r -> !r.isEmpty());
+            copyDwarfProblems();
         }
         if (rules.isEmpty() && x64 != null) {
             rules = x64.stackCfiRulesAt(rva);
@@ -50,7 +53,7 @@ final class ModuleUnwindInfo implements AutoCloseable {
         opened = true;
         try {
             dwarf = CallFrameInfo.open(file);
-            problems.addAll(dwarf.problems());
+            copyDwarfProblems();
         } catch (InputFormatException e) {
             problems.add(Problem.of(e));
         } catch (IOException e) {
@@ -64,6 +67,14 @@ final class ModuleUnwindInfo implements AutoCloseable {
             } catch (IOException e) {
                 problems.add(new Problem(file.toString(), null, null, file + ": cannot read: " + e.getMessage()));
             }
+        }
+    }
+
+    private void copyDwarfProblems() {
+        List<Problem> all = dwarf.problems();
+        if (all.size() > dwarfProblemsCopied) {
+            problems.addAll(all.subList(dwarfProblemsCopied, all.size()));
+            dwarfProblemsCopied = all.size();
         }
     }
 
