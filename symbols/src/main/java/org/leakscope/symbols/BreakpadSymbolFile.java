@@ -236,12 +236,7 @@ public final class BreakpadSymbolFile implements AutoCloseable {
     }
 
     private String originName(long number) {
-        Long offset = originRecordOffsets.get(number);
-        if (offset == null) {
-            return null;
-        }
-        String[] f = readLineAt(offset).split(" ", 3);
-        return f.length == 3 ? f[2] : null;
+        return numberedName(originRecordOffsets, number);
     }
 
     /** Delta records read after one STACK CFI INIT at most: a damaged file must not make one lookup slow. */
@@ -330,7 +325,12 @@ public final class BreakpadSymbolFile implements AutoCloseable {
     }
 
     private String fileName(long number) {
-        Long offset = fileRecordOffsets.get(number);
+        return numberedName(fileRecordOffsets, number);
+    }
+
+    /** The name of a numbered record ({@code FILE n name}, {@code INLINE_ORIGIN n name}), or null. */
+    private String numberedName(Map<Long, Long> recordOffsets, long number) {
+        Long offset = recordOffsets.get(number);
         if (offset == null) {
             return null;
         }
