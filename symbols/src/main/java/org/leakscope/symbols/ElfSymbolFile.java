@@ -65,86 +65,48 @@ public final class ElfSymbolFile implements ImageSymbols {
         ElfHeader header = ElfHeader.read(ch, source, size, "an ELF file (little-endian, 32 or 64 bits)",
                 "an ELF structure");
         boolean is64 = header.is64();
-        long phoff = header.phoff();
-        long shoff = header.shoff();
-        int phnum = header.phnum();
-        int phentsize = header.phentsize();
-        int shnum = header.shnum();
-        int shentsize = header.shentsize();
-        int shstrndx = header.shstrndx();
-        int phWant = is64 ? 56 : 32;
-        int shWant = is64 ? 64 : 40;
+        String expected = "an ELF file (little-endian, 32 or 64 bits)";
+        List<ElfIdentity.Segment> segments = header.segments(ch, source, size, expected, "an ELF structure");
         firstLoadVaddr = Long.MAX_VALUE;
-        List<ElfIdentity.Segment> segments = new ArrayList<>(phnum);
-        if (phnum > 0) {
-            if (phentsize < phWant) {
-                throw InputFormatException.atOffset(source, is64 ? 54 : 42, "program headers of " + phWant + " bytes",
-                        phentsize + " bytes");
-            }
-            byte[] ph = bytes(ch, phoff, (long) phnum * phentsize, size, phnum + " program headers");
-            for (int i = 0; i < phnum; i++) {
-                int at = i * phentsize;
-                ElfIdentity.Segment seg;
-                if (is64) {
-                    ElfSymbols.ProgramHeader64 p = parse(ph, at, ElfSymbols.ProgramHeader64::new);
-                    seg = new ElfIdentity.Segment(p.type(), p.offset(), p.filesz(), p.vaddr(), p.memsz());
-                } else {
-                    ElfSymbols.ProgramHeader32 p = parse(ph, at, ElfSymbols.ProgramHeader32::new);
-                    seg = new ElfIdentity.Segment(p.type(), p.offset(), p.filesz(), p.vaddr(), p.memsz());
-                }
-                segments.add(seg);
-                long vaddr = seg.vaddr();
-                if (seg.type() == ElfIdentity.PT_LOAD && Long.compareUnsigned(vaddr, firstLoadVaddr) < 0) {
-                    firstLoadVaddr = vaddr; // module bases are the lowest segment's address (libresmon's module lines)
-                }
+        for (ElfIdentity.Segment seg : segments) {
+            long vaddr = seg.vaddr();
+            if (seg.type() == ElfIdentity.PT_LOAD && Long.compareUnsigned(vaddr, firstLoadVaddr) < 0) {
+                firstLoadVaddr = vaddr; // module bases are the lowest segment's address (libresmon's module lines)
             }
         }
         if (firstLoadVaddr == Long.MAX_VALUE) {
             firstLoadVaddr = 0;
         }
-        if (shnum == 0) {
+        List<ElfHeader.SectionHeader> sections = header.sections(ch, source, size, expected, "an ELF structure");
+        int shstrndx = header.shstrndx();
+        if (sections.isEmpty()) {
             // stripped of section headers: no symbols to read, but a PT_NOTE may still say which build it is
             identity = ElfIdentity.read(ch, source, size, segments, List.of(), 0);
             return;
         }
-        if (shentsize < shWant) {
-            throw InputFormatException.atOffset(source, is64 ? 58 : 46, "section headers of " + shWant + " bytes",
-                    shentsize + " bytes");
-        }
-        byte[] sh = bytes(ch, shoff, (long) shnum * shentsize, size, shnum + " section headers");
-        long[][] sections = new long[shnum][]; // {type, offset, size, link, entsize, name}
-        List<ElfIdentity.Section> named = new ArrayList<>(shnum);
-        for (int i = 0; i < shnum; i++) {
-            int at = i * shentsize;
-            if (is64) {
-                ElfSymbols.SectionHeader64 s = parse(sh, at, ElfSymbols.SectionHeader64::new);
-                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize(), s.name()};
-            } else {
-                ElfSymbols.SectionHeader32 s = parse(sh, at, ElfSymbols.SectionHeader32::new);
-                sections[i] = new long[] {s.type(), s.offset(), s.size(), s.link(), s.entsize(), s.name()};
-            }
-            named.add(new ElfIdentity.Section(sections[i][5], sections[i][0], sections[i][1], sections[i][2]));
+        List<ElfIdentity.Section> named = new ArrayList<>(sections.size());
+        for (ElfHeader.SectionHeader s : sections) {
+            named.add(new ElfIdentity.Section(s.name(), s.type(), s.offset(), s.size()));
         }
         identity = ElfIdentity.read(ch, source, size, segments, named, shstrndx);
         Symbols all = new Symbols();
-        for (long[] s : sections) {
-            if ((s[0] == SHT_SYMTAB || s[0] == SHT_DYNSYM) && s[3] < shnum) {
-                long[] strtab = sections[(int) s[3]];
-                symbols(ch, size, s, strtab, is64, all);
+        for (ElfHeader.SectionHeader s : sections) {
+            if ((s.type() == SHT_SYMTAB || s.type() == SHT_DYNSYM) && s.link() < sections.size()) {
+                symbols(ch, size, s, sections.get((int) s.link()), is64, all);
             }
         }
         all.finish();
     }
 
-    private void symbols(FileChannel ch, long fileSize, long[] sec, long[] strtab, boolean is64, Symbols out)
-            throws IOException {
-        int entsize = (int) Math.min(sec[4], Integer.MAX_VALUE);
+    private void symbols(FileChannel ch, long fileSize, ElfHeader.SectionHeader sec, ElfHeader.SectionHeader strtab,
+            boolean is64, Symbols out) throws IOException {
+        int entsize = (int) Math.min(sec.entsize(), Integer.MAX_VALUE);
         int want = is64 ? 24 : 16;
-        if (entsize < want || sec[2] > MAX_TABLE || strtab[2] > MAX_TABLE) {
+        if (entsize < want || sec.size() > MAX_TABLE || strtab.size() > MAX_TABLE) {
             return; // damaged or absurd: this table is skipped, others may still be read
         }
-        byte[] syms = bytes(ch, sec[1], sec[2], fileSize, "a symbol table");
-        byte[] strs = bytes(ch, strtab[1], strtab[2], fileSize, "a string table");
+        byte[] syms = bytes(ch, sec.offset(), sec.size(), fileSize, "a symbol table");
+        byte[] strs = bytes(ch, strtab.offset(), strtab.size(), fileSize, "a string table");
         for (int at = 0; at + entsize <= syms.length; at += entsize) {
             long name;
             int info;

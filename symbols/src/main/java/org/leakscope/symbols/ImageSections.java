@@ -82,70 +82,34 @@ public record ImageSections(String source, boolean pe, int machine, boolean is64
     private static ImageSections elf(FileChannel ch, String source, long size) throws IOException {
         ElfHeader header = ElfHeader.read(ch, source, size, "an ELF or PE header", "a header");
         boolean is64 = header.is64();
-        long phoff = header.phoff();
-        long shoff = header.shoff();
-        int phnum = header.phnum();
-        int phentsize = header.phentsize();
-        int shnum = header.shnum();
-        int shentsize = header.shentsize();
-        int shstrndx = header.shstrndx();
         int machine = header.machine();
         long loadBase = 0;
-        if (phnum > 0 && phentsize >= (is64 ? 56 : 32)) {
-            byte[] ph = FileRange.read(ch, source, phoff, (long) phnum * phentsize, size, phnum + " program headers");
-            for (int i = 0; i < phnum; i++) {
-                long type;
-                long vaddr;
-                if (is64) {
-                    ElfSymbols.ProgramHeader64 p = parse(source, ph, phoff + (long) i * phentsize, i * phentsize,
-                            ElfSymbols.ProgramHeader64::new);
-                    type = p.type();
-                    vaddr = p.vaddr();
-                } else {
-                    ElfSymbols.ProgramHeader32 p = parse(source, ph, phoff + (long) i * phentsize, i * phentsize,
-                            ElfSymbols.ProgramHeader32::new);
-                    type = p.type();
-                    vaddr = p.vaddr();
-                }
-                if (type == PT_LOAD) {
-                    loadBase = vaddr; // the first PT_LOAD, as dump_syms's GetLoadingAddress
+        if (header.phentsize() >= (is64 ? 56 : 32)) { // short entries: no load base, the sections still readable
+            for (ElfIdentity.Segment seg : header.segments(ch, source, size, "an ELF or PE header", "a header")) {
+                if (seg.type() == PT_LOAD) {
+                    loadBase = seg.vaddr(); // the first PT_LOAD, as dump_syms's GetLoadingAddress
                     break;
                 }
             }
         }
-        int shWant = is64 ? 64 : 40;
-        if (shnum == 0) {
+        List<ElfHeader.SectionHeader> raw = header.sections(ch, source, size, "an ELF or PE header", "a header");
+        if (raw.isEmpty()) {
             return new ImageSections(source, false, machine, is64, loadBase, List.of());
         }
-        if (shentsize < shWant) {
-            throw InputFormatException.atOffset(source, is64 ? 58 : 46, "section headers of " + shWant + " bytes",
-                    shentsize + " bytes");
-        }
-        byte[] sh = FileRange.read(ch, source, shoff, (long) shnum * shentsize, size, shnum + " section headers");
-        long[][] raw = new long[shnum][]; // {name, type, flags, addr, offset, size}
-        for (int i = 0; i < shnum; i++) {
-            if (is64) {
-                ElfSymbols.SectionHeader64 s = parse(source, sh, shoff + (long) i * shentsize, i * shentsize,
-                        ElfSymbols.SectionHeader64::new);
-                raw[i] = new long[] {s.name(), s.type(), s.flags(), s.addr(), s.offset(), s.size()};
-            } else {
-                ElfSymbols.SectionHeader32 s = parse(source, sh, shoff + (long) i * shentsize, i * shentsize,
-                        ElfSymbols.SectionHeader32::new);
-                raw[i] = new long[] {s.name(), s.type(), s.flags(), s.addr(), s.offset(), s.size()};
-            }
-        }
+        int shstrndx = header.shstrndx();
         byte[] names = new byte[0];
-        if (shstrndx < shnum && raw[shstrndx][5] <= (16 << 20)) {
-            names = FileRange.read(ch, source, raw[shstrndx][4], raw[shstrndx][5], size, "the section name table");
+        if (shstrndx < raw.size() && raw.get(shstrndx).size() <= (16 << 20)) {
+            ElfHeader.SectionHeader t = raw.get(shstrndx);
+            names = FileRange.read(ch, source, t.offset(), t.size(), size, "the section name table");
         }
-        List<Section> out = new ArrayList<>(shnum);
-        for (long[] s : raw) {
-            String name = string(names, s[0]);
+        List<Section> out = new ArrayList<>(raw.size());
+        for (ElfHeader.SectionHeader s : raw) {
+            String name = string(names, s.name());
             if (name == null) {
                 continue;
             }
-            long fileSize = s[1] == SHT_NOBITS ? 0 : s[5];
-            out.add(new Section(name, s[3], s[4], fileSize, (s[2] & SHF_COMPRESSED) != 0));
+            long fileSize = s.type() == SHT_NOBITS ? 0 : s.size();
+            out.add(new Section(name, s.addr(), s.offset(), fileSize, (s.flags() & SHF_COMPRESSED) != 0));
         }
         return new ImageSections(source, false, machine, is64, loadBase, out);
     }
