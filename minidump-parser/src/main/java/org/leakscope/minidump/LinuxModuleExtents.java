@@ -9,7 +9,7 @@ import org.leakscope.model.Module;
  * 1.7 KiB for a program whose code starts at its second mapping), corrected from the LinuxMaps stream: a module
  * reaches the end of the last of its file's mappings that follow its base without another file's in between.
  * Breakpad's and Crashpad's writers record that extent already, and their modules are left as they are: only a
- * size within the first mapping is extended. Without this, return addresses in the module's code fall outside
+ * size that ends inside the first mapping is extended. Without this, return addresses in the module's code fall outside
  * every module and are never named or unwound.
  */
 final class LinuxModuleExtents {
@@ -47,8 +47,10 @@ final class LinuxModuleExtents {
         }
         // the same file name: the recorded path may be another name of the file (/lib -> /usr/lib)
         if (first < 0 || path == null || !fileName(mappings.get(first).path()).equals(fileName(path))
-                || Long.compareUnsigned(size, mappings.get(first).end() - base) > 0) {
-            return 0; // not the module's file, or a size past the first mapping: the writer measured it
+                || Long.compareUnsigned(size, mappings.get(first).end() - base) >= 0) {
+            // not the module's file, or a size reaching the first mapping's end: the writer measured it (Breakpad
+            // gives an old glibc, whose first mapping is all of its code, exactly that mapping)
+            return 0;
         }
         String file = mappings.get(first).path();
         long end = mappings.get(first).end();

@@ -50,4 +50,16 @@ class LinuxModuleExtentsTest {
         List<DumpModule> in = List.of(breakpad, elsewhere, otherFile);
         assertEquals(in, LinuxModuleExtents.extend(in, MAPS));
     }
+
+    /** Breakpad's dump of a process with glibc 2.23 (sentry_crash_linux): libc's first mapping is all its code. */
+    @Test
+    void aSizeThatIsTheWholeFirstMappingIsKept() {
+        String maps = String.join("\n",
+                "7fa9d1bec000-7fa9d1dac000 r-xp 00000000 08:01 1 /lib/x86_64-linux-gnu/libc-2.23.so",
+                "7fa9d1dac000-7fa9d1fac000 ---p 001c0000 08:01 1 /lib/x86_64-linux-gnu/libc-2.23.so",
+                "7fa9d1fac000-7fa9d1fb0000 r--p 001c0000 08:01 1 /lib/x86_64-linux-gnu/libc-2.23.so",
+                "7fa9d1fb0000-7fa9d1fb2000 rw-p 001c4000 08:01 1 /lib/x86_64-linux-gnu/libc-2.23.so", "");
+        List<DumpModule> in = List.of(module(0x7fa9d1bec000L, 0x1c0000, "/lib/x86_64-linux-gnu/libc-2.23.so"));
+        assertEquals(in, LinuxModuleExtents.extend(in, maps));
+    }
 }
