@@ -183,9 +183,17 @@ public final class Minidump implements AutoCloseable {
     // ------------------------------------------------------------------ typed streams
 
     /** Parses the first stream of a kind with a decoder, caching the result; damage becomes a problem. */
-    @SuppressWarnings("unchecked")
     <T> Optional<T> cached(StreamKind kind, Function<StreamEntry, T> decoder) {
-        String key = kind.name();
+        return cached("typed", kind, decoder);
+    }
+
+    /**
+     * As {@link #cached(StreamKind, Function)}, keyed by {@code view} too: one stream decoded two ways (the typed
+     * accessor and {@link #text}) must not share a cache entry, or the second caller gets the first's type.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> Optional<T> cached(String view, StreamKind kind, Function<StreamEntry, T> decoder) {
+        String key = view + ":" + kind.name();
         Optional<?> hit = cache.get(key);
         if (hit != null) {
             return (Optional<T>) hit;
@@ -396,7 +404,7 @@ public final class Minidump implements AutoCloseable {
      * CommentStreamW as UTF-16LE, the rest as UTF-8, NUL separators turned into newlines, trailing NULs cut.
      */
     public Optional<String> text(StreamKind kind) {
-        return cached(kind, e -> TextStreams.decode(kind, rawStream(e)));
+        return cached("text", kind, e -> TextStreams.decode(kind, rawStream(e)));
     }
 
     /** LinuxAuxv as (type, value) pairs of the dump's pointer size. */
