@@ -15,16 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.leakscope.testing.Required;
 
 /**
- * Every S_INLINESITE of the corpus x64 PDB, and every code range its binary annotations give, against
- * {@code llvm-pdbutil-14 dump -symbols} (Debian package llvm-14), which prints each annotation with the running
- * code offset and line.
+ * Every S_INLINESITE of the corpus x64 PDB, its inlinee's name from the IPI stream, and every code range its
+ * binary annotations give, against {@code llvm-pdbutil-14 dump -symbols} (Debian package llvm-14), which prints
+ * each annotation with the running code offset and line.
  */
 class InlineSiteLlvmTest {
     private static final String PDBUTIL = "llvm-pdbutil-14";
     private static final Pattern CODE = Pattern.compile("\\bcode 0x([0-9A-F]+) \\(\\+0x[0-9A-F]+\\)");
     private static final Pattern END = Pattern.compile("code end 0x([0-9A-F]+)");
     private static final Pattern LINE = Pattern.compile("\\bline (-?\\d+) \\(");
-    private static final Pattern INLINEE = Pattern.compile("inlinee = 0x([0-9A-F]+) ");
+    private static final Pattern INLINEE = Pattern.compile("inlinee = 0x([0-9A-F]+) \\((.*)\\), parent");
 
     @Test
     void everySiteAndRangeAgreesWithLlvmPdbutil() throws Exception {
@@ -32,10 +32,11 @@ class InlineSiteLlvmTest {
         List<String> want = llvm(run(pdb));
         List<String> got = new ArrayList<>();
         try (MsfFile msf = MsfFile.open(pdb)) {
+            TypeStream ipi = TypeStream.open(msf.stream(TypedProcedureNames.IPI));
             for (PdbModule mod : DbiStream.read(msf).modules()) {
                 for (ModuleSymbols.Proc p : ModuleSymbols.read(msf, mod).procs) {
                     for (ModuleSymbols.InlineSite s : p.inlineSites()) {
-                        got.add(String.format("site 0x%X", s.inlinee()));
+                        got.add(String.format("site 0x%X %s", s.inlinee(), InlineeNames.name(ipi, s.inlinee())));
                         for (long[] r : s.lines()) {
                             got.add(String.format("  code 0x%X length 0x%X line %d", r[0], r[1], r[2]));
                         }
@@ -70,7 +71,7 @@ class InlineSiteLlvmTest {
             }
             Matcher site = INLINEE.matcher(l);
             if (site.find()) {
-                out.add("site 0x" + site.group(1));
+                out.add("site 0x" + site.group(1) + " " + site.group(2));
                 continue;
             }
             Matcher lm = LINE.matcher(l);
