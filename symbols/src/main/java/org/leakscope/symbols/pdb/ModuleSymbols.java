@@ -20,6 +20,8 @@ final class ModuleSymbols {
     static final int S_LPROC32_ID = 0x1146;
     static final int S_GPROC32_ID = 0x1147;
     static final int S_INLINESITE = 0x114d;
+    /** S_INLINESITE with a 32-bit invocation count before the annotations (cvinfo.h INLINESITESYM2). */
+    static final int S_INLINESITE2 = 0x115d;
     private static final int C13_SIGNATURE = 4;
     private static final int DEBUG_S_LINES = 0xf2;
     private static final int DEBUG_S_FILECHKSMS = 0xf4;
@@ -139,12 +141,13 @@ final class ModuleSymbols {
                 procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
                         true, List.of()));
             }
-            case S_INLINESITE -> {
-                if (open != null && next - at >= 16) {
+            case S_INLINESITE, S_INLINESITE2 -> {
+                int annotationsAt = kind == S_INLINESITE ? 16 : 20;
+                if (open != null && next - at >= annotationsAt) {
                     Integer parentDepth = siteDepths.get(s.u32(at + 4));
                     int depth = parentDepth == null ? 0 : parentDepth + 1;
                     siteDepths.put(at, depth);
-                    List<long[]> lines = annotations(s.cursor(at + 16, next));
+                    List<long[]> lines = annotations(s.cursor(at + annotationsAt, next));
                     open.inlineSites().add(new InlineSite(depth, s.u32(at + 12), lines));
                 }
             }
