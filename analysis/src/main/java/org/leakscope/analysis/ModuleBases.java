@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.leakscope.model.Hex;
+import org.leakscope.stackwalk.CallInstructions;
 import org.leakscope.symbols.PeCode;
 
 /**

@@ -1,4 +1,4 @@
-package org.leakscope.analysis;
+package org.leakscope.stackwalk;
 
 import java.util.function.LongPredicate;
 
@@ -11,11 +11,12 @@ import java.util.function.LongPredicate;
  * whose slot, an import address table entry or a function pointer, must lie inside the image. A REX prefix
  * ({@code 41 FF D3}, call r11) changes neither the length nor the position of {@code FF /2}, so it needs no
  * case of its own. Bytes decoded backwards can match by chance; the base search asks many return addresses.
+ * In stackwalk so that both the stack scan and analysis's base search use it (analysis depends on stackwalk).
  */
-final class CallInstructions {
+public final class CallInstructions {
     private static final int E8_LENGTH = 5;
     /** The longest FF /2 form: FF, ModRM, SIB, disp32. */
-    static final int MAX_LENGTH = 7;
+    public static final int MAX_LENGTH = 7;
 
     private CallInstructions() {
     }
@@ -30,7 +31,7 @@ final class CallInstructions {
      * @param is64          x86-64 (RIP-relative) or x86 (absolute) reading of ModRM 00/101
      * @param code          whether an RVA is in a code section (a direct call's target must be)
      */
-    static String form(byte[] before, long rva, long imageSize, long preferredBase, boolean is64, LongPredicate code) {
+    public static String form(byte[] before, long rva, long imageSize, long preferredBase, boolean is64, LongPredicate code) {
         int n = before.length;
         if (n >= E8_LENGTH && u8(before, n - E8_LENGTH) == 0xE8) {
             long target = rva + le32(before, n - 4);
@@ -67,7 +68,7 @@ final class CallInstructions {
     }
 
     /** The instruction's length from FF on, by its ModRM (and SIB) byte; -1 when a SIB byte is needed but absent. */
-    static int length(int modrm, int sib) {
+    public static int length(int modrm, int sib) {
         int mod = modrm >> 6;
         int rm = modrm & 7;
         if (mod == 3) {
@@ -80,6 +81,33 @@ final class CallInstructions {
             return mod == 0 ? ((sib & 7) == 5 ? 7 : 3) : mod == 1 ? 4 : 7;
         }
         return mod == 0 ? (rm == 5 ? 6 : 2) : mod == 1 ? 3 : 6;
+    }
+
+    /**
+     * The arm64 call that ends right before a return address, from the 4 little-endian bytes before it
+     * ({@code "BL"}, {@code "BLR"}, {@code "BLRAA"}, {@code "BLRAAZ"}, {@code "BLRAB"}, {@code "BLRABZ"}), or null:
+     * every arm64 instruction is 4 bytes, so only the one word before can be the call. Branches without link
+     * (B, BR, RET) return nowhere and are not calls.
+     */
+    public static String arm64Form(byte[] before) {
+        int n = before.length;
+        if (n < 4) {
+            return null;
+        }
+        int insn = (int) le32(before, n - 4);
+        if ((insn & 0xFC00_0000) == 0x9400_0000) {
+            return "BL";
+        }
+        return switch (insn & 0xFFFF_FC1F) {
+            case 0xD63F_0000 -> "BLR";
+            case 0xD63F_081F -> "BLRAAZ";
+            case 0xD63F_0C1F -> "BLRABZ";
+            default -> switch (insn & 0xFFFF_FC00) {
+                case 0xD73F_0800 -> "BLRAA";
+                case 0xD73F_0C00 -> "BLRAB";
+                default -> null;
+            };
+        };
     }
 
     private static String disp(int mod, int sib) {

@@ -1,4 +1,4 @@
-package org.leakscope.analysis;
+package org.leakscope.stackwalk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -72,5 +72,29 @@ class CallInstructionsTest {
         assertEquals(3, CallInstructions.length(0x14, 0x24));
         assertEquals(7, CallInstructions.length(0x14, 0xc5));
         assertEquals(-1, CallInstructions.length(0x54, -1));
+    }
+
+    /** Encodings from llvm-mc 14 ({@code -triple=aarch64 -mattr=+pauth -show-encoding}), with x8 and x9. */
+    @Test
+    void arm64CallsFromTheAssembler() {
+        assertEquals("BL", arm64("40000094"));       // bl #256
+        assertEquals("BLR", arm64("00013fd6"));      // blr x8
+        assertEquals("BLRAA", arm64("09093fd7"));    // blraa x8, x9
+        assertEquals("BLRAAZ", arm64("1f093fd6"));   // blraaz x8
+        assertEquals("BLRAB", arm64("090d3fd7"));    // blrab x8, x9
+        assertEquals("BLRABZ", arm64("1f0d3fd6"));   // blrabz x8
+        assertEquals("BL", arm64("1f2003d5" + "40000094")); // nop, bl: only the last word before the address counts
+    }
+
+    @Test
+    void arm64BranchesWithoutLinkAreNotCalls() {
+        assertNull(arm64("00011fd6")); // br x8
+        assertNull(arm64("40000014")); // b #256
+        assertNull(arm64("c0035fd6")); // ret
+        assertNull(arm64("94"));       // too short
+    }
+
+    private static String arm64(String hex) {
+        return CallInstructions.arm64Form(HexFormat.of().parseHex(hex));
     }
 }
