@@ -478,7 +478,11 @@ public final class Minidump implements AutoCloseable {
             return null;
         }
         try {
-            byte[] bytes = file.readAtMost(rva, 4 + limits.maxStringBytes(), what);
+            // The length prefix first: reading the whole limit for every module name zeroed and copied 64 KiB each.
+            byte[] prefix = file.readAtMost(rva, 4, what);
+            long length = prefix.length < 4 ? 0 : (prefix[0] & 0xffL) | (prefix[1] & 0xffL) << 8
+                    | (prefix[2] & 0xffL) << 16 | (prefix[3] & 0xffL) << 24;
+            byte[] bytes = file.readAtMost(rva, 4 + (int) Math.min(length, limits.maxStringBytes()), what);
             MinidumpFile.MinidumpString s = StructReader.parse(file, rva, bytes, what, MinidumpFile.MinidumpString::new);
             return Utf16.decode(s.data());
         } catch (InputFormatException e) {
