@@ -1,5 +1,7 @@
 package org.leakscope.model;
 
+import java.util.Objects;
+
 /**
  * A loaded image: where it sits and how to find its symbols.
  *
@@ -18,6 +20,21 @@ public record Module(long base, long size, String path, String debugFile, String
     /** A module whose producer records no code id (logs, UMDH snapshots). */
     public Module(long base, long size, String path, String debugFile, String debugId, String version) {
         this(base, size, path, debugFile, debugId, version, null);
+    }
+
+    // Written out because modules key the symbol and unwind caches of every frame lookup: the record's generated
+    // methods go through method handles, which dumpscan's quick-start compiler (C1) leaves slow.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Module m && base == m.base && size == m.size
+                && Objects.equals(path, m.path) && Objects.equals(debugFile, m.debugFile)
+                && Objects.equals(debugId, m.debugId) && Objects.equals(version, m.version)
+                && Objects.equals(codeId, m.codeId);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(base) + Objects.hashCode(path);
     }
 
     /** The last path component, split on either slash: {@code C:\test_app.exe} gives {@code test_app.exe}. */
