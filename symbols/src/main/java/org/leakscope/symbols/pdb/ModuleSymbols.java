@@ -196,7 +196,7 @@ final class ModuleSymbols {
         if (parent == null && parentAt >= openAt && parentAt < at) {
             parent = -1; // the procedure, or a scope record other than a block or site: inlined into the procedure
         }
-        if (parent == null || parentAt >= at) {
+        if (parent == null) {
             problem(s.error(at + 4, "a parent pointer to the procedure at " + openAt + " or a scope in it before "
                     + at, Long.toString(parentAt)));
             scopes.put(at, DROPPED);
