@@ -179,9 +179,9 @@ final class ModuleSymbols {
 
     /**
      * An inline site of the open procedure: its parent pointer must name the procedure or an earlier record inside
-     * it (so nesting cannot loop; through a block, the site the block lies in), no deeper than {@link #MAX_INLINE_DEPTH}, and its annotations must
-     * end inside the record. A site that breaks one of these is dropped with a problem, and the sites nested in it
-     * with it: the procedure's own lines still cover their code.
+     * it (so nesting cannot loop; through a block, the site the block lies in), it may be nested no deeper than
+     * {@link #MAX_INLINE_DEPTH}, and its annotations must end inside the record. A site that breaks one of these is
+     * dropped with a problem, and the sites nested in it with it: the procedure's own lines still cover their code.
      */
     private void inlineSite(MsfStream s, long at, int kind, long next) {
         int annotationsAt = kind == S_INLINESITE ? 16 : 20;

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leakscope.model.InlinedCall;
@@ -24,14 +26,24 @@ import org.leakscope.testing.Required;
  * the corpus x64 PDB, against {@code llvm-symbolizer-14 --inlines} (Debian package llvm-14; its native PDB reader)
  * on the program the PDB describes: function names innermost first, each frame's file and line.
  *
- * <p>llvm-symbolizer 14 finds a site at an address only when the annotation range holding it is closed by an
- * explicit code length ({@code inlineSiteContainsAddress} in LLVM's NativeFunctionSymbol.cpp); a range that ends
- * where the next begins (MSVC's usual encoding, one range per line) is not found, and neither is anything nested
- * in it. There llvm-symbolizer gives the outer part of our chain: those addresses are counted apart and must be
- * exactly that, our chain without its innermost frames.
+ * <p>Two rules of llvm-symbolizer 14's PDB reader differ from the annotation format (as llvm-pdbutil dumps it and
+ * LLVM's own writer, MCCodeView, encodes it), and the addresses where they show are counted apart:
+ * <ul>
+ * <li>it finds a site at an address only when a range closed by an explicit code length holds it
+ *     ({@code inlineSiteContainsAddress} in NativeFunctionSymbol.cpp); MSVC closes most ranges implicitly, where
+ *     the next one begins, and there llvm-symbolizer gives the outer part of our chain. Those addresses must be
+ *     exactly that, and its frame count at every address must be what that rule predicts from llvm-pdbutil's
+ *     ranges ({@code code end});</li>
+ * <li>for a range opened together with its length (ChangeCodeLengthAndCodeOffset) and followed by a line change,
+ *     it reports the line after that change, the line of the site's next range; ours is the line in effect when
+ *     the range opens.</li>
+ * </ul>
  */
 class PdbInlineLlvmTest {
     private static final String SYMBOLIZER = "llvm-symbolizer-14";
+    private static final String PDBUTIL = "llvm-pdbutil-14";
+    private static final Pattern CODE_END =
+            Pattern.compile("code 0x([0-9A-F]+) \\(\\+0x[0-9A-F]+\\) code end 0x([0-9A-F]+)");
     private static final long IMAGE_BASE = 0x1_4000_0000L;
 
     @TempDir
@@ -55,6 +67,11 @@ class PdbInlineLlvmTest {
          * line of that next range: what llvm-symbolizer 14 may say instead (see the class comment).
          */
         final Map<String, Integer> nextLines = new HashMap<>();
+        /**
+         * How many sites llvm-symbolizer 14 finds at each address by its own rule: at each level the first site with
+         * an explicitly closed range (ChangeCodeLengthAndCodeOffset, "code end" in llvm-pdbutil's dump) holding it.
+         */
+        final Map<Long, Integer> llvmDepths = new HashMap<>();
     }
 
     @Test
@@ -64,7 +81,7 @@ class PdbInlineLlvmTest {
         // llvm-symbolizer finds the PDB by the name in the program's CodeView record, beside the program
         Files.copy(exe, tmp.resolve("dump_syms_regtest64.exe"));
         Files.copy(pdb, tmp.resolve("dump_syms_regtest64.pdb"));
-        Sites sites = sites(pdb);
+        Sites sites = sites(pdb, explicitRanges(pdb));
         List<Long> rvas = new ArrayList<>(sites.rvas);
         List<List<Frame>> theirs = llvm(tmp.resolve("dump_syms_regtest64.exe"), rvas);
         int exact = 0;
@@ -79,13 +96,16 @@ class PdbInlineLlvmTest {
                 List<Frame> ours = ours(hit, sites.procedures.get(rva - hit.functionOffset()));
                 List<Frame> llvm = theirs.get(i);
                 inlineFrames += ours.size() - 1;
+                assertEquals(sites.llvmDepths.get(rva), llvm.size() - 1,
+                        String.format("0x%X: llvm-symbolizer's inline frames as its rule predicts: %s", rva, llvm));
                 assertTrue(ours.size() > 1, String.format("0x%X is in an inline range: %s", rva, ours));
                 if (same(ours, llvm, null, rva)) {
                     exact++;
                 } else if (same(ours, llvm, sites.nextLines, rva)) {
                     nextLine++;
                 } else if (llvm.size() < ours.size()
-                        && same(ours.subList(ours.size() - llvm.size(), ours.size()), llvm, sites.nextLines, rva)) {
+                        && same(ours.subList(ours.size() - llvm.size(), ours.size()), llvm, sites.nextLines, rva)
+                        && llvm.size() - 1 == sites.llvmDepths.get(rva)) {
                     truncated++;
                 } else if (differences.size() < 20) {
                     differences.add(String.format("0x%X ours %s llvm %s", rva, ours, llvm));
@@ -104,7 +124,8 @@ class PdbInlineLlvmTest {
     }
 
     /** The inline ranges of every procedure of the PDB, as the production decoder reads them. */
-    private static Sites sites(Path pdb) throws IOException {
+    private static Sites sites(Path pdb, List<List<long[]>> explicit) throws IOException {
+        int siteNumber = 0;
         Sites out = new Sites();
         try (MsfFile msf = MsfFile.open(pdb)) {
             DbiStream dbi = DbiStream.read(msf);
@@ -115,6 +136,16 @@ class PdbInlineLlvmTest {
                 m.inlinees.forEach(l -> startLines.putIfAbsent(l.inlinee(), l.line()));
                 for (ModuleSymbols.Proc p : m.procs) {
                     out.procedures.putIfAbsent(addresses.rva(p.section(), p.offset()), p.procedure().name());
+                    List<List<long[]>> procExplicit = explicit.subList(siteNumber, siteNumber + p.inlineSites().size());
+                    siteNumber += p.inlineSites().size();
+                    for (ModuleSymbols.InlineSite s : p.inlineSites()) {
+                        for (long[] r : s.lines()) {
+                            for (long o = r[0]; o < r[0] + r[1]; o++) {
+                                out.llvmDepths.putIfAbsent(addresses.rva(p.section(), p.offset() + o),
+                                        llvmDepth(p.inlineSites(), procExplicit, o));
+                            }
+                        }
+                    }
                     for (ModuleSymbols.InlineSite s : p.inlineSites()) {
                         for (int k = 0; k < s.lines().size(); k++) {
                             long[] r = s.lines().get(k);
@@ -130,6 +161,51 @@ class PdbInlineLlvmTest {
                         }
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /** llvm-symbolizer 14's rule (NativeFunctionSymbol::findInlineFramesByVA) on the sites of one procedure. */
+    private static int llvmDepth(List<ModuleSymbols.InlineSite> sites, List<List<long[]>> explicit, long offset) {
+        int depth = 0;
+        int current = -1;
+        for (int i = 0; i < sites.size(); i++) {
+            if (sites.get(i).parent() == current
+                    && explicit.get(i).stream().anyMatch(r -> offset >= r[0] && offset < r[1])) {
+                depth++;
+                current = i;
+            }
+        }
+        return depth;
+    }
+
+    /** Each S_INLINESITE's explicitly closed ranges ([code, code end)) in llvm-pdbutil-14's dump, in record order. */
+    private static List<List<long[]>> explicitRanges(Path pdb) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(PDBUTIL, "dump", "-symbols", pdb.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Required.that(false, PDBUTIL + " is not installed (apt-get install llvm-14)");
+            throw e;
+        }
+        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), PDBUTIL + " finished");
+        assertEquals(0, p.exitValue(), PDBUTIL + " exit status");
+        List<List<long[]>> out = new ArrayList<>();
+        boolean inSite = false;
+        for (String l : dump.lines().toList()) {
+            if (l.matches(" +\\d+ \\| S_.*")) {
+                inSite = l.contains("| S_INLINESITE ");
+                if (inSite) {
+                    out.add(new ArrayList<>());
+                }
+                continue;
+            }
+            Matcher m = CODE_END.matcher(l);
+            if (inSite && m.find()) {
+                out.get(out.size() - 1).add(new long[] {Long.parseLong(m.group(1), 16),
+                    Long.parseLong(m.group(2), 16)});
             }
         }
         return out;
