@@ -1,6 +1,5 @@
 package org.leakscope.symbols.pdb;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,10 +32,7 @@ final class InlineSites {
         if (sites.isEmpty()) {
             return NONE;
         }
-        Map<Long, ModuleSymbols.InlineeLine> starts = new HashMap<>();
-        for (ModuleSymbols.InlineeLine l : m.inlinees) {
-            starts.putIfAbsent(l.inlinee(), l);
-        }
+        Map<Long, ModuleSymbols.InlineeLine> starts = m.inlineeStarts();
         int[] parents = new int[sites.size()];
         long[] inlinees = new long[sites.size()];
         Range[][] ranges = new Range[sites.size()][];

@@ -90,6 +90,18 @@ final class ModuleSymbols {
     final Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
     /** Damage that cost single inline sites (the rest of the module is read), at most {@link #MAX_PROBLEMS}. */
     final List<org.leakscope.model.Problem> problems = new ArrayList<>();
+    private Map<Long, InlineeLine> inlineeStarts;
+
+    /** {@link #inlinees} by inlinee id (the first entry of an id), made once for the module's procedures. */
+    Map<Long, InlineeLine> inlineeStarts() {
+        if (inlineeStarts == null) {
+            inlineeStarts = new HashMap<>();
+            for (InlineeLine l : inlinees) {
+                inlineeStarts.putIfAbsent(l.inlinee(), l);
+            }
+        }
+        return inlineeStarts;
+    }
 
     static ModuleSymbols read(MsfFile msf, PdbModule m) {
         ModuleSymbols out = new ModuleSymbols();
