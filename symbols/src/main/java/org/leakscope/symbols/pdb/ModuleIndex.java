@@ -17,8 +17,9 @@ final class ModuleIndex {
      *
      * @param multiple  several procedures with different names share the address (identical code folding)
      * @param lines     line records at final RVAs, sorted; file names, not numbers
+     * @param sites     the code inlined into it
      */
-    record Func(long rva, long size, String name, boolean multiple, List<FuncLine> lines) {
+    record Func(long rva, long size, String name, boolean multiple, List<FuncLine> lines, InlineSites sites) {
     }
 
     /** A line record of a function. */
@@ -121,7 +122,7 @@ final class ModuleIndex {
                 ModuleSymbols.Line l = lineList.get((int) lineRvas.get(i)[1]);
                 lines.add(new FuncLine(lineStarts[i], l.length(), l.line(), names.get(l.nameOffset())));
             }
-            out.add(new Func(rva, p.length(), name, false, lines));
+            out.add(new Func(rva, p.length(), name, false, lines, InlineSites.of(m, p, addresses, names)));
         }
         return out;
     }
@@ -143,7 +144,8 @@ final class ModuleIndex {
             Func last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && last.rva() == f.rva()) {
                 if (!last.multiple() && (anyOther || !last.name().equals(f.name()))) {
-                    out.set(out.size() - 1, new Func(last.rva(), last.size(), last.name(), true, last.lines()));
+                    out.set(out.size() - 1, new Func(last.rva(), last.size(), last.name(), true, last.lines(),
+                            last.sites()));
                 }
                 continue;
             }

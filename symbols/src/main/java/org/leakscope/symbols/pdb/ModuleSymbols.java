@@ -15,6 +15,7 @@ import java.util.Map;
 final class ModuleSymbols {
     static final int S_END = 0x0006;
     static final int S_THUNK32 = 0x1102;
+    static final int S_BLOCK32 = 0x1103;
     static final int S_LPROC32 = 0x110f;
     static final int S_GPROC32 = 0x1110;
     static final int S_LPROC32_ID = 0x1146;
@@ -29,6 +30,10 @@ final class ModuleSymbols {
     private static final int DEBUG_S_IGNORE = 0x8000_0000;
     private static final int CV_LINES_HAVE_COLUMNS = 1;
     private static final int MAX_NAME = 64 * 1024;
+    /** Inline sites nested deeper than this are damage (MSVC nests a handful; a cycle-free chain can still be long). */
+    static final int MAX_INLINE_DEPTH = 64;
+    /** Problems kept per module: one damaged record type repeats through a whole stream. */
+    static final int MAX_PROBLEMS = 8;
 
     /**
      * A procedure or thunk.
@@ -49,12 +54,14 @@ final class ModuleSymbols {
      * annotations.
      *
      * @param depth   0 when inlined directly into the procedure, 1 inside another inline site, ...
+     * @param parent  the index, in the procedure's {@link Proc#inlineSites()}, of the site this one is inlined
+     *                into, or -1 when it is inlined directly into the procedure
      * @param inlinee the inlined function's item id (LF_FUNC_ID / LF_MFUNC_ID in the IPI stream)
      * @param lines   its line records: code offset from the procedure's start, length, line, and the file
      *                checksum offset ({@code -1}: the inlinee's own file from {@code DEBUG_S_INLINEELINES});
      *                lines are relative to the inlinee's start line there ({@link #inlinees})
      */
-    record InlineSite(int depth, long inlinee, List<long[]> lines) {
+    record InlineSite(int depth, int parent, long inlinee, List<long[]> lines) {
     }
 
     /**
@@ -79,6 +86,22 @@ final class ModuleSymbols {
     final List<InlineeLine> inlinees = new ArrayList<>();
     /** The {@code /names} offsets of every file in the module's checksum table, in table order. */
     final List<Long> files = new ArrayList<>();
+    /** The same by their offset in the checksum table (what line blocks and inline annotations refer to). */
+    final Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
+    /** Damage that cost single inline sites (the rest of the module is read), at most {@link #MAX_PROBLEMS}. */
+    final List<org.leakscope.model.Problem> problems = new ArrayList<>();
+    private Map<Long, InlineeLine> inlineeStarts;
+
+    /** {@link #inlinees} by inlinee id (the first entry of an id), made once for the module's procedures. */
+    Map<Long, InlineeLine> inlineeStarts() {
+        if (inlineeStarts == null) {
+            inlineeStarts = new HashMap<>();
+            for (InlineeLine l : inlinees) {
+                inlineeStarts.putIfAbsent(l.inlinee(), l);
+            }
+        }
+        return inlineeStarts;
+    }
 
     static ModuleSymbols read(MsfFile msf, PdbModule m) {
         ModuleSymbols out = new ModuleSymbols();
@@ -98,10 +121,17 @@ final class ModuleSymbols {
         return out;
     }
 
-    /** The procedure whose records are being read, its end, and its inline sites' depths by record offset. */
+    /** The procedure whose records are being read, its start and end. */
     private Proc open;
+    private long openAt = -1;
     private long openEnd = -1;
-    private final Map<Long, Integer> siteDepths = new HashMap<>();
+    /**
+     * For each inline site and block record of the open procedure, by record offset: the index of the inline site
+     * it is (for a site) or lies in (for a block), -1 for none; a dropped site maps to {@link #DROPPED}.
+     */
+    private final Map<Long, Integer> scopes = new HashMap<>();
+    private static final int DROPPED = -2;
+    private int problemCount;
 
     private void readSymbols(MsfStream s, long start, long end) {
         SymbolRecords.forEach(s, start, end, (at, kind, next) -> symbol(s, at, kind, next));
@@ -127,7 +157,9 @@ final class ModuleSymbols {
                 boolean id = kind == S_GPROC32_ID || kind == S_LPROC32_ID;
                 open = new Proc(section, offset, length, new ProcedureNames.Procedure(name, type, id, kind),
                         false, new ArrayList<>());
+                openAt = at;
                 openEnd = pEnd > at ? pEnd : next;
+                scopes.clear();
                 procs.add(open);
             }
             case S_THUNK32 -> {
@@ -141,18 +173,73 @@ final class ModuleSymbols {
                 procs.add(new Proc(section, offset, length, new ProcedureNames.Procedure(name, 0, false, kind),
                         true, List.of()));
             }
+            case S_BLOCK32 -> {
+                if (open != null && next - at >= 8) {
+                    Integer scope = scopes.get(s.u32(at + 4));
+                    scopes.put(at, scope == null ? -1 : scope);
+                }
+            }
             case S_INLINESITE, S_INLINESITE2 -> {
-                int annotationsAt = kind == S_INLINESITE ? 16 : 20;
-                if (open != null && next - at >= annotationsAt) {
-                    Integer parentDepth = siteDepths.get(s.u32(at + 4));
-                    int depth = parentDepth == null ? 0 : parentDepth + 1;
-                    siteDepths.put(at, depth);
-                    List<long[]> lines = annotations(s.cursor(at + annotationsAt, next));
-                    open.inlineSites().add(new InlineSite(depth, s.u32(at + 12), lines));
+                if (open != null) {
+                    inlineSite(s, at, kind, next);
                 }
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * An inline site of the open procedure: its parent pointer must name the procedure or an earlier record inside
+     * it (so nesting cannot loop; through a block, the site the block lies in), it may be nested no deeper than
+     * {@link #MAX_INLINE_DEPTH}, and its annotations must end inside the record. A site that breaks one of these is
+     * dropped with a problem, and the sites nested in it with it: the procedure's own lines still cover their code.
+     */
+    private void inlineSite(MsfStream s, long at, int kind, long next) {
+        int annotationsAt = kind == S_INLINESITE ? 16 : 20;
+        if (next - at < annotationsAt) {
+            problem(s.error(at, "an inline site record of at least " + annotationsAt + " bytes", (next - at)
+                    + " bytes"));
+            scopes.put(at, DROPPED);
+            return;
+        }
+        long parentAt = s.u32(at + 4);
+        Integer parent = scopes.get(parentAt);
+        if (parent == null && parentAt >= openAt && parentAt < at) {
+            parent = -1; // the procedure, or a scope record other than a block or site: inlined into the procedure
+        }
+        if (parent == null) {
+            problem(s.error(at + 4, "a parent pointer to the procedure at " + openAt + " or a scope in it before "
+                    + at, Long.toString(parentAt)));
+            scopes.put(at, DROPPED);
+            return;
+        }
+        if (parent == DROPPED) {
+            scopes.put(at, DROPPED);
+            return;
+        }
+        List<InlineSite> sites = open.inlineSites();
+        int depth = parent < 0 ? 0 : sites.get(parent).depth() + 1;
+        if (depth >= MAX_INLINE_DEPTH) {
+            problem(s.error(at, "inline sites nested at most " + MAX_INLINE_DEPTH + " deep", "depth " + depth));
+            scopes.put(at, DROPPED);
+            return;
+        }
+        List<long[]> lines;
+        try {
+            lines = annotations(s.cursor(at + annotationsAt, next));
+        } catch (org.leakscope.model.InputFormatException e) {
+            problem(e);
+            scopes.put(at, DROPPED);
+            return;
+        }
+        scopes.put(at, sites.size());
+        sites.add(new InlineSite(depth, parent, s.u32(at + 12), lines));
+    }
+
+    private void problem(org.leakscope.model.InputFormatException e) {
+        if (problemCount++ < MAX_PROBLEMS) {
+            problems.add(org.leakscope.model.Problem.of(e));
         }
     }
 
@@ -241,7 +328,6 @@ final class ModuleSymbols {
     }
 
     private void readSubsections(MsfStream s, long start, long end) {
-        Map<Long, Long> checksums = new java.util.LinkedHashMap<>();
         List<long[]> lineBlocks = new ArrayList<>();
         List<long[]> inlineeBlocks = new ArrayList<>();
         long at = start;
@@ -254,8 +340,10 @@ final class ModuleSymbols {
             }
             if ((kind & DEBUG_S_IGNORE) == 0) {
                 if (kind == DEBUG_S_FILECHKSMS) {
-                    readChecksums(s, body, body + len, checksums);
-                    files.addAll(checksums.values());
+                    Map<Long, Long> table = new java.util.LinkedHashMap<>();
+                    readChecksums(s, body, body + len, table);
+                    files.addAll(table.values());
+                    checksums.putAll(table);
                 } else if (kind == DEBUG_S_LINES) {
                     lineBlocks.add(new long[] {body, body + len});
                 } else if (kind == DEBUG_S_INLINEELINES) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.leakscope.model.InlinedCall;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.symbols.BuildIdentity;
@@ -33,6 +34,8 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private static final int MACHINE_AMD64 = 0x8664;
     private static final int MACHINE_ARM64 = 0xaa64;
     private static final int MODULE_CACHE = 256;
+    /** Unnamed inlinees reported; past this, damage is already plain. */
+    private static final int MAX_INLINEE_PROBLEMS = 16;
 
     private final Path path;
     private final MsfFile msf;
@@ -50,6 +53,12 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
     private final java.util.Set<String> allFiles = new java.util.LinkedHashSet<>();
     private long[] publicStarts;
     private Publics.Public[] publicsByAddress;
+    /** The IPI stream and the TPI's names, for inlinee names (read on the first inline site looked up). */
+    private TypeStream ipi;
+    private TypeNames tpiNames;
+    private boolean idStreamsRead;
+    private int unnamedInlinees;
+    private final Map<Long, String> inlineeNames = new HashMap<>();
     /** Printed (demangled) public names, filled as lookups need them. */
     private String[] publicNames;
     private final Map<Integer, ModuleIndex> modules = new LinkedHashMap<>(16, 0.75f, true) {
@@ -129,6 +138,13 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         };
     }
 
+    /** Records {@code p} unless it is already recorded (a module is read again for the index of every module). */
+    private void addProblem(Problem p) {
+        if (!problems.contains(p)) {
+            problems.add(p);
+        }
+    }
+
     /** Damage in single modules (their functions are missing), in the order found. */
     public synchronized List<Problem> problems() {
         return List.copyOf(problems);
@@ -151,7 +167,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         if (f != null) {
             ModuleIndex.FuncLine l = ModuleIndex.line(f, moduleOffset);
             return Optional.of(new SymbolHit(f.name(), moduleOffset - f.rva(), l == null ? null : l.file(),
-                    l == null ? null : (int) l.line()));
+                    l == null ? null : (int) l.line(), inlined(f.sites(), moduleOffset)));
         }
         loadPublics();
         int i = ImageSymbols.floor(publicStarts, moduleOffset);
@@ -162,6 +178,55 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             publicNames[i] = PublicNames.name(publicsByAddress[i].name(), x86());
         }
         return Optional.of(new SymbolHit(publicNames[i], moduleOffset - publicStarts[i], null, null));
+    }
+
+    /**
+     * The calls inlined at {@code rva}, innermost first: each site's name and its own range's file and line there,
+     * which for every site but the innermost is where it calls the next one in; the procedure's line record is the
+     * call site of the outermost (see {@link org.leakscope.model.InlinedCall}).
+     */
+    private List<InlinedCall> inlined(InlineSites sites, long rva) {
+        if (sites.isEmpty()) {
+            return List.of();
+        }
+        int[] chain = sites.chain(rva);
+        List<InlinedCall> out = new ArrayList<>(chain.length);
+        for (int i = chain.length - 1; i >= 0; i--) {
+            InlineSites.Range r = sites.range(chain[i], rva);
+            out.add(new InlinedCall(inlineeName(sites.inlinee(chain[i])), null, r.file(),
+                    r.line() < 0 || r.line() > Integer.MAX_VALUE ? null : (int) r.line()));
+        }
+        return out;
+    }
+
+    /** The qualified name of an inlinee, read once; an id the IPI stream does not hold is a problem, once. */
+    private String inlineeName(long inlinee) {
+        if (inlineeNames.containsKey(inlinee)) {
+            return inlineeNames.get(inlinee);
+        }
+        String name = null;
+        try {
+            if (ipi == null && !idStreamsRead) {
+                idStreamsRead = true;
+                if (info().hasIdStream() && msf.hasStream(TypedProcedureNames.IPI)) {
+                    ipi = TypeStream.open(msf.stream(TypedProcedureNames.IPI));
+                }
+                if (msf.hasStream(TypedProcedureNames.TPI) && msf.streamSize(TypedProcedureNames.TPI) > 0) {
+                    tpiNames = new TypeNames(TypeStream.open(msf.stream(TypedProcedureNames.TPI)));
+                }
+            }
+            name = InlineeNames.qualified(ipi, tpiNames, inlinee);
+        } catch (InputFormatException e) {
+            addProblem(Problem.of(e));
+        }
+        if (name == null && ipi != null && unnamedInlinees++ < MAX_INLINEE_PROBLEMS) {
+            addProblem(new Problem(path.toString(), null, null, "inline site's inlinee 0x"
+                    + Long.toHexString(inlinee)
+                    + " is not an LF_FUNC_ID or LF_MFUNC_ID of the IPI stream (its items are 0x1000 to 0x"
+                    + Long.toHexString(ipi.end() - 1) + "): the inlined call is unnamed"));
+        }
+        inlineeNames.put(inlinee, name);
+        return name;
     }
 
     @Override
@@ -179,7 +244,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             try {
                 list = new ArrayList<>(dbi().sectionContributions());
             } catch (InputFormatException e) {
-                problems.add(Problem.of(e)); // lookups go through the index of every module instead
+                addProblem(Problem.of(e)); // lookups go through the index of every module instead
                 list = new ArrayList<>();
             }
             int moduleCount = dbi().modules().size();
@@ -213,6 +278,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         AddressMap a = addresses(); // also reads /names and makes the procedure names
         try {
             ModuleSymbols symbols = ModuleSymbols.read(msf, m);
+            symbols.problems.forEach(this::addProblem);
             if (files != null) {
                 for (long offset : symbols.files) {
                     files.add(names.get(offset));
@@ -220,7 +286,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             }
             return ModuleIndex.build(symbols, a, names, procedureNames);
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
+            addProblem(Problem.of(e));
             return List.of();
         }
     }
@@ -246,7 +312,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         try {
             all = Publics.read(msf, dbi());
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e)); // functions and lines are still right; only public names are missing
+            addProblem(Problem.of(e)); // functions and lines are still right; only public names are missing
             all = List.of();
         }
         for (Publics.Public p : all) {
@@ -341,7 +407,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
         try {
             stackWin = StackWinRecords.read(msf, dbi(), StringTable.read(msf, info()), addresses(), flavor);
         } catch (InputFormatException e) {
-            problems.add(Problem.of(e));
+            addProblem(Problem.of(e));
             stackWin = List.of();
         }
         SymbolData d = new SymbolData(module, List.of(), files, List.of(), functions, publics, stackWin, List.of());
@@ -376,7 +442,7 @@ public final class PdbSymbols implements ImageSymbols, AutoCloseable {
             try {
                 for (ModuleIndex.Func f : ModuleIndex.build(ModuleSymbols.read(msf, m), addresses(), names, plain)) {
                     all.add(new ModuleIndex.Func(f.rva(), f.size(), f.name(), f.multiple(),
-                            MozillaLines.of(f.lines(), f.rva() + f.size())));
+                            MozillaLines.of(f.lines(), f.rva() + f.size()), f.sites()));
                 }
             } catch (InputFormatException e) {
                 // recorded by everything()

@@ -37,7 +37,7 @@ class PdbMalformedTest {
     private int refused;
 
     /** The MSF layout of a good file: block size, and each stream's (and the directory's) blocks. */
-    private static final class Layout {
+    static final class Layout {
         final int blockSize;
         final int[] directoryBlocks;
         final long[] sizes;
