@@ -41,7 +41,7 @@ class BreakpadDifferentialTest {
                     .filter(Files::isRegularFile).sorted().toList();
         }
         Map<FoundBy, int[]> total = new EnumMap<>(FoundBy.class); // {agree, of}
-        int[] allOthers = new int[2];
+        Map<FoundBy, int[]> allOthers = new EnumMap<>(FoundBy.class);
         List<String> failures = new ArrayList<>();
         for (Path dump : dumps) {
             String name = root.relativize(dump).toString();
@@ -53,15 +53,16 @@ class BreakpadDifferentialTest {
                 continue;
             }
             ThreadStack actual;
-            int[] others = new int[2]; // frames of the other threads: agree, of
+            Map<FoundBy, int[]> others = new EnumMap<>(FoundBy.class); // the other threads' frames, by Breakpad's way
             try (Minidump d = Minidump.open(dump)) {
                 actual = walk(d, expected.get().index());
                 for (BreakpadStackText.Thread t : bpThreads) {
                     ThreadStack ours = t.crashed() ? null : walk(d, t.index());
                     for (int i = 0; ours != null && i < t.frames().size(); i++) {
-                        others[0] += i < ours.frames().size() && sameCode(t.frames().get(i),
+                        int[] c = others.computeIfAbsent(way(t.frames().get(i)), k -> new int[2]);
+                        c[0] += i < ours.frames().size() && sameCode(t.frames().get(i),
                                 ours.frames().get(i).frame()) ? 1 : 0;
-                        others[1]++;
+                        c[1]++;
                     }
                 }
             } catch (InputFormatException e) {
@@ -76,7 +77,7 @@ class BreakpadDifferentialTest {
             List<BreakpadStackText.Frame> bp = expected.get().frames();
             int firstDisagreement = -1;
             for (int i = 0; i < bp.size(); i++) {
-                FoundBy way = FrameComparison.BREAKPAD_TRUST.getOrDefault(bp.get(i).foundBy(), FoundBy.SCAN);
+                FoundBy way = way(bp.get(i));
                 boolean same = i < actual.frames().size() && sameCode(bp.get(i), actual.frames().get(i).frame());
                 int[] c = counts.computeIfAbsent(way, k -> new int[2]);
                 c[0] += same ? 1 : 0;
@@ -85,19 +86,14 @@ class BreakpadDifferentialTest {
                     firstDisagreement = i;
                 }
             }
-            counts.forEach((k, v) -> {
-                int[] t = total.computeIfAbsent(k, x -> new int[2]);
-                t[0] += v[0];
-                t[1] += v[1];
-            });
+            add(total, counts);
             System.out.println(name + ": Breakpad " + bp.size() + " frames, ours " + actual.frames().size()
                     + "; agree " + show(counts) + (firstDisagreement < 0 ? "" : "; first difference at frame "
                     + firstDisagreement + ": Breakpad " + bp.get(firstDisagreement).text() + ", ours "
                     + (firstDisagreement < actual.frames().size()
                             ? actual.frames().get(firstDisagreement).frame().describe() : "none"))
-                    + "; other threads: " + others[0] + "/" + others[1] + " frames agree");
-            allOthers[0] += others[0];
-            allOthers[1] += others[1];
+                    + "; other threads agree " + show(others));
+            add(allOthers, others);
             for (FoundBy strict : List.of(FoundBy.CONTEXT, FoundBy.CFI, FoundBy.FRAME_POINTER)) {
                 int[] c = counts.get(strict);
                 if (c != null && c[0] < c[1]) {
@@ -107,7 +103,7 @@ class BreakpadDifferentialTest {
             }
         }
         System.out.println("Breakpad differential, crashing threads, all dumps: " + show(total)
-                + "; the other threads: " + allOthers[0] + "/" + allOthers[1] + " frames agree");
+                + "; the other threads: " + show(allOthers));
         int[] scan = total.getOrDefault(FoundBy.SCAN, new int[2]);
         if (scan[1] > 0 && scan[0] * 10 < scan[1] * 9) {
             failures.add("only " + scan[0] + " of " + scan[1] + " frames Breakpad found by scanning agree (< 90 %)");
@@ -121,6 +117,19 @@ class BreakpadDifferentialTest {
             return ours.module() == null && bp.text().equals("0x" + Long.toHexString(ours.address()));
         }
         return bp.module().equals(ours.module()) && bp.offset() != null && bp.offset().equals(ours.moduleOffset());
+    }
+
+    /** How Breakpad found a frame, in our words; its rarer ways count as scanning. */
+    private static FoundBy way(BreakpadStackText.Frame f) {
+        return FrameComparison.BREAKPAD_TRUST.getOrDefault(f.foundBy(), FoundBy.SCAN);
+    }
+
+    private static void add(Map<FoundBy, int[]> total, Map<FoundBy, int[]> counts) {
+        counts.forEach((k, v) -> {
+            int[] t = total.computeIfAbsent(k, x -> new int[2]);
+            t[0] += v[0];
+            t[1] += v[1];
+        });
     }
 
     private static String show(Map<FoundBy, int[]> counts) {

@@ -47,7 +47,8 @@ class StackWalkGoldenTest {
             if (!crashedOnly) {
                 assertEquals(threads.size(), golden.threads().size(), "threads");
             }
-            StackWalker walker = new StackWalker(dump, symbols);
+            StackWalker walker = new StackWalker(dump, symbols, StackWalker.DEFAULT_MAX_FRAMES,
+                    StackWalker.ScanRule.BREAKPAD);
             for (BreakpadStackText.Thread expected : golden.threads()) {
                 if (crashedOnly && !expected.crashed()) {
                     continue;
