@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.leakscope.minidump.DumpModule;
+import org.leakscope.minidump.MemoryRange;
 import org.leakscope.minidump.VirtualMemory;
 import org.leakscope.model.Hex;
 import org.leakscope.model.InputFormatException;
@@ -99,7 +100,36 @@ final class CapturedImages implements AutoCloseable {
                 }
                 return captured(base + rva, (int) Math.min(length, Math.min(size - rva, VirtualMemory.MAX_READ)));
             }
+
+            @Override
+            public long nextCaptured(long rva) {
+                long next = nextCapturedAddress(base + Math.max(0, rva));
+                return next == -1 || Long.compareUnsigned(next, base + size) >= 0 ? -1 : next - base;
+            }
         };
+    }
+
+    /** The lowest address at or after {@code address} inside a captured range, or -1. */
+    private long nextCapturedAddress(long address) {
+        List<MemoryRange> ranges = memory.ranges(); // sorted by start
+        int lo = 0;
+        int hi = ranges.size();
+        while (lo < hi) { // the first range that ends after the address
+            int mid = (lo + hi) >>> 1;
+            MemoryRange r = ranges.get(mid);
+            if (Long.compareUnsigned(r.start() + r.size(), address) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (int i = lo; i < ranges.size(); i++) {
+            MemoryRange r = ranges.get(i);
+            if (r.size() > 0 && Long.compareUnsigned(r.start() + r.size(), address) > 0) {
+                return Long.compareUnsigned(r.start(), address) > 0 ? r.start() : address;
+            }
+        }
+        return -1;
     }
 
     /** The bytes from {@code address} on, up to {@code length}, until the first one the dump did not capture. */

@@ -15,4 +15,10 @@ public interface LoadedImage {
      * an empty array when the byte at {@code rva} was not captured.
      */
     byte[] read(long rva, int length);
+
+    /**
+     * The lowest RVA at or after {@code rva} that the dump may hold (it captured a range there), or -1 when it
+     * holds nothing more of the image: a reader skips what was not captured without asking for it page by page.
+     */
+    long nextCaptured(long rva);
 }

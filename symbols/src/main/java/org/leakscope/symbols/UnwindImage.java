@@ -46,6 +46,9 @@ interface UnwindImage extends Closeable {
      */
     byte[] read(long position, long len, String what) throws IOException;
 
+    /** The first position at or after {@code position} that a read may find, or -1 when none will. */
+    long nextReadable(long position);
+
     /** A program file, through its headers and section table. */
     static UnwindImage file(Path path, Limits limits) throws IOException {
         PeSymbolFile headers = PeSymbolFile.open(path, limits, false);
@@ -97,6 +100,10 @@ interface UnwindImage extends Closeable {
 
             public byte[] read(long position, long len, String what) throws IOException {
                 return FileRange.read(ch, path.toString(), position, len, size, what);
+            }
+
+            public long nextReadable(long position) {
+                return position;
             }
 
             public void close() throws IOException {
@@ -190,6 +197,11 @@ interface UnwindImage extends Closeable {
                 }
                 byte[] b = image.read(position, (int) len);
                 return b.length == len ? b : null;
+            }
+
+            public long nextReadable(long position) {
+                long next = image.nextCaptured(position);
+                return next < 0 || next >= bound ? -1 : next;
             }
 
             public void close() {

@@ -136,16 +136,21 @@ public final class X64Unwind implements AutoCloseable {
         int kept = 0;
         int inverted = 0;
         long firstInverted = -1;
-        int missing = 0;
+        long missing = 0;
         long firstMissing = -1;
-        for (int start = 0; start < n; start += CHUNK) {
-            int pieces = Math.min(CHUNK, n - start);
+        for (int start = 0, pieces; start < n; start += pieces) {
+            pieces = Math.min(CHUNK, n - start);
             long pieceAt = at + (long) start * RUNTIME_FUNCTION;
             byte[] bytes = headers.read(pieceAt, (long) pieces * RUNTIME_FUNCTION, "the exception directory");
-            if (bytes == null) { // a page the dump did not capture: its functions have no unwind data here
-                if (missing++ == 0) {
+            if (bytes == null) {
+                // not captured by the dump: these functions have no unwind data here; go on where it has more
+                if (missing == 0) {
                     firstMissing = pieceAt;
                 }
+                long next = headers.nextReadable(pieceAt + 1);
+                long skipTo = next < 0 ? n : Math.max(start + 1, Math.min(n, (next - at) / RUNTIME_FUNCTION));
+                missing += skipTo - start;
+                pieces = (int) (skipTo - start);
                 continue;
             }
             if (kept + pieces > b.length) {
@@ -184,7 +189,7 @@ public final class X64Unwind implements AutoCloseable {
         }
         if (missing > 0) {
             problem(InputFormatException.atOffset(source, firstMissing, "the whole exception directory in the dump's"
-                    + " memory", missing + " pieces of up to " + CHUNK + " entries not captured (skipped)"));
+                    + " memory", missing + " of its " + n + " entries not captured (skipped)"));
         }
         begins = Arrays.copyOf(b, kept);
         ends = Arrays.copyOf(e, kept);
