@@ -6,7 +6,8 @@
 #   - bin/dumpscan --resmon lists exactly the planted resources (a malloc block in leak_malloc_block, a HeapAlloc
 #     block in leak_heap_block, an event in leak_event) from the normal dump's user stream;
 #   - the full-memory dump without the stream yields the same list by memory scan;
-#   - bin/dumpscan walks the crashing thread of both dumps from crash_now up to main, by name.
+#   - bin/dumpscan walks the crashing thread of both dumps from crash_now up to main, by name, and in the full
+#     dump unwinds Wine's kernel32.dll by the unwind data of its image in the dump's memory.
 set -eu
 [ $# -eq 2 ] || { echo "usage: e2e.sh BUILD_DIR REPO_ROOT" >&2; exit 2; }
 BUILD="$(cd "$1" && pwd)"
@@ -73,6 +74,21 @@ print("client e2e: %s: crash_now <- main <- %s" % (sys.argv[1], " <- ".join(str(
       file=sys.stderr)
 PY
 done
+
+# Wine's DLLs have no file here (their paths are C:\windows\system32\...): the full-memory dump holds their images,
+# so the walker unwinds kernel32.dll by the x64 unwind data in the dump's memory and finds its caller (ntdll.dll's
+# thread start) by cfi, where the normal dump, without images, can only scan for it
+python3 - "$fdump.stacks.json" "$ndump.stacks.json" <<'PY' || fail "kernel32.dll's caller in the full dump is not found by cfi from the dump's memory"
+import json, sys
+def after_kernel32(path):
+    dump = json.load(open(path))["dumps"][0]
+    frames = [t for t in dump["threads"] if t["crashed"]][0]["frames"]
+    k = [i for i, f in enumerate(frames) if f["module"] == "kernel32.dll"]
+    return (frames[k[0] + 1]["module"], frames[k[0] + 1]["trust"]) if k and k[0] + 1 < len(frames) else None
+full, normal = after_kernel32(sys.argv[1]), after_kernel32(sys.argv[2])
+print("client e2e: kernel32.dll's caller: full dump %s, normal dump %s" % (full, normal), file=sys.stderr)
+sys.exit(0 if full == ("ntdll.dll", "cfi") else 1)
+PY
 
 # the planted functions' address ranges, from the exe's symbols (mingw's nm)
 NM="${MINGW:-x86_64-w64-mingw32-}nm"

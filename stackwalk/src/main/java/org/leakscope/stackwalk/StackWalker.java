@@ -45,12 +45,33 @@ public final class StackWalker implements AutoCloseable {
     }
 
     public StackWalker(Minidump dump, SymbolStore symbols, int maxFrames) {
+        this(dump, symbols, maxFrames, ScanRule.CALLS_FIRST);
+    }
+
+    /**
+     * Which words a stack scan takes for return addresses. Breakpad takes the first word that points into a module
+     * (into a function, when the module has symbols); {@link #CALLS_FIRST}, the default, passes over those whose code
+     * bytes are known and do not end in a call instruction, so a function pointer left on the stack (a callback, a
+     * thread's start routine, {@code main} given to {@code __libc_start_main}) is not reported as a caller.
+     */
+    public enum ScanRule {
+        /** Breakpad's rule exactly: for comparing with {@code minidump_stackwalk} frame for frame. */
+        BREAKPAD,
+        /** Prefer a word that follows a call, where the dump's memory or the module's program file has the code. */
+        CALLS_FIRST
+    }
+
+    public StackWalker(Minidump dump, SymbolStore symbols, int maxFrames, ScanRule scanRule) {
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be at least 1");
         }
         this.dump = dump;
         Optional<SystemInfo> system = dump.systemInfo();
-        this.code = new CodeLookup(dump.moduleMap(), symbols, system.map(s -> s.cpu().equals("amd64")).orElse(false));
+        List<Problem> problems = new ArrayList<>();
+        CapturedImages images = new CapturedImages(dump.source(), dump.memory(), dump.modules().orElse(List.of()),
+                problems);
+        this.code = new CodeLookup(dump.moduleMap(), symbols, images, system.map(SystemInfo::cpu).orElse(""),
+                scanRule == ScanRule.CALLS_FIRST, problems);
         this.maxFrames = maxFrames;
         this.windows = system.map(SystemInfo::isWindows).orElse(false);
         // Breakpad's arm64 pointer-authentication mask comes from the module listed last
@@ -159,7 +180,10 @@ public final class StackWalker implements AutoCloseable {
         return new ThreadStack(threadId, crashed, out, end);
     }
 
-    /** Program files whose unwind data could not be read (their modules were walked by other means). */
+    /**
+     * Program files whose unwind data could not be read, and module images in the dump's memory that were damaged
+     * or not the listed module's (their modules were walked by other means).
+     */
     public List<Problem> problems() {
         return List.copyOf(code.problems());
     }

@@ -90,7 +90,8 @@ abstract class Unwinder {
      */
     WalkFrame byCfi(WalkFrame last, Set<String> essentials) {
         long instruction = instruction(last);
-        String rules = code.cfiRules(instruction).or(() -> code.programFileRules(instruction)).orElse(null);
+        String rules = code.cfiRules(instruction).or(() -> code.programFileRules(instruction))
+                .or(() -> code.capturedImageRules(instruction)).orElse(null);
         if (rules == null) {
             return null;
         }
@@ -132,19 +133,31 @@ abstract class Unwinder {
      * ({@link CodeLookup#plausibleReturnAddress}) of a call: {location, value}, or null. The byte before it is what
      * is checked, as Breakpad does: a call to a function that never returns may be the last instruction of its
      * function, so its return address is already the next function's (or past its module's end).
+     *
+     * <p>Where the code bytes before a candidate are known (the dump's memory, else the module's program file),
+     * one that does not follow a call instruction is passed over for the next candidate that follows one or whose
+     * bytes are unknown: a stale code pointer (a function pointer argument, a saved callback) is not a return
+     * address. Breakpad checks nothing of the sort; when no bytes are known this is its rule exactly, and when
+     * every candidate in the window fails the check, the first is still taken, as Breakpad would.
      */
     long[] scan(long start, int words) {
+        long[] first = null;
         for (int i = 0; i <= words; i++) {
             long location = start + (long) i * wordSize;
             Long v = memory.read(location, wordSize);
             if (v == null) {
-                return null;
+                break;
             }
             if (code.plausibleReturnAddress(wordSize == 4 ? (v - 1) & 0xffffffffL : v - 1)) {
-                return new long[] {location, v};
+                if (!Boolean.FALSE.equals(code.followsCall(v))) {
+                    return new long[] {location, v};
+                }
+                if (first == null) {
+                    first = new long[] {location, v};
+                }
             }
         }
-        return null;
+        return first;
     }
 
     /** Scans above a frame: farther above the context frame, whose callee may have pushed more. */

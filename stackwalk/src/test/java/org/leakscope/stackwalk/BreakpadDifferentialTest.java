@@ -26,6 +26,10 @@ import org.leakscope.testing.Required;
  * only it says how each frame was found, and the agreement is counted per way: every frame Breakpad finds from
  * the context, by call frame information or by the frame pointer must agree; of the frames it finds by scanning,
  * at least 90 %. {@code -Dleakscope.dumps=DIR} compares over another folder of dumps instead.
+ *
+ * <p>Our scan passes over words whose code bytes do not end in a call (see {@link StackWalker.ScanRule}), which
+ * Breakpad takes: one such frame shifts every later one, so the agreement is also printed "in order", Breakpad's
+ * frames that our walk has in the same order with others between (a longest common subsequence).
  */
 class BreakpadDifferentialTest {
     @Test
@@ -41,7 +45,8 @@ class BreakpadDifferentialTest {
                     .filter(Files::isRegularFile).sorted().toList();
         }
         Map<FoundBy, int[]> total = new EnumMap<>(FoundBy.class); // {agree, of}
-        int[] allOthers = new int[2];
+        Map<FoundBy, int[]> allOthers = new EnumMap<>(FoundBy.class);
+        Map<FoundBy, int[]> totalInOrder = new EnumMap<>(FoundBy.class);
         List<String> failures = new ArrayList<>();
         for (Path dump : dumps) {
             String name = root.relativize(dump).toString();
@@ -53,15 +58,16 @@ class BreakpadDifferentialTest {
                 continue;
             }
             ThreadStack actual;
-            int[] others = new int[2]; // frames of the other threads: agree, of
+            Map<FoundBy, int[]> others = new EnumMap<>(FoundBy.class); // the other threads' frames, by Breakpad's way
             try (Minidump d = Minidump.open(dump)) {
                 actual = walk(d, expected.get().index());
                 for (BreakpadStackText.Thread t : bpThreads) {
                     ThreadStack ours = t.crashed() ? null : walk(d, t.index());
                     for (int i = 0; ours != null && i < t.frames().size(); i++) {
-                        others[0] += i < ours.frames().size() && sameCode(t.frames().get(i),
+                        int[] c = others.computeIfAbsent(way(t.frames().get(i)), k -> new int[2]);
+                        c[0] += i < ours.frames().size() && sameCode(t.frames().get(i),
                                 ours.frames().get(i).frame()) ? 1 : 0;
-                        others[1]++;
+                        c[1]++;
                     }
                 }
             } catch (InputFormatException e) {
@@ -74,9 +80,11 @@ class BreakpadDifferentialTest {
             }
             Map<FoundBy, int[]> counts = new EnumMap<>(FoundBy.class);
             List<BreakpadStackText.Frame> bp = expected.get().frames();
+            Map<FoundBy, int[]> inOrder = inOrder(bp, actual);
+            add(totalInOrder, inOrder);
             int firstDisagreement = -1;
             for (int i = 0; i < bp.size(); i++) {
-                FoundBy way = FrameComparison.BREAKPAD_TRUST.getOrDefault(bp.get(i).foundBy(), FoundBy.SCAN);
+                FoundBy way = way(bp.get(i));
                 boolean same = i < actual.frames().size() && sameCode(bp.get(i), actual.frames().get(i).frame());
                 int[] c = counts.computeIfAbsent(way, k -> new int[2]);
                 c[0] += same ? 1 : 0;
@@ -85,19 +93,14 @@ class BreakpadDifferentialTest {
                     firstDisagreement = i;
                 }
             }
-            counts.forEach((k, v) -> {
-                int[] t = total.computeIfAbsent(k, x -> new int[2]);
-                t[0] += v[0];
-                t[1] += v[1];
-            });
+            add(total, counts);
             System.out.println(name + ": Breakpad " + bp.size() + " frames, ours " + actual.frames().size()
                     + "; agree " + show(counts) + (firstDisagreement < 0 ? "" : "; first difference at frame "
                     + firstDisagreement + ": Breakpad " + bp.get(firstDisagreement).text() + ", ours "
                     + (firstDisagreement < actual.frames().size()
                             ? actual.frames().get(firstDisagreement).frame().describe() : "none"))
-                    + "; other threads: " + others[0] + "/" + others[1] + " frames agree");
-            allOthers[0] += others[0];
-            allOthers[1] += others[1];
+                    + "; in order " + show(inOrder) + "; other threads agree " + show(others));
+            add(allOthers, others);
             for (FoundBy strict : List.of(FoundBy.CONTEXT, FoundBy.CFI, FoundBy.FRAME_POINTER)) {
                 int[] c = counts.get(strict);
                 if (c != null && c[0] < c[1]) {
@@ -106,8 +109,8 @@ class BreakpadDifferentialTest {
                 }
             }
         }
-        System.out.println("Breakpad differential, crashing threads, all dumps: " + show(total)
-                + "; the other threads: " + allOthers[0] + "/" + allOthers[1] + " frames agree");
+        System.out.println("Breakpad differential, crashing threads, all dumps: " + show(total) + " (in order "
+                + show(totalInOrder) + "); the other threads: " + show(allOthers));
         int[] scan = total.getOrDefault(FoundBy.SCAN, new int[2]);
         if (scan[1] > 0 && scan[0] * 10 < scan[1] * 9) {
             failures.add("only " + scan[0] + " of " + scan[1] + " frames Breakpad found by scanning agree (< 90 %)");
@@ -121,6 +124,48 @@ class BreakpadDifferentialTest {
             return ours.module() == null && bp.text().equals("0x" + Long.toHexString(ours.address()));
         }
         return bp.module().equals(ours.module()) && bp.offset() != null && bp.offset().equals(ours.moduleOffset());
+    }
+
+    /** Breakpad's frames that our walk has in the same order (a longest common subsequence), by Breakpad's way. */
+    private static Map<FoundBy, int[]> inOrder(List<BreakpadStackText.Frame> bp, ThreadStack ours) {
+        int n = bp.size();
+        int m = ours.frames().size();
+        int[][] lcs = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                lcs[i][j] = sameCode(bp.get(i), ours.frames().get(j).frame()) ? lcs[i + 1][j + 1] + 1
+                        : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        Map<FoundBy, int[]> out = new EnumMap<>(FoundBy.class);
+        for (int i = 0, j = 0; i < n; ) {
+            int[] c = out.computeIfAbsent(way(bp.get(i)), k -> new int[2]);
+            if (j < m && sameCode(bp.get(i), ours.frames().get(j).frame()) && lcs[i][j] == lcs[i + 1][j + 1] + 1) {
+                c[0]++;
+                c[1]++;
+                i++;
+                j++;
+            } else if (j < m && lcs[i][j + 1] >= lcs[i + 1][j]) {
+                j++;
+            } else {
+                c[1]++;
+                i++;
+            }
+        }
+        return out;
+    }
+
+    /** How Breakpad found a frame, in our words; its rarer ways count as scanning. */
+    private static FoundBy way(BreakpadStackText.Frame f) {
+        return FrameComparison.BREAKPAD_TRUST.getOrDefault(f.foundBy(), FoundBy.SCAN);
+    }
+
+    private static void add(Map<FoundBy, int[]> total, Map<FoundBy, int[]> counts) {
+        counts.forEach((k, v) -> {
+            int[] t = total.computeIfAbsent(k, x -> new int[2]);
+            t[0] += v[0];
+            t[1] += v[1];
+        });
     }
 
     private static String show(Map<FoundBy, int[]> counts) {

@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a small Linux amd64 (or arm64) minidump for walker tests: one thread with a given stack and registers,
- * and one module with an RSDS debug identity ({@link #DEBUG_ID}, debug file {@code app.pdb}). Laid out by hand from
- * the format's documentation, not with the reader's code, so a reader bug cannot cancel out.
+ * Writes a small Linux amd64 (or arm64, or Windows amd64) minidump for walker tests: one thread with a given stack
+ * and registers, one module with an RSDS debug identity ({@link #DEBUG_ID}, debug file {@code app.pdb}), and any
+ * other captured memory (code, a module's image) in a MemoryList. Laid out by hand from the format's
+ * documentation, not with the reader's code, so a reader bug cannot cancel out.
  */
 final class StackDump {
     static final String DEBUG_ID = "111111112222333344444444444444441";
@@ -27,6 +28,11 @@ final class StackDump {
     private boolean stackInMemoryList;
     private long stackBase;
     private byte[] stack = new byte[0];
+    private boolean windows;
+    private int moduleSize = MODULE_SIZE;
+    private int moduleTimeDateStamp;
+    private final java.util.List<Long> rangeAddresses = new java.util.ArrayList<>();
+    private final java.util.List<byte[]> rangeBytes = new java.util.ArrayList<>();
 
     StackDump registers(long rip, long rsp, long rbp) {
         this.rip = rip;
@@ -58,6 +64,26 @@ final class StackDump {
         return this;
     }
 
+    /** A Windows dump (platform VER_PLATFORM_WIN32_NT) instead of a Linux one. */
+    StackDump windows() {
+        this.windows = true;
+        return this;
+    }
+
+    /** The module list's SizeOfImage and TimeDateStamp for the module (default {@link #MODULE_SIZE} and 0). */
+    StackDump module(int size, int timeDateStamp) {
+        this.moduleSize = size;
+        this.moduleTimeDateStamp = timeDateStamp;
+        return this;
+    }
+
+    /** More captured memory: a MemoryList range of these bytes at {@code address}. */
+    StackDump memory(long address, byte[] bytes) {
+        rangeAddresses.add(address);
+        rangeBytes.add(bytes);
+        return this;
+    }
+
     StackDump stack(long base, byte[] bytes) {
         this.stackBase = base;
         this.stack = bytes;
@@ -66,7 +92,8 @@ final class StackDump {
 
     Path write(Path file) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int streams = stackInMemoryList ? 4 : 3;
+        int ranges = rangeBytes.size() + (stackInMemoryList ? 1 : 0);
+        int streams = ranges > 0 ? 4 : 3;
         int dirRva = 32;
         int sysRva = dirRva + streams * 12;
         int threadRva = sysRva + 56;
@@ -87,21 +114,26 @@ final class StackDump {
         dir.putInt(7).putInt(56).putInt(sysRva); // SystemInfo
         dir.putInt(3).putInt(4 + 48).putInt(threadRva); // ThreadList
         dir.putInt(4).putInt(4 + 108).putInt(moduleRva); // ModuleList
-        int memoryListRva = stackRva + stack.length;
-        if (stackInMemoryList) {
-            dir.putInt(5).putInt(4 + 16).putInt(memoryListRva); // MemoryList
+        int rangesRva = stackRva + stack.length;
+        int rangesSize = 0;
+        for (byte[] b : rangeBytes) {
+            rangesSize += b.length;
+        }
+        int memoryListRva = rangesRva + rangesSize;
+        if (ranges > 0) {
+            dir.putInt(5).putInt(4 + 16 * ranges).putInt(memoryListRva); // MemoryList
         }
         out.write(dir.array());
-        // SystemInfo: amd64 (9) or arm64 (12), Linux (Breakpad's platform id 0x8201)
+        // SystemInfo: amd64 (9) or arm64 (12), Linux (Breakpad's platform id 0x8201) or Windows NT (2)
         out.write(le(56).putShort((short) (arm64 ? 12 : 9)).putShort((short) 6).putShort((short) 0).put((byte) 1)
-                .put((byte) 1).putInt(0).putInt(0).putInt(0).putInt(0x8201).array());
+                .put((byte) 1).putInt(0).putInt(0).putInt(0).putInt(windows ? 2 : 0x8201).array());
         ByteBuffer threads = le(4 + 48).putInt(1);
         threads.putInt(0x77).putInt(0).putInt(0).putInt(0).putLong(0);
         threads.putLong(stackBase).putInt(stack.length).putInt(stack.length == 0 || stackInMemoryList ? 0 : stackRva);
         threads.putInt(contextSize).putInt(contextRva);
         out.write(threads.array());
         ByteBuffer modules = le(4 + 108).putInt(1);
-        modules.putLong(MODULE_BASE).putInt(MODULE_SIZE).putInt(0).putInt(0).putInt(nameRva);
+        modules.putLong(MODULE_BASE).putInt(moduleSize).putInt(0).putInt(moduleTimeDateStamp).putInt(nameRva);
         modules.position(modules.position() + 52); // VS_FIXEDFILEINFO: none
         modules.putInt(cvSize).putInt(cvRva).putInt(0).putInt(0).putLong(0).putLong(0);
         out.write(modules.array());
@@ -125,8 +157,20 @@ final class StackDump {
         }
         out.write(c.array());
         out.write(stack);
-        if (stackInMemoryList) {
-            out.write(le(4 + 16).putInt(1).putLong(stackBase).putInt(stack.length).putInt(stackRva).array());
+        for (byte[] b : rangeBytes) {
+            out.write(b);
+        }
+        if (ranges > 0) {
+            ByteBuffer list = le(4 + 16 * ranges).putInt(ranges);
+            if (stackInMemoryList) {
+                list.putLong(stackBase).putInt(stack.length).putInt(stackRva);
+            }
+            int at = rangesRva;
+            for (int i = 0; i < rangeBytes.size(); i++) {
+                list.putLong(rangeAddresses.get(i)).putInt(rangeBytes.get(i).length).putInt(at);
+                at += rangeBytes.get(i).length;
+            }
+            out.write(list.array());
         }
         Files.write(file, out.toByteArray());
         return file;

@@ -1,9 +1,7 @@
 package org.leakscope.symbols;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,7 +19,9 @@ import org.leakscope.symbols.breakpad.SymbolData;
 /**
  * The x64 unwind data of a PE image: the exception directory's RUNTIME_FUNCTION entries (.pdata), read when
  * opened into three int arrays, and the UNWIND_INFO records they point at (.xdata), read and decoded on demand
- * (through {@code pe_symbols.ksy}) and cached. The stack walker asks {@link #at(long)} for the program in effect
+ * (through {@code pe_symbols.ksy}) and cached. The image is a program file ({@link #open(Path)}) or, for a module
+ * whose file is not at hand, the image a dump captured ({@link #open(LoadedImage, long)}): the same records,
+ * read by RVA, where pages the dump left out read as absent and end that lookup. The stack walker asks {@link #at(long)} for the program in effect
  * at an address; {@code dumpsyms} asks {@link #stackCfi()} for Breakpad STACK CFI records.
  *
  * <p>Damage does not stop the rest: an exception directory outside the file's sections leaves no entries; an
@@ -37,13 +37,12 @@ public final class X64Unwind implements AutoCloseable {
     private static final int RUNTIME_FUNCTION = 12;
     /** Header, 255 slots and padding, and a chained entry: no UNWIND_INFO needs more before its handler data. */
     private static final int MAX_UNWIND_INFO = 4 + 256 * 2 + RUNTIME_FUNCTION;
-    /** .pdata is read in pieces of this many entries, never as one array sized by the directory. */
-    private static final int CHUNK = 4096;
+    /** .pdata is read in pieces of this many entries (a page of a loaded image), never as one array sized by the
+     * directory: the arrays grow with what was read. */
+    private static final int CHUNK = 4096 / RUNTIME_FUNCTION;
 
     private final String source;
-    private final PeSymbolFile headers;
-    private final FileChannel ch;
-    private final long fileSize;
+    private final UnwindImage headers;
     private final List<Problem> problems = new ArrayList<>();
     private final Set<Long> reported = new HashSet<>();
     private final Map<Long, Object> infos = new HashMap<>(); // RVA -> X64UnwindInfo or InputFormatException
@@ -53,11 +52,9 @@ public final class X64Unwind implements AutoCloseable {
     /** Each entry's file offset in .pdata, for error positions. */
     private long[] entryAt = new long[0];
 
-    private X64Unwind(String source, PeSymbolFile headers, FileChannel ch) throws IOException {
-        this.source = source;
+    private X64Unwind(UnwindImage headers) {
+        this.source = headers.source();
         this.headers = headers;
-        this.ch = ch;
-        this.fileSize = ch.size();
     }
 
     public static X64Unwind open(Path path) throws IOException {
@@ -66,11 +63,25 @@ public final class X64Unwind implements AutoCloseable {
 
     /** Reads the headers and the RUNTIME_FUNCTION table; the file stays open for the UNWIND_INFO records. */
     public static X64Unwind open(Path path, Limits limits) throws IOException {
-        PeSymbolFile headers = PeSymbolFile.open(path, limits, false);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return open(UnwindImage.file(path, limits));
+    }
+
+    /**
+     * Reads the headers of an image a dump captured (from its RVA 0) and its RUNTIME_FUNCTION table, as far as
+     * the dump holds them: pieces of the table it left out are skipped and recorded in {@link #problems()}.
+     * Headers that are not a PE32+ image's, or that the dump did not capture, are an
+     * {@link InputFormatException} (positions in it are RVAs). Reads stay below {@code moduleSize} (the module
+     * list's size) and the image's SizeOfImage; the caller compares {@link #sizeOfImage()} and
+     * {@link #timeDateStamp()} with the module list.
+     */
+    public static X64Unwind open(LoadedImage image, long moduleSize) throws IOException {
+        return open(UnwindImage.loaded(image, moduleSize));
+    }
+
+    private static X64Unwind open(UnwindImage image) throws IOException {
         try {
-            X64Unwind u = new X64Unwind(path.toString(), headers, ch);
-            if (headers.machine() == PeImageInfo.MACHINE_AMD64 && headers.exceptionLen() != 0) {
+            X64Unwind u = new X64Unwind(image);
+            if (image.machine() == PeImageInfo.MACHINE_AMD64 && image.exceptionLen() != 0) {
                 try {
                     u.readRuntimeFunctions();
                 } catch (InputFormatException e) {
@@ -79,16 +90,31 @@ public final class X64Unwind implements AutoCloseable {
             }
             return u;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            image.close();
             throw e;
         }
+    }
+
+    /** The COFF header's Machine (0x8664 for x64: other machines have no entries here). */
+    public int machine() {
+        return headers.machine();
+    }
+
+    /** The COFF header's TimeDateStamp, unsigned: with {@link #sizeOfImage()}, what a module list records. */
+    public long timeDateStamp() {
+        return headers.timeDateStamp();
+    }
+
+    /** The optional header's SizeOfImage. */
+    public long sizeOfImage() {
+        return headers.sizeOfImage();
     }
 
     private void readRuntimeFunctions() throws IOException {
         long rva = headers.exceptionRva();
         long len = headers.exceptionLen();
         long count = len / RUNTIME_FUNCTION;
-        long at = headers.fileOffset(rva, count * RUNTIME_FUNCTION);
+        long at = headers.position(rva, count * RUNTIME_FUNCTION);
         if (at < 0) {
             problem(InputFormatException.atOffset(source, headers.exceptionFieldAt(), "the exception directory ("
                     + len + " bytes at RVA " + Hex.of(rva) + ") inside a section's file data", "it is not (no unwind"
@@ -99,20 +125,41 @@ public final class X64Unwind implements AutoCloseable {
             problem(InputFormatException.atOffset(source, headers.exceptionFieldAt(), "an exception directory of"
                     + " whole 12-byte entries", len + " bytes (the last " + len % RUNTIME_FUNCTION + " ignored)"));
         }
-        // count <= the section's raw size / 12, which the file holds: the arrays are no larger than the file
+        // count <= the section's raw size / 12 (or SizeOfImage / 12): still, the arrays grow only with the entries
+        // read, so a loaded image's directory that claims much and holds little allocates little
         int n = (int) count;
-        int[] b = new int[n];
-        int[] e = new int[n];
-        int[] u = new int[n];
-        long[] where = new long[n];
+        int cap = Math.min(n, CHUNK);
+        int[] b = new int[cap];
+        int[] e = new int[cap];
+        int[] u = new int[cap];
+        long[] where = new long[cap];
         int kept = 0;
         int inverted = 0;
         long firstInverted = -1;
-        for (int start = 0; start < n; start += CHUNK) {
-            int pieces = Math.min(CHUNK, n - start);
+        long missing = 0;
+        long firstMissing = -1;
+        for (int start = 0, pieces; start < n; start += pieces) {
+            pieces = Math.min(CHUNK, n - start);
             long pieceAt = at + (long) start * RUNTIME_FUNCTION;
-            byte[] bytes = FileRange.read(ch, source, pieceAt, (long) pieces * RUNTIME_FUNCTION, fileSize,
-                    "the exception directory");
+            byte[] bytes = headers.read(pieceAt, (long) pieces * RUNTIME_FUNCTION, "the exception directory");
+            if (bytes == null) {
+                // not captured by the dump: these functions have no unwind data here; go on where it has more
+                if (missing == 0) {
+                    firstMissing = pieceAt;
+                }
+                long next = headers.nextReadable(pieceAt + 1);
+                long skipTo = next < 0 ? n : Math.max(start + 1, Math.min(n, (next - at) / RUNTIME_FUNCTION));
+                missing += skipTo - start;
+                pieces = (int) (skipTo - start);
+                continue;
+            }
+            if (kept + pieces > b.length) {
+                cap = (int) Math.min(n, Math.max((long) kept + pieces, 2L * b.length));
+                b = Arrays.copyOf(b, cap);
+                e = Arrays.copyOf(e, cap);
+                u = Arrays.copyOf(u, cap);
+                where = Arrays.copyOf(where, cap);
+            }
             for (int i = 0; i < pieces; i++) {
                 PeSymbols.RuntimeFunction f = FileRange.parse(source, bytes, (long) i * RUNTIME_FUNCTION,
                         pieceAt + (long) i * RUNTIME_FUNCTION, "a RUNTIME_FUNCTION", "a RUNTIME_FUNCTION",
@@ -139,6 +186,10 @@ public final class X64Unwind implements AutoCloseable {
         if (inverted > 0) {
             problem(InputFormatException.atOffset(source, firstInverted, "RUNTIME_FUNCTION entries that end after"
                     + " they begin", inverted + " that do not (skipped)"));
+        }
+        if (missing > 0) {
+            problem(InputFormatException.atOffset(source, firstMissing, "the whole exception directory in the dump's"
+                    + " memory", missing + " of its " + n + " entries not captured (skipped)"));
         }
         begins = Arrays.copyOf(b, kept);
         ends = Arrays.copyOf(e, kept);
@@ -248,7 +299,7 @@ public final class X64Unwind implements AutoCloseable {
                 // RUNTIME_FUNCTION_INDIRECT: the entry shares the unwind information of another entry at rva - 1
                 long entry = rva - 1;
                 rva = indirect(entry, refAt).unwindRva();
-                refAt = headers.fileOffset(entry, RUNTIME_FUNCTION) + 8;
+                refAt = headers.position(entry, RUNTIME_FUNCTION) + 8;
                 continue;
             }
             X64UnwindInfo info = info(rva, refAt, cache);
@@ -256,20 +307,20 @@ public final class X64Unwind implements AutoCloseable {
             if (info.chained() == null) {
                 return new X64UnwindProgram(f, chain);
             }
-            refAt = headers.fileOffset(rva, 4);
+            refAt = headers.position(rva, 4);
             rva = info.chained().unwindRva();
         }
     }
 
     private X64RuntimeFunction indirect(long rva, long refAt) throws IOException {
-        long at = headers.fileOffset(rva, RUNTIME_FUNCTION);
-        if (at < 0) {
+        long at = headers.position(rva, RUNTIME_FUNCTION);
+        byte[] bytes = at < 0 ? null : headers.read(at, RUNTIME_FUNCTION, "a RUNTIME_FUNCTION");
+        if (bytes == null) {
             throw InputFormatException.atOffset(source, refAt, "an indirect RUNTIME_FUNCTION at RVA " + Hex.of(rva)
-                    + " inside a section's file data", "it is not");
+                    + " inside a section's file data (or captured by the dump)", "it is not");
         }
-        PeSymbols.RuntimeFunction r = FileRange.parse(source, FileRange.read(ch, source, at, RUNTIME_FUNCTION,
-                fileSize, "a RUNTIME_FUNCTION"), 0, at, "a RUNTIME_FUNCTION", "a RUNTIME_FUNCTION",
-                PeSymbols.RuntimeFunction::new);
+        PeSymbols.RuntimeFunction r = FileRange.parse(source, bytes, 0, at, "a RUNTIME_FUNCTION",
+                "a RUNTIME_FUNCTION", PeSymbols.RuntimeFunction::new);
         return new X64RuntimeFunction(r.rvaBegin(), r.rvaEnd(), r.rvaUnwindInfo());
     }
 
@@ -298,13 +349,17 @@ public final class X64Unwind implements AutoCloseable {
 
     /** The bytes of an UNWIND_INFO: up to its largest size, cut at the end of its section's file data. */
     private X64UnwindDecoder.Bytes readInfo(long rva, long refAt) throws IOException {
-        long at = headers.fileOffset(rva, 4);
+        long at = headers.position(rva, 4);
         if (at < 0) {
             throw InputFormatException.atOffset(source, refAt, "unwind information at RVA " + Hex.of(rva)
                     + " inside a section's file data", "it is not");
         }
-        long len = Math.min(MAX_UNWIND_INFO, headers.sectionFileEnd(rva) - at);
-        return new X64UnwindDecoder.Bytes(FileRange.read(ch, source, at, len, fileSize, "unwind information"), at);
+        byte[] bytes = headers.readUpTo(rva, MAX_UNWIND_INFO, "unwind information");
+        if (bytes.length < 4) {
+            throw InputFormatException.atOffset(source, at, "unwind information at RVA " + Hex.of(rva),
+                    "the dump did not capture it");
+        }
+        return new X64UnwindDecoder.Bytes(bytes, at);
     }
 
     /**
@@ -360,6 +415,6 @@ public final class X64Unwind implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        ch.close();
+        headers.close();
     }
 }
