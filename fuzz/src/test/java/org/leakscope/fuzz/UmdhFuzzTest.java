@@ -3,15 +3,11 @@ package org.leakscope.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
 import java.util.List;
-import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
 import org.leakscope.analysis.LeakdiffRequest;
 import org.leakscope.analysis.Leakdiffs;
-import org.leakscope.analysis.ReadProgress;
 import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
-import org.leakscope.analysis.SnapshotRead;
-import org.leakscope.analysis.SnapshotReads;
 import org.leakscope.umdh.UmdhCompareLog;
 import org.leakscope.umdh.UmdhCompareReader;
 import org.leakscope.umdh.UmdhLogKind;
@@ -49,22 +45,15 @@ class UmdhFuzzTest {
         Path file = FuzzFile.of("input.txt", input);
         ReaderContract.check("umdh compare", () -> {
             detect(file);
-            for (int radix : new int[] {0, 10, 16}) {
-                UmdhOptions o = radix == 0 ? UmdhOptions.defaults() : UmdhOptions.defaults().withCompareRadix(radix);
-                UmdhCompareLog log = UmdhCompareReader.read(file, o);
-                Leakdiffs.analyse(List.of(SnapshotInput.compare(file.toString(), log)), SETTINGS, COMPARE);
-            }
+            UmdhCompareLog log = UmdhCompareReader.read(file, UmdhOptions.defaults());
+            Leakdiffs.analyse(List.of(SnapshotInput.compare(file.toString(), log)), SETTINGS, COMPARE);
+            UmdhCompareReader.read(file, UmdhOptions.defaults().withCompareRadix(10)); // --input-radix 10
         });
     }
 
-    /** What every command does first: the kind by content, then (for a UMDH kind) leakdiff's parallel read. */
+    /** What every command does first: the kind by content (leakdiff then reads it with the reader called here). */
     private static void detect(Path file) throws Exception {
         UmdhLogKind.detect(file, SETTINGS.limits().maxLineChars());
-        InputKind kind = Inputs.detect(file, SETTINGS.inputs());
-        if (kind == InputKind.UMDH_SNAPSHOT || kind == InputKind.UMDH_COMPARE) {
-            List<SnapshotRead> read = SnapshotReads.read("leakdiff", List.of(file), List.of(kind), List.of(SETTINGS),
-                    java.util.Collections.singletonList(null), ReadProgress.NONE);
-            read.size();
-        }
+        Inputs.detect(file, SETTINGS.inputs());
     }
 }
