@@ -7,7 +7,9 @@
 #   fuzz/target/fuzz-logs/<Class>.<method>.log   the whole output
 # Usage: bench/fuzz.sh [MINUTES] [Class#method ...]   (default: 10 minutes, every target)
 #        bench/fuzz.sh --seconds N [Class#method ...]  (the short run .ci/run makes)
-# Exit status 1 when some target reported a finding (or did not run); NICE (default 19) lowers the priority.
+# Exit status 1 when some target reported a finding (or did not run); NICE (default 19) lowers the priority;
+# MAX_LEN caps the inputs libFuzzer makes (default 1 MiB; a smaller cap keeps a target with large seeds, such as
+# the PDB's, mutating small inputs quickly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--seconds" ]; then
@@ -42,7 +44,7 @@ for t in "${targets[@]}"; do
     -Dsurefire.failIfNoSpecifiedTests=false \
     "-Djazzer.internal.arg.3=-max_total_time=$seconds" "-Djazzer.internal.arg.4=-artifact_prefix=$findings/" \
     "-Djazzer.internal.arg.5=-print_final_stats=1" "-Djazzer.internal.arg.6=$corpus" \
-    "-Djazzer.internal.arg.7=$seeds" > "$log" 2>&1
+    "-Djazzer.internal.arg.7=$seeds" "-Djazzer.internal.arg.8=-max_len=${MAX_LEN:-1048576}" > "$log" 2>&1
   rc=$?
   set -e
   # libFuzzer's last status line (#N DONE/pulse/NEW ... cov: ... exec/s: ...) and its final stats
