@@ -23,6 +23,11 @@ final class FuzzFile {
     private FuzzFile() {
     }
 
+    /** This thread's folder (for targets that write more than one file, such as a symbol store). */
+    static Path dir() {
+        return DIR.get();
+    }
+
     /** {@code bytes} written to {@code name} in this thread's folder; the name lets readers that look at it work. */
     static Path of(String name, byte[] bytes) {
         Path p = DIR.get().resolve(name);

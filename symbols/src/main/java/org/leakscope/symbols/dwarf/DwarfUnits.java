@@ -351,6 +351,11 @@ final class DwarfUnits {
             long unitOffset = c.unsigned(offsetSize);
             int addressSize = c.u8();
             int segmentSize = c.u8();
+            // a size of 0 made the tuple 0 bytes (a division by zero aligning it); other sizes cannot be read
+            if (!tupleFieldSize(addressSize) || segmentSize != 0 && !tupleFieldSize(segmentSize)) {
+                throw c.fail(c.pos() - 2, "an address size of 1, 2, 4 or 8 and a segment selector size of 0, 1, 2,"
+                        + " 4 or 8", "address size " + addressSize + ", segment selector size " + segmentSize);
+            }
             int tuple = 2 * addressSize + segmentSize;
             long header = c.pos() - at;
             c.skip((tuple - header % tuple) % tuple); // tuples are aligned to their size from the set's start
@@ -371,6 +376,10 @@ final class DwarfUnits {
             }
             at = start + length;
         }
+    }
+
+    private static boolean tupleFieldSize(int size) {
+        return size == 1 || size == 2 || size == 4 || size == 8;
     }
 
     Abbrevs abbrevs(long offset) {
