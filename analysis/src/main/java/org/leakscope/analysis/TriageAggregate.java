@@ -56,7 +56,8 @@ public final class TriageAggregate {
             damaged.add(new FileNote(r.file(), r.kind(), r.problems().get(0), r.problems().size()));
         }
         TriageRecord.Identity id = r.identity();
-        String time = id == null ? null : id.time();
+        // trends and first/last seen use times the content carries: a copied file's modified time says nothing
+        String time = id == null || "file-modified".equals(id.timeFrom()) ? null : id.time();
         String machine = id != null && id.machine() != null ? id.machine() : r.file();
         String process = id == null ? null : id.process();
         if (r.crash() != null) {

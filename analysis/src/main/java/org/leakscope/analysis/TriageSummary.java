@@ -68,7 +68,8 @@ public record TriageSummary(Counts counts, List<SignatureGroup> signatures, List
      * @param count     resources, summed
      * @param bytes     bytes, summed
      * @param processes program names, sorted (capped)
-     * @param firstSeen the earliest time of those runs, or null
+     * @param firstSeen the earliest time of those runs, or null (only times the files' content carries count: a dump's
+     *                  header, a table's update, a dated log line; never a file's modified time)
      * @param lastSeen  the latest
      * @param trend     runs and bytes per day (UTC dates of the runs' times), oldest first; empty without times
      * @param direction {@code rising}, {@code falling} or {@code flat}: runs on the last day against the first;
