@@ -59,8 +59,11 @@ public final class TriageRun {
         void update(long files, long totalFiles, long bytes, long totalBytes);
     }
 
-    /** How the run went: files read (records made) and files remembered, and the time taken. */
-    public record Stats(int read, int remembered, long nanos) {
+    /**
+     * How the run went: files read (records made), files remembered, files whose content was hashed (every file
+     * read, and remembered ones not known by path, size and time), and the time taken.
+     */
+    public record Stats(int read, int remembered, int hashed, long nanos) {
     }
 
     private final Triage triage;
@@ -85,6 +88,7 @@ public final class TriageRun {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger read = new AtomicInteger();
         AtomicInteger remembered = new AtomicInteger();
+        AtomicInteger hashed = new AtomicInteger();
         AtomicLong bytesDone = new AtomicLong();
         Object lock = new Object();
         Throwable[] sinkFailure = new Throwable[1];
@@ -96,7 +100,7 @@ public final class TriageRun {
                         Path p = files.get(i);
                         Outcome o;
                         try {
-                            o = one(p, memory, symbols);
+                            o = one(p, memory, symbols, hashed);
                         } catch (RuntimeException | Error e) { // Triage keeps its own failures: this is worse
                             synchronized (lock) {
                                 sinkFailure[0] = sinkFailure[0] == null ? e : sinkFailure[0];
@@ -142,10 +146,10 @@ public final class TriageRun {
         } else if (f instanceof Error e) {
             throw e;
         }
-        return new Stats(read.get(), remembered.get(), System.nanoTime() - start);
+        return new Stats(read.get(), remembered.get(), hashed.get(), System.nanoTime() - start);
     }
 
-    private Outcome one(Path p, Memory memory, SymbolStore symbols) {
+    private Outcome one(Path p, Memory memory, SymbolStore symbols, AtomicInteger hashed) {
         long size;
         long modified;
         try {
@@ -158,6 +162,7 @@ public final class TriageRun {
         String hash = memory.hashOf(p, size, modified);
         if (hash == null) {
             try {
+                hashed.incrementAndGet();
                 hash = ContentHash.sha256(p);
             } catch (IOException e) {
                 return new Outcome(triage.record(p, null, symbols), false, modified);

@@ -97,7 +97,8 @@ final class TriageCommand {
         TriageSummary summary = aggregate.summary();
         double secs = stats.nanos() / 1e9;
         err.println(String.format(Locale.ROOT, "triage: %,d files: %,d read, %,d remembered%s; %.1f s, %.1f files/s",
-                files.size(), stats.read(), stats.remembered(), state == null ? "" : " (--state)", secs,
+                files.size(), stats.read(), stats.remembered(), state == null ? ""
+                        : String.format(Locale.ROOT, " (--state; %,d hashed)", stats.hashed()), secs,
                 files.size() / Math.max(secs, 1e-3)));
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null,
                 out);

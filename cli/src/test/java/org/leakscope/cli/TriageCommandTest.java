@@ -47,9 +47,9 @@ class TriageCommandTest {
         Path state = tmp.resolve("state");
         CliRun first = CliRun.of("triage", in.toString(), "--state", state.toString());
         assertEquals(ExitCode.BAD_INPUT, first.exit(), first.err()); // cut.dmp
-        assertTrue(read(first.err()).startsWith("triage: 7 files: 7 read, 0 remembered (--state)"), first.err());
+        assertTrue(read(first.err()).startsWith("triage: 7 files: 7 read, 0 remembered (--state; 7 hashed)"), first.err());
         CliRun second = CliRun.of("triage", in.toString(), "--state", state.toString());
-        assertTrue(read(second.err()).startsWith("triage: 7 files: 0 read, 7 remembered (--state)"), second.err());
+        assertTrue(read(second.err()).startsWith("triage: 7 files: 0 read, 7 remembered (--state; 0 hashed)"), second.err());
         assertEquals(first.out(), second.out());
         assertEquals(first.exit(), second.exit());
         CliRun json1 = CliRun.of("triage", in.toString(), "--json");
@@ -60,16 +60,18 @@ class TriageCommandTest {
         // a night later: one new log is read, the rest is remembered, the report covers all
         Files.copy(CliRun.testdata("dbgview/resmon_x64_blocks_over_4gib.log"), in.resolve("machine-b/big.log"));
         CliRun third = CliRun.of("triage", in.toString(), "--state", state.toString());
-        assertTrue(read(third.err()).startsWith("triage: 8 files: 1 read, 7 remembered (--state)"), third.err());
+        assertTrue(read(third.err()).startsWith("triage: 8 files: 1 read, 7 remembered (--state; 1 hashed)"), third.err());
         assertTrue(third.out().contains("bigalloc.exe"), third.out());
         // a copy of crash1.dmp elsewhere: known by its content, not read, yet counted under its own name
         Files.copy(CliRun.testdata("minidump/sample.dmp"), in.resolve("machine-b/crash2.dmp"));
         CliRun fourth = CliRun.of("triage", in.toString(), "--state", state.toString(), "--json");
-        assertTrue(read(fourth.err()).startsWith("triage: 9 files: 0 read, 9 remembered"), fourth.err());
+        assertTrue(read(fourth.err()).startsWith("triage: 9 files: 0 read, 9 remembered (--state; 1 hashed)"), fourth.err());
         assertTrue(fourth.out().contains("machine-b/crash2.dmp"), fourth.out());
         assertTrue(fourth.out().contains("\"count\" : 2,"), fourth.out());
         // and the copy's path is remembered too: the next run does not even hash it
         CliRun fifth = CliRun.of("triage", in.toString(), "--state", state.toString(), "--json");
+        assertTrue(read(fifth.err()).startsWith("triage: 9 files: 0 read, 9 remembered (--state; 0 hashed)"),
+                fifth.err());
         assertEquals(fourth.out(), fifth.out());
         try (Stream<Path> files = Files.list(state)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
