@@ -71,7 +71,7 @@ public final class Main {
 
     private static ExitCode dispatch(String[] args, PrintStream out, PrintStream err) throws OutputException {
         if (args.length == 0) {
-            err.println("usage: leakscope dumpscan|leakdiff|logscan|dumpsyms [options] FILE...   (see: leakscope VERB --help)");
+            err.println("usage: leakscope dumpscan|leakdiff|logscan|dumpsyms|triage [options] FILE...   (see: leakscope VERB --help)");
             return ExitCode.BAD_INPUT;
         }
         String verb = args[0];
@@ -82,7 +82,8 @@ public final class Main {
                 case "leakdiff" -> new LeakdiffCommand(out, err).run(rest);
                 case "logscan" -> new LogscanCommand(out, err).run(rest);
                 case "dumpsyms" -> new DumpsymsCommand(out, err).run(rest);
-                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan, leakdiff, logscan, dumpsyms)");
+                case "triage" -> new TriageCommand(out, err).run(rest);
+                default -> throw new UsageException("unknown command '" + verb + "' (known: dumpscan, leakdiff, logscan, dumpsyms, triage)");
             };
         } catch (UsageException e) {
             err.println(verb + ": " + e.getMessage());

@@ -39,6 +39,13 @@ final class Progress {
         };
     }
 
+    /** Shows one line of progress in place of the last (nothing when progress is off). */
+    void line(String text) {
+        if (enabled) {
+            show("\r" + ControlChars.visible(text) + "\033[K");
+        }
+    }
+
     /** Ends the progress line so the report starts on a clean line. */
     void done() {
         if (enabled) {

@@ -41,7 +41,7 @@ public final class Json {
      * JSON escapes only what is below U+0020; DEL, the C1 controls (U+009B is a CSI to some terminals) and the
      * bidi controls would reach a terminal that shows the JSON raw: they are written as {@code \\u009B} too.
      */
-    private static final class HiddenCharEscapes extends CharacterEscapes {
+    static final class HiddenCharEscapes extends CharacterEscapes {
         private static final int[] ASCII = standardAsciiEscapesForJSON();
 
         static {

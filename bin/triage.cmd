@@ -1,0 +1,16 @@
+@echo off
+rem Runs Leakscope's triage from the jar that "mvn -q package" puts beside this script.
+setlocal
+set "JAR=%~dp0leakscope.jar"
+if not exist "%JAR%" (
+  echo triage: %JAR% is missing; build it first with: mvn -q package -DskipTests 1>&2
+  exit /b 2
+)
+set "JAVA_EXE=java"
+if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
+set "CDS="
+if exist "%~dp0.leakscope.jsa" set "CDS=-XX:SharedArchiveFile=%~dp0.leakscope.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+rem triage reads thousands of files on every core: the optimizing compiler and a parallel collector
+set "TUNING=-XX:+UseParallelGC"
+"%JAVA_EXE%" %CDS% -Xshare:auto %TUNING% -cp "%JAR%" org.leakscope.cli.Main triage %*
+exit /b %ERRORLEVEL%
