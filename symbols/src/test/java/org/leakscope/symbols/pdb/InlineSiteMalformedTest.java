@@ -22,8 +22,9 @@ import org.leakscope.testing.Required;
  * Damaged inline sites in the corpus x64 PDB: annotations that run past their record, parent pointers that point
  * at the site itself or ahead of it, sites nested far deeper than any compiler nests them, and inlinee ids the
  * IPI stream does not hold. Each is a recorded problem; the module's other functions, lines and sites still
- * resolve, and nothing throws (the test JVM runs with -Xmx256m). The module stream is found and patched by this
- * test's own reading of the DBI module list and the symbol records, not by the production reader.
+ * resolve, and nothing throws (the test JVM runs with -Xmx256m). Also a ChangeFile annotation, valid but absent
+ * from the corpus. The module stream is found and patched by this test's own reading of the DBI module list, the
+ * symbol records and the inlinee lines, not by the production reader.
  */
 class InlineSiteMalformedTest {
     private static final int S_GPROC32 = 0x1110;
@@ -94,6 +95,48 @@ class InlineSiteMalformedTest {
                 out.add(new Rec(s, r, m.getShort(r + 2) & 0xFFFF, len));
                 r += 2 + len;
             }
+        }
+        return out;
+    }
+
+    /** A module of the DBI list: its position, symbol stream, and the sizes of its symbols and C13 subsections. */
+    private record Mod(int index, int stream, int symbolBytes, int c11Bytes, int c13Bytes) {
+    }
+
+    private List<Mod> modules() {
+        ByteBuffer dbi = le(stream(good, DbiStream.STREAM));
+        int end = DbiStream.HEADER + dbi.getInt(24);
+        List<Mod> out = new ArrayList<>();
+        for (int at = DbiStream.HEADER, i = 0; at + 64 <= end; i++) {
+            out.add(new Mod(i, dbi.getShort(at + 34) & 0xFFFF, dbi.getInt(at + 36), dbi.getInt(at + 40),
+                    dbi.getInt(at + 44)));
+            int p = at + 64;
+            for (int z = 0; z < 2; z++) {
+                while (dbi.get(p) != 0) {
+                    p++;
+                }
+                p++;
+            }
+            at = (p + 3) & ~3;
+        }
+        return out;
+    }
+
+    /** A module's DEBUG_S_INLINEELINES entries (signature 0): inlinee id, file checksum offset, start line. */
+    private List<long[]> inlineeLines(Mod m) {
+        ByteBuffer b = le(stream(good, m.stream()));
+        List<long[]> out = new ArrayList<>();
+        int at = m.symbolBytes() + m.c11Bytes();
+        int end = at + m.c13Bytes();
+        while (at + 8 <= end) {
+            int kind = b.getInt(at);
+            int len = b.getInt(at + 4);
+            if (kind == 0xf6 && b.getInt(at + 8) == 0) {
+                for (int e = at + 12; e + 12 <= at + 8 + len; e += 12) {
+                    out.add(new long[] {b.getInt(e) & 0xFFFF_FFFFL, b.getInt(e + 4) & 0xFFFF_FFFFL, b.getInt(e + 8)});
+                }
+            }
+            at += 8 + (len + 3) / 4 * 4;
         }
         return out;
     }
@@ -222,5 +265,88 @@ class InlineSiteMalformedTest {
             // one depth problem per module (the deeper sites are dropped with the first), one for the inlinee
             assertEquals(2, s.problems().size(), msg);
         }
+    }
+
+    /**
+     * A ChangeFile annotation (which the corpus does not use): the first top-level site of a module whose inlinees
+     * come from several files gets annotations that switch to another inlinee's file and cover the procedure's
+     * first 16 bytes. Its inlined call must then be in that file, named as llvm-pdbutil-14 {@code dump -il} names
+     * the other inlinee's file, on the site's own inlinee's start line.
+     */
+    @Test
+    void aChangeFileAnnotationMovesTheInlinedCallToThatFile() throws Exception {
+        load();
+        for (Mod mod : modules()) {
+            if (mod.stream() == 0xFFFF) {
+                continue;
+            }
+            List<long[]> inlinees = inlineeLines(mod);
+            if (inlinees.stream().map(e -> e[1]).distinct().count() < 2) {
+                continue;
+            }
+            ByteBuffer m = le(stream(good, mod.stream()));
+            int proc = -1;
+            for (int r = 4; r + 4 <= mod.symbolBytes(); r += 2 + (m.getShort(r) & 0xFFFF)) {
+                int kind = m.getShort(r + 2) & 0xFFFF;
+                if (kind == S_GPROC32 || kind == S_LPROC32) {
+                    proc = r;
+                }
+                long inlinee = m.getInt(r + 12) & 0xFFFF_FFFFL;
+                long[] own = inlinees.stream().filter(e -> e[0] == inlinee).findFirst().orElse(null);
+                int annotations = (m.getShort(r) & 0xFFFF) - 14;
+                if (kind != S_INLINESITE || m.getInt(r + 4) != proc || own == null || annotations < 6) {
+                    continue;
+                }
+                long[] other = inlinees.stream().filter(e -> e[1] != own[1]).findFirst().orElseThrow();
+                byte[] a = new byte[annotations];
+                a[0] = 0x05; // ChangeFile, a two-byte operand: the checksum offset
+                a[1] = (byte) (0x80 | other[1] >> 8);
+                a[2] = (byte) other[1];
+                a[3] = 0x0C; // ChangeCodeLengthAndCodeOffset: length 0x10 at code offset 0
+                a[4] = 0x10;
+                a[5] = 0x00;
+                byte[] f = good.clone();
+                patch(f, mod.stream(), r + 16, a);
+                long rva = TEXT + (m.getInt(proc + 32) & 0xFFFF_FFFFL) + 5;
+                try (PdbSymbols s = open(f, "changefile")) {
+                    List<InlinedCall> calls = s.lookup(rva).orElseThrow().inlined();
+                    assertEquals(1, calls.size(), calls.toString());
+                    String moved = pdbutilFile(mod.index(), other[0]);
+                    assertTrue(!moved.equals(pdbutilFile(mod.index(), inlinee)), moved);
+                    assertEquals(moved, calls.get(0).sourceFile());
+                    assertEquals((int) own[2], calls.get(0).sourceLine());
+                    assertEquals(List.of(), s.problems());
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no module with a top-level site and inlinees from two files");
+    }
+
+    /** The source file llvm-pdbutil-14 {@code dump -il} gives for {@code inlinee} of module {@code index}. */
+    private static String pdbutilFile(int index, long inlinee) throws Exception {
+        Path pdb = Required.corpusFile("pdb/bp_dump_syms_regtest64.pdb");
+        Process p;
+        try {
+            p = new ProcessBuilder("llvm-pdbutil-14", "dump", "-il", pdb.toString()).redirectErrorStream(true)
+                    .start();
+        } catch (java.io.IOException e) {
+            Required.that(false, "llvm-pdbutil-14 is not installed (apt-get install llvm-14)");
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        String module = String.format("Mod %04d |", index);
+        String entry = String.format("0x%X |", inlinee);
+        boolean in = false;
+        for (String l : out.lines().toList()) {
+            if (l.startsWith("Mod ")) {
+                in = l.startsWith(module);
+            } else if (in && l.strip().startsWith(entry)) {
+                String file = l.substring(l.lastIndexOf('|') + 1).strip();
+                return file.substring(0, file.lastIndexOf(" (MD5: "));
+            }
+        }
+        throw new AssertionError("llvm-pdbutil names no file for inlinee " + entry + " in " + module);
     }
 }
