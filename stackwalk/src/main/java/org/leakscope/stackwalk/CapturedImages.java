@@ -159,6 +159,9 @@ final class CapturedImages implements AutoCloseable {
      * gap (none when it did not capture the byte before).
      */
     byte[] before(long address, int n) {
+        if (nextCapturedAddress(address - 1) != address - 1) {
+            return new byte[0]; // the usual case outside full-memory dumps: found without reading anything
+        }
         List<VirtualMemory.Piece> pieces = memory.read(address - n, n);
         int from = pieces.size();
         int len = 0;
