@@ -32,9 +32,17 @@ public record TriageRecord(String file, String sha256, long size, String kind, S
         problems = problems == null ? List.of() : List.copyOf(problems);
     }
 
-    /** The same record for a file with the same content elsewhere (a copy, a moved folder). */
+    /**
+     * The same record for a file with the same content elsewhere (a copy, a moved folder): the readers' messages
+     * name the file, so they name the new one.
+     */
     public TriageRecord at(String path) {
-        return new TriageRecord(path, sha256, size, kind, skipped, error, identity, crash, liveSites, runs, problems);
+        if (path.equals(file)) {
+            return this;
+        }
+        return new TriageRecord(path, sha256, size, kind, skipped == null ? null : skipped.replace(file, path),
+                error == null ? null : error.replace(file, path), identity, crash, liveSites, runs,
+                problems.stream().map(p -> p.replace(file, path)).toList());
     }
 
     /**

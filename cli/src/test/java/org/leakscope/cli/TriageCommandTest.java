@@ -62,15 +62,20 @@ class TriageCommandTest {
         CliRun third = CliRun.of("triage", in.toString(), "--state", state.toString());
         assertTrue(read(third.err()).startsWith("triage: 8 files: 1 read, 7 remembered (--state; 1 hashed)"), third.err());
         assertTrue(third.out().contains("bigalloc.exe"), third.out());
-        // a copy of crash1.dmp elsewhere: known by its content, not read, yet counted under its own name
+        // copies of crash1.dmp and cut.dmp elsewhere: known by content, not read, yet counted under their own names
         Files.copy(CliRun.testdata("minidump/sample.dmp"), in.resolve("machine-b/crash2.dmp"));
+        Files.copy(in.resolve("machine-b/cut.dmp"), in.resolve("machine-a/cut-copy.dmp"));
         CliRun fourth = CliRun.of("triage", in.toString(), "--state", state.toString(), "--json");
-        assertTrue(read(fourth.err()).startsWith("triage: 9 files: 0 read, 9 remembered (--state; 1 hashed)"), fourth.err());
+        assertTrue(read(fourth.err()).startsWith("triage: 10 files: 0 read, 10 remembered (--state; 2 hashed)"),
+                fourth.err());
         assertTrue(fourth.out().contains("machine-b/crash2.dmp"), fourth.out());
         assertTrue(fourth.out().contains("\"count\" : 2,"), fourth.out());
+        // the remembered error names the copy, not the file it was first read as
+        assertTrue(fourth.out().contains("\"message\" : \"" + in.resolve("machine-a/cut-copy.dmp")
+                + ": at byte offset 0 (0x0): expected a 32-byte"), fourth.out());
         // and the copy's path is remembered too: the next run does not even hash it
         CliRun fifth = CliRun.of("triage", in.toString(), "--state", state.toString(), "--json");
-        assertTrue(read(fifth.err()).startsWith("triage: 9 files: 0 read, 9 remembered (--state; 0 hashed)"),
+        assertTrue(read(fifth.err()).startsWith("triage: 10 files: 0 read, 10 remembered (--state; 0 hashed)"),
                 fifth.err());
         assertEquals(fourth.out(), fifth.out());
         try (Stream<Path> files = Files.list(state)) {
