@@ -118,7 +118,7 @@ final class FileTriage implements MapPartitionsFunction<Row, String> {
             }
             Files.setLastModifiedTime(copy, FileTime.fromMillis(modified)); // a record without dates uses it
             TriageRecord r = triage.record(copy, ContentHash.sha256(copy), symbols);
-            return TriageJson.line(Relocation.of(r, copy.toString(), name), modified);
+            return TriageJson.line(r.at(name), modified); // named, and its messages too, as the original
         } catch (IOException e) {
             TriageRecord failed = new TriageRecord(name, null, length, null, null, name + ": could not be copied to"
                     + " the executor: " + e.getMessage(), null, null, null, null, null);
