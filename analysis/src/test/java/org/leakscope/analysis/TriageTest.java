@@ -192,4 +192,36 @@ class TriageTest {
         assertEquals(forward.summary(), backward.summary());
         assertTrue(!forward.summary().liveSites().isEmpty(), "the table image's live resources");
     }
+
+    private static TriageRecord log(String file, String machine, String timeFrom, String time, TriageRecord.Run... runs) {
+        return new TriageRecord(file, "h" + file, 1, "resmon-log", null, null,
+                new TriageRecord.Identity("svc.exe", null, null, null, machine, time, timeFrom), null, null,
+                List.of(runs), null);
+    }
+
+    private static TriageRecord.Run leaked(String start, long bytes) {
+        return new TriageRecord.Run("svc.exe", 1L, "leaked", start,
+                List.of(new TriageRecord.Site("heap block", "svc.exe!Cache::Add+0x12", 1, bytes)), Map.of());
+    }
+
+    @Test
+    void theTrendIsRunsPerDayFromTimesTheContentCarries() {
+        TriageAggregate agg = new TriageAggregate();
+        agg.add(log("a.log", "LAB-1", "log", "2026-11-01T08:00:00Z", leaked("2026-11-01T08:00:00Z", 100)));
+        agg.add(log("b.log", "LAB-2", "log", "2026-11-02T08:00:00Z", leaked("2026-11-02T08:00:00Z", 100),
+                leaked("2026-11-02T20:00:00Z", 300)));
+        agg.add(log("c.log", "LAB-2", "log", "2026-11-02T09:00:00Z", leaked("2026-11-02T09:00:00Z", 50)));
+        // a log without dates: counted, but its file's modified time is no time of the leak
+        agg.add(log("d.log", null, "file-modified", "2026-12-04T14:00:00Z", leaked(null, 7)));
+        TriageSummary.SiteGroup g = agg.summary().leakingSites().get(0);
+        assertEquals(5, g.runs());
+        assertEquals(3, g.machines()); // LAB-1, LAB-2, and d.log standing for its own
+        assertEquals(4, g.files());
+        assertEquals(557, g.bytes());
+        assertEquals(List.of(new TriageSummary.Day("2026-11-01", 1, 100), new TriageSummary.Day("2026-11-02", 3, 450)),
+                g.trend());
+        assertEquals("rising", g.direction());
+        assertEquals("2026-11-01T08:00:00Z", g.firstSeen());
+        assertEquals("2026-11-02T20:00:00Z", g.lastSeen());
+    }
 }
