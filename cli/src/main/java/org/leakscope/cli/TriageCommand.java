@@ -20,6 +20,7 @@ import org.leakscope.analysis.TriageSummary;
 import org.leakscope.cli.json.Json;
 import org.leakscope.cli.json.TriageJson;
 import org.leakscope.cli.text.TriageRenderer;
+import org.leakscope.html.TriageHtml;
 
 /**
  * {@code triage PATH...}: every dump, table image, UMDH log and DebugView log under the paths, read in parallel,
@@ -52,6 +53,7 @@ final class TriageCommand {
                 .desc("code page of logs' non-UTF-8 text (default windows-1252)").build());
         CommonOptions.addSymbolsPath(o, "symbols for dumps' crash signatures and frames, logs' and tables' call sites");
         CommonOptions.addFolding(o, "name each call site by its innermost frame, keeping allocator and runtime frames");
+        CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
         return o;
     }
@@ -106,6 +108,10 @@ final class TriageCommand {
             target.write(Json.write(TriageJson.document(summary)));
         } else {
             target.write(new TriageRenderer(top).render(summary));
+        }
+        OutputTarget html = CommonOptions.html(cl, out);
+        if (html != null) {
+            html.stream(w -> TriageHtml.write(summary, w));
         }
         return summary.failed().isEmpty() && summary.damaged().isEmpty() ? ExitCode.OK : ExitCode.BAD_INPUT;
     }
@@ -173,6 +179,7 @@ final class TriageCommand {
                   triage 'uploads/*/minidumps/*.dmp' soak-logs/    # globs (quoted) and folders
                   triage /srv/crashes --state ~/.triage --json     # nightly: only new files are read
                   triage /srv/crashes --records records.jsonl      # one JSON record per input file
+                  triage /srv/crashes --html triage.html           # signatures and call sites in one page
                   triage dumps/ --symbols-path 'srv*C:\\symcache*https://msdl.microsoft.com/download/symbols'
 
                 A crash signature is dumpscan's: the crashing thread's frames from the first one outside the

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,6 +212,44 @@ class HtmlReportBrowserTest {
         CliRun r = CliRun.of(args.toArray(String[]::new));
         assertEquals(ExitCode.OK, r.exit(), r.err());
         return JSON.readTree(r.out());
+    }
+
+    @Test
+    void triageDrawsABarPerSignatureAndListsSitesLimitsAndDamagedFiles(@TempDir Path dir) throws Exception {
+        // two distinct copies of the sample dump (one signature, two dumps), two logs, and a cut-off dump
+        byte[] dump = Files.readAllBytes(CliRun.testdata("minidump/sample.dmp"));
+        Files.write(dir.resolve("a.dmp"), dump);
+        byte[] copy = dump.clone();
+        copy[20] ^= 1; // the header time stamp: another dump of the same crash, a second apart
+        Files.write(dir.resolve("b.dmp"), copy);
+        Files.write(dir.resolve("cut.dmp"), Arrays.copyOf(dump, 100));
+        Files.copy(CliRun.testdata("dbgview/resmon_soak_leaking.log"), dir.resolve("soak.log"));
+        Files.copy(CliRun.testdata("dbgview/resmon_user_x64_exit_report.log"), dir.resolve("limits.log"));
+        Path html = OUT.resolve("triage.html");
+        CliRun r = CliRun.of("triage", "--json", "--html", html.toString(), dir.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err()); // the cut-off dump
+        JsonNode doc = JSON.readTree(r.out());
+        HeadlessChromium.Tab tab = show(html);
+        JsonNode signatures = doc.get("signatures");
+        assertEquals(1, signatures.size());
+        assertEquals(2, signatures.get(0).get("count").asInt());
+        assertEquals(signatures.size(), count(tab, "svg.bar-chart rect.bar"));
+        assertEquals(signatures.size(), count(tab, "table.signatures tbody tr"));
+        assertEquals("2", tab.eval("document.querySelector('table.signatures tbody tr').cells[0].textContent")
+                .asText());
+        tab.eval("document.querySelector('table.signatures details summary').click()");
+        assertEquals(signatures.get(0).get("topFrames").size(), count(tab, "table.signatures details[open] li"));
+        assertEquals(doc.get("leakingSites").size(), count(tab, "table.sites.leaking tbody tr"));
+        assertTrue(doc.get("leakingSites").size() > 0);
+        assertEquals(doc.get("limits").size(), count(tab, "table.limits tbody tr"));
+        assertTrue(doc.get("limits").size() > 0);
+        int bad = doc.get("failed").size() + doc.get("damaged").size();
+        assertEquals(1, bad);
+        assertEquals(bad, count(tab, "table.files tbody tr"));
+        assertTrue(tab.eval("document.querySelector('table.files tbody tr').cells[0].textContent").asText()
+                .endsWith("cut.dmp"));
+        assertEquals(List.of(), tab.errors());
+        tab.close();
     }
 
     @Test
