@@ -36,6 +36,8 @@ for t in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$name" findings="$build/fuzz-findings/$name" log="$build/fuzz-logs/$name.log"
   seeds="$build/test-classes/org/leakscope/fuzz/${cls}Inputs/$method"
   mkdir -p "$corpus" "$findings" "$seeds"
+  started="$build/fuzz-logs/.started-$name"
+  touch "$started" # findings of earlier runs stay in the folder: only newer files are this run's
   echo "== $t: ${seconds} s (log: ${log#"$PWD"/})" >&2
   # arg.3 on: flags after the @FuzzTest's own -max_total_time win; the first corpus folder is the one libFuzzer
   # writes to; the seeds folder is filled by the build before the test runs
@@ -56,7 +58,7 @@ for t in "${targets[@]}"; do
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<< "$last")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<< "$last")
   corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<< "$last")
-  found=$(ls "$findings" 2>/dev/null | head -3 | tr '\n' ' ')
+  found=$(find "$findings" -type f -newer "$started" -printf '%f ' | head -c 300)
   if [ -n "$found" ]; then
     result="FINDING: $found"
     status=1

@@ -111,8 +111,12 @@ public final class VirtualMemory implements TableMemory {
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicLong scanned = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        // buffers no larger than the largest window: a dump of a few KB scanned with 16 MB windows allocated (and
+        // zeroed) 16 MB of direct memory per thread, per scan
+        int bufferSize = (int) windows.stream().mapToLong(w -> w[2]).max().orElse(0);
         Runnable worker = () -> {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(window).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(bufferSize)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int i = next.getAndIncrement(); i < windows.size() && failure.get() == null; i = next.getAndIncrement()) {
                 long[] w = windows.get(i);
                 try {

@@ -94,7 +94,9 @@ public record PdbInfo(long version, long signature, long age, byte[] guid, Map<S
             throw c.stream().error(c.position() - 4, "a bit vector of at most " + ((capacity + 31) / 32 + 1)
                     + " words", Long.toString(words));
         }
-        long[] out = new long[(int) ((words * 32 + 63) / 64) + 1];
+        // as long as the buckets too: a vector of fewer words than the buckets need leaves the rest 0 (absent),
+        // where sizing it by its own word count let the bucket loop index past its end
+        long[] out = new long[(int) (Math.max(words * 32, capacity) + 63) / 64 + 1];
         for (int i = 0; i < words; i++) {
             out[i >>> 1] |= c.u32() << (32 * (i & 1));
         }
