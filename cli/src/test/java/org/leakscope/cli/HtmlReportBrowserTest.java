@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,14 +31,15 @@ class HtmlReportBrowserTest {
     static final Path OUT = Path.of("target", "html-reports");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path profile;
+    /** Chromium's profile: not a JUnit temp dir, whose failed deletion (a late write by a helper) fails the class. */
+    private static Path profile;
     private static HeadlessChromium browser;
 
     @BeforeAll
     static void startBrowser() throws Exception {
         Path exe = HeadlessChromium.find();
         Required.that(exe != null, "chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)");
+        profile = Files.createTempDirectory("leakscope-chromium-");
         browser = HeadlessChromium.start(exe, profile);
         Files.createDirectories(OUT);
     }
@@ -43,6 +48,13 @@ class HtmlReportBrowserTest {
     static void stopBrowser() {
         if (browser != null) {
             browser.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // best effort: a file that vanished while walking is what we wanted anyway
+            }
         }
     }
 
