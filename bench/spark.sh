@@ -39,6 +39,6 @@ for m in "${masters[@]}"; do
   t1=$(date +%s%N)
   same=$(cmp -s "$out.triage.json" "$out.spark/triage.json" && echo "triage.json = triage --json" \
     || echo "triage.json DIFFERS from triage --json ($out.spark/triage.json)")
-  job=$(grep -o '; [0-9.]* s, [0-9.]* files/s' "$out.spark.err" | sed 's/^; //' || echo '? s')
-  printf '%-44s %s   %s (job alone: %s)\n' "leakscope-spark, $m" "$(rate "$files" "$t0" "$t1")" "$same" "$job"
+  job=$(grep -o '; [0-9.]* s, ' "$out.spark.err" | sed 's/^; //; s/, $//' || echo '? s')
+  printf '%-44s %s   %s (job alone %s)\n' "leakscope-spark, $m" "$(rate "$files" "$t0" "$t1")" "$same" "$job"
 done

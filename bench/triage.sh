@@ -70,17 +70,17 @@ LEAKSCOPE_JAVA_OPTS=-Xmx1g bin/triage "$out" --state "$out.state" > "$out.report
 t2=$(date +%s%N)
 all=$(find "$out/dumps" "$out/logs" -type f | wc -l)
 
-printf '%-66s %8s %9s\n' "measurement (wall time, whole command)" "s" "files/s"
-printf '%-66s %8s %9s\n' "minidump_stackwalk -m, xargs -P $cores, ${#dumps[@]} dumps" \
+printf '%-50s %8s %9s\n' "measurement (wall time, whole command)" "s" "files/s"
+printf '%-50s %8s %9s\n' "minidump_stackwalk -m, xargs -P $cores, ${#dumps[@]} dumps" \
   "$(awk -v r="$bp_rate" -v n="${#dumps[@]}" 'BEGIN{printf "%.1f", n/r}')" "$bp_rate"
-printf '%-66s %8s %9s   %sx Breakpad (target >= 1), %s\n' "triage, ${#dumps[@]} dumps" \
+printf '%-50s %8s %9s   %sx Breakpad, %s\n' "triage, ${#dumps[@]} dumps" \
   "$(awk -v r="$tr_rate" -v n="${#dumps[@]}" 'BEGIN{printf "%.1f", n/r}')" "$tr_rate" \
   "$(awk -v a="$tr_rate" -v b="$bp_rate" 'BEGIN{printf "%.2f", a/b}')" "$tr_heap (-Xmx1g)"
-[ "$spark" = 0 ] || printf '%-66s %8s %9s   %s\n' "leakscope-spark, local[*], ${#dumps[@]} dumps" "$sp_secs" "$sp_rate" \
+[ "$spark" = 0 ] || printf '%-50s %8s %9s   %s\n' "leakscope-spark, local[*], ${#dumps[@]} dumps" "$sp_secs" "$sp_rate" \
   "$sp_same"
-printf '%-66s %8s %9s   %s\n' "triage --state (first run), $all dumps and logs" "$(secs "$t0" "$t1")" \
+printf '%-50s %8s %9s   %s\n' "triage --state (first run), $all dumps and logs" "$(secs "$t0" "$t1")" \
   "$(rate "$all" "$t0" "$t1")" "$(grep -o 'peak heap [0-9]* MiB' "$out.all.err" || true) (-Xmx1g)"
-printf '%-66s %8s %9s   %s\n' "triage --state (second run)" "$(secs "$t1" "$t2")" "$(rate "$all" "$t1" "$t2")" \
+printf '%-50s %8s %9s   %s\n' "triage --state (second run)" "$(secs "$t1" "$t2")" "$(rate "$all" "$t1" "$t2")" \
   "$(grep -o '[0-9,]* read, [0-9,]* remembered.*hashed)' "$out.again.err")"
 cmp -s "$out.report1" "$out.report2" && echo "the two --state runs printed the same report" \
   || echo "the two --state runs printed DIFFERENT reports ($out.report1, $out.report2)"
