@@ -1,4 +1,4 @@
-# Shared by the bench scripts: timing and ratios. Source it; needs $runs set.
+# Shared by the bench scripts: timing, ratios and the triage fleet folder. Source it; median_ms needs $runs set.
 
 # median wall time in milliseconds of "$@" over $runs runs (output discarded)
 median_ms() {
@@ -15,3 +15,17 @@ median_ms() {
 
 # a / b with the given number of decimals (default 2)
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+
+# The fleet folder of bench/triage.sh and bench/spark.sh: NDUMPS distinct copies of the corpus dumps and the bundled
+# sample, NLOGS copies of the testdata logs (bench/make_triage_folder.py); made once, kept; prints its path.
+triage_folder() {
+  local out=bench/out/triage-$1-$2 sources
+  if [ ! -d "$out" ]; then
+    mapfile -t sources < <( (find ../shared/corpus -name '*.dmp' -not -path '*/malformed/*' 2>/dev/null; \
+        echo testdata/minidump/sample.dmp) | sort)
+    mkdir -p "$out.tmp"
+    python3 bench/make_triage_folder.py "$out.tmp" "$1" "$2" "${sources[@]}" -- testdata/dbgview/*.log >&2
+    mv "$out.tmp" "$out"
+  fi
+  echo "$out"
+}

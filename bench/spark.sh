@@ -12,14 +12,8 @@ shift $(( $# < 2 ? $# : 2 ))
 masters=("$@")
 [ ${#masters[@]} -gt 0 ] || masters=('local[*]')
 [ -f bin/leakscope.jar ] && [ -f spark/target/spark-classpath.txt ] || mvn -q package -DskipTests
-out=bench/out/triage-$ndumps-$nlogs
-if [ ! -d "$out" ]; then
-  mapfile -t sources < <( (find ../shared/corpus -name '*.dmp' -not -path '*/malformed/*' 2>/dev/null; \
-      echo testdata/minidump/sample.dmp) | sort)
-  mkdir -p "$out.tmp"
-  python3 bench/make_triage_folder.py "$out.tmp" "$ndumps" "$nlogs" "${sources[@]}" -- testdata/dbgview/*.log
-  mv "$out.tmp" "$out"
-fi
+. bench/lib.sh
+out=$(triage_folder "$ndumps" "$nlogs")
 files=$(find "$out" -type f | wc -l)
 echo "folder $out: $files files ($(( $(du -sb "$out" | cut -f1) >> 20 )) MiB); $(nproc) cores;" \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"

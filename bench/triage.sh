@@ -18,14 +18,8 @@ breakpad=${MINIDUMP_STACKWALK:-.tools/node_modules/minidump/bin/linux-x64/minidu
 [ -x "$breakpad" ] || { echo "bench/triage.sh: no minidump_stackwalk at $breakpad (set MINIDUMP_STACKWALK)" >&2; exit 2; }
 spark=${SPARK:-1}
 [ -f bin/leakscope.jar ] && { [ "$spark" = 0 ] || [ -f spark/target/spark-classpath.txt ]; } || mvn -q package -DskipTests
-out=bench/out/triage-$ndumps-$nlogs
-if [ ! -d "$out" ]; then
-  mapfile -t sources < <( (find ../shared/corpus -name '*.dmp' -not -path '*/malformed/*' 2>/dev/null; \
-      echo testdata/minidump/sample.dmp) | sort)
-  mkdir -p "$out.tmp"
-  python3 bench/make_triage_folder.py "$out.tmp" "$ndumps" "$nlogs" "${sources[@]}" -- testdata/dbgview/*.log
-  mv "$out.tmp" "$out"
-fi
+. bench/lib.sh
+out=$(triage_folder "$ndumps" "$nlogs")
 mapfile -t dumps < <(find "$out/dumps" -name '*.dmp' | sort)
 bytes=$(du -sb "$out/dumps" | cut -f1)
 echo "folder $out: ${#dumps[@]} dumps ($((bytes >> 20)) MiB), $(find "$out/logs" -type f | wc -l) logs; $cores cores"
