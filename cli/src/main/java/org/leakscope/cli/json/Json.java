@@ -1,13 +1,17 @@
 package org.leakscope.cli.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.leakscope.analysis.FrameJson;
 import org.leakscope.cli.text.ControlChars;
 import org.leakscope.model.Hex;
@@ -18,14 +22,25 @@ public final class Json {
     private Json() {
     }
 
-    /** Created on first use: text output must not pay Jackson's start-up (about 200 classes). */
+    /** Mix-ins: annotations for classes of modules that do not depend on Jackson. */
+    private static final Map<Class<?>, Class<?>> MIXINS = Map.of(FrameJson.class, InlinedOnlyWhenAny.class);
+
+    /**
+     * Created on first use: text output must not pay Jackson's start-up. Only what the record writer hands
+     * over needs databind; the documents themselves do not (RecordJsonWriter says why).
+     */
     private static final class Mapper {
         static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
         static {
             INSTANCE.getFactory().setCharacterEscapes(new HiddenCharEscapes());
-            INSTANCE.addMixIn(FrameJson.class, InlinedOnlyWhenAny.class);
+            MIXINS.forEach(INSTANCE::addMixIn);
         }
+    }
+
+    private static final class Writer {
+        static final JsonFactory FACTORY = new JsonFactory().setCharacterEscapes(new HiddenCharEscapes());
+        static final RecordJsonWriter RECORDS = new RecordJsonWriter(MIXINS, (g, v) -> Mapper.INSTANCE.writeValue(g, v));
     }
 
     /**
@@ -59,12 +74,16 @@ public final class Json {
         }
     }
 
+    /** The document, indented as databind's INDENT_OUTPUT indents, and a line end. */
     public static String write(Object value) {
-        try {
-            return Mapper.INSTANCE.writeValueAsString(value) + System.lineSeparator();
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter(4096);
+        try (JsonGenerator g = Writer.FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            Writer.RECORDS.write(g, value);
+        } catch (IOException e) {
             throw new IllegalStateException("JSON rendering failed", e);
         }
+        return out.append(System.lineSeparator()).toString();
     }
 
     /** A zero-padded address: 8 hex digits for 32-bit processes, 16 for 64-bit. */
