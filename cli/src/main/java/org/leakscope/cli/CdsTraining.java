@@ -4,8 +4,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 
 /**
- * Run once by {@code mvn package} under {@code -XX:ArchiveClassesAtExit}: loads the classes of the text and
- * the JSON paths in one JVM so the launcher's class-data-sharing archive covers both. Not a user command.
+ * Run once per build by {@code bin/.leakscope-train} while the JVM records the launcher's start-up cache (an
+ * ahead-of-time cache on JDK 25+, a class-data-sharing archive before): runs the text and the JSON paths in
+ * one JVM so the cache covers both. Not a user command.
  */
 final class CdsTraining {
     private CdsTraining() {

@@ -50,7 +50,7 @@ class NonAsciiPathTest {
     void theLauncherPicksAUtf8Locale() throws Exception {
         Required.that(File.separatorChar == '/', "a POSIX shell (the sh launchers)");
         Path bin = Files.createDirectories(tmp.resolve("bin"));
-        for (String f : List.of(".leakscope-run", "dumpscan")) {
+        for (String f : List.of(".leakscope-run", ".leakscope-java", "dumpscan")) {
             Files.copy(Path.of("..", "bin", f), bin.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
         }
         classPathJar(bin.resolve("leakscope.jar"));
