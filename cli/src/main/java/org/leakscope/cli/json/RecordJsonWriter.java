@@ -163,18 +163,33 @@ final class RecordJsonWriter {
             omitEmpty[i] = mixinSaysNonEmpty(mixin, m.getName());
             accessorNames.add(m.getName());
         }
-        for (Method m : type.getMethods()) {
-            if (Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0
-                    || m.getDeclaringClass() == Object.class || accessorNames.contains(m.getName())) {
+        // A record inherits only from Record and its interfaces: its own methods and their defaults are all
+        // databind could add (getMethods() would say the same, at several times the cost on a cold JVM).
+        if (addsProperties(type.getDeclaredMethods(), accessorNames)) {
+            return DATABIND;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (addsProperties(i.getMethods(), accessorNames)) {
+                return DATABIND;
+            }
+        }
+        return new Shape(accessors, names, omitEmpty);
+    }
+
+    /** A public instance getter databind would write beside the components, or a Jackson annotation. */
+    private static boolean addsProperties(Method[] methods, List<String> accessorNames) {
+        for (Method m : methods) {
+            if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers())
+                    || m.getParameterCount() != 0 || accessorNames.contains(m.getName())) {
                 continue;
             }
             String n = m.getName();
             if (n.startsWith("get") && n.length() > 3 || n.startsWith("is") && n.length() > 2
                     || hasJacksonAnnotation(m.getAnnotations())) {
-                return DATABIND;
+                return true;
             }
         }
-        return new Shape(accessors, names, omitEmpty);
+        return false;
     }
 
     private static boolean mixinSaysNonEmpty(Class<?> mixin, String accessor) {
