@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.leakscope.analysis.FrameJson;
 import org.leakscope.cli.text.ControlChars;
 import org.leakscope.model.Hex;
@@ -22,8 +23,14 @@ public final class Json {
     private Json() {
     }
 
-    /** Mix-ins: annotations for classes of modules that do not depend on Jackson. */
-    private static final Map<Class<?>, Class<?>> MIXINS = Map.of(FrameJson.class, InlinedOnlyWhenAny.class);
+    /** Mix-ins: annotations for classes of modules that do not depend on Jackson (databind reads them). */
+    static final Map<Class<?>, Class<?>> MIXINS = Map.of(FrameJson.class, InlinedOnlyWhenAny.class);
+
+    /**
+     * The same NON_EMPTY rules as data, for the record writer: reading them from the mix-in's annotations would
+     * cost a short command an annotation proxy class (JsonMixinAgreementTest keeps the two the same).
+     */
+    static final Map<Class<?>, Set<String>> OMIT_WHEN_EMPTY = Map.of(FrameJson.class, Set.of("inlined"));
 
     /**
      * Created on first use: text output must not pay Jackson's start-up. Only what the record writer hands
@@ -40,7 +47,8 @@ public final class Json {
 
     private static final class Writer {
         static final JsonFactory FACTORY = new JsonFactory().setCharacterEscapes(new HiddenCharEscapes());
-        static final RecordJsonWriter RECORDS = new RecordJsonWriter(MIXINS, (g, v) -> Mapper.INSTANCE.writeValue(g, v));
+        static final RecordJsonWriter RECORDS = new RecordJsonWriter(OMIT_WHEN_EMPTY,
+                (g, v) -> Mapper.INSTANCE.writeValue(g, v));
     }
 
     /**
@@ -84,6 +92,11 @@ public final class Json {
             throw new IllegalStateException("JSON rendering failed", e);
         }
         return out.append(System.lineSeparator()).toString();
+    }
+
+    /** The document as databind alone writes it: the reference the record writer is tested against. */
+    static String writeByDatabind(Object value) throws IOException {
+        return Mapper.INSTANCE.writeValueAsString(value) + System.lineSeparator();
     }
 
     /** A zero-padded address: 8 hex digits for 32-bit processes, 16 for 64-bit. */

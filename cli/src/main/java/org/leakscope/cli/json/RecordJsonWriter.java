@@ -1,6 +1,5 @@
 package org.leakscope.cli.json;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -15,12 +14,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes the JSON documents, which are trees of records, lists, maps and scalars, straight to a Jackson
  * generator, the way jackson-databind would: record components in declaration order, {@code @JsonProperty}
- * names, nulls written, {@code NON_EMPTY} from a mix-in.
+ * names, nulls written, and the components the caller names written only when not empty (databind's
+ * {@code NON_EMPTY}, which Json declares for databind with a mix-in).
  *
  * <p>Why not databind itself: it builds a serializer per type by introspecting classes, annotations and
  * mix-ins, which costs a short {@code dumpscan --json} about 200 ms of CPU at start-up, more than the rest of
@@ -34,7 +35,7 @@ final class RecordJsonWriter {
 
     private static final Shape DATABIND = new Shape(null, null, null);
 
-    private final Map<Class<?>, Class<?>> mixins;
+    private final Map<Class<?>, Set<String>> omitWhenEmpty;
     private final Fallback fallback;
     private final Map<Class<?>, Shape> shapes = new ConcurrentHashMap<>();
 
@@ -43,8 +44,8 @@ final class RecordJsonWriter {
         void write(JsonGenerator g, Object value) throws IOException;
     }
 
-    RecordJsonWriter(Map<Class<?>, Class<?>> mixins, Fallback fallback) {
-        this.mixins = Map.copyOf(mixins);
+    RecordJsonWriter(Map<Class<?>, Set<String>> omitWhenEmpty, Fallback fallback) {
+        this.omitWhenEmpty = Map.copyOf(omitWhenEmpty);
         this.fallback = fallback;
     }
 
@@ -143,7 +144,7 @@ final class RecordJsonWriter {
         Method[] accessors = new Method[components.length];
         String[] names = new String[components.length];
         boolean[] omitEmpty = new boolean[components.length];
-        Class<?> mixin = mixins.get(type);
+        Set<String> omit = omitWhenEmpty.getOrDefault(type, Set.of());
         for (int i = 0; i < components.length; i++) {
             Method m = components[i].getAccessor();
             if (!m.trySetAccessible()) {
@@ -160,7 +161,7 @@ final class RecordJsonWriter {
             }
             accessors[i] = m;
             names[i] = renamed != null && !renamed.value().isEmpty() ? renamed.value() : components[i].getName();
-            omitEmpty[i] = mixinSaysNonEmpty(mixin, m.getName());
+            omitEmpty[i] = omit.contains(components[i].getName());
             accessorNames.add(m.getName());
         }
         // A record inherits only from Record and its interfaces: its own methods and their defaults are all
@@ -190,18 +191,6 @@ final class RecordJsonWriter {
             }
         }
         return false;
-    }
-
-    private static boolean mixinSaysNonEmpty(Class<?> mixin, String accessor) {
-        if (mixin == null) {
-            return false;
-        }
-        try {
-            JsonInclude inc = mixin.getDeclaredMethod(accessor).getAnnotation(JsonInclude.class);
-            return inc != null && inc.value() == JsonInclude.Include.NON_EMPTY;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     private static boolean hasJacksonAnnotation(java.lang.annotation.Annotation[] annotations) {
