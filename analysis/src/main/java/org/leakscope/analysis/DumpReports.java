@@ -311,10 +311,13 @@ public final class DumpReports {
         for (HandleInfo h : handles.get()) {
             byType.merge(h.typeName() == null ? "(unknown)" : h.typeName(), 1, Integer::sum);
         }
-        List<HandleTypeJson> types = byType.entrySet().stream()
-                .sorted((a, b) -> b.getValue() - a.getValue() != 0 ? b.getValue() - a.getValue()
-                        : a.getKey().compareTo(b.getKey()))
-                .map(e -> new HandleTypeJson(e.getKey(), e.getValue())).toList();
+        List<Map.Entry<String, Integer>> sorted = new ArrayList<>(byType.entrySet());
+        sorted.sort((a, b) -> b.getValue() - a.getValue() != 0 ? b.getValue() - a.getValue()
+                : a.getKey().compareTo(b.getKey()));
+        List<HandleTypeJson> types = new ArrayList<>(sorted.size());
+        for (Map.Entry<String, Integer> e : sorted) {
+            types.add(new HandleTypeJson(e.getKey(), e.getValue()));
+        }
         return new HandlesJson(handles.get().size(), types);
     }
 

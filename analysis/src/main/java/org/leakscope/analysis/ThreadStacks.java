@@ -3,7 +3,6 @@ package org.leakscope.analysis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.leakscope.minidump.DumpThread;
@@ -48,7 +47,8 @@ public final class ThreadStacks {
                     stacks.add(walker.walk(t));
                 }
             }
-            stacks.sort(Comparator.comparing(s -> !s.crashed())); // stable: the rest keep the dump's order
+            // the crashed thread first; stable: the rest keep the dump's order
+            stacks.sort((a, b) -> Boolean.compare(!a.crashed(), !b.crashed()));
             walker.problems().forEach(problems);
             return stacks;
         } catch (IOException e) {

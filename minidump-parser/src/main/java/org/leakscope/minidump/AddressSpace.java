@@ -1,7 +1,6 @@
 package org.leakscope.minidump;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ public record AddressSpace(Map<String, Long> bytesByState, Map<String, Long> byt
                 byType.merge(r.type(), r.size(), Long::sum);
             }
         }
-        free.sort(Comparator.comparing(MemoryRegion::size, Long::compareUnsigned).reversed());
+        free.sort((a, b) -> Long.compareUnsigned(b.size(), a.size())); // largest first
         List<MemoryRegion> top = List.copyOf(free.subList(0, Math.min(topN, free.size())));
         return new AddressSpace(byState, byType, regions.size(), free.isEmpty() ? null : free.get(0), top);
     }

@@ -1,7 +1,6 @@
 package org.leakscope.minidump;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ public final class VirtualMemory implements TableMemory {
     VirtualMemory(DumpFile file, List<MemoryRange> ranges) {
         this.file = file;
         List<MemoryRange> sorted = new ArrayList<>(ranges);
-        sorted.sort(Comparator.comparing(MemoryRange::start, Long::compareUnsigned));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
         this.ranges = List.copyOf(sorted);
     }
 

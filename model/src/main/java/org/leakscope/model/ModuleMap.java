@@ -1,7 +1,6 @@
 package org.leakscope.model;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +26,7 @@ public final class ModuleMap {
 
     public static ModuleMap of(List<Module> modules) {
         List<Module> sorted = new ArrayList<>(modules);
-        sorted.sort(Comparator.comparing(Module::base, Long::compareUnsigned));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
         return new ModuleMap(List.copyOf(sorted));
     }
 
