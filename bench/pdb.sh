@@ -13,7 +13,7 @@ pdb=${2:-$(find ../shared/corpus -name '*.pdb' -printf '%s %p\n' 2>/dev/null | s
 echo "PDB: $pdb ($(stat -c %s "$pdb") bytes)"
 cat_ms=$(median_ms cat "$pdb")
 jvm=$(median_ms java -version)
-bin/dumpsyms "$pdb" > /dev/null   # the first command after a build without one records the start-up cache
+bin/dumpsyms "$pdb" > /dev/null    # records the start-up cache if the build did not
 dump=$(median_ms bin/dumpsyms "$pdb")
 printf '%-44s %8s\n' "measurement (median of $runs runs)" "ms"
 printf '%-44s %8d\n' "cat PDB" "$cat_ms"
