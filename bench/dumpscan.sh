@@ -15,7 +15,7 @@ mkdir -p "$out"
 
 python3 testdata/minidump/make_sample_dump.py "$out/mem60m.dmp" --memory64 60M
 python3 testdata/minidump/make_sample_dump.py "$out/mem6g.dmp" --memory64 6G
-bin/dumpscan testdata/minidump/sample.dmp > /dev/null   # first run after a build without one records the start-up cache
+bin/dumpscan testdata/minidump/sample.dmp > /dev/null   # records the start-up cache if the build did not
 
 . bench/lib.sh
 

@@ -27,7 +27,8 @@ breakpad_all() {
 dumpscan_all() {
   bin/dumpscan --threads "${1:-all}" --json "${dumps[@]}" > /dev/null 2>&1 || true
 }
-bin/dumpscan --threads none "${dumps[0]}" > /dev/null 2>&1 || true  # records the start-up cache if the build did not
+# records the start-up cache if the build did not
+bin/dumpscan --threads none "${dumps[0]}" > /dev/null 2>&1 || true
 bytes=$(cat "${dumps[@]}" | wc -c)
 frames=$( (bin/dumpscan --threads all --json "${dumps[@]}" 2> /dev/null || true) \
   | python3 -c 'import json,sys; d=json.load(sys.stdin)["dumps"]; print(sum(len(t["frames"] or []) for x in d for t in x["threads"]))')

@@ -23,7 +23,8 @@ out=$(triage_folder "$ndumps" "$nlogs")
 mapfile -t dumps < <(find "$out/dumps" -name '*.dmp' | sort)
 bytes=$(du -sb "$out/dumps" | cut -f1)
 echo "folder $out: ${#dumps[@]} dumps ($((bytes >> 20)) MiB), $(find "$out/logs" -type f | wc -l) logs; $cores cores"
-bin/triage testdata/minidump/sample.dmp > /dev/null 2>&1 || true  # records the start-up cache if the build did not
+# records the start-up cache if the build did not
+bin/triage testdata/minidump/sample.dmp > /dev/null 2>&1 || true
 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }'; }
