@@ -16,11 +16,17 @@ import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonRun;
 
 /**
- * Reads the inputs of a comparison by what their content is. Snapshots are read in parallel (one per core): two
- * 1 GB UMDH logs are read in the time of one.
+ * Reads the inputs of a comparison by what their content is. Snapshots are read in parallel (up to the threads
+ * asked for, one file each): two 1 GB UMDH logs are read in the time of one.
  */
 public final class SnapshotReads {
     private SnapshotReads() {
+    }
+
+    /** Reads every file with one thread per core ({@link #read(String, List, List, List, List, ReadProgress, int)}). */
+    public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
+            List<Settings> settings, List<Integer> runs, ReadProgress progress) throws IOException {
+        return read(verb, paths, kinds, settings, runs, progress, Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -30,11 +36,11 @@ public final class SnapshotReads {
      * @param kinds    what each file is ({@link Inputs#detect})
      * @param settings each file's settings (a log's own process filter)
      * @param runs     each log's run number, or null for the last run with a report (null for other inputs)
+     * @param threads  worker threads (at least 1; no more than files are used)
      */
     public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
-            List<Settings> settings, List<Integer> runs, ReadProgress progress) throws IOException {
-        int threads = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            List<Settings> settings, List<Integer> runs, ReadProgress progress, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(paths.size(), threads)), r -> {
             Thread t = new Thread(r, verb + "-reader");
             t.setDaemon(true);
             return t;

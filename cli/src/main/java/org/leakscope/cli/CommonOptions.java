@@ -169,6 +169,23 @@ final class CommonOptions {
         throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
     }
 
+    /** --threads N: 1 to 1024, default the number of cores (triage's files, leakdiff's inputs read at once). */
+    static int threads(CommandLine cl) {
+        if (!cl.hasOption("threads")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        String v = cl.getOptionValue("threads");
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--threads: expected a number of threads from 1 to 1024, got '" + v + "'");
+    }
+
     /**
      * The --symbols-path values (the environment's path follows them: Settings.withSymbolPath). A folder
      * named on the command line must exist (a typo there is the user's to fix now); entries of the environment

@@ -72,6 +72,8 @@ final class LeakdiffCommand {
                 .desc("resmon logs: runs of this program or driver only").build());
         o.addOption(Option.builder().longOpt("run").hasArg().argName("N").desc("resmon logs: the N-th run as logscan"
                 + " numbers them (once for all logs, or once per log; default: the last run with a report)").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("inputs read at once (default: the number of cores)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
         CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
@@ -92,6 +94,7 @@ final class LeakdiffCommand {
         LeakdiffRequest request = parse(() -> LeakdiffRequest.of(trend, cl.getOptionValue("key"),
                 cl.getOptionValue("sort"), minDelta, top));
         conflicting(cl, "run", "pid");
+        int threads = CommonOptions.threads(cl);
         CommonOptions.checkFolding(cl);
         Settings settings = CommonOptions.settings(cl);
         if (cl.hasOption("input-radix")) {
@@ -143,7 +146,8 @@ final class LeakdiffCommand {
         List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
         perLog(cl, kinds, settings, perInput, runs);
-        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err));
+        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err),
+                threads);
         timing.mark("read");
         LeakdiffReport report = Leakdiffs.analyse(inputs, settings, request);
         timing.mark("analyse");

@@ -16,11 +16,15 @@ final class SnapshotInputs {
     private SnapshotInputs() {
     }
 
-    /** Reads every file (see {@link SnapshotReads#read}); a log without a run to compare is a usage error. */
+    /**
+     * Reads every file, {@code threads} at once (see {@link SnapshotReads#read}); a log without a run to compare
+     * is a usage error.
+     */
     static List<SnapshotInput> read(String verb, List<Path> paths, List<InputKind> kinds, List<Settings> settings,
-            List<Integer> runs, Progress progress) throws IOException {
+            List<Integer> runs, Progress progress, int threads) throws IOException {
         List<SnapshotInput> out = new ArrayList<>();
-        for (SnapshotRead r : SnapshotReads.read(verb, paths, kinds, settings, runs, progress(verb, progress))) {
+        for (SnapshotRead r : SnapshotReads.read(verb, paths, kinds, settings, runs, progress(verb, progress),
+                threads)) {
             out.add(RunChoice.input(r));
         }
         return out;

@@ -111,6 +111,11 @@ class LeakdiffBadInputTest {
         assertUsage(CliRun.of("leakdiff", soak, soak, "--run", "1", "--run", "3", "--pid", "4101"), "--run and --pid"
                 + " cannot be used together (--run picks a run by its number, --pid by its process id: give one)");
         assertEquals(ExitCode.OK, CliRun.of("leakdiff", "--trend", logs[0], logs[1], logs[2]).exit());
+        assertUsage(CliRun.of("leakdiff", logs[0], logs[1], "--threads", "0"),
+                "--threads: expected a number of threads from 1 to 1024, got '0'");
+        CliRun one = CliRun.of("leakdiff", logs[0], logs[1], "--threads", "1");
+        assertEquals(ExitCode.OK, one.exit(), one.err());
+        assertEquals(CliRun.of("leakdiff", logs[0], logs[1]).out(), one.out(), "one reader thread, the same report");
     }
 
     /** A usage error: its one line, then the pointer to --help. */
