@@ -1,48 +1,72 @@
 #!/usr/bin/env bash
-# leakdiff throughput on two ~1 GB UMDH snapshot logs (500k distinct stacks each), beside `cat` and `wc -l` over
-# the same two files measured in the same run (target: <= 3x wc -l), and leakdiff's peak heap (target: <= 512 MiB;
-# the run under -Xmx512m proves it fits). Generates its inputs under bench/out/ once (about 4 minutes).
+# leakdiff on two ~1 GB UMDH snapshot logs, for two shapes: 500k and 3 million distinct stacks per file. Each shape
+# prints leakdiff's wall and CPU time with 1 and 2 reader threads beside `wc -l` over the same two files measured
+# in the same run (target: <= 10x wc -l), and the peak heap under the launcher's defaults (target: <= 512 MiB).
+# Generates missing inputs under bench/out/ (a few minutes each; written to a temporary name, then renamed).
 # SPREAD > 0 draws every frame at random from that many 8 MB modules instead of a pool of ~100,000 return
-# addresses: with 500000 stacks and SPREAD 40 each snapshot holds about 8 million distinct addresses (900000
-# stacks: 14.5 million), the input of issue 12 item 23; it needs a bigger heap than 512 MiB (about 4 GiB).
-# Usage: bench/leakdiff.sh [RUNS] [SIZE] [STACKS] [SPREAD]
+# addresses: with 500000 stacks and SPREAD 40 each snapshot holds about 8 million distinct addresses, the input
+# of issue 12 item 23.
+# Usage: bench/leakdiff.sh [RUNS] [SIZE] [STACKS...] [--spread N]   (default: 3 1G 500000 3000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 size=${2:-1G}
-stacks=${3:-500000}
-spread=${4:-0}
+shift $(( $# < 2 ? $# : 2 ))
+spread=0
+shapes=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --spread ]; then spread=$2; shift 2; else shapes+=("$1"); shift; fi
+done
+[ ${#shapes[@]} -gt 0 ] || shapes=(500000 3000000)
 out=bench/out
 mkdir -p "$out"
 [ -f bin/leakscope.jar ] || mvn -q package -DskipTests
 
-tag="$size-$stacks"
-[ "$spread" = 0 ] || tag="$tag-spread$spread"
-a="$out/umdh-$tag-0.log"
-b="$out/umdh-$tag-1.log"
-[ -f "$a" ] || python3 bench/make_umdh_log.py "$a" --size "$size" --stacks "$stacks" --generation 0 --spread "$spread"
-[ -f "$b" ] || python3 bench/make_umdh_log.py "$b" --size "$size" --stacks "$stacks" --generation 1 --spread "$spread"
-cat "$a" "$b" > /dev/null   # both runs read from the page cache
-
 . bench/lib.sh
 
-bytes=$(( $(stat -c %s "$a") + $(stat -c %s "$b") ))
-cat_ms=$(median_ms cat "$a" "$b")
-wc_ms=$(median_ms wc -l "$a" "$b")
-ld_ms=$(median_ms bin/leakdiff "$a" "$b")
-json_ms=$(median_ms bin/leakdiff "$a" "$b" --json --top 100)
-heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" 2>&1 >/dev/null | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p')
-if LEAKSCOPE_JAVA_OPTS=-Xmx512m bin/leakdiff "$a" "$b" > /dev/null 2>&1; then fits=yes; else fits=NO; fi
+# one input made once: written under a temporary name and renamed, so an interrupted run leaves no short file
+make_log() {
+  [ -f "$1" ] && return
+  python3 bench/make_umdh_log.py "$1.tmp" --size "$size" --stacks "$2" --generation "$3" --spread "$spread"
+  mv "$1.tmp" "$1"
+}
+
+# median over $runs runs of "$@": "WALL_MS CPU_MS" (CPU = user + system of that run)
+median_wall_cpu() {
+  local rows=() t
+  t=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$t" -f '%e %U %S' "$@" > /dev/null 2>&1
+    rows+=("$(awk '{ printf "%d %d", $1 * 1000, ($2 + $3) * 1000 }' "$t")")
+  done
+  rm -f "$t"
+  printf '%s\n' "${rows[@]}" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
 
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
-printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s stacks each%s\n' "$((bytes >> 20))" "$stacks" \
-  "$([ "$spread" = 0 ] || echo ", frames spread over $spread 8 MB modules")"
-printf '%-44s %8s %10s\n' "measurement (median of $runs runs)" "ms" "MiB/s"
-printf '%-44s %8d %10s\n' "cat (baseline, same files)" "$cat_ms" "$(mib "$bytes" "$cat_ms")"
-printf '%-44s %8d %10s\n' "wc -l (baseline, same files)" "$wc_ms" "$(mib "$bytes" "$wc_ms")"
-printf '%-44s %8d %10s   %sx wc -l (target <= 3)\n' "leakdiff OLD NEW (full UMDH-style compare)" "$ld_ms" \
-  "$(mib "$bytes" "$ld_ms")" "$(ratio "$ld_ms" "$wc_ms" 1)"
-printf '%-44s %8d %10s   %sx wc -l\n' "leakdiff OLD NEW --json --top 100" "$json_ms" "$(mib "$bytes" "$json_ms")" \
-  "$(ratio "$json_ms" "$wc_ms" 1)"
-printf '%-44s %8s\n' "peak heap, default heap (MiB, pool peaks)" "$heap"
-printf '%-44s %8s   (target <= 512 MiB)\n' "completes under -Xmx512m" "$fits"
+row() { printf '%-38s %8s %8s %8s   %s\n' "$@"; }
+
+for stacks in "${shapes[@]}"; do
+  tag="$size-$stacks"
+  [ "$spread" = 0 ] || tag="$tag-spread$spread"
+  a="$out/umdh-$tag-0.log"
+  b="$out/umdh-$tag-1.log"
+  make_log "$a" "$stacks" 0
+  make_log "$b" "$stacks" 1
+  cat "$a" "$b" > /dev/null   # every run reads from the page cache
+  bytes=$(( $(stat -c %s "$a") + $(stat -c %s "$b") ))
+  read -r wc_ms wc_cpu < <(median_wall_cpu wc -l "$a" "$b")
+  read -r t1_ms t1_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 1)
+  read -r t2_ms t2_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 2)
+  heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" 2>&1 >/dev/null | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p')
+  echo
+  printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s distinct stacks each%s\n' "$((bytes >> 20))" "$stacks" \
+    "$([ "$spread" = 0 ] || echo ", frames spread over $spread 8 MB modules")"
+  row "measurement (median of $runs runs)" "wall ms" "CPU ms" "MiB/s" ""
+  row "wc -l (baseline, same files)" "$wc_ms" "$wc_cpu" "$(mib "$bytes" "$wc_ms")" ""
+  row "leakdiff OLD NEW --threads 1" "$t1_ms" "$t1_cpu" "$(mib "$bytes" "$t1_ms")" \
+    "$(ratio "$t1_ms" "$wc_ms" 1)x wc -l (target <= 10)"
+  row "leakdiff OLD NEW --threads 2" "$t2_ms" "$t2_cpu" "$(mib "$bytes" "$t2_ms")" \
+    "$(ratio "$t2_ms" "$wc_ms" 1)x wc -l (target <= 10)"
+  row "peak heap, launcher defaults (MiB)" "${heap:-?}" "" "" "(target <= 512; sum of pool peaks)"
+done
