@@ -1,8 +1,7 @@
 package org.leakscope.umdh;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.leakscope.model.Frame;
 import org.leakscope.model.LongIntMap;
@@ -11,12 +10,15 @@ import org.leakscope.model.ModuleMap;
 /**
  * The distinct frames of one log, each stored once: a big log repeats the same few thousand return addresses
  * in hundreds of thousands of stacks, so stacks hold indices and every backtrace shares one Frame object per
- * address.
+ * address. A frame is its raw address in a primitive array (no boxed Long to follow per stack line: at 200,000
+ * distinct addresses that was a cache miss per line), or the parsed frame of a symbolic line.
  */
 final class FrameTable {
     private final LongIntMap byAddress = new LongIntMap(1 << 12);
     private final Map<String, Integer> byText = new HashMap<>();
-    private final List<Object> entries = new ArrayList<>(); // Long address, or a parsed Frame
+    private long[] addresses = new long[1 << 12]; // per frame number: its raw address
+    private Frame[] parsed = new Frame[1 << 12];   // per frame number: the symbolic frame, or null for an address
+    private int size;
 
     /** True when some frame was printed with a function name (a symbolized log). */
     boolean hasSymbolicFrames() {
@@ -24,7 +26,7 @@ final class FrameTable {
     }
 
     int size() {
-        return entries.size();
+        return size;
     }
 
     /** Loads the address's home slot and nothing else: a prefetch. */
@@ -36,15 +38,14 @@ final class FrameTable {
     int address(long address) {
         long key = address & Long.MAX_VALUE; // LongIntMap reserves MIN_VALUE; the top bit is kept in entries
         int i = byAddress.get(key);
-        if (i >= 0 && (Long) entries.get(i) == address) {
+        if (i >= 0 && addresses[i] == address) {
             return i;
         }
         if (i >= 0) {
             // two addresses differing only in bit 63: never seen in practice, keep them apart via the text map
             return text(Long.toHexString(address), Frame.unresolved(address));
         }
-        i = entries.size();
-        entries.add(address);
+        i = add(address, null);
         byAddress.put(key, i);
         return i;
     }
@@ -55,18 +56,26 @@ final class FrameTable {
         if (i != null) {
             return i;
         }
-        int n = entries.size();
-        entries.add(parsed);
+        int n = add(0, parsed);
         byText.put(text, n);
         return n;
     }
 
+    private int add(long address, Frame frame) {
+        if (size == addresses.length) {
+            addresses = Arrays.copyOf(addresses, size * 2);
+            parsed = Arrays.copyOf(parsed, size * 2);
+        }
+        addresses[size] = address;
+        parsed[size] = frame;
+        return size++;
+    }
+
     /** Every frame, raw addresses resolved to module+offset through the log's own module table. */
     Frame[] build(ModuleMap modules) {
-        Frame[] out = new Frame[entries.size()];
-        for (int i = 0; i < out.length; i++) {
-            Object e = entries.get(i);
-            out[i] = e instanceof Long a ? modules.frame(a) : (Frame) e;
+        Frame[] out = new Frame[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = parsed[i] != null ? parsed[i] : modules.frame(addresses[i]);
         }
         return out;
     }
