@@ -77,17 +77,36 @@ final class BacktraceKeys {
     }
 
     Object key(Backtrace bt) {
+        int n = keyTokens(bt);
+        return n < 0 ? textKey : new StackKey(Arrays.copyOf(buffer, n));
+    }
+
+    /** The text key of the last {@link #keyTokens} call that returned -1. */
+    String textKey;
+    /** The token ids of the last {@link #keyTokens} call, in [0, its result). */
+    int[] buffer = new int[64];
+
+    /**
+     * Like {@link #key} without making a key object: the stack's token ids go to {@link #buffer} and their number
+     * is returned, or -1 when the key is text ({@link #textKey}: a trace id, or a trace without a stack).
+     */
+    int keyTokens(Backtrace bt) {
         lastFolded = 0;
         if (kind == KeyKind.TRACE_ID && bt.traceId() != null) {
-            return bt.traceId();
+            textKey = bt.traceId();
+            return -1;
         }
         List<Frame> frames = bt.frames();
         int n = frames.size();
         if (n == 0) {
             // A trace whose stack was never printed can only be matched by its id.
-            return bt.traceId() == null ? "" : "id:" + bt.traceId();
+            textKey = bt.traceId() == null ? "" : "id:" + bt.traceId();
+            return -1;
         }
-        int[] ids = new int[n];
+        if (buffer.length < n) {
+            buffer = new int[Math.max(n, buffer.length * 2)];
+        }
+        int[] ids = buffer;
         int folded = 0;
         boolean folding = true;
         int out = 0;
@@ -101,7 +120,7 @@ final class BacktraceKeys {
             ids[out++] = code & Integer.MAX_VALUE;
         }
         lastFolded = folded;
-        return new StackKey(out == n ? ids : Arrays.copyOf(ids, out));
+        return out;
     }
 
     /** Token id of a frame, negative (top bit set) when it is an allocator frame. */

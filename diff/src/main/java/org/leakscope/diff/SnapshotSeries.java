@@ -2,10 +2,9 @@ package org.leakscope.diff;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Snapshot;
@@ -16,30 +15,23 @@ import org.leakscope.model.Snapshot;
  * {@link #compare} of two of them or a {@link #trend} over all.
  */
 public final class SnapshotSeries {
-    private static final class Row {
-        Backtrace backtrace;
-        int folded;
-        String traceId;
-        final long[] bytes;
-        final long[] counts;
-        final long[] overheads;
-        int representedBy = -1;
-        int addedIn = -1;
-        int tracesNow;
-        int mergedTraces;
-
-        Row(int n) {
-            bytes = new long[n];
-            counts = new long[n];
-            overheads = new long[n];
-        }
-    }
-
     private final int size;
     private final BacktraceKeys keys;
     private final KeyKind kind;
-    private final Map<Object, Row> rows = new HashMap<>();
+    private final StackRows rows = new StackRows();
     private final boolean[] added;
+
+    // per row (one per distinct key), in columns: no object per stack
+    private Backtrace[] backtrace = new Backtrace[1 << 10]; // the representative stack; its id is the row's id
+    private int[] folded = new int[1 << 10];
+    private int[] representedBy = new int[1 << 10];
+    private int[] addedIn = new int[1 << 10];
+    private int[] tracesNow = new int[1 << 10];
+    private int[] mergedTraces = new int[1 << 10];
+    // per row and snapshot, at [row * size + snapshot]
+    private long[] bytes;
+    private long[] counts;
+    private long[] overheads;
 
     public SnapshotSeries(int snapshots, KeyKind kind, AllocatorFolding folding) {
         if (snapshots < 1) {
@@ -49,6 +41,9 @@ public final class SnapshotSeries {
         this.kind = kind;
         this.keys = new BacktraceKeys(kind, folding);
         this.added = new boolean[snapshots];
+        this.bytes = new long[backtrace.length * size];
+        this.counts = new long[backtrace.length * size];
+        this.overheads = new long[backtrace.length * size];
     }
 
     public KeyKind key() {
@@ -63,33 +58,54 @@ public final class SnapshotSeries {
         added[index] = true;
         keys.nextSnapshot();
         for (BacktraceAggregate a : snapshot.aggregates()) {
-            Object k = keys.key(a.backtrace());
-            Row r = rows.get(k);
-            if (r == null) {
-                r = new Row(size);
-                rows.put(k, r);
+            int n = keys.keyTokens(a.backtrace());
+            int before = rows.size();
+            int r = n < 0 ? rows.row(keys.textKey) : rows.row(keys.buffer, n);
+            if (r == before) {
+                newRow(r);
             }
-            if (index > r.representedBy) {
+            if (index > representedBy[r]) {
                 // the newest snapshot's stack and id represent the row (a compare prints the new trace ids)
-                r.representedBy = index;
-                r.backtrace = a.backtrace();
-                r.folded = keys.lastFolded;
-                r.traceId = a.backtrace().traceId();
+                representedBy[r] = index;
+                backtrace[r] = a.backtrace();
+                folded[r] = keys.lastFolded;
             }
-            if (r.addedIn != index) {
-                r.addedIn = index;
-                r.tracesNow = 0;
+            if (addedIn[r] != index) {
+                addedIn[r] = index;
+                tracesNow[r] = 0;
             }
-            r.mergedTraces = Math.max(r.mergedTraces, ++r.tracesNow);
-            r.bytes[index] += a.bytes();
-            r.counts[index] += a.count();
-            r.overheads[index] += a.overhead();
+            mergedTraces[r] = Math.max(mergedTraces[r], ++tracesNow[r]);
+            int at = r * size + index;
+            bytes[at] += a.bytes();
+            counts[at] += a.count();
+            overheads[at] += a.overhead();
         }
+    }
+
+    private void newRow(int r) {
+        if (r == backtrace.length) {
+            int cap = r + (r >> 1);
+            backtrace = Arrays.copyOf(backtrace, cap);
+            folded = Arrays.copyOf(folded, cap);
+            representedBy = Arrays.copyOf(representedBy, cap);
+            addedIn = Arrays.copyOf(addedIn, cap);
+            tracesNow = Arrays.copyOf(tracesNow, cap);
+            mergedTraces = Arrays.copyOf(mergedTraces, cap);
+            bytes = Arrays.copyOf(bytes, cap * size);
+            counts = Arrays.copyOf(counts, cap * size);
+            overheads = Arrays.copyOf(overheads, cap * size);
+        }
+        representedBy[r] = -1;
+        addedIn[r] = -1;
     }
 
     /** Distinct keys seen so far. */
     public int stackCount() {
         return rows.size();
+    }
+
+    private String traceId(int r) {
+        return backtrace[r].traceId();
     }
 
     /** Snapshot {@code older} against {@code newer}: every stack that changed. */
@@ -102,21 +118,23 @@ public final class SnapshotSeries {
         long oo = 0;
         long no = 0;
         int unchanged = 0;
-        for (Row r : rows.values()) {
-            ob += r.bytes[older];
-            nb += r.bytes[newer];
-            oc += r.counts[older];
-            nc += r.counts[newer];
-            oo += r.overheads[older];
-            no += r.overheads[newer];
-            if (r.bytes[older] == r.bytes[newer] && r.counts[older] == r.counts[newer]) {
-                if (r.counts[older] != 0 || r.bytes[older] != 0) {
+        for (int r = 0; r < rows.size(); r++) {
+            int o = r * size + older;
+            int w = r * size + newer;
+            ob += bytes[o];
+            nb += bytes[w];
+            oc += counts[o];
+            nc += counts[w];
+            oo += overheads[o];
+            no += overheads[w];
+            if (bytes[o] == bytes[w] && counts[o] == counts[w]) {
+                if (counts[o] != 0 || bytes[o] != 0) {
                     unchanged++;
                 }
                 continue;
             }
-            changes.add(new StackChange(r.backtrace, r.folded, r.traceId, r.bytes[older], r.bytes[newer],
-                    r.counts[older], r.counts[newer], r.overheads[older], r.overheads[newer], r.mergedTraces));
+            changes.add(new StackChange(backtrace[r], folded[r], traceId(r), bytes[o], bytes[w], counts[o],
+                    counts[w], overheads[o], overheads[w], mergedTraces[r]));
         }
         return new Comparison(kind, changes, ob, nb, oc, nc, oo, no, unchanged);
     }
@@ -137,16 +155,18 @@ public final class SnapshotSeries {
         long[] totalBytes = new long[size];
         long[] totalCounts = new long[size];
         List<StackTrend> stacks = new ArrayList<>(rows.size());
-        for (Row r : rows.values()) {
+        for (int r = 0; r < rows.size(); r++) {
+            long[] rowBytes = Arrays.copyOfRange(bytes, r * size, (r + 1) * size);
+            long[] rowCounts = Arrays.copyOfRange(counts, r * size, (r + 1) * size);
             int rising = 0;
             int falling = 0;
             for (int i = 0; i < size; i++) {
-                totalBytes[i] += r.bytes[i];
-                totalCounts[i] += r.counts[i];
+                totalBytes[i] += rowBytes[i];
+                totalCounts[i] += rowCounts[i];
                 if (i > 0) {
-                    if (r.bytes[i] > r.bytes[i - 1]) {
+                    if (rowBytes[i] > rowBytes[i - 1]) {
                         rising++;
-                    } else if (r.bytes[i] < r.bytes[i - 1]) {
+                    } else if (rowBytes[i] < rowBytes[i - 1]) {
                         falling++;
                     }
                 }
@@ -154,13 +174,13 @@ public final class SnapshotSeries {
             if (rising == 0 && falling == 0) {
                 continue; // flat: nothing to report
             }
-            double slope = slope(x, r.bytes);
+            double slope = slope(x, rowBytes);
             int steps = size - 1;
             // A leak rises in most steps: at least two thirds of them up, at most a quarter down, net growth.
-            boolean sustained = r.bytes[size - 1] > r.bytes[0] && slope > 0 && rising * 3 >= steps * 2
+            boolean sustained = rowBytes[size - 1] > rowBytes[0] && slope > 0 && rising * 3 >= steps * 2
                     && falling * 4 <= steps;
-            stacks.add(new StackTrend(r.backtrace, r.folded, r.traceId, r.mergedTraces, r.bytes.clone(),
-                    r.counts.clone(), slope, slope(x, r.counts), rising, falling, sustained));
+            stacks.add(new StackTrend(backtrace[r], folded[r], traceId(r), mergedTraces[r], rowBytes, rowCounts,
+                    slope, slope(x, rowCounts), rising, falling, sustained));
         }
         stacks.sort(Comparator.comparing((StackTrend t) -> !t.sustained())
                 .thenComparing(Comparator.comparingDouble(StackTrend::bytesPerUnit).reversed())
