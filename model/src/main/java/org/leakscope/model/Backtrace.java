@@ -13,7 +13,7 @@ import java.util.List;
 public record Backtrace(String traceId, List<Frame> frames, List<List<Frame>> aliases) {
 
     public Backtrace {
-        frames = List.copyOf(frames);
+        frames = frames instanceof IndexedFrames ? frames : List.copyOf(frames); // already immutable
         if (aliases.isEmpty()) {
             aliases = List.of();
         } else {

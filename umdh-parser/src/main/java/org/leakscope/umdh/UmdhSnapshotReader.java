@@ -14,6 +14,7 @@ import java.util.Map;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
+import org.leakscope.model.IndexedFrames;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
@@ -64,11 +65,9 @@ public final class UmdhSnapshotReader {
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
     private int traces;
-    private int[] stackFrames = new int[1 << 16];
-    private int stackFrameCount;
-    private int segmentStart; // where the stack (or alias stack) being collected starts in stackFrames
+    private final StackFrames stackFrames = new StackFrames(); // every stack's frame numbers
 
-    // alias stacks, in file order: trace, start in stackFrames, length
+    // alias stacks, in file order: trace, position in stackFrames, length
     private int[] aliasTrace = new int[0];
     private int[] aliasStart = new int[0];
     private int[] aliasLength = new int[0];
@@ -313,8 +312,7 @@ public final class UmdhSnapshotReader {
         current = t;
         if (stackLength[t] == 0) {
             collecting = t;
-            stackStart[t] = stackFrameCount;
-            segmentStart = stackFrameCount;
+            stackFrames.start();
             framesCut = false;
         }
     }
@@ -334,25 +332,26 @@ public final class UmdhSnapshotReader {
             aliasLength = Arrays.copyOf(aliasLength, n);
         }
         aliasTrace[aliases] = collecting;
-        aliasStart[aliases] = stackFrameCount;
         openAlias = aliases++;
-        segmentStart = stackFrameCount;
+        stackFrames.start();
         framesCut = false;
     }
 
-    /** Ends the stack or alias stack being collected. */
+    /** Ends the stack or alias stack being collected (only now is its place in stackFrames final). */
     private void closeSegment() {
-        int len = stackFrameCount - segmentStart;
+        int len = stackFrames.length();
         if (openAlias >= 0) {
+            aliasStart[openAlias] = stackFrames.position();
             aliasLength[openAlias] = len;
             openAlias = -1;
         } else {
+            stackStart[collecting] = stackFrames.position();
             stackLength[collecting] = (short) len;
         }
     }
 
     private void addFrame(int frame, long n) {
-        int len = stackFrameCount - segmentStart;
+        int len = stackFrames.length();
         if (len >= UmdhOptions.MAX_FRAMES) {
             if (!framesCut) {
                 framesCut = true;
@@ -361,10 +360,7 @@ public final class UmdhSnapshotReader {
             }
             return;
         }
-        if (stackFrameCount == stackFrames.length) {
-            stackFrames = Arrays.copyOf(stackFrames, stackFrames.length * 2);
-        }
-        stackFrames[stackFrameCount++] = frame;
+        stackFrames.add(frame);
     }
 
     private final long[] pending = new long[UmdhOptions.MAX_FRAMES];
@@ -698,7 +694,6 @@ public final class UmdhSnapshotReader {
             Backtrace bt = new Backtrace(traceIds[t], fs, aliasesOf.getOrDefault(t, List.of()));
             aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums[0][t], sums[1][t], sums[2][t]));
         }
-        stackFrames = null;
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
         Snapshot snap = new Snapshot(source, h.processId(), processName,
                 h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), aggregates,
@@ -706,12 +701,10 @@ public final class UmdhSnapshotReader {
         return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames());
     }
 
-    private List<Frame> frames(Frame[] frameTable, int start, int len) {
-        Frame[] fs = new Frame[len];
-        for (int i = 0; i < len; i++) {
-            fs[i] = frameTable[stackFrames[start + i]];
-        }
-        return List.of(fs);
+    /** A stack's frames, as a view on stackFrames: no array of references per stack. */
+    private List<Frame> frames(Frame[] frameTable, int position, int len) {
+        return len == 0 ? List.of()
+                : new IndexedFrames(frameTable, stackFrames.chunk(position), StackFrames.offset(position), len);
     }
 
     static LocalDateTime parseLogTime(String t) {
