@@ -38,4 +38,22 @@ public final class IndexedFrames extends AbstractList<Frame> implements RandomAc
     public int size() {
         return size;
     }
+
+    /** The number of frame {@code index} in the frame table (the same number, the same Frame). */
+    public int frameNumber(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return ids[start + index];
+    }
+
+    /** Entries in the frame table: every frame number is below it. */
+    public int tableSize() {
+        return table.length;
+    }
+
+    /** Whether both number their frames in one table (stacks of one snapshot): per-number caches then hold. */
+    public boolean sameTable(IndexedFrames other) {
+        return other != null && other.table == table;
+    }
 }
