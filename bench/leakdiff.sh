@@ -54,7 +54,7 @@ for stacks in "${shapes[@]}"; do
   make_log "$a" "$stacks" 0
   make_log "$b" "$stacks" 1
   cat "$a" "$b" > /dev/null   # every run reads from the page cache
-  bytes=$(( $(stat -c %s "$a") + $(stat -c %s "$b") ))
+  bytes=$(( $(stat -L -c %s "$a") + $(stat -L -c %s "$b") ))
   read -r wc_ms wc_cpu < <(median_wall_cpu wc -l "$a" "$b")
   read -r t1_ms t1_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 1)
   read -r t2_ms t2_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 2)
