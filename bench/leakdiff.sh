@@ -31,7 +31,8 @@ make_log() {
   mv "$1.tmp" "$1"
 }
 
-# median over $runs runs of "$@": "WALL_MS CPU_MS" (CPU = user + system of that run)
+# over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
+# run), and the spread of the wall times
 median_wall_cpu() {
   local rows=() t
   t=$(mktemp)
@@ -40,11 +41,12 @@ median_wall_cpu() {
     rows+=("$(awk '{ printf "%d %d", $1 * 1000, ($2 + $3) * 1000 }' "$t")")
   done
   rm -f "$t"
-  printf '%s\n' "${rows[@]}" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+  printf '%s\n' "${rows[@]}" | sort -n |
+    awk '{ a[NR] = $0; w[NR] = $1 } END { print a[int((NR + 1) / 2)], w[1] "-" w[NR] }'
 }
 
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
-row() { printf '%-38s %8s %8s %8s   %s\n' "$@"; }
+row() { printf '%-36s %8s %13s %8s %6s   %s\n' "$@"; }
 
 for stacks in "${shapes[@]}"; do
   tag="$size-$stacks"
@@ -55,18 +57,18 @@ for stacks in "${shapes[@]}"; do
   make_log "$b" "$stacks" 1
   cat "$a" "$b" > /dev/null   # every run reads from the page cache
   bytes=$(( $(stat -L -c %s "$a") + $(stat -L -c %s "$b") ))
-  read -r wc_ms wc_cpu < <(median_wall_cpu wc -l "$a" "$b")
-  read -r t1_ms t1_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 1)
-  read -r t2_ms t2_cpu < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 2)
+  read -r wc_ms wc_cpu wc_range < <(median_wall_cpu wc -l "$a" "$b")
+  read -r t1_ms t1_cpu t1_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 1)
+  read -r t2_ms t2_cpu t2_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 2)
   heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" 2>&1 >/dev/null | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p')
   echo
   printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s distinct stacks each%s\n' "$((bytes >> 20))" "$stacks" \
     "$([ "$spread" = 0 ] || echo ", frames spread over $spread 8 MB modules")"
-  row "measurement (median of $runs runs)" "wall ms" "CPU ms" "MiB/s" ""
-  row "wc -l (baseline, same files)" "$wc_ms" "$wc_cpu" "$(mib "$bytes" "$wc_ms")" ""
-  row "leakdiff OLD NEW --threads 1" "$t1_ms" "$t1_cpu" "$(mib "$bytes" "$t1_ms")" \
+  row "measurement (median of $runs runs)" "wall ms" "(min-max)" "CPU ms" "MiB/s" ""
+  row "wc -l (baseline, same files)" "$wc_ms" "$wc_range" "$wc_cpu" "$(mib "$bytes" "$wc_ms")" ""
+  row "leakdiff OLD NEW --threads 1" "$t1_ms" "$t1_range" "$t1_cpu" "$(mib "$bytes" "$t1_ms")" \
     "$(ratio "$t1_ms" "$wc_ms" 1)x wc -l (target <= 10)"
-  row "leakdiff OLD NEW --threads 2" "$t2_ms" "$t2_cpu" "$(mib "$bytes" "$t2_ms")" \
+  row "leakdiff OLD NEW --threads 2" "$t2_ms" "$t2_range" "$t2_cpu" "$(mib "$bytes" "$t2_ms")" \
     "$(ratio "$t2_ms" "$wc_ms" 1)x wc -l (target <= 10)"
-  row "peak heap, launcher defaults (MiB)" "${heap:-?}" "" "" "(target <= 512; sum of pool peaks)"
+  row "peak heap, launcher defaults (MiB)" "${heap:-?}" "" "" "" "(target <= 512; sum of pool peaks)"
 done
