@@ -69,7 +69,7 @@ final class TriageCommand {
         }
         CommonOptions.checkFolding(cl);
         Settings settings = CommonOptions.settings(cl);
-        int threads = threads(cl);
+        int threads = CommonOptions.threads(cl);
         int top = CommonOptions.top(cl, 20);
         List<Path> files = TriageInputs.expand(cl.getArgList());
         TriageState state = cl.hasOption("state") ? TriageState.open(Path.of(cl.getOptionValue("state")),
@@ -147,22 +147,6 @@ final class TriageCommand {
         lines.add("no-fold " + cl.hasOption("no-fold"));
         lines.add("encoding " + (cl.hasOption("encoding") ? CommonOptions.encoding(cl).name() : ""));
         return String.join("\n", lines) + "\n";
-    }
-
-    private static int threads(CommandLine cl) {
-        if (!cl.hasOption("threads")) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        String v = cl.getOptionValue("threads");
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 1 && n <= 1024) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UsageException("--threads: expected a number of threads from 1 to 1024, got '" + v + "'");
     }
 
     private void help(Options options) {
