@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads one resmon line in place, left to right: literals, decimal and hex numbers. Every read either
@@ -30,13 +31,10 @@ final class LineCursor {
     }
 
     boolean lit(byte[] s) {
-        if (end - pos < s.length) {
+        // Arrays.equals is one intrinsic call: a hand loop here is inlined, unrolled, at each of the parsers'
+        // dozens of calls, and C2 then spends seconds compiling them
+        if (end - pos < s.length || !Arrays.equals(b, pos, pos + s.length, s, 0, s.length)) {
             return false;
-        }
-        for (int i = 0; i < s.length; i++) {
-            if (b[pos + i] != s[i]) {
-                return false;
-            }
         }
         pos += s.length;
         return true;
