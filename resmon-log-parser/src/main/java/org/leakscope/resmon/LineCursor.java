@@ -70,12 +70,29 @@ final class LineCursor {
         return true;
     }
 
+    /**
+     * Each byte's value as a hex digit, or -1: a table rather than Character.digit, whose Unicode lookups C2
+     * inlines at every call of {@link #hex()} (a report's lines call it a dozen ways).
+     */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            HEX['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            HEX['a' + i] = (byte) (10 + i);
+            HEX['A' + i] = (byte) (10 + i);
+        }
+    }
+
     /** Hex digits without a prefix, either case, at most 16. */
     boolean hex() {
         int p = pos;
         long v = 0;
         while (p < end && p - pos < 17) {
-            int d = Character.digit(b[p], 16);
+            int d = HEX[b[p] & 0xFF];
             if (d < 0) {
                 break;
             }
