@@ -172,9 +172,29 @@ public final class DebugViewReader implements Closeable, LinePosition {
     }
 
     private void noNul(byte[] b, int s, int e, long n) {
-        if (indexOf(b, s, e, (byte) 0) >= 0) {
+        if (hasNul(b, s, e)) {
             throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
         }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Whether b[s, e) holds a NUL byte: eight bytes a step (has-zero-byte), as every resmon line is checked. */
+    static boolean hasNul(byte[] b, int s, int e) {
+        int i = s;
+        for (; i + 8 <= e; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < e; i++) {
+            if (b[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Refuses the current line if it holds a NUL byte (for callers that read a line's text). */
