@@ -60,7 +60,7 @@ final class LogChunks implements AutoCloseable {
         this.chunks = (int) ((size + chunkSize - 1) / chunkSize);
         this.window = threads + 1;
         this.ready = new LineBatch[window];
-        this.workers = new Thread[threads - 1];
+        this.workers = new Thread[Math.max(0, Math.min(threads, chunks) - 1)]; // none for a one-chunk log
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Thread(this::work, "resmon-log-reader-" + (i + 1));
             workers[i].setDaemon(true);
