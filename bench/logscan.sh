@@ -23,7 +23,7 @@ cat "$log" > /dev/null   # both commands read from the page cache
 
 . bench/lib.sh
 
-bytes=$(stat -c %s "$log")
+bytes=$(stat -L -c %s "$log")
 lines=$(wc -l < "$log")
 wc_ms=$(median_ms wc -l "$log")
 t1_ms=$(median_ms bin/logscan "$log" --threads 1)
@@ -34,7 +34,7 @@ small_ms=$(LEAKSCOPE_JAVA_OPTS=-Xmx64m median_ms bin/logscan "$log")
 LEAKSCOPE_JAVA_OPTS=-Xmx64m bin/logscan "$log" > /dev/null 2>&1 && small_ok=ok || small_ok="FAILED (exit $?)"
 
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
-row() { printf '%-44s %8d %10s   %sx wc -l%s\n' "$1" "$2" "$(mib "$bytes" "$2")" "$(ratio "$2" "$wc_ms" 1)" "$3"; }
+row() { printf '%-44s %8d %10s   %sx wc -l%s\n' "$1" "$2" "$(mib "$bytes" "$2")" "$(ratio "$2" "$wc_ms" 1)" "${3:-}"; }
 printf 'input: DebugView log, %s MiB, %s lines (%s)\n' "$((bytes >> 20))" "$lines" "$log"
 printf '%-44s %8s %10s\n' "measurement (median of $runs runs)" "ms" "MiB/s"
 printf '%-44s %8d %10s\n' "wc -l (baseline, same file)" "$wc_ms" "$(mib "$bytes" "$wc_ms")"
