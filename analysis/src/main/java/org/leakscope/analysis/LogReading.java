@@ -15,6 +15,7 @@ public final class LogReading {
     private final Settings settings;
     private final List<ResmonLog> logs = new ArrayList<>();
     private boolean keepCurves;
+    private int threads = Runtime.getRuntime().availableProcessors();
 
     /**
      * Starts reading with a command's settings.
@@ -34,8 +35,21 @@ public final class LogReading {
      * @throws org.leakscope.model.InputFormatException when it holds no log
      */
     public void read(Path p, LongConsumer progress) throws IOException {
-        logs.add(keepCurves ? LogAnalysis.readLog(p, settings.log().withCurves(true), progress)
-                : LogAnalysis.readLog(p, settings, progress));
+        logs.add(LogAnalysis.readLog(p, settings.log().withCurves(keepCurves).withThreads(threads), progress));
+    }
+
+    /**
+     * Reads each log's lines on {@code n} threads (the caller's included); the logs read are the same.
+     *
+     * @param n from 1
+     * @return this reading
+     */
+    public LogReading threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads: " + n);
+        }
+        threads = n;
+        return this;
     }
 
     /**

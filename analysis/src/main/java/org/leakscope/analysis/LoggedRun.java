@@ -9,6 +9,7 @@ import org.leakscope.diff.AttributedSite;
 import org.leakscope.diff.RunHealth;
 import org.leakscope.diff.UsageTrend;
 import org.leakscope.model.Frame;
+import org.leakscope.model.Hex;
 import org.leakscope.model.UsageSeries;
 import org.leakscope.resmon.CallSite;
 import org.leakscope.resmon.ResmonReport;
@@ -98,7 +99,7 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
             return f.describe();
         }
         // uppercase and padded like resmon prints it, so the address can be searched for in the log
-        return "0x" + String.format("%0" + pointerDigits() + "X", f.address());
+        return "0x" + Hex.digits(f.address(), pointerDigits(), true); // not String.format: runs have many sites
     }
 
     /** The type names of a merged site's records, for people (see {@link #typeNames(CallSite)}). */

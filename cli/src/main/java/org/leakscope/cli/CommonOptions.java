@@ -242,4 +242,21 @@ final class CommonOptions {
     static OutputTarget html(CommandLine cl, java.io.PrintStream out) {
         return cl.hasOption("html") ? new OutputTarget(java.nio.file.Path.of(cl.getOptionValue("html")), out) : null;
     }
+
+    /** {@code --threads N}: 1 to 1024, default the number of processors (triage and logscan spell it alike). */
+    static int threads(CommandLine cl) {
+        if (!cl.hasOption("threads")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        String v = cl.getOptionValue("threads");
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--threads: expected a number of threads from 1 to 1024, got '" + v + "'");
+    }
 }

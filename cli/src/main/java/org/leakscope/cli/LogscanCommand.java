@@ -55,6 +55,9 @@ final class LogscanCommand {
         o.addOption(Option.builder().longOpt("fail-on-leak")
                 .desc("exit 3 when any run leaked or went over a limit (a CI gate)").build());
         o.addOption(Option.builder().longOpt("json").desc("machine-readable output (schema in docs/json.md)").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("threads that read a log's lines (default: the number of cores); the report is the same")
+                .build());
         CommonOptions.addHtml(o);
         CommonOptions.addOutputAndHelp(o);
         return o;
@@ -86,7 +89,7 @@ final class LogscanCommand {
         Settings settings = settings(cl);
         CommonOptions.checkFolding(cl);
         Progress progress = new Progress(err);
-        LogReading reading = new LogReading(settings);
+        LogReading reading = new LogReading(settings).threads(CommonOptions.threads(cl));
         if (cl.hasOption("html")) {
             reading.keepCurves(); // the page draws them
         }

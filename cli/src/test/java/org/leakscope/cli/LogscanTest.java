@@ -199,4 +199,19 @@ class LogscanTest {
         assertTrue(r.out().contains("from \\\\FELIX-GATEWAY, 1,529 records, 0 resmon lines, 0 runs"), r.out());
         assertTrue(r.out().contains("No resmon output found"), r.out());
     }
+
+    @Test
+    void threadsChangeNothingButTheSpeed() {
+        String log = CliRun.testdata("dbgview/resmon_soak_leaking.log").toString();
+        CliRun one = CliRun.of("logscan", log, "--json", "--threads", "1");
+        assertEquals(ExitCode.OK, one.exit(), one.err());
+        CliRun three = CliRun.of("logscan", log, "--json", "--threads", "3");
+        assertEquals(one.out(), three.out());
+        for (String bad : new String[] {"0", "1025", "two"}) {
+            CliRun r = CliRun.of("logscan", log, "--threads", bad);
+            assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+            assertTrue(r.err().contains("--threads: expected a number of threads from 1 to 1024, got '" + bad + "'"),
+                    r.err());
+        }
+    }
 }

@@ -36,7 +36,10 @@ public final class DebugViewReader implements Closeable, LinePosition {
     private final String source;
     private final DebugViewOptions options;
     private final TextLines lines;
-    private final LineProblems problems;
+    private final LineProblems fileProblems;
+    private final ReportBuilder.ProblemSink problems;
+    /** Lines before the first line given to {@link #accept}, or -1 when not known (a chunk read ahead). */
+    private final long lineBase;
     private String computer;
     private boolean framed;
     private boolean sawRecord;
@@ -44,6 +47,9 @@ public final class DebugViewReader implements Closeable, LinePosition {
     private byte[] lastNameBytes = new byte[0];
 
     // the current record, in place
+    private byte[] b;
+    private int lineStart;
+    private int lineEnd;
     private long line;
     private long sequence;
     private double elapsed;
@@ -65,7 +71,28 @@ public final class DebugViewReader implements Closeable, LinePosition {
         this.source = source;
         this.options = options;
         this.lines = lines;
-        this.problems = new LineProblems(source, options.strict(), 1000, "a DebugView log");
+        this.fileProblems = new LineProblems(source, options.strict(), 1000, "a DebugView log");
+        this.problems = fileProblems::line;
+        this.lineBase = 0;
+    }
+
+    /**
+     * A reader of one chunk of a log, fed line by line through {@link #accept}: line numbers count from the
+     * chunk's start, damaged lines go to {@code problems}.
+     *
+     * @param lineBase lines of the file before the chunk, or -1 when not known yet (then the chunk is read as if
+     *                 it were past line 1,000)
+     * @param framed   whether a SEQ/TIME-framed line came before the chunk
+     */
+    DebugViewReader(String source, DebugViewOptions options, ReportBuilder.ProblemSink problems, long lineBase,
+            boolean framed) {
+        this.source = source;
+        this.options = options;
+        this.lines = null;
+        this.fileProblems = null;
+        this.problems = problems;
+        this.lineBase = lineBase;
+        this.framed = framed;
     }
 
     public static DebugViewReader open(Path path, DebugViewOptions options) throws IOException {
@@ -92,56 +119,87 @@ public final class DebugViewReader implements Closeable, LinePosition {
     /** Moves to the next record; false at the end of the file. */
     public boolean advance() throws IOException {
         while (lines.next()) {
-            long n = lines.number();
-            if (lines.tooLong()) {
-                problems.line(n, "a line of at most " + options.limits().maxLineChars() + " bytes",
-                        "a longer line (skipped)");
-                continue;
+            if (accept(lines.bytes(), lines.start(), lines.end(), lines.number(), lines.tooLong())) {
+                return true;
             }
-            byte[] b = lines.bytes();
-            int s = lines.start();
-            int e = lines.end();
-            if (n <= 1000) {
-                noNul(b, s, e, n); // a binary file shows in its first lines; later lines are checked when read
-            }
-            if (n == 1 && e - s > 4 && b[s] == '[' && b[s + 1] == '\\' && b[s + 2] == '\\' && b[e - 1] == ']') {
-                computer = TextLines.decode(b, s + 3, e - 1, options.ansiCharset());
-                continue;
-            }
-            clear(n);
-            if (framed(b, s, e) || debugViewPlusPlus(b, s, e)) {
-                if (pid == 0 && startsWith(b, msgStart, msgEnd, DVPP_HEADER)) {
-                    continue; // DebugView++'s own first line
-                }
-                framed = true;
-            } else {
-                noNul(b, s, e, n);
-                if (framed && !blank(b, s, e)) {
-                    // A log with SEQ/TIME columns: a line without them is damage (or a paste from elsewhere).
-                    problems.line(n, "SEQUENCE<TAB>TIME<TAB>MESSAGE", lines.excerpt(options.ansiCharset()));
-                    continue;
-                }
-                if (s == e) {
-                    continue;
-                }
-                clear(n);
-                pidPrefix(b, s, e);
-            }
-            sawRecord = true;
-            return true;
         }
         return false;
     }
 
+    /**
+     * Reads line {@code n} (its bytes {@code b[s, e)} without CR LF; {@code tooLong}: cut at the line limit) as the
+     * current record; false when it is none (blank, damaged, the computer name, DebugView++'s own first line).
+     */
+    boolean accept(byte[] b, int s, int e, long n, boolean tooLong) {
+        this.b = b;
+        lineStart = s;
+        lineEnd = e;
+        if (tooLong) {
+            problems.problem(n, "a line of at most " + options.limits().maxLineChars() + " bytes",
+                    "a longer line (skipped)");
+            return false;
+        }
+        long inFile = lineBase < 0 ? Long.MAX_VALUE : lineBase + n;
+        if (inFile <= 1000) {
+            noNul(b, s, e, n); // a binary file shows in its first lines; later lines are checked when read
+        }
+        if (inFile == 1 && e - s > 4 && b[s] == '[' && b[s + 1] == '\\' && b[s + 2] == '\\' && b[e - 1] == ']') {
+            computer = TextLines.decode(b, s + 3, e - 1, options.ansiCharset());
+            return false;
+        }
+        clear(n);
+        if (framed(b, s, e) || debugViewPlusPlus(b, s, e)) {
+            if (pid == 0 && startsWith(b, msgStart, msgEnd, DVPP_HEADER)) {
+                return false; // DebugView++'s own first line
+            }
+            framed = true;
+        } else {
+            noNul(b, s, e, n);
+            if (framed && !blank(b, s, e)) {
+                // A log with SEQ/TIME columns: a line without them is damage (or a paste from elsewhere).
+                problems.problem(n, "SEQUENCE<TAB>TIME<TAB>MESSAGE",
+                        TextLines.excerpt(b, s, e, false, options.limits().maxLineChars(), options.ansiCharset()));
+                return false;
+            }
+            if (s == e) {
+                return false;
+            }
+            clear(n);
+            pidPrefix(b, s, e);
+        }
+        sawRecord = true;
+        return true;
+    }
+
     private void noNul(byte[] b, int s, int e, long n) {
-        if (indexOf(b, s, e, (byte) 0) >= 0) {
+        if (hasNul(b, s, e)) {
             throw InputFormatException.atLine(source, n, "text (a DebugView log)", "binary data (a NUL byte)");
         }
     }
 
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Whether b[s, e) holds a NUL byte: eight bytes a step (has-zero-byte), as every resmon line is checked. */
+    static boolean hasNul(byte[] b, int s, int e) {
+        int i = s;
+        for (; i + 8 <= e; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < e; i++) {
+            if (b[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Refuses the current line if it holds a NUL byte (for callers that read a line's text). */
     public void requireText() {
-        noNul(lines.bytes(), lines.start(), lines.end(), line);
+        noNul(b, lineStart, lineEnd, line);
     }
 
     private void clear(long n) {
@@ -162,9 +220,8 @@ public final class DebugViewReader implements Closeable, LinePosition {
             return;
         }
         lazy = false;
-        byte[] b = lines.bytes();
         if (!time(b, timeStart, timeEnd)) {
-            problems.line(line, "a time (elapsed seconds, HH:MM:SS or HH:MM:SS.mmm [AM|PM])",
+            problems.problem(line, "a time (elapsed seconds, HH:MM:SS or HH:MM:SS.mmm [AM|PM])",
                     "'" + text(timeStart, timeEnd) + "'");
         }
         pidPrefix(b, msgStart, msgEnd);
@@ -458,7 +515,6 @@ public final class DebugViewReader implements Closeable, LinePosition {
         if (nameEnd <= nameStart) {
             return null;
         }
-        byte[] b = lines.bytes();
         int len = nameEnd - nameStart;
         if (len != lastNameBytes.length || !startsWith(b, nameStart, nameEnd, lastNameBytes)) {
             lastNameBytes = java.util.Arrays.copyOfRange(b, nameStart, nameEnd);
@@ -469,7 +525,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
 
     /** The line's bytes (UTF-8 or the ANSI code page); the message is {@code [messageStart, messageEnd)}. */
     public byte[] bytes() {
-        return lines.bytes();
+        return b;
     }
 
     public int messageStart() {
@@ -490,14 +546,14 @@ public final class DebugViewReader implements Closeable, LinePosition {
     public String message() {
         parse();
         if (message == null) {
-            message = TextLines.decode(lines.bytes(), msgStart, msgEnd, options.ansiCharset());
+            message = TextLines.decode(b, msgStart, msgEnd, options.ansiCharset());
         }
         return message;
     }
 
     /** Text of a part of the current line. */
     public String text(int s, int e) {
-        return TextLines.decode(lines.bytes(), s, e, options.ansiCharset());
+        return TextLines.decode(b, s, e, options.ansiCharset());
     }
 
 
@@ -526,13 +582,15 @@ public final class DebugViewReader implements Closeable, LinePosition {
         return lines.encoding();
     }
 
-    /** Lines that could not be read, as warnings with their line numbers. */
+    /** Lines that could not be read, as warnings with their line numbers (of a reader of a whole file). */
     public List<Problem> problems() {
-        return problems.list();
+        return fileProblems.list();
     }
 
     @Override
     public void close() throws IOException {
-        lines.close();
+        if (lines != null) {
+            lines.close();
+        }
     }
 }

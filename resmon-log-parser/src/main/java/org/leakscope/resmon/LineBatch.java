@@ -1,67 +1,129 @@
 package org.leakscope.resmon;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.leakscope.model.InputFormatException;
 
 /**
- * resmon lines handed from the thread that splits the log to the thread that follows the runs: the message
- * bytes copied out of the read buffer, with where the name and marker are and the line's time. Reused.
+ * A stretch of a log as the thread that follows the runs needs it, read ahead by another thread (or by the same
+ * one): its resmon lines (where each message, program name and marker are in {@link #data}, the pid and the
+ * time as the line printed them), the lines it could not read, and what it changes of the file's state (lines,
+ * records, framing). Line numbers count from the stretch's first line; {@link #base} places them in the file
+ * once the lines before are counted. Reused from stretch to stretch.
  */
 final class LineBatch implements LinePosition {
-    static final int LINES = 2048;
+    /** A line the DebugView reader could not use, numbered within the batch. */
+    record Damage(long line, String expected, String found) {
+    }
 
-    byte[] data = new byte[256 * 1024];
+    /** The bytes the offsets point into: a chunk of the file read in place, or messages copied here. */
+    byte[] data = new byte[0];
+    /** Bytes of {@link #data} in use. */
     int used;
     int count;
-    final int[] start = new int[LINES];
-    final int[] bar = new int[LINES];
-    final int[] end = new int[LINES];
-    final long[] lines = new long[LINES];
-    final long[] pids = new long[LINES];
-    final double[] seconds = new double[LINES];
-    final int[] clocks = new int[LINES];
-    final LocalDate[] dates = new LocalDate[LINES];
-    /** The last batch of the log (records counted; or a failure to rethrow). */
-    boolean last;
+    int[] start = new int[1024];
+    int[] bar = new int[1024];
+    int[] end = new int[1024];
+    long[] lines = new long[1024];
+    long[] pids = new long[1024];
+    double[] elapsed = new double[1024];
+    int[] clocks = new int[1024];
+    LocalDate[] dates = new LocalDate[1024];
+    final List<Damage> damage = new ArrayList<>();
+    /** The stretch ends here: its line holds binary data (numbered within the batch). */
+    InputFormatException failure;
+    /** Reading failed otherwise (rethrown by the follower). */
+    Throwable crash;
+
+    /** Lines of the file in this stretch (0 when its lines are numbered from the file's start: UTF-16 logs). */
+    int lineCount;
     long records;
-    Throwable failure;
+    /** A SEQ/TIME-framed line came before the stretch's end. */
+    boolean framed;
+    /** Which chunk of the file this is ({@link LogChunks}). */
+    int chunk;
+    /** Read before the lines ahead of it were: as if past line 1,000 of a framed log whose records began. */
+    boolean speculative;
+    /** The computer name of the file's first line, or null. */
+    String computer;
+    /** The log's first record is in this stretch: its time starts the clock. */
+    boolean firstRecord;
+    double firstElapsed;
+    int firstClock;
+    LocalDate firstDate;
+    /** The file's bytes up to here have been read (for progress). */
+    long endOffset;
+
+    /** Lines of the file before this stretch. */
+    long base;
     /** The entry {@link LinePosition} reports on. */
     int current;
 
     void clear() {
         used = 0;
         count = 0;
-        last = false;
+        damage.clear();
         failure = null;
+        crash = null;
+        lineCount = 0;
+        records = 0;
+        framed = false;
+        speculative = false;
+        computer = null;
+        firstRecord = false;
+        firstDate = null;
+        endOffset = 0;
+        base = 0;
         Arrays.fill(dates, null);
     }
 
-    boolean full() {
-        return count == LINES;
-    }
-
-    /** Copies message bytes [s, e) of a line whose marker is at {@code markerAt}. */
+    /**
+     * Adds a resmon line: message bytes {@code b[s, e)} with the marker at {@code markerAt}. Read in place when
+     * {@code b} is {@link #data}, else copied.
+     */
     void add(byte[] b, int s, int markerAt, int e, long line, long pid, double t, int clock, LocalDate date) {
-        int len = e - s;
-        if (used + len > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, used + len));
+        if (count == start.length) {
+            grow();
         }
-        System.arraycopy(b, s, data, used, len);
-        start[count] = used;
-        bar[count] = used + (markerAt - s);
-        end[count] = used + len;
-        used += len;
+        if (b != data) {
+            int len = e - s;
+            if (used + len > data.length) {
+                data = Arrays.copyOf(data, Math.max(Math.max(data.length * 2, 64 * 1024), used + len));
+            }
+            System.arraycopy(b, s, data, used, len);
+            markerAt = used + (markerAt - s);
+            s = used;
+            used += len;
+            e = used;
+        }
+        start[count] = s;
+        bar[count] = markerAt;
+        end[count] = e;
         lines[count] = line;
         pids[count] = pid;
-        seconds[count] = t;
+        elapsed[count] = t;
         clocks[count] = clock;
         dates[count] = date;
         count++;
     }
 
+    private void grow() {
+        int n = count * 2;
+        start = Arrays.copyOf(start, n);
+        bar = Arrays.copyOf(bar, n);
+        end = Arrays.copyOf(end, n);
+        lines = Arrays.copyOf(lines, n);
+        pids = Arrays.copyOf(pids, n);
+        elapsed = Arrays.copyOf(elapsed, n);
+        clocks = Arrays.copyOf(clocks, n);
+        dates = Arrays.copyOf(dates, n);
+    }
+
     @Override
     public long line() {
-        return lines[current];
+        return base + lines[current];
     }
 
     @Override

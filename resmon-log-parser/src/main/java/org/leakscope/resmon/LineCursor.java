@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads one resmon line in place, left to right: literals, decimal and hex numbers. Every read either
@@ -30,13 +31,10 @@ final class LineCursor {
     }
 
     boolean lit(byte[] s) {
-        if (end - pos < s.length) {
+        // Arrays.equals is one intrinsic call: a hand loop here is inlined, unrolled, at each of the parsers'
+        // dozens of calls, and C2 then spends seconds compiling them
+        if (end - pos < s.length || !Arrays.equals(b, pos, pos + s.length, s, 0, s.length)) {
             return false;
-        }
-        for (int i = 0; i < s.length; i++) {
-            if (b[pos + i] != s[i]) {
-                return false;
-            }
         }
         pos += s.length;
         return true;
@@ -72,12 +70,29 @@ final class LineCursor {
         return true;
     }
 
+    /**
+     * Each byte's value as a hex digit, or -1: a table rather than Character.digit, whose Unicode lookups C2
+     * inlines at every call of {@link #hex()} (a report's lines call it a dozen ways).
+     */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            HEX['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            HEX['a' + i] = (byte) (10 + i);
+            HEX['A' + i] = (byte) (10 + i);
+        }
+    }
+
     /** Hex digits without a prefix, either case, at most 16. */
     boolean hex() {
         int p = pos;
         long v = 0;
         while (p < end && p - pos < 17) {
-            int d = Character.digit(b[p], 16);
+            int d = HEX[b[p] & 0xFF];
             if (d < 0) {
                 break;
             }

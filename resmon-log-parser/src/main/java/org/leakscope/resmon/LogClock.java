@@ -20,24 +20,30 @@ final class LogClock {
     private double lastClock = -1;
     private long days;
 
-    /** Seconds on the axis for the reader's current line, or NaN when the line shows no time. */
-    double at(DebugViewReader r) {
+    /**
+     * Seconds on the axis for the next line in the log's order, or NaN when it shows no time.
+     *
+     * @param date        its date (DebugView++), or null
+     * @param clockMillis its time of day, or -1
+     * @param elapsed     its elapsed seconds, or NaN
+     */
+    double at(java.time.LocalDate date, int clockMillis, double elapsed) {
         int m;
         double raw;
-        if (r.date() != null) {
+        if (date != null) {
             m = DATETIME;
-            raw = r.date().toEpochDay() * 86400.0 + r.clockMillis() / 1000.0;
-        } else if (r.clockMillis() >= 0) {
+            raw = date.toEpochDay() * 86400.0 + clockMillis / 1000.0;
+        } else if (clockMillis >= 0) {
             m = CLOCK;
-            double c = r.clockMillis() / 1000.0;
+            double c = clockMillis / 1000.0;
             if (lastClock >= 0 && c < lastClock - 43200) {
                 days++;
             }
             lastClock = c;
             raw = days * 86400.0 + c;
-        } else if (!Double.isNaN(r.elapsedSeconds())) {
+        } else if (!Double.isNaN(elapsed)) {
             m = ELAPSED;
-            raw = r.elapsedSeconds();
+            raw = elapsed;
         } else {
             return last;
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
+import org.leakscope.model.Hex;
 import org.leakscope.model.Resource;
 import org.leakscope.model.ResourceKind;
 import org.leakscope.model.SeededHash;
@@ -324,7 +325,7 @@ final class ReportBuilder {
                 return null;
             }
             // the start routine tells threads from one call site apart: it becomes the type
-            type = String.format("thread start 0x%0" + Math.max(8, c.digits) + "X", c.value);
+            type = "thread start 0x" + Hex.digits(c.value, Math.max(8, c.digits), true);
             return Result.CONSUMED;
         }
         if (kind == ResourceKind.THREAD && (c.lit(THREAD_TIME) || c.lit(THREAD_EXIT) || c.lit(THREAD_CPU))) {

@@ -2,16 +2,15 @@ package org.leakscope.resmon;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
@@ -24,13 +23,13 @@ import org.leakscope.textio.TextLines;
  * mode and by module for kernel lines, which carry no pid; other output is skipped as bytes. A run ends at its
  * exit block's closing line, so a program (or driver) started again later in the log is a new run.
  *
- * <p>Two threads share the work of a multi-GB capture: one splits lines, reads the DebugView columns and picks
- * out the resmon lines (most lines are other programs' and die there); the caller's thread follows the runs.
- * Batches of copied lines pass between them through a small queue, so memory stays bounded.
+ * <p>The work of a multi-GB capture is split in two: looking at every line (DebugView columns, the marker: most
+ * lines are other programs' and die there) is done chunk by chunk on several threads ({@link LogChunks},
+ * {@link ResmonLineFilter}); following the runs is done here, on the caller's thread, from the chunks' resmon
+ * lines in the file's order. UTF-16 logs are transcoded as they are read, so they are read on one thread.
  */
 public final class ResmonLogReader {
-    private static final byte[] MARKER = "|resmon| ".getBytes(StandardCharsets.US_ASCII);
-    private static final int BATCHES = 4;
+    private static final long PROGRESS_STEP = 64L << 20;
 
     /** Process ids and names come from the log: hashed with a seed, so no log can make them all share a bin. */
     record RunKey(long pid, String module) {
@@ -48,21 +47,29 @@ public final class ResmonLogReader {
         RunKey key;
     }
 
-    private final DebugViewReader reader;
+    private final String source;
     private final ResmonLogOptions options;
+    private final LineProblems framing;
     private final LineProblems problems;
     private final LineCursor cursor = new LineCursor();
+    private final LogClock clock = new LogClock();
     private final Map<RunKey, RunBuilder> active = new LinkedHashMap<>(); // ends runs in the order they began
     private final List<ResmonRun> finished = new ArrayList<>();
     private final Slot[] slots = new Slot[256];
     private RunKey lastKey;
     private int runs;
     private long resmonLines;
+    // the file so far
+    private long lines;
+    private long records;
+    private boolean framed;
+    private String computer;
 
-    private ResmonLogReader(DebugViewReader reader, ResmonLogOptions options) {
-        this.reader = reader;
+    private ResmonLogReader(String source, ResmonLogOptions options) {
+        this.source = source;
         this.options = options;
-        this.problems = new LineProblems(reader.source(), options.debugView().strict(), 1000, "resmon output");
+        this.framing = new LineProblems(source, options.debugView().strict(), 1000, "a DebugView log");
+        this.problems = new LineProblems(source, options.debugView().strict(), 1000, "resmon output");
     }
 
     public static ResmonLog read(Path path, ResmonLogOptions options) throws IOException {
@@ -71,9 +78,25 @@ public final class ResmonLogReader {
 
     /** @param progress told the bytes read so far, now and then; may be null */
     public static ResmonLog read(Path path, ResmonLogOptions options, LongConsumer progress) throws IOException {
-        try (DebugViewReader r = DebugViewReader.open(path, options.debugView(), progress)) {
-            return new ResmonLogReader(r, options).readAll();
+        return read(path, options, progress, LogChunks.CHUNK);
+    }
+
+    /** The same, cutting the file into chunks of {@code chunkSize} bytes (tests cut small logs into many). */
+    static ResmonLog read(Path path, ResmonLogOptions options, LongConsumer progress, int chunkSize)
+            throws IOException {
+        ResmonLogReader reader = new ResmonLogReader(path.toString(), options);
+        String encoding;
+        try (TextLines lines = TextLines.open(path, options.debugView().limits().maxLineChars(), progress)) {
+            encoding = lines.encoding();
+            if (encoding.startsWith("UTF-16")) {
+                reader.readLines(lines);
+                return reader.result(encoding);
+            }
         }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            reader.readChunks(channel, encoding.equals("UTF-8") ? 3 : 0, progress, chunkSize);
+        }
+        return reader.result(encoding);
     }
 
     /**
@@ -83,7 +106,7 @@ public final class ResmonLogReader {
     public static boolean sniff(Path path, DebugViewOptions options) throws IOException {
         try (DebugViewReader r = DebugViewReader.open(path, options)) {
             for (int i = 0; i < 1000 && r.advance(); i++) {
-                if (r.framed() || marker(r.bytes(), r.rawMessageStart(), r.messageEnd()) >= 0) {
+                if (r.framed() || ResmonLineFilter.marker(r.bytes(), r.rawMessageStart(), r.messageEnd()) >= 0) {
                     return true;
                 }
             }
@@ -93,37 +116,56 @@ public final class ResmonLogReader {
         }
     }
 
-    private ResmonLog readAll() throws IOException {
-        BlockingQueue<LineBatch> full = new ArrayBlockingQueue<>(BATCHES);
-        BlockingQueue<LineBatch> free = new ArrayBlockingQueue<>(BATCHES + 1);
-        for (int i = 0; i <= BATCHES; i++) {
-            free.add(new LineBatch());
-        }
-        Thread splitter = new Thread(() -> split(full, free), "resmon-log-splitter");
-        splitter.setDaemon(true);
-        splitter.start();
-        long records;
-        try {
-            while (true) {
-                LineBatch batch = full.take();
-                if (batch.failure != null) {
-                    throw rethrow(batch.failure);
+    /** A log in a byte encoding: chunks filtered on {@code options.threads()} threads, followed in order. */
+    private void readChunks(FileChannel channel, long dataStart, LongConsumer progress, int chunkSize)
+            throws IOException {
+        try (LogChunks chunks = new LogChunks(source, options.debugView(), channel, dataStart, options.threads(),
+                chunkSize)) {
+            long nextProgress = PROGRESS_STEP;
+            for (LineBatch b = chunks.next(); b != null; b = chunks.next()) {
+                if (b.speculative && !(framed && lines >= 1000 && records > 0)) {
+                    chunks.read(b.chunk, b, lines, framed, records > 0); // read again, knowing what came before
                 }
-                follow(batch);
-                if (batch.last) {
-                    records = batch.records;
-                    break;
+                follow(b);
+                chunks.release(b);
+                if (progress != null && b.endOffset >= nextProgress) {
+                    nextProgress = b.endOffset + PROGRESS_STEP;
+                    progress.accept(b.endOffset);
                 }
-                batch.clear();
-                free.put(batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
-        } finally {
-            splitter.interrupt();
-            joinQuietly(splitter);
         }
+    }
+
+    /** A UTF-16 log, transcoded line by line: filtered and followed on this thread, a batch at a time. */
+    private void readLines(TextLines text) throws IOException {
+        ResmonLineFilter filter = new ResmonLineFilter(source, options.debugView(), 0, false, false);
+        LineBatch b = new LineBatch();
+        b.clear();
+        filter.into(b);
+        try {
+            while (text.next()) {
+                filter.line(text.bytes(), text.start(), text.end(), text.number(), text.tooLong());
+                if (b.count >= 4096) {
+                    b.framed = filter.reader().framed();
+                    b.computer = filter.reader().computer();
+                    follow(b);
+                    b.clear();
+                }
+            }
+        } catch (ResmonLineFilter.Stop stop) {
+            // the batch fails at its damaged lines
+        } catch (InputFormatException e) {
+            b.failure = e;
+        }
+        b.framed = filter.reader().framed();
+        b.computer = filter.reader().computer();
+        follow(b);
+    }
+
+    private ResmonLog result(String encoding) {
         for (RunBuilder run : active.values()) {
             finished.add(run.build());
         }
@@ -137,83 +179,70 @@ public final class ResmonLogReader {
             }
             return out;
         });
-        List<Problem> all = new ArrayList<>(reader.problems());
+        List<Problem> all = new ArrayList<>(framing.list());
         all.addAll(problems.list());
         all.sort(Comparator.comparingLong(p -> p.line() == null ? 0 : p.line()));
-        return new ResmonLog(reader.source(), reader.computer(), reader.encoding(), reader.framed(), records,
-                resmonLines, finished, all, left, runs - finished.size());
+        return new ResmonLog(source, computer, encoding, framed, records, resmonLines, finished, all, left,
+                runs - finished.size());
     }
 
-    /** The splitting thread: DebugView columns, the marker, the time; resmon lines go on in batches. */
-    private void split(BlockingQueue<LineBatch> full, BlockingQueue<LineBatch> free) {
-        LineBatch batch = null;
-        LogClock clock = new LogClock();
-        long records = 0;
-        try {
-            batch = free.take();
-            DebugViewReader r = reader;
-            while (r.advance()) {
-                if (records++ == 0) {
-                    clock.at(r); // the time axis starts at the log's first line, not its first resmon line
-                }
-                byte[] b = r.bytes();
-                int e = r.messageEnd();
-                int bar = marker(b, r.rawMessageStart(), e);
-                if (bar < 0) {
-                    continue; // other output: never parsed further
-                }
-                r.requireText();
-                double t = clock.at(r);
-                batch.add(b, r.messageStart(), bar, e, r.line(), r.processId(), t, r.clockMillis(), r.date());
-                if (batch.full()) {
-                    full.put(batch);
-                    batch = free.take();
-                }
-            }
-            batch.last = true;
-            batch.records = records;
-            full.put(batch);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the follower gave up: nobody waits for more
-        } catch (Throwable x) {
-            if (batch == null) {
-                batch = new LineBatch();
-            }
-            batch.failure = x;
-            batch.last = true;
-            try {
-                full.put(batch); // the follower takes it next and rethrows it
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    /**
+     * One batch in the file's order: its damaged lines and its resmon lines, each resmon line to its run, in line
+     * order (so under --strict the first bad line, of either kind, is the one reported).
+     */
+    private void follow(LineBatch batch) throws IOException {
+        batch.base = lines;
+        if (batch.computer != null) {
+            computer = batch.computer;
         }
-    }
-
-    /** The following thread: each resmon line to its run. */
-    private void follow(LineBatch batch) {
+        if (batch.firstRecord) {
+            clock.at(batch.firstDate, batch.firstClock, batch.firstElapsed);
+        }
+        List<LineBatch.Damage> damage = batch.damage;
+        int d = 0;
         for (int i = 0; i < batch.count; i++) {
+            while (d < damage.size() && damage.get(d).line() <= batch.lines[i]) {
+                damaged(batch, damage.get(d++));
+            }
             batch.current = i;
             byte[] b = batch.data;
             int s = batch.start[i];
             int bar = batch.bar[i];
             int e = batch.end[i];
             long pid = batch.pids[i];
-            double t = batch.seconds[i];
+            double t = clock.at(batch.dates[i], batch.clocks[i], batch.elapsed[i]);
             RunBuilder run = run(pid, b, s, bar, t, batch);
             resmonLines++;
-            cursor.reset(b, bar + MARKER.length, e);
+            cursor.reset(b, bar + ResmonLineFilter.MARKER.length, e);
             RunBuilder.Result res = run.line(cursor, batch, t);
             if (res != RunBuilder.Result.CONTINUE) {
                 end(lastKey, run);
                 if (res == RunBuilder.Result.ENDED_REFEED) {
                     run = run(pid, b, s, bar, t, batch);
-                    cursor.reset(b, bar + MARKER.length, e);
+                    cursor.reset(b, bar + ResmonLineFilter.MARKER.length, e);
                     if (run.line(cursor, batch, t) == RunBuilder.Result.ENDED) {
                         end(lastKey, run);
                     }
                 }
             }
         }
+        while (d < damage.size()) {
+            damaged(batch, damage.get(d++));
+        }
+        if (batch.failure != null) {
+            InputFormatException f = batch.failure;
+            throw InputFormatException.atLine(source, batch.base + f.line(), f.expected(), f.found());
+        }
+        if (batch.crash != null) {
+            throw rethrow(batch.crash);
+        }
+        lines += batch.lineCount;
+        records += batch.records;
+        framed = batch.framed;
+    }
+
+    private void damaged(LineBatch batch, LineBatch.Damage d) {
+        framing.line(batch.base + d.line(), d.expected(), d.found());
     }
 
     private static IOException rethrow(Throwable x) {
@@ -229,49 +258,10 @@ public final class ResmonLogReader {
         throw new UncheckedIOException(new IOException(x));
     }
 
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void end(RunKey key, RunBuilder run) {
         finished.add(run.build());
         active.remove(key);
         Arrays.fill(slots, null);
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /**
-     * Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...).
-     * Most lines of a capture have no marker, so this looks for a '|' eight bytes at a time.
-     */
-    private static int marker(byte[] b, int s, int e) {
-        int last = e - MARKER.length;
-        int i = s;
-        while (i <= last) {
-            if (i + 8 <= e) {
-                long x = (long) LONGS.get(b, i) ^ 0x7C7C7C7C7C7C7C7CL;
-                long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-                if (t == 0) {
-                    i += 8;
-                    continue;
-                }
-                i += Long.numberOfTrailingZeros(t) >>> 3;
-            } else if (b[i] != '|') {
-                i++;
-                continue;
-            }
-            if (i <= last && b[i + 7] == '|' && DebugViewReader.startsWith(b, i, e, MARKER)) {
-                return i;
-            }
-            i++;
-        }
-        return -1;
     }
 
     /** The run this line belongs to (a new one when none is active). */

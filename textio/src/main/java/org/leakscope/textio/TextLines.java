@@ -148,7 +148,7 @@ public final class TextLines implements Closeable {
      * First '\n' in [from, to), or -1. Eight bytes per step (the classic has-zero-byte test on the bytes XOR
      * '\n'): line splitting is the floor of every log reader's cost, and this halves it.
      */
-    static int indexOfNewline(byte[] b, int from, int to) {
+    public static int indexOfNewline(byte[] b, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
@@ -299,17 +299,27 @@ public final class TextLines implements Closeable {
 
     /** A short printable excerpt of the current line for error messages (at most 60 characters). */
     public String excerpt(Charset fallback) {
-        int e = Math.min(end(), start() + 60);
-        String t = decode(bytes(), start(), e, fallback);
+        return excerpt(bytes(), start(), end(), tooLong, maxLineBytes, fallback);
+    }
+
+    /**
+     * A short printable excerpt of line {@code b[s, e)} for error messages (at most 60 characters).
+     *
+     * @param tooLong      the line was cut at {@code maxLineBytes}
+     * @param maxLineBytes the line limit, named when the line was cut
+     * @param fallback     the code page of text that is not UTF-8
+     * @return the excerpt, quoted
+     */
+    public static String excerpt(byte[] b, int s, int e, boolean tooLong, int maxLineBytes, Charset fallback) {
+        String t = decode(b, s, Math.min(e, s + 60), fallback);
         StringBuilder sb = new StringBuilder(t.length() + 2).append('\'');
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             sb.append(c < 0x20 || c == 0x7f ? (c == '\t' ? "\\t" : "\\x" + Integer.toHexString(c)) : String.valueOf(c));
         }
         sb.append('\'');
-        if (end() - start() > 60 || tooLong) {
-            sb.append("... (").append(tooLong ? "over " + maxLineBytes : String.valueOf(end() - start()))
-                    .append(" bytes)");
+        if (e - s > 60 || tooLong) {
+            sb.append("... (").append(tooLong ? "over " + maxLineBytes : String.valueOf(e - s)).append(" bytes)");
         }
         return sb.toString();
     }
