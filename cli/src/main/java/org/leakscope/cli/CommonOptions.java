@@ -169,7 +169,7 @@ final class CommonOptions {
         throw new UsageException("--top: expected a non-negative number, got '" + cl.getOptionValue("top") + "'");
     }
 
-    /** --threads N: 1 to 1024, default the number of cores (triage's files, leakdiff's inputs read at once). */
+    /** --threads N: 1 to 1024, default the number of cores (triage's files, leakdiff's inputs, logscan's chunks). */
     static int threads(CommandLine cl) {
         if (!cl.hasOption("threads")) {
             return Runtime.getRuntime().availableProcessors();
@@ -241,22 +241,5 @@ final class CommonOptions {
     /** Where {@code --html} writes, or null without it; the page goes through the same atomic writer. */
     static OutputTarget html(CommandLine cl, java.io.PrintStream out) {
         return cl.hasOption("html") ? new OutputTarget(java.nio.file.Path.of(cl.getOptionValue("html")), out) : null;
-    }
-
-    /** {@code --threads N}: 1 to 1024, default the number of processors (triage and logscan spell it alike). */
-    static int threads(CommandLine cl) {
-        if (!cl.hasOption("threads")) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        String v = cl.getOptionValue("threads");
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 1 && n <= 1024) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UsageException("--threads: expected a number of threads from 1 to 1024, got '" + v + "'");
     }
 }
