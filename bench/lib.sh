@@ -1,18 +1,5 @@
 # Shared by the bench scripts: timing, ratios and the triage fleet folder. Source it; median_ms needs $runs set.
 
-# median wall time in milliseconds of "$@" over $runs runs (output discarded)
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
 # "MEDIAN MIN MAX" wall time in milliseconds of "$@" over $runs runs (output discarded): the spread beside the median
 spread_ms() {
   local times=()
@@ -24,6 +11,13 @@ spread_ms() {
     times+=($(( (t1 - t0) / 1000000 )))
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1], a[NR]}'
+}
+
+# median wall time in milliseconds of "$@" over $runs runs (output discarded)
+median_ms() {
+  local m
+  read -r m _ <<< "$(spread_ms "$@")"
+  echo "$m"
 }
 
 # a / b with the given number of decimals (default 2)
