@@ -49,8 +49,11 @@ public final class TextLines implements Closeable {
     private long number;
     private boolean tooLong;
     private boolean lastHadNewline = true;
+    private long base;     // file offset of buf[0] (raw sources only)
 
-    private TextLines(FileChannel channel, Source source, String encoding, int maxLineBytes, LongConsumer progress) {
+    private TextLines(FileChannel channel, Source source, String encoding, int maxLineBytes, LongConsumer progress,
+            long skip) {
+        this.base = skip;
         this.channel = channel;
         this.source = source;
         this.encoding = encoding;
@@ -95,7 +98,7 @@ public final class TextLines implements Closeable {
             Source src = enc != null && enc.startsWith("UTF-16")
                     ? new Utf16Source(ch, enc.equals("UTF-16LE") ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE)
                     : new RawSource(ch);
-            return new TextLines(ch, src, enc == null ? "bytes" : enc, maxLineBytes, progress);
+            return new TextLines(ch, src, enc == null ? "bytes" : enc, maxLineBytes, progress, skip);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -211,6 +214,7 @@ public final class TextLines implements Closeable {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, keep);
         }
+        base += pos;
         pos = 0;
         limit = keep;
         if (limit == buf.length) {
@@ -264,6 +268,14 @@ public final class TextLines implements Closeable {
     /** False when the current line is the last one and the file ended without a newline after it. */
     public boolean endedWithNewline() {
         return lastHadNewline;
+    }
+
+    /**
+     * The file offset of the current line's first byte, or -1 when the file is transcoded (UTF-16) or the line
+     * was too long: a reader can note where something is and read those bytes again later.
+     */
+    public long lineOffset() {
+        return source instanceof RawSource && keptLine == null ? base + start : -1;
     }
 
     /** Raw file bytes consumed so far. */

@@ -43,6 +43,36 @@ class TextLinesTest {
         assertEquals(List.of("UTF-8"), enc);
     }
 
+    /**
+     * A line's file offset names its bytes exactly, across buffer refills (lines of 3 MiB of text cross the 1 MiB
+     * chunks at every alignment) and after a UTF-8 mark; a transcoded file has none.
+     */
+    @Test
+    void lineOffsetsNameTheLinesBytes(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("o.log");
+        StringBuilder sb = new StringBuilder("\uFEFF");
+        for (int i = 0; sb.length() < 3 << 20; i++) {
+            sb.append("line ").append(i).append(" ").append("x".repeat(i % 97)).append(i % 5 == 0 ? "\r\n" : "\n");
+        }
+        Files.write(p, sb.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] file = Files.readAllBytes(p);
+        int lines = 0;
+        try (TextLines t = TextLines.open(p, 4096, null)) {
+            while (t.next()) {
+                long at = t.lineOffset();
+                String expected = new String(t.bytes(), t.start(), t.length(), StandardCharsets.UTF_8);
+                assertEquals(expected, new String(file, (int) at, t.length(), StandardCharsets.UTF_8), "line " + t.number());
+                lines++;
+            }
+        }
+        assertTrue(lines > 30_000, "lines read: " + lines);
+        Files.write(p, "one\ntwo\n".getBytes(StandardCharsets.UTF_16LE));
+        try (TextLines t = TextLines.open(p, 100, null)) {
+            assertTrue(t.next());
+            assertEquals(-1, t.lineOffset());
+        }
+    }
+
     /** PowerShell's {@code >} writes UTF-16LE with a mark; some tools write it without one. */
     @Test
     void utf16LittleEndianWithAndWithoutAMark(@TempDir Path dir) throws Exception {
