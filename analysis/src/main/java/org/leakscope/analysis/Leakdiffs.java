@@ -1,13 +1,21 @@
 package org.leakscope.analysis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
+import org.leakscope.diff.KeyCodes;
 import org.leakscope.diff.KeyKind;
+import org.leakscope.diff.KeyedComparison;
 import org.leakscope.diff.SnapshotSeries;
+import org.leakscope.model.FrameCodes;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
+import org.leakscope.symbols.SymbolStore;
+import org.leakscope.umdh.UmdhTraces;
 
 /** leakdiff's work as one call: read inputs in, a compare, trend or re-read compare output out. */
 public final class Leakdiffs {
@@ -56,6 +64,17 @@ public final class Leakdiffs {
             return new LeakdiffReport.Rerender(inputs, snapshots, key, folded, w, inputs.get(0).compare(), c,
                     c.select(request.sort(), request.minDelta(), request.top()), sources);
         }
+        if (indexed(inputs)) {
+            Comparison c;
+            try {
+                c = KeyedComparison.compare(inputs.get(0).umdh().traces(), inputs.get(1).umdh().traces(), key,
+                        key == KeyKind.TRACE_ID ? null : new KeyCodes(key, folding));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new LeakdiffReport.Compare(inputs, snapshots, key, folded, w, c,
+                    c.select(request.sort(), request.minDelta(), request.top()), sources);
+        }
         SnapshotSeries series = Comparisons.series(snapshots, key, folding);
         if (request.trend()) {
             var r = Comparisons.trend(series, snapshots);
@@ -65,5 +84,52 @@ public final class Leakdiffs {
         Comparison c = Comparisons.compareLastTwo(series, snapshots.size());
         return new LeakdiffReport.Compare(inputs, snapshots, key, folded, w, c,
                 c.select(request.sort(), request.minDelta(), request.top()), sources);
+    }
+
+    /**
+     * How to read the inputs of a compare indexed ({@code UmdhSnapshotReader.readIndexed}: no stack kept, each
+     * keyed as read, the changed ones read again), or null to read them whole. Two UMDH snapshots compared
+     * without a symbol store qualify: their keys need nothing but the logs (a log's own module table, its
+     * symbolic frames). A 1 GB log of 3 million stacks takes about 150 MB indexed, over 2 GB whole.
+     *
+     * @return a source of frame codes, one per reading thread
+     */
+    public static Supplier<FrameCodes> indexedCodes(List<InputKind> kinds, Settings settings,
+            LeakdiffRequest request) {
+        if (request.trend() || kinds.size() != 2 || !settings.symbolPath().isEmpty()
+                || kinds.stream().anyMatch(k -> k != InputKind.UMDH_SNAPSHOT)) {
+            return null;
+        }
+        // FRAMES and MODULE_OFFSET name a frame without a symbol alike; a log with symbolic frames is keyed by
+        // them unless MODULE_OFFSET is asked for (Comparisons.defaultKey)
+        KeyKind kind = request.key() == KeyKind.MODULE_OFFSET ? KeyKind.MODULE_OFFSET : KeyKind.FRAMES;
+        AllocatorFolding folding = settings.folding();
+        return () -> new KeyCodes(kind, folding);
+    }
+
+    /**
+     * False when inputs read indexed cannot stand for the snapshots read whole, so they must be read again whole:
+     * a log with alias stacks or UTF-16 text (see {@link UmdhTraces#notIndexable}), without a module table, or
+     * with modules whose files are on this machine (their symbols would name frames).
+     */
+    public static boolean indexStandsFor(List<SnapshotInput> inputs) {
+        for (SnapshotInput in : inputs) {
+            UmdhTraces t = in.umdh() == null ? null : in.umdh().traces();
+            if (t == null || t.notIndexable() != null || in.snapshot().modules().modules().isEmpty()
+                    || in.snapshot().modules().modules().stream().anyMatch(SymbolStore::hasLocalImage)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean indexed(List<SnapshotInput> inputs) {
+        if (inputs.size() != 2 || inputs.stream().anyMatch(in -> in.umdh() == null || in.umdh().traces() == null)) {
+            return false;
+        }
+        if (!indexStandsFor(inputs)) {
+            throw new IllegalStateException("inputs read indexed that cannot stand for the snapshots: read whole");
+        }
+        return true;
     }
 }

@@ -11,9 +11,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.leakscope.model.FrameCodes;
 import org.leakscope.model.Snapshot;
 import org.leakscope.resmon.ResmonLog;
 import org.leakscope.resmon.ResmonRun;
+import org.leakscope.umdh.UmdhSnapshotReader;
 
 /**
  * Reads the inputs of a comparison by what their content is. Snapshots are read in parallel (up to the threads
@@ -40,6 +43,16 @@ public final class SnapshotReads {
      */
     public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
             List<Settings> settings, List<Integer> runs, ReadProgress progress, int threads) throws IOException {
+        return read(verb, paths, kinds, settings, runs, progress, threads, null);
+    }
+
+    /**
+     * {@link #read(String, List, List, List, List, ReadProgress, int)}, UMDH snapshots read indexed with frame
+     * codes from {@code indexed} ({@link Leakdiffs#indexedCodes}) when it is not null.
+     */
+    public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
+            List<Settings> settings, List<Integer> runs, ReadProgress progress, int threads,
+            Supplier<FrameCodes> indexed) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(paths.size(), threads)), r -> {
             Thread t = new Thread(r, verb + "-reader");
             t.setDaemon(true);
@@ -55,8 +68,9 @@ public final class SnapshotReads {
                 InputOptions o = new InputOptions(st.umdh().withProgress(bytes), st.log());
                 Integer run = runs.get(i);
                 futures.add(pool.submit(() -> switch (k) {
-                    case UMDH_SNAPSHOT -> new SnapshotRead.Read(SnapshotInput.umdh(p.toString(),
-                            ((Input.UmdhSnapshotFile) Inputs.open(p, k, o, bytes)).log()));
+                    case UMDH_SNAPSHOT -> new SnapshotRead.Read(SnapshotInput.umdh(p.toString(), indexed != null
+                            ? UmdhSnapshotReader.readIndexed(p, o.umdh().withProgress(bytes), indexed.get())
+                            : ((Input.UmdhSnapshotFile) Inputs.open(p, k, o, bytes)).log()));
                     case UMDH_COMPARE -> new SnapshotRead.Read(SnapshotInput.compare(p.toString(),
                             ((Input.UmdhCompareFile) Inputs.open(p, k, o, bytes)).log()));
                     case RESMON_LOG -> pick(p.toString(), ((Input.DebugViewLog) Inputs.open(p, k, o, bytes)).log(),

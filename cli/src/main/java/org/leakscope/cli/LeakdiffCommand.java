@@ -147,7 +147,7 @@ final class LeakdiffCommand {
         List<Integer> runs = new ArrayList<>();
         perLog(cl, kinds, settings, perInput, runs);
         List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err),
-                threads);
+                threads, Leakdiffs.indexedCodes(kinds, settings, request));
         timing.mark("read");
         LeakdiffReport report = Leakdiffs.analyse(inputs, settings, request);
         timing.mark("analyse");

@@ -200,6 +200,11 @@ final class BacktraceKeys {
 
     /** A frame's identity as text, for the frames {@link #offsetToken} does not number. */
     private String token(Frame f) {
+        return token(kind, f);
+    }
+
+    /** {@link #token(Frame)} under a key kind: shared with {@link KeyCodes}, which must name frames alike. */
+    static String token(KeyKind kind, Frame f) {
         String m = f.module() == null ? null : moduleKey(f.module());
         if (kind == KeyKind.FRAMES && f.function() != null) {
             return m + "!" + f.function();

@@ -37,11 +37,12 @@ public final class ModuleMap {
 
     /** The module whose range holds the address. */
     public Optional<Module> find(long address) {
-        int i = index(address);
+        int i = indexOf(address);
         return i < 0 ? Optional.empty() : Optional.of(modules.get(i));
     }
 
-    private int index(long address) {
+    /** The index in {@link #modules} of the module whose range holds the address, or -1. */
+    public int indexOf(long address) {
         int lo = 0;
         int hi = modules.size() - 1;
         while (lo <= hi) {
@@ -58,9 +59,14 @@ public final class ModuleMap {
         return -1;
     }
 
+    /** The name of the module at {@code index}. */
+    public String name(int index) {
+        return names[index];
+    }
+
     /** The frame for an address with module and offset filled in where a module holds it. */
     public Frame frame(long address) {
-        int i = index(address);
+        int i = indexOf(address);
         Frame f = Frame.unresolved(address);
         return i < 0 ? f : f.withModule(names[i], address - modules.get(i).base());
     }

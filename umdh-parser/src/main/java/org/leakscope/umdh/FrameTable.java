@@ -19,6 +19,7 @@ final class FrameTable {
     private long[] addresses = new long[1 << 12]; // per frame number: its raw address
     private Frame[] parsed = new Frame[1 << 12];   // per frame number: the symbolic frame, or null for an address
     private int size;
+    private boolean ambiguous;
 
     /** True when some frame was printed with a function name (a symbolized log). */
     boolean hasSymbolicFrames() {
@@ -43,6 +44,7 @@ final class FrameTable {
         }
         if (i >= 0) {
             // two addresses differing only in bit 63: never seen in practice, keep them apart via the text map
+            ambiguous = true;
             return text(Long.toHexString(address), Frame.unresolved(address));
         }
         i = add(address, null);
@@ -69,6 +71,16 @@ final class FrameTable {
         addresses[size] = address;
         parsed[size] = frame;
         return size++;
+    }
+
+    /** True when two addresses differed only in bit 63 (the second became an unresolved text frame). */
+    boolean hasAmbiguousAddresses() {
+        return ambiguous;
+    }
+
+    /** One frame, a raw address resolved through {@code modules} (what {@link #build} makes for it). */
+    Frame frame(int number, ModuleMap modules) {
+        return parsed[number] != null ? parsed[number] : modules.frame(addresses[number]);
     }
 
     /** Every frame, raw addresses resolved to module+offset through the log's own module table. */

@@ -20,13 +20,27 @@ final class StackFrames {
     private int[] current = new int[1 << 12];
     private int fill;    // used in current
     private int segment; // where the stack being collected starts in current
+    private final boolean keepsAll;
 
     StackFrames() {
+        this(true);
+    }
+
+    private StackFrames(boolean keepsAll) {
+        this.keepsAll = keepsAll;
         chunks.add(current);
+    }
+
+    /** A store that holds only the stack being collected: starting one forgets the last. */
+    static StackFrames oneAtATime() {
+        return new StackFrames(false);
     }
 
     /** Starts collecting a stack. */
     void start() {
+        if (!keepsAll) {
+            fill = 0;
+        }
         segment = fill;
     }
 

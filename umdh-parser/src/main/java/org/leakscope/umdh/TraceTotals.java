@@ -7,12 +7,19 @@ import org.leakscope.model.SeededHash;
  * record straight into one big hash table costs a cache and TLB miss per record (measured ~150 ns on a VM, the
  * whole budget). Instead records are appended to one of 64 buffers by hash, and a full buffer is added to its
  * own small table (about 0.5 MB for 500k traces: it stays in L2 while the buffer is processed). Classic
- * partitioned aggregation; results are the same as one table.
+ * partitioned aggregation; results are the same as one table. A stack read after a record rides along with the
+ * record ({@link #attachStack}) and reaches its trace when the buffer is processed: looking the trace up at once
+ * cost a miss per stack (3 million in a 1 GB log of small traces).
  */
 final class TraceTotals {
     /** Creates the trace for a key seen for the first time; returns its number. */
     interface NewTrace {
-        int create(long key);
+        int create(long key, long line);
+    }
+
+    /** Told a record's attached stack once the record's trace is known, in file order per trace. */
+    interface StackOf {
+        void found(int trace, int stack);
     }
 
     /** Called when a sum would pass 2^63; must throw. */
@@ -25,15 +32,22 @@ final class TraceTotals {
     private static final int BUFFER = 256;
 
     private final TraceTable[] tables = new TraceTable[PARTITIONS];
-    private final long[][] buffers = new long[PARTITIONS][]; // key, size, count, overhead, line
+    /** Records waiting to be added at most (a stack number attached to one stays valid until it is added). */
+    static final int MAX_BUFFERED = PARTITIONS * BUFFER;
+    private static final int STRIDE = 6;
+    private final long[][] buffers = new long[PARTITIONS][]; // key, size, count, overhead, line, stack or -1
     private final int[] buffered = new int[PARTITIONS];
     private final NewTrace newTrace;
+    private final StackOf stackOf;
+    private int lastPartition = -1;
+    private int lastIndex;
     /** Keeps the JIT from dropping the touch loop. */
     long sink;
     private final Overflow overflow;
 
-    TraceTotals(NewTrace newTrace, Overflow overflow) {
+    TraceTotals(NewTrace newTrace, StackOf stackOf, Overflow overflow) {
         this.newTrace = newTrace;
+        this.stackOf = stackOf;
         this.overflow = overflow;
         for (int p = 0; p < PARTITIONS; p++) {
             tables[p] = new TraceTable(256);
@@ -44,28 +58,26 @@ final class TraceTotals {
         int p = partition(key);
         long[] b = buffers[p];
         if (b == null) {
-            b = buffers[p] = new long[BUFFER * 5];
+            b = buffers[p] = new long[BUFFER * STRIDE];
         }
-        int i = buffered[p] * 5;
+        if (buffered[p] == BUFFER) {
+            flush(p); // before, not after adding: the last record stays here for a stack to attach to
+        }
+        int i = buffered[p] * STRIDE;
         b[i] = key;
         b[i + 1] = size;
         b[i + 2] = count;
         b[i + 3] = overhead;
         b[i + 4] = line;
-        if (++buffered[p] == BUFFER) {
-            flush(p);
-        }
+        b[i + 5] = -1;
+        buffered[p]++;
+        lastPartition = p;
+        lastIndex = i;
     }
 
-    /** The trace number of a key already added. */
-    int trace(long key) {
-        int p = partition(key);
-        flush(p);
-        int slot = tables[p].find(key);
-        if (slot < 0) {
-            throw new IllegalStateException("trace key was never added");
-        }
-        return tables[p].trace(slot);
+    /** Gives the last record added a stack ({@link StackOf#found} tells its trace later). */
+    void attachStack(int stack) {
+        buffers[lastPartition][lastIndex + 5] = stack;
     }
 
     void flushAll() {
@@ -82,21 +94,27 @@ final class TraceTotals {
         long[] b = buffers[p];
         TraceTable t = tables[p];
         long touched = 0;
-        for (int j = 0; j < n * 5; j += 5) {
+        for (int j = 0; j < n * STRIDE; j += STRIDE) {
             touched += t.touch(b[j]); // independent loads first: the CPU overlaps their misses
         }
         sink = touched;
-        for (int j = 0; j < n * 5; j += 5) {
+        for (int j = 0; j < n * STRIDE; j += STRIDE) {
             long key = b[j];
             int slot = t.find(key);
             if (slot < 0) {
-                slot = t.insert(~slot, key, newTrace.create(key));
+                slot = t.insert(~slot, key, newTrace.create(key, b[j + 4]));
             }
             if (!t.add(slot, b[j + 1], b[j + 2], b[j + 3])) {
                 overflow.at(b[j + 4], t.trace(slot));
             }
+            if (b[j + 5] >= 0) {
+                stackOf.found(t.trace(slot), (int) b[j + 5]);
+            }
         }
         buffered[p] = 0;
+        if (p == lastPartition) {
+            lastPartition = -1;
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
+import org.leakscope.model.FrameCodes;
 import org.leakscope.model.IndexedFrames;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
@@ -61,11 +62,26 @@ public final class UmdhSnapshotReader {
     // per trace, indexed by trace number
     private final TraceTotals totals;
     private final Map<String, Long> textKeys = new HashMap<>();
-    private String[] traceIds = new String[1024];
+    private long[] traceKeys = new long[1024]; // the id, encoded by key(): spelled only when needed
+    private long[] firstLine = new long[1024]; // the line of its first record: traces are numbered in that order
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
     private int traces;
-    private final StackFrames stackFrames = new StackFrames(); // every stack's frame numbers
+    private final StackFrames stackFrames; // every stack's frame numbers, or only the one being read
+
+    // Indexed reading (codes != null): a stack's frames are keyed as read and dropped; the trace keeps its key and
+    // where the stack's lines are, to read them again if it is shown.
+    private final FrameCodes codes;
+    private long[] frameCodes = new long[0];  // per frame number: its code, 0 = not yet asked
+    private long[] codeBuffer = new long[64]; // the codes of the stack being read
+    private int codeCount;
+    private ModuleMap codingModules;          // the header's modules when the first frame was coded
+    private java.util.function.LongUnaryOperator[] moduleCodes; // per module of codingModules
+    private long[] stackKey = new long[0];
+    private long[] stackText = new long[0];   // per trace: offset << 24 | length of its stack's lines, -1 none
+    private long segmentFrom = -1;            // file offset of the first and end of the last line of the stack
+    private long segmentTo;
+    private String notIndexable;              // why the index cannot stand for this log, or null
 
     // alias stacks, in file order: trace, position in stackFrames, length
     private int[] aliasTrace = new int[0];
@@ -74,8 +90,20 @@ public final class UmdhSnapshotReader {
     private int aliases;
     private int openAlias = -1; // the alias stack being collected, or -1 while collecting the trace's own
 
-    private int collecting = -1; // trace whose stack lines follow, or -1
-    private int current = -1;    // trace of the last record, -2 when not yet looked up, or -1 after no record
+    private int collecting = -1; // 0 while the last record's stack lines are read, or -1
+    private int current = -1;    // 0 once the last record's stack started, -2 before, or -1 after no record
+
+    // Stacks read but not yet given to their trace: a stack rides with its record in TraceTotals' buffers and
+    // reaches the trace when they are added (looking the trace up at once cost a cache miss per stack). Numbered
+    // in file order; a ring twice as long as the records buffered at most holds every stack still on its way.
+    private static final int RING = 2 * TraceTotals.MAX_BUFFERED;
+    private int stacksRead;
+    private int ownStack = -1;                 // number of the stack whose Alias stacks follow
+    private int[] ringStart;                   // whole: where its frames are in stackFrames
+    private short[] ringLength;
+    private long[] ringKey;                    // indexed: its key and where its lines are
+    private long[] ringText;
+    private final Map<Integer, Integer> aliasOwners = new HashMap<>(); // stack number with Alias stacks → trace
     private boolean framesCut;
 
     private final UmdhHeaderParser header = new UmdhHeaderParser();
@@ -87,20 +115,44 @@ public final class UmdhSnapshotReader {
     private String openHeap; // heap id of a Start line whose End line has not come yet, or null
     private long openHeapLine;
 
-    private UmdhSnapshotReader(String source, UmdhOptions options) {
+    private UmdhSnapshotReader(String source, UmdhOptions options, FrameCodes codes) {
         this.source = source;
         this.options = options;
+        this.codes = codes;
+        this.stackFrames = codes == null ? new StackFrames() : StackFrames.oneAtATime();
+        if (codes != null) {
+            stackKey = new long[1024];
+            stackText = new long[1024];
+            ringKey = new long[RING];
+            ringText = new long[RING];
+        } else {
+            ringStart = new int[RING];
+            ringLength = new short[RING];
+        }
         this.ansi = options.ansiCharset();
         this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
-        this.totals = new TraceTotals(key -> newTrace(idOf(key)), (line, trace) -> {
+        this.totals = new TraceTotals(this::newTrace, this::stackFound, (line, trace) -> {
             throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
-                    "BackTrace" + traceIds[trace] + " summing past 2^63");
+                    "BackTrace" + idOf(traceKeys[trace]) + " summing past 2^63");
         });
     }
 
     /** Reads a snapshot log; throws {@link InputFormatException} when it is not one or is too damaged. */
     public static UmdhSnapshotLog read(Path path, UmdhOptions options) throws IOException {
-        UmdhSnapshotReader r = new UmdhSnapshotReader(path.toString(), options);
+        return read(path, options, null);
+    }
+
+    /**
+     * Reads a snapshot log without keeping its stacks: each trace gets its stack's key under {@code codes} and
+     * the place of its lines ({@link UmdhSnapshotLog#traces()}); the snapshot has no aggregates. For logs with
+     * millions of stacks, whose frames would not fit the heap; the few stacks a report shows are read again.
+     */
+    public static UmdhSnapshotLog readIndexed(Path path, UmdhOptions options, FrameCodes codes) throws IOException {
+        return read(path, options, java.util.Objects.requireNonNull(codes));
+    }
+
+    private static UmdhSnapshotLog read(Path path, UmdhOptions options, FrameCodes codes) throws IOException {
+        UmdhSnapshotReader r = new UmdhSnapshotReader(path.toString(), options, codes);
         try (TextLines lines = TextLines.open(path, options.limits().maxLineChars(), options.progress())) {
             while (lines.next()) {
                 r.line(lines);
@@ -112,7 +164,7 @@ public final class UmdhSnapshotReader {
                         "a UMDH snapshot log (a '// UMDH: version' header, a heap section or an allocation record)",
                         lines.number() == 0 ? "an empty file" : "none in " + lines.number() + " lines");
             }
-            return r.finish(lines.encoding());
+            return r.finish(lines.encoding(), path);
         }
     }
 
@@ -245,6 +297,7 @@ public final class UmdhSnapshotReader {
             startStack();
         }
         if (collecting >= 0) {
+            notIndexable("a frame line without a TAB (line " + n + ")");
             resolvePending();
             addFrame(frames.text(t.strip(), f), n);
         }
@@ -273,6 +326,9 @@ public final class UmdhSnapshotReader {
             }
             return; // the trace's stack was already read: a repeat, skipped
         }
+        if (codes != null) {
+            noteStackLine(lines);
+        }
         int te = e;
         while (te > s && (b[te - 1] == ' ' || b[te - 1] == '\t')) {
             te--;
@@ -285,35 +341,75 @@ public final class UmdhSnapshotReader {
             alias();
             return;
         }
-        c.reset(b, s, te);
-        long addr = c.hex();
-        if (addr != Cursor.NONE && c.atEnd()) {
-            pendAddress(addr, n);
-            return;
-        }
-        String t = TextLines.decode(b, s, te, ansi);
-        if (t.indexOf('`') > 0 && FrameText.isAddress(t)) {
-            pendAddress(FrameText.parseHex(t), n);
-            return;
-        }
-        Frame f = FrameText.parseSymbolic(t);
-        if (f == null) {
+        if (!frameLine.parse(b, s, te, ansi)) {
             problems.line(n, "a stack frame (hex address or module!function+offset)", lines.excerpt(ansi)
                     + (lines.endedWithNewline() ? "" : " at the end of the file (truncated?)"));
             return;
         }
+        if (frameLine.frame == null) {
+            if (codes != null) {
+                addCode(addressCode(frameLine.address), n);
+            } else {
+                pendAddress(frameLine.address, n);
+            }
+            return;
+        }
         resolvePending();
-        addFrame(frames.text(t, f), n);
+        addFrame(frames.text(frameLine.text, frameLine.frame), n);
     }
 
-    /** The first stack line after a record: collect it unless the trace's stack was already read. */
+    private final FrameLine frameLine = new FrameLine();
+
+    /** Extends the byte range of the stack being read over this line (indexed reading). */
+    private void noteStackLine(TextLines lines) {
+        long at = lines.lineOffset();
+        if (at < 0) {
+            notIndexable("a transcoded (" + lines.encoding() + ") or over-long line");
+            return;
+        }
+        if (segmentFrom < 0) {
+            segmentFrom = at;
+        }
+        segmentTo = at + lines.length();
+    }
+
+    /** Indexed reading meets something the index does not keep: the caller reads the log whole instead. */
+    private void notIndexable(String why) {
+        if (codes != null && notIndexable == null) {
+            notIndexable = why;
+        }
+    }
+
+    /**
+     * The first stack line after a record: collect it. UMDH prints a trace's stack the first time the trace
+     * appears; should it print one again, the first read is kept ({@link #stackFound}).
+     */
     private void startStack() {
-        int t = totals.trace(lastKey);
-        current = t;
-        if (stackLength[t] == 0) {
-            collecting = t;
-            stackFrames.start();
-            framesCut = false;
+        current = 0;
+        collecting = 0;
+        codeCount = 0;
+        stackFrames.start();
+        framesCut = false;
+    }
+
+    /** A stack read after a record of {@code trace} (TraceTotals tells once the record is added). */
+    private void stackFound(int trace, int stack) {
+        int r = stack & (RING - 1);
+        if (codes == null) {
+            if (stackLength[trace] != 0) {
+                return;
+            }
+            stackStart[trace] = ringStart[r];
+            stackLength[trace] = ringLength[r];
+        } else {
+            if (stackText[trace] >= 0) {
+                return;
+            }
+            stackKey[trace] = ringKey[r];
+            stackText[trace] = ringText[r];
+        }
+        if (aliases > 0 && aliasOwners.containsKey(stack)) {
+            aliasOwners.put(stack, trace);
         }
     }
 
@@ -323,6 +419,7 @@ public final class UmdhSnapshotReader {
      * more frames of the first. The first stays the trace's stack; the others are kept beside it.
      */
     private void alias() {
+        notIndexable("alias stacks");
         resolvePending();
         closeSegment();
         if (aliases == aliasTrace.length) {
@@ -331,36 +428,125 @@ public final class UmdhSnapshotReader {
             aliasStart = Arrays.copyOf(aliasStart, n);
             aliasLength = Arrays.copyOf(aliasLength, n);
         }
-        aliasTrace[aliases] = collecting;
+        aliasTrace[aliases] = ownStack;
+        aliasOwners.put(ownStack, -1);
         openAlias = aliases++;
+        codeCount = 0;
         stackFrames.start();
         framesCut = false;
     }
 
     /** Ends the stack or alias stack being collected (only now is its place in stackFrames final). */
     private void closeSegment() {
-        int len = stackFrames.length();
+        int len = codes != null ? codeCount : stackFrames.length();
         if (openAlias >= 0) {
             aliasStart[openAlias] = stackFrames.position();
             aliasLength[openAlias] = len;
             openAlias = -1;
         } else {
-            stackStart[collecting] = stackFrames.position();
-            stackLength[collecting] = (short) len;
+            int stack = stacksRead++ & Integer.MAX_VALUE;
+            int r = stack & (RING - 1);
+            if (codes != null) {
+                keyStack(r, len);
+            } else {
+                ringStart[r] = stackFrames.position();
+                ringLength[r] = (short) len;
+            }
+            totals.attachStack(stack);
+            ownStack = stack;
         }
+        segmentFrom = -1;
+    }
+
+    /**
+     * Keys the stack just read (its frames' codes are in codeBuffer) and notes where its
+     * lines are: offset and length packed in one long (logs up to 1 TiB, stacks up to 16 MiB of text).
+     */
+    private void keyStack(int r, int len) {
+        ringText[r] = -1;
+        if (len == 0) {
+            return;
+        }
+        long length = segmentTo - segmentFrom;
+        if (segmentFrom < 0 || segmentFrom >= 1L << 40 || length >= 1 << 24) {
+            notIndexable("a stack past 1 TiB or longer than 16 MiB");
+            return;
+        }
+        ringText[r] = segmentFrom << 24 | length;
+        ringKey[r] = FrameCodes.fingerprint(codeBuffer, len);
+    }
+
+    /** The code of a frame number, asked once per distinct frame. */
+    private long code(int number) {
+        if (number >= frameCodes.length) {
+            frameCodes = Arrays.copyOf(frameCodes, Math.max(number + 1, frameCodes.length * 2));
+        }
+        long k = frameCodes[number];
+        if (k == 0) {
+            k = codes.code(frames.frame(number, codingModules()));
+            frameCodes[number] = k;
+        }
+        return k;
     }
 
     private void addFrame(int frame, long n) {
+        if (codes != null) {
+            addCode(code(frame), n);
+            return;
+        }
         int len = stackFrames.length();
         if (len >= UmdhOptions.MAX_FRAMES) {
             if (!framesCut) {
                 framesCut = true;
                 problems.line(n, "at most " + UmdhOptions.MAX_FRAMES + " frames per stack",
-                        "more (BackTrace" + traceIds[collecting] + "; the rest ignored)");
+                        "more (BackTrace" + idOf(lastKey) + "; the rest ignored)");
             }
             return;
         }
         stackFrames.add(frame);
+    }
+
+    /** Indexed reading: the next frame's code (kept up to MAX_FRAMES, like the frames of a whole read). */
+    private void addCode(long code, long n) {
+        if (codeCount >= UmdhOptions.MAX_FRAMES) {
+            if (!framesCut) {
+                framesCut = true;
+                problems.line(n, "at most " + UmdhOptions.MAX_FRAMES + " frames per stack",
+                        "more (BackTrace" + idOf(lastKey) + "; the rest ignored)");
+            }
+            return;
+        }
+        if (codeCount == codeBuffer.length) {
+            codeBuffer = Arrays.copyOf(codeBuffer, codeCount * 2);
+        }
+        codeBuffer[codeCount++] = code;
+    }
+
+    /**
+     * The code of a raw address: computed from its module and offset, with no table lookup (a 1 GB log has 60
+     * million frame lines); an address outside every module is numbered like a whole read numbers it.
+     */
+    private long addressCode(long address) {
+        ModuleMap m = codingModules();
+        int i = m.indexOf(address);
+        if (i >= 0) {
+            long offset = address - m.modules().get(i).base();
+            if ((offset >>> 40) == 0) {
+                return moduleCodes[i].applyAsLong(offset);
+            }
+        }
+        return code(frames.address(address));
+    }
+
+    private ModuleMap codingModules() {
+        if (codingModules == null) {
+            codingModules = ModuleMap.of(header.modules());
+            moduleCodes = new java.util.function.LongUnaryOperator[codingModules.modules().size()];
+            for (int i = 0; i < moduleCodes.length; i++) {
+                moduleCodes[i] = codes.module(codingModules.name(i));
+            }
+        }
+        return codingModules;
     }
 
     private final long[] pending = new long[UmdhOptions.MAX_FRAMES];
@@ -402,9 +588,6 @@ public final class UmdhSnapshotReader {
         resolvePending();
         if (collecting >= 0) {
             closeSegment();
-            if (stackLength[collecting] == 0) {
-                stackStart[collecting] = -1;
-            }
             collecting = -1;
         }
     }
@@ -537,16 +720,25 @@ public final class UmdhSnapshotReader {
         }
         p += FAST_BY.length;
         int len = e - p;
-        if (len < 1 || len > 8 || p + 8 > b.length) {
-            return false;
-        }
-        long raw = (long) LONGS.get(b, p);
-        long key = len == 8 ? raw : raw & ((1L << (len << 3)) - 1);
-        if ((key & 0x8080808080808080L) != 0 || hasByte(key, 0x20) || hasByte(key, 0x09) || hasByte(key, 0x0D)) {
-            return false; // non-ASCII, or a blank inside (damage): the general parser decides
-        }
-        if (hasZeroWithin(key, len)) {
-            return false;
+        long key;
+        if (len > 8) {
+            key = UmdhTraces.hexKey(b, p, e);
+            if (key == 0) {
+                return false;
+            }
+        } else {
+            if (len < 1 || p + 8 > b.length) {
+                return false;
+            }
+            long raw = (long) LONGS.get(b, p);
+            key = len == 8 ? raw : raw & ((1L << (len << 3)) - 1);
+            if ((key & 0x8080808080808080L) != 0 || hasByte(key, 0x20) || hasByte(key, 0x09)
+                    || hasByte(key, 0x0D)) {
+                return false; // non-ASCII, or a blank inside (damage): the general parser decides
+            }
+            if (hasZeroWithin(key, len)) {
+                return false;
+            }
         }
         endStack();
         totals.add(key, size, 1, overhead, n);
@@ -624,9 +816,10 @@ public final class UmdhSnapshotReader {
     private final List<String> textIds = new ArrayList<>();
 
     /**
-     * The table key for an id. Ids are opaque tokens ({@code 00053}, {@code 3965308}, {@code F9A156DA}): hex
-     * ids of up to 14 digits are encoded as value, length and letter case, so no String is made per record and
-     * the id can be spelled back exactly; other ids get a number through a map (length nibble 15).
+     * The table key for an id. Ids are opaque tokens ({@code 00053}, {@code 3965308}, {@code F9A156DA}), so no
+     * String is made per record and the id can be spelled back exactly: ids of up to 8 bytes are their bytes;
+     * hex ids of 9 to 14 digits (a process with more than 2^32 ids' worth of trace database) are encoded as value,
+     * length and letter case ({@link UmdhTraces#hexKey}); other ids get a number through a map.
      */
     private long key(byte[] b, int s, int e) {
         int len = e - s;
@@ -642,63 +835,155 @@ public final class UmdhSnapshotReader {
                 return key; // the same key fastRecord makes: the id's bytes, little-endian
             }
         }
+        long hex = UmdhTraces.hexKey(b, s, e);
+        if (hex != 0) {
+            return hex;
+        }
         String id = TextLines.decode(b, s, e, ansi);
         Long k = textKeys.get(id);
         if (k == null) {
             textIds.add(id);
-            k = Long.MIN_VALUE | textIds.size(); // top bit: never an ASCII byte key
+            k = Long.MIN_VALUE | textIds.size(); // top bit: never an ASCII byte key; bit 62 clear: no hex key
             textKeys.put(id, k);
         }
         return k;
     }
 
     private String idOf(long key) {
-        if (key < 0) {
-            return textIds.get((int) (key & Integer.MAX_VALUE) - 1);
-        }
-        byte[] id = new byte[8 - (Long.numberOfLeadingZeros(key) >>> 3)];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = (byte) (key >>> (i << 3));
-        }
-        return new String(id, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return UmdhTraces.spell(key, textIds);
     }
 
-    private int newTrace(String id) {
-        if (traces == traceIds.length) {
-            int n = traces * 2;
-            traceIds = Arrays.copyOf(traceIds, n);
-            stackStart = Arrays.copyOf(stackStart, n);
+    private int newTrace(long key, long line) {
+        if (traces == traceKeys.length) {
+            int n = traces + (traces >> 1);
+            traceKeys = Arrays.copyOf(traceKeys, n);
+            firstLine = Arrays.copyOf(firstLine, n);
             stackLength = Arrays.copyOf(stackLength, n);
+            if (codes == null) {
+                stackStart = Arrays.copyOf(stackStart, n);
+            } else {
+                stackKey = Arrays.copyOf(stackKey, n);
+                stackText = Arrays.copyOf(stackText, n);
+            }
         }
-        traceIds[traces] = id;
-        stackStart[traces] = -1;
+        traceKeys[traces] = key;
+        firstLine[traces] = line;
+        if (codes == null) {
+            stackStart[traces] = -1;
+        } else {
+            stackText[traces] = -1;
+        }
         return traces++;
     }
 
-    private UmdhSnapshotLog finish(String encoding) {
+    /**
+     * Traces are made as TraceTotals adds its buffered records, partition by partition: renumbers them in the
+     * order their ids first appear in the log (a snapshot's traces, and which of several traces sharing a stack
+     * represents it, must not depend on hashing). Returns old trace number by new, or null when already so.
+     */
+    private int[] numberByFirstAppearance(long[][] sums) {
+        boolean ordered = true;
+        for (int t = 1; t < traces && ordered; t++) {
+            ordered = firstLine[t - 1] < firstLine[t];
+        }
+        if (ordered) {
+            return null;
+        }
+        int bits = 32 - Integer.numberOfLeadingZeros(traces);
+        int[] order = new int[traces];
+        if (firstLine[traces - 1] >= 0 && Arrays.stream(firstLine, 0, traces).max().getAsLong() < 1L << (63 - bits)) {
+            long[] packed = new long[traces]; // line above, trace below: one primitive sort
+            for (int t = 0; t < traces; t++) {
+                packed[t] = firstLine[t] << bits | t;
+            }
+            Arrays.sort(packed);
+            for (int i = 0; i < traces; i++) {
+                order[i] = (int) (packed[i] & ((1L << bits) - 1));
+            }
+        } else {
+            Integer[] boxed = new Integer[traces];
+            for (int t = 0; t < traces; t++) {
+                boxed[t] = t;
+            }
+            Arrays.sort(boxed, (x, y) -> Long.compare(firstLine[x], firstLine[y]));
+            for (int i = 0; i < traces; i++) {
+                order[i] = boxed[i];
+            }
+        }
+        traceKeys = permute(traceKeys, order);
+        if (codes == null) {
+            int[] ss = new int[traces];
+            short[] sl = new short[traces];
+            for (int i = 0; i < traces; i++) {
+                ss[i] = stackStart[order[i]];
+                sl[i] = stackLength[order[i]];
+            }
+            stackStart = ss;
+            stackLength = sl;
+        } else {
+            stackKey = permute(stackKey, order);
+            stackText = permute(stackText, order);
+        }
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] = permute(sums[k], order);
+        }
+        return order;
+    }
+
+    private long[] permute(long[] a, int[] order) {
+        long[] out = new long[traces];
+        for (int i = 0; i < traces; i++) {
+            out[i] = a[order[i]];
+        }
+        return out;
+    }
+
+    private UmdhSnapshotLog finish(String encoding, Path path) {
         totals.flushAll(); // may create traces: before anything is sized by the trace count
+        long[][] sums = totals.totalsByTrace(traces);
+        int[] order = numberByFirstAppearance(sums);
+        firstLine = null;
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
+        String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
+        if (codes != null) {
+            if (codingModules != null && !codingModules.modules().equals(modules.modules())) {
+                notIndexable("module lines after the first stack");
+            }
+            if (frames.hasAmbiguousAddresses()) {
+                notIndexable("addresses differing only in bit 63");
+            }
+            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, Arrays.copyOf(traceKeys, traces),
+                    List.copyOf(textIds), sums, Arrays.copyOf(stackKey, traces), Arrays.copyOf(stackText, traces),
+                    notIndexable);
+            Snapshot snap = new Snapshot(source, h.processId(), processName,
+                    h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), List.of(),
+                    problems.list());
+            return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames(), index);
+        }
         Frame[] frameTable = frames.build(modules);
-        long[][] sums = totals.totalsByTrace(traces);
+        int[] newNumber = new int[order == null ? 0 : traces];
+        for (int i = 0; i < newNumber.length; i++) {
+            newNumber[order[i]] = i;
+        }
         Map<Integer, List<List<Frame>>> aliasesOf = new HashMap<>();
         for (int k = 0; k < aliases; k++) {
-            if (aliasLength[k] > 0) {
-                aliasesOf.computeIfAbsent(aliasTrace[k], x -> new ArrayList<>())
+            int owner = aliasOwners.get(aliasTrace[k]); // -1: a stack printed again, dropped with its aliases
+            if (aliasLength[k] > 0 && owner >= 0) {
+                aliasesOf.computeIfAbsent(order == null ? owner : newNumber[owner], x -> new ArrayList<>())
                         .add(frames(frameTable, aliasStart[k], aliasLength[k]));
             }
         }
         List<BacktraceAggregate> aggregates = new ArrayList<>(traces);
         for (int t = 0; t < traces; t++) {
             List<Frame> fs = frames(frameTable, stackStart[t], stackLength[t]);
-            Backtrace bt = new Backtrace(traceIds[t], fs, aliasesOf.getOrDefault(t, List.of()));
+            Backtrace bt = new Backtrace(idOf(traceKeys[t]), fs, aliasesOf.getOrDefault(t, List.of()));
             aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums[0][t], sums[1][t], sums[2][t]));
         }
-        String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
         Snapshot snap = new Snapshot(source, h.processId(), processName,
                 h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), aggregates,
                 problems.list());
-        return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames());
+        return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames(), null);
     }
 
     /** A stack's frames, as a view on stackFrames: no array of references per stack. */

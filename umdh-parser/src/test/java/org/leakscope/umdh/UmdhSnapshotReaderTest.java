@@ -37,6 +37,53 @@ class UmdhSnapshotReaderTest {
         assertEquals(frames, a.backtrace().frames().size(), "frames of " + a.backtrace().traceId());
     }
 
+    /**
+     * Traces are numbered in the order their ids first appear, whether read whole or indexed, though records
+     * reach the per-trace sums in hashed batches: 5,000 ids in shuffled records (most without a stack, a stack
+     * for every 7th), ids of 8 bytes, 10 hex digits and other text. Also: each id's stack and sums, spelled back.
+     */
+    @Test
+    void tracesAreNumberedInTheOrderTheirIdsFirstAppear() throws IOException {
+        java.util.Random r = new java.util.Random(5);
+        StringBuilder sb = new StringBuilder("// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
+                + "//              400000    20000 C:\\app.exe\n\n");
+        List<String> firstSeen = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, Long> bytes = new java.util.HashMap<>();
+        for (int k = 0; k < 30_000; k++) {
+            int t = r.nextInt(5000);
+            String id = t % 3 == 0 ? String.format("%08X", t) : t % 3 == 1 ? String.format("%010x", 0xab00000000L + t)
+                    : "id-" + t;
+            sb.append(String.format("%X bytes + 8 at 1000 by BackTrace%s%n", 16 + t % 7, id));
+            bytes.merge(id, 16L + t % 7, Long::sum);
+            if (seen.add(id)) {
+                firstSeen.add(id);
+                if (t % 7 == 0) {
+                    sb.append(String.format("\t%X%n\t401000%n%n", 0x400000 + t));
+                }
+            }
+        }
+        Path p = tmp.resolve("order.log");
+        Files.writeString(p, sb.toString());
+        Snapshot s = UmdhSnapshotReader.read(p, UmdhOptions.defaults()).snapshot();
+        assertEquals(firstSeen, s.aggregates().stream().map(a -> a.backtrace().traceId()).toList());
+        for (BacktraceAggregate a : s.aggregates()) {
+            String id = a.backtrace().traceId();
+            assertEquals(bytes.get(id), a.bytes(), id);
+            int t = Integer.parseInt(id.startsWith("id-") ? id.substring(3)
+                    : id.length() == 10 ? Long.toString(Long.parseLong(id, 16) - 0xab00000000L)
+                    : Integer.toString(Integer.parseInt(id, 16)));
+            assertEquals(t % 7 == 0 ? 2 : 0, a.backtrace().frames().size(), id);
+        }
+        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
+        for (int t = 0; t < ix.size(); t++) {
+            assertEquals(firstSeen.get(t), ix.id(t));
+            assertEquals(bytes.get(ix.id(t)), ix.bytes(t));
+            assertEquals(!s.aggregates().get(t).backtrace().frames().isEmpty(), ix.hasStack(t));
+        }
+        assertEquals(firstSeen.size(), ix.size());
+    }
+
     @Test
     void realWin7Wow64SnapshotFromTheCorpus() throws IOException {
         UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.corpus("umdh/pyumdh_snapshot_v1_win7wow64.log"),

@@ -102,10 +102,10 @@ public final class LeakdiffDocument {
             if (in.umdh() != null) {
                 Snapshot s = in.umdh().snapshot();
                 var h = in.umdh().header();
-                long[] sum = Comparisons.totals(s);
+                long[] sum = in.umdh().totals();
                 out.add(new LeakdiffJson.Input(in.path(), in.kind().jsonName(), in.umdh().encoding(), s.processId(), s.processName(),
                         s.time() == null ? null : s.time().toString(), h.umdhVersion(), h.machine(), in.umdh().heaps(),
-                        in.umdh().records(), s.aggregates().size(), sum[0], sum[1], s.problems().size()));
+                        in.umdh().records(), in.umdh().traceCount(), sum[0], sum[1], s.problems().size()));
             } else if (in.kind() == InputKind.TABLE_IMAGE || in.kind() == InputKind.MINIDUMP) {
                 Snapshot s = in.snapshot();
                 long[] sum = Comparisons.totals(s);

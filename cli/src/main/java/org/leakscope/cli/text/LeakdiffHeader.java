@@ -74,7 +74,7 @@ public final class LeakdiffHeader {
             if (h.logTime() != null) {
                 parts.add(h.logTime().toString().replace('T', ' '));
             }
-            parts.add(in.umdh().snapshot().aggregates().size() + " traces");
+            parts.add(in.umdh().traceCount() + " traces");
             sb.append(" (").append(String.join(", ", parts)).append(')');
         }
         return Fit.middleInBytes(in.path(), Math.max(16, width - sb.length())) + sb;

@@ -1,0 +1,237 @@
+package org.leakscope.diff;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.leakscope.model.Backtrace;
+import org.leakscope.model.Frame;
+import org.leakscope.model.FrameCodes;
+import org.leakscope.model.KeyedTraces;
+import org.leakscope.model.SeededHash;
+
+/**
+ * Two snapshots read as {@link KeyedTraces} compared by a sorted merge: each side's traces sorted by key, then
+ * walked together, summing the traces that share a key. Only the stacks that changed are read again. Gives the
+ * {@link Comparison} that {@link SnapshotSeries} gives for the same snapshots read whole (same rows, totals,
+ * representatives and order), in 12 bytes a trace instead of a table row and a stack per key.
+ */
+public final class KeyedComparison {
+    private static final long NO_STACK = 0x1D00_0000_0000_0001L;
+
+    private KeyedComparison() {
+    }
+
+    /**
+     * @param codes the codes both sides' stack keys were made with (to count a shown stack's folded frames); may
+     *              be null for {@link KeyKind#TRACE_ID}
+     */
+    public static Comparison compare(KeyedTraces older, KeyedTraces newer, KeyKind kind, FrameCodes codes)
+            throws IOException {
+        Sorted a = Sorted.of(older, kind);
+        Sorted b = Sorted.of(newer, kind);
+        long ob = 0;
+        long nb = 0;
+        long oc = 0;
+        long nc = 0;
+        long oo = 0;
+        long no = 0;
+        int unchanged = 0;
+        Changes changes = new Changes();
+        long[] sa = new long[3];
+        long[] sb = new long[3];
+        int i = 0;
+        int j = 0;
+        while (i < a.size || j < b.size) {
+            long key = i == a.size ? b.keys[j] : j == b.size ? a.keys[i]
+                    : Long.compareUnsigned(a.keys[i], b.keys[j]) <= 0 ? a.keys[i] : b.keys[j];
+            Arrays.fill(sa, 0);
+            Arrays.fill(sb, 0);
+            int ta = i;
+            int tb = j;
+            i = a.group(i, key, sa, older);
+            j = b.group(j, key, sb, newer);
+            ob += sa[0];
+            oc += sa[1];
+            oo += sa[2];
+            nb += sb[0];
+            nc += sb[1];
+            no += sb[2];
+            if (sa[0] == sb[0] && sa[1] == sb[1]) {
+                if (sa[1] != 0 || sa[0] != 0) {
+                    unchanged++;
+                }
+                continue;
+            }
+            // The row's first trace in the newest snapshot holding it represents it, as in SnapshotSeries; rows
+            // are ordered as SnapshotSeries first sees them: the older snapshot's traces, then the newer's.
+            boolean inNewer = j > tb;
+            int rep = inNewer ? b.traces[tb] : a.traces[ta];
+            long order = i > ta ? a.traces[ta] : (long) older.size() + b.traces[tb];
+            changes.add(order, inNewer, rep, sa, sb, Math.max(i - ta, j - tb));
+        }
+        return new Comparison(kind, changes.build(older, newer, kind, codes), ob, nb, oc, nc, oo, no, unchanged);
+    }
+
+    /** One side's traces in key order: keys ascending (unsigned), equal keys by trace number. */
+    private static final class Sorted {
+        final int size;
+        final long[] keys;
+        final int[] traces;
+
+        private Sorted(long[] keys, int[] traces) {
+            this.size = keys.length;
+            this.keys = keys;
+            this.traces = traces;
+        }
+
+        static Sorted of(KeyedTraces s, KeyKind kind) {
+            int n = s.size();
+            long[] key = new long[n];
+            for (int t = 0; t < n; t++) {
+                key[t] = kind == KeyKind.TRACE_ID ? s.idKey(t)
+                        : s.hasStack(t) ? s.stackKey(t) : SeededHash.mix(s.idKey(t) ^ NO_STACK);
+            }
+            // Sort the keys' high bits with the trace number in the low bits (one primitive sort, no boxing),
+            // then order the rare runs whose high bits tie by the whole key.
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n));
+            long low = (1L << bits) - 1;
+            long[] packed = new long[n];
+            for (int t = 0; t < n; t++) {
+                packed[t] = ((key[t] ^ Long.MIN_VALUE) & ~low) | t; // flipped top bit: signed order = unsigned
+            }
+            Arrays.sort(packed);
+            int[] traces = new int[n];
+            for (int k = 0; k < n; k++) {
+                traces[k] = (int) (packed[k] & low);
+            }
+            for (int k = 0; k < n;) {
+                int e = k + 1;
+                while (e < n && (packed[e] & ~low) == (packed[k] & ~low)) {
+                    e++;
+                }
+                if (e - k > 1) {
+                    sortRun(traces, k, e, key);
+                }
+                k = e;
+            }
+            long[] sortedKeys = packed; // reused: the packed values are no longer needed
+            for (int k = 0; k < n; k++) {
+                sortedKeys[k] = key[traces[k]];
+            }
+            return new Sorted(sortedKeys, traces);
+        }
+
+        private static void sortRun(int[] traces, int from, int to, long[] key) {
+            Integer[] run = new Integer[to - from];
+            for (int k = from; k < to; k++) {
+                run[k - from] = traces[k];
+            }
+            Arrays.sort(run, (x, y) -> {
+                int c = Long.compareUnsigned(key[x], key[y]);
+                return c != 0 ? c : Integer.compare(x, y);
+            });
+            for (int k = from; k < to; k++) {
+                traces[k] = run[k - from];
+            }
+        }
+
+        /** Sums the traces at {@code from} with {@code key} into {bytes, count, overhead}; returns the next index. */
+        int group(int from, long key, long[] sum, KeyedTraces s) {
+            int k = from;
+            while (k < size && keys[k] == key) {
+                int t = traces[k++];
+                sum[0] += s.bytes(t);
+                sum[1] += s.count(t);
+                sum[2] += s.overhead(t);
+            }
+            return k;
+        }
+    }
+
+    /** The changed rows in columns until their stacks are read again. */
+    private static final class Changes {
+        private long[] order = new long[256];
+        private int[] rep = new int[256];
+        private long[] sums = new long[256 * 6];
+        private int[] merged = new int[256];
+        private int size;
+
+        void add(long ord, boolean inNewer, int trace, long[] older, long[] newer, int mergedTraces) {
+            if (size == order.length) {
+                int cap = size * 2;
+                order = Arrays.copyOf(order, cap);
+                rep = Arrays.copyOf(rep, cap);
+                sums = Arrays.copyOf(sums, cap * 6);
+                merged = Arrays.copyOf(merged, cap);
+            }
+            order[size] = ord;
+            rep[size] = inNewer ? trace : ~trace; // ~: a trace of the older snapshot
+            System.arraycopy(older, 0, sums, size * 6, 3);
+            System.arraycopy(newer, 0, sums, size * 6 + 3, 3);
+            merged[size] = mergedTraces;
+            size++;
+        }
+
+        List<StackChange> build(KeyedTraces older, KeyedTraces newer, KeyKind kind, FrameCodes codes)
+                throws IOException {
+            Integer[] byOrder = new Integer[size];
+            for (int k = 0; k < size; k++) {
+                byOrder[k] = k;
+            }
+            Arrays.sort(byOrder, (x, y) -> Long.compare(order[x], order[y]));
+            List<List<Frame>> oldStacks = older.stacks(traces(false));
+            List<List<Frame>> newStacks = newer.stacks(traces(true));
+            int[] oldAt = new int[size];
+            int[] newAt = new int[size];
+            int o = 0;
+            int w = 0;
+            for (int k = 0; k < size; k++) {
+                if (rep[k] >= 0) {
+                    newAt[k] = w++;
+                } else {
+                    oldAt[k] = o++;
+                }
+            }
+            List<StackChange> out = new ArrayList<>(size);
+            long[] buffer = new long[64];
+            for (int k : byOrder) {
+                boolean inNewer = rep[k] >= 0;
+                KeyedTraces s = inNewer ? newer : older;
+                int t = inNewer ? rep[k] : ~rep[k];
+                List<Frame> frames = inNewer ? newStacks.get(newAt[k]) : oldStacks.get(oldAt[k]);
+                int folded = 0;
+                if (kind != KeyKind.TRACE_ID && !frames.isEmpty()) {
+                    if (buffer.length < frames.size()) {
+                        buffer = new long[frames.size()];
+                    }
+                    for (int f = 0; f < frames.size(); f++) {
+                        buffer[f] = codes.code(frames.get(f));
+                    }
+                    folded = FrameCodes.folded(buffer, frames.size());
+                }
+                String id = s.id(t);
+                int x = k * 6;
+                out.add(new StackChange(new Backtrace(id, frames, List.of()), folded, id, sums[x], sums[x + 3],
+                        sums[x + 1], sums[x + 4], sums[x + 2], sums[x + 5], merged[k]));
+            }
+            return out;
+        }
+
+        /** The representatives of one snapshot, in row number order. */
+        private int[] traces(boolean newer) {
+            int n = 0;
+            for (int k = 0; k < size; k++) {
+                n += (rep[k] >= 0) == newer ? 1 : 0;
+            }
+            int[] out = new int[n];
+            n = 0;
+            for (int k = 0; k < size; k++) {
+                if ((rep[k] >= 0) == newer) {
+                    out[n++] = newer ? rep[k] : ~rep[k];
+                }
+            }
+            return out;
+        }
+    }
+}

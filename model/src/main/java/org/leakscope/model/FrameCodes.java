@@ -1,0 +1,46 @@
+package org.leakscope.model;
+
+/**
+ * A frame's identity under some way of matching stacks, as a 64-bit code, for readers that key a stack while
+ * reading it instead of keeping its frames (a 1 GB UMDH log holds 3 million stacks: 250 MB of frame numbers per
+ * file). Equal identities give equal codes in every snapshot of a run; the top bit marks an allocator frame, which
+ * {@link #fingerprint} folds off the top of a stack. Implementations are used from one thread.
+ */
+public interface FrameCodes {
+    /** The top bit of a code: the frame belongs to the allocator or runtime and is folded off a stack's top. */
+    long ALLOCATOR = Long.MIN_VALUE;
+
+    /** The frame's code: a hash of its identity (never 0), with {@link #ALLOCATOR} set for an allocator frame. */
+    long code(Frame frame);
+
+    /**
+     * Codes of the frames in one module that have no symbol, by module offset (below 2^40): what {@link #code}
+     * gives their Frames, without making one (a log's millions of raw return addresses).
+     */
+    default java.util.function.LongUnaryOperator module(String name) {
+        return offset -> code(Frame.unresolved(offset).withModule(name, offset));
+    }
+
+    /**
+     * A stack's key from its frames' codes: allocator frames at the top are folded off (at least one frame is
+     * kept), the rest hashed in order with their number. Two stacks with equal keys match; two different ones
+     * collide with probability about 2^-64 per pair (seeded per run: a file cannot choose collisions).
+     */
+    static long fingerprint(long[] codes, int n) {
+        int first = folded(codes, n);
+        long h = SeededHash.mix(n - first);
+        for (int i = first; i < n; i++) {
+            h = SeededHash.mix(h + (codes[i] & ~ALLOCATOR));
+        }
+        return h;
+    }
+
+    /** How many frames at the top {@link #fingerprint} folds off. */
+    static int folded(long[] codes, int n) {
+        int i = 0;
+        while (i < n - 1 && codes[i] < 0) {
+            i++;
+        }
+        return i;
+    }
+}

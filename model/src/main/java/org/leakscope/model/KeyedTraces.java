@@ -1,0 +1,34 @@
+package org.leakscope.model;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A snapshot's traces as columns, each stack present only as its key ({@link FrameCodes#fingerprint}) and read
+ * again on demand: what a reader hands over when the stacks' frames would not fit the heap. Trace numbers run
+ * from 0 in the order the traces first appear.
+ */
+public interface KeyedTraces {
+    int size();
+
+    /** The producer's id of trace {@code t}. */
+    String id(int t);
+
+    /** A key of the id, equal for equal ids in every snapshot of a run. */
+    long idKey(int t);
+
+    long bytes(int t);
+
+    long count(int t);
+
+    long overhead(int t);
+
+    /** False for a trace whose stack never appeared: only its id can match it. */
+    boolean hasStack(int t);
+
+    /** The stack's key under the {@link FrameCodes} it was read with; valid when {@link #hasStack}. */
+    long stackKey(int t);
+
+    /** The stacks of some traces, read again, in the order asked (an empty list for a trace without one). */
+    List<List<Frame>> stacks(int[] traces) throws IOException;
+}

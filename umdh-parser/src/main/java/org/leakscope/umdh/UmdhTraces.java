@@ -1,0 +1,276 @@
+package org.leakscope.umdh;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.leakscope.model.Frame;
+import org.leakscope.model.InputFormatException;
+import org.leakscope.model.KeyedTraces;
+import org.leakscope.model.ModuleMap;
+import org.leakscope.model.SeededHash;
+import org.leakscope.textio.TextLines;
+
+/**
+ * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), as columns by trace
+ * number (the order ids first appear): each trace's id, totals, its stack's key, and where the stack's lines are
+ * in the log. About 50 bytes a trace where the whole snapshot keeps 300 and more, so two logs of 3 million stacks
+ * fit a 512 MiB heap; a report reads the stacks it shows again ({@link #stacks}).
+ */
+public final class UmdhTraces implements KeyedTraces {
+    private static final byte[] STACK_LEGEND = Cursor.ascii("STACK if not already dumped");
+
+    private final Path file;
+    private final ModuleMap modules;
+    private final Charset ansi;
+    private final int size;
+    private final long[] keys;
+    private final List<String> textIds;
+    private final long[] bytes;
+    private final long[] counts;
+    private final long[] overheads;
+    private final long[] stackKeys;
+    private final long[] stackText;
+    private final String notIndexable;
+
+    UmdhTraces(Path file, ModuleMap modules, Charset ansi, int size, long[] keys, List<String> textIds,
+            long[][] sums, long[] stackKeys, long[] stackText, String notIndexable) {
+        this.file = file;
+        this.modules = modules;
+        this.ansi = ansi;
+        this.size = size;
+        this.keys = keys;
+        this.textIds = textIds;
+        this.bytes = sums[0];
+        this.counts = sums[1];
+        this.overheads = sums[2];
+        this.stackKeys = stackKeys;
+        this.stackText = stackText;
+        this.notIndexable = notIndexable;
+    }
+
+    /** Distinct trace ids. */
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** Why this index cannot stand for the log (alias stacks, UTF-16 text, ...): read it whole; null when it can. */
+    public String notIndexable() {
+        return notIndexable;
+    }
+
+    /** The trace's id as the log spells it. */
+    @Override
+    public String id(int t) {
+        return spell(keys[t], textIds);
+    }
+
+    /** A key for the trace's id, equal for equal ids in every log of this run. */
+    @Override
+    public long idKey(int t) {
+        long k = keys[t];
+        if (k >= 0 || (k & HEX) == HEX) {
+            return SeededHash.mix(k); // the id's own bytes, or its hex value, length and case
+        }
+        long h = 0x5EED_1D5L;
+        for (char ch : id(t).toCharArray()) {
+            h = SeededHash.mix(h + ch);
+        }
+        return h;
+    }
+
+    @Override
+    public long bytes(int t) {
+        return bytes[t];
+    }
+
+    @Override
+    public long count(int t) {
+        return counts[t];
+    }
+
+    @Override
+    public long overhead(int t) {
+        return overheads[t];
+    }
+
+    /** False for a trace whose stack never appeared (or had no frame): only its id can match it. */
+    @Override
+    public boolean hasStack(int t) {
+        return stackText[t] >= 0;
+    }
+
+    /** The key of the trace's stack ({@link org.leakscope.model.FrameCodes#fingerprint}); valid when it has one. */
+    @Override
+    public long stackKey(int t) {
+        return stackKeys[t];
+    }
+
+    /** {bytes, allocations} over all traces. */
+    public long[] totals() {
+        long[] sum = new long[2];
+        for (int t = 0; t < size; t++) {
+            sum[0] += bytes[t];
+            sum[1] += counts[t];
+        }
+        return sum;
+    }
+
+    /**
+     * The stacks of {@code traces}, read again from the log in file order and parsed as the reader parsed them
+     * (an empty list for a trace without one): frames resolved through the log's module table, the same Frame
+     * object for the same address.
+     *
+     * @throws InputFormatException when the log changed since it was read (a stack's lines are no longer there)
+     */
+    @Override
+    public List<List<Frame>> stacks(int[] traces) throws IOException {
+        Integer[] order = new Integer[traces.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(stackText[traces[a]], stackText[traces[b]]));
+        List<List<Frame>> out = new ArrayList<>(java.util.Collections.nCopies(traces.length, List.<Frame>of()));
+        Map<Long, Frame> byAddress = new HashMap<>();
+        Map<String, Frame> byText = new HashMap<>();
+        FrameLine line = new FrameLine();
+        byte[] buf = new byte[1 << 12];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int i : order) {
+                long at = stackText[traces[i]];
+                if (at < 0) {
+                    continue;
+                }
+                long offset = at >>> 24;
+                int length = (int) (at & 0xFFFFFF);
+                if (buf.length < length) {
+                    buf = new byte[Math.max(length, buf.length * 2)];
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
+                while (bb.hasRemaining()) {
+                    if (ch.read(bb, offset + bb.position()) < 0) {
+                        throw InputFormatException.atOffset(file.toString(), offset + bb.position(),
+                                "the stack of BackTrace" + id(traces[i]) + " read before", "the end of the file"
+                                + " (the log changed while it was read)");
+                    }
+                }
+                out.set(i, parse(buf, length, line, byAddress, byText));
+            }
+        }
+        return out;
+    }
+
+    /** A stack's lines as {@link UmdhSnapshotReader} reads them: TAB- or blank-indented frames, at most MAX. */
+    private List<Frame> parse(byte[] b, int length, FrameLine line, Map<Long, Frame> byAddress,
+            Map<String, Frame> byText) {
+        List<Frame> frames = new ArrayList<>();
+        int s = 0;
+        while (s <= length && frames.size() < UmdhOptions.MAX_FRAMES) {
+            int nl = TextLines.indexOfNewline(b, s, length);
+            int e = nl < 0 ? length : nl;
+            int next = e + 1;
+            if (e > s && b[e - 1] == '\r') {
+                e--;
+            }
+            int p = s;
+            if (p < e && b[p] == '\t') {
+                p++;
+            } else {
+                while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+                    p++;
+                }
+                if (startsWith(b, p, e, STACK_LEGEND)) {
+                    s = next;
+                    continue;
+                }
+            }
+            int te = e;
+            while (te > p && (b[te - 1] == ' ' || b[te - 1] == '\t')) {
+                te--;
+            }
+            if (te == p) {
+                break; // a blank line ends the stack
+            }
+            if (line.parse(b, p, te, ansi)) {
+                frames.add(line.frame == null
+                        ? byAddress.computeIfAbsent(line.address, modules::frame)
+                        : byText.computeIfAbsent(line.text, t -> line.frame));
+            }
+            s = next;
+        }
+        return frames;
+    }
+
+    private static boolean startsWith(byte[] b, int p, int e, byte[] lit) {
+        if (e - p < lit.length) {
+            return false;
+        }
+        for (int i = 0; i < lit.length; i++) {
+            if (b[p + i] != lit[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final long HEX = Long.MIN_VALUE | 1L << 62;
+    private static final long LOWER = 1L << 61;
+
+    /**
+     * The key of a hex id of 9 to 14 digits in one case ({@code 1000009E3A}): the sign and bit 62 set (never a byte
+     * key or a numbered text id), bit 61 for lower-case letters, the length less 9 in bits 57-59, the value in
+     * bits 0-55; 0 when the id is not such.
+     */
+    static long hexKey(byte[] b, int s, int e) {
+        int len = e - s;
+        if (len < 9 || len > 14) {
+            return 0;
+        }
+        long v = 0;
+        boolean upper = false;
+        boolean lower = false;
+        for (int i = s; i < e; i++) {
+            int d = Cursor.hexDigit(b[i]);
+            if (d < 0) {
+                return 0;
+            }
+            upper |= b[i] >= 'A' && b[i] <= 'F';
+            lower |= b[i] >= 'a' && b[i] <= 'f';
+            v = v << 4 | d;
+        }
+        if (upper && lower) {
+            return 0;
+        }
+        return HEX | (lower ? LOWER : 0) | (long) (len - 9) << 57 | v;
+    }
+
+    /** An id key spelled back (see UmdhSnapshotReader's key): a byte key's bytes, a hex key, a text id by number. */
+    static String spell(long key, List<String> textIds) {
+        if ((key & HEX) == HEX) {
+            int len = (int) (key >>> 57 & 7) + 9;
+            char[] id = new char[len];
+            String digits = (key & LOWER) != 0 ? "0123456789abcdef" : "0123456789ABCDEF";
+            for (int i = len - 1, shift = 0; i >= 0; i--, shift += 4) {
+                id[i] = digits.charAt((int) (key >>> shift & 15));
+            }
+            return new String(id);
+        }
+        if (key < 0) {
+            return textIds.get((int) (key & Integer.MAX_VALUE) - 1);
+        }
+        byte[] id = new byte[8 - (Long.numberOfLeadingZeros(key) >>> 3)];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = (byte) (key >>> (i << 3));
+        }
+        return new String(id, StandardCharsets.ISO_8859_1);
+    }
+}
