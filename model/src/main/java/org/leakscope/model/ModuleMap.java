@@ -11,12 +11,19 @@ public final class ModuleMap {
     private final List<Module> modules;
     /** Each module's name, made once: a big snapshot has millions of frames naming a few hundred modules. */
     private final String[] names;
+    /** Bases and sizes in arrays: a lookup per frame line of a 1 GB log walks these, not Module records. */
+    private final long[] bases;
+    private final long[] sizes;
 
     private ModuleMap(List<Module> sorted) {
         this.modules = sorted;
         this.names = new String[sorted.size()];
+        this.bases = new long[sorted.size()];
+        this.sizes = new long[sorted.size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = sorted.get(i).name();
+            bases[i] = sorted.get(i).base();
+            sizes[i] = sorted.get(i).size();
         }
     }
 
@@ -44,19 +51,24 @@ public final class ModuleMap {
     /** The index in {@link #modules} of the module whose range holds the address, or -1. */
     public int indexOf(long address) {
         int lo = 0;
-        int hi = modules.size() - 1;
+        int hi = bases.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            Module m = modules.get(mid);
-            if (Long.compareUnsigned(address, m.base()) < 0) {
+            long base = bases[mid];
+            if (Long.compareUnsigned(address, base) < 0) {
                 hi = mid - 1;
-            } else if (m.contains(address)) {
+            } else if (Long.compareUnsigned(address - base, sizes[mid]) < 0) { // Module.contains
                 return mid;
             } else {
                 lo = mid + 1;
             }
         }
         return -1;
+    }
+
+    /** The base address of the module at {@code index}. */
+    public long base(int index) {
+        return bases[index];
     }
 
     /** The name of the module at {@code index}. */

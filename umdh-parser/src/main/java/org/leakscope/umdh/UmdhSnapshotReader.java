@@ -62,8 +62,8 @@ public final class UmdhSnapshotReader {
     // per trace, indexed by trace number
     private final TraceTotals totals;
     private final Map<String, Long> textKeys = new HashMap<>();
-    private long[] traceKeys = new long[1024]; // the id, encoded by key(): spelled only when needed
-    private long[] firstLine = new long[1024]; // the line of its first record: traces are numbered in that order
+    private LongColumn traceKeys = new LongColumn(); // the id, encoded by key(): spelled only when needed
+    private LongColumn firstLine = new LongColumn(); // the line of its first record: traces are numbered so
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
     private int traces;
@@ -77,8 +77,8 @@ public final class UmdhSnapshotReader {
     private int codeCount;
     private ModuleMap codingModules;          // the header's modules when the first frame was coded
     private java.util.function.LongUnaryOperator[] moduleCodes; // per module of codingModules
-    private long[] stackKey = new long[0];
-    private long[] stackText = new long[0];   // per trace: offset << 24 | length of its stack's lines, -1 none
+    private LongColumn stackKey;
+    private LongColumn stackText;             // per trace: offset << 24 | length of its stack's lines, -1 none
     private long segmentFrom = -1;            // file offset of the first and end of the last line of the stack
     private long segmentTo;
     private String notIndexable;              // why the index cannot stand for this log, or null
@@ -121,8 +121,8 @@ public final class UmdhSnapshotReader {
         this.codes = codes;
         this.stackFrames = codes == null ? new StackFrames() : StackFrames.oneAtATime();
         if (codes != null) {
-            stackKey = new long[1024];
-            stackText = new long[1024];
+            stackKey = new LongColumn();
+            stackText = new LongColumn();
             ringKey = new long[RING];
             ringText = new long[RING];
         } else {
@@ -133,7 +133,7 @@ public final class UmdhSnapshotReader {
         this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
         this.totals = new TraceTotals(this::newTrace, this::stackFound, (line, trace) -> {
             throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
-                    "BackTrace" + idOf(traceKeys[trace]) + " summing past 2^63");
+                    "BackTrace" + idOf(traceKeys.get(trace)) + " summing past 2^63");
         });
     }
 
@@ -402,11 +402,11 @@ public final class UmdhSnapshotReader {
             stackStart[trace] = ringStart[r];
             stackLength[trace] = ringLength[r];
         } else {
-            if (stackText[trace] >= 0) {
+            if (stackText.get(trace) >= 0) {
                 return;
             }
-            stackKey[trace] = ringKey[r];
-            stackText[trace] = ringText[r];
+            stackKey.set(trace, ringKey[r]);
+            stackText.set(trace, ringText[r]);
         }
         if (aliases > 0 && aliasOwners.containsKey(stack)) {
             aliasOwners.put(stack, trace);
@@ -530,7 +530,7 @@ public final class UmdhSnapshotReader {
         ModuleMap m = codingModules();
         int i = m.indexOf(address);
         if (i >= 0) {
-            long offset = address - m.modules().get(i).base();
+            long offset = address - m.base(i);
             if ((offset >>> 40) == 0) {
                 return moduleCodes[i].applyAsLong(offset);
             }
@@ -854,24 +854,17 @@ public final class UmdhSnapshotReader {
     }
 
     private int newTrace(long key, long line) {
-        if (traces == traceKeys.length) {
+        if (codes == null && traces == stackStart.length) {
             int n = traces + (traces >> 1);
-            traceKeys = Arrays.copyOf(traceKeys, n);
-            firstLine = Arrays.copyOf(firstLine, n);
             stackLength = Arrays.copyOf(stackLength, n);
-            if (codes == null) {
-                stackStart = Arrays.copyOf(stackStart, n);
-            } else {
-                stackKey = Arrays.copyOf(stackKey, n);
-                stackText = Arrays.copyOf(stackText, n);
-            }
+            stackStart = Arrays.copyOf(stackStart, n);
         }
-        traceKeys[traces] = key;
-        firstLine[traces] = line;
+        traceKeys.set(traces, key);
+        firstLine.set(traces, line);
         if (codes == null) {
             stackStart[traces] = -1;
         } else {
-            stackText[traces] = -1;
+            stackText.set(traces, -1);
         }
         return traces++;
     }
@@ -883,18 +876,21 @@ public final class UmdhSnapshotReader {
      */
     private int[] numberByFirstAppearance(long[][] sums) {
         boolean ordered = true;
-        for (int t = 1; t < traces && ordered; t++) {
-            ordered = firstLine[t - 1] < firstLine[t];
+        long max = traces == 0 ? 0 : firstLine.get(0);
+        for (int t = 1; t < traces; t++) {
+            long line = firstLine.get(t);
+            ordered &= max < line;
+            max = Math.max(max, line);
         }
         if (ordered) {
             return null;
         }
         int bits = 32 - Integer.numberOfLeadingZeros(traces);
         int[] order = new int[traces];
-        if (firstLine[traces - 1] >= 0 && Arrays.stream(firstLine, 0, traces).max().getAsLong() < 1L << (63 - bits)) {
+        if (max < 1L << (63 - bits)) {
             long[] packed = new long[traces]; // line above, trace below: one primitive sort
             for (int t = 0; t < traces; t++) {
-                packed[t] = firstLine[t] << bits | t;
+                packed[t] = firstLine.get(t) << bits | t;
             }
             Arrays.sort(packed);
             for (int i = 0; i < traces; i++) {
@@ -905,12 +901,11 @@ public final class UmdhSnapshotReader {
             for (int t = 0; t < traces; t++) {
                 boxed[t] = t;
             }
-            Arrays.sort(boxed, (x, y) -> Long.compare(firstLine[x], firstLine[y]));
+            Arrays.sort(boxed, (x, y) -> Long.compare(firstLine.get(x), firstLine.get(y)));
             for (int i = 0; i < traces; i++) {
                 order[i] = boxed[i];
             }
         }
-        traceKeys = permute(traceKeys, order);
         if (codes == null) {
             int[] ss = new int[traces];
             short[] sl = new short[traces];
@@ -920,22 +915,16 @@ public final class UmdhSnapshotReader {
             }
             stackStart = ss;
             stackLength = sl;
-        } else {
-            stackKey = permute(stackKey, order);
-            stackText = permute(stackText, order);
         }
         for (int k = 0; k < sums.length; k++) {
-            sums[k] = permute(sums[k], order);
+            long[] a = sums[k];
+            long[] out = new long[traces];
+            for (int i = 0; i < traces; i++) {
+                out[i] = a[order[i]];
+            }
+            sums[k] = out;
         }
         return order;
-    }
-
-    private long[] permute(long[] a, int[] order) {
-        long[] out = new long[traces];
-        for (int i = 0; i < traces; i++) {
-            out[i] = a[order[i]];
-        }
-        return out;
     }
 
     private UmdhSnapshotLog finish(String encoding, Path path) {
@@ -943,6 +932,8 @@ public final class UmdhSnapshotReader {
         long[][] sums = totals.totalsByTrace(traces);
         int[] order = numberByFirstAppearance(sums);
         firstLine = null;
+        long[] ids = traceKeys.toArray(traces, order);
+        traceKeys = null;
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
@@ -953,8 +944,8 @@ public final class UmdhSnapshotReader {
             if (frames.hasAmbiguousAddresses()) {
                 notIndexable("addresses differing only in bit 63");
             }
-            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, Arrays.copyOf(traceKeys, traces),
-                    List.copyOf(textIds), sums, Arrays.copyOf(stackKey, traces), Arrays.copyOf(stackText, traces),
+            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, ids, List.copyOf(textIds), sums,
+                    stackKey.toArray(traces, order), stackText.toArray(traces, order),
                     notIndexable);
             Snapshot snap = new Snapshot(source, h.processId(), processName,
                     h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), List.of(),
@@ -977,7 +968,7 @@ public final class UmdhSnapshotReader {
         List<BacktraceAggregate> aggregates = new ArrayList<>(traces);
         for (int t = 0; t < traces; t++) {
             List<Frame> fs = frames(frameTable, stackStart[t], stackLength[t]);
-            Backtrace bt = new Backtrace(idOf(traceKeys[t]), fs, aliasesOf.getOrDefault(t, List.of()));
+            Backtrace bt = new Backtrace(idOf(ids[t]), fs, aliasesOf.getOrDefault(t, List.of()));
             aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums[0][t], sums[1][t], sums[2][t]));
         }
         Snapshot snap = new Snapshot(source, h.processId(), processName,
