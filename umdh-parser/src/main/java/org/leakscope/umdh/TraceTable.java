@@ -28,7 +28,12 @@ final class TraceTable {
 
     /** The slot for a non-zero key, or the complement of the empty slot where it would go. */
     int find(long key) {
-        int i = hash(key) & mask;
+        return find(key, hash(key));
+    }
+
+    /** {@link #find(long)} with the key's {@link #hash} already made (a batch hashes each key once). */
+    int find(long key, int hash) {
+        int i = hash & mask;
         long[] s = slots;
         while (true) {
             long k = s[i * STRIDE];
@@ -43,8 +48,8 @@ final class TraceTable {
     }
 
     /** Reads the key's home slot only: a prefetch. */
-    long touch(long key) {
-        return slots[(hash(key) & mask) * STRIDE];
+    long touch(int hash) {
+        return slots[(hash & mask) * STRIDE];
     }
 
     /** Creates the slot {@code ~find(key)} for a new trace; returns its (possibly moved) slot. */
@@ -92,7 +97,7 @@ final class TraceTable {
     }
 
     /** Keys are trace ids a log chooses: seeded, so no file can pick ids that share a probe run. */
-    private static int hash(long key) {
+    static int hash(long key) {
         return (int) SeededHash.mix(key);
     }
 

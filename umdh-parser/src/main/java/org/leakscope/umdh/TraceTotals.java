@@ -37,6 +37,7 @@ final class TraceTotals {
     private static final int STRIDE = 6;
     private final long[][] buffers = new long[PARTITIONS][]; // key, size, count, overhead, line, stack or -1
     private final int[] buffered = new int[PARTITIONS];
+    private final int[] hashes = new int[BUFFER]; // of the batch being added
     private final NewTrace newTrace;
     private final StackOf stackOf;
     private int lastPartition = -1;
@@ -94,13 +95,15 @@ final class TraceTotals {
         long[] b = buffers[p];
         TraceTable t = tables[p];
         long touched = 0;
-        for (int j = 0; j < n * STRIDE; j += STRIDE) {
-            touched += t.touch(b[j]); // independent loads first: the CPU overlaps their misses
+        int[] hashes = this.hashes;
+        for (int j = 0, k = 0; j < n * STRIDE; j += STRIDE, k++) {
+            hashes[k] = TraceTable.hash(b[j]);
+            touched += t.touch(hashes[k]); // independent loads first: the CPU overlaps their misses
         }
         sink = touched;
-        for (int j = 0; j < n * STRIDE; j += STRIDE) {
+        for (int j = 0, k = 0; j < n * STRIDE; j += STRIDE, k++) {
             long key = b[j];
-            int slot = t.find(key);
+            int slot = t.find(key, hashes[k]);
             if (slot < 0) {
                 slot = t.insert(~slot, key, newTrace.create(key, b[j + 4]));
             }

@@ -697,7 +697,7 @@ public final class UmdhSnapshotReader {
             size = (size << 4) | d;
             p++;
         }
-        if (p == s || p - s > 15 || !at(b, p, e, FAST_BYTES)) {
+        if (p == s || p - s > 15 || !atWords(b, p, e, FAST_BYTES, FAST_BYTES_WORD)) {
             return false;
         }
         p += FAST_BYTES.length;
@@ -715,7 +715,7 @@ public final class UmdhSnapshotReader {
         while (p < e && Cursor.hexDigit(b[p]) >= 0) {
             p++;
         }
-        if (p == q || p - q > 16 || !at(b, p, e, FAST_BY)) {
+        if (p == q || p - q > 16 || !atWords(b, p, e, FAST_BY, FAST_BY_WORD)) {
             return false;
         }
         p += FAST_BY.length;
@@ -751,6 +751,29 @@ public final class UmdhSnapshotReader {
 
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long FAST_BYTES_WORD = firstWord(FAST_BYTES);
+    private static final long FAST_BY_WORD = firstWord(FAST_BY);
+
+    private static long firstWord(byte[] lit) {
+        long w = 0;
+        for (int i = 7; i >= 0; i--) {
+            w = w << 8 | (lit[i] & 0xff);
+        }
+        return w;
+    }
+
+    /** {@link #at} for a literal of 8 bytes or more: its first 8 bytes compared as one word (tens of millions). */
+    private static boolean atWords(byte[] b, int p, int e, byte[] lit, long firstWord) {
+        if (e - p < lit.length || (long) LONGS.get(b, p) != firstWord) {
+            return false;
+        }
+        for (int i = 8; i < lit.length; i++) {
+            if (b[p + i] != lit[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static boolean at(byte[] b, int p, int e, byte[] lit) {
         if (e - p < lit.length) {

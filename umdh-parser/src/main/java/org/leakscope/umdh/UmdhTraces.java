@@ -15,6 +15,7 @@ import java.util.Map;
 import org.leakscope.model.Frame;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.KeyedTraces;
+import org.leakscope.model.LongIntMap;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.SeededHash;
 import org.leakscope.textio.TextLines;
@@ -140,7 +141,7 @@ public final class UmdhTraces implements KeyedTraces {
         }
         Arrays.sort(order, (a, b) -> Long.compare(stackText[traces[a]], stackText[traces[b]]));
         List<List<Frame>> out = new ArrayList<>(java.util.Collections.nCopies(traces.length, List.<Frame>of()));
-        Map<Long, Frame> byAddress = new HashMap<>();
+        AddressFrames byAddress = new AddressFrames();
         Map<String, Frame> byText = new HashMap<>();
         FrameLine line = new FrameLine();
         byte[] buf = new byte[1 << 12];
@@ -170,7 +171,7 @@ public final class UmdhTraces implements KeyedTraces {
     }
 
     /** A stack's lines as {@link UmdhSnapshotReader} reads them: TAB- or blank-indented frames, at most MAX. */
-    private List<Frame> parse(byte[] b, int length, FrameLine line, Map<Long, Frame> byAddress,
+    private List<Frame> parse(byte[] b, int length, FrameLine line, AddressFrames byAddress,
             Map<String, Frame> byText) {
         List<Frame> frames = new ArrayList<>();
         int s = 0;
@@ -202,12 +203,32 @@ public final class UmdhTraces implements KeyedTraces {
             }
             if (line.parse(b, p, te, ansi)) {
                 frames.add(line.frame == null
-                        ? byAddress.computeIfAbsent(line.address, modules::frame)
+                        ? byAddress.frame(line.address)
                         : byText.computeIfAbsent(line.text, t -> line.frame));
             }
             s = next;
         }
         return frames;
+    }
+
+    /** One Frame per distinct address, found without boxing (a shown stack is some twenty frame lines). */
+    private final class AddressFrames {
+        private final LongIntMap numbers = new LongIntMap(1 << 10);
+        private final List<Frame> frames = new ArrayList<>();
+
+        Frame frame(long address) {
+            long key = address & Long.MAX_VALUE; // LongIntMap reserves MIN_VALUE
+            int i = numbers.get(key);
+            if (i >= 0 && frames.get(i).address() == address) {
+                return frames.get(i);
+            }
+            Frame f = modules.frame(address);
+            if (i < 0) {
+                numbers.put(key, frames.size());
+                frames.add(f);
+            }
+            return f; // an address differing only in bit 63 from a kept one: not kept (never seen)
+        }
     }
 
     private static boolean startsWith(byte[] b, int p, int e, byte[] lit) {

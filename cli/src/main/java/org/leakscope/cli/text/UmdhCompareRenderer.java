@@ -99,16 +99,33 @@ public final class UmdhCompareRenderer {
                 .append(id).append("\tallocations\n");
         sb.append('\n');
         for (Frame f : s.backtrace().frames()) {
-            sb.append('\t').append(frame(f)).append('\n');
+            sb.append('\t').append(shown(f)).append('\n');
         }
         for (List<Frame> alias : s.backtrace().aliases()) {
             sb.append("\tAlias\n"); // as in the snapshot log: another stack of the same trace follows
             for (Frame f : alias) {
-                sb.append('\t').append(frame(f)).append('\n');
+                sb.append('\t').append(shown(f)).append('\n');
             }
         }
         sb.append('\n');
     }
+
+    /**
+     * {@link #frame(Frame)}, made once per Frame object: readers share one Frame per address, and a compare of
+     * big logs prints millions of frame lines over some hundred thousand addresses.
+     */
+    private String shown(Frame f) {
+        String t = shownFrames.get(f);
+        if (t == null) {
+            t = frame(f);
+            if (shownFrames.size() < 1 << 20) {
+                shownFrames.put(f, t);
+            }
+        }
+        return t;
+    }
+
+    private final java.util.IdentityHashMap<Frame, String> shownFrames = new java.util.IdentityHashMap<>();
 
     /** UMDH's frame text: {@code module!function+OFFSET (file, line)}, {@code module+OFFSET}, or the address. */
     public static String frame(Frame f) {
