@@ -3,7 +3,9 @@ package org.leakscope.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
 import java.util.List;
+import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
+import org.leakscope.analysis.LeakdiffReport;
 import org.leakscope.analysis.LeakdiffRequest;
 import org.leakscope.analysis.Leakdiffs;
 import org.leakscope.analysis.Settings;
@@ -36,7 +38,41 @@ class UmdhFuzzTest {
             SnapshotInput in = SnapshotInput.umdh(file.toString(), log);
             Leakdiffs.analyse(List.of(in, in), SETTINGS, COMPARE);
             Leakdiffs.analyse(List.of(in, in, in), SETTINGS, TREND);
+            indexedEqualsWhole(file, log);
         });
+    }
+
+    /** The project's own snapshot (testdata): the partner an input is compared with, both ways. */
+    private static final Path PARTNER = Path.of("..", "testdata", "umdh", "leaky_1.log");
+
+    /**
+     * A compare read indexed (stacks keyed while read, changed ones read again) must be the compare read whole,
+     * whenever the index says it can stand for the log: the input against a fixed snapshot and back, so that its
+     * stacks change and are read again.
+     */
+    private static void indexedEqualsWhole(Path file, UmdhSnapshotLog log) throws Exception {
+        UmdhSnapshotLog partner = UmdhSnapshotReader.read(PARTNER, UmdhOptions.defaults());
+        var kinds = List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT);
+        var codes = Leakdiffs.indexedCodes(kinds, SETTINGS, COMPARE);
+        SnapshotInput in = SnapshotInput.umdh(file.toString(), log);
+        SnapshotInput other = SnapshotInput.umdh(PARTNER.toString(), partner);
+        SnapshotInput inIndexed = SnapshotInput.umdh(file.toString(),
+                UmdhSnapshotReader.readIndexed(file, UmdhOptions.defaults(), codes.get()));
+        SnapshotInput otherIndexed = SnapshotInput.umdh(PARTNER.toString(),
+                UmdhSnapshotReader.readIndexed(PARTNER, UmdhOptions.defaults(), codes.get()));
+        if (!Leakdiffs.indexStandsFor(List.of(inIndexed, otherIndexed))) {
+            return;
+        }
+        for (boolean inFirst : new boolean[] {true, false}) {
+            var whole = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(in, other) : List.of(other, in),
+                    SETTINGS, COMPARE);
+            var indexed = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(inIndexed, otherIndexed)
+                    : List.of(otherIndexed, inIndexed), SETTINGS, COMPARE);
+            if (!whole.comparison().equals(indexed.comparison()) || !whole.shown().equals(indexed.shown())) {
+                throw new AssertionError("indexed compare differs from the whole one:\n" + whole.comparison()
+                        + "\n" + indexed.comparison());
+            }
+        }
     }
 
     /** UMDH's compare output ({@code umdh old new}), in hex and in decimal. */

@@ -12,8 +12,11 @@ final class LongColumn {
     private static final int MASK = (1 << BITS) - 1;
     private long[][] chunks = new long[8][];
 
+    /** The value at i, 0 where none was set. */
     long get(int i) {
-        return chunks[i >>> BITS][i & MASK];
+        int c = i >>> BITS;
+        long[] chunk = c < chunks.length ? chunks[c] : null;
+        return chunk == null ? 0 : chunk[i & MASK];
     }
 
     void set(int i, long v) {

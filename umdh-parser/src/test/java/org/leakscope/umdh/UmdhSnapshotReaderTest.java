@@ -84,6 +84,20 @@ class UmdhSnapshotReaderTest {
         assertEquals(firstSeen.size(), ix.size());
     }
 
+    /** Read indexed, a log whose traces never print a stack (a fuzzer's find: no stack key was ever set). */
+    @Test
+    void indexedTracesWithoutAnyStack() throws IOException {
+        Path p = tmp.resolve("nostacks.log");
+        Files.writeString(p, "// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
+                + "30 bytes + 8 at 1000 by BackTraceA1\n40 bytes + 8 at 2000 by BackTraceB2\n");
+        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1).traces();
+        assertEquals(2, ix.size());
+        assertEquals("B2", ix.id(1));
+        assertEquals(0x40, ix.bytes(1));
+        assertEquals(false, ix.hasStack(0));
+        assertEquals(List.of(List.of(), List.of()), ix.stacks(new int[] {0, 1}));
+    }
+
     @Test
     void realWin7Wow64SnapshotFromTheCorpus() throws IOException {
         UmdhSnapshotLog log = UmdhSnapshotReader.read(TestFiles.corpus("umdh/pyumdh_snapshot_v1_win7wow64.log"),
