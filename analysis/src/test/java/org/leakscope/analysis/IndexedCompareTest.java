@@ -136,6 +136,25 @@ class IndexedCompareTest {
                 LeakdiffRequest.of(true, null, null, 0, 0)), "a trend reads whole");
     }
 
+    /** A log changed between the read and the re-read of its stacks: a clear error, not other frames. */
+    @Test
+    void aLogChangedWhileReadIsAnError(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.log");
+        Path b = dir.resolve("b.log");
+        Files.copy(UMDH.resolve("leaky_1.log"), a);
+        Files.copy(UMDH.resolve("leaky_2.log"), b);
+        Settings s = Settings.defaults();
+        LeakdiffRequest request = LeakdiffRequest.of(false, null, null, 0, 0);
+        List<SnapshotInput> in = read(s, Leakdiffs.indexedCodes(List.of(InputKind.UMDH_SNAPSHOT,
+                InputKind.UMDH_SNAPSHOT), s, request), a, b);
+        String text = Files.readString(b, StandardCharsets.ISO_8859_1);
+        Files.writeString(b, text.replace("\t4014C2", "\t4014C6"), StandardCharsets.ISO_8859_1); // same length
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.leakscope.model.InputFormatException.class,
+                () -> Leakdiffs.analyse(in, s, request));
+        assertTrue(e.getMessage().contains("b.log") && e.getMessage().contains("the log changed while it was read"),
+                e.getMessage());
+    }
+
     /**
      * A snapshot log of a made-up process: generation 1 is a later snapshot of generation 0 (some traces grow,
      * shrink, vanish or are new). Every shape in the class comment appears.

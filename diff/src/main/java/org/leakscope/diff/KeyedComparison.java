@@ -180,8 +180,8 @@ public final class KeyedComparison {
                 byOrder[k] = k;
             }
             Arrays.sort(byOrder, (x, y) -> Long.compare(order[x], order[y]));
-            List<List<Frame>> oldStacks = older.stacks(traces(false));
-            List<List<Frame>> newStacks = newer.stacks(traces(true));
+            List<List<Frame>> oldStacks = older.stacks(traces(false), codes);
+            List<List<Frame>> newStacks = newer.stacks(traces(true), codes);
             int[] oldAt = new int[size];
             int[] newAt = new int[size];
             int o = 0;

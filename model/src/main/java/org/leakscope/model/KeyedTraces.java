@@ -29,6 +29,11 @@ public interface KeyedTraces {
     /** The stack's key under the {@link FrameCodes} it was read with; valid when {@link #hasStack}. */
     long stackKey(int t);
 
-    /** The stacks of some traces, read again, in the order asked (an empty list for a trace without one). */
-    List<List<Frame>> stacks(int[] traces) throws IOException;
+    /**
+     * The stacks of some traces, read again, in the order asked (an empty list for a trace without one).
+     *
+     * @param verify the codes the stacks were keyed with, to check each stack read again has its key (the input
+     *               changed since it was read: an {@link InputFormatException}); null not to check
+     */
+    List<List<Frame>> stacks(int[] traces, FrameCodes verify) throws IOException;
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.leakscope.model.Frame;
+import org.leakscope.model.FrameCodes;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.KeyedTraces;
 import org.leakscope.model.LongIntMap;
@@ -134,7 +135,7 @@ public final class UmdhTraces implements KeyedTraces {
      * @throws InputFormatException when the log changed since it was read (a stack's lines are no longer there)
      */
     @Override
-    public List<List<Frame>> stacks(int[] traces) throws IOException {
+    public List<List<Frame>> stacks(int[] traces, FrameCodes verify) throws IOException {
         Integer[] order = new Integer[traces.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -164,10 +165,23 @@ public final class UmdhTraces implements KeyedTraces {
                                 + " (the log changed while it was read)");
                     }
                 }
-                out.set(i, parse(buf, length, line, byAddress, byText));
+                List<Frame> frames = parse(buf, length, line, byAddress, byText);
+                if (verify != null && !frames.isEmpty() && keyOf(frames, verify) != stackKeys[traces[i]]) {
+                    throw InputFormatException.atOffset(file.toString(), offset, "the stack of BackTrace"
+                            + id(traces[i]) + " as first read", "other frames (the log changed while it was read)");
+                }
+                out.set(i, frames);
             }
         }
         return out;
+    }
+
+    private static long keyOf(List<Frame> frames, FrameCodes codes) {
+        long[] c = new long[frames.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = codes.code(frames.get(i));
+        }
+        return FrameCodes.fingerprint(c, c.length);
     }
 
     /** A stack's lines as {@link UmdhSnapshotReader} reads them: TAB- or blank-indented frames, at most MAX. */

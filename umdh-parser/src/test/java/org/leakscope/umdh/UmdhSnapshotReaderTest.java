@@ -95,7 +95,7 @@ class UmdhSnapshotReaderTest {
         assertEquals("B2", ix.id(1));
         assertEquals(0x40, ix.bytes(1));
         assertEquals(false, ix.hasStack(0));
-        assertEquals(List.of(List.of(), List.of()), ix.stacks(new int[] {0, 1}));
+        assertEquals(List.of(List.of(), List.of()), ix.stacks(new int[] {0, 1}, null));
     }
 
     @Test
