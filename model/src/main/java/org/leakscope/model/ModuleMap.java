@@ -14,6 +14,8 @@ public final class ModuleMap {
     /** Bases and sizes in arrays: a lookup per frame line of a 1 GB log walks these, not Module records. */
     private final long[] bases;
     private final long[] sizes;
+    /** No two modules overlap: the one holding an address is the last starting at or below it. */
+    private final boolean disjoint;
 
     private ModuleMap(List<Module> sorted) {
         this.modules = sorted;
@@ -25,6 +27,12 @@ public final class ModuleMap {
             bases[i] = sorted.get(i).base();
             sizes[i] = sorted.get(i).size();
         }
+        boolean d = true;
+        for (int i = 1; i < bases.length && d; i++) {
+            d = Long.compareUnsigned(bases[i] - bases[i - 1], sizes[i - 1]) >= 0
+                    && Long.compareUnsigned(bases[i - 1] + sizes[i - 1], bases[i - 1]) >= 0; // no wrap past 2^64
+        }
+        this.disjoint = d;
     }
 
     public static ModuleMap empty() {
@@ -50,6 +58,24 @@ public final class ModuleMap {
 
     /** The index in {@link #modules} of the module whose range holds the address, or -1. */
     public int indexOf(long address) {
+        if (disjoint && bases.length > 0) {
+            // A search with no data-dependent branch (the JIT makes the choice a conditional move): a UMDH log's
+            // return addresses are random to the branch predictor, and the search below mispredicts about
+            // every other step, once per frame line.
+            int lo = 0;
+            int n = bases.length;
+            while (n > 1) {
+                int half = n >>> 1;
+                lo = Long.compareUnsigned(bases[lo + half], address) <= 0 ? lo + half : lo;
+                n -= half;
+            }
+            return Long.compareUnsigned(address - bases[lo], sizes[lo]) < 0 ? lo : -1;
+        }
+        return search(address);
+    }
+
+    /** The search for maps whose modules overlap (a damaged module list): the first holder met is the answer. */
+    int search(long address) {
         int lo = 0;
         int hi = bases.length - 1;
         while (lo <= hi) {

@@ -1,0 +1,38 @@
+package org.leakscope.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Address → module lookups: the branch-free search for disjoint modules finds what the plain search finds. */
+class ModuleMapTest {
+    @Test
+    void branchFreeSearchAgreesWithThePlainOne() {
+        Random r = new Random(3);
+        for (int round = 0; round < 200; round++) {
+            List<Module> mods = new ArrayList<>();
+            long base = r.nextBoolean() ? 0x10000 : 0x7FF0_0000_0000L;
+            int n = r.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                base += r.nextInt(3) * 0x1000L; // sometimes adjacent, sometimes a gap
+                long size = 0x1000L * (1 + r.nextInt(64));
+                mods.add(new Module(base, size, "m" + i + ".dll", null, null, null));
+                base += size;
+            }
+            if (round % 10 == 0 && n > 0) {
+                mods.add(new Module(-0x2000L, 0x2000, "top.dll", null, null, null)); // ends at 2^64 exactly
+            }
+            ModuleMap map = ModuleMap.of(mods);
+            for (int k = 0; k < 2000; k++) {
+                long a = n == 0 ? r.nextLong() : mods.get(r.nextInt(mods.size())).base() + r.nextInt(0x50000) - 0x8000;
+                if (k % 50 == 0) {
+                    a = r.nextLong();
+                }
+                assertEquals(map.search(a), map.indexOf(a), "address " + Long.toHexString(a) + " round " + round);
+            }
+        }
+    }
+}
