@@ -283,6 +283,14 @@ public final class ResmonLogReader {
                 return slot.run;
             }
         }
+        return remember(pid, b, s, bar, t, at, free < 0 ? h & (slots.length - 1) : free);
+    }
+
+    /**
+     * The run of a line not in the recent slots, put in slot {@code i}. Apart from the lookup above: the hot path
+     * stays small, and C2 compiles it in a fraction of the time.
+     */
+    private RunBuilder remember(long pid, byte[] b, int s, int bar, double t, LinePosition at, int i) {
         String module = TextLines.decode(b, s, bar, options.debugView().ansiCharset());
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
@@ -295,7 +303,7 @@ public final class ResmonLogReader {
         slot.name = Arrays.copyOfRange(b, s, bar);
         slot.run = run;
         slot.key = key;
-        slots[free < 0 ? h & (slots.length - 1) : free] = slot;
+        slots[i] = slot;
         lastKey = key;
         return run;
     }
