@@ -15,6 +15,7 @@ import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.model.SeededHash;
+import org.leakscope.model.UsageSeries;
 import org.leakscope.textio.LineProblems;
 import org.leakscope.textio.TextLines;
 
@@ -56,6 +57,7 @@ public final class ResmonLogReader {
     private final Map<RunKey, RunBuilder> active = new LinkedHashMap<>(); // ends runs in the order they began
     private final List<ResmonRun> finished = new ArrayList<>();
     private final Slot[] slots = new Slot[256];
+    private final UsageSeries.Spares spares = new UsageSeries.Spares();
     private RunKey lastKey;
     private int runs;
     private long resmonLines;
@@ -295,7 +297,8 @@ public final class ResmonLogReader {
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
         if (run == null) {
-            run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(at, t), options, problems::line);
+            run = new RunBuilder(++runs, pid < 0 ? null : pid, module, LogTime.of(at, t), options, problems::line,
+                    spares);
             active.put(key, run);
         }
         Slot slot = new Slot();

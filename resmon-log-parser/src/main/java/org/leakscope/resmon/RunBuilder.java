@@ -47,11 +47,11 @@ final class RunBuilder {
     private final ResmonLogOptions options;
     private final ReportBuilder.ProblemSink problems;
     private LogTime end;
-    private final UsageSeries memory = new UsageSeries();
-    private final UsageSeries threads = new UsageSeries();
-    private final UsageSeries sync = new UsageSeries();
-    private final UsageSeries cpu = new UsageSeries();
-    private final UsageSeries disk = new UsageSeries();
+    private final UsageSeries memory;
+    private final UsageSeries threads;
+    private final UsageSeries sync;
+    private final UsageSeries cpu;
+    private final UsageSeries disk;
     private long lastMemorySample = -1;
     private LimitEvent memoryWrap;
     private long pendingCpu;
@@ -73,8 +73,13 @@ final class RunBuilder {
     private java.time.LocalDate lastDate;
 
     RunBuilder(int index, Long pid, String module, LogTime start, ResmonLogOptions options,
-            ReportBuilder.ProblemSink problems) {
+            ReportBuilder.ProblemSink problems, UsageSeries.Spares spares) {
         this.index = index;
+        this.memory = new UsageSeries(spares);
+        this.threads = new UsageSeries(spares);
+        this.sync = new UsageSeries(spares);
+        this.cpu = new UsageSeries(spares);
+        this.disk = new UsageSeries(spares);
         this.pid = pid;
         this.module = module;
         this.start = start;
