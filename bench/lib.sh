@@ -20,6 +20,20 @@ median_ms() {
   echo "$m"
 }
 
+# over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
+# run), and the spread of the wall times (the same as bench/leakdiff.sh's own copy)
+median_wall_cpu() {
+  local rows=() t
+  t=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$t" -f '%e %U %S' "$@" > /dev/null 2>&1
+    rows+=("$(awk '{ printf "%d %d", $1 * 1000, ($2 + $3) * 1000 }' "$t")")
+  done
+  rm -f "$t"
+  printf '%s\n' "${rows[@]}" | sort -n |
+    awk '{ a[NR] = $0; w[NR] = $1 } END { print a[int((NR + 1) / 2)], w[1] "-" w[NR] }'
+}
+
 # a / b with the given number of decimals (default 2)
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
 

@@ -31,6 +31,9 @@ final class LineBatch implements LinePosition {
     double[] elapsed = new double[1024];
     int[] clocks = new int[1024];
     LocalDate[] dates = new LocalDate[1024];
+    /** Each line's {@link UsageLine} kind, read by the filter; a usage line's numbers at {@code [3 * i, 3 * i + 3)}. */
+    byte[] usage = new byte[1024];
+    long[] numbers = new long[3 * 1024];
     final List<Damage> damage = new ArrayList<>();
     /** The stretch ends here: its line holds binary data (numbered within the batch). */
     InputFormatException failure;
@@ -81,9 +84,11 @@ final class LineBatch implements LinePosition {
 
     /**
      * Adds a resmon line: message bytes {@code b[s, e)} with the marker at {@code markerAt}. Read in place when
-     * {@code b} is {@link #data}, else copied.
+     * {@code b} is {@link #data}, else copied. {@code kind}: what {@link UsageLine#read} made of it, with its
+     * numbers in {@code v}.
      */
-    void add(byte[] b, int s, int markerAt, int e, long line, long pid, double t, int clock, LocalDate date) {
+    void add(byte[] b, int s, int markerAt, int e, long line, long pid, double t, int clock, LocalDate date,
+            int kind, long[] v) {
         if (count == start.length) {
             grow();
         }
@@ -106,6 +111,10 @@ final class LineBatch implements LinePosition {
         elapsed[count] = t;
         clocks[count] = clock;
         dates[count] = date;
+        usage[count] = (byte) kind;
+        if (kind > 0) {
+            System.arraycopy(v, 0, numbers, 3 * count, 3);
+        }
         count++;
     }
 
@@ -119,6 +128,8 @@ final class LineBatch implements LinePosition {
         elapsed = Arrays.copyOf(elapsed, n);
         clocks = Arrays.copyOf(clocks, n);
         dates = Arrays.copyOf(dates, n);
+        usage = Arrays.copyOf(usage, n);
+        numbers = Arrays.copyOf(numbers, 3 * n);
     }
 
     @Override

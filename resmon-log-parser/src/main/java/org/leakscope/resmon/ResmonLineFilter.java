@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The first look at every line of a log: the DebugView columns (through a {@link DebugViewReader} fed line by
  * line), then the {@code |resmon| } marker. Most lines are other programs' and end here unparsed; resmon lines
- * get their time and pid read and go into the current {@link LineBatch}. Damaged lines go there too, numbered,
- * so the follower reports them in line order with its own.
+ * get their time and pid read, usage lines their numbers ({@link UsageLine}), and go into the current
+ * {@link LineBatch}. Damaged lines go there too, numbered, so the follower reports them in line order with its
+ * own.
  */
 final class ResmonLineFilter implements ReportBuilder.ProblemSink {
     static final byte[] MARKER = "|resmon| ".getBytes(StandardCharsets.US_ASCII);
@@ -24,6 +25,8 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
     private final boolean strict;
     private boolean sawRecord;
     private LineBatch out;
+    private final LineCursor cursor = new LineCursor();
+    private final long[] numbers = new long[3];
 
     /**
      * @param source    the file, for messages
@@ -71,7 +74,9 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
             return; // other output: never parsed further
         }
         r.requireText();
-        out.add(b, r.messageStart(), bar, end, n, r.processId(), r.elapsedSeconds(), r.clockMillis(), r.date());
+        int kind = UsageLine.read(cursor.reset(b, bar + MARKER.length, end), numbers);
+        out.add(b, r.messageStart(), bar, end, n, r.processId(), r.elapsedSeconds(), r.clockMillis(), r.date(), kind,
+                numbers);
     }
 
     @Override

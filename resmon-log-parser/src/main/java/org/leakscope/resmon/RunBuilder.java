@@ -15,9 +15,9 @@ import org.leakscope.model.UsageSeries;
 final class RunBuilder {
     enum Result { CONTINUE, ENDED, ENDED_REFEED }
 
-    static final byte[] THREADS_USED = LineCursor.ascii("threads used ");
-    static final byte[] ALL_THREADS = LineCursor.ascii("all threads used ");
-    static final byte[] PROCESS = LineCursor.ascii("process [");
+    static final byte[] THREADS_USED = UsageLine.THREADS_USED;
+    static final byte[] ALL_THREADS = UsageLine.ALL_THREADS_USED;
+    static final byte[] PROCESS = UsageLine.PROCESS_USED;
     static final byte[] UPDATE = LineCursor.ascii("update ");
     static final byte[] MONITORING = LineCursor.ascii("monitoring pause update to ");
     /** {@code module 0x<base> size <bytes> [ids] <path>}: Leakscope's trackers name the loaded modules. */
@@ -28,14 +28,6 @@ final class RunBuilder {
     /** resmon.dll without a debugger: {@code unhandled exception 0xCODE at 0xADDRESS}. */
     private static final byte[] CRASH = LineCursor.ascii("unhandled exception ");
     private String crash;
-    private static final byte[] SYNC_USED = LineCursor.ascii(", sync object used ");
-    private static final byte[] MEMORY_USED = LineCursor.ascii(", memory used ");
-    private static final byte[] USED = LineCursor.ascii("] used ");
-    private static final byte[] CPU_OPEN = LineCursor.ascii("% cpu (kernel ");
-    private static final byte[] USER = LineCursor.ascii("%, user ");
-    private static final byte[] CPU_CLOSE = LineCursor.ascii("%)");
-    private static final byte[] DISK = LineCursor.ascii(" disk used ");
-    private static final byte[] BYTES = LineCursor.ascii(" bytes");
     private static final byte[] MEMORY_LIMIT = LineCursor.ascii("memory limit: from ");
     private static final byte[] CPU_LIMIT = LineCursor.ascii("cpu used limit overflow from ");
     private static final byte[] THREAD_LIMIT = LineCursor.ascii("thread limit: ");
@@ -55,11 +47,11 @@ final class RunBuilder {
     private final ResmonLogOptions options;
     private final ReportBuilder.ProblemSink problems;
     private LogTime end;
-    private final UsageSeries memory = new UsageSeries();
-    private final UsageSeries threads = new UsageSeries();
-    private final UsageSeries sync = new UsageSeries();
-    private final UsageSeries cpu = new UsageSeries();
-    private final UsageSeries disk = new UsageSeries();
+    private final UsageSeries memory;
+    private final UsageSeries threads;
+    private final UsageSeries sync;
+    private final UsageSeries cpu;
+    private final UsageSeries disk;
     private long lastMemorySample = -1;
     private LimitEvent memoryWrap;
     private long pendingCpu;
@@ -81,8 +73,13 @@ final class RunBuilder {
     private java.time.LocalDate lastDate;
 
     RunBuilder(int index, Long pid, String module, LogTime start, ResmonLogOptions options,
-            ReportBuilder.ProblemSink problems) {
+            ReportBuilder.ProblemSink problems, UsageSeries.Spares spares) {
         this.index = index;
+        this.memory = new UsageSeries(spares);
+        this.threads = new UsageSeries(spares);
+        this.sync = new UsageSeries(spares);
+        this.cpu = new UsageSeries(spares);
+        this.disk = new UsageSeries(spares);
         this.pid = pid;
         this.module = module;
         this.start = start;
@@ -91,21 +88,28 @@ final class RunBuilder {
         this.problems = problems;
     }
 
-    /** One {@code |resmon| } line of this run; the cursor is at the text after the marker. */
-    Result line(LineCursor c, LinePosition r, double t) {
+    /**
+     * One {@code |resmon| } line of this run, the batch's current one; the cursor is at the text after the
+     * marker. A usage line comes read already ({@link LineBatch#usage}).
+     */
+    Result line(LineCursor c, LineBatch r, double t) {
         long n = r.line();
         lines++;
         lastLine = n;
         lastSeconds = t;
         lastClockMillis = r.clockMillis();
         lastDate = r.date();
-        if (c.startsWith(THREADS_USED) || c.startsWith(ALL_THREADS) || c.startsWith(PROCESS) || c.startsWith(UPDATE)
-                || c.startsWith(MONITORING)) {
+        int usage = r.usage[r.current];
+        if (usage != UsageLine.NONE || c.startsWith(UPDATE) || c.startsWith(MONITORING)) {
             if (report != null && report.exit()) {
                 finishReport(false, n);
                 return Result.ENDED_REFEED; // the exit block cannot interleave with monitoring: a new run began
             }
-            periodic(c, r, t);
+            if (usage == UsageLine.NONE) {
+                periodic(c, r, t);
+            } else {
+                usage(usage, c, r, t);
+            }
             return Result.CONTINUE;
         }
         if (c.startsWith(MODULE)) {
@@ -184,41 +188,35 @@ final class RunBuilder {
         }
     }
 
-    private void periodic(LineCursor c, LinePosition r, double t) {
-        long n = r.line();
-        if (c.lit(THREADS_USED)) {
-            if (!(c.dec() && store(c, 0) && c.lit(SYNC_USED) && c.dec() && store(c, 1) && c.lit(MEMORY_USED) && c.dec()
-                    && c.atEnd())) {
-                bad(c, n, "threads used N, sync object used N, memory used N");
-                return;
-            }
+    /** A usage line, as the filter read it ({@link UsageLine}). */
+    private void usage(int kind, LineCursor c, LineBatch r, double t) {
+        if (kind < 0) { // read again for where it went wrong
+            UsageLine.read(c, numbers);
+            bad(c, r.line(), UsageLine.SHAPE[-kind]);
+            return;
+        }
+        long[] v = r.numbers;
+        int at = 3 * r.current;
+        if (kind == UsageLine.THREADS) {
             double time = sampleTime(t);
-            threads.add(time, numbers[0]);
-            sync.add(time, numbers[1]);
-            memory.add(time, c.value);
-            lastMemorySample = c.value;
+            threads.add(time, v[at]);
+            sync.add(time, v[at + 1]);
+            memory.add(time, v[at + 2]);
+            lastMemorySample = v[at + 2];
             cpu.add(time, pendingCpu);
             disk.add(time, pendingDisk);
             pendingCpu = 0;
             pendingDisk = 0;
-            return;
+        } else if (kind == UsageLine.PROCESS) {
+            pendingCpu = v[at];
+            pendingDisk = v[at + 1];
         }
-        if (c.lit(ALL_THREADS)) {
-            if (!(c.dec() && c.lit(CPU_OPEN))) {
-                bad(c, n, "all threads used N% cpu (kernel N%, user N%)");
-            }
-            return; // the process line below carries the whole process's share
-        }
-        if (c.lit(PROCESS)) {
-            if (!(c.dec() && c.lit(USED) && c.dec() && store(c, 0) && c.lit(CPU_OPEN) && c.dec() && c.lit(USER) && c.dec()
-                    && c.lit(CPU_CLOSE) && c.lit(DISK) && c.dec() && c.lit(BYTES))) {
-                bad(c, n, "process [PID] used N% cpu (kernel N%, user N%) disk used N bytes");
-                return;
-            }
-            pendingCpu = numbers[0];
-            pendingDisk = c.value;
-            return;
-        }
+        // ALL_THREADS: the process line below carries the whole process's share
+    }
+
+    /** Monitoring interval and limit updates. */
+    private void periodic(LineCursor c, LinePosition r, double t) {
+        long n = r.line();
         if (c.lit(MONITORING)) {
             if (!(c.dec() && c.lit(MS))) {
                 bad(c, n, "monitoring pause update to N ms");
@@ -266,7 +264,7 @@ final class RunBuilder {
         }
     }
 
-    private final long[] numbers = new long[2];
+    private final long[] numbers = new long[3];
 
     private boolean store(LineCursor c, int i) {
         numbers[i] = c.value;
