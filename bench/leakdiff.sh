@@ -31,20 +31,6 @@ make_log() {
   mv "$1.tmp" "$1"
 }
 
-# over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
-# run), and the spread of the wall times
-median_wall_cpu() {
-  local rows=() t
-  t=$(mktemp)
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$t" -f '%e %U %S' "$@" > /dev/null 2>&1
-    rows+=("$(awk '{ printf "%d %d", $1 * 1000, ($2 + $3) * 1000 }' "$t")")
-  done
-  rm -f "$t"
-  printf '%s\n' "${rows[@]}" | sort -n |
-    awk '{ a[NR] = $0; w[NR] = $1 } END { print a[int((NR + 1) / 2)], w[1] "-" w[NR] }'
-}
-
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
 row() { printf '%-36s %8s %13s %8s %6s   %s\n' "$@"; }
 

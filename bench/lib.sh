@@ -21,7 +21,7 @@ median_ms() {
 }
 
 # over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
-# run), and the spread of the wall times (the same as bench/leakdiff.sh's own copy)
+# run), and the spread of the wall times
 median_wall_cpu() {
   local rows=() t
   t=$(mktemp)

@@ -775,7 +775,7 @@ public final class UmdhSnapshotReader {
         return true;
     }
 
-    private static boolean at(byte[] b, int p, int e, byte[] lit) {
+    static boolean at(byte[] b, int p, int e, byte[] lit) {
         if (e - p < lit.length) {
             return false;
         }

@@ -203,7 +203,7 @@ public final class UmdhTraces implements KeyedTraces {
                 while (p < e && (b[p] == ' ' || b[p] == '\t')) {
                     p++;
                 }
-                if (startsWith(b, p, e, STACK_LEGEND)) {
+                if (UmdhSnapshotReader.at(b, p, e, STACK_LEGEND)) {
                     s = next;
                     continue;
                 }
@@ -243,18 +243,6 @@ public final class UmdhTraces implements KeyedTraces {
             }
             return f; // an address differing only in bit 63 from a kept one: not kept (never seen)
         }
-    }
-
-    private static boolean startsWith(byte[] b, int p, int e, byte[] lit) {
-        if (e - p < lit.length) {
-            return false;
-        }
-        for (int i = 0; i < lit.length; i++) {
-            if (b[p + i] != lit[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static final long HEX = Long.MIN_VALUE | 1L << 62;
