@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Address → module lookups: the branch-free search for disjoint modules finds what the plain search finds. */
+/** Address → module lookups: the page index for disjoint modules finds what the plain search finds. */
 class ModuleMapTest {
     @Test
-    void branchFreeSearchAgreesWithThePlainOne() {
+    void pageIndexAgreesWithThePlainSearch() {
         Random r = new Random(3);
         for (int round = 0; round < 200; round++) {
             List<Module> mods = new ArrayList<>();
@@ -31,6 +31,37 @@ class ModuleMapTest {
                 if (k % 50 == 0) {
                     a = r.nextLong();
                 }
+                assertEquals(map.search(a), map.indexOf(a), "address " + Long.toHexString(a) + " round " + round);
+            }
+        }
+    }
+
+    @Test
+    void pageIndexAgreesOnModulesAlignedToPagesOrNot() {
+        Random r = new Random(5);
+        for (int round = 0; round < 300; round++) {
+            List<Module> mods = new ArrayList<>();
+            long base = round % 3 == 0 ? 0x7FF0_0000_0000L : 0x6000_0000L;
+            int n = 1 + r.nextInt(50);
+            for (int i = 0; i < n; i++) {
+                long unit = r.nextInt(4) == 0 ? 0x1000L : 0x10000L; // mostly whole 64 KiB pages, some not
+                base += r.nextInt(3) * unit;
+                long size = unit * (1 + r.nextInt(40));
+                mods.add(new Module(base, size, "m" + i + ".dll", null, null, null));
+                base += size;
+            }
+            if (round % 7 == 0) {
+                mods.add(new Module(-0x30000L, 0x50000, "wraps.dll", null, null, null)); // said to run past 2^64
+            }
+            ModuleMap map = ModuleMap.of(mods);
+            for (int k = 0; k < 3000; k++) {
+                Module m = mods.get(r.nextInt(mods.size()));
+                long a = switch (k % 4) {
+                    case 0 -> m.base() + r.nextInt((int) Math.min(m.size() + 0x20000, 1 << 30)) - 0x10000;
+                    case 1 -> m.base() + m.size() - 1 + r.nextInt(3) - 1; // the last byte and its neighbours
+                    case 2 -> m.base() + r.nextInt(3) - 1;
+                    default -> r.nextLong();
+                };
                 assertEquals(map.search(a), map.indexOf(a), "address " + Long.toHexString(a) + " round " + round);
             }
         }
