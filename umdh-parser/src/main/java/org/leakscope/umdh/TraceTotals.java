@@ -34,14 +34,25 @@ final class TraceTotals {
     private final TraceTable[] tables = new TraceTable[PARTITIONS];
     /** Records waiting to be added at most (a stack number attached to one stays valid until it is added). */
     static final int MAX_BUFFERED = PARTITIONS * BUFFER;
-    private static final int STRIDE = 6;
-    private final long[][] buffers = new long[PARTITIONS][]; // key, size, count, overhead, line, stack or -1
+    /**
+     * A buffered record packs into three longs (half the memory traffic of one long per field): key; size and
+     * overhead; its line after the buffer's first record's and the stack attached + 1 (0 for none). Its count is
+     * 1: a line of the usual form. Others are added at once.
+     */
+    private static final int STRIDE = 3;
+    private static final int OVERHEAD_BITS = 24;
+    private static final int SIZE_BITS = 63 - OVERHEAD_BITS;
+    private static final long STACK_MASK = 0xFFFF_FFFFL;
+    private static final long MAX_LINE_DELTA = Integer.MAX_VALUE;
+    private final long[][] buffers = new long[PARTITIONS][];
+    private final long[] firstLine = new long[PARTITIONS]; // of each buffer's first record
     private final int[] buffered = new int[PARTITIONS];
     private final int[] hashes = new int[BUFFER]; // of the batch being added
     private final NewTrace newTrace;
     private final StackOf stackOf;
-    private int lastPartition = -1;
+    private int lastPartition = -1; // where the last record added waits, or -1 when it was added at once
     private int lastIndex;
+    private int lastTrace = -1;      // the trace of the last record when it was added at once, or -1
     /** Keeps the JIT from dropping the touch loop. */
     long sink;
     private final Overflow overflow;
@@ -61,24 +72,46 @@ final class TraceTotals {
         if (b == null) {
             b = buffers[p] = new long[BUFFER * STRIDE];
         }
-        if (buffered[p] == BUFFER) {
+        if (buffered[p] == BUFFER || (buffered[p] > 0 && line - firstLine[p] > MAX_LINE_DELTA)) {
             flush(p); // before, not after adding: the last record stays here for a stack to attach to
+        }
+        if (count != 1 || (size >>> SIZE_BITS) != 0 || (overhead >>> OVERHEAD_BITS) != 0) {
+            // a record that does not pack (a summary line's count, a size past 512 GiB, a big overhead): its
+            // partition's earlier records go first, then it alone, so each trace still sees its records in order
+            flush(p);
+            TraceTable t = tables[p];
+            int slot = t.find(key);
+            if (slot < 0) {
+                slot = t.insert(~slot, key, newTrace.create(key, line));
+            }
+            if (!t.add(slot, size, count, overhead)) {
+                overflow.at(line, t.trace(slot));
+            }
+            lastPartition = -1;
+            lastTrace = t.trace(slot);
+            return;
+        }
+        if (buffered[p] == 0) {
+            firstLine[p] = line;
         }
         int i = buffered[p] * STRIDE;
         b[i] = key;
-        b[i + 1] = size;
-        b[i + 2] = count;
-        b[i + 3] = overhead;
-        b[i + 4] = line;
-        b[i + 5] = -1;
+        b[i + 1] = size << OVERHEAD_BITS | overhead;
+        b[i + 2] = (line - firstLine[p]) << 32; // no stack (0) until one is attached
         buffered[p]++;
         lastPartition = p;
         lastIndex = i;
+        lastTrace = -1;
     }
 
     /** Gives the last record added a stack ({@link StackOf#found} tells its trace later). */
     void attachStack(int stack) {
-        buffers[lastPartition][lastIndex + 5] = stack;
+        if (lastPartition >= 0) {
+            long[] b = buffers[lastPartition];
+            b[lastIndex + 2] = (b[lastIndex + 2] & ~STACK_MASK) | (stack + 1L); // a stack read again replaces it
+        } else if (lastTrace >= 0) {
+            stackOf.found(lastTrace, stack); // the record was added at once
+        }
     }
 
     void flushAll() {
@@ -101,17 +134,20 @@ final class TraceTotals {
             touched += t.touch(hashes[k]); // independent loads first: the CPU overlaps their misses
         }
         sink = touched;
+        long first = firstLine[p];
         for (int j = 0, k = 0; j < n * STRIDE; j += STRIDE, k++) {
             long key = b[j];
+            long line = first + (b[j + 2] >>> 32);
             int slot = t.find(key, hashes[k]);
             if (slot < 0) {
-                slot = t.insert(~slot, key, newTrace.create(key, b[j + 4]));
+                slot = t.insert(~slot, key, newTrace.create(key, line));
             }
-            if (!t.add(slot, b[j + 1], b[j + 2], b[j + 3])) {
-                overflow.at(b[j + 4], t.trace(slot));
+            if (!t.add(slot, b[j + 1] >>> OVERHEAD_BITS, 1, b[j + 1] & ((1L << OVERHEAD_BITS) - 1))) {
+                overflow.at(line, t.trace(slot));
             }
-            if (b[j + 5] >= 0) {
-                stackOf.found(t.trace(slot), (int) b[j + 5]);
+            int stack = (int) (b[j + 2] & STACK_MASK) - 1;
+            if (stack >= 0) {
+                stackOf.found(t.trace(slot), stack);
             }
         }
         buffered[p] = 0;

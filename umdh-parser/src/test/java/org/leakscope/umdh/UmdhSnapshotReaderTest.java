@@ -84,6 +84,79 @@ class UmdhSnapshotReaderTest {
         assertEquals(firstSeen.size(), ix.size());
     }
 
+    /**
+     * Records that do not pack into the sum buffers (a summary line's count, a size past 2^39, an overhead past
+     * 2^24) are added at once, between buffered records of the same traces: sums, first-appearance order and
+     * each trace's first stack come out as if every record had waited its turn. 3,000 ids, 40,000 records.
+     */
+    @Test
+    void recordsAddedAtOnceAndBufferedOnesMix() throws IOException {
+        java.util.Random r = new java.util.Random(11);
+        StringBuilder sb = new StringBuilder("// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
+                + "//              400000    20000 C:\\app.exe\n\n");
+        List<String> firstSeen = new java.util.ArrayList<>();
+        Map<String, long[]> sums = new java.util.HashMap<>();
+        Map<String, Long> firstFrame = new java.util.HashMap<>();
+        for (int k = 0; k < 40_000; k++) {
+            int t = r.nextInt(3000);
+            String id = String.format("%08X", 0x1000_0000 + t * 16);
+            long size;
+            long count;
+            long overhead;
+            switch (r.nextInt(8)) {
+                case 0 -> { // summary form: count and per-allocation overhead
+                    count = 2 + r.nextInt(5);
+                    size = 0x100 + r.nextInt(0x1000);
+                    overhead = count * 8;
+                    sb.append(String.format("%X bytes in 0x%X allocations (@ 0x10 + 0x8) by: BackTrace%s%n", size,
+                            count, id));
+                }
+                case 1 -> { // past what a buffered record holds
+                    count = 1;
+                    size = (1L << 40) + r.nextInt(100);
+                    overhead = (1L << 25) + r.nextInt(100);
+                    sb.append(String.format("%X bytes + %X at 1000 by BackTrace%s%n", size, overhead, id));
+                }
+                default -> {
+                    count = 1;
+                    size = 16 + r.nextInt(64);
+                    overhead = 8;
+                    sb.append(String.format("%X bytes + %X at 1000 by BackTrace%s%n", size, overhead, id));
+                }
+            }
+            long[] s0 = sums.computeIfAbsent(id, x -> new long[3]);
+            s0[0] += size;
+            s0[1] += count;
+            s0[2] += overhead;
+            if (!firstFrame.containsKey(id) || r.nextInt(50) == 0) { // now and then a stack printed again
+                long frame = 0x400000 + r.nextInt(0x10000);
+                if (!firstFrame.containsKey(id)) {
+                    firstSeen.add(id);
+                    firstFrame.put(id, frame);
+                }
+                sb.append(String.format("\t%X%n\t401000%n%n", frame));
+            }
+        }
+        Path p = tmp.resolve("mixed.log");
+        Files.writeString(p, sb.toString());
+        Snapshot s = UmdhSnapshotReader.read(p, UmdhOptions.defaults()).snapshot();
+        assertEquals(firstSeen, s.aggregates().stream().map(a -> a.backtrace().traceId()).toList());
+        for (BacktraceAggregate a : s.aggregates()) {
+            long[] e = sums.get(a.backtrace().traceId());
+            assertTrace(a, e[0], e[1], e[2], 2);
+            assertEquals(firstFrame.get(a.backtrace().traceId()), a.backtrace().frames().get(0).address());
+        }
+        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
+        assertEquals(firstSeen.size(), ix.size());
+        List<List<Frame>> stacks = ix.stacks(java.util.stream.IntStream.range(0, ix.size()).toArray(), null);
+        for (int t = 0; t < ix.size(); t++) {
+            long[] e = sums.get(ix.id(t));
+            assertEquals(firstSeen.get(t), ix.id(t));
+            assertEquals(List.of(e[0], e[1], e[2]), List.of(ix.bytes(t), ix.count(t), ix.overhead(t)), ix.id(t));
+            assertEquals(firstFrame.get(ix.id(t)), stacks.get(t).get(0).address(), ix.id(t));
+        }
+    }
+
     /** Read indexed, a log whose traces never print a stack (a fuzzer's find: no stack key was ever set). */
     @Test
     void indexedTracesWithoutAnyStack() throws IOException {
