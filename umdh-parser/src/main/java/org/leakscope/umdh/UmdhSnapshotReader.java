@@ -99,6 +99,7 @@ public final class UmdhSnapshotReader {
     private static final int RING = 2 * TraceTotals.MAX_BUFFERED;
     private int stacksRead;
     private int ownStack = -1;                 // number of the stack whose Alias stacks follow
+    private int ringSize = 1024;               // grown to RING as stacks are read: a small log needs little
     private int[] ringStart;                   // whole: where its frames are in stackFrames
     private short[] ringLength;
     private long[] ringKey;                    // indexed: its key and where its lines are
@@ -123,11 +124,11 @@ public final class UmdhSnapshotReader {
         if (codes != null) {
             stackKey = new LongColumn();
             stackText = new LongColumn();
-            ringKey = new long[RING];
-            ringText = new long[RING];
+            ringKey = new long[ringSize];
+            ringText = new long[ringSize];
         } else {
-            ringStart = new int[RING];
-            ringLength = new short[RING];
+            ringStart = new int[ringSize];
+            ringLength = new short[ringSize];
         }
         this.ansi = options.ansiCharset();
         this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
@@ -394,7 +395,7 @@ public final class UmdhSnapshotReader {
 
     /** A stack read after a record of {@code trace} (TraceTotals tells once the record is added). */
     private void stackFound(int trace, int stack) {
-        int r = stack & (RING - 1);
+        int r = stack & (ringSize - 1);
         if (codes == null) {
             if (stackLength[trace] != 0) {
                 return;
@@ -445,7 +446,10 @@ public final class UmdhSnapshotReader {
             openAlias = -1;
         } else {
             int stack = stacksRead++ & Integer.MAX_VALUE;
-            int r = stack & (RING - 1);
+            if (stack == ringSize && ringSize < RING) {
+                growRing(); // before the ring first wraps: each stack so far is at its own number
+            }
+            int r = stack & (ringSize - 1);
             if (codes != null) {
                 keyStack(r, len);
             } else {
@@ -456,6 +460,17 @@ public final class UmdhSnapshotReader {
             ownStack = stack;
         }
         segmentFrom = -1;
+    }
+
+    private void growRing() {
+        ringSize *= 2;
+        if (codes != null) {
+            ringKey = Arrays.copyOf(ringKey, ringSize);
+            ringText = Arrays.copyOf(ringText, ringSize);
+        } else {
+            ringStart = Arrays.copyOf(ringStart, ringSize);
+            ringLength = Arrays.copyOf(ringLength, ringSize);
+        }
     }
 
     /**
