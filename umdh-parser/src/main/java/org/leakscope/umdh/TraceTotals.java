@@ -58,12 +58,13 @@ final class TraceTotals {
     long sink;
     private final Overflow overflow;
 
-    TraceTotals(NewTrace newTrace, StackOf stackOf, Overflow overflow) {
+    /** @param expectedTraces how many traces the log likely has ({@link TraceCountEstimate}), 0 if unknown */
+    TraceTotals(NewTrace newTrace, StackOf stackOf, Overflow overflow, int expectedTraces) {
         this.newTrace = newTrace;
         this.stackOf = stackOf;
         this.overflow = overflow;
         for (int p = 0; p < PARTITIONS; p++) {
-            tables[p] = new TraceTable(256);
+            tables[p] = new TraceTable(Math.max(256, expectedTraces / PARTITIONS));
         }
     }
 

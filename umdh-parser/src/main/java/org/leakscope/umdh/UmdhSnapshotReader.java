@@ -116,7 +116,7 @@ public final class UmdhSnapshotReader {
     private String openHeap; // heap id of a Start line whose End line has not come yet, or null
     private long openHeapLine;
 
-    private UmdhSnapshotReader(String source, UmdhOptions options, FrameCodes codes) {
+    private UmdhSnapshotReader(String source, UmdhOptions options, FrameCodes codes, int expectedTraces) {
         this.source = source;
         this.options = options;
         this.codes = codes;
@@ -135,7 +135,7 @@ public final class UmdhSnapshotReader {
         this.totals = new TraceTotals(this::newTrace, this::stackFound, (line, trace) -> {
             throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
                     "BackTrace" + idOf(traceKeys.get(trace)) + " summing past 2^63");
-        });
+        }, expectedTraces);
     }
 
     /** Reads a snapshot log; throws {@link InputFormatException} when it is not one or is too damaged. */
@@ -153,7 +153,7 @@ public final class UmdhSnapshotReader {
     }
 
     private static UmdhSnapshotLog read(Path path, UmdhOptions options, FrameCodes codes) throws IOException {
-        UmdhSnapshotReader r = new UmdhSnapshotReader(path.toString(), options, codes);
+        UmdhSnapshotReader r = new UmdhSnapshotReader(path.toString(), options, codes, TraceCountEstimate.of(path));
         try (TextLines lines = TextLines.open(path, options.limits().maxLineChars(), options.progress())) {
             while (lines.next()) {
                 r.line(lines);
