@@ -910,7 +910,8 @@ public final class UmdhSnapshotReader {
     /**
      * Traces are made as TraceTotals adds its buffered records, partition by partition: renumbers them in the
      * order their ids first appear in the log (a snapshot's traces, and which of several traces sharing a stack
-     * represents it, must not depend on hashing). Returns old trace number by new, or null when already so.
+     * represents it, must not depend on hashing). Returns old trace number by new, or null when already so. Read
+     * whole, the per-trace columns and sums are put in that order; indexed, they stay and UmdhTraces maps.
      */
     private int[] numberByFirstAppearance(long[][] sums) {
         boolean ordered = true;
@@ -953,14 +954,14 @@ public final class UmdhSnapshotReader {
             }
             stackStart = ss;
             stackLength = sl;
-        }
-        for (int k = 0; k < sums.length; k++) {
-            long[] a = sums[k];
-            long[] out = new long[traces];
-            for (int i = 0; i < traces; i++) {
-                out[i] = a[order[i]];
+            for (int k = 0; k < sums.length; k++) {
+                long[] a = sums[k];
+                long[] out = new long[traces];
+                for (int i = 0; i < traces; i++) {
+                    out[i] = a[order[i]];
+                }
+                sums[k] = out;
             }
-            sums[k] = out;
         }
         return order;
     }
@@ -968,10 +969,8 @@ public final class UmdhSnapshotReader {
     private UmdhSnapshotLog finish(String encoding, Path path) {
         totals.flushAll(); // may create traces: before anything is sized by the trace count
         long[][] sums = totals.totalsByTrace(traces);
-        int[] order = numberByFirstAppearance(sums);
+        int[] order = numberByFirstAppearance(sums); // indexed: the sums stay in the order traces were made
         firstLine = null;
-        long[] ids = traceKeys.toArray(traces, order);
-        traceKeys = null;
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
@@ -982,14 +981,15 @@ public final class UmdhSnapshotReader {
             if (frames.hasAmbiguousAddresses()) {
                 notIndexable("addresses differing only in bit 63");
             }
-            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, ids, List.copyOf(textIds), sums,
-                    stackKey.toArray(traces, order), stackText.toArray(traces, order),
-                    notIndexable);
+            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, order, traceKeys, List.copyOf(textIds),
+                    sums, stackKey, stackText, notIndexable);
             Snapshot snap = new Snapshot(source, h.processId(), processName,
                     h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), List.of(),
                     problems.list());
             return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames(), index);
         }
+        long[] ids = traceKeys.toArray(traces, order);
+        traceKeys = null;
         Frame[] frameTable = frames.build(modules);
         int[] newNumber = new int[order == null ? 0 : traces];
         for (int i = 0; i < newNumber.length; i++) {
