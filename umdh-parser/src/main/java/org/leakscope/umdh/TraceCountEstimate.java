@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * How many traces a big snapshot log holds, from a sample read before the log itself: UMDH prints a trace's
- * stack once, after its first record, so the stacks that start in evenly spaced windows, scaled to the file,
- * estimate the traces without bias (a 1 GB log: 64 windows of 64 KiB, 4 MB read). The per-trace tables are then made that big at once: grown
- * by doubling they left as much again in dead copies for a full collection (about 170 MB a log of 3 million
+ * How many traces a big snapshot log holds, from a sample read before the log itself: UMDH prints a trace's stack once,
+ * after its first record, so the stacks that start in evenly spaced windows, scaled to the file, estimate the traces
+ * without bias (a 1 GB log: 64 windows of 64 KiB, 4 MB read). The per-trace tables are then made that big at once:
+ * grown by doubling they left as much again in dead copies for a full collection (about 170 MB a log of 3 million
  * traces). Only a size hint: a wrong estimate costs memory or growth, never a wrong answer.
  */
 final class TraceCountEstimate {

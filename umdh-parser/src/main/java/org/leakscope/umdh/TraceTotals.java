@@ -3,13 +3,13 @@ package org.leakscope.umdh;
 import org.leakscope.model.SeededHash;
 
 /**
- * Per-trace sums for a log whose records hit hundreds of thousands of traces in random order. Adding each
- * record straight into one big hash table costs a cache and TLB miss per record (measured ~150 ns on a VM, the
- * whole budget). Instead records are appended to one of 64 buffers by hash, and a full buffer is added to its
- * own table (about 320 KB for 500k traces). Classic partitioned aggregation; results are the same as one table.
- * A buffer holds 2048 records, so a flush hits most lines of its table several times: with 128 buffers of 256
- * records each record missed the caches about once (aggregating 20.5M records over 500k traces: 1.5 s; now 1.1). A stack read after a record rides along with the
- * record ({@link #attachStack}) and reaches its trace when the buffer is processed: looking the trace up at once
+ * Per-trace sums for a log whose records hit hundreds of thousands of traces in random order. Adding each record
+ * straight into one big hash table costs a cache and TLB miss per record (measured ~150 ns on a VM, the whole budget).
+ * Instead records are appended to one of 64 buffers by hash, and a full buffer is added to its own table (about 320 KB
+ * for 500k traces). Classic partitioned aggregation; results are the same as one table. A buffer holds 2048 records, so
+ * a flush hits most lines of its table several times: with 128 buffers of 256 records each record missed the caches
+ * about once (aggregating 20.5M records over 500k traces: 1.5 s; now 1.1). A stack read after a record rides along with
+ * the record ({@link #attachStack}) and reaches its trace when the buffer is processed: looking the trace up at once
  * cost a miss per stack (3 million in a 1 GB log of small traces).
  */
 final class TraceTotals {
