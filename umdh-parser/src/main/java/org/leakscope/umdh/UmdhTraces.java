@@ -22,10 +22,9 @@ import org.leakscope.model.SeededHash;
 import org.leakscope.textio.TextLines;
 
 /**
- * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), as columns by trace
- * number (the order ids first appear): each trace's id, totals, its stack's key, and where the stack's lines are
- * in the log. About 50 bytes a trace where the whole snapshot keeps 300 and more, so two logs of 3 million stacks
- * fit a 512 MiB heap; a report reads the stacks it shows again ({@link #stacks}).
+ * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), numbered in the order
+ * their ids first appear: each trace's id, totals, its stack's key, and where the stack's lines are in the log. About 50 bytes a trace where the whole snapshot keeps 300 and more (a log of 3 million stacks: about
+ * 150 MB, besides what reading it took); a report reads the stacks it shows again ({@link #stacks}).
  */
 public final class UmdhTraces implements KeyedTraces {
     private static final byte[] STACK_LEGEND = Cursor.ascii("STACK if not already dumped");
