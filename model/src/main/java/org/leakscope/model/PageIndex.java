@@ -8,8 +8,8 @@ package org.leakscope.model;
 final class PageIndex {
     static final int SHARED = -2;
     private static final int PAGE_BITS = 16;
-    /** Beyond this many pages (64 GiB of modules) the table would cost more than it saves: no index. */
-    private static final long MAX_PAGES = 1 << 20;
+    /** Beyond this many pages (16 GiB of modules, a 6 MB table) the search is used instead: no index. */
+    private static final long MAX_PAGES = 1 << 18;
     private static final long PAGE_MASK = (1L << PAGE_BITS) - 1;
 
     private final long[] keys;  // page + 1, 0 = empty
