@@ -509,26 +509,28 @@ public final class UmdhSnapshotReader {
             addCode(code(frame), n);
             return;
         }
-        int len = stackFrames.length();
-        if (len >= UmdhOptions.MAX_FRAMES) {
-            if (!framesCut) {
-                framesCut = true;
-                problems.line(n, "at most " + UmdhOptions.MAX_FRAMES + " frames per stack",
-                        "more (BackTrace" + idOf(lastKey) + "; the rest ignored)");
-            }
+        if (cutAt(stackFrames.length(), n)) {
             return;
         }
         stackFrames.add(frame);
     }
 
+    /** True when a stack already has MAX_FRAMES frames (said once per stack): the frame on line n is dropped. */
+    private boolean cutAt(int frames, long n) {
+        if (frames < UmdhOptions.MAX_FRAMES) {
+            return false;
+        }
+        if (!framesCut) {
+            framesCut = true;
+            problems.line(n, "at most " + UmdhOptions.MAX_FRAMES + " frames per stack",
+                    "more (BackTrace" + idOf(lastKey) + "; the rest ignored)");
+        }
+        return true;
+    }
+
     /** Indexed reading: the next frame's code (kept up to MAX_FRAMES, like the frames of a whole read). */
     private void addCode(long code, long n) {
-        if (codeCount >= UmdhOptions.MAX_FRAMES) {
-            if (!framesCut) {
-                framesCut = true;
-                problems.line(n, "at most " + UmdhOptions.MAX_FRAMES + " frames per stack",
-                        "more (BackTrace" + idOf(lastKey) + "; the rest ignored)");
-            }
+        if (cutAt(codeCount, n)) {
             return;
         }
         if (codeCount == codeBuffer.length) {
