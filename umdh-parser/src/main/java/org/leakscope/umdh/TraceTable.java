@@ -19,11 +19,11 @@ import org.leakscope.model.SeededHash;
  */
 final class TraceTable {
     private static final int STRIDE = 2;
-    private static final int COUNT_SHIFT = 31;
-    private static final int OVERHEAD_SHIFT = 47;
-    private static final long BYTES_MAX = (1L << COUNT_SHIFT) - 1;
-    private static final long COUNT_MAX = (1L << (OVERHEAD_SHIFT - COUNT_SHIFT)) - 1;
-    private static final long OVERHEAD_MAX = (1L << (63 - OVERHEAD_SHIFT)) - 1;
+    private static final int COUNT_SHIFT = TraceSums.COUNT_SHIFT;
+    private static final int OVERHEAD_SHIFT = TraceSums.OVERHEAD_SHIFT;
+    private static final long BYTES_MAX = TraceSums.BYTES_MAX;
+    private static final long COUNT_MAX = TraceSums.COUNT_MAX;
+    private static final long OVERHEAD_MAX = TraceSums.OVERHEAD_MAX;
     /** A record at or past this in any of its numbers goes to the side table at once. */
     private static final int SMALL_BITS = 15;
 
@@ -135,7 +135,7 @@ final class TraceTable {
             long nc = ((p >>> COUNT_SHIFT) & COUNT_MAX) + count;
             long no = (p >>> OVERHEAD_SHIFT) + overhead;
             if (nb < BYTES_MAX && nc < COUNT_MAX && no < OVERHEAD_MAX) {
-                s[b] = nb | nc << COUNT_SHIFT | no << OVERHEAD_SHIFT;
+                s[b] = TraceSums.pack(nb, nc, no);
                 return true;
             }
         }
@@ -172,25 +172,29 @@ final class TraceTable {
         return traceOf[slot];
     }
 
-    /** Writes bytes/count/overhead of every trace here into out[0..2][trace]. */
-    void copyTotals(long[][] out) {
+    /**
+     * Writes every trace's packed sums into {@code packed[trace]}; a trace with a side row gets ~(its row in
+     * {@code wide} from {@code firstRow} on), its row copied there. Returns the next free row.
+     */
+    int copySums(long[] packed, long[] wide, int firstRow) {
+        int row = firstRow;
         for (int i = 0; i < traceOf.length; i++) {
             int b = i * STRIDE;
             if (slots[b] != 0) {
-                int t = traceOf[i];
                 long p = slots[b + 1];
-                if (p >= 0) {
-                    out[0][t] = p & BYTES_MAX;
-                    out[1][t] = (p >>> COUNT_SHIFT) & COUNT_MAX;
-                    out[2][t] = p >>> OVERHEAD_SHIFT;
-                } else {
-                    int r = (int) ~p * 3;
-                    out[0][t] = wide[r];
-                    out[1][t] = wide[r + 1];
-                    out[2][t] = wide[r + 2];
+                if (p < 0) {
+                    System.arraycopy(this.wide, (int) ~p * 3, wide, row * 3, 3);
+                    p = ~(long) row++;
                 }
+                packed[traceOf[i]] = p;
             }
         }
+        return row;
+    }
+
+    /** Side rows in use. */
+    int wideRows() {
+        return wideRows;
     }
 
     /** Keys are trace ids a log chooses: seeded, so no file can pick ids that share a probe run. */

@@ -176,7 +176,8 @@ public final class UmdhSnapshotReader {
         long n = lines.number();
         if (lines.tooLong()) {
             endStack();
-            problems.line(n, "a line of at most " + options.limits().maxLineChars() + " bytes", "a longer line (skipped)");
+            problems.line(n, "a line of at most " + options.limits().maxLineChars() + " bytes",
+                    "a longer line (skipped)");
             return;
         }
         if (s == e) {
@@ -913,9 +914,10 @@ public final class UmdhSnapshotReader {
      * Traces are made as TraceTotals adds its buffered records, partition by partition: renumbers them in the
      * order their ids first appear in the log (a snapshot's traces, and which of several traces sharing a stack
      * represents it, must not depend on hashing). Returns old trace number by new, or null when already so. Read
-     * whole, the per-trace columns and sums are put in that order; indexed, they stay and UmdhTraces maps.
+     * whole, the stack columns are put in that order here and the sums by the caller; indexed, all stay and
+     * UmdhTraces maps.
      */
-    private int[] numberByFirstAppearance(long[][] sums) {
+    private int[] numberByFirstAppearance() {
         boolean ordered = true;
         long max = traces == 0 ? 0 : firstLine.get(0);
         for (int t = 1; t < traces; t++) {
@@ -956,22 +958,14 @@ public final class UmdhSnapshotReader {
             }
             stackStart = ss;
             stackLength = sl;
-            for (int k = 0; k < sums.length; k++) {
-                long[] a = sums[k];
-                long[] out = new long[traces];
-                for (int i = 0; i < traces; i++) {
-                    out[i] = a[order[i]];
-                }
-                sums[k] = out;
-            }
         }
         return order;
     }
 
     private UmdhSnapshotLog finish(String encoding, Path path) {
         totals.flushAll(); // may create traces: before anything is sized by the trace count
-        long[][] sums = totals.totalsByTrace(traces);
-        int[] order = numberByFirstAppearance(sums); // indexed: the sums stay in the order traces were made
+        TraceSums sums = totals.sumsByTrace(traces);
+        int[] order = numberByFirstAppearance(); // indexed: the sums stay in the order traces were made
         firstLine = null;
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
@@ -989,6 +983,9 @@ public final class UmdhSnapshotReader {
                     h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), List.of(),
                     problems.list());
             return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames(), index);
+        }
+        if (order != null) {
+            sums = sums.reordered(order);
         }
         long[] ids = traceKeys.toArray(traces, order);
         traceKeys = null;
@@ -1009,7 +1006,8 @@ public final class UmdhSnapshotReader {
         for (int t = 0; t < traces; t++) {
             List<Frame> fs = frames(frameTable, stackStart[t], stackLength[t]);
             Backtrace bt = new Backtrace(idOf(ids[t]), fs, aliasesOf.getOrDefault(t, List.of()));
-            aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums[0][t], sums[1][t], sums[2][t]));
+            aggregates.add(new BacktraceAggregate(bt, ResourceKind.HEAP_BLOCK, sums.bytes(t), sums.count(t),
+                    sums.overhead(t)));
         }
         Snapshot snap = new Snapshot(source, h.processId(), processName,
                 h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), aggregates,

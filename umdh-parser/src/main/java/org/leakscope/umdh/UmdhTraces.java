@@ -23,8 +23,9 @@ import org.leakscope.textio.TextLines;
 
 /**
  * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), numbered in the order
- * their ids first appear: each trace's id, totals, its stack's key, and where the stack's lines are in the log. About 50 bytes a trace where the whole snapshot keeps 300 and more (a log of 3 million stacks: about
- * 150 MB, besides what reading it took); a report reads the stacks it shows again ({@link #stacks}).
+ * their ids first appear: each trace's id, totals, its stack's key, and where the stack's lines are in the log.
+ * About 36 bytes a trace where the whole snapshot keeps 300 and more (a log of 3 million stacks: about 108 MB,
+ * besides what reading it took); a report reads the stacks it shows again ({@link #stacks}).
  */
 public final class UmdhTraces implements KeyedTraces {
     private static final byte[] STACK_LEGEND = Cursor.ascii("STACK if not already dumped");
@@ -38,15 +39,13 @@ public final class UmdhTraces implements KeyedTraces {
     private final int[] storedAt;
     private final LongColumn keys;
     private final List<String> textIds;
-    private final long[] bytes;
-    private final long[] counts;
-    private final long[] overheads;
+    private final TraceSums sums;
     private final LongColumn stackKeys;
     private final LongColumn stackText;
     private final String notIndexable;
 
     UmdhTraces(Path file, ModuleMap modules, Charset ansi, int size, int[] storedAt, LongColumn keys,
-            List<String> textIds, long[][] sums, LongColumn stackKeys, LongColumn stackText, String notIndexable) {
+            List<String> textIds, TraceSums sums, LongColumn stackKeys, LongColumn stackText, String notIndexable) {
         this.file = file;
         this.modules = modules;
         this.ansi = ansi;
@@ -54,9 +53,7 @@ public final class UmdhTraces implements KeyedTraces {
         this.storedAt = storedAt;
         this.keys = keys;
         this.textIds = textIds;
-        this.bytes = sums[0];
-        this.counts = sums[1];
-        this.overheads = sums[2];
+        this.sums = sums;
         this.stackKeys = stackKeys;
         this.stackText = stackText;
         this.notIndexable = notIndexable;
@@ -100,17 +97,17 @@ public final class UmdhTraces implements KeyedTraces {
 
     @Override
     public long bytes(int t) {
-        return bytes[at(t)];
+        return sums.bytes(at(t));
     }
 
     @Override
     public long count(int t) {
-        return counts[at(t)];
+        return sums.count(at(t));
     }
 
     @Override
     public long overhead(int t) {
-        return overheads[at(t)];
+        return sums.overhead(at(t));
     }
 
     /** False for a trace whose stack never appeared (or had no frame): only its id can match it. */
@@ -129,8 +126,8 @@ public final class UmdhTraces implements KeyedTraces {
     public long[] totals() {
         long[] sum = new long[2];
         for (int t = 0; t < size; t++) {
-            sum[0] += bytes[t]; // every trace: in any order
-            sum[1] += counts[t];
+            sum[0] += sums.bytes(t); // every trace: in any order
+            sum[1] += sums.count(t);
         }
         return sum;
     }

@@ -51,8 +51,7 @@ class TraceTableSumsTest {
             expected[1][t] += count;
             expected[2][t] += overhead;
         }
-        long[][] out = new long[3][keys];
-        table.copyTotals(out);
+        long[][] out = totals(table, keys);
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(expected[i], out[i], "sum " + i);
         }
@@ -69,8 +68,7 @@ class TraceTableSumsTest {
             for (long k = 0; k < n; k++) {
                 assertTrue(table.add(slot, step[0], step[1], step[2]));
                 if (k == (1 << 17) - 2 || k == (1 << 17) - 1 || k == (1 << 17) || k == n - 1) {
-                    long[][] out = new long[3][1];
-                    table.copyTotals(out);
+                    long[][] out = totals(table, 1);
                     long[] want = {step[0] * (k + 1), step[1] * (k + 1), step[2] * (k + 1)};
                     assertArrayEquals(want, new long[] {out[0][0], out[1][0], out[2][0]}, "after " + (k + 1));
                 }
@@ -88,8 +86,23 @@ class TraceTableSumsTest {
         assertTrue(table.add(slot, big, 1, 8));
         assertTrue(table.add(slot, big - 101, 1, 8)); // exactly 2^63 - 1 bytes
         assertFalse(table.add(slot, 1, 1, 8));
-        long[][] out = new long[3][1];
-        table.copyTotals(out);
+        long[][] out = totals(table, 1);
         assertArrayEquals(new long[] {Long.MAX_VALUE, 3, 24}, new long[] {out[0][0], out[1][0], out[2][0]});
+    }
+
+    /** bytes, count and overhead by trace, through the per-trace form the reader keeps ({@link TraceSums}). */
+    private static long[][] totals(TraceTable table, int traces) {
+        long[] packed = new long[traces];
+        long[] wide = new long[table.wideRows() * 3 + 3];
+        wide[0] = -1; // a row before the table's: copySums must write from the row it is given
+        table.copySums(packed, wide, 1);
+        TraceSums sums = new TraceSums(packed, wide);
+        long[][] out = new long[3][traces];
+        for (int t = 0; t < traces; t++) {
+            out[0][t] = sums.bytes(t);
+            out[1][t] = sums.count(t);
+            out[2][t] = sums.overhead(t);
+        }
+        return out;
     }
 }
