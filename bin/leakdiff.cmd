@@ -10,5 +10,8 @@ set "JAVA_EXE=java"
 if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
 set "CDS="
 if exist "%~dp0.leakscope.jsa" set "CDS=-XX:SharedArchiveFile=%~dp0.leakscope.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVA_EXE%" %CDS% -Xshare:auto -XX:+UseParallelGC -XX:InitialRAMPercentage=8 %LEAKSCOPE_JAVA_OPTS% -cp "%JAR%" org.leakscope.cli.Main leakdiff %*
+rem 512 MiB of heap unless LEAKSCOPE_JAVA_OPTS is set; a run that needs more starts again with twice as much
+set "HEAP=-Xmx512m -Dleakscope.heap=retry"
+if defined LEAKSCOPE_JAVA_OPTS set "HEAP="
+"%JAVA_EXE%" %CDS% -Xshare:auto -XX:+UseParallelGC -XX:InitialRAMPercentage=8 %HEAP% %LEAKSCOPE_JAVA_OPTS% -cp "%JAR%" org.leakscope.cli.Main leakdiff %*
 exit /b %ERRORLEVEL%

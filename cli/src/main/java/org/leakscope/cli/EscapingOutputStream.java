@@ -23,6 +23,7 @@ final class EscapingOutputStream extends OutputStream {
     private int heldNeed;
     private boolean heldCr;
     private OutputException failure;
+    private boolean written;
 
     EscapingOutputStream(OutputStream out, String destination) {
         this.out = out;
@@ -34,15 +35,22 @@ final class EscapingOutputStream extends OutputStream {
         return failure;
     }
 
+    /** Whether any byte was ever given to this stream (a run that wrote nothing may be run again). */
+    boolean written() {
+        return written;
+    }
+
     @Override
     public void write(int b) throws OutputException {
         checkFailure();
+        written = true;
         accept(b & 0xff);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws OutputException {
         checkFailure();
+        written |= len > 0;
         for (int i = off; i < off + len; i++) {
             int c = b[i] & 0xff;
             if (heldNeed == 0 && !heldCr && (c >= 0x20 && c < 0x7f || c == '\n')) {

@@ -23,6 +23,16 @@ public enum ExitCode {
         return status;
     }
 
+    /** The code of an exit status (another run's); INTERNAL for a status no verb exits with (a signal). */
+    static ExitCode of(int status) {
+        for (ExitCode c : values()) {
+            if (c.status == status) {
+                return c;
+            }
+        }
+        return INTERNAL;
+    }
+
     /** The help text block: every code, exit status 3 only for a verb with a gate ({@code gate} says when). */
     public static String helpText(String gate) {
         StringBuilder sb = new StringBuilder("Exit status:\n");

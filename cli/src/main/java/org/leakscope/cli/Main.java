@@ -111,6 +111,10 @@ public final class Main {
             err.println(verb + ": error: " + InputFiles.message(e));
             return ExitCode.BAD_INPUT;
         } catch (OutOfMemoryError e) {
+            ExitCode again = HeapRetry.rerun(args, out, err);
+            if (again != null) {
+                return again;
+            }
             err.println(verb + ": error: out of memory (raise -Xmx via LEAKSCOPE_JAVA_OPTS): " + e.getMessage());
             return ExitCode.INTERNAL;
         } catch (RuntimeException e) {

@@ -65,6 +65,11 @@ final class SafePrintStream extends PrintStream {
         return raw;
     }
 
+    /** Whether any byte reached this stream yet (PrintStream passes each print on at once). */
+    boolean written() {
+        return escaping.written();
+    }
+
     /** Whether this is the process's own stream rather than a test's capture. */
     boolean isProcessStream() {
         return processStream;

@@ -1,0 +1,103 @@
+package org.leakscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A run that ran out of heap before writing anything starts again with twice the heap. The launchers give
+ * leakdiff a modest heap (512 MiB: two 1 GB UMDH logs of 3 million stacks each fit) and set
+ * {@code -Dleakscope.heap=retry}, so a usual comparison keeps its memory small, and inputs that need more still
+ * get a report instead of an error: up to half the machine's memory, beyond which the JVM would push the rest of
+ * the machine into swap. Options the user gave (LEAKSCOPE_JAVA_OPTS) turn this off: their -Xmx is theirs.
+ */
+final class HeapRetry {
+    static final String PROPERTY = "leakscope.heap";
+
+    private HeapRetry() {
+    }
+
+    /**
+     * Runs {@code args} again in a new JVM with twice this one's heap, when this JVM may be rerun and nothing was
+     * written to standard output yet; returns its exit status, or null when it cannot be rerun.
+     */
+    static ExitCode rerun(String[] args, PrintStream out, PrintStream err) {
+        if (!"retry".equals(System.getProperty(PROPERTY)) || !(out instanceof SafePrintStream s)
+                || !s.isProcessStream() || s.written()) {
+            return null;
+        }
+        long max = heapSetting();
+        long next = Math.min(2 * max, limit()) >> 20 << 20;
+        if (next < max + (max >> 2)) {
+            return null; // at the limit already: the caller reports the shortage
+        }
+        List<String> command = command(next, args);
+        if (command == null) {
+            return null;
+        }
+        err.println(args[0] + ": " + (max >> 20) + " MiB of heap is not enough here; running again with "
+                + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
+        err.flush();
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            return ExitCode.of(p.waitFor());
+        } catch (IOException e) {
+            err.println(args[0] + ": error: cannot start Java again (" + e.getMessage() + ")");
+            return ExitCode.INTERNAL;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.INTERNAL;
+        }
+    }
+
+    /** This JVM's -Xmx (what the user or launcher chose; maxMemory leaves a survivor space out), else maxMemory. */
+    private static long heapSetting() {
+        long bytes = Runtime.getRuntime().maxMemory();
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.matches("-Xmx[0-9]+[kKmMgG]?")) {
+                char unit = Character.toLowerCase(a.charAt(a.length() - 1));
+                int shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : 0;
+                String digits = shift == 0 ? a.substring(4) : a.substring(4, a.length() - 1);
+                try {
+                    bytes = Math.multiplyExact(Long.parseLong(digits), 1L << shift);
+                } catch (ArithmeticException | NumberFormatException e) {
+                    return Runtime.getRuntime().maxMemory();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Half the physical memory, or this heap when the JVM does not say (no rerun then). */
+    private static long limit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize() / 2;
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /** This JVM's own command line with the heap set to {@code heap} bytes, or null when it cannot be known. */
+    private static List<String> command(long heap, String[] args) {
+        String javaHome = System.getProperty("java.home");
+        String classPath = System.getProperty("java.class.path");
+        if (javaHome == null || classPath == null) {
+            return null;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(javaHome, "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Xmx") && !a.startsWith("-XX:MaxHeapSize=") && !a.startsWith("-XX:MaxRAMPercentage=")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Xmx" + (heap >> 20) + "m");
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
