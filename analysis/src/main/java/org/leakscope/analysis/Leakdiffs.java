@@ -68,7 +68,7 @@ public final class Leakdiffs {
             Comparison c;
             try {
                 c = KeyedComparison.compare(inputs.get(0).umdh().traces(), inputs.get(1).umdh().traces(), key,
-                        key == KeyKind.TRACE_ID ? null : new KeyCodes(key, folding));
+                        () -> key == KeyKind.TRACE_ID ? null : new KeyCodes(key, folding));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
