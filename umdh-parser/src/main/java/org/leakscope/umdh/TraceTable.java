@@ -11,11 +11,11 @@ import org.leakscope.model.SeededHash;
  * 20 MB instead of 37 (a record's lookup misses the caches less often: aggregating 20.5M records took 1.8 s,
  * now about 1.3 s).
  * <p>
- * Robin Hood linear probing: each run of slots stays sorted by home slot, so a key's distance from home depends on
- * the keys present, not on when it came, and mean probes stay about 2.5 at the 3/4 load the table grows at (plain
- * linear probing's newest keys average 8.5 there). That load, and a capacity that is not a power of two (home slot
- * by multiply-shift), let a table be sized to its estimate: the tables of a 1 GB log of 3 million traces took 170 MB
- * at loads of 1/4 to 1/2, now about 90.
+ * Linear probing, the table grown at 3/5 load (newest keys then average about 3.6 probes) and sized to the trace
+ * estimate for 5/9 load, with any capacity (home slot by multiply-shift): the tables of a 1 GB log of 3 million
+ * traces took 170 MB as powers of two at most half full, now about 108. Robin Hood probing allowed 3/4 load
+ * (87 MB) but cost 7-9% more reading time on logs of 500k traces (longer probes at the higher load, and each
+ * insert rehashing the run's keys).
  */
 final class TraceTable {
     private static final int STRIDE = 2;
@@ -38,10 +38,10 @@ final class TraceTable {
 
     /**
      * @param expected traces likely to come (TraceCountEstimate's figure, 0.9 of its estimate): the table starts
-     *                 at 5/8 load for them, so it holds 20% more than expected before it grows (at 3/4)
+     *                 at 1/2 load for them, so it holds 20% more than expected before it grows (at 3/5)
      */
     TraceTable(int expected) {
-        allocate((int) Math.min(MAX_CAPACITY, Math.max(16L, expected * 8L / 5)));
+        allocate((int) Math.min(MAX_CAPACITY, Math.max(16L, expected * 2L)));
     }
 
     private void allocate(int cap) {
@@ -54,15 +54,12 @@ final class TraceTable {
         return size;
     }
 
-    /** The slot for a non-zero key, or the complement of an empty slot after its run (see {@link #insert}). */
+    /** The slot for a non-zero key, or the complement of the empty slot where it would go. */
     int find(long key) {
         return find(key, hash(key));
     }
 
-    /**
-     * {@link #find(long)} with the key's {@link #hash} already made (a batch hashes each key once). A plain linear
-     * scan to the key or the run's end: no slot between a key's home and the key is empty.
-     */
+    /** {@link #find(long)} with the key's {@link #hash} already made (a batch hashes each key once). */
     int find(long key, int hash) {
         int i = home(hash);
         long[] s = slots;
@@ -88,41 +85,20 @@ final class TraceTable {
         return (int) (((hash & 0xFFFF_FFFFL) * capacity) >>> 32);
     }
 
-    /** How far slot i is past home slot h, around the end. */
-    private int distance(int i, int h) {
-        return i >= h ? i - h : i + capacity - h;
-    }
-
     /**
-     * Creates a trace for a key that {@code find} did not find, given the empty slot it returned; returns the key's
-     * slot. The key goes before the first key of its run whose home is past its own; those after it up to the empty
-     * slot move one slot on (their slots change: callers hold no slot across an insert).
+     * Creates the slot {@code ~find(key)} for a new trace; returns its slot (another one when the table grew: callers
+     * hold no slot across an insert).
      */
     int insert(int emptySlot, long key, int trace) {
-        if (size + 1 > capacity - (capacity >> 2) && capacity < MAX_CAPACITY) {
+        if (size + 1 > (int) (capacity * 3L / 5) && capacity < MAX_CAPACITY) {
             grow();
             emptySlot = ~find(key);
         }
-        int h = home(hash(key));
-        int at = h;
-        int d = 0;
-        long[] s = slots;
-        while (at != emptySlot && distance(at, home(hash(s[at * STRIDE]))) >= d) {
-            at = at + 1 == capacity ? 0 : at + 1;
-            d++;
-        }
-        for (int j = emptySlot; j != at;) {
-            int from = j == 0 ? capacity - 1 : j - 1;
-            s[j * STRIDE] = s[from * STRIDE];
-            s[j * STRIDE + 1] = s[from * STRIDE + 1];
-            traceOf[j] = traceOf[from];
-            j = from;
-        }
-        s[at * STRIDE] = key;
-        s[at * STRIDE + 1] = 0;
-        traceOf[at] = trace;
+        slots[emptySlot * STRIDE] = key;
+        slots[emptySlot * STRIDE + 1] = 0;
+        traceOf[emptySlot] = trace;
         size++;
-        return at;
+        return emptySlot;
     }
 
     /** Adds one record; false when a sum would pass 2^63. */
@@ -190,6 +166,16 @@ final class TraceTable {
             }
         }
         return row;
+    }
+
+    /** Writes every trace's key into {@code keys[trace]}. */
+    void copyKeys(LongColumn keys) {
+        for (int i = 0; i < traceOf.length; i++) {
+            long k = slots[i * STRIDE];
+            if (k != 0) {
+                keys.set(traceOf[i], k);
+            }
+        }
     }
 
     /** Side rows in use. */

@@ -62,7 +62,7 @@ public final class UmdhSnapshotReader {
     // per trace, indexed by trace number
     private final TraceTotals totals;
     private final Map<String, Long> textKeys = new HashMap<>();
-    private LongColumn traceKeys = new LongColumn(); // the id, encoded by key(): spelled only when needed
+    private LongColumn traceKeys; // the id, encoded by key(), by trace: from the sum tables once read
     private LongColumn firstLine = new LongColumn(); // the line of its first record: traces are numbered so
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
@@ -132,9 +132,9 @@ public final class UmdhSnapshotReader {
         }
         this.ansi = options.ansiCharset();
         this.problems = new LineProblems(source, options.strict(), UmdhOptions.MAX_PROBLEMS, "a UMDH log");
-        this.totals = new TraceTotals(this::newTrace, this::stackFound, (line, trace) -> {
+        this.totals = new TraceTotals(this::newTrace, this::stackFound, (line, key) -> {
             throw InputFormatException.atLine(source, line, "byte totals that fit in 64 bits",
-                    "BackTrace" + idOf(traceKeys.get(trace)) + " summing past 2^63");
+                    "BackTrace" + idOf(key) + " summing past 2^63");
         }, expectedTraces);
     }
 
@@ -894,13 +894,12 @@ public final class UmdhSnapshotReader {
         return UmdhTraces.spell(key, textIds);
     }
 
-    private int newTrace(long key, long line) {
+    private int newTrace(long line) {
         if (codes == null && traces == stackStart.length) {
             int n = traces + (traces >> 1);
             stackLength = Arrays.copyOf(stackLength, n);
             stackStart = Arrays.copyOf(stackStart, n);
         }
-        traceKeys.set(traces, key);
         firstLine.set(traces, line);
         if (codes == null) {
             stackStart[traces] = -1;
@@ -964,7 +963,8 @@ public final class UmdhSnapshotReader {
 
     private UmdhSnapshotLog finish(String encoding, Path path) {
         totals.flushAll(); // may create traces: before anything is sized by the trace count
-        TraceSums sums = totals.sumsByTrace(traces);
+        traceKeys = new LongColumn();
+        TraceSums sums = totals.sumsByTrace(traces, traceKeys);
         int[] order = numberByFirstAppearance(); // indexed: the sums stay in the order traces were made
         firstLine = null;
         UmdhHeader h = header.header();
