@@ -342,6 +342,10 @@ final class LeakdiffCommand {
 
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.
+
+                Memory: bin/leakdiff runs with a 512 MiB heap (two 1 GB logs of 3 million stacks each fit). A
+                comparison that needs more runs again, before printing anything, with twice the heap (up to half
+                the machine's memory) and says so on stderr; LEAKSCOPE_JAVA_OPTS=-Xmx4g chooses the heap instead.
                 """, "--fail-above BYTES exceeded (the total or one stack grew by more)");
     }
 }
