@@ -15,6 +15,7 @@ import org.leakscope.model.FrameCodes;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
 import org.leakscope.symbols.SymbolStore;
+import org.leakscope.umdh.UmdhSnapshotReader;
 import org.leakscope.umdh.UmdhTraces;
 
 /** leakdiff's work as one call: read inputs in, a compare, trend or re-read compare output out. */
@@ -105,6 +106,25 @@ public final class Leakdiffs {
         KeyKind kind = request.key() == KeyKind.MODULE_OFFSET ? KeyKind.MODULE_OFFSET : KeyKind.FRAMES;
         AllocatorFolding folding = settings.folding();
         return () -> new KeyCodes(kind, folding);
+    }
+
+    /**
+     * The heap a comparison read indexed likely needs, from a sample of each log ({@link
+     * UmdhSnapshotReader#expectedTraces}), or 0 when it will not be read indexed or the logs are small: what a
+     * front end sizes its JVM by before reading (the parallel collector's 128 MiB young generation and about 40
+     * MiB of other data, then 64 bytes a trace: two 1 GB logs of 3 million stacks, 5.4M expected traces, need
+     * about 500 MiB and ran in 512; two of 4 million, about 610 MiB, ran out of 512 while reading).
+     */
+    public static long indexedHeapBytes(List<java.nio.file.Path> paths, List<InputKind> kinds, Settings settings,
+            LeakdiffRequest request) {
+        if (indexedCodes(kinds, settings, request) == null) {
+            return 0;
+        }
+        long traces = 0;
+        for (java.nio.file.Path p : paths) {
+            traces += UmdhSnapshotReader.expectedTraces(p);
+        }
+        return traces == 0 ? 0 : (168L << 20) + 64 * traces;
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
  * leakdiff a modest heap (512 MiB: two 1 GB UMDH logs of 3 million stacks each fit) and set
  * {@code -Dleakscope.heap=retry}, so a usual comparison keeps its memory small, and inputs that need more still
  * get a report instead of an error: up to half the machine's memory, beyond which the JVM would push the rest of
- * the machine into swap. Options the user gave (LEAKSCOPE_JAVA_OPTS) turn this off: their -Xmx is theirs.
+ * the machine into swap. Options the user gave (LEAKSCOPE_JAVA_OPTS) turn this off: their -Xmx is theirs. Logs
+ * that a sample shows to need more ({@link #rerunFor}) start again before reading, not after running out.
  */
 final class HeapRetry {
     static final String PROPERTY = "leakscope.heap";
@@ -34,12 +35,20 @@ final class HeapRetry {
         if (next < max + (max >> 2)) {
             return null; // at the limit already: the caller reports the shortage
         }
-        List<String> command = command(next, args);
+        return start(next, args, err, args[0] + ": " + (max >> 20) + " MiB of heap is not enough here; running again"
+                + " with " + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
+    }
+
+    /**
+     * Says {@code why} and runs args in a new JVM with {@code heap} bytes of heap, to its end; its exit status, or
+     * null when this JVM's command line is not known (nothing said then).
+     */
+    private static ExitCode start(long heap, String[] args, PrintStream err, String why) {
+        List<String> command = command(heap, args);
         if (command == null) {
             return null;
         }
-        err.println(args[0] + ": " + (max >> 20) + " MiB of heap is not enough here; running again with "
-                + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
+        err.println(why);
         err.flush();
         try {
             Process p = new ProcessBuilder(command).inheritIO().start();
@@ -51,6 +60,30 @@ final class HeapRetry {
             Thread.currentThread().interrupt();
             return ExitCode.INTERNAL;
         }
+    }
+
+    /**
+     * Runs {@code args} at once in a new JVM with this heap doubled until it holds {@code need} bytes, when this
+     * JVM may be rerun and its heap is smaller: a rerun before reading, instead of after running out. Returns
+     * its exit status, or null to go on here.
+     */
+    static ExitCode rerunFor(long need, String[] args, PrintStream out, PrintStream err) {
+        if (need <= 0 || !"retry".equals(System.getProperty(PROPERTY)) || !(out instanceof SafePrintStream s)
+                || !s.isProcessStream() || s.written()) {
+            return null;
+        }
+        long max = heapSetting();
+        long limit = limit();
+        long next = max;
+        while (next < need && next < limit) {
+            next *= 2;
+        }
+        next = Math.min(next, limit) >> 20 << 20;
+        if (next < max + (max >> 2)) {
+            return null;
+        }
+        return start(next, args, err, args[0] + ": these inputs need about " + (need >> 20) + " MiB of heap: running"
+                + " with " + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
     }
 
     /** This JVM's -Xmx (what the user or launcher chose; maxMemory leaves a survivor space out), else maxMemory. */

@@ -142,6 +142,14 @@ final class LeakdiffCommand {
                     + " growth across all of them");
         }
 
+        String[] command = new String[args.length + 1];
+        command[0] = "leakdiff";
+        System.arraycopy(args, 0, command, 1, args.length);
+        ExitCode sized = HeapRetry.rerunFor(Leakdiffs.indexedHeapBytes(paths, kinds, settings, request), command,
+                out, err);
+        if (sized != null) {
+            return sized;
+        }
         Timing timing = new Timing(err);
         List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
@@ -343,9 +351,10 @@ final class LeakdiffCommand {
                 Warnings about lines the reader did not understand go to stderr (all of them in --json); they
                 do not change the exit status unless --strict.
 
-                Memory: bin/leakdiff runs with a 512 MiB heap (two 1 GB logs of 3 million stacks each fit). A
-                comparison that needs more runs again, before printing anything, with twice the heap (up to half
-                the machine's memory) and says so on stderr; LEAKSCOPE_JAVA_OPTS=-Xmx4g chooses the heap instead.
+                Memory: bin/leakdiff runs with a 512 MiB heap (two 1 GB logs of 3 million stacks each fit). Logs
+                sampled to need more, or a comparison that runs out, run again before printing anything with the
+                heap doubled (up to half the machine's memory), said on stderr; LEAKSCOPE_JAVA_OPTS=-Xmx4g
+                chooses the heap instead.
                 """, "--fail-above BYTES exceeded (the total or one stack grew by more)");
     }
 }

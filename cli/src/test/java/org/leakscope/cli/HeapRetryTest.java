@@ -48,13 +48,17 @@ class HeapRetryTest {
     }
 
     private static MainProcess leakdiff(String heap, boolean retry) throws Exception {
+        return run(heap, retry, "leakdiff", older.toString(), newer.toString(), "--symbols-path", symbols.toString());
+    }
+
+    private static MainProcess run(String heap, boolean retry, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(MainProcess.java(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-Xmx" + heap));
         if (retry) {
             cmd.add("-D" + HeapRetry.PROPERTY + "=retry");
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "leakdiff",
-                older.toString(), newer.toString(), "--symbols-path", symbols.toString()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
         return MainProcess.run(new ProcessBuilder(cmd));
     }
 
@@ -71,6 +75,48 @@ class HeapRetryTest {
                 capped.err());
         assertFalse(capped.err().contains("out of memory"), capped.err());
         assertEquals(roomy.out(), capped.out());
+    }
+
+    /**
+     * Logs big enough to be sampled (64 MB and more: 800,000 stacks each) whose estimated need passes the heap
+     * start in a JVM with enough heap before reading anything, and give the roomy run's report.
+     */
+    @Test
+    void logsSampledToNeedMoreHeapStartAgainBeforeReading() throws Exception {
+        Path a = tmp.resolve("big-older.log");
+        Path b = tmp.resolve("big-newer.log");
+        writeBig(a, 0);
+        writeBig(b, 1);
+        assertTrue(Files.size(a) >= 64 << 20, "sampled logs are at least 64 MB: " + Files.size(a));
+        MainProcess roomy = run("1g", false, "leakdiff", a.toString(), b.toString());
+        assertEquals(0, roomy.exit(), roomy.err());
+        MainProcess sized = run("128m", true, "leakdiff", a.toString(), b.toString());
+        assertEquals(0, sized.exit(), sized.err());
+        assertTrue(sized.err().matches("(?s)leakdiff: these inputs need about \\d+ MiB of heap: running with 256 MiB"
+                + " \\(LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap\\)\n"), sized.err());
+        assertEquals(roomy.out(), sized.out());
+    }
+
+    /** A log in UmdhLogWriter's shapes, streamed: 800,000 stacks of 3 frames, one allocation each. */
+    private static void writeBig(Path file, int generation) throws Exception {
+        try (var w = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.US_ASCII)) {
+            w.write("// \n// UMDH: version 10.0.19041.1: Logtime 2026-01-0" + (1 + generation)
+                    + " 00:00 - Machine=TEST - PID=1234\n// \n\n// Loaded modules: \n//     Base Size Module\n");
+            w.write(String.format("// %20X %8X %s%n", 0x7FF600000000L, 0x400000, "C:\\app\\app.exe"));
+            w.write("//\n// Process modules enumerated.\n\n");
+            w.write("*- - - - - - - - - - Start of data for heap @ 2E60000 - - - - - - - - - -\n\n");
+            w.write("REQUESTED bytes + OVERHEAD at ADDRESS by BackTraceID\n     STACK if not already dumped.\n\n");
+            w.write("*- - - - - - - - - - Heap 2E60000 Hogs - - - - - - - - - -\n\n");
+            for (int s = 0; s < 800_000; s++) {
+                long size = 0x20 + s % 64 + (generation == 1 && s % 3 == 0 ? 0x10 : 0);
+                String at = Long.toHexString(0x2E90000L + s * 0x100L).toUpperCase();
+                w.write(Long.toHexString(size).toUpperCase() + " bytes + 8 at " + at + " by BackTrace"
+                        + Integer.toHexString(0x100000 + s).toUpperCase() + "\n");
+                w.write("\t" + Long.toHexString(0x7FF600001000L + s * 16L).toUpperCase() + "\n\t"
+                        + Long.toHexString(0x7FF600200000L + s % 5003 * 8L).toUpperCase() + "\n\t7FF600300040\n\n");
+            }
+            w.write("*- - - - - - - - - - End of data for heap @ 2E60000 - - - - - - - - - -\n");
+        }
     }
 
     /** Without the launcher's permission (a heap the user chose) the shortage is reported, not worked around. */

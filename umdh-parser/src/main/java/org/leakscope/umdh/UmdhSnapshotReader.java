@@ -144,6 +144,14 @@ public final class UmdhSnapshotReader {
     }
 
     /**
+     * How many traces {@link #readIndexed} will size its tables for (a sample of the log, 9/10 of its estimate),
+     * or 0 for a small log or one whose sample shows no UMDH stacks: a hint for sizing memory, never a count.
+     */
+    public static int expectedTraces(Path path) {
+        return TraceCountEstimate.of(path);
+    }
+
+    /**
      * Reads a snapshot log without keeping its stacks: each trace gets its stack's key under {@code codes} and
      * the place of its lines ({@link UmdhSnapshotLog#traces()}); the snapshot has no aggregates. For logs with
      * millions of stacks, whose frames would not fit the heap; the few stacks a report shows are read again.
