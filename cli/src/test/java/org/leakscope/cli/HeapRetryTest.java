@@ -92,8 +92,10 @@ class HeapRetryTest {
         assertEquals(0, roomy.exit(), roomy.err());
         MainProcess sized = run("128m", true, "leakdiff", a.toString(), b.toString());
         assertEquals(0, sized.exit(), sized.err());
-        assertTrue(sized.err().matches("(?s)leakdiff: these inputs need about \\d+ MiB of heap: running with 256 MiB"
-                + " \\(LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap\\)\n"), sized.err());
+        // the first line says so before reading (the estimate is a sample's: on some JVMs and collectors the run
+        // may still rerun after it, with twice that heap)
+        assertTrue(sized.err().lines().findFirst().orElse("").matches("leakdiff: these inputs need about \\d+ MiB"
+                + " of heap: running with 256 MiB \\(LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap\\)"), sized.err());
         assertEquals(roomy.out(), sized.out());
     }
 
