@@ -26,17 +26,43 @@ final class HeapRetry {
      * written to standard output yet; returns its exit status, or null when it cannot be rerun.
      */
     static ExitCode rerun(String[] args, PrintStream out, PrintStream err) {
+        long max = heapSetting();
+        return relaunch(2 * max, args, out, err, args[0] + ": " + (max >> 20) + " MiB of heap is not enough here;"
+                + " running again");
+    }
+
+    /**
+     * Runs {@code args} at once in a new JVM with this heap doubled until it holds {@code need} bytes, when this
+     * JVM may be rerun and its heap is smaller: a rerun before reading, instead of after running out. Returns
+     * its exit status, or null to go on here.
+     */
+    static ExitCode rerunFor(long need, String[] args, PrintStream out, PrintStream err) {
+        return need <= 0 ? null
+                : relaunch(need, args, out, err, args[0] + ": these inputs need about " + (need >> 20) + " MiB of heap:"
+                        + " running");
+    }
+
+    /**
+     * The one way both reruns go: when this JVM may be rerun (the launcher's property, the process's own standard
+     * output, nothing written to it) and this heap doubled until it holds {@code need} (at most {@link #limit})
+     * is bigger, says {@code why} and runs args with that heap; null otherwise.
+     */
+    private static ExitCode relaunch(long need, String[] args, PrintStream out, PrintStream err, String why) {
         if (!"retry".equals(System.getProperty(PROPERTY)) || !(out instanceof SafePrintStream s)
                 || !s.isProcessStream() || s.written()) {
             return null;
         }
         long max = heapSetting();
-        long next = Math.min(2 * max, limit()) >> 20 << 20;
-        if (next < max + (max >> 2)) {
-            return null; // at the limit already: the caller reports the shortage
+        long limit = limit();
+        long next = max;
+        while (next < need && next < limit) {
+            next *= 2;
         }
-        return start(next, args, err, args[0] + ": " + (max >> 20) + " MiB of heap is not enough here; running again"
-                + " with " + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
+        next = Math.min(next, limit) >> 20 << 20;
+        if (next < max + (max >> 2)) {
+            return null; // at the limit already: the caller goes on (or reports the shortage)
+        }
+        return start(next, args, err, why + " with " + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
     }
 
     /**
@@ -60,30 +86,6 @@ final class HeapRetry {
             Thread.currentThread().interrupt();
             return ExitCode.INTERNAL;
         }
-    }
-
-    /**
-     * Runs {@code args} at once in a new JVM with this heap doubled until it holds {@code need} bytes, when this
-     * JVM may be rerun and its heap is smaller: a rerun before reading, instead of after running out. Returns
-     * its exit status, or null to go on here.
-     */
-    static ExitCode rerunFor(long need, String[] args, PrintStream out, PrintStream err) {
-        if (need <= 0 || !"retry".equals(System.getProperty(PROPERTY)) || !(out instanceof SafePrintStream s)
-                || !s.isProcessStream() || s.written()) {
-            return null;
-        }
-        long max = heapSetting();
-        long limit = limit();
-        long next = max;
-        while (next < need && next < limit) {
-            next *= 2;
-        }
-        next = Math.min(next, limit) >> 20 << 20;
-        if (next < max + (max >> 2)) {
-            return null;
-        }
-        return start(next, args, err, args[0] + ": these inputs need about " + (need >> 20) + " MiB of heap: running"
-                + " with " + (next >> 20) + " MiB (LEAKSCOPE_JAVA_OPTS=-Xmx sets the heap)");
     }
 
     /** This JVM's -Xmx (what the user or launcher chose; maxMemory leaves a survivor space out), else maxMemory. */
