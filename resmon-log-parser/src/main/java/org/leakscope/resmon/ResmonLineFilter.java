@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.nio.charset.StandardCharsets;
+import org.leakscope.textio.TextLines;
 
 /**
  * The first look at every line of a log: the DebugView columns (through a {@link DebugViewReader} fed line by
@@ -105,7 +106,7 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
                     i += 8;
                     continue;
                 }
-                i += Long.numberOfTrailingZeros(t) >>> 3;
+                i += TextLines.firstMarkedByte(t);
             } else if (b[i] != '|') {
                 i++;
                 continue;
