@@ -150,7 +150,7 @@ final class LeakdiffCommand {
         if (sized != null) {
             return sized;
         }
-        Timing timing = new Timing(err);
+        PhaseTiming timing = new PhaseTiming("leakdiff", err);
         List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
         perLog(cl, kinds, settings, perInput, runs);
@@ -265,38 +265,6 @@ final class LeakdiffCommand {
         return g.ofTotal() ? "the total" : g.traceId() == null ? "one stack"
                 : "BackTrace" + Fit.middleInBytes(g.traceId(), 40);
     }
-
-    /**
-     * Phase times on stderr with LEAKSCOPE_TIMING set (for bench/ and profiling), else nothing: wall time and the
-     * process's CPU time (every thread, the collector's too), which a loaded machine disturbs less.
-     */
-    private static final class Timing {
-        private final PrintStream err;
-        private final boolean on = System.getenv("LEAKSCOPE_TIMING") != null;
-        private long last = System.nanoTime();
-        private long lastCpu = on ? cpu() : 0;
-
-        Timing(PrintStream err) {
-            this.err = err;
-        }
-
-        void mark(String phase) {
-            if (on) {
-                long now = System.nanoTime();
-                long cpu = cpu();
-                err.println("leakdiff: " + phase + " " + (now - last) / 1_000_000 + " ms, CPU "
-                        + (cpu - lastCpu) / 1_000_000 + " ms");
-                last = now;
-                lastCpu = cpu;
-            }
-        }
-
-        private static long cpu() {
-            return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                    instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
-        }
-    }
-
 
     private interface Parse<T> {
         T get();

@@ -93,17 +93,22 @@ final class LogscanCommand {
         if (cl.hasOption("html")) {
             reading.keepCurves(); // the page draws them
         }
+        PhaseTiming timing = new PhaseTiming("logscan", err);
         try (var symbols = settings.openSymbols()) {
             for (Path p : paths) {
                 InputFiles.check(p); // a directory, a missing file: said before reading starts
                 reading.read(p, progress.forFile("logscan", p.getFileName().toString(), Files.size(p)));
             }
             progress.done();
+            timing.mark("read");
             LogReport report = reading.assess(symbols);
+            timing.mark("analyse");
             if (report.filterMiss() != null) {
                 throw new UsageException(FilterMissText.render(report.filterMiss()));
             }
-            return report(cl, report, top, symbols.problems());
+            ExitCode code = report(cl, report, top, symbols.problems());
+            timing.mark("report");
+            return code;
         } finally {
             progress.done();
         }
