@@ -166,21 +166,24 @@ final class LeakdiffCommand {
         boolean decimal = cl.hasOption("decimal");
         if (report instanceof LeakdiffReport.Rerender r) {
             if (json) {
-                target.write(Json.write(LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "rerender")));
+                Object doc = LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "rerender");
+                target.stream(w -> Json.write(doc, w));
             } else {
                 target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.rerender(r),
                         r.comparison(), r.shown()));
             }
         } else if (report instanceof LeakdiffReport.Trend r) {
             if (json) {
-                target.write(Json.write(LeakdiffDocument.trend(r)));
+                Object doc = LeakdiffDocument.trend(r);
+                target.stream(w -> Json.write(doc, w));
             } else {
                 target.write(TrendRenderer.render(r.trend(), paths.stream().map(Path::toString).toList(),
                         r.shown(), keyNote));
             }
         } else if (report instanceof LeakdiffReport.Compare r) {
             if (json) {
-                target.write(Json.write(LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "compare")));
+                Object doc = LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "compare");
+                target.stream(w -> Json.write(doc, w));
             } else {
                 target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.compare(r, decimal,
                         keyNote), r.comparison(), r.shown()));

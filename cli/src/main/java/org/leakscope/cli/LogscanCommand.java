@@ -119,7 +119,8 @@ final class LogscanCommand {
         CommonOptions.printWarnings(err, "logscan", report.warnings());
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         if (cl.hasOption("json")) {
-            target.write(Json.write(LogscanDocument.of(report, top)));
+            Object doc = LogscanDocument.of(report, top); // complete before a byte of it is written
+            target.stream(w -> Json.write(doc, w));
         } else {
             target.write(new LogscanRenderer(top).render(report));
         }
