@@ -51,14 +51,26 @@ final class EscapingOutputStream extends OutputStream {
     public void write(byte[] b, int off, int len) throws OutputException {
         checkFailure();
         written |= len > 0;
-        for (int i = off; i < off + len; i++) {
-            int c = b[i] & 0xff;
-            if (heldNeed == 0 && !heldCr && (c >= 0x20 && c < 0x7f || c == '\n')) {
-                put(c); // the common case: printable ASCII
-            } else {
-                accept(c);
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            if (heldNeed == 0 && !heldCr) { // the common case, a stretch of printable ASCII: copied as it is
+                int plain = i;
+                while (plain < end && printable(b[plain])) {
+                    plain++;
+                }
+                putAll(b, i, plain);
+                i = plain;
+                if (i == end) {
+                    break;
+                }
             }
+            accept(b[i++] & 0xff);
         }
+    }
+
+    private static boolean printable(byte c) {
+        return c >= 0x20 && c < 0x7f || c == '\n';
     }
 
     /** Releases a character cut off at the end (escaped) and flushes: the text is complete. */
@@ -177,6 +189,18 @@ final class EscapingOutputStream extends OutputStream {
             drain();
         }
         buf[n++] = (byte) b;
+    }
+
+    private void putAll(byte[] b, int from, int to) throws OutputException {
+        while (from < to) {
+            if (n == buf.length) {
+                drain();
+            }
+            int k = Math.min(to - from, buf.length - n);
+            System.arraycopy(b, from, buf, n, k);
+            n += k;
+            from += k;
+        }
     }
 
     private void drain() throws OutputException {

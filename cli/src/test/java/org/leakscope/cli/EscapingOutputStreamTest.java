@@ -56,4 +56,32 @@ class EscapingOutputStreamTest {
         assertEquals("\\xed\\xa0\\x80", filter(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}));
         assertEquals("end\\xe2", filter(new byte[] {'e', 'n', 'd', (byte) 0xe2}));
     }
+
+    /**
+     * A long write (plain stretches copied in bulk, across the 8 KiB buffer's refills) gives what the same bytes
+     * give one at a time.
+     */
+    @Test
+    void longWritesMatchByteAtATime() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        java.util.Random random = new java.util.Random(21);
+        while (sb.length() < 50_000) {
+            sb.append("x".repeat(random.nextInt(9000))).append(switch (random.nextInt(4)) {
+                case 0 -> "\u001b[2J";
+                case 1 -> "\r\n";
+                case 2 -> "\u202e ü";
+                default -> "\n";
+            });
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        EscapingOutputStream one = new EscapingOutputStream(sink, "test");
+        for (byte b : bytes) {
+            one.write(b);
+        }
+        one.finish();
+        String expected = sink.toString(StandardCharsets.UTF_8);
+        assertEquals(expected, filter(bytes));
+        assertEquals(true, expected.contains("\\x1b[2J") && expected.length() > 50_000);
+    }
 }
