@@ -177,6 +177,36 @@ public final class TextLines implements Closeable {
         return (int) ((((mask & -mask) >>> 7) * 0x0001020304050607L) >>> 56);
     }
 
+    /**
+     * Where the bytes already read past the current line start in {@link #bytes()}: a reader may scan whole lines
+     * from here up to {@link #aheadEnd()} itself and {@link #advance} past them, instead of a {@link #next()} per
+     * line (a UMDH log's 60 million frame lines). Only while the current line is whole ({@link #tooLong()} false).
+     */
+    public int aheadStart() {
+        return pos;
+    }
+
+    /** End of the bytes already read (see {@link #aheadStart()}). */
+    public int aheadEnd() {
+        return limit;
+    }
+
+    /**
+     * Makes the last of {@code count} lines the caller scanned ahead the current line, as {@code count} calls of
+     * {@link #next()} would: it starts at {@code lineStart} and its '\n' is at {@code newline} in {@link #bytes()}.
+     */
+    public void advance(int count, int lineStart, int newline) {
+        if (count <= 0 || lineStart < pos || newline < lineStart || newline >= limit || buf[newline] != '\n') {
+            throw new IllegalArgumentException("not whole lines ahead: " + count + " up to " + newline);
+        }
+        tooLong = false;
+        keptLine = null;
+        number += count - 1;
+        setLine(lineStart, newline);
+        pos = newline + 1;
+        lastHadNewline = true;
+    }
+
     private void setLine(int s, int e) {
         number++;
         start = s;

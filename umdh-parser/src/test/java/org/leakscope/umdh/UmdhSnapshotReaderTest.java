@@ -157,6 +157,86 @@ class UmdhSnapshotReaderTest {
         }
     }
 
+    /**
+     * Frame lines in umdh's own form (TAB, hex, newline) are read in bulk from the line buffer; every other form
+     * line by line. A 3 MB log (the buffer refills mid-stack many times) mixing both per line, LF and CR LF, with
+     * 17-digit addresses (a problem at their line) and one stack past MAX_FRAMES (cut, said at the first dropped
+     * line): whole and indexed reads give each trace its frames in order, the same problems at the same lines,
+     * and each indexed stack read again from its recorded place matches the key taken while reading.
+     */
+    @Test
+    void frameLinesReadInBulkMatchTheLineByLineForms() throws IOException {
+        java.util.Random r = new java.util.Random(21);
+        StringBuilder sb = new StringBuilder("// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
+                + "//              400000  1000000 C:\\app.exe\n\n");
+        long line = 3;
+        List<List<String>> expected = new java.util.ArrayList<>();
+        List<Long> problemLines = new java.util.ArrayList<>();
+        for (int t = 0; t < 12_000; t++) {
+            sb.append(String.format("%X bytes + 8 at 1000 by BackTrace%08X%n", 16 + t, 0x1000_0000 + t));
+            line++;
+            List<String> frames = new java.util.ArrayList<>();
+            int n = t == 7_777 ? UmdhOptions.MAX_FRAMES + 5 : 1 + r.nextInt(40);
+            for (int k = 0; k < n; k++) {
+                long a = 0x400000 + r.nextInt(0xF00000);
+                String text;
+                String form;
+                int shape = t == 7_777 ? 0 : r.nextInt(1000);
+                if (shape < 500) {
+                    text = String.format("\t%X", a);
+                } else if (shape < 600) {
+                    text = String.format("\t%016X", a);
+                } else if (shape < 700) {
+                    text = String.format("\t%X  ", a);
+                } else if (shape < 800) {
+                    text = String.format("\t0x%x", a);
+                } else if (shape < 900) {
+                    text = String.format("   %X", a); // indented with blanks
+                } else if (shape < 999) {
+                    text = String.format("\tapp!fn%d+%X", k, a & 0xFFF);
+                } else {
+                    text = String.format("\t1%016X", a); // 17 digits: no frame, a problem
+                }
+                form = shape == 999 ? null : shape >= 900 ? "fn" + k : Long.toHexString(a);
+                line++;
+                if (form == null) {
+                    problemLines.add(line);
+                } else if (frames.size() < UmdhOptions.MAX_FRAMES) {
+                    frames.add(form);
+                } else if (frames.size() == UmdhOptions.MAX_FRAMES) {
+                    problemLines.add(line); // the first frame dropped
+                    frames.add(null);
+                }
+                sb.append(text).append(r.nextBoolean() ? "\r\n" : "\n");
+            }
+            frames.remove(null);
+            expected.add(frames);
+            sb.append('\n');
+            line++;
+        }
+        Path p = tmp.resolve("bulk.log");
+        Files.writeString(p, sb.toString());
+        assertTrue(Files.size(p) > 3_000_000, "spans several buffer fills");
+        java.util.function.Function<Frame, String> form = f -> f.function() != null
+                ? f.function() : Long.toHexString(f.address());
+        UmdhSnapshotLog whole = UmdhSnapshotReader.read(p, UmdhOptions.defaults());
+        List<BacktraceAggregate> traces = whole.snapshot().aggregates();
+        assertEquals(expected.size(), traces.size());
+        for (int t = 0; t < traces.size(); t++) {
+            assertEquals(expected.get(t), traces.get(t).backtrace().frames().stream().map(form).toList(), "trace " + t);
+        }
+        assertEquals(problemLines, whole.snapshot().problems().stream().map(x -> x.line()).toList());
+        org.leakscope.model.FrameCodes codes = f -> 1 + (f.function() != null ? f.function().hashCode() : f.address());
+        UmdhSnapshotLog indexed = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), codes);
+        assertNull(indexed.traces().notIndexable());
+        assertEquals(problemLines, indexed.snapshot().problems().stream().map(x -> x.line()).toList());
+        List<List<Frame>> again = indexed.traces().stacks(java.util.stream.IntStream.range(0, expected.size())
+                .toArray(), codes); // throws when a stack read again differs from its key
+        for (int t = 0; t < expected.size(); t++) {
+            assertEquals(expected.get(t), again.get(t).stream().map(form).toList(), "trace " + t);
+        }
+    }
+
     /** Read indexed, a log whose traces never print a stack (a fuzzer's find: no stack key was ever set). */
     @Test
     void indexedTracesWithoutAnyStack() throws IOException {
