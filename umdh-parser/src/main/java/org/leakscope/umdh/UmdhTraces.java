@@ -232,12 +232,15 @@ public final class UmdhTraces implements KeyedTraces {
         }
     }
 
-    /** A stack's lines as {@link UmdhSnapshotReader} reads them: TAB- or blank-indented frames, at most MAX. */
+    /**
+     * A stack's lines as {@link UmdhSnapshotReader} reads them: TAB- or blank-indented frames, at most MAX. The
+     * lines are parsed first and their frames found after, a stack at a time ({@link AddressFrames#resolve}).
+     */
     private List<Frame> parse(byte[] b, int from, int length, FrameLine line, AddressFrames byAddress,
             Map<String, Frame> byText) {
-        List<Frame> frames = new ArrayList<>();
+        int n = 0;
         int s = from;
-        while (s <= length && frames.size() < UmdhOptions.MAX_FRAMES) {
+        while (s <= length && n < UmdhOptions.MAX_FRAMES) {
             int nl = TextLines.indexOfNewline(b, s, length);
             int e = nl < 0 ? length : nl;
             int next = e + 1;
@@ -264,14 +267,12 @@ public final class UmdhTraces implements KeyedTraces {
                 break; // a blank line ends the stack
             }
             if (line.parse(b, p, te, ansi)) {
-                Frame f = line.frame == null ? byAddress.frame(line.address)
-                        : byText.computeIfAbsent(line.text, t -> line.frame);
-                byAddress.noteCode(frames.size(), f);
-                frames.add(f);
+                byAddress.pend(n++, line.address, line.frame == null ? null
+                        : byText.computeIfAbsent(line.text, t -> line.frame));
             }
             s = next;
         }
-        return frames;
+        return byAddress.resolve(n);
     }
 
     /**
@@ -288,13 +289,58 @@ public final class UmdhTraces implements KeyedTraces {
         private int lastNumber = -1;                // of the frame frame() returned last, -1 if not kept
         private final Map<Frame, Long> otherCodes = new java.util.IdentityHashMap<>();
 
+        private final long[] pendingAddress = new long[UmdhOptions.MAX_FRAMES]; // the stack being parsed
+        private final Frame[] pendingText = new Frame[UmdhOptions.MAX_FRAMES];  // its symbolic frames, else null
+        private final int[] pendingNumber = new int[UmdhOptions.MAX_FRAMES];    // its addresses' numbers, or -1
+
         AddressFrames(FrameCodes codes) {
             this.codes = codes;
         }
 
-        Frame frame(long address) {
-            long key = address & Long.MAX_VALUE; // LongIntMap reserves MIN_VALUE
-            int i = numbers.get(key);
+        /** Notes frame k of the stack being parsed: a raw address, or a symbolic frame (not null). */
+        void pend(int k, long address, Frame symbolic) {
+            pendingAddress[k] = address;
+            pendingText[k] = symbolic;
+        }
+
+        /**
+         * The frames of the n frame lines pended. Each address's lookup lands on a random slot of tables bigger
+         * than the caches. Done a stack at a time in steps, each step's loads independent of each other so the CPU
+         * overlaps their misses: every home slot in the number table read, then every number found and its rows
+         * read, then the frames made. Re-reading 158k stacks (3.3M frame lines) of a 3M-stack log took 1.05 s
+         * with one frame after the other, 0.65 s with the first step, 0.49 s with both.
+         */
+        List<Frame> resolve(int n) {
+            long touched = 0;
+            for (int k = 0; k < n; k++) {
+                touched += numbers.touch(pendingAddress[k] & Long.MAX_VALUE);
+            }
+            for (int k = 0; k < n; k++) {
+                int i = numbers.get(pendingAddress[k] & Long.MAX_VALUE); // LongIntMap reserves MIN_VALUE
+                pendingNumber[k] = i;
+                if (i >= 0) {
+                    touched += addressOf[i] + (i < codeOf.length ? codeOf[i] : 0);
+                }
+            }
+            sink = touched;
+            List<Frame> frames = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                Frame f = pendingText[k] != null ? pendingText[k] : frame(pendingAddress[k], pendingNumber[k]);
+                pendingText[k] = null;
+                noteCode(k, f);
+                frames.add(f);
+            }
+            return frames;
+        }
+
+        /** Keeps the JIT from dropping the touch loops. */
+        long sink;
+
+        /** The frame of an address whose number lookup gave i (before this stack's new addresses were added). */
+        private Frame frame(long address, int i) {
+            if (i < 0) {
+                i = numbers.get(address & Long.MAX_VALUE); // new to the table, or added by an earlier line
+            }
             if (i >= 0 && addressOf[i] == address) { // not frames.get(i).address(): a miss per frame line
                 lastNumber = i;
                 return frames.get(i);
@@ -303,7 +349,7 @@ public final class UmdhTraces implements KeyedTraces {
             lastNumber = -1;
             if (i < 0) {
                 lastNumber = frames.size();
-                numbers.put(key, frames.size());
+                numbers.put(address & Long.MAX_VALUE, frames.size());
                 if (lastNumber == addressOf.length) {
                     addressOf = Arrays.copyOf(addressOf, lastNumber * 2);
                 }

@@ -237,6 +237,22 @@ class UmdhSnapshotReaderTest {
         }
     }
 
+    /** Stacks read again share one Frame per address, also for an address new to them met twice in one stack. */
+    @Test
+    void stacksReadAgainShareOneFramePerAddress() throws IOException {
+        Path p = tmp.resolve("same.log");
+        Files.writeString(p, "// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
+                + "//              400000    20000 C:\\app.exe\n\n"
+                + "30 bytes + 8 at 1000 by BackTraceA1\n\t401000\n\t401000\n\t402000\n\n"
+                + "40 bytes + 8 at 2000 by BackTraceB2\n\t402000\n\t401000\n\n");
+        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
+        List<List<Frame>> s = ix.stacks(new int[] {0, 1}, f -> 1 + f.address());
+        assertEquals(0x401000, s.get(0).get(0).address());
+        org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(0).get(1));
+        org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(1).get(1));
+        org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(2), s.get(1).get(0));
+    }
+
     /** Read indexed, a log whose traces never print a stack (a fuzzer's find: no stack key was ever set). */
     @Test
     void indexedTracesWithoutAnyStack() throws IOException {
