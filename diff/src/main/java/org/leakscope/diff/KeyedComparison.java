@@ -26,6 +26,9 @@ public final class KeyedComparison {
     private KeyedComparison() {
     }
 
+    /** Keeps the JIT from dropping the read-ahead loads. */
+    static long sink;
+
     /**
      * @param codes makes the codes both sides' stack keys were made with (to check a stack read again and count a
      *              shown stack's folded frames), one per thread that uses them; may give null for
@@ -54,6 +57,7 @@ public final class KeyedComparison {
                     : Long.compareUnsigned(a.keys[i], b.keys[j]) <= 0 ? a.keys[i] : b.keys[j];
             Arrays.fill(sa, 0);
             Arrays.fill(sb, 0);
+            sink += a.readAhead(i, older) + b.readAhead(j, newer);
             int ta = i;
             int tb = j;
             i = a.group(i, key, sa, older);
@@ -141,6 +145,27 @@ public final class KeyedComparison {
             for (int k = from; k < to; k++) {
                 traces[k] = run[k - from];
             }
+        }
+
+        private static final int AHEAD = 256;
+        private int readTo; // sorted positions whose sums readAhead read
+
+        /**
+         * Reads the sums of the traces from sorted position {@code k} on, a block at a time, before {@link #group}
+         * needs them: in key order the traces are in random order, and each sum is a cache miss; here the loads
+         * are independent of each other and the CPU overlaps them.
+         */
+        long readAhead(int k, KeyedTraces s) {
+            if (k < readTo) {
+                return 0;
+            }
+            long touched = 0;
+            int end = Math.min(size, k + AHEAD);
+            for (int m = k; m < end; m++) {
+                touched += s.bytes(traces[m]);
+            }
+            readTo = end;
+            return touched;
         }
 
         /** Sums the traces at {@code from} with {@code key} into {bytes, count, overhead}; returns the next index. */
