@@ -217,14 +217,17 @@ public final class KeyedComparison {
             FrameCodes olderCodes = makeCodes.get();
             FrameCodes codes = makeCodes.get();
             int[] olderTraces = traces(false);
+            int[] newerTraces = traces(true);
+            int[] oldFolded = new int[olderTraces.length]; // allocator frames each key folds, told by the reads
+            int[] newFolded = new int[newerTraces.length];
             CompletableFuture<List<List<Frame>>> olderStacks = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return older.stacks(olderTraces, olderCodes);
+                    return older.stacks(olderTraces, olderCodes, oldFolded);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-            List<List<Frame>> newStacks = newer.stacks(traces(true), codes);
+            List<List<Frame>> newStacks = newer.stacks(newerTraces, codes, newFolded);
             List<List<Frame>> oldStacks = join(olderStacks);
             int[] oldAt = new int[size];
             int[] newAt = new int[size];
@@ -238,22 +241,12 @@ public final class KeyedComparison {
                 }
             }
             List<StackChange> out = new ArrayList<>(size);
-            long[] buffer = new long[64];
             for (int k : byOrder) {
                 boolean inNewer = rep[k] >= 0;
                 KeyedTraces s = inNewer ? newer : older;
                 int t = inNewer ? rep[k] : ~rep[k];
                 List<Frame> frames = inNewer ? newStacks.get(newAt[k]) : oldStacks.get(oldAt[k]);
-                int folded = 0;
-                if (kind != KeyKind.TRACE_ID && !frames.isEmpty()) {
-                    if (buffer.length < frames.size()) {
-                        buffer = new long[frames.size()];
-                    }
-                    for (int f = 0; f < frames.size(); f++) {
-                        buffer[f] = codes.code(frames.get(f));
-                    }
-                    folded = FrameCodes.folded(buffer, frames.size());
-                }
+                int folded = kind == KeyKind.TRACE_ID ? 0 : inNewer ? newFolded[newAt[k]] : oldFolded[oldAt[k]];
                 String id = s.id(t);
                 int x = k * 6;
                 out.add(new StackChange(new Backtrace(id, frames, List.of()), folded, id, sums[x], sums[x + 3],

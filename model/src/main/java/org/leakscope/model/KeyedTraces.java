@@ -36,4 +36,29 @@ public interface KeyedTraces {
      *               changed since it was read: an {@link InputFormatException}); null not to check
      */
     List<List<Frame>> stacks(int[] traces, FrameCodes verify) throws IOException;
+
+    /**
+     * {@link #stacks(int[], FrameCodes)}, and in {@code folded[i]} how many allocator frames the key of stack i
+     * folds off its top under {@code verify} ({@link FrameCodes#folded}; 0 when {@code verify} is null or the
+     * stack is empty). A reader that codes each frame it reads again can tell without another pass over the
+     * frames.
+     */
+    default List<List<Frame>> stacks(int[] traces, FrameCodes verify, int[] folded) throws IOException {
+        List<List<Frame>> out = stacks(traces, verify);
+        if (verify == null) {
+            return out;
+        }
+        long[] codes = new long[64];
+        for (int i = 0; i < out.size(); i++) {
+            List<Frame> frames = out.get(i);
+            if (codes.length < frames.size()) {
+                codes = new long[frames.size()];
+            }
+            for (int f = 0; f < frames.size(); f++) {
+                codes[f] = verify.code(frames.get(f));
+            }
+            folded[i] = frames.isEmpty() ? 0 : FrameCodes.folded(codes, frames.size());
+        }
+        return out;
+    }
 }

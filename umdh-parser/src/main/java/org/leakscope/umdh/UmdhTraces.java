@@ -141,6 +141,12 @@ public final class UmdhTraces implements KeyedTraces {
      */
     @Override
     public List<List<Frame>> stacks(int[] traces, FrameCodes verify) throws IOException {
+        return stacks(traces, verify, null);
+    }
+
+    /** The stacks, each folded count taken from the codes that verify it (no second pass over the frames). */
+    @Override
+    public List<List<Frame>> stacks(int[] traces, FrameCodes verify, int[] folded) throws IOException {
         long[] place = new long[traces.length]; // offset << 24 | length, or -1
         int n = 0;
         for (int i = 0; i < traces.length; i++) {
@@ -170,6 +176,9 @@ public final class UmdhTraces implements KeyedTraces {
                         frames.size()) != stackKeys.get(at(traces[i]))) {
                     throw InputFormatException.atOffset(file.toString(), offset, "the stack of BackTrace"
                             + id(traces[i]) + " as first read", "other frames (the log changed while it was read)");
+                }
+                if (folded != null && verify != null && !frames.isEmpty()) {
+                    folded[i] = FrameCodes.folded(byAddress.stackCodes, frames.size());
                 }
                 out.set(i, frames);
             }
