@@ -78,6 +78,21 @@ class HeapRetryTest {
     }
 
     /**
+     * leakdiff --json writes each shown stack's entry as it goes, never all of them at once: the 20,000 changed
+     * stacks of these logs (a 20 MB document), read indexed, compare under a 24 MiB heap with no rerun and give
+     * the roomy run's document (built whole first, the entries did not fit).
+     */
+    @Test
+    void theJsonDocumentsStacksAreWrittenAsTheyAreMade() throws Exception {
+        MainProcess roomy = run("1g", false, "leakdiff", older.toString(), newer.toString(), "--json");
+        assertEquals(0, roomy.exit(), roomy.err());
+        assertTrue(roomy.out().contains("\"stacksShown\" : 20000"), roomy.out().lines().limit(60).toList().toString());
+        MainProcess capped = run("24m", false, "leakdiff", older.toString(), newer.toString(), "--json");
+        assertEquals(0, capped.exit(), capped.err());
+        assertEquals(roomy.out(), capped.out());
+    }
+
+    /**
      * Logs big enough to be sampled (64 MB and more: 800,000 stacks each) whose estimated need passes the heap
      * start in a JVM with enough heap before reading anything, and give the roomy run's report.
      */

@@ -85,13 +85,12 @@ public final class Json {
     /** The document, indented as databind's INDENT_OUTPUT indents, and a line end. */
     public static String write(Object value) {
         StringWriter out = new StringWriter(4096);
-        try (JsonGenerator g = Writer.FACTORY.createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            Writer.RECORDS.write(g, value);
+        try {
+            write(value, out);
         } catch (IOException e) {
             throw new IllegalStateException("JSON rendering failed", e);
         }
-        return out.append(System.lineSeparator()).toString();
+        return out.toString();
     }
 
     /**
