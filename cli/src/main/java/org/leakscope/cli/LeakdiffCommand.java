@@ -169,7 +169,7 @@ final class LeakdiffCommand {
                 Object doc = LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "rerender");
                 target.stream(w -> Json.write(doc, w));
             } else {
-                target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.rerender(r),
+                target.streamBytes(o -> new UmdhCompareRenderer(decimal, o).render(LeakdiffHeader.rerender(r),
                         r.comparison(), r.shown()));
             }
         } else if (report instanceof LeakdiffReport.Trend r) {
@@ -185,8 +185,8 @@ final class LeakdiffCommand {
                 Object doc = LeakdiffDocument.compare(r, r.comparison(), r.shown(), request, "compare");
                 target.stream(w -> Json.write(doc, w));
             } else {
-                target.stream(w -> new UmdhCompareRenderer(decimal, w).render(LeakdiffHeader.compare(r, decimal,
-                        keyNote), r.comparison(), r.shown()));
+                target.streamBytes(o -> new UmdhCompareRenderer(decimal, o).render(
+                        LeakdiffHeader.compare(r, decimal, keyNote), r.comparison(), r.shown()));
             }
         }
         OutputTarget html = CommonOptions.html(cl, out);

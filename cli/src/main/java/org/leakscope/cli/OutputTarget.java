@@ -37,16 +37,30 @@ final class OutputTarget {
         void writeTo(Writer w) throws IOException;
     }
 
+    /** Something that writes a report as UTF-8 bytes (the stream escapes them; the body flushes what it buffers). */
+    interface ByteBody {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
      * Streams a large report: to stdout directly, or to a temporary sibling renamed into place only when the
      * body completes, so nothing half-written is left behind when it fails.
      */
     void stream(Body body) throws IOException {
-        if (file == null) {
-            stdout.flush();
-            Writer w = writer(stdout.escaping());
+        streamBytes(out -> {
+            Writer w = writer(out);
             body.writeTo(w);
             w.flush();
+        });
+    }
+
+    /** {@link #stream(Body)} for a body that writes bytes: no Writer and encoder for text that is mostly ASCII. */
+    void streamBytes(ByteBody body) throws IOException {
+        if (file == null) {
+            stdout.flush();
+            OutputStream out = stdout.escaping();
+            body.writeTo(out);
+            out.flush();
             return;
         }
         BasicFileAttributes existing = attributes(file);
@@ -55,8 +69,8 @@ final class OutputTarget {
         }
         if (existing != null && !existing.isRegularFile()) {
             // A device or a pipe (/dev/stdout, a FIFO): written in place; a rename would replace it.
-            try (Writer w = writer(new EscapingOutputStream(Files.newOutputStream(file), file.toString()))) {
-                body.writeTo(w);
+            try {
+                writeAndClose(Files.newOutputStream(file), body);
             } catch (OutputException e) {
                 throw e;
             } catch (IOException e) {
@@ -74,9 +88,7 @@ final class OutputTarget {
             if (existing != null) {
                 keepPermissions(file, tmp);
             }
-            try (Writer w = writer(new EscapingOutputStream(Files.newOutputStream(tmp), file.toString()))) {
-                body.writeTo(w);
-            }
+            writeAndClose(Files.newOutputStream(tmp), body);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -90,6 +102,20 @@ final class OutputTarget {
             if (tmp != null) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * The body's text through the escaping filter into {@code raw}, then closed. Not try-with-resources on the
+     * filter: after a failed write its close throws the same kept exception, which cannot suppress itself.
+     */
+    private void writeAndClose(OutputStream raw, ByteBody body) throws IOException {
+        try {
+            EscapingOutputStream out = new EscapingOutputStream(raw, file.toString());
+            body.writeTo(out);
+            out.finish();
+        } finally {
+            raw.close();
         }
     }
 

@@ -1,5 +1,8 @@
 package org.leakscope.cli.text;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.StackChange;
@@ -21,31 +24,44 @@ import org.leakscope.model.Frame;
  * Inlined calls ({@link Frame#inlined()}) get no line here: every TAB-indented line of a stack is a frame to the
  * scripts (and to leakdiff) reading this format, so a frame stays one line, the real function with the line that
  * called the inlined code; {@code --json} and {@code --trend} show them.
+ * <p>
+ * Written as UTF-8 bytes straight into a buffer: a compare of two 1 GB logs prints millions of frame lines (70 MB),
+ * and going through a StringBuilder, a Writer and its encoder copied every character four times.
  */
 public final class UmdhCompareRenderer {
-    private final boolean decimal;
-    private final java.io.Writer out;
-    private final StringBuilder sb = new StringBuilder(1 << 16);
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int FLUSH_AT = 1 << 15;
 
-    public UmdhCompareRenderer(boolean decimal, java.io.Writer out) {
+    private final boolean decimal;
+    private final OutputStream out;
+    private byte[] buf = new byte[1 << 16];
+    private int n;
+    private final FrameTexts texts;
+
+    /** @param out receives the report as UTF-8 (the caller escapes and buffers it as for any report) */
+    public UmdhCompareRenderer(boolean decimal, OutputStream out) {
+        this(decimal, out, new FrameTexts());
+    }
+
+    UmdhCompareRenderer(boolean decimal, OutputStream out, FrameTexts texts) {
         this.decimal = decimal;
         this.out = out;
+        this.texts = texts;
     }
 
     /**
      * @param header  comment lines (without the {@code //}) describing the inputs and options
      * @param shown   the selected changes, in order
      */
-    public void render(List<String> header, Comparison c, List<StackChange> shown) throws java.io.IOException {
+    public void render(List<String> header, Comparison c, List<StackChange> shown) throws IOException {
         for (String h : header) {
-            sb.append("// ").append(h).append('\n');
+            text("// ").text(h).put('\n');
         }
         legend();
         for (StackChange s : shown) {
             record(s);
-            if (sb.length() > (1 << 15)) {
-                out.append(sb);
-                sb.setLength(0);
+            if (n > FLUSH_AT) {
+                drain();
             }
         }
         long requested = c.bytesDelta();
@@ -54,12 +70,12 @@ public final class UmdhCompareRenderer {
         // umdh prints magnitudes after "increase"/"decrease" (an empty compare is a decrease); a part whose sign
         // differs from the total's keeps a minus so the line still adds up.
         boolean increase = total > 0;
-        sb.append("Total ").append(increase ? "increase" : "decrease").append(" == ")
-                .append(pad(part(requested, increase), 6)).append(" requested + ")
-                .append(pad(part(overhead, increase), 6)).append(" overhead = ").append(pad(num(Math.abs(total)), 6))
-                .append('\n');
-        out.append(sb);
-        sb.setLength(0);
+        text("Total ").text(increase ? "increase" : "decrease").text(" == ")
+                .text(pad(part(requested, increase), 6)).text(" requested + ")
+                .text(pad(part(overhead, increase), 6)).text(" overhead = ").text(pad(num(Math.abs(total)), 6))
+                .put('\n');
+        drain();
+        out.flush();
     }
 
     private void legend() {
@@ -76,56 +92,55 @@ public final class UmdhCompareRenderer {
         line("the figures in each snapshot; TRACEID is the trace id in the newest snapshot");
         line("holding the stack. All numbers are " + radix + ".");
         line("");
-        sb.append('\n');
+        put('\n');
     }
 
     private void line(String s) {
-        sb.append("// ").append(s);
+        text("// ").text(s);
         for (int i = s.length(); i < 73; i++) {
-            sb.append(' ');
+            put(' ');
         }
-        sb.append('\n');
+        put('\n');
     }
 
     private void record(StackChange s) {
         String id = s.traceId() == null ? "-" : s.traceId();
         long bd = s.bytesDelta();
-        sb.append(bd < 0 ? '-' : '+').append(' ').append(pad(num(Math.abs(bd)), 7)).append(" (")
-                .append(pad(num(s.newBytes()), 7)).append(" - ").append(pad(num(s.oldBytes()), 7)).append(") ")
-                .append(pad(num(s.newCount()), 6)).append(" allocs\tBackTrace").append(id).append('\n');
+        put(bd < 0 ? '-' : '+').put(' ').num(bd < 0 ? -bd : bd, 7).text(" (").num(s.newBytes(), 7).text(" - ")
+                .num(s.oldBytes(), 7).text(") ").num(s.newCount(), 6).text(" allocs\tBackTrace").text(id).put('\n');
         long cd = s.countDelta();
-        sb.append(cd < 0 ? '-' : '+').append(' ').append(pad(num(Math.abs(cd)), 7)).append(" (")
-                .append(pad(num(s.newCount()), 7)).append(" - ").append(pad(num(s.oldCount()), 7)).append(")\tBackTrace")
-                .append(id).append("\tallocations\n");
-        sb.append('\n');
-        for (Frame f : s.backtrace().frames()) {
-            sb.append('\t').append(shown(f)).append('\n');
-        }
+        put(cd < 0 ? '-' : '+').put(' ').num(cd < 0 ? -cd : cd, 7).text(" (").num(s.newCount(), 7).text(" - ")
+                .num(s.oldCount(), 7).text(")\tBackTrace").text(id).text("\tallocations\n");
+        put('\n');
+        frames(s.backtrace().frames());
         for (List<Frame> alias : s.backtrace().aliases()) {
-            sb.append("\tAlias\n"); // as in the snapshot log: another stack of the same trace follows
-            for (Frame f : alias) {
-                sb.append('\t').append(shown(f)).append('\n');
-            }
+            text("\tAlias\n"); // as in the snapshot log: another stack of the same trace follows
+            frames(alias);
         }
-        sb.append('\n');
+        put('\n');
     }
 
-    /**
-     * {@link #frame(Frame)}, made once per Frame object: readers share one Frame per address, and a compare of
-     * big logs prints millions of frame lines over some hundred thousand addresses.
-     */
-    private String shown(Frame f) {
-        String t = shownFrames.get(f);
-        if (t == null) {
-            t = frame(f);
-            if (shownFrames.size() < 1 << 20) {
-                shownFrames.put(f, t);
+    /** One TAB-indented line per frame, each frame's text made once ({@link FrameTexts}). */
+    private void frames(List<Frame> frames) {
+        int count = frames.size();
+        long[] places = texts.find(frames);
+        for (int i = 0; i < count; i++) {
+            long place = places[i];
+            if (place < 0) {
+                place = texts.get(frames.get(i)); // the same frame earlier in this stack
             }
+            if (place < 0) {
+                byte[] t = frame(frames.get(i)).getBytes(StandardCharsets.UTF_8);
+                place = texts.add(frames.get(i), t);
+                if (place < 0) { // the cache is full: this frame's text goes out without being kept
+                    put('\t').bytes(t, 0, t.length).put('\n');
+                    continue;
+                }
+            }
+            put('\t').bytes(texts.arena(), (int) (place >>> FrameTexts.LENGTH_BITS),
+                    (int) (place & FrameTexts.LENGTH_MASK)).put('\n');
         }
-        return t;
     }
-
-    private final java.util.IdentityHashMap<Frame, String> shownFrames = new java.util.IdentityHashMap<>();
 
     /** UMDH's frame text: {@code module!function+OFFSET (file, line)}, {@code module+OFFSET}, or the address. */
     public static String frame(Frame f) {
@@ -174,5 +189,75 @@ public final class UmdhCompareRenderer {
             return s;
         }
         return " ".repeat(width - s.length()) + s;
+    }
+
+    /** {@link #num(long)} right-aligned in {@code width} columns, written without making a String. */
+    private UmdhCompareRenderer num(long v, int width) {
+        if (decimal && v < 0) {
+            return text(pad(Long.toString(v), width)); // only a damaged figure is negative
+        }
+        int digits = 1;
+        if (decimal) {
+            for (long x = v; x >= 10; x /= 10) {
+                digits++;
+            }
+        } else {
+            digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) >> 2);
+        }
+        for (int i = digits; i < width; i++) {
+            put(' ');
+        }
+        room(digits);
+        int end = n + digits;
+        long x = v;
+        for (int i = end - 1; i >= n; i--) {
+            if (decimal) {
+                buf[i] = DIGITS[(int) (x % 10)];
+                x /= 10;
+            } else {
+                buf[i] = DIGITS[(int) (x & 15)];
+                x >>>= 4;
+            }
+        }
+        n = end;
+        return this;
+    }
+
+    private UmdhCompareRenderer text(String s) {
+        int len = s.length();
+        room(len);
+        for (int i = 0; i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) { // not ASCII: encoded whole (paths in the header, names in frames)
+                byte[] b = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                return bytes(b, 0, b.length);
+            }
+            buf[n++] = (byte) ch;
+        }
+        return this;
+    }
+
+    private UmdhCompareRenderer bytes(byte[] b, int from, int len) {
+        room(len);
+        System.arraycopy(b, from, buf, n, len);
+        n += len;
+        return this;
+    }
+
+    private UmdhCompareRenderer put(char ch) {
+        room(1);
+        buf[n++] = (byte) ch;
+        return this;
+    }
+
+    private void room(int len) {
+        if (buf.length - n < len) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));
+        }
+    }
+
+    private void drain() throws IOException {
+        out.write(buf, 0, n);
+        n = 0;
     }
 }
