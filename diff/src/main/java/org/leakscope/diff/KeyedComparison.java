@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
+import org.leakscope.model.IndexOrder;
 import org.leakscope.model.KeyedTraces;
 import org.leakscope.model.SeededHash;
 
@@ -207,11 +208,7 @@ public final class KeyedComparison {
 
         List<StackChange> build(KeyedTraces older, KeyedTraces newer, KeyKind kind, Supplier<FrameCodes> makeCodes)
                 throws IOException {
-            Integer[] byOrder = new Integer[size];
-            for (int k = 0; k < size; k++) {
-                byOrder[k] = k;
-            }
-            Arrays.sort(byOrder, (x, y) -> Long.compare(order[x], order[y]));
+            int[] byOrder = IndexOrder.of(order, size);
             // each side's stacks are read again on a thread of its own (two logs of 3M stacks: 154k stacks, ~1.5 s
             // one after the other), each with its own codes: FrameCodes are used from one thread
             FrameCodes olderCodes = makeCodes.get();

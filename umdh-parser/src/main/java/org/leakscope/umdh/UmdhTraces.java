@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
+import org.leakscope.model.IndexOrder;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.KeyedTraces;
 import org.leakscope.model.LongIntMap;
@@ -148,18 +149,21 @@ public final class UmdhTraces implements KeyedTraces {
     @Override
     public List<List<Frame>> stacks(int[] traces, FrameCodes verify, int[] folded) throws IOException {
         long[] place = new long[traces.length]; // offset << 24 | length, or -1
+        long[] offsets = new long[traces.length];
+        int[] with = new int[traces.length];    // the traces that have a stack
         int n = 0;
         for (int i = 0; i < traces.length; i++) {
             place[i] = stackText.get(at(traces[i]));
-            n += place[i] >= 0 ? 1 : 0;
-        }
-        Integer[] order = new Integer[n]; // the stacks in file order
-        for (int i = 0, k = 0; i < traces.length; i++) {
             if (place[i] >= 0) {
-                order[k++] = i;
+                offsets[n] = place[i] >>> 24;
+                with[n++] = i;
             }
         }
-        Arrays.sort(order, (a, b) -> Long.compare(place[a], place[b]));
+        int[] byOffset = IndexOrder.of(offsets, n);
+        int[] order = new int[n]; // the stacks in file order
+        for (int k = 0; k < n; k++) {
+            order[k] = with[byOffset[k]];
+        }
         List<List<Frame>> out = new ArrayList<>(java.util.Collections.nCopies(traces.length, List.<Frame>of()));
         AddressFrames byAddress = new AddressFrames(verify);
         Map<String, Frame> byText = new HashMap<>();
@@ -207,7 +211,7 @@ public final class UmdhTraces implements KeyedTraces {
          * Makes stack k of {@code order} readable in {@link #bytes}, reading with it the stacks after it that lie
          * within {@link #GAP} of each other; returns where stack k starts there.
          */
-        int cover(long[] place, Integer[] order, int k, int trace) throws IOException {
+        int cover(long[] place, int[] order, int k, int trace) throws IOException {
             long offset = place[order[k]] >>> 24;
             int len = (int) (place[order[k]] & 0xFFFFFF);
             if (start >= 0 && offset >= start && offset + len <= start + length) {
