@@ -16,6 +16,7 @@ import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
 import org.leakscope.model.IndexedFrames;
+import org.leakscope.model.IndexOrder;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
@@ -977,36 +978,13 @@ public final class UmdhSnapshotReader {
      */
     private int[] numberByFirstAppearance() {
         boolean ordered = true;
-        long max = traces == 0 ? 0 : firstLine.get(0);
-        for (int t = 1; t < traces; t++) {
-            long line = firstLine.get(t);
-            ordered &= max < line;
-            max = Math.max(max, line);
+        for (int t = 1; t < traces && ordered; t++) {
+            ordered = firstLine.get(t - 1) < firstLine.get(t);
         }
         if (ordered) {
             return null;
         }
-        int bits = 32 - Integer.numberOfLeadingZeros(traces);
-        int[] order = new int[traces];
-        if (max < 1L << (63 - bits)) {
-            long[] packed = new long[traces]; // line above, trace below: one primitive sort
-            for (int t = 0; t < traces; t++) {
-                packed[t] = firstLine.get(t) << bits | t;
-            }
-            Arrays.sort(packed);
-            for (int i = 0; i < traces; i++) {
-                order[i] = (int) (packed[i] & ((1L << bits) - 1));
-            }
-        } else {
-            Integer[] boxed = new Integer[traces];
-            for (int t = 0; t < traces; t++) {
-                boxed[t] = t;
-            }
-            Arrays.sort(boxed, (x, y) -> Long.compare(firstLine.get(x), firstLine.get(y)));
-            for (int i = 0; i < traces; i++) {
-                order[i] = boxed[i];
-            }
-        }
+        int[] order = IndexOrder.of(firstLine.toArray(traces, null), traces); // firstLine is not read after this
         if (codes == null) {
             int[] ss = new int[traces];
             short[] sl = new short[traces];
