@@ -62,6 +62,12 @@ final class ReportBuilder {
     private static final byte[] NOT_ALL_FREE = LineCursor.ascii("error ... not all resources free");
     private static final byte[] ACTIVE = LineCursor.ascii(" active(not terminated)");
     private static final byte[] CANT_UNLOAD = LineCursor.ascii("error can");
+    private static final byte[] OPEN_TYPE = LineCursor.ascii(" (");
+    private static final byte[] ROW_UPPER = LineCursor.ascii(" - 0x");
+    private static final byte[] BAR = LineCursor.ascii("|");
+    private static final byte[] OPEN = LineCursor.ascii("(");
+    private static final byte[] CLOSE = LineCursor.ascii(")");
+    private static final byte[] THREAD_ID = LineCursor.ascii("thread ");
 
     /**
      * Records of one kind with one stack (null: the record had no stack line, its stack is its return address).
@@ -128,8 +134,11 @@ final class ReportBuilder {
     private long address;
     private long size;
     private String type;
-    private Long creator;
-    private Long returnAddress;
+    // unboxed: an exit report lists a record per resource, each with these two lines
+    private long creator;
+    private boolean hasCreator;
+    private long returnAddress;
+    private boolean hasReturnAddress;
     private final long[] stack = new long[MAX_STACK];
     private int stackDepth;
     private long recordLine;
@@ -269,7 +278,7 @@ final class ReportBuilder {
                 return null;
             }
             long sz = c.value;
-            if (!(c.lit(TAG) && c.hex() && c.lit(LineCursor.ascii(" (")))) {
+            if (!(c.lit(TAG) && c.hex() && c.lit(OPEN_TYPE))) {
                 return null;
             }
             int close = c.end - 1;
@@ -286,16 +295,26 @@ final class ReportBuilder {
         return common(c, n);
     }
 
-    private byte[] lastTypeBytes = new byte[0];
-    private String lastType;
+    private final byte[][] typeBytes = new byte[8][];
+    private final String[] types = new String[8];
+    private int nextType;
 
-    /** The type in parentheses; the same few names repeat for every block, so the last one is reused. */
+    /**
+     * The type in parentheses. The same few names repeat for every block, interleaved (Heap, Malloc, Calloc,
+     * Virtual), so the last eight are reused: with the last one only, nearly every block made a string.
+     */
     private String typeName(byte[] b, int s, int e) {
-        if (e - s != lastTypeBytes.length || !DebugViewReader.startsWith(b, s, e, lastTypeBytes)) {
-            lastTypeBytes = java.util.Arrays.copyOfRange(b, s, e);
-            lastType = new String(lastTypeBytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < typeBytes.length; i++) {
+            byte[] t = typeBytes[i];
+            if (t != null && t.length == e - s && DebugViewReader.startsWith(b, s, e, t)) {
+                return types[i];
+            }
         }
-        return lastType;
+        int i = nextType;
+        nextType = (i + 1) % typeBytes.length;
+        typeBytes[i] = Arrays.copyOfRange(b, s, e);
+        types[i] = new String(typeBytes[i], java.nio.charset.StandardCharsets.ISO_8859_1);
+        return types[i];
     }
 
     private boolean setAddress(long v) {
@@ -374,6 +393,7 @@ final class ReportBuilder {
                 return null;
             }
             creator = c.value;
+            hasCreator = true;
             return Result.CONSUMED;
         }
         if (c.lit(RETURN_ADDRESS)) {
@@ -382,6 +402,7 @@ final class ReportBuilder {
             }
             width(c);
             returnAddress = c.value;
+            hasReturnAddress = true;
             return Result.CONSUMED;
         }
         if (c.lit(STACK)) {
@@ -397,7 +418,7 @@ final class ReportBuilder {
 
     /** {@code stack 0x... 0x...}: every frame the tracker recorded, innermost first (the returnAddress again). */
     private boolean stackLine(LineCursor c) {
-        if (returnAddress == null || stackDepth != 0) {
+        if (!hasReturnAddress || stackDepth != 0) {
             return false;
         }
         while (true) {
@@ -422,11 +443,11 @@ final class ReportBuilder {
             return null;
         }
         long lower = c.value;
-        if (!(c.lit(LineCursor.ascii(" - 0x")) && c.hex())) {
+        if (!(c.lit(ROW_UPPER) && c.hex())) {
             return null;
         }
         long upper = c.value;
-        if (!c.lit(LineCursor.ascii("|"))) {
+        if (!c.lit(BAR)) {
             return null;
         }
         c.spaces();
@@ -434,7 +455,7 @@ final class ReportBuilder {
             return null;
         }
         long hexCount = c.value;
-        if (!(c.lit(LineCursor.ascii("(")) && c.dec() && c.lit(LineCursor.ascii(")")) && c.atEnd())) {
+        if (!(c.lit(OPEN) && c.dec() && c.lit(CLOSE) && c.atEnd())) {
             return null;
         }
         if (c.value != hexCount && (c.value & 0xFFFFFFFFL) != hexCount) {
@@ -456,7 +477,7 @@ final class ReportBuilder {
             blocked = true;
             return Result.CONSUMED;
         }
-        if (c.lit(LineCursor.ascii("thread ")) && c.hex() && c.lit(ACTIVE)) {
+        if (c.lit(THREAD_ID) && c.hex() && c.lit(ACTIVE)) {
             if (activeThreads.size() < options.maxExamples()) {
                 activeThreads.add(c.value);
             }
@@ -470,8 +491,8 @@ final class ReportBuilder {
         address = addr;
         size = 0;
         type = null;
-        creator = null;
-        returnAddress = null;
+        hasCreator = false;
+        hasReturnAddress = false;
         stackDepth = 0;
         recordLine = n;
     }
@@ -482,15 +503,15 @@ final class ReportBuilder {
             return;
         }
         listed++;
-        long[] frames = returnAddress != null && stackDepth > 1 ? Arrays.copyOf(stack, stackDepth) : null;
-        SiteKey key = new SiteKey(kind, returnAddress == null ? -1 : returnAddress, frames);
+        long[] frames = hasReturnAddress && stackDepth > 1 ? Arrays.copyOf(stack, stackDepth) : null;
+        SiteKey key = new SiteKey(kind, hasReturnAddress ? returnAddress : -1, frames);
         Site s = sites.get(key);
         if (s == null) {
             if (sites.size() >= options.maxCallSites()) {
                 key = new SiteKey(kind, -2, null);
                 s = sites.computeIfAbsent(key, k -> new Site(recordLine, false));
             } else {
-                s = new Site(recordLine, returnAddress != null);
+                s = new Site(recordLine, hasReturnAddress);
                 sites.put(key, s);
             }
         }
@@ -503,9 +524,9 @@ final class ReportBuilder {
             s.types.add(type);
         }
         if (examples.size() < options.maxExamples()) {
-            Backtrace bt = returnAddress == null ? new Backtrace(null, List.of())
+            Backtrace bt = !hasReturnAddress ? new Backtrace(null, List.of())
                     : frames == null ? Backtrace.of(Frame.unresolved(returnAddress)) : Backtrace.of(unresolved(frames));
-            examples.add(new Resource(kind, address, size, type, creator, bt, null));
+            examples.add(new Resource(kind, address, size, type, hasCreator ? creator : null, bt, null));
         }
         kind = null;
     }
