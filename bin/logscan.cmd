@@ -10,5 +10,5 @@ set "JAVA_EXE=java"
 if defined JAVA_HOME set "JAVA_EXE=%JAVA_HOME%\bin\java"
 set "CDS="
 if exist "%~dp0.leakscope.jsa" set "CDS=-XX:SharedArchiveFile=%~dp0.leakscope.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-"%JAVA_EXE%" %CDS% -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:InitialRAMPercentage=8 %LEAKSCOPE_JAVA_OPTS% -cp "%JAR%" org.leakscope.cli.Main logscan %*
+"%JAVA_EXE%" %CDS% -Xshare:auto -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.3 -XX:+UseParallelGC -XX:InitialRAMPercentage=8 %LEAKSCOPE_JAVA_OPTS% -cp "%JAR%" org.leakscope.cli.Main logscan %*
 exit /b %ERRORLEVEL%
