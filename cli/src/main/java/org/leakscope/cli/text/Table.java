@@ -116,19 +116,37 @@ public final class Table {
         return max;
     }
 
+    /**
+     * One row, written straight into {@code out}, its trailing blanks cut: a row built apart and then appended as a
+     * CharSequence was copied a char at a time (a tenth of the text report of a 1 GB DebugView log).
+     */
     private void line(StringBuilder out, String indent, String[] cells, int[] width) {
-        StringBuilder sb = new StringBuilder(indent);
+        int start = out.length();
+        out.append(indent);
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
-                sb.append("  ");
+                out.append("  ");
             }
-            String pad = " ".repeat(width[i] - cells[i].length());
-            sb.append(rightAligned[i] ? pad + cells[i] : cells[i] + pad);
+            int pad = width[i] - cells[i].length();
+            if (rightAligned[i]) {
+                blanks(out, pad);
+                out.append(cells[i]);
+            } else {
+                out.append(cells[i]);
+                blanks(out, pad);
+            }
         }
-        int end = sb.length();
-        while (end > 0 && sb.charAt(end - 1) == ' ') {
+        int end = out.length();
+        while (end > start && out.charAt(end - 1) == ' ') {
             end--;
         }
-        out.append(sb, 0, end).append('\n');
+        out.setLength(end);
+        out.append('\n');
+    }
+
+    private static void blanks(StringBuilder out, int n) {
+        for (int i = 0; i < n; i++) {
+            out.append(' ');
+        }
     }
 }
