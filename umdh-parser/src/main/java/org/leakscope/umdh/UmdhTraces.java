@@ -294,7 +294,8 @@ public final class UmdhTraces implements KeyedTraces {
      */
     private final class AddressFrames {
         private final LongIntMap numbers = new LongIntMap(1 << 10);
-        private final List<Frame> frames = new ArrayList<>();
+        private Frame[] frameOf = new Frame[1 << 10]; // by number
+        private int framesMade;
         private long[] addressOf = new long[1 << 10]; // by number
         private final FrameCodes codes;
         private long[] codeOf = new long[1 << 10]; // by number; 0 = not made yet
@@ -332,7 +333,7 @@ public final class UmdhTraces implements KeyedTraces {
                 int i = numbers.get(pendingAddress[k] & Long.MAX_VALUE); // LongIntMap reserves MIN_VALUE
                 pendingNumber[k] = i;
                 if (i >= 0) {
-                    touched += addressOf[i] + (i < codeOf.length ? codeOf[i] : 0);
+                    touched += addressOf[i] + (i < codeOf.length ? codeOf[i] : 0) + (frameOf[i] == null ? 0 : 1);
                 }
             }
             sink = touched;
@@ -356,18 +357,19 @@ public final class UmdhTraces implements KeyedTraces {
             }
             if (i >= 0 && addressOf[i] == address) { // not frames.get(i).address(): a miss per frame line
                 lastNumber = i;
-                return frames.get(i);
+                return frameOf[i];
             }
             Frame f = modules.frame(address);
             lastNumber = -1;
             if (i < 0) {
-                lastNumber = frames.size();
-                numbers.put(address & Long.MAX_VALUE, frames.size());
+                lastNumber = framesMade++;
+                numbers.put(address & Long.MAX_VALUE, lastNumber);
                 if (lastNumber == addressOf.length) {
                     addressOf = Arrays.copyOf(addressOf, lastNumber * 2);
+                    frameOf = Arrays.copyOf(frameOf, lastNumber * 2);
                 }
                 addressOf[lastNumber] = address;
-                frames.add(f);
+                frameOf[lastNumber] = f;
             }
             return f; // an address differing only in bit 63 from a kept one: not kept (never seen)
         }
@@ -381,7 +383,7 @@ public final class UmdhTraces implements KeyedTraces {
                 stackCodes = Arrays.copyOf(stackCodes, k * 2);
             }
             long c;
-            if (lastNumber >= 0 && frames.get(lastNumber) == f) {
+            if (lastNumber >= 0 && frameOf[lastNumber] == f) {
                 if (lastNumber >= codeOf.length) {
                     codeOf = Arrays.copyOf(codeOf, Math.max(lastNumber + 1, codeOf.length * 2));
                 }
