@@ -24,15 +24,20 @@ public interface FrameCodes {
     /**
      * A stack's key from its frames' codes: allocator frames at the top are folded off (at least one frame is
      * kept), the rest hashed in order with their number. Two stacks with equal keys match; two different ones
-     * collide with probability about 2^-64 per pair (seeded per run: a file cannot choose collisions).
+     * collide with probability about 2^-63 per pair: the codes are seeded hashes, random to a file, and a
+     * polynomial in a fixed odd multiplier over random values vanishes that rarely; the sum is mixed once at the
+     * end so every bit of the key depends on every frame (the merge sorts by the high bits).
+     * <p>
+     * One multiply-add per frame, not a full mix: each step waits for the one before, and a mix per frame (about
+     * 17 cycles) made this chain about 7 % of the CPU time reading a 1 GB log of 3 million stacks took.
      */
     static long fingerprint(long[] codes, int n) {
         int first = folded(codes, n);
-        long h = SeededHash.mix(n - first);
+        long h = n - first;
         for (int i = first; i < n; i++) {
-            h = SeededHash.mix(h + (codes[i] & ~ALLOCATOR));
+            h = h * 0x9E37_79B9_7F4A_7C15L + (codes[i] & ~ALLOCATOR); // odd: no two sums so far merge
         }
-        return h;
+        return SeededHash.mix(h);
     }
 
     /** How many frames at the top {@link #fingerprint} folds off. */
