@@ -395,6 +395,13 @@ public final class UmdhSnapshotReader {
             int q = p + 1;
             long address = 0;
             int d;
+            if (q + 8 <= limit) {
+                long w = (long) LONGS.get(b, q);
+                if (Cursor.allHex8(w)) { // the first eight digits at once; a longer address goes on below
+                    address = Cursor.hex8(w);
+                    q += 8;
+                }
+            }
             while (q < limit && (d = Cursor.hexDigit(b[q])) >= 0) {
                 address = address << 4 | d;
                 q++;
