@@ -11,6 +11,7 @@ import java.util.function.LongConsumer;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Problem;
 import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.Swar;
 import org.leakscope.textio.TextLines;
 
 /**
@@ -51,7 +52,9 @@ public final class DebugViewReader implements Closeable, LinePosition {
     private int lineStart;
     private int lineEnd;
     private long line;
-    private long sequence;
+    /** The SEQ column's digits, read when asked for ({@link #sequence()}); empty when there is none. */
+    private int seqStart;
+    private int seqEnd;
     private double elapsed;
     private int clockMillis;
     private LocalDate date;
@@ -111,6 +114,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
             return null;
         }
         parse();
+        long sequence = sequence();
         return new DebugViewRecord(line, sequence < 0 ? null : sequence, Double.isNaN(elapsed) ? null : elapsed,
                 clockMillis < 0 ? null : LocalTime.ofNanoOfDay(clockMillis * 1_000_000L), date, pid < 0 ? null : pid,
                 processName(), message());
@@ -204,7 +208,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
 
     private void clear(long n) {
         line = n;
-        sequence = -1;
+        seqStart = seqEnd = 0;
         elapsed = Double.NaN;
         clockMillis = -1;
         date = null;
@@ -229,17 +233,20 @@ public final class DebugViewReader implements Closeable, LinePosition {
 
     /** {@code SEQ<TAB>TIME<TAB>MESSAGE[<TAB>]} (Sysinternals DebugView). */
     private boolean framed(byte[] b, int s, int e) {
-        // one pass over SEQ: this runs for every line of a multi-GB log
+        // this runs for every line of a multi-GB log: DebugView's eight-digit SEQ is checked as one word
         int tab1 = s;
-        long seq = 0;
-        int stop = Math.min(e, s + 13);
-        while (tab1 < stop && b[tab1] >= '0' && b[tab1] <= '9') {
-            seq = seq * 10 + (b[tab1++] - '0');
+        if (e - s > 8 && b[s + 8] == '\t' && Swar.allDigits8(Swar.word(b, s))) {
+            tab1 = s + 8;
+        } else {
+            int stop = Math.min(e, s + 13);
+            while (tab1 < stop && b[tab1] >= '0' && b[tab1] <= '9') {
+                tab1++;
+            }
+            if (tab1 == s || tab1 >= stop || b[tab1] != '\t') {
+                return false;
+            }
         }
-        if (tab1 == s || tab1 >= stop || b[tab1] != '\t') {
-            return false;
-        }
-        int tab2 = indexOf(b, tab1 + 1, Math.min(e, tab1 + 40), (byte) '\t');
+        int tab2 = Swar.indexOf(b, tab1 + 1, Math.min(e, tab1 + 40), (byte) '\t');
         int t = tab1 + 1;
         while (t < tab2 && b[t] == ' ') {
             t++;
@@ -247,7 +254,8 @@ public final class DebugViewReader implements Closeable, LinePosition {
         if (tab2 < 0 || t == tab2 || b[t] < '0' || b[t] > '9') {
             return false;
         }
-        sequence = seq;
+        seqStart = s;
+        seqEnd = tab1;
         int end = e;
         if (end > tab2 + 1 && b[end - 1] == '\t') {
             end--; // copied (not saved) logs end every line with a TAB
@@ -481,7 +489,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
 
     /** DebugView's sequence number, or -1 (plain capture, DebugView++). */
     public long sequence() {
-        return sequence;
+        return seqEnd > seqStart ? parseLong(b, seqStart, seqEnd) : -1;
     }
 
     /** Seconds since the capture started, or NaN when the line shows clock time. */

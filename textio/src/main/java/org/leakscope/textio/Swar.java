@@ -1,0 +1,50 @@
+package org.leakscope.textio;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Eight bytes of a line at a time (SIMD within a register), for the columns every line of a big log has. logscan
+ * runs on the C1 compiler, which neither unrolls nor vectorises a byte loop: one word test replaces eight
+ * compares and eight bounds checks.
+ */
+public final class Swar {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    private Swar() {
+    }
+
+    /** Bytes {@code b[i, i + 8)} as one little-endian word: the byte at {@code i} is the lowest. */
+    public static long word(byte[] b, int i) {
+        return (long) LONGS.get(b, i);
+    }
+
+    /** First {@code c} in {@code b[from, to)}, or -1. */
+    public static int indexOf(byte[] b, int from, int to, byte c) {
+        long pattern = ONES * (c & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long t = (x - ONES) & ~x & HIGHS;
+            if (t != 0) {
+                return i + TextLines.firstMarkedByte(t);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether all eight bytes of {@code w} are ASCII digits. */
+    public static boolean allDigits8(long w) {
+        // every high nibble 3, and no low nibble above 9: adding 6 carries a low nibble of 10-15 into the high one
+        return (w & 0xF0F0F0F0F0F0F0F0L) == 0x3030303030303030L
+                && ((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) == 0x3030303030303030L;
+    }
+}
