@@ -312,6 +312,12 @@ public final class DebugViewReader implements Closeable, LinePosition {
             long frac = 0;
             double scale = 1;
             int j = i + 1;
+            long w;
+            if (e - j == 8 && Swar.allDigits8(w = Swar.word(b, j))) { // DebugView writes eight decimals
+                frac = Swar.digits8(w);
+                scale = 1e8;
+                j = e;
+            }
             while (j < e && b[j] >= '0' && b[j] <= '9') {
                 if (scale < 1e15) {
                     frac = frac * 10 + (b[j] - '0');

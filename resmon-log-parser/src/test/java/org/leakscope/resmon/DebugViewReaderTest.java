@@ -89,6 +89,40 @@ class DebugViewReaderTest {
         }
     }
 
+    /**
+     * SEQ and elapsed seconds read the same whatever their width: DebugView's own eight digits (read a word at a
+     * time) and the shorter or longer ones other tools and hand edits leave.
+     */
+    @Test
+    void sequenceAndElapsedOfEveryWidth() throws IOException {
+        java.util.Random r = new java.util.Random(12);
+        StringBuilder log = new StringBuilder();
+        List<long[]> expected = new ArrayList<>(); // sequence, whole seconds, fraction, decimals
+        for (int i = 0; i < 3_000; i++) {
+            int seqDigits = 1 + r.nextInt(12);
+            long seq = (long) (r.nextDouble() * Math.pow(10, seqDigits));
+            int decimals = 1 + r.nextInt(12);
+            long whole = r.nextInt(100_000);
+            long frac = (long) (r.nextDouble() * Math.pow(10, decimals));
+            log.append(String.format("%0" + seqDigits + "d\t%d.%0" + decimals + "d\t[12] x.exe|resmon| line %d%n",
+                    seq, whole, frac, i));
+            expected.add(new long[] {seq, whole, frac, decimals});
+        }
+        Path p = tmp.resolve("widths.log");
+        Files.writeString(p, log.toString());
+        List<DebugViewRecord> all = readAll(p, DebugViewOptions.defaults());
+        assertEquals(expected.size(), all.size());
+        for (int i = 0; i < all.size(); i++) {
+            long[] x = expected.get(i);
+            double scale = 1;
+            for (int d = 0; d < x[3]; d++) {
+                scale *= 10;
+            }
+            assertEquals(x[0], all.get(i).sequence(), "line " + (i + 1));
+            assertEquals(x[1] + x[2] / scale, all.get(i).elapsedSeconds(), "line " + (i + 1));
+        }
+    }
+
     @Test
     void elapsedThenClockTimeInOneFile() throws IOException {
         List<DebugViewRecord> all = readAll(testdata("mixed_time_formats_crlf.log"), DebugViewOptions.defaults());

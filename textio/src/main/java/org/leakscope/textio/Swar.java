@@ -47,4 +47,12 @@ public final class Swar {
         return (w & 0xF0F0F0F0F0F0F0F0L) == 0x3030303030303030L
                 && ((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) == 0x3030303030303030L;
     }
+
+    /** The number eight digits spell ({@link #allDigits8} true; the lowest byte is the first digit). */
+    public static long digits8(long w) {
+        long v = w & 0x0F0F0F0F0F0F0F0FL;
+        v = (v * (10 * 256 + 1)) >>> 8 & 0x00FF00FF00FF00FFL;     // each pair of digits in 16 bits
+        v = (v * (100 * 65536 + 1)) >>> 16 & 0x0000FFFF0000FFFFL; // each four in 32
+        return (v * (10000L * (1L << 32) + 1)) >>> 32;             // the eight
+    }
 }

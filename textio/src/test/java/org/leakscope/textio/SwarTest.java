@@ -32,9 +32,16 @@ class SwarTest {
             for (int c = 0; c < 256; c++) {
                 byte[] b = "00000059".getBytes(StandardCharsets.US_ASCII);
                 b[lane] = (byte) c;
-                assertEquals(allDigitsByByte(b), Swar.allDigits8(Swar.word(b, 0)), "byte " + c + " at " + lane);
+                boolean digits = allDigitsByByte(b);
+                assertEquals(digits, Swar.allDigits8(Swar.word(b, 0)), "byte " + c + " at " + lane);
+                if (digits) {
+                    assertEquals(Long.parseLong(new String(b, StandardCharsets.ISO_8859_1)),
+                            Swar.digits8(Swar.word(b, 0)), "byte " + c + " at " + lane);
+                }
             }
         }
+        assertEquals(99_999_999L, Swar.digits8(Swar.word("99999999".getBytes(StandardCharsets.US_ASCII), 0)));
+        assertEquals(12_345_678L, Swar.digits8(Swar.word("12345678".getBytes(StandardCharsets.US_ASCII), 0)));
     }
 
     @Test
@@ -45,7 +52,11 @@ class SwarTest {
             for (int k = 0; k < 8; k++) {
                 b[k] = r.nextInt(12) == 0 ? (byte) r.nextInt(256) : (byte) ('0' + r.nextInt(10));
             }
-            assertEquals(allDigitsByByte(b), Swar.allDigits8(Swar.word(b, 0)));
+            boolean digits = allDigitsByByte(b);
+            assertEquals(digits, Swar.allDigits8(Swar.word(b, 0)));
+            if (digits) {
+                assertEquals(Long.parseLong(new String(b, StandardCharsets.ISO_8859_1)), Swar.digits8(Swar.word(b, 0)));
+            }
         }
     }
 
