@@ -153,7 +153,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
         }
         clear(n);
         if (framed(b, s, e) || debugViewPlusPlus(b, s, e)) {
-            if (pid == 0 && startsWith(b, msgStart, msgEnd, DVPP_HEADER)) {
+            if (pid == 0 && Swar.startsWith(b, msgStart, msgEnd, DVPP_HEADER)) {
                 return false; // DebugView++'s own first line
             }
             framed = true;
@@ -437,18 +437,6 @@ public final class DebugViewReader implements Closeable, LinePosition {
         return -1;
     }
 
-    static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
-        if (e - s < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b[s + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean digits(byte[] b, int s, int e) {
         if (s >= e) {
             return false;
@@ -530,7 +518,7 @@ public final class DebugViewReader implements Closeable, LinePosition {
             return null;
         }
         int len = nameEnd - nameStart;
-        if (len != lastNameBytes.length || !startsWith(b, nameStart, nameEnd, lastNameBytes)) {
+        if (len != lastNameBytes.length || !Swar.startsWith(b, nameStart, nameEnd, lastNameBytes)) {
             lastNameBytes = java.util.Arrays.copyOfRange(b, nameStart, nameEnd);
             lastNameText = TextLines.decode(b, nameStart, nameEnd, options.ansiCharset());
         }

@@ -14,6 +14,7 @@ import org.leakscope.model.Hex;
 import org.leakscope.model.Resource;
 import org.leakscope.model.ResourceKind;
 import org.leakscope.model.SeededHash;
+import org.leakscope.textio.Swar;
 
 /**
  * Reads one resmon resource report line by line (shapes: docs/formats/resmon.md §5). Records are grouped by
@@ -306,7 +307,7 @@ final class ReportBuilder {
     private String typeName(byte[] b, int s, int e) {
         for (int i = 0; i < typeBytes.length; i++) {
             byte[] t = typeBytes[i];
-            if (t != null && t.length == e - s && DebugViewReader.startsWith(b, s, e, t)) {
+            if (t != null && t.length == e - s && Swar.startsWith(b, s, e, t)) {
                 return types[i];
             }
         }

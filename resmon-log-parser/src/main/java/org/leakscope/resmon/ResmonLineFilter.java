@@ -1,6 +1,7 @@
 package org.leakscope.resmon;
 
 import java.nio.charset.StandardCharsets;
+import org.leakscope.textio.Swar;
 import org.leakscope.textio.TextLines;
 
 /**
@@ -111,7 +112,7 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
                 i++;
                 continue;
             }
-            if (i <= last && b[i + 7] == '|' && DebugViewReader.startsWith(b, i, e, MARKER)) {
+            if (i <= last && b[i + 7] == '|' && Swar.startsWith(b, i, e, MARKER)) {
                 return i;
             }
             i++;

@@ -55,4 +55,29 @@ public final class Swar {
         v = (v * (100 * 65536 + 1)) >>> 16 & 0x0000FFFF0000FFFFL; // each four in 32
         return (v * (10000L * (1L << 32) + 1)) >>> 32;             // the eight
     }
+
+    /**
+     * Whether {@code b[s, e)} begins with {@code prefix}: eight bytes a step, the last step overlapping the one
+     * before (the markers and literals of resmon lines are 9-19 bytes); a prefix under eight bytes byte by byte.
+     */
+    public static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
+        int n = prefix.length;
+        if (e - s < n) {
+            return false;
+        }
+        if (n < 8) {
+            for (int i = 0; i < n; i++) {
+                if (b[s + i] != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < n - 8; i += 8) {
+            if (word(b, s + i) != word(prefix, i)) {
+                return false;
+            }
+        }
+        return word(b, s + n - 8) == word(prefix, n - 8);
+    }
 }

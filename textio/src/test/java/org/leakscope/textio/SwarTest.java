@@ -81,4 +81,26 @@ class SwarTest {
         assertEquals(2, Swar.indexOf(high, 0, high.length, (byte) 0xF0));
         assertEquals(9, Swar.indexOf(high, 3, high.length, (byte) 0xF0));
     }
+
+    @Test
+    void startsWithAgreesWithByteLoopForEveryLengthAndChangedByte() {
+        Random r = new Random(9);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] prefix = new byte[r.nextInt(25)];
+            r.nextBytes(prefix);
+            byte[] b = new byte[prefix.length + r.nextInt(30)];
+            r.nextBytes(b);
+            int s = r.nextInt(b.length - prefix.length + 1);
+            System.arraycopy(prefix, 0, b, s, prefix.length);
+            if (prefix.length > 0 && r.nextBoolean()) { // one bit off, anywhere
+                b[s + r.nextInt(prefix.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            int e = s + r.nextInt(b.length - s + 1); // sometimes shorter than the prefix
+            boolean expected = e - s >= prefix.length;
+            for (int i = 0; expected && i < prefix.length; i++) {
+                expected = b[s + i] == prefix[i];
+            }
+            assertEquals(expected, Swar.startsWith(b, s, e, prefix), "round " + round);
+        }
+    }
 }
