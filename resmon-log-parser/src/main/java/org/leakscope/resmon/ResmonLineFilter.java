@@ -2,7 +2,6 @@ package org.leakscope.resmon;
 
 import java.nio.charset.StandardCharsets;
 import org.leakscope.textio.Swar;
-import org.leakscope.textio.TextLines;
 
 /**
  * The first look at every line of a log: the DebugView columns (through a {@link DebugViewReader} fed line by
@@ -89,33 +88,22 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
         }
     }
 
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /**
      * Where {@code |resmon| } starts in the message, or -1. Other programs use '|' too (QUIK|GetApp1|...).
-     * Most lines of a capture have no marker, so this looks for a '|' eight bytes at a time.
+     * Most lines of a capture have no '|' at all: the search for one is a word-at-a-time scan.
      */
     static int marker(byte[] b, int s, int e) {
-        int last = e - MARKER.length;
+        int last = e - MARKER.length; // where the marker can start at the latest
         int i = s;
         while (i <= last) {
-            if (i + 8 <= e) {
-                long x = (long) LONGS.get(b, i) ^ 0x7C7C7C7C7C7C7C7CL;
-                long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-                if (t == 0) {
-                    i += 8;
-                    continue;
-                }
-                i += TextLines.firstMarkedByte(t);
-            } else if (b[i] != '|') {
-                i++;
-                continue;
+            int bar = Swar.indexOf(b, i, last + 1, (byte) '|');
+            if (bar < 0) {
+                return -1;
             }
-            if (i <= last && b[i + 7] == '|' && Swar.startsWith(b, i, e, MARKER)) {
-                return i;
+            if (b[bar + 7] == '|' && Swar.startsWith(b, bar, e, MARKER)) {
+                return bar;
             }
-            i++;
+            i = bar + 1;
         }
         return -1;
     }

@@ -26,6 +26,15 @@ public final class Swar {
     public static int indexOf(byte[] b, int from, int to, byte c) {
         long pattern = ONES * (c & 0xFF);
         int i = from;
+        for (; i + 16 <= to; i += 16) { // two words a step: C1 does not unroll
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long y = (long) LONGS.get(b, i + 8) ^ pattern;
+            long t = (x - ONES) & ~x & HIGHS;
+            long u = (y - ONES) & ~y & HIGHS;
+            if ((t | u) != 0) {
+                return t != 0 ? i + TextLines.firstMarkedByte(t) : i + 8 + TextLines.firstMarkedByte(u);
+            }
+        }
         for (; i + 8 <= to; i += 8) {
             long x = (long) LONGS.get(b, i) ^ pattern;
             long t = (x - ONES) & ~x & HIGHS;
