@@ -181,29 +181,39 @@ public final class DebugViewReader implements Closeable, LinePosition {
         }
     }
 
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** Whether b[s, e) holds a NUL byte: eight bytes a step (has-zero-byte), as every resmon line is checked. */
+    /**
+     * Whether b[s, e) holds a NUL byte: eight bytes a step (has-zero-byte), the last step overlapping the one
+     * before rather than a byte loop for the rest, as every resmon line is checked.
+     */
     static boolean hasNul(byte[] b, int s, int e) {
-        int i = s;
-        for (; i + 8 <= e; i += 8) {
-            long x = (long) LONGS.get(b, i);
-            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+        if (e - s < 8) {
+            for (int i = s; i < e; i++) {
+                if (b[i] == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = s; i + 8 < e; i += 8) {
+            if (hasZeroByte(Swar.word(b, i))) {
                 return true;
             }
         }
-        for (; i < e; i++) {
-            if (b[i] == 0) {
-                return true;
-            }
-        }
-        return false;
+        return hasZeroByte(Swar.word(b, e - 8));
+    }
+
+    private static boolean hasZeroByte(long x) {
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
 
     /** Refuses the current line if it holds a NUL byte (for callers that read a line's text). */
     public void requireText() {
         noNul(b, lineStart, lineEnd, line);
+    }
+
+    /** Refuses the current line if its bytes before {@code end} hold a NUL byte (the rest is known to be text). */
+    void requireTextBefore(int end) {
+        noNul(b, lineStart, end, line);
     }
 
     private void clear(long n) {

@@ -74,8 +74,13 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
         if (bar < 0) {
             return; // other output: never parsed further
         }
-        r.requireText();
         int kind = UsageLine.read(cursor.reset(b, bar + MARKER.length, end), numbers);
+        if (kind == UsageLine.THREADS) {
+            // read to its end: past the marker only its words, digits and trailing blanks, no NUL
+            r.requireTextBefore(bar);
+        } else {
+            r.requireText();
+        }
         out.add(b, r.messageStart(), bar, end, n, r.processId(), r.elapsedSeconds(), r.clockMillis(), r.date(), kind,
                 numbers);
     }

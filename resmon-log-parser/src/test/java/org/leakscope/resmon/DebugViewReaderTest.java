@@ -89,6 +89,30 @@ class DebugViewReaderTest {
         }
     }
 
+    /** The NUL test finds a zero byte anywhere in any range, next to bytes one bit away from zero. */
+    @Test
+    void nulByteInEveryRange() {
+        java.util.Random r = new java.util.Random(3);
+        for (int round = 0; round < 3_000; round++) {
+            byte[] b = new byte[1 + r.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (1 << r.nextInt(8)); // never zero; 0x01 and 0x80 are the has-zero test's traps
+            }
+            if (r.nextBoolean()) {
+                b[r.nextInt(b.length)] = 0;
+            }
+            for (int s = 0; s <= b.length; s++) {
+                for (int e = s; e <= b.length; e++) {
+                    boolean expected = false;
+                    for (int i = s; i < e; i++) {
+                        expected |= b[i] == 0;
+                    }
+                    assertEquals(expected, DebugViewReader.hasNul(b, s, e), "round " + round + " [" + s + ", " + e + ")");
+                }
+            }
+        }
+    }
+
     /**
      * SEQ and elapsed seconds read the same whatever their width: DebugView's own eight digits (read a word at a
      * time) and the shorter or longer ones other tools and hand edits leave.

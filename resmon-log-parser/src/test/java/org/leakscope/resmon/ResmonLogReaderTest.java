@@ -492,4 +492,41 @@ class ResmonLogReaderTest {
         assertEquals(4, site.count());
         assertEquals(List.of(0x401234L), site.stack());
     }
+
+    /**
+     * A NUL anywhere in a resmon line past the first 1,000 lines (its columns, pid, program name, numbers,
+     * trailing blanks) fails the read as binary data at that line, on one thread and on two.
+     */
+    @Test
+    void aNulByteAnywhereInAResmonLineIsBinaryData() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= 1200; i++) {
+            sb.append(String.format("%08d\t%d.25000000\t[42] app.exe|resmon| threads used 3, sync object used 7,"
+                    + " memory used %d  \r\n", i, i, 1000 + i));
+        }
+        byte[] clean = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        String line = String.format("%08d\t%d.25000000\t[42] app.exe|resmon| threads used 3, sync object used 7,"
+                + " memory used %d  ", 1100, 1100, 2100);
+        int at = sb.indexOf(line);
+        assertTrue(at > 0);
+        Path p = tmp.resolve("nul.log");
+        Files.write(p, clean);
+        assertEquals(1200, ResmonLogReader.read(p, ResmonLogOptions.defaults().withThreads(1)).resmonLines());
+        int bar = line.indexOf("|resmon| ");
+        for (int k = 0; k < line.length(); k++) {
+            if (k >= bar && k < bar + ResmonLineFilter.MARKER.length) {
+                continue; // without its marker the line is another program's, looked at no further
+            }
+            byte[] b = clean.clone();
+            b[at + k] = 0;
+            Files.write(p, b);
+            for (int threads = 1; threads <= 2; threads++) {
+                ResmonLogOptions o = ResmonLogOptions.defaults().withThreads(threads);
+                org.leakscope.model.InputFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        org.leakscope.model.InputFormatException.class, () -> ResmonLogReader.read(p, o), "NUL at " + k);
+                assertTrue(e.getMessage().contains("binary data"), "NUL at " + k + ": " + e.getMessage());
+                assertEquals(1100L, (long) e.line(), "NUL at " + k);
+            }
+        }
+    }
 }
