@@ -115,6 +115,10 @@ public record LoggedRun(String file, ResmonRun run, RunHealth health, SymbolStor
     public java.util.SortedSet<String> typeNames(org.leakscope.resmon.CallSite site) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (String t : site.types()) {
+            if (!t.startsWith("thread start 0x")) { // most types are Heap, Malloc, ...: no matcher for them
+                out.add(t);
+                continue;
+            }
             java.util.regex.Matcher m = THREAD_START.matcher(t);
             out.add(m.matches() ? "thread start " + address(Long.parseUnsignedLong(m.group(1), 16)) : t);
         }

@@ -27,14 +27,20 @@ public final class Hex {
      * java.util.Formatter and regex, a measurable share of a short command's start-up.
      */
     public static String digits(long value, int digits, boolean upper) {
-        String d = Long.toHexString(value);
-        StringBuilder sb = new StringBuilder(Math.max(digits, d.length()));
-        for (int i = d.length(); i < digits; i++) {
-            sb.append('0');
+        // filled from the last digit back: a report prints thousands of addresses (one array, no case mapping)
+        int needed = Math.max(1, 16 - Long.numberOfLeadingZeros(value) / 4);
+        char[] out = new char[Math.max(digits, needed)];
+        String alphabet = upper ? UPPER : LOWER;
+        long v = value;
+        for (int i = out.length - 1; i >= 0; i--) {
+            out[i] = alphabet.charAt((int) (v & 0xF));
+            v >>>= 4;
         }
-        sb.append(d);
-        return upper ? sb.toString().toUpperCase(java.util.Locale.ROOT) : sb.toString();
+        return new String(out);
     }
+
+    private static final String UPPER = "0123456789ABCDEF";
+    private static final String LOWER = "0123456789abcdef";
 
     /** Bytes as lowercase hex pairs, no separators: {@code 4d444d50}. */
     public static String bytes(byte[] data) {

@@ -79,7 +79,7 @@ public final class Fit {
             String prefix = lines.isEmpty() ? first : rest;
             String w = middleInBytes(word, WIDTH - prefix.length());
             boolean empty = line.length() == lineStart;
-            if (!empty && columns(line.toString()) + 1 + columns(w) > WIDTH) {
+            if (!empty && line.codePointCount(0, line.length()) + 1 + columns(w) > WIDTH) {
                 lines.add(line.toString());
                 line = new StringBuilder(rest);
                 lineStart = rest.length();

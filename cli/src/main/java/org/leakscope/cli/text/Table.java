@@ -145,8 +145,10 @@ public final class Table {
     }
 
     private static void blanks(StringBuilder out, int n) {
-        for (int i = 0; i < n; i++) {
-            out.append(' ');
+        for (int left = n; left > 0; left -= BLANKS.length()) { // a slice at a time, not a char
+            out.append(BLANKS, 0, Math.min(left, BLANKS.length()));
         }
     }
+
+    private static final String BLANKS = " ".repeat(128);
 }
