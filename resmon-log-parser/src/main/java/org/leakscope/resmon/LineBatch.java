@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.leakscope.model.InputFormatException;
+import org.leakscope.textio.Swar;
 
 /**
  * A stretch of a log as the thread that follows the runs needs it, read ahead by another thread (or by the same
@@ -34,6 +35,11 @@ final class LineBatch implements LinePosition {
     /** Each line's {@link UsageLine} kind, read by the filter; a usage line's numbers at {@code [3 * i, 3 * i + 3)}. */
     byte[] usage = new byte[1024];
     long[] numbers = new long[3 * 1024];
+    /**
+     * The first 16 bytes of each line's program name (before the marker) as two words, zero past the name: the
+     * follower finds a line's run from these without loading the line's bytes, which another thread read.
+     */
+    long[] names = new long[2 * 1024];
     final List<Damage> damage = new ArrayList<>();
     /** The stretch ends here: its line holds binary data (numbered within the batch). */
     InputFormatException failure;
@@ -83,9 +89,9 @@ final class LineBatch implements LinePosition {
     }
 
     /**
-     * Adds a resmon line: message bytes {@code b[s, e)} with the marker at {@code markerAt}. Read in place when
-     * {@code b} is {@link #data}, else copied. {@code kind}: what {@link UsageLine#read} made of it, with its
-     * numbers in {@code v}.
+     * Adds a resmon line: message bytes {@code b[s, e)}, trailing blanks cut, with the marker at {@code markerAt}.
+     * Read in place when {@code b} is {@link #data}, else copied. {@code kind}: what {@link UsageLine#read} made of
+     * it, with its numbers in {@code v}.
      */
     void add(byte[] b, int s, int markerAt, int e, long line, long pid, double t, int clock, LocalDate date,
             int kind, long[] v) {
@@ -115,7 +121,35 @@ final class LineBatch implements LinePosition {
         if (kind > 0) {
             System.arraycopy(v, 0, numbers, 3 * count, 3);
         }
+        nameWords(data, s, markerAt, 2 * count);
         count++;
+    }
+
+    private void nameWords(byte[] b, int s, int e, int at) {
+        int n = e - s;
+        long w0 = 0;
+        long w1 = 0;
+        if (s + 16 <= b.length) {
+            w0 = Swar.word(b, s);
+            w1 = Swar.word(b, s + 8);
+            if (n < 8) {
+                w0 &= (1L << (8 * n)) - 1;
+                w1 = 0;
+            } else if (n < 16) {
+                w1 &= (1L << (8 * (n - 8))) - 1;
+            }
+        } else {
+            for (int k = 0; k < Math.min(n, 16); k++) {
+                long v = (b[s + k] & 0xFFL) << (8 * (k & 7));
+                if (k < 8) {
+                    w0 |= v;
+                } else {
+                    w1 |= v;
+                }
+            }
+        }
+        names[at] = w0;
+        names[at + 1] = w1;
     }
 
     private void grow() {
@@ -130,6 +164,7 @@ final class LineBatch implements LinePosition {
         dates = Arrays.copyOf(dates, n);
         usage = Arrays.copyOf(usage, n);
         numbers = Arrays.copyOf(numbers, 3 * n);
+        names = Arrays.copyOf(names, 2 * n);
     }
 
     @Override

@@ -27,6 +27,14 @@ final class LineCursor {
         return this;
     }
 
+    /** {@link #reset} for text whose trailing blanks are already cut (a {@link LineBatch}'s lines). */
+    LineCursor resetTrimmed(byte[] bytes, int start, int stop) {
+        b = bytes;
+        pos = start;
+        end = stop;
+        return this;
+    }
+
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

@@ -81,8 +81,9 @@ final class ResmonLineFilter implements ReportBuilder.ProblemSink {
         } else {
             r.requireText();
         }
-        out.add(b, r.messageStart(), bar, end, n, r.processId(), r.elapsedSeconds(), r.clockMillis(), r.date(), kind,
-                numbers);
+        // the message's end past its trailing blanks (the cursor cut them): the follower need not look again
+        out.add(b, r.messageStart(), bar, cursor.end, n, r.processId(), r.elapsedSeconds(), r.clockMillis(), r.date(),
+                kind, numbers);
     }
 
     @Override

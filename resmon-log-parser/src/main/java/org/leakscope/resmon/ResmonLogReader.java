@@ -45,6 +45,10 @@ public final class ResmonLogReader {
     private static final class Slot {
         long pid;
         byte[] name;
+        /** The name's first 16 bytes as {@link LineBatch#names} has them, and the rest. */
+        long name0;
+        long name1;
+        byte[] nameRest;
         RunBuilder run;
         RunKey key;
     }
@@ -214,15 +218,17 @@ public final class ResmonLogReader {
             int e = batch.end[i];
             long pid = batch.pids[i];
             double t = clock.at(batch.dates[i], batch.clocks[i], batch.elapsed[i]);
-            RunBuilder run = run(pid, b, s, bar, t, batch);
+            long name0 = batch.names[2 * i];
+            long name1 = batch.names[2 * i + 1];
+            RunBuilder run = run(pid, b, s, bar, name0, name1, t, batch);
             resmonLines++;
-            cursor.reset(b, bar + ResmonLineFilter.MARKER.length, e);
+            cursor.resetTrimmed(b, bar + ResmonLineFilter.MARKER.length, e);
             RunBuilder.Result res = run.line(cursor, batch, t);
             if (res != RunBuilder.Result.CONTINUE) {
                 end(lastKey, run);
                 if (res == RunBuilder.Result.ENDED_REFEED) {
-                    run = run(pid, b, s, bar, t, batch);
-                    cursor.reset(b, bar + ResmonLineFilter.MARKER.length, e);
+                    run = run(pid, b, s, bar, name0, name1, t, batch);
+                    cursor.resetTrimmed(b, bar + ResmonLineFilter.MARKER.length, e);
                     if (run.line(cursor, batch, t) == RunBuilder.Result.ENDED) {
                         end(lastKey, run);
                     }
@@ -267,17 +273,15 @@ public final class ResmonLogReader {
         Arrays.fill(slots, null);
     }
 
-    /** The run this line belongs to (a new one when none is active). */
-    private RunBuilder run(long pid, byte[] b, int s, int bar, double t, LinePosition at) {
-        int h = (int) (pid * 31);
-        int i = s;
-        for (; i + 8 <= bar; i += 8) { // a program's name, eight bytes a step: this runs for every resmon line
-            long w = Swar.word(b, i);
-            h = h * 31 + (int) (w ^ w >>> 32);
-        }
-        for (; i < bar; i++) {
-            h = h * 31 + b[i];
-        }
+    /**
+     * The run this line belongs to (a new one when none is active): found by its pid and the first 16 bytes of
+     * its program name as the reading thread stored them ({@link LineBatch#names}), so a line whose name is no
+     * longer than that is matched without loading its bytes, which another thread read.
+     */
+    private RunBuilder run(long pid, byte[] b, int s, int bar, long name0, long name1, double t, LinePosition at) {
+        int len = bar - s;
+        long x = (pid * 31 + len) * 0x9E3779B97F4A7C15L ^ name0 ^ name1 * 0xC2B2AE3D27D4EB4FL;
+        int h = (int) (x ^ x >>> 32);
         h ^= h >>> 16;
         int free = -1;
         for (int probe = 0; probe < 4; probe++) { // a few neighbours: two busy processes must not evict each other
@@ -285,20 +289,21 @@ public final class ResmonLogReader {
             Slot slot = slots[k];
             if (slot == null) {
                 free = free < 0 ? k : free;
-            } else if (slot.pid == pid && slot.name.length == bar - s
-                    && Swar.startsWith(b, s, bar, slot.name)) {
+            } else if (slot.pid == pid && slot.name.length == len && slot.name0 == name0 && slot.name1 == name1
+                    && (len <= 16 || Swar.startsWith(b, s + 16, bar, slot.nameRest))) {
                 lastKey = slot.key;
                 return slot.run;
             }
         }
-        return remember(pid, b, s, bar, t, at, free < 0 ? h & (slots.length - 1) : free);
+        return remember(pid, b, s, bar, name0, name1, t, at, free < 0 ? h & (slots.length - 1) : free);
     }
 
     /**
      * The run of a line not in the recent slots, put in slot {@code i}. Apart from the lookup above: the hot path
      * stays small, and C2 compiles it in a fraction of the time.
      */
-    private RunBuilder remember(long pid, byte[] b, int s, int bar, double t, LinePosition at, int i) {
+    private RunBuilder remember(long pid, byte[] b, int s, int bar, long name0, long name1, double t, LinePosition at,
+            int i) {
         String module = TextLines.decode(b, s, bar, options.debugView().ansiCharset());
         RunKey key = new RunKey(pid, module);
         RunBuilder run = active.get(key);
@@ -310,6 +315,9 @@ public final class ResmonLogReader {
         Slot slot = new Slot();
         slot.pid = pid;
         slot.name = Arrays.copyOfRange(b, s, bar);
+        slot.name0 = name0;
+        slot.name1 = name1;
+        slot.nameRest = bar - s > 16 ? Arrays.copyOfRange(b, s + 16, bar) : null;
         slot.run = run;
         slot.key = key;
         slots[i] = slot;

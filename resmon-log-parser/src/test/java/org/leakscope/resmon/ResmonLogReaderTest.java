@@ -529,4 +529,43 @@ class ResmonLogReaderTest {
             }
         }
     }
+
+    /**
+     * Programs of one pid whose names differ only in one byte - at every place of names 1 to 40 bytes long,
+     * around the 8 and 16 bytes a line's run is first looked up by - keep runs of their own, on one thread and two.
+     */
+    @Test
+    void namesDifferingInOneByteAnywhereKeepTheirOwnRuns() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        for (int len = 1; len <= 40; len++) {
+            String base = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".substring(0, len);
+            names.add(base);
+            for (int at = 0; at < len; at += Math.max(1, len / 5)) {
+                names.add(base.substring(0, at) + "_" + base.substring(at + 1));
+            }
+            names.add(base.substring(0, len - 1) + "_");
+        }
+        names = List.copyOf(new java.util.LinkedHashSet<>(names));
+        StringBuilder sb = new StringBuilder();
+        int seq = 1;
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < names.size(); k++) {
+                sb.append(String.format("%08d\t%d.50000000\t[4242] %s|resmon| threads used 1, sync object used 1,"
+                        + " memory used %d \n", seq, seq, names.get(k), 1000 * k + round));
+                seq++;
+            }
+        }
+        Path p = tmp.resolve("names.log");
+        Files.writeString(p, sb.toString(), StandardCharsets.US_ASCII);
+        for (int threads = 1; threads <= 2; threads++) {
+            ResmonLog log = ResmonLogReader.read(p, ResmonLogOptions.defaults().withThreads(threads), null, 4096);
+            assertEquals(names.size(), log.runs().size());
+            for (ResmonRun run : log.runs()) {
+                int k = names.indexOf(run.module());
+                assertTrue(k >= 0, run.module());
+                assertEquals(3, run.memory().count(), run.module());
+                assertEquals(1000.0 * k + 2, run.memory().lastValue(), run.module());
+            }
+        }
+    }
 }
