@@ -158,36 +158,6 @@ final class Cursor {
         return hexDigit(c) >= 0;
     }
 
-    private static final long HIGH = 0x8080_8080_8080_8080L;
-    private static final long ONES = 0x0101_0101_0101_0101L;
-
-    /**
-     * Whether the 8 bytes of {@code w} (read little-endian: the first byte lowest) are all hex digits, in a few
-     * word operations: a frame line of a 32-bit process is a TAB and eight hex digits, and a 1 GB log has 60
-     * million. A lane's top bit of {@code (x | 0x80) - k} says {@code x >= k} for ASCII x, without borrows.
-     */
-    static boolean allHex8(long w) {
-        if ((w & HIGH) != 0) {
-            return false;
-        }
-        long digit = atLeast(w, 0x30) & ~atLeast(w, 0x3A);
-        long lower = w | 0x2020_2020_2020_2020L; // 'A'-'F' to 'a'-'f'; no other ASCII byte lands there
-        long letter = atLeast(lower, 0x61) & ~atLeast(lower, 0x67);
-        return ((digit | letter) & HIGH) == HIGH;
-    }
-
-    private static long atLeast(long w, int k) {
-        return ((w | HIGH) - k * ONES) & HIGH;
-    }
-
-    /** The value of 8 hex digits read as {@link #allHex8} reads them (the first byte is the top digit). */
-    static long hex8(long w) {
-        long v = (w & 0x0F0F_0F0F_0F0F_0F0FL) + ((w >>> 6) & ONES) * 9; // a letter has bit 6 set: 'A' & 15 = 1
-        v = (v & 0x000F_000F_000F_000FL) << 4 | (v & 0x0F00_0F00_0F00_0F00L) >>> 8;
-        v = (v & 0x0000_00FF_0000_00FFL) << 8 | (v & 0x00FF_0000_00FF_0000L) >>> 16;
-        return (v & 0xFFFFL) << 16 | (v & 0x0000_FFFF_0000_0000L) >>> 32;
-    }
-
     /** True when every byte in [s, e) is a hex digit and the range is not empty. */
     static boolean allHex(byte[] b, int s, int e) {
         if (s >= e) {

@@ -22,6 +22,7 @@ import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
 import org.leakscope.model.Snapshot;
 import org.leakscope.textio.LineProblems;
+import org.leakscope.textio.Swar;
 import org.leakscope.textio.TextLines;
 
 /**
@@ -396,9 +397,9 @@ public final class UmdhSnapshotReader {
             long address = 0;
             int d;
             if (q + 8 <= limit) {
-                long w = (long) LONGS.get(b, q);
-                if (Cursor.allHex8(w)) { // the first eight digits at once; a longer address goes on below
-                    address = Cursor.hex8(w);
+                long w = Swar.word(b, q);
+                if (Swar.allHex8(w)) { // the first eight digits at once; a longer address goes on below
+                    address = Swar.hex8(w);
                     q += 8;
                 }
             }

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.leakscope.textio.Swar;
 
-/** The word-at-a-time hex digits of a frame line agree with the byte-at-a-time table on every byte value. */
+/** The word-at-a-time hex digits (Swar) of a frame line agree with the reader's byte table on every byte value. */
 class CursorHex8Test {
     private static long word(byte[] b) {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -29,10 +30,10 @@ class CursorHex8Test {
             for (int c = 0; c < 256; c++) {
                 byte[] b = "7A3f09bC".getBytes(StandardCharsets.US_ASCII);
                 b[lane] = (byte) c;
-                assertEquals(allHexByTable(b), Cursor.allHex8(word(b)), "byte " + c + " at " + lane);
+                assertEquals(allHexByTable(b), Swar.allHex8(word(b)), "byte " + c + " at " + lane);
                 if (allHexByTable(b)) {
                     assertEquals(Long.parseLong(new String(b, StandardCharsets.ISO_8859_1), 16),
-                            Cursor.hex8(word(b)), "byte " + c + " at " + lane);
+                            Swar.hex8(word(b)), "byte " + c + " at " + lane);
                 }
             }
         }
@@ -48,12 +49,12 @@ class CursorHex8Test {
                 b[k] = r.nextInt(10) == 0 ? (byte) r.nextInt(256) : digits[r.nextInt(digits.length)];
             }
             boolean hex = allHexByTable(b);
-            assertEquals(hex, Cursor.allHex8(word(b)));
+            assertEquals(hex, Swar.allHex8(word(b)));
             if (hex) {
-                assertEquals(Long.parseLong(new String(b, StandardCharsets.ISO_8859_1), 16), Cursor.hex8(word(b)));
+                assertEquals(Long.parseLong(new String(b, StandardCharsets.ISO_8859_1), 16), Swar.hex8(word(b)));
             }
         }
-        assertEquals(0xFFFFFFFFL, Cursor.hex8(word("ffffFFFF".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(0L, Cursor.hex8(word("00000000".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(0xFFFFFFFFL, Swar.hex8(word("ffffFFFF".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(0L, Swar.hex8(word("00000000".getBytes(StandardCharsets.US_ASCII))));
     }
 }
