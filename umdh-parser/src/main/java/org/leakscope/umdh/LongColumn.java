@@ -10,7 +10,12 @@ import java.util.Arrays;
 final class LongColumn {
     private static final int BITS = 16;
     private static final int MASK = (1 << BITS) - 1;
-    private long[][] chunks = new long[8][];
+    /**
+     * Room for 4 Mi values before the chunk table grows (512 bytes): growing it was a branch the JIT's profile
+     * had not seen (the recorded training logs have fewer traces), and the deoptimization it cost recompiled the
+     * reader's hottest methods in the middle of a 1 GB log.
+     */
+    private long[][] chunks = new long[64][];
 
     /** The value at i, 0 where none was set. */
     long get(int i) {

@@ -101,7 +101,8 @@ public final class UmdhSnapshotReader {
     private static final int RING = 2 * TraceTotals.MAX_BUFFERED;
     private int stacksRead;
     private int ownStack = -1;                 // number of the stack whose Alias stacks follow
-    private int ringSize = 1024;               // grown to RING as stacks are read: a small log needs little
+    private int ringSize;                      // grown to RING as stacks are read: a small log needs little
+    private int growAt;                        // the stack number that grows the ring, -1 once it is RING
     private int[] ringStart;                   // whole: where its frames are in stackFrames
     private short[] ringLength;
     private long[] ringKey;                    // indexed: its key and where its lines are
@@ -123,6 +124,10 @@ public final class UmdhSnapshotReader {
         this.options = options;
         this.codes = codes;
         this.stackFrames = codes == null ? new StackFrames() : StackFrames.oneAtATime();
+        // as many stacks as the log likely has traces, up to RING: growing it in the middle of a big log was a
+        // branch the JIT's profile had not seen, and its trap recompiled the read loop
+        this.ringSize = Math.min(RING, Integer.highestOneBit(Math.max(1023, expectedTraces - 1)) << 1);
+        this.growAt = ringSize < RING ? ringSize : -1;
         if (codes != null) {
             stackKey = new LongColumn();
             stackText = new LongColumn();
@@ -515,7 +520,7 @@ public final class UmdhSnapshotReader {
             openAlias = -1;
         } else {
             int stack = stacksRead++ & Integer.MAX_VALUE;
-            if (stack == ringSize && ringSize < RING) {
+            if (stack == growAt) {
                 growRing(); // before the ring first wraps: each stack so far is at its own number
             }
             int r = stack & (ringSize - 1);
@@ -533,6 +538,7 @@ public final class UmdhSnapshotReader {
 
     private void growRing() {
         ringSize *= 2;
+        growAt = ringSize < RING ? ringSize : -1;
         if (codes != null) {
             ringKey = Arrays.copyOf(ringKey, ringSize);
             ringText = Arrays.copyOf(ringText, ringSize);
@@ -808,7 +814,7 @@ public final class UmdhSnapshotReader {
         int len = e - p;
         long key;
         if (len > 8) {
-            key = UmdhTraces.hexKey(b, p, e);
+            key = hexKey(b, p, e);
             if (key == 0) {
                 return false;
             }
@@ -833,6 +839,41 @@ public final class UmdhSnapshotReader {
         sawUmdhShape = true;
         current = -2;
         return true;
+    }
+
+    /** Marks a {@link #hexKey}: the sign and bit 62 set. */
+    static final long HEX_KEY = Long.MIN_VALUE | 1L << 62;
+    /** A {@link #hexKey}'s bit for lower-case letters. */
+    static final long LOWER_CASE = 1L << 61;
+
+    /**
+     * The key of a hex id of 9 to 14 digits in one case ({@code 1000009E3A}): the sign and bit 62 set (never a byte
+     * key or a numbered text id), bit 61 for lower-case letters, the length less 9 in bits 57-59, the value in
+     * bits 0-55; 0 when the id is not such. Spelled back by {@link UmdhTraces#spell}. Here, not there: a call into
+     * a class whose entry this class's constant pool has not resolved yet compiles as a trap, and the first long id
+     * (past a million records into a 1 GB log) threw fastRecord's compiled code away.
+     */
+    static long hexKey(byte[] b, int s, int e) {
+        int len = e - s;
+        if (len < 9 || len > 14) {
+            return 0;
+        }
+        long v = 0;
+        boolean upper = false;
+        boolean lower = false;
+        for (int i = s; i < e; i++) {
+            int d = Cursor.hexDigit(b[i]);
+            if (d < 0) {
+                return 0;
+            }
+            upper |= b[i] >= 'A' && b[i] <= 'F';
+            lower |= b[i] >= 'a' && b[i] <= 'f';
+            v = v << 4 | d;
+        }
+        if (upper && lower) {
+            return 0;
+        }
+        return HEX_KEY | (lower ? LOWER_CASE : 0) | (long) (len - 9) << 57 | v;
     }
 
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
@@ -928,7 +969,7 @@ public final class UmdhSnapshotReader {
      * The table key for an id. Ids are opaque tokens ({@code 00053}, {@code 3965308}, {@code F9A156DA}), so no
      * String is made per record and the id can be spelled back exactly: ids of up to 8 bytes are their bytes;
      * hex ids of 9 to 14 digits (a process with more than 2^32 ids' worth of trace database) are encoded as value,
-     * length and letter case ({@link UmdhTraces#hexKey}); other ids get a number through a map.
+     * length and letter case ({@link #hexKey}); other ids get a number through a map.
      */
     private long key(byte[] b, int s, int e) {
         int len = e - s;
@@ -944,7 +985,7 @@ public final class UmdhSnapshotReader {
                 return key; // the same key fastRecord makes: the id's bytes, little-endian
             }
         }
-        long hex = UmdhTraces.hexKey(b, s, e);
+        long hex = hexKey(b, s, e);
         if (hex != 0) {
             return hex;
         }

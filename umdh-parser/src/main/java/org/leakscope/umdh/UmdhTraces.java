@@ -86,7 +86,7 @@ public final class UmdhTraces implements KeyedTraces {
     @Override
     public long idKey(int t) {
         long k = keys.get(at(t));
-        if (k >= 0 || (k & HEX) == HEX) {
+        if (k >= 0 || (k & UmdhSnapshotReader.HEX_KEY) == UmdhSnapshotReader.HEX_KEY) {
             return SeededHash.mix(k); // the id's own bytes, or its hex value, length and case
         }
         long h = 0x5EED_1D5L;
@@ -399,43 +399,12 @@ public final class UmdhTraces implements KeyedTraces {
         }
     }
 
-    private static final long HEX = Long.MIN_VALUE | 1L << 62;
-    private static final long LOWER = 1L << 61;
-
-    /**
-     * The key of a hex id of 9 to 14 digits in one case ({@code 1000009E3A}): the sign and bit 62 set (never a byte
-     * key or a numbered text id), bit 61 for lower-case letters, the length less 9 in bits 57-59, the value in
-     * bits 0-55; 0 when the id is not such.
-     */
-    static long hexKey(byte[] b, int s, int e) {
-        int len = e - s;
-        if (len < 9 || len > 14) {
-            return 0;
-        }
-        long v = 0;
-        boolean upper = false;
-        boolean lower = false;
-        for (int i = s; i < e; i++) {
-            int d = Cursor.hexDigit(b[i]);
-            if (d < 0) {
-                return 0;
-            }
-            upper |= b[i] >= 'A' && b[i] <= 'F';
-            lower |= b[i] >= 'a' && b[i] <= 'f';
-            v = v << 4 | d;
-        }
-        if (upper && lower) {
-            return 0;
-        }
-        return HEX | (lower ? LOWER : 0) | (long) (len - 9) << 57 | v;
-    }
-
     /** An id key spelled back (see UmdhSnapshotReader's key): a byte key's bytes, a hex key, a text id by number. */
     static String spell(long key, List<String> textIds) {
-        if ((key & HEX) == HEX) {
+        if ((key & UmdhSnapshotReader.HEX_KEY) == UmdhSnapshotReader.HEX_KEY) {
             int len = (int) (key >>> 57 & 7) + 9;
             char[] id = new char[len];
-            String digits = (key & LOWER) != 0 ? "0123456789abcdef" : "0123456789ABCDEF";
+            String digits = (key & UmdhSnapshotReader.LOWER_CASE) != 0 ? "0123456789abcdef" : "0123456789ABCDEF";
             for (int i = len - 1, shift = 0; i >= 0; i--, shift += 4) {
                 id[i] = digits.charAt((int) (key >>> shift & 15));
             }
