@@ -75,9 +75,10 @@ final class TraceTable {
         }
     }
 
-    /** Reads the key's home slot only: a prefetch. */
+    /** Reads the key's home slot and its trace number: a prefetch. */
     long touch(int hash) {
-        return slots[home(hash) * STRIDE];
+        int i = home(hash);
+        return slots[i * STRIDE] + traceOf[i];
     }
 
     /** The home slot of a hash: its top bits scaled to the capacity (no power of two needed). */

@@ -105,8 +105,7 @@ public final class UmdhSnapshotReader {
     private int growAt;                        // the stack number that grows the ring, -1 once it is RING
     private int[] ringStart;                   // whole: where its frames are in stackFrames
     private short[] ringLength;
-    private long[] ringKey;                    // indexed: its key and where its lines are
-    private long[] ringText;
+    private long[] ringKeyText;                // indexed: its key and where its lines are, side by side (one miss)
     private final Map<Integer, Integer> aliasOwners = new HashMap<>(); // stack number with Alias stacks → trace
     private boolean framesCut;
 
@@ -131,8 +130,7 @@ public final class UmdhSnapshotReader {
         if (codes != null) {
             stackKey = new LongColumn();
             stackText = new LongColumn();
-            ringKey = new long[ringSize];
-            ringText = new long[ringSize];
+            ringKeyText = new long[2 * ringSize];
         } else {
             ringStart = new int[ringSize];
             ringLength = new short[ringSize];
@@ -480,8 +478,8 @@ public final class UmdhSnapshotReader {
             if (stackText.get(trace) >= 0) {
                 return;
             }
-            stackKey.set(trace, ringKey[r]);
-            stackText.set(trace, ringText[r]);
+            stackKey.set(trace, ringKeyText[2 * r]);
+            stackText.set(trace, ringKeyText[2 * r + 1]);
         }
         if (aliases > 0 && aliasOwners.containsKey(stack)) {
             aliasOwners.put(stack, trace);
@@ -540,8 +538,7 @@ public final class UmdhSnapshotReader {
         ringSize *= 2;
         growAt = ringSize < RING ? ringSize : -1;
         if (codes != null) {
-            ringKey = Arrays.copyOf(ringKey, ringSize);
-            ringText = Arrays.copyOf(ringText, ringSize);
+            ringKeyText = Arrays.copyOf(ringKeyText, 2 * ringSize);
         } else {
             ringStart = Arrays.copyOf(ringStart, ringSize);
             ringLength = Arrays.copyOf(ringLength, ringSize);
@@ -553,7 +550,7 @@ public final class UmdhSnapshotReader {
      * lines are: offset and length packed in one long (logs up to 1 TiB, stacks up to 16 MiB of text).
      */
     private void keyStack(int r, int len) {
-        ringText[r] = -1;
+        ringKeyText[2 * r + 1] = -1;
         if (len == 0) {
             return;
         }
@@ -562,8 +559,8 @@ public final class UmdhSnapshotReader {
             notIndexable("a stack past 1 TiB or longer than 16 MiB");
             return;
         }
-        ringText[r] = segmentFrom << 24 | length;
-        ringKey[r] = FrameCodes.fingerprint(codeBuffer, len);
+        ringKeyText[2 * r + 1] = segmentFrom << 24 | length;
+        ringKeyText[2 * r] = FrameCodes.fingerprint(codeBuffer, len);
     }
 
     /** The code of a frame number, asked once per distinct frame. */
