@@ -393,8 +393,13 @@ public final class UmdhSnapshotReader {
         int limit = lines.aheadEnd();
         long n = lines.number();
         int count = 0;
+        int first = p;
         int lastStart = -1;
         int lastNewline = -1;
+        int lastEnd = -1;
+        // indexed: the stack's codes kept in locals for the run (fields written once after it), as addCode would
+        long[] buffer = codeBuffer;
+        int coded = codeCount;
         while (p < limit && b[p] == '\t') {
             int q = p + 1;
             long address = 0;
@@ -416,19 +421,31 @@ public final class UmdhSnapshotReader {
             }
             count++;
             if (codes != null) {
-                if (segmentFrom < 0) {
-                    segmentFrom = base + p;
+                long code = addressCode(address);
+                if (coded < buffer.length && coded < UmdhOptions.MAX_FRAMES) {
+                    buffer[coded++] = code;
+                } else { // a longer stack than the buffer holds, or one past MAX_FRAMES: the general path
+                    codeCount = coded;
+                    addCode(code, n + count);
+                    coded = codeCount;
+                    buffer = codeBuffer;
                 }
-                segmentTo = base + q;
-                addCode(addressCode(address), n + count);
             } else {
                 pendAddress(address, n + count);
             }
             lastStart = p;
+            lastEnd = q;
             lastNewline = newline;
             p = newline + 1;
         }
         if (count > 0) {
+            if (codes != null) {
+                codeCount = coded;
+                if (segmentFrom < 0) {
+                    segmentFrom = base + first;
+                }
+                segmentTo = base + lastEnd;
+            }
             lines.advance(count, lastStart, lastNewline);
         }
     }
