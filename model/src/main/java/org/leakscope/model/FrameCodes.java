@@ -32,10 +32,18 @@ public interface FrameCodes {
      * 17 cycles) made this chain about 7 % of the CPU time reading a 1 GB log of 3 million stacks took.
      */
     static long fingerprint(long[] codes, int n) {
+        final long k = 0x9E37_79B9_7F4A_7C15L; // odd: no two sums so far merge
+        final long k2 = k * k;
         int first = folded(codes, n);
         long h = n - first;
-        for (int i = first; i < n; i++) {
-            h = h * 0x9E37_79B9_7F4A_7C15L + (codes[i] & ~ALLOCATOR); // odd: no two sums so far merge
+        int i = first;
+        if (((n - first) & 1) != 0) {
+            h = h * k + (codes[i++] & ~ALLOCATOR);
+        }
+        // two frames a step, the same sum: (h K + a) K + b = h K^2 + (a K + b), where a K + b waits for no step
+        // before it, so the chain of dependent multiplies is half as long (a stack of 21 frames: 84 -> 44 cycles)
+        for (; i < n; i += 2) {
+            h = h * k2 + ((codes[i] & ~ALLOCATOR) * k + (codes[i + 1] & ~ALLOCATOR));
         }
         return SeededHash.mix(h);
     }

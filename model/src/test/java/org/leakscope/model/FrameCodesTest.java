@@ -75,4 +75,24 @@ class FrameCodesTest {
         }
         assertTrue(top.size() >= seen.size() - 50, top.size() + " top halves for " + seen.size() + " keys");
     }
+
+    @Test
+    void twoFramesAStepGiveTheOneAtATimeSum() {
+        // the key is the documented polynomial: the frame count, then one multiply-add per frame, mixed once
+        long[] c = pool(48, 5);
+        for (int allocators = 0; allocators <= 3; allocators++) {
+            for (int n = allocators + 1; n <= c.length; n++) {
+                long[] stack = c.clone();
+                for (int i = 0; i < allocators; i++) {
+                    stack[i] |= A;
+                }
+                long h = n - allocators;
+                for (int i = allocators; i < n; i++) {
+                    h = h * 0x9E37_79B9_7F4A_7C15L + (stack[i] & ~A);
+                }
+                assertEquals(SeededHash.mix(h), FrameCodes.fingerprint(stack, n), n + " frames, " + allocators
+                        + " folded");
+            }
+        }
+    }
 }
