@@ -934,14 +934,13 @@ public final class UmdhSnapshotReader {
         return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
     }
 
-    /** True when one of the first len bytes is NUL. */
-    private static boolean hasZeroWithin(long x, int len) {
-        for (int i = 0; i < len; i++) {
-            if (((x >>> (i << 3)) & 0xff) == 0) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * True when one of the first len bytes (1-8) is NUL: the bytes past them set to 0xFF, then the word tested for
+     * a zero byte at once (a byte loop per record was 8 steps for the usual 8-digit id, 20 million times a log).
+     */
+    static boolean hasZeroWithin(long x, int len) {
+        long y = len == 8 ? x : x | -1L << (len << 3);
+        return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
     }
 
     private boolean badNumber(long n, TextLines lines) {

@@ -469,4 +469,26 @@ class UmdhSnapshotReaderTest {
         Files.write(p, out);
         return p;
     }
+
+    @Test
+    void aNulInAnIdsBytesIsFoundWordAtATime() {
+        // fastRecord's id test: a NUL among the first len bytes of the word, never one in the zero padding past
+        java.util.Random r = new java.util.Random(11);
+        for (int round = 0; round < 20_000; round++) {
+            int len = 1 + r.nextInt(8);
+            long x = 0;
+            for (int i = 0; i < len; i++) {
+                x |= (long) (1 + r.nextInt(255)) << (i * 8);
+            }
+            int nul = r.nextInt(len + 2) - 1; // -1 or len..: no NUL in the id
+            if (nul >= 0 && nul < len) {
+                x &= ~(0xFFL << (nul * 8));
+            }
+            boolean naive = false;
+            for (int i = 0; i < len; i++) {
+                naive |= ((x >>> (i * 8)) & 0xFF) == 0;
+            }
+            assertEquals(naive, UmdhSnapshotReader.hasZeroWithin(x, len), Long.toHexString(x) + " len " + len);
+        }
+    }
 }
