@@ -195,15 +195,11 @@ public final class DebugViewReader implements Closeable, LinePosition {
             return false;
         }
         for (int i = s; i + 8 < e; i += 8) {
-            if (hasZeroByte(Swar.word(b, i))) {
+            if (Swar.hasZeroByte(Swar.word(b, i))) {
                 return true;
             }
         }
-        return hasZeroByte(Swar.word(b, e - 8));
-    }
-
-    private static boolean hasZeroByte(long x) {
-        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
+        return Swar.hasZeroByte(Swar.word(b, e - 8));
     }
 
     /** Refuses the current line if it holds a NUL byte (for callers that read a line's text). */

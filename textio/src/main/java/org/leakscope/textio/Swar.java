@@ -90,6 +90,11 @@ public final class Swar {
         return word(b, s + n - 8) == word(prefix, n - 8);
     }
 
+    /** Whether some byte of {@code w} is 0 (exact: the classic test has no false positive for whether one is). */
+    public static boolean hasZeroByte(long w) {
+        return ((w - ONES) & ~w & HIGHS) != 0;
+    }
+
     /**
      * Whether the 8 bytes of {@code w} are all hex digits, either case, in a few word operations (a UMDH frame
      * line of a 32-bit process is a TAB and eight hex digits, and a 1 GB log has 60 million). A lane's top bit of

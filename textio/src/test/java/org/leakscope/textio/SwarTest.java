@@ -103,4 +103,15 @@ class SwarTest {
             assertEquals(expected, Swar.startsWith(b, s, e, prefix), "round " + round);
         }
     }
+
+    @Test
+    void hasZeroByteEveryByteValueInEveryLane() {
+        for (int lane = 0; lane < 8; lane++) {
+            for (int c = 0; c < 256; c++) {
+                byte[] b = "\u0001\u0080\u00ffA1b\u007f~".getBytes(StandardCharsets.ISO_8859_1);
+                b[lane] = (byte) c;
+                assertEquals(c == 0, Swar.hasZeroByte(Swar.word(b, 0)), "byte " + c + " at " + lane);
+            }
+        }
+    }
 }

@@ -836,7 +836,7 @@ public final class UmdhSnapshotReader {
             if (len < 1 || p + 8 > b.length) {
                 return false;
             }
-            long raw = (long) LONGS.get(b, p);
+            long raw = Swar.word(b, p);
             key = len == 8 ? raw : raw & ((1L << (len << 3)) - 1);
             if ((key & 0x8080808080808080L) != 0 || hasByte(key, 0x20) || hasByte(key, 0x09)
                     || hasByte(key, 0x0D)) {
@@ -890,22 +890,12 @@ public final class UmdhSnapshotReader {
         return HEX_KEY | (lower ? LOWER_CASE : 0) | (long) (len - 9) << 57 | v;
     }
 
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long FAST_BYTES_WORD = firstWord(FAST_BYTES);
-    private static final long FAST_BY_WORD = firstWord(FAST_BY);
-
-    private static long firstWord(byte[] lit) {
-        long w = 0;
-        for (int i = 7; i >= 0; i--) {
-            w = w << 8 | (lit[i] & 0xff);
-        }
-        return w;
-    }
+    private static final long FAST_BYTES_WORD = Swar.word(FAST_BYTES, 0);
+    private static final long FAST_BY_WORD = Swar.word(FAST_BY, 0);
 
     /** {@link #at} for a literal of 8 bytes or more: its first 8 bytes compared as one word (tens of millions). */
     private static boolean atWords(byte[] b, int p, int e, byte[] lit, long firstWord) {
-        if (e - p < lit.length || (long) LONGS.get(b, p) != firstWord) {
+        if (e - p < lit.length || Swar.word(b, p) != firstWord) {
             return false;
         }
         for (int i = 8; i < lit.length; i++) {
@@ -930,8 +920,7 @@ public final class UmdhSnapshotReader {
 
     /** True when some byte of x equals c (c != 0; zero padding bytes never match). */
     private static boolean hasByte(long x, int c) {
-        long y = x ^ (0x0101010101010101L * c);
-        return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
+        return Swar.hasZeroByte(x ^ (0x0101010101010101L * c));
     }
 
     /**
@@ -939,8 +928,7 @@ public final class UmdhSnapshotReader {
      * a zero byte at once (a byte loop per record was 8 steps for the usual 8-digit id, 20 million times a log).
      */
     static boolean hasZeroWithin(long x, int len) {
-        long y = len == 8 ? x : x | -1L << (len << 3);
-        return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
+        return Swar.hasZeroByte(len == 8 ? x : x | -1L << (len << 3));
     }
 
     private boolean badNumber(long n, TextLines lines) {
