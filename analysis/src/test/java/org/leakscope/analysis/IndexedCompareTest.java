@@ -26,8 +26,9 @@ import org.leakscope.testing.Required;
  * compare of the snapshots read whole: every change (trace id, frames, folded frames, sums, merged traces) in the
  * same order, the same totals, the same ranking, under every key. On testdata/umdh and on generated logs with
  * what an index must get right: ids of 8, 9-14 and other characters, repeated ids, a stack printed again, stacks
- * that differ only in allocator frames, traces without a stack, symbolic and back-tick frames, addresses outside
- * every module, blank-indented frames, a damaged frame line, CR LF.
+ * that differ only in allocator frames, traces without a stack, sums past 2^40 bytes and 2^23 allocations,
+ * symbolic and back-tick frames, addresses outside every module, blank-indented frames, a damaged frame line,
+ * CR LF.
  */
 class IndexedCompareTest {
     private static final Path UMDH = Path.of("..", "testdata", "umdh");
@@ -226,7 +227,11 @@ class IndexedCompareTest {
                 continue; // allocated only later
             }
             int size = 16 + (t % 9) * 8 + (generation == 1 && t % 4 == 0 ? 8 * r.nextInt(3) : 0);
-            if (t % 10 == 9) {
+            if (t == 59 || t == 69) {
+                // sums past what a packed value holds (bytes past 2^40, counts past 2^23): 59 grows, 69 stays
+                sb.append(String.format("%X bytes in 0x%X allocations (@ 0x%08X) by: BackTrace%s",
+                        0x30000000000L + (t == 59 ? generation * 0x1000 : 0), 0x900000, size, ids.get(t)));
+            } else if (t % 10 == 9) {
                 sb.append(String.format("%08X bytes in 0x%X allocations (@ 0x%08X) by: BackTrace%s", size * 2, 2,
                         size, ids.get(t)));
             } else {
