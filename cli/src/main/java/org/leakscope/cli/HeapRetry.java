@@ -53,6 +53,9 @@ final class HeapRetry {
             return null;
         }
         long max = heapSetting();
+        if (need <= max) {
+            return null; // the usual case, told without asking the system for its memory (~20 ms of class loading)
+        }
         long limit = limit();
         long next = max;
         while (next < need && next < limit) {
@@ -92,7 +95,7 @@ final class HeapRetry {
     private static long heapSetting() {
         long bytes = Runtime.getRuntime().maxMemory();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.matches("-Xmx[0-9]+[kKmMgG]?")) {
+            if (isHeapOption(a)) {
                 char unit = Character.toLowerCase(a.charAt(a.length() - 1));
                 int shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : 0;
                 String digits = shift == 0 ? a.substring(4) : a.substring(4, a.length() - 1);
@@ -104,6 +107,23 @@ final class HeapRetry {
             }
         }
         return bytes;
+    }
+
+    /** -Xmx followed by digits and at most one unit letter (k, m, g); no regular expression: one costs ~10 ms. */
+    static boolean isHeapOption(String a) {
+        int end = a.length();
+        if (end > 4 && "kKmMgG".indexOf(a.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        if (!a.startsWith("-Xmx") || end == 4) {
+            return false;
+        }
+        for (int i = 4; i < end; i++) {
+            if (a.charAt(i) < '0' || a.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Half the physical memory, or this heap when the JVM does not say (no rerun then). */

@@ -145,4 +145,16 @@ class HeapRetryTest {
                 capped.err());
         assertEquals("", capped.out());
     }
+
+    /** The heap the rerun doubles is read off the JVM's -Xmx option, and only off a well-formed one. */
+    @Test
+    void onlyAWellFormedXmxIsTheHeap() {
+        for (String yes : new String[] {"-Xmx512m", "-Xmx4G", "-Xmx1048576", "-Xmx64k"}) {
+            assertTrue(HeapRetry.isHeapOption(yes), yes);
+        }
+        for (String no : new String[] {"-Xmx", "-Xmxm", "-Xmx5mm", "-Xmx-1m", "-Xms512m", "-Xmx1t", "-Xmx 1g",
+            "-XX:MaxHeapSize=1g", "-Xmx1.5g"}) {
+            assertFalse(HeapRetry.isHeapOption(no), no);
+        }
+    }
 }
