@@ -69,8 +69,9 @@ final class EscapingOutputStream extends OutputStream {
         }
     }
 
+    /** Printable ASCII, TAB and LF: bytes that pass as they are (TAB too: UMDH's stack lines each start with one). */
     private static boolean printable(byte c) {
-        return c >= 0x20 && c < 0x7f || c == '\n';
+        return c >= 0x20 && c < 0x7f || c == '\n' || c == '\t';
     }
 
     /** Releases a character cut off at the end (escaped) and flushes: the text is complete. */
