@@ -13,7 +13,8 @@ import java.util.List;
 public record Backtrace(String traceId, List<Frame> frames, List<List<Frame>> aliases) {
 
     public Backtrace {
-        frames = frames instanceof IndexedFrames ? frames : List.copyOf(frames); // already immutable
+        frames = frames instanceof IndexedFrames || frames instanceof AddressStack ? frames // already immutable
+                : List.copyOf(frames);
         if (aliases.isEmpty()) {
             aliases = List.of();
         } else {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.leakscope.model.AddressStack;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
 import org.leakscope.model.IndexOrder;
@@ -135,8 +136,8 @@ public final class UmdhTraces implements KeyedTraces {
 
     /**
      * The stacks of {@code traces}, read again from the log in file order and parsed as the reader parsed them
-     * (an empty list for a trace without one): frames resolved through the log's module table, the same Frame
-     * object for the same address.
+     * (an empty list for a trace without one): a stack of umdh's own frame lines as an {@link AddressStack} on
+     * the log's module table, any other as Frames resolved through it, the same Frame object for the same address.
      *
      * @throws InputFormatException when the log changed since it was read (a stack's lines are no longer there)
      */
@@ -168,6 +169,8 @@ public final class UmdhTraces implements KeyedTraces {
         AddressFrames byAddress = new AddressFrames(verify);
         Map<String, Frame> byText = new HashMap<>();
         FrameLine line = new FrameLine();
+        long[] raw = new long[UmdhOptions.MAX_FRAMES];
+        RawCodes rawCodes = verify == null ? null : new RawCodes(verify);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             StackWindow window = new StackWindow(ch);
             for (int k = 0; k < n; k++) {
@@ -175,14 +178,23 @@ public final class UmdhTraces implements KeyedTraces {
                 long offset = place[i] >>> 24;
                 int length = (int) (place[i] & 0xFFFFFF);
                 int from = window.cover(place, order, k, traces[i]);
-                List<Frame> frames = parse(window.bytes, from, from + length, line, byAddress, byText);
-                if (verify != null && !frames.isEmpty() && FrameCodes.fingerprint(byAddress.stackCodes,
-                        frames.size()) != stackKeys.get(at(traces[i]))) {
+                int plain = rawAddresses(window.bytes, from, from + length, raw);
+                List<Frame> frames;
+                long[] stackCodes;
+                if (plain > 0) {
+                    frames = AddressStack.of(raw, plain, modules);
+                    stackCodes = verify == null ? null : rawCodes.of(raw, plain);
+                } else {
+                    frames = parse(window.bytes, from, from + length, line, byAddress, byText);
+                    stackCodes = byAddress.stackCodes;
+                }
+                if (verify != null && !frames.isEmpty() && FrameCodes.fingerprint(stackCodes, frames.size())
+                        != stackKeys.get(at(traces[i]))) {
                     throw InputFormatException.atOffset(file.toString(), offset, "the stack of BackTrace"
                             + id(traces[i]) + " as first read", "other frames (the log changed while it was read)");
                 }
                 if (folded != null && verify != null && !frames.isEmpty()) {
-                    folded[i] = FrameCodes.folded(byAddress.stackCodes, frames.size());
+                    folded[i] = FrameCodes.folded(stackCodes, frames.size());
                 }
                 out.set(i, frames);
             }
@@ -242,6 +254,77 @@ public final class UmdhTraces implements KeyedTraces {
             start = offset;
             length = bb.position();
             return 0;
+        }
+    }
+
+    /**
+     * A stack of umdh's own frame lines only (TAB, 1 to 16 hex digits, CR LF or LF between lines), as the reader's
+     * fast path reads them, into {@code raw}: how many; 0 for any other shape (symbolic frames, blanks, more than
+     * MAX_FRAMES lines), which {@link #parse} reads. Nearly every stack of a snapshot log has this shape, and its
+     * frames need no table: {@link AddressStack} resolves them when asked.
+     */
+    private static int rawAddresses(byte[] b, int from, int end, long[] raw) {
+        int n = 0;
+        int p = from;
+        while (p < end) {
+            if (b[p] != '\t' || n == raw.length) {
+                return 0;
+            }
+            int q = p + 1;
+            long address = 0;
+            int d;
+            while (q < end && (d = Cursor.hexDigit(b[q])) >= 0) {
+                address = address << 4 | d;
+                q++;
+            }
+            if (q == p + 1 || q - p - 1 > 16 || address == Cursor.NONE) {
+                return 0; // no digits, too many, or the one address FrameLine takes for none: parse() decides
+            }
+            raw[n++] = address;
+            if (q < end && b[q] == '\r') {
+                q++;
+            }
+            if (q < end && (b[q] != '\n' || q + 1 == end)) {
+                return 0;
+            }
+            p = q + 1;
+        }
+        return n;
+    }
+
+    /**
+     * The codes of raw addresses under the codes that verify re-read stacks: by module and offset, as the reader
+     * coded them ({@link FrameCodes#module}), with no Frame made; an address outside every module by its Frame.
+     */
+    private final class RawCodes {
+        private final FrameCodes codes;
+        private final java.util.function.LongUnaryOperator[] byModule;
+        private long[] stack = new long[64];
+
+        RawCodes(FrameCodes codes) {
+            this.codes = codes;
+            this.byModule = new java.util.function.LongUnaryOperator[modules.modules().size()];
+        }
+
+        /** The codes of {@code raw[0, n)}, in an array reused by the next call. */
+        long[] of(long[] raw, int n) {
+            if (n > stack.length) {
+                stack = new long[Math.max(n, stack.length * 2)];
+            }
+            for (int k = 0; k < n; k++) {
+                long address = raw[k];
+                int m = modules.indexOf(address);
+                long offset = m < 0 ? 0 : address - modules.base(m);
+                if (m >= 0 && (offset >>> 40) == 0) {
+                    if (byModule[m] == null) {
+                        byModule[m] = codes.module(modules.name(m));
+                    }
+                    stack[k] = byModule[m].applyAsLong(offset);
+                } else {
+                    stack[k] = codes.code(modules.frame(address));
+                }
+            }
+            return stack;
         }
     }
 

@@ -1,6 +1,7 @@
 package org.leakscope.umdh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leakscope.model.AddressStack;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
+import org.leakscope.model.FrameCodes;
 import org.leakscope.model.Snapshot;
 
 class UmdhSnapshotReaderTest {
@@ -237,20 +240,36 @@ class UmdhSnapshotReaderTest {
         }
     }
 
-    /** Stacks read again share one Frame per address, also for an address new to them met twice in one stack. */
+    /**
+     * Stacks read again in umdh's own frame form come as raw addresses resolved through the log's modules (no
+     * Frame made until asked); any other form is parsed, one Frame per address shared by the stacks, also for an
+     * address new to them met twice in one stack.
+     */
     @Test
     void stacksReadAgainShareOneFramePerAddress() throws IOException {
         Path p = tmp.resolve("same.log");
         Files.writeString(p, "// UMDH: version 6.1.7650.0: Logtime 2026-03-02 09:00 - Machine=M - PID=1\n"
-                + "//              400000    20000 C:\\app.exe\n\n"
-                + "30 bytes + 8 at 1000 by BackTraceA1\n\t401000\n\t401000\n\t402000\n\n"
-                + "40 bytes + 8 at 2000 by BackTraceB2\n\t402000\n\t401000\n\n");
-        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
-        List<List<Frame>> s = ix.stacks(new int[] {0, 1}, f -> 1 + f.address());
+                + "// Loaded modules:\n//     Base Size Module\n//              400000    20000 C:\\app.exe\n\n"
+                + "30 bytes + 8 at 1000 by BackTraceA1\n\t0x401000\n\t401000\n\t402000\n\n"
+                + "40 bytes + 8 at 2000 by BackTraceB2\n\t0x402000\n\t401000\n\n"
+                + "50 bytes + 8 at 3000 by BackTraceC3\n\t402000\r\n\t401000\r\n\t7FFE0000ABCD\n\n");
+        FrameCodes codes = f -> f.module() != null ? 7 + f.moduleOffset() : 1 + f.address(); // as module() codes
+        UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), codes).traces();
+        List<List<Frame>> s = ix.stacks(new int[] {0, 1, 2}, codes);
         assertEquals(0x401000, s.get(0).get(0).address());
         org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(0).get(1));
         org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(1).get(1));
         org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(2), s.get(1).get(0));
+        AddressStack raw = assertInstanceOf(AddressStack.class, s.get(2));
+        assertEquals(List.of(0x402000L, 0x401000L, 0x7FFE0000ABCDL), List.of(raw.address(0), raw.address(1),
+                raw.address(2)));
+        List<Frame> whole = byId(UmdhSnapshotReader.read(p, UmdhOptions.defaults()).snapshot()).get("C3")
+                .backtrace().frames();
+        assertEquals(whole, raw);
+        assertEquals(whole, List.copyOf(raw));
+        assertEquals("app.exe", raw.get(0).module());
+        assertEquals(0x2000L, raw.get(0).moduleOffset());
+        assertNull(raw.get(2).module()); // outside every module
     }
 
     /** Read indexed, a log whose traces never print a stack (a fuzzer's find: no stack key was ever set). */

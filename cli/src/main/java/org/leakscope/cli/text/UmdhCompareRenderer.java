@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.StackChange;
+import org.leakscope.model.AddressStack;
 import org.leakscope.model.Frame;
+import org.leakscope.model.ModuleMap;
 
 /**
  * The line shapes of {@code umdh old new} (hex) and {@code umdh -d old new} (decimal), so scripts written for
@@ -30,6 +32,7 @@ import org.leakscope.model.Frame;
  */
 public final class UmdhCompareRenderer {
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPPER_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int FLUSH_AT = 1 << 15;
 
     private final boolean decimal;
@@ -37,6 +40,8 @@ public final class UmdhCompareRenderer {
     private byte[] buf = new byte[1 << 16];
     private int n;
     private final FrameTexts texts;
+    private final ModuleMap[] textModules = new ModuleMap[2];
+    private final byte[][][] moduleTexts = new byte[2][][];
 
     /** @param out receives the report as UTF-8 (the caller escapes and buffers it as for any report) */
     public UmdhCompareRenderer(boolean decimal, OutputStream out) {
@@ -122,6 +127,10 @@ public final class UmdhCompareRenderer {
 
     /** One TAB-indented line per frame, each frame's text made once ({@link FrameTexts}). */
     private void frames(List<Frame> frames) {
+        if (frames instanceof AddressStack raw) {
+            addresses(raw);
+            return;
+        }
         int count = frames.size();
         long[] places = texts.find(frames);
         for (int i = 0; i < count; i++) {
@@ -140,6 +149,58 @@ public final class UmdhCompareRenderer {
             put('\t').bytes(texts.arena(), (int) (place >>> FrameTexts.LENGTH_BITS),
                     (int) (place & FrameTexts.LENGTH_MASK)).put('\n');
         }
+    }
+
+    /**
+     * A stack of raw addresses, written as {@link #frame} writes each one's Frame ({@code module+OFFSET}, or the
+     * address outside every module) without making it: the module's part of the text made once per module table.
+     */
+    private void addresses(AddressStack raw) {
+        ModuleMap modules = raw.modules();
+        byte[][] names = moduleTexts(modules);
+        for (int i = 0; i < raw.size(); i++) {
+            long address = raw.address(i);
+            int m = modules.indexOf(address);
+            put('\t');
+            if (m >= 0) {
+                bytes(names[m], 0, names[m].length).upperHex(address - modules.base(m));
+            } else {
+                upperHex(address);
+            }
+            put('\n');
+        }
+    }
+
+    /** Each module's {@code name+}, UTF-8, for the last two module tables (a compare prints from two logs). */
+    private byte[][] moduleTexts(ModuleMap modules) {
+        if (modules != textModules[0]) {
+            if (modules != textModules[1]) {
+                byte[][] t = new byte[modules.modules().size()][];
+                for (int m = 0; m < t.length; m++) {
+                    t[m] = (moduleName(modules.name(m)) + "+").getBytes(StandardCharsets.UTF_8);
+                }
+                textModules[1] = modules;
+                moduleTexts[1] = t;
+            }
+            ModuleMap swapModules = textModules[0];
+            textModules[0] = textModules[1];
+            textModules[1] = swapModules;
+            byte[][] swapTexts = moduleTexts[0];
+            moduleTexts[0] = moduleTexts[1];
+            moduleTexts[1] = swapTexts;
+        }
+        return moduleTexts[0];
+    }
+
+    /** {@code Long.toHexString(v).toUpperCase()}, written without making a String. */
+    private UmdhCompareRenderer upperHex(long v) {
+        int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) >> 2);
+        room(digits);
+        for (int i = n + digits - 1; i >= n; i--, v >>>= 4) {
+            buf[i] = UPPER_DIGITS[(int) (v & 15)];
+        }
+        n += digits;
+        return this;
     }
 
     /** UMDH's frame text: {@code module!function+OFFSET (file, line)}, {@code module+OFFSET}, or the address. */

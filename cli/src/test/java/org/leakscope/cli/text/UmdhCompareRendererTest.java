@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.KeyKind;
 import org.leakscope.diff.StackChange;
+import org.leakscope.model.AddressStack;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.Frame;
+import org.leakscope.model.Module;
+import org.leakscope.model.ModuleMap;
 
 /**
  * The compare text written as bytes, checked line by line against the same lines made with String.format and
@@ -69,6 +72,49 @@ class UmdhCompareRendererTest {
                 assertEquals(out.toString(StandardCharsets.UTF_8), full.toString(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /**
+     * Stacks of raw addresses ({@link AddressStack}, what a compare of indexed logs shows) print without Frames,
+     * byte for byte as their Frames print: module names without image extension, non-ASCII names, upper-case
+     * offsets, addresses outside every module (0, past 2^63), and three module tables taking turns (the printer
+     * keeps the texts of two).
+     */
+    @Test
+    void rawAddressStacksPrintAsTheirFrames() throws Exception {
+        Random r = new Random(11);
+        List<ModuleMap> tables = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            tables.add(ModuleMap.of(List.of(
+                    new Module(0x7FF800000000L + t * 0x1000, 0x200000, "C:\\Windows\\ntdll.dll", null, null, null),
+                    new Module(0x400000, 0x11D000, "C:\\app\\App.EXE", null, null, null),
+                    new Module(0x60000000L, 0x180000, "C:\\app\\Größe" + t + ".dll", null, null, null),
+                    new Module(0xFFFFF80000000000L, 0x100000, "C:\\drv\\filter.sys", null, null, null),
+                    new Module(0x10000, 0x1000, "noext", null, null, null))));
+        }
+        List<StackChange> raw = new ArrayList<>();
+        List<StackChange> framed = new ArrayList<>();
+        for (int s = 0; s < 2000; s++) {
+            ModuleMap m = tables.get(r.nextInt(3));
+            long[] addresses = new long[1 + r.nextInt(30)];
+            for (int k = 0; k < addresses.length; k++) {
+                int pick = r.nextInt(8);
+                addresses[k] = pick == 0 ? r.nextLong() : pick == 1 ? 0 : pick == 2 ? 0x10000 + r.nextInt(0x1000)
+                        : m.base(r.nextInt(m.modules().size())) + r.nextInt(0x1000) * (long) (1 + r.nextInt(200));
+            }
+            AddressStack stack = AddressStack.of(addresses, addresses.length, m);
+            raw.add(new StackChange(new Backtrace("T" + s, stack), 0, "A" + s, 1, 2 + s, 1, 2, 0, 0, 1));
+            framed.add(new StackChange(new Backtrace("T" + s, List.copyOf(stack)), 0, "A" + s, 1, 2 + s, 1, 2, 0, 0,
+                    1));
+        }
+        Comparison c = new Comparison(KeyKind.MODULE_OFFSET, raw, 100, 50, 10, 5, 40, 8, 0);
+        ByteArrayOutputStream fromRaw = new ByteArrayOutputStream();
+        List<String> header = List.of("old: C:\\logs\\ärger.log");
+        new UmdhCompareRenderer(false, fromRaw).render(header, c, raw);
+        ByteArrayOutputStream fromFrames = new ByteArrayOutputStream();
+        new UmdhCompareRenderer(false, fromFrames).render(header, c, framed);
+        assertEquals(fromFrames.toString(StandardCharsets.UTF_8), fromRaw.toString(StandardCharsets.UTF_8));
+        assertEquals(expected(false, c, framed), fromRaw.toString(StandardCharsets.UTF_8));
     }
 
     private static String expected(boolean decimal, Comparison c, List<StackChange> changes) {
