@@ -16,7 +16,6 @@ import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
 import org.leakscope.model.IndexedFrames;
-import org.leakscope.model.IndexOrder;
 import org.leakscope.model.InputFormatException;
 import org.leakscope.model.ModuleMap;
 import org.leakscope.model.ResourceKind;
@@ -1027,14 +1026,10 @@ public final class UmdhSnapshotReader {
      * UmdhTraces maps.
      */
     private int[] numberByFirstAppearance() {
-        boolean ordered = true;
-        for (int t = 1; t < traces && ordered; t++) {
-            ordered = firstLine.get(t - 1) < firstLine.get(t);
-        }
-        if (ordered) {
+        int[] order = TraceOrder.of(firstLine, traces);
+        if (order == null) {
             return null;
         }
-        int[] order = IndexOrder.of(firstLine.toArray(traces, null), traces); // firstLine is not read after this
         if (codes == null) {
             int[] ss = new int[traces];
             short[] sl = new short[traces];
