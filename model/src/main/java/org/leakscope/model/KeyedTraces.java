@@ -61,4 +61,14 @@ public interface KeyedTraces {
         }
         return out;
     }
+
+    /**
+     * {@link #stacks(int[], FrameCodes, int[])} on up to {@code threads} threads, each checking with codes of its
+     * own from {@code verify} (FrameCodes are used from one thread; the supplier may give null not to check). By
+     * default on the calling thread alone.
+     */
+    default List<List<Frame>> stacks(int[] traces, java.util.function.Supplier<FrameCodes> verify, int[] folded,
+            int threads) throws IOException {
+        return stacks(traces, verify.get(), folded);
+    }
 }

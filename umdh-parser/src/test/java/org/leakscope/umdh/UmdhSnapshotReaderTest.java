@@ -1,5 +1,6 @@
 package org.leakscope.umdh;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,6 +20,7 @@ import org.leakscope.model.AddressStack;
 import org.leakscope.model.BacktraceAggregate;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
+import org.leakscope.model.InputFormatException;
 import org.leakscope.model.Snapshot;
 
 class UmdhSnapshotReaderTest {
@@ -175,7 +177,7 @@ class UmdhSnapshotReaderTest {
         long line = 3;
         List<List<String>> expected = new java.util.ArrayList<>();
         List<Long> problemLines = new java.util.ArrayList<>();
-        for (int t = 0; t < 12_000; t++) {
+        for (int t = 0; t < 18_000; t++) {
             sb.append(String.format("%X bytes + 8 at 1000 by BackTrace%08X%n", 16 + t, 0x1000_0000 + t));
             line++;
             List<String> frames = new java.util.ArrayList<>();
@@ -229,7 +231,10 @@ class UmdhSnapshotReaderTest {
             assertEquals(expected.get(t), traces.get(t).backtrace().frames().stream().map(form).toList(), "trace " + t);
         }
         assertEquals(problemLines, whole.snapshot().problems().stream().map(x -> x.line()).toList());
-        org.leakscope.model.FrameCodes codes = f -> 1 + (f.function() != null ? f.function().hashCode() : f.address());
+        org.leakscope.model.FrameCodes codes = f -> {
+            long c = 1 + (f.function() != null ? f.function().hashCode() : f.address());
+            return (c & 7) == 0 ? c | org.leakscope.model.FrameCodes.ALLOCATOR : c; // some frames fold off
+        };
         UmdhSnapshotLog indexed = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), codes);
         assertNull(indexed.traces().notIndexable());
         assertEquals(problemLines, indexed.snapshot().problems().stream().map(x -> x.line()).toList());
@@ -238,6 +243,31 @@ class UmdhSnapshotReaderTest {
         for (int t = 0; t < expected.size(); t++) {
             assertEquals(expected.get(t), again.get(t).stream().map(form).toList(), "trace " + t);
         }
+        // on two threads, each over its half of the log (the log has more than 2 x MIN_PART stacks): the same
+        // stacks and folded counts; a stack changed in the second half is told as on one thread
+        int[] all = java.util.stream.IntStream.range(0, expected.size()).toArray();
+        assertTrue(all.length >= 2 * UmdhTraces.MIN_PART);
+        int[] folded = new int[all.length];
+        int[] foldedByTwo = new int[all.length];
+        List<List<Frame>> byOne = indexed.traces().stacks(all, codes, folded);
+        List<List<Frame>> byTwo = indexed.traces().stacks(all, () -> codes, foldedByTwo, 2);
+        for (int t = 0; t < all.length; t++) {
+            assertEquals(byOne.get(t), byTwo.get(t), "trace " + t);
+        }
+        assertArrayEquals(folded, foldedByTwo);
+        assertTrue(java.util.Arrays.stream(folded).anyMatch(f -> f > 0));
+        String text = sb.toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n\t([0-9A-F]{7,})\r?\n").matcher(text);
+        assertTrue(m.find(text.length() * 3 / 4));
+        byte[] bytes = Files.readAllBytes(p);
+        bytes[m.start(1)] = (byte) (bytes[m.start(1)] == '4' ? '5' : '4');
+        Files.write(p, bytes);
+        String alone = org.junit.jupiter.api.Assertions.assertThrows(InputFormatException.class,
+                () -> indexed.traces().stacks(all, codes, folded)).getMessage();
+        String twoThreads = org.junit.jupiter.api.Assertions.assertThrows(InputFormatException.class,
+                () -> indexed.traces().stacks(all, () -> codes, foldedByTwo, 2)).getMessage();
+        assertTrue(alone.contains("the log changed while it was read"), alone);
+        assertEquals(alone, twoThreads);
     }
 
     /**
