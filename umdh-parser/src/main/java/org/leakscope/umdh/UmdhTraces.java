@@ -189,7 +189,7 @@ public final class UmdhTraces implements KeyedTraces {
                 int part = p;
                 helpers[p - 1] = new Thread(() -> {
                     try {
-                        new StackReading(ch, verify.get()).read(traces, place, order, from, to, folded, out);
+                        new StackReading(ch, verify.get(), parts).read(traces, place, order, from, to, folded, out);
                     } catch (IOException | RuntimeException | Error e) {
                         failed[part] = e;
                     }
@@ -197,7 +197,7 @@ public final class UmdhTraces implements KeyedTraces {
                 helpers[p - 1].start();
             }
             try {
-                new StackReading(ch, verify.get()).read(traces, place, order, 0, n / parts, folded, out);
+                new StackReading(ch, verify.get(), parts).read(traces, place, order, 0, n / parts, folded, out);
             } finally {
                 for (Thread h : helpers) {
                     joinUninterruptibly(h);
@@ -249,8 +249,9 @@ public final class UmdhTraces implements KeyedTraces {
         private final FrameLine line = new FrameLine();
         private final long[] raw = new long[UmdhOptions.MAX_FRAMES];
 
-        StackReading(FileChannel ch, FrameCodes verify) {
-            this.window = new StackWindow(ch);
+        /** @param parts the threads reading at once: they share one thread's window budget */
+        StackReading(FileChannel ch, FrameCodes verify, int parts) {
+            this.window = new StackWindow(ch, Math.max(StackWindow.GAP, StackWindow.MAX / parts));
             this.verify = verify;
             this.byAddress = new AddressFrames(verify);
             this.rawCodes = verify == null ? null : new RawCodes(verify);
@@ -290,18 +291,21 @@ public final class UmdhTraces implements KeyedTraces {
     /**
      * The log's bytes around the stacks being read again, in file order: one read covers a stack and those that
      * follow it within 16 KiB of each other, up to 1 MiB (or the one stack, if longer). The 154k stacks two logs
-     * of 3M stacks show took 154k reads; now about a thousand (and 20% less time than one read per stack).
+     * of 3M stacks show took 154k reads; now about a thousand (and 20% less time than one read per stack). Threads
+     * reading at once split the 1 MiB: a compare run under a small heap needs no more than with one.
      */
     private final class StackWindow {
-        private static final int GAP = 16 << 10;
-        private static final int MAX = 1 << 20;
+        static final int GAP = 16 << 10;
+        static final int MAX = 1 << 20;
         private final FileChannel ch;
+        private final int max;
         byte[] bytes = new byte[1 << 16];
         private long start = -1;
         private int length;
 
-        StackWindow(FileChannel ch) {
+        StackWindow(FileChannel ch, int max) {
             this.ch = ch;
+            this.max = max;
         }
 
         /**
@@ -318,14 +322,14 @@ public final class UmdhTraces implements KeyedTraces {
             for (int j = k + 1; j < to; j++) {
                 long nextOffset = place[order[j]] >>> 24;
                 long nextEnd = nextOffset + (place[order[j]] & 0xFFFFFF);
-                if (nextOffset - end > GAP || nextEnd - offset > MAX) {
+                if (nextOffset - end > GAP || nextEnd - offset > max) {
                     break;
                 }
                 end = Math.max(end, nextEnd);
             }
             int want = (int) (end - offset);
             if (bytes.length < want) {
-                bytes = new byte[Math.max(want, Math.min(MAX, bytes.length * 2))];
+                bytes = new byte[Math.max(want, Math.min(max, bytes.length * 2))];
             }
             ByteBuffer bb = ByteBuffer.wrap(bytes, 0, want);
             while (bb.hasRemaining() && ch.read(bb, offset + bb.position()) >= 0) {
