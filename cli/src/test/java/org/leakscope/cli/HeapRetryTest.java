@@ -79,15 +79,16 @@ class HeapRetryTest {
 
     /**
      * leakdiff --json writes each shown stack's entry as it goes, never all of them at once: the 20,000 changed
-     * stacks of these logs (a 20 MB document), read indexed, compare under a 24 MiB heap with no rerun and give
-     * the roomy run's document (built whole first, the entries did not fit).
+     * stacks of these logs (a 20 MB document), read indexed, compare under a 32 MiB heap with no rerun and give
+     * the roomy run's document. Built whole first, the entries do not fit in 40 MiB (tried); the run itself needs
+     * about 23 MiB on JDK 17, so 24 MiB failed one run in six already before the stacks' re-read was split.
      */
     @Test
     void theJsonDocumentsStacksAreWrittenAsTheyAreMade() throws Exception {
         MainProcess roomy = run("1g", false, "leakdiff", older.toString(), newer.toString(), "--json");
         assertEquals(0, roomy.exit(), roomy.err());
         assertTrue(roomy.out().contains("\"stacksShown\" : 20000"), roomy.out().lines().limit(60).toList().toString());
-        MainProcess capped = run("24m", false, "leakdiff", older.toString(), newer.toString(), "--json");
+        MainProcess capped = run("32m", false, "leakdiff", older.toString(), newer.toString(), "--json");
         assertEquals(0, capped.exit(), capped.err());
         assertEquals(roomy.out(), capped.out());
     }
