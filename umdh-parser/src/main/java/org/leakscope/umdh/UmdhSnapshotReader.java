@@ -76,8 +76,7 @@ public final class UmdhSnapshotReader {
     private long[] frameCodes = new long[0];  // per frame number: its code, 0 = not yet asked
     private long[] codeBuffer = new long[64]; // the codes of the stack being read
     private int codeCount;
-    private ModuleMap codingModules;          // the header's modules when the first frame was coded
-    private java.util.function.LongUnaryOperator[] moduleCodes; // per module of codingModules
+    private ModuleOffsetCodes moduleCodes;    // on the header's modules when the first frame was coded
     private LongColumn stackKey;
     private LongColumn stackText;             // per trace: offset << 24 | length of its stack's lines, -1 none
     private long segmentFrom = -1;            // file offset of the first and end of the last line of the stack
@@ -586,7 +585,7 @@ public final class UmdhSnapshotReader {
         }
         long k = frameCodes[number];
         if (k == 0) {
-            k = codes.code(frames.frame(number, codingModules()));
+            k = codes.code(frames.frame(number, moduleCodes().modules()));
             frameCodes[number] = k;
         }
         return k;
@@ -632,26 +631,15 @@ public final class UmdhSnapshotReader {
      * million frame lines); an address outside every module is numbered like a whole read numbers it.
      */
     private long addressCode(long address) {
-        ModuleMap m = codingModules();
-        int i = m.indexOf(address);
-        if (i >= 0) {
-            long offset = address - m.base(i);
-            if ((offset >>> 40) == 0) {
-                return moduleCodes[i].applyAsLong(offset);
-            }
-        }
-        return code(frames.address(address));
+        long code = moduleCodes().code(address);
+        return code != 0 ? code : code(frames.address(address));
     }
 
-    private ModuleMap codingModules() {
-        if (codingModules == null) {
-            codingModules = ModuleMap.of(header.modules());
-            moduleCodes = new java.util.function.LongUnaryOperator[codingModules.modules().size()];
-            for (int i = 0; i < moduleCodes.length; i++) {
-                moduleCodes[i] = codes.module(codingModules.name(i));
-            }
+    private ModuleOffsetCodes moduleCodes() {
+        if (moduleCodes == null) {
+            moduleCodes = new ModuleOffsetCodes(ModuleMap.of(header.modules()), codes);
         }
-        return codingModules;
+        return moduleCodes;
     }
 
     private final long[] pending = new long[UmdhOptions.MAX_FRAMES];
@@ -1053,7 +1041,7 @@ public final class UmdhSnapshotReader {
         ModuleMap modules = ModuleMap.of(header.modules());
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
         if (codes != null) {
-            if (codingModules != null && !codingModules.modules().equals(modules.modules())) {
+            if (moduleCodes != null && !moduleCodes.modules().modules().equals(modules.modules())) {
                 notIndexable("module lines after the first stack");
             }
             if (frames.hasAmbiguousAddresses()) {

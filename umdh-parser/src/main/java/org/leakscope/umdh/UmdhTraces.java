@@ -382,17 +382,17 @@ public final class UmdhTraces implements KeyedTraces {
     }
 
     /**
-     * The codes of raw addresses under the codes that verify re-read stacks: by module and offset, as the reader
-     * coded them ({@link FrameCodes#module}), with no Frame made; an address outside every module by its Frame.
+     * The codes of raw addresses under the codes that verify re-read stacks, as the reader coded them
+     * ({@link ModuleOffsetCodes}); an address outside every module by its Frame.
      */
     private final class RawCodes {
         private final FrameCodes codes;
-        private final java.util.function.LongUnaryOperator[] byModule;
+        private final ModuleOffsetCodes byOffset;
         private long[] stack = new long[64];
 
         RawCodes(FrameCodes codes) {
             this.codes = codes;
-            this.byModule = new java.util.function.LongUnaryOperator[modules.modules().size()];
+            this.byOffset = new ModuleOffsetCodes(modules, codes);
         }
 
         /** The codes of {@code raw[0, n)}, in an array reused by the next call. */
@@ -401,17 +401,8 @@ public final class UmdhTraces implements KeyedTraces {
                 stack = new long[Math.max(n, stack.length * 2)];
             }
             for (int k = 0; k < n; k++) {
-                long address = raw[k];
-                int m = modules.indexOf(address);
-                long offset = m < 0 ? 0 : address - modules.base(m);
-                if (m >= 0 && (offset >>> 40) == 0) {
-                    if (byModule[m] == null) {
-                        byModule[m] = codes.module(modules.name(m));
-                    }
-                    stack[k] = byModule[m].applyAsLong(offset);
-                } else {
-                    stack[k] = codes.code(modules.frame(address));
-                }
+                long code = byOffset.code(raw[k]);
+                stack[k] = code != 0 ? code : codes.code(modules.frame(raw[k]));
             }
             return stack;
         }
