@@ -163,9 +163,9 @@ public final class UmdhCompareRenderer {
             int m = modules.indexOf(address);
             put('\t');
             if (m >= 0) {
-                bytes(names[m], 0, names[m].length).upperHex(address - modules.base(m));
+                bytes(names[m], 0, names[m].length).hex(address - modules.base(m), UPPER_DIGITS);
             } else {
-                upperHex(address);
+                hex(address, UPPER_DIGITS);
             }
             put('\n');
         }
@@ -190,17 +190,6 @@ public final class UmdhCompareRenderer {
             moduleTexts[1] = swapTexts;
         }
         return moduleTexts[0];
-    }
-
-    /** {@code Long.toHexString(v).toUpperCase()}, written without making a String. */
-    private UmdhCompareRenderer upperHex(long v) {
-        int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) >> 2);
-        room(digits);
-        for (int i = n + digits - 1; i >= n; i--, v >>>= 4) {
-            buf[i] = UPPER_DIGITS[(int) (v & 15)];
-        }
-        n += digits;
-        return this;
     }
 
     /** UMDH's frame text: {@code module!function+OFFSET (file, line)}, {@code module+OFFSET}, or the address. */
@@ -263,24 +252,37 @@ public final class UmdhCompareRenderer {
                 digits++;
             }
         } else {
-            digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) >> 2);
+            digits = hexDigits(v);
         }
         for (int i = digits; i < width; i++) {
             put(' ');
+        }
+        if (!decimal) {
+            return hex(v, DIGITS);
         }
         room(digits);
         int end = n + digits;
         long x = v;
         for (int i = end - 1; i >= n; i--) {
-            if (decimal) {
-                buf[i] = DIGITS[(int) (x % 10)];
-                x /= 10;
-            } else {
-                buf[i] = DIGITS[(int) (x & 15)];
-                x >>>= 4;
-            }
+            buf[i] = DIGITS[(int) (x % 10)];
+            x /= 10;
         }
         n = end;
+        return this;
+    }
+
+    private static int hexDigits(long v) {
+        return Math.max(1, (67 - Long.numberOfLeadingZeros(v)) >> 2);
+    }
+
+    /** {@code v} in hex ({@code Long.toHexString}) with the digits of {@code table}, written without a String. */
+    private UmdhCompareRenderer hex(long v, byte[] table) {
+        int digits = hexDigits(v);
+        room(digits);
+        for (int i = n + digits - 1; i >= n; i--, v >>>= 4) {
+            buf[i] = table[(int) (v & 15)];
+        }
+        n += digits;
         return this;
     }
 
