@@ -23,6 +23,8 @@ import org.leakscope.model.SeededHash;
  */
 public final class KeyedComparison {
     private static final long NO_STACK = 0x1D00_0000_0000_0001L;
+    /** A row's order when only the newer snapshot has it: after every row of the older one. */
+    private static final long IN_NEWER_ONLY = 1L << 62;
 
     private KeyedComparison() {
     }
@@ -79,13 +81,13 @@ public final class KeyedComparison {
             // are ordered as SnapshotSeries first sees them: the older snapshot's traces, then the newer's.
             boolean inNewer = j > tb;
             int rep = inNewer ? b.traces[tb] : a.traces[ta];
-            long order = i > ta ? a.traces[ta] : (long) older.size() + b.traces[tb];
+            long order = i > ta ? older.appearance(a.traces[ta]) : IN_NEWER_ONLY | newer.appearance(b.traces[tb]);
             changes.add(order, inNewer, rep, sa, sb, Math.max(i - ta, j - tb));
         }
         return new Comparison(kind, changes.build(older, newer, kind, codes), ob, nb, oc, nc, oo, no, unchanged);
     }
 
-    /** One side's traces in key order: keys ascending (unsigned), equal keys by trace number. */
+    /** One side's traces in key order: keys ascending (unsigned), equal keys as the traces first appear. */
     private static final class Sorted {
         final int size;
         final long[] keys;
@@ -105,7 +107,7 @@ public final class KeyedComparison {
                         : s.hasStack(t) ? s.stackKey(t) : SeededHash.mix(s.idKey(t) ^ NO_STACK);
             }
             // Sort the keys' high bits with the trace number in the low bits (one primitive sort, no boxing),
-            // then order the rare runs whose high bits tie by the whole key.
+            // then order the runs whose high bits tie (traces sharing a stack) by the whole key and appearance.
             int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n));
             long low = (1L << bits) - 1;
             long[] packed = new long[n];
@@ -123,7 +125,7 @@ public final class KeyedComparison {
                     e++;
                 }
                 if (e - k > 1) {
-                    sortRun(traces, k, e, key);
+                    sortRun(traces, k, e, key, s);
                 }
                 k = e;
             }
@@ -134,14 +136,14 @@ public final class KeyedComparison {
             return new Sorted(sortedKeys, traces);
         }
 
-        private static void sortRun(int[] traces, int from, int to, long[] key) {
+        private static void sortRun(int[] traces, int from, int to, long[] key, KeyedTraces s) {
             Integer[] run = new Integer[to - from];
             for (int k = from; k < to; k++) {
                 run[k - from] = traces[k];
             }
             Arrays.sort(run, (x, y) -> {
                 int c = Long.compareUnsigned(key[x], key[y]);
-                return c != 0 ? c : Integer.compare(x, y);
+                return c != 0 ? c : Long.compare(s.appearance(x), s.appearance(y));
             });
             for (int k = from; k < to; k++) {
                 traces[k] = run[k - from];

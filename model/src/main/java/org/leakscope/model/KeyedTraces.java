@@ -6,10 +6,18 @@ import java.util.List;
 /**
  * A snapshot's traces as columns, each stack present only as its key ({@link FrameCodes#fingerprint}) and read
  * again on demand: what a reader hands over when the stacks' frames would not fit the heap. Trace numbers run
- * from 0 in the order the traces first appear.
+ * from 0 in any order (a reader numbers them as it makes them); {@link #appearance} orders them as they first
+ * appear in the input.
  */
 public interface KeyedTraces {
     int size();
+
+    /**
+     * Where trace {@code t} first appears in the input (a line number, or any non-negative number below 2^62 that
+     * orders the traces so), distinct per trace: which of several traces sharing a stack represents it, and the
+     * order rows that tie are shown in, follow it.
+     */
+    long appearance(int t);
 
     /** The producer's id of trace {@code t}. */
     String id(int t);

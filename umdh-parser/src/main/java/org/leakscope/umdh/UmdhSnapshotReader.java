@@ -64,7 +64,8 @@ public final class UmdhSnapshotReader {
     private final TraceTotals totals;
     private final Map<String, Long> textKeys = new HashMap<>();
     private LongColumn traceKeys; // the id, encoded by key(), by trace: from the sum tables once read
-    private LongColumn firstLine = new LongColumn(); // the line of its first record: traces are numbered so
+    private LongColumn firstLine = new LongColumn(); // the line of its first record: read whole, traces are
+                                                     // numbered so; indexed, it orders them (appearance)
     private int[] stackStart = new int[1024];
     private short[] stackLength = new short[1024];
     private int traces;
@@ -1007,27 +1008,24 @@ public final class UmdhSnapshotReader {
     }
 
     /**
-     * Traces are made as TraceTotals adds its buffered records, partition by partition: renumbers them in the
-     * order their ids first appear in the log (a snapshot's traces, and which of several traces sharing a stack
-     * represents it, must not depend on hashing). Returns old trace number by new, or null when already so. Read
-     * whole, the stack columns are put in that order here and the sums by the caller; indexed, all stay and
-     * UmdhTraces maps.
+     * Traces are made as TraceTotals adds its buffered records, partition by partition: read whole, they are
+     * renumbered in the order their ids first appear in the log (a snapshot's traces, and which of several traces
+     * sharing a stack represents it, must not depend on hashing). Returns old trace number by new, or null when
+     * already so; the stack columns are put in that order here and the sums by the caller.
      */
     private int[] numberByFirstAppearance() {
         int[] order = TraceOrder.of(firstLine, traces);
         if (order == null) {
             return null;
         }
-        if (codes == null) {
-            int[] ss = new int[traces];
-            short[] sl = new short[traces];
-            for (int i = 0; i < traces; i++) {
-                ss[i] = stackStart[order[i]];
-                sl[i] = stackLength[order[i]];
-            }
-            stackStart = ss;
-            stackLength = sl;
+        int[] ss = new int[traces];
+        short[] sl = new short[traces];
+        for (int i = 0; i < traces; i++) {
+            ss[i] = stackStart[order[i]];
+            sl[i] = stackLength[order[i]];
         }
+        stackStart = ss;
+        stackLength = sl;
         return order;
     }
 
@@ -1035,8 +1033,6 @@ public final class UmdhSnapshotReader {
         totals.flushAll(); // may create traces: before anything is sized by the trace count
         traceKeys = new LongColumn();
         TraceSums sums = totals.sumsByTrace(traces, traceKeys);
-        int[] order = numberByFirstAppearance(); // indexed: the sums stay in the order traces were made
-        firstLine = null;
         UmdhHeader h = header.header();
         ModuleMap modules = ModuleMap.of(header.modules());
         String processName = header.modules().isEmpty() ? null : header.modules().get(0).name();
@@ -1047,13 +1043,17 @@ public final class UmdhSnapshotReader {
             if (frames.hasAmbiguousAddresses()) {
                 notIndexable("addresses differing only in bit 63");
             }
-            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, order, traceKeys, List.copyOf(textIds),
-                    sums, stackKey, stackText, notIndexable);
+            // numbered as made, not renumbered: firstLine orders them (a log of 3 million traces took 60 MB and
+            // 180-200 ms more to renumber, and each lookup by number one more random load)
+            UmdhTraces index = new UmdhTraces(path, modules, ansi, traces, firstLine, traceKeys,
+                    List.copyOf(textIds), sums, stackKey, stackText, notIndexable);
             Snapshot snap = new Snapshot(source, h.processId(), processName,
                     h.logTime() == null ? null : h.logTime().toInstant(ZoneOffset.UTC), modules, List.of(), List.of(),
                     problems.list());
             return new UmdhSnapshotLog(snap, h, heaps, records, encoding, frames.hasSymbolicFrames(), index);
         }
+        int[] order = numberByFirstAppearance();
+        firstLine = null;
         if (order != null) {
             sums = sums.reordered(order);
         }

@@ -25,10 +25,11 @@ import org.leakscope.model.SeededHash;
 import org.leakscope.textio.TextLines;
 
 /**
- * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), numbered in the order
- * their ids first appear: each trace's id, totals, its stack's key, and where the stack's lines are in the log.
- * About 36 bytes a trace where the whole snapshot keeps 300 and more (a log of 3 million stacks: about 108 MB,
- * besides what reading it took); a report reads the stacks it shows again ({@link #stacks}).
+ * The traces of a UMDH snapshot log read indexed ({@link UmdhSnapshotReader#readIndexed}), numbered as the reader
+ * made them, each with the line its id first appears on ({@link #appearance}): each trace's id, totals, its stack's
+ * key, and where the stack's lines are in the log. About 40 bytes a trace where the whole snapshot keeps 300 and
+ * more (a log of 3 million stacks: about 120 MB, besides what reading it took); a report reads the stacks it shows
+ * again ({@link #stacks}).
  */
 public final class UmdhTraces implements KeyedTraces {
     private static final byte[] STACK_LEGEND = Cursor.ascii("STACK if not already dumped");
@@ -37,9 +38,7 @@ public final class UmdhTraces implements KeyedTraces {
     private final ModuleMap modules;
     private final Charset ansi;
     private final int size;
-    // Columns in the order the reader made the traces, which is not trace number order: storedAt maps one to
-    // the other (null: the same). Putting a log of 3 million traces in number order took 140 MB of new columns.
-    private final int[] storedAt;
+    private final LongColumn firstLine;
     private final LongColumn keys;
     private final List<String> textIds;
     private final TraceSums sums;
@@ -47,24 +46,19 @@ public final class UmdhTraces implements KeyedTraces {
     private final LongColumn stackText;
     private final String notIndexable;
 
-    UmdhTraces(Path file, ModuleMap modules, Charset ansi, int size, int[] storedAt, LongColumn keys,
+    UmdhTraces(Path file, ModuleMap modules, Charset ansi, int size, LongColumn firstLine, LongColumn keys,
             List<String> textIds, TraceSums sums, LongColumn stackKeys, LongColumn stackText, String notIndexable) {
         this.file = file;
         this.modules = modules;
         this.ansi = ansi;
         this.size = size;
-        this.storedAt = storedAt;
+        this.firstLine = firstLine;
         this.keys = keys;
         this.textIds = textIds;
         this.sums = sums;
         this.stackKeys = stackKeys;
         this.stackText = stackText;
         this.notIndexable = notIndexable;
-    }
-
-    /** Where trace t's values are in the columns. */
-    private int at(int t) {
-        return storedAt == null ? t : storedAt[t];
     }
 
     /** Distinct trace ids. */
@@ -78,16 +72,22 @@ public final class UmdhTraces implements KeyedTraces {
         return notIndexable;
     }
 
+    /** The line the trace's first record is on. */
+    @Override
+    public long appearance(int t) {
+        return firstLine.get(t);
+    }
+
     /** The trace's id as the log spells it. */
     @Override
     public String id(int t) {
-        return spell(keys.get(at(t)), textIds);
+        return spell(keys.get(t), textIds);
     }
 
     /** A key for the trace's id, equal for equal ids in every log of this run. */
     @Override
     public long idKey(int t) {
-        long k = keys.get(at(t));
+        long k = keys.get(t);
         if (k >= 0 || (k & UmdhSnapshotReader.HEX_KEY) == UmdhSnapshotReader.HEX_KEY) {
             return SeededHash.mix(k); // the id's own bytes, or its hex value, length and case
         }
@@ -100,29 +100,29 @@ public final class UmdhTraces implements KeyedTraces {
 
     @Override
     public long bytes(int t) {
-        return sums.bytes(at(t));
+        return sums.bytes(t);
     }
 
     @Override
     public long count(int t) {
-        return sums.count(at(t));
+        return sums.count(t);
     }
 
     @Override
     public long overhead(int t) {
-        return sums.overhead(at(t));
+        return sums.overhead(t);
     }
 
     /** False for a trace whose stack never appeared (or had no frame): only its id can match it. */
     @Override
     public boolean hasStack(int t) {
-        return stackText.get(at(t)) >= 0;
+        return stackText.get(t) >= 0;
     }
 
     /** The key of the trace's stack ({@link org.leakscope.model.FrameCodes#fingerprint}); valid when it has one. */
     @Override
     public long stackKey(int t) {
-        return stackKeys.get(at(t));
+        return stackKeys.get(t);
     }
 
     /** {bytes, allocations} over all traces. */
@@ -166,7 +166,7 @@ public final class UmdhTraces implements KeyedTraces {
         int[] with = new int[traces.length];    // the traces that have a stack
         int n = 0;
         for (int i = 0; i < traces.length; i++) {
-            place[i] = stackText.get(at(traces[i]));
+            place[i] = stackText.get(traces[i]);
             if (place[i] >= 0) {
                 offsets[n] = place[i] >>> 24;
                 with[n++] = i;
@@ -276,7 +276,7 @@ public final class UmdhTraces implements KeyedTraces {
                     stackCodes = byAddress.stackCodes;
                 }
                 if (verify != null && !frames.isEmpty() && FrameCodes.fingerprint(stackCodes, frames.size())
-                        != stackKeys.get(at(traces[i]))) {
+                        != stackKeys.get(traces[i])) {
                     throw InputFormatException.atOffset(file.toString(), offset, "the stack of BackTrace"
                             + id(traces[i]) + " as first read", "other frames (the log changed while it was read)");
                 }

@@ -81,10 +81,12 @@ class UmdhSnapshotReaderTest {
             assertEquals(t % 7 == 0 ? 2 : 0, a.backtrace().frames().size(), id);
         }
         UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
-        for (int t = 0; t < ix.size(); t++) {
-            assertEquals(firstSeen.get(t), ix.id(t));
+        int[] inFileOrder = byAppearance(ix);
+        for (int k = 0; k < ix.size(); k++) {
+            int t = inFileOrder[k];
+            assertEquals(firstSeen.get(k), ix.id(t));
             assertEquals(bytes.get(ix.id(t)), ix.bytes(t));
-            assertEquals(!s.aggregates().get(t).backtrace().frames().isEmpty(), ix.hasStack(t));
+            assertEquals(!s.aggregates().get(k).backtrace().frames().isEmpty(), ix.hasStack(t));
         }
         assertEquals(firstSeen.size(), ix.size());
     }
@@ -154,9 +156,11 @@ class UmdhSnapshotReaderTest {
         UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1 + f.address()).traces();
         assertEquals(firstSeen.size(), ix.size());
         List<List<Frame>> stacks = ix.stacks(java.util.stream.IntStream.range(0, ix.size()).toArray(), null);
-        for (int t = 0; t < ix.size(); t++) {
+        int[] inFileOrder = byAppearance(ix);
+        for (int k = 0; k < ix.size(); k++) {
+            int t = inFileOrder[k];
             long[] e = sums.get(ix.id(t));
-            assertEquals(firstSeen.get(t), ix.id(t));
+            assertEquals(firstSeen.get(k), ix.id(t));
             assertEquals(List.of(e[0], e[1], e[2]), List.of(ix.bytes(t), ix.count(t), ix.overhead(t)), ix.id(t));
             assertEquals(firstFrame.get(ix.id(t)), stacks.get(t).get(0).address(), ix.id(t));
         }
@@ -238,8 +242,9 @@ class UmdhSnapshotReaderTest {
         UmdhSnapshotLog indexed = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), codes);
         assertNull(indexed.traces().notIndexable());
         assertEquals(problemLines, indexed.snapshot().problems().stream().map(x -> x.line()).toList());
-        List<List<Frame>> again = indexed.traces().stacks(java.util.stream.IntStream.range(0, expected.size())
-                .toArray(), codes); // throws when a stack read again differs from its key
+        int[] inFileOrder = byAppearance(indexed.traces());
+        // throws when a stack read again differs from its key
+        List<List<Frame>> again = indexed.traces().stacks(inFileOrder, codes);
         for (int t = 0; t < expected.size(); t++) {
             assertEquals(expected.get(t), again.get(t).stream().map(form).toList(), "trace " + t);
         }
@@ -285,7 +290,7 @@ class UmdhSnapshotReaderTest {
                 + "50 bytes + 8 at 3000 by BackTraceC3\n\t402000\r\n\t401000\r\n\t7FFE0000ABCD\n\n");
         FrameCodes codes = f -> f.module() != null ? 7 + f.moduleOffset() : 1 + f.address(); // as module() codes
         UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), codes).traces();
-        List<List<Frame>> s = ix.stacks(new int[] {0, 1, 2}, codes);
+        List<List<Frame>> s = ix.stacks(byAppearance(ix), codes);
         assertEquals(0x401000, s.get(0).get(0).address());
         org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(0).get(1));
         org.junit.jupiter.api.Assertions.assertSame(s.get(0).get(0), s.get(1).get(1));
@@ -310,8 +315,10 @@ class UmdhSnapshotReaderTest {
                 + "30 bytes + 8 at 1000 by BackTraceA1\n40 bytes + 8 at 2000 by BackTraceB2\n");
         UmdhTraces ix = UmdhSnapshotReader.readIndexed(p, UmdhOptions.defaults(), f -> 1).traces();
         assertEquals(2, ix.size());
-        assertEquals("B2", ix.id(1));
-        assertEquals(0x40, ix.bytes(1));
+        int b2 = byAppearance(ix)[1];
+        assertEquals("B2", ix.id(b2));
+        assertEquals(3, ix.appearance(b2)); // its record's line
+        assertEquals(0x40, ix.bytes(b2));
         assertEquals(false, ix.hasStack(0));
         assertEquals(List.of(List.of(), List.of()), ix.stacks(new int[] {0, 1}, null));
     }
@@ -539,5 +546,11 @@ class UmdhSnapshotReaderTest {
             }
             assertEquals(naive, UmdhSnapshotReader.hasZeroWithin(x, len), Long.toHexString(x) + " len " + len);
         }
+    }
+
+    /** The trace numbers of an indexed read in the order the traces first appear in the log. */
+    static int[] byAppearance(UmdhTraces ix) {
+        return java.util.stream.IntStream.range(0, ix.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(ix::appearance)).mapToInt(Integer::intValue).toArray();
     }
 }
