@@ -20,6 +20,23 @@ median_ms() {
   echo "$m"
 }
 
+# "MEDIAN_A MIN_A-MAX_A MEDIAN_B MIN_B-MAX_B", wall ms of two commands given as A... -- B..., run alternately
+# $runs times each (output discarded). Two blocks of runs one after the other can land in different minutes of a
+# VM whose speed changes from minute to minute (a 6 GiB dump against a 60 MiB one: 0.96x-1.23x the same day);
+# alternating, both medians see the same minutes.
+paired_ms() {
+  local a=() b=() in_b=0 x t0 t1 ta=() tb=()
+  for x in "$@"; do
+    if [ "$in_b" = 0 ] && [ "$x" = -- ]; then in_b=1; elif [ "$in_b" = 0 ]; then a+=("$x"); else b+=("$x"); fi
+  done
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N); "${a[@]}" > /dev/null 2>&1; t1=$(date +%s%N); ta+=($(( (t1 - t0) / 1000000 )))
+    t0=$(date +%s%N); "${b[@]}" > /dev/null 2>&1; t1=$(date +%s%N); tb+=($(( (t1 - t0) / 1000000 )))
+  done
+  echo "$(printf '%s\n' "${ta[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1] "-" a[NR]}')" \
+    "$(printf '%s\n' "${tb[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1] "-" a[NR]}')"
+}
+
 # over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
 # run), and the spread of the wall times
 median_wall_cpu() {
