@@ -22,7 +22,8 @@ bin/dumpscan testdata/minidump/sample.dmp > /dev/null   # records the start-up c
 read -r jvm jvm_lo jvm_hi <<< "$(spread_ms java -version)"
 read -r small small_lo small_hi <<< "$(spread_ms bin/dumpscan testdata/minidump/sample.dmp)"
 read -r json json_lo json_hi <<< "$(spread_ms bin/dumpscan --json testdata/minidump/sample.dmp)"
-read -r m60 m60_range g6 g6_range <<< "$(paired_ms bin/dumpscan "$out/mem60m.dmp" -- bin/dumpscan "$out/mem6g.dmp")"
+read -r m60 m60_lo m60_hi g6 g6_lo g6_hi \
+  <<< "$(paired_ms bin/dumpscan "$out/mem60m.dmp" -- bin/dumpscan "$out/mem6g.dmp")"
 json6=$(median_ms bin/dumpscan --json "$out/mem6g.dmp")
 
 # the Java the launcher runs (it prefers a JDK 25+ for its ahead-of-time cache) and the baseline's
@@ -36,8 +37,8 @@ row "dumpscan sample.dmp (9 KB)" "$small" "$small_lo" "$small_hi"
 printf '   %sx java -version (target <= 2.0)\n' "$(ratio "$small" "$jvm")"
 row "dumpscan --json sample.dmp" "$json" "$json_lo" "$json_hi"
 printf '   %sx java -version (target <= 2.5)\n' "$(ratio "$json" "$jvm")"
-printf '%-40s %6d %11s\n' "dumpscan mem60m.dmp (60 MiB Memory64)" "$m60" "$m60_range"
-printf '%-40s %6d %11s   %sx the 60 MiB dump (target <= 1.2; runs alternated)\n' \
-  "dumpscan mem6g.dmp (6 GiB, sparse)" "$g6" "$g6_range" "$(ratio "$g6" "$m60")"
+row "dumpscan mem60m.dmp (60 MiB Memory64)" "$m60" "$m60_lo" "$m60_hi"; echo
+row "dumpscan mem6g.dmp (6 GiB, sparse)" "$g6" "$g6_lo" "$g6_hi"
+printf '   %sx the 60 MiB dump (target <= 1.2; runs alternated)\n' "$(ratio "$g6" "$m60")"
 printf '%-40s %6d\n' "dumpscan --json mem6g.dmp" "$json6"
 ls -ls "$out/mem6g.dmp" | awk '{printf "(mem6g.dmp: %s bytes long, %s KiB on disk)\n", $6, $1}'

@@ -10,7 +10,12 @@ spread_ms() {
     t1=$(date +%s%N)
     times+=($(( (t1 - t0) / 1000000 )))
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1], a[NR]}'
+  median_min_max "${times[@]}"
+}
+
+# "MEDIAN MIN MAX" of the numbers given
+median_min_max() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1], a[NR]}'
 }
 
 # median wall time in milliseconds of "$@" over $runs runs (output discarded)
@@ -20,7 +25,7 @@ median_ms() {
   echo "$m"
 }
 
-# "MEDIAN_A MIN_A-MAX_A MEDIAN_B MIN_B-MAX_B", wall ms of two commands given as A... -- B..., run alternately
+# "MEDIAN_A MIN_A MAX_A MEDIAN_B MIN_B MAX_B", wall ms of two commands given as A... -- B..., run alternately
 # $runs times each (output discarded). Two blocks of runs one after the other can land in different minutes of a
 # VM whose speed changes from minute to minute (a 6 GiB dump against a 60 MiB one: 0.96x-1.23x the same day);
 # alternating, both medians see the same minutes.
@@ -33,8 +38,7 @@ paired_ms() {
     t0=$(date +%s%N); "${a[@]}" > /dev/null 2>&1; t1=$(date +%s%N); ta+=($(( (t1 - t0) / 1000000 )))
     t0=$(date +%s%N); "${b[@]}" > /dev/null 2>&1; t1=$(date +%s%N); tb+=($(( (t1 - t0) / 1000000 )))
   done
-  echo "$(printf '%s\n' "${ta[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1] "-" a[NR]}')" \
-    "$(printf '%s\n' "${tb[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1] "-" a[NR]}')"
+  echo "$(median_min_max "${ta[@]}") $(median_min_max "${tb[@]}")"
 }
 
 # over $runs runs of "$@": "WALL_MS CPU_MS MIN-MAX" for the run of median wall time (CPU = user + system of that
