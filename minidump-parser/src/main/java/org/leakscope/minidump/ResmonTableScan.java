@@ -16,6 +16,8 @@ public final class ResmonTableScan {
     /** "LKRESMON" little-endian, and its complement: the table's first 16 bytes. */
     static final long MAGIC = 0x4E4F4D5345524B4CL;
     private static final int WINDOW = 16 << 20;
+    /** Windows overlap by a whole magic, so one that straddles two windows lies wholly in one (any alignment). */
+    static final int OVERLAP = 16;
 
     /** Tables found, and hits that did not validate. */
     public record Result(List<TrackingTable> tables, List<Problem> problems, long bytesScanned) {
@@ -30,8 +32,13 @@ public final class ResmonTableScan {
 
     /** @param progress told the bytes scanned so far, now and then; may be null */
     public static Result scan(VirtualMemory memory, LongConsumer progress) {
+        return scan(memory, progress, WINDOW);
+    }
+
+    /** {@link #scan(VirtualMemory, LongConsumer)} in windows of {@code window} bytes (tests use small ones). */
+    static Result scan(VirtualMemory memory, LongConsumer progress, int window) {
         List<Long> hits = java.util.Collections.synchronizedList(new ArrayList<>());
-        long scanned = memory.scan(WINDOW, 8, (address, buf) -> find(buf, address, hits), progress);
+        long scanned = memory.scan(window, OVERLAP, (address, buf) -> find(buf, address, hits), progress);
         List<TrackingTable> tables = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (long va : hits.stream().distinct().sorted(Long::compareUnsigned).toList()) {
