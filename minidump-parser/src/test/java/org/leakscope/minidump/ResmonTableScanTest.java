@@ -8,15 +8,86 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scan for table magics: every aligned magic found, whatever the alignment and the windows. */
+/** The scan for table magics: every aligned magic found once, whatever the alignment and the windows. */
 class ResmonTableScanTest {
     private static final long MAGIC = ResmonTableScan.MAGIC;
 
     @TempDir
     Path tmp;
+
+    /** What the scan must find, the slow way: each 8-aligned (by address) position, both words read. */
+    private static List<Long> reference(ByteBuffer b, long address) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i + 16 <= b.limit(); i++) {
+            if (((address + i) & 7) == 0 && b.getLong(i) == MAGIC && b.getLong(i + 8) == ~MAGIC) {
+                out.add(address + i);
+            }
+        }
+        return out;
+    }
+
+    /** One magic at each aligned place of buffers of 16 to 48 bytes, at each address alignment: found once. */
+    @Test
+    void aMagicAnywhereIsFound() {
+        for (int len = 16; len <= 48; len++) {
+            for (long address = 0x1000; address < 0x1008; address++) {
+                for (int at = (int) ((8 - (address & 7)) & 7); at + 16 <= len; at += 8) {
+                    ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+                    b.putLong(at, MAGIC).putLong(at + 8, ~MAGIC);
+                    List<Long> hits = new ArrayList<>();
+                    ResmonTableScan.find(b, address, hits);
+                    assertEquals(List.of(address + at), hits, len + " bytes at " + address + ", magic at " + at);
+                }
+            }
+        }
+    }
+
+    /** Buffers with magics, lone halves and misaligned copies at random places, at every address alignment. */
+    @Test
+    void findMatchesReadingEveryAlignedWord() {
+        Random rnd = new Random(21);
+        int found = 0;
+        for (int round = 0; round < 3000; round++) {
+            int len = rnd.nextInt(200);
+            ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < len; i++) {
+                b.put(i, (byte) rnd.nextInt(4)); // few distinct bytes: no accidental magic, many near misses
+            }
+            long address = 0x7FF000000000L + rnd.nextInt(64);
+            for (int k = rnd.nextInt(6); k > 0 && len >= 8; k--) {
+                int at = rnd.nextInt(len - 7);
+                if (rnd.nextInt(4) > 0) { // mostly aligned by address, as tables are
+                    at -= (int) ((address + at) & 7);
+                    at = at < 0 ? at + 8 : at;
+                }
+                if (at + 8 > len) {
+                    continue;
+                }
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        b.putLong(at, MAGIC);
+                        if (at + 16 <= len) {
+                            b.putLong(at + 8, ~MAGIC);
+                        }
+                    }
+                    case 1 -> b.putLong(at, MAGIC); // half a magic
+                    default -> b.putLong(at, ~MAGIC);
+                }
+            }
+            List<Long> expected = reference(b, address);
+            List<Long> hits = new ArrayList<>();
+            ResmonTableScan.find(b, address, hits);
+            assertEquals(expected, new ArrayList<>(new TreeSet<>(hits)), "round " + round + " at " + address);
+            assertEquals(expected.size(), hits.size(), "each magic once, round " + round);
+            found += expected.size();
+        }
+        assertEquals(true, found > 1000, "the rounds placed magics: " + found);
+    }
 
     /**
      * A range that starts off 8-byte alignment, read in windows of 40 bytes: a magic at each aligned position,
