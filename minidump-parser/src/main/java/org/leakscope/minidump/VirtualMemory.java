@@ -87,6 +87,9 @@ public final class VirtualMemory implements TableMemory {
         void window(long address, java.nio.ByteBuffer bytes);
     }
 
+    /** Progress is told each time the bytes scanned pass a multiple of 2^this. */
+    private static final int PROGRESS_SHIFT = 24;
+
     /**
      * Streams every captured byte through reused direct buffers of {@code window} bytes, one per core, windows
      * handed out in turn; consecutive windows of a range overlap by {@code overlap} bytes so a pattern across
@@ -128,8 +131,8 @@ public final class VirtualMemory implements TableMemory {
                     return;
                 }
                 long done = scanned.addAndGet(w[2]);
-                if (progress != null) {
-                    progress.accept(done);
+                if (progress != null && (done - w[2]) >>> PROGRESS_SHIFT != done >>> PROGRESS_SHIFT) {
+                    progress.accept(done); // once per 16 MiB: a terminal line each, whatever the window size
                 }
             }
         };

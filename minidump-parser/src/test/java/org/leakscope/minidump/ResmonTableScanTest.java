@@ -47,6 +47,25 @@ class ResmonTableScanTest {
         }
     }
 
+    /**
+     * Progress (a terminal line each) is told once per 16 MiB scanned, not once per window: 40 MiB of captured
+     * memory in 64 KiB windows passes 16 and 32 MiB.
+     */
+    @Test
+    void progressOncePer16MiB() throws IOException {
+        Path dump = tmp.resolve("progress.dmp");
+        new SyntheticDumpBuilder().memory64(0x7F0000000000L, 40L << 20).write(dump); // a hole: no disk blocks
+        List<Long> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Minidump m = Minidump.open(dump)) {
+            ResmonTableScan.Result r = ResmonTableScan.scan(m.memory(), told::add, 64 << 10);
+            assertEquals(0, r.tables().size());
+            assertEquals(2, told.size(), "progress told " + told.size() + " times");
+            for (long bytes : told) {
+                assertEquals(true, bytes >= 16L << 20 && bytes <= r.bytesScanned(), told.toString());
+            }
+        }
+    }
+
     /** Buffers with magics, lone halves and misaligned copies at random places, at every address alignment. */
     @Test
     void findMatchesReadingEveryAlignedWord() {
