@@ -66,4 +66,24 @@ class ModuleMapTest {
             }
         }
     }
+
+    /**
+     * Modules of 4 GiB in all are indexed; past that the map searches (the index would cost more to build than
+     * its lookups save), with the same answers either way.
+     */
+    @Test
+    void modulesPastFourGiBAreSearchedNotIndexed() {
+        long page = 0x10000;
+        for (long pages : new long[] {1 << 16, (1 << 16) + 1}) { // 4 GiB, and 64 KiB more
+            long[] bases = {0x10000000L, 0x10000000L + (pages - 1) * page};
+            long[] sizes = {(pages - 1) * page, page};
+            assertEquals(pages <= 1 << 16, PageIndex.of(bases, sizes) != null, pages + " pages");
+            ModuleMap map = ModuleMap.of(List.of(new Module(bases[0], sizes[0], "big.dll", null, null, null),
+                    new Module(bases[1], sizes[1], "next.dll", null, null, null)));
+            assertEquals(0, map.indexOf(bases[0] + sizes[0] - 1));
+            assertEquals(1, map.indexOf(bases[1]));
+            assertEquals(-1, map.indexOf(bases[1] + page));
+            assertEquals(-1, map.indexOf(bases[0] - 1));
+        }
+    }
 }
