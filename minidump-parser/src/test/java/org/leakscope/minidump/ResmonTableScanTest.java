@@ -1,6 +1,7 @@
 package org.leakscope.minidump;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ class ResmonTableScanTest {
             assertEquals(0, r.tables().size());
             assertEquals(2, told.size(), "progress told " + told.size() + " times");
             for (long bytes : told) {
-                assertEquals(true, bytes >= 16L << 20 && bytes <= r.bytesScanned(), told.toString());
+                assertTrue(bytes >= 16L << 20 && bytes <= r.bytesScanned(), told.toString());
             }
         }
     }
@@ -105,7 +106,7 @@ class ResmonTableScanTest {
             assertEquals(expected.size(), hits.size(), "each magic once, round " + round);
             found += expected.size();
         }
-        assertEquals(true, found > 1000, "the rounds placed magics: " + found);
+        assertTrue(found > 1000, "the rounds placed magics: " + found);
     }
 
     /**
