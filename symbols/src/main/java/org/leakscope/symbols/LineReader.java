@@ -12,9 +12,15 @@ import java.nio.charset.StandardCharsets;
  * returned truncated and flagged, never buffered whole.
  */
 final class LineReader {
+    /**
+     * The first read's size. Most readers read one record (a FUNC and its line records, a FILE line): a 64 KiB
+     * buffer zeroed and filled per symbol looked up was most of a lookup's time.
+     */
+    static final int FIRST_READ = 4096;
     private final FileChannel channel;
     private final int maxLine;
-    private final ByteBuffer buf;
+    private final int capacity; // what the buffer grows to: room for a line of maxLine and its end
+    private ByteBuffer buf;     // doubled at each read after the first, up to capacity
     private long bufStart; // file offset of buf[0]
     private long next;     // file offset of the next line
     private boolean tooLong;
@@ -22,7 +28,8 @@ final class LineReader {
     LineReader(FileChannel channel, long start, int maxLine) {
         this.channel = channel;
         this.maxLine = maxLine;
-        this.buf = ByteBuffer.allocate(Math.max(64 * 1024, maxLine + 1));
+        this.capacity = Math.max(64 * 1024, maxLine + 1);
+        this.buf = ByteBuffer.allocate(Math.min(capacity, FIRST_READ));
         this.buf.limit(0);
         this.bufStart = start;
         this.next = start;
@@ -101,15 +108,19 @@ final class LineReader {
             keep = 0;
         }
         int from = (int) (next - bufStart);
+        boolean first = buf.limit() == 0 && bufStart == next;
+        ByteBuffer to = first || buf.capacity() == capacity ? buf
+                : ByteBuffer.allocate(Math.min(capacity, buf.capacity() * 2));
         if (keep > 0) {
             ByteBuffer dup = buf.duplicate();
             dup.position(from).limit(from + keep);
-            ByteBuffer tail = ByteBuffer.allocate(keep).put(dup).flip();
-            buf.clear();
-            buf.put(tail);
+            ByteBuffer tail = to == buf ? ByteBuffer.allocate(keep).put(dup).flip() : dup;
+            to.clear();
+            to.put(tail);
         } else {
-            buf.clear();
+            to.clear();
         }
+        buf = to;
         bufStart = next;
         try {
             int n = channel.read(buf, bufStart + keep);
