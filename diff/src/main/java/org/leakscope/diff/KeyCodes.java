@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.LongUnaryOperator;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
+import org.leakscope.model.Module;
 import org.leakscope.model.SeededHash;
 
 /**
@@ -51,8 +52,8 @@ public final class KeyCodes implements FrameCodes {
     }
 
     @Override
-    public LongUnaryOperator module(String name) {
-        long[] m = module0(name);
+    public LongUnaryOperator module(Module module) {
+        long[] m = module0(module.name());
         long hash = m[0];
         long allocator = m[1] != 0 ? ALLOCATOR : 0;
         return offset -> {

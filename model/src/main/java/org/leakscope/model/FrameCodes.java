@@ -14,11 +14,20 @@ public interface FrameCodes {
     long code(Frame frame);
 
     /**
-     * Codes of the frames in one module that have no symbol, by module offset (below 2^40): what {@link #code}
-     * gives their Frames, without making one (a log's millions of raw return addresses).
+     * Codes of the raw return addresses in one module of a log's module table, by module offset (below 2^40):
+     * what {@link #code} gives the Frame {@link ModuleMap#frame} makes for each, without making one (a log's
+     * millions of raw return addresses).
      */
-    default java.util.function.LongUnaryOperator module(String name) {
-        return offset -> code(Frame.unresolved(offset).withModule(name, offset));
+    default java.util.function.LongUnaryOperator module(Module module) {
+        return offset -> code(Frame.unresolved(module.base() + offset).withModule(module.name(), offset));
+    }
+
+    /**
+     * A stack read again for a report, as these codes saw its frames: with the names codes that name a frame
+     * before coding it gave it (a symbol service's); by default the stack itself.
+     */
+    default java.util.List<Frame> shown(java.util.List<Frame> stack) {
+        return stack;
     }
 
     /**

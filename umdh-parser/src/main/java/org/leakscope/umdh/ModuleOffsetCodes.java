@@ -17,7 +17,7 @@ final class ModuleOffsetCodes {
         this.modules = modules;
         this.byModule = new LongUnaryOperator[modules.modules().size()];
         for (int i = 0; i < byModule.length; i++) {
-            byModule[i] = codes.module(modules.name(i));
+            byModule[i] = codes.module(modules.modules().get(i));
         }
     }
 

@@ -283,7 +283,7 @@ public final class UmdhTraces implements KeyedTraces {
                 if (folded != null && verify != null && !frames.isEmpty()) {
                     folded[i] = FrameCodes.folded(stackCodes, frames.size());
                 }
-                out[i] = frames;
+                out[i] = verify == null ? frames : verify.shown(frames);
             }
         }
     }
