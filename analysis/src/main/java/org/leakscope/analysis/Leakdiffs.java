@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
-import org.leakscope.diff.KeyCodes;
 import org.leakscope.diff.KeyKind;
 import org.leakscope.diff.KeyedComparison;
 import org.leakscope.diff.SnapshotSeries;
-import org.leakscope.model.FrameCodes;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
 import org.leakscope.symbols.SymbolStore;
@@ -29,6 +26,29 @@ public final class Leakdiffs {
      * {@code settings}' symbol roots; logs' and tables' runs are moved onto one address layout.
      */
     public static LeakdiffReport analyse(List<SnapshotInput> inputs, Settings settings, LeakdiffRequest request) {
+        try (IndexedKeys keys = indexed(inputs) ? indexedKeys(List.of(InputKind.UMDH_SNAPSHOT,
+                InputKind.UMDH_SNAPSHOT), settings, request) : null) {
+            return analyse(inputs, settings, request, keys);
+        }
+    }
+
+    /**
+     * {@link #analyse(List, Settings, LeakdiffRequest)} of inputs read with {@code keys}' codes, whose symbol
+     * service named their frames. Inputs read whole (also after an index that could not stand for them), or null
+     * keys: a service of its own, which asks about the modules in the order of the inputs.
+     */
+    public static LeakdiffReport analyse(List<SnapshotInput> inputs, Settings settings, LeakdiffRequest request,
+            IndexedKeys keys) {
+        if (keys == null || !indexed(inputs)) {
+            try (SymbolStore own = settings.openSymbols()) {
+                return analyse(inputs, settings, request, own, null);
+            }
+        }
+        return analyse(inputs, settings, request, keys.symbols(), keys);
+    }
+
+    private static LeakdiffReport analyse(List<SnapshotInput> inputs, Settings settings, LeakdiffRequest request,
+            SymbolStore symbols, IndexedKeys keys) {
         List<String> warnings = new ArrayList<>();
         for (SnapshotInput in : inputs) {
             List<Problem> ps = in.compare() != null ? in.compare().problems() : in.snapshot().problems();
@@ -44,36 +64,46 @@ public final class Leakdiffs {
         boolean logs = inputs.stream().anyMatch(in -> in.kind() == InputKind.RESMON_LOG);
         boolean tables = inputs.stream().anyMatch(in -> in.kind() == InputKind.TABLE_IMAGE
                 || in.kind() == InputKind.MINIDUMP);
-        List<Snapshot> snapshots;
         boolean[] symbolized = {false};
-        List<ModuleSymbols> sources;
-        try (var symbols = settings.openSymbols()) {
-            snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolPath().isEmpty(), symbolized);
+        List<Snapshot> snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolPath().isEmpty(),
+                symbolized);
+        boolean indexed = indexed(inputs);
+        if (!indexed) {
             symbols.problems().forEach(p -> warnings.add(p.message()));
-            sources = ModuleSymbols.of(symbols);
         }
         if (logs || tables) {
             warnings.addAll(Comparisons.alignRuns(inputs, snapshots));
         }
-        KeyKind key = request.key() != null ? request.key()
-                : logs || tables ? KeyKind.FRAMES : Comparisons.defaultKey(snapshots, symbolized[0]);
+        // inputs read indexed had their frames named as they were read (IndexedKeys): a name found then is one
+        // a whole read would find
+        KeyKind key = request.key() != null ? request.key() : logs || tables ? KeyKind.FRAMES
+                : Comparisons.defaultKey(snapshots, symbolized[0] || (indexed && keys.named()));
         AllocatorFolding folding = settings.folding();
         boolean folded = key != KeyKind.TRACE_ID && !folding.isEmpty();
         List<String> w = List.copyOf(warnings);
-        if (inputs.size() == 1 && inputs.get(0).kind() == InputKind.UMDH_COMPARE) {
-            Comparison c = Comparisons.fromCompareLog(inputs.get(0).compare(), key);
-            return new LeakdiffReport.Rerender(inputs, snapshots, key, folded, w, inputs.get(0).compare(), c,
-                    c.select(request.sort(), request.minDelta(), request.top()), sources);
-        }
-        if (indexed(inputs)) {
+        if (indexed) {
+            if (keys == null) {
+                throw new IllegalStateException("inputs read indexed are analysed with the keys they were read with");
+            }
             Comparison c;
             try {
                 c = KeyedComparison.compare(inputs.get(0).umdh().traces(), inputs.get(1).umdh().traces(), key,
-                        () -> key == KeyKind.TRACE_ID ? null : new KeyCodes(key, folding));
+                        keys.rereading());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new LeakdiffReport.Compare(inputs, snapshots, key, folded, w, c,
+            // the service's problems and modules once the shown stacks are named too; the two inputs were named
+            // at once, so modules are put in input order and problems in text order: the same on every run
+            List<String> all = new ArrayList<>(w);
+            symbols.problems().stream().map(Problem::message).sorted().forEach(all::add);
+            return new LeakdiffReport.Compare(inputs, snapshots, key, folded, List.copyOf(all), c,
+                    c.select(request.sort(), request.minDelta(), request.top()),
+                    ModuleSymbols.of(symbols, keys.askedOrder()));
+        }
+        List<ModuleSymbols> sources = ModuleSymbols.of(symbols);
+        if (inputs.size() == 1 && inputs.get(0).kind() == InputKind.UMDH_COMPARE) {
+            Comparison c = Comparisons.fromCompareLog(inputs.get(0).compare(), key);
+            return new LeakdiffReport.Rerender(inputs, snapshots, key, folded, w, inputs.get(0).compare(), c,
                     c.select(request.sort(), request.minDelta(), request.top()), sources);
         }
         SnapshotSeries series = Comparisons.series(snapshots, key, folding);
@@ -89,23 +119,26 @@ public final class Leakdiffs {
 
     /**
      * How to read the inputs of a compare indexed ({@code UmdhSnapshotReader.readIndexed}: no stack kept, each
-     * keyed as read, the changed ones read again), or null to read them whole. Two UMDH snapshots compared
-     * without a symbol store qualify: their keys need nothing but the logs (a log's own module table, its
-     * symbolic frames). A 1 GB log of 3 million stacks takes about 150 MB indexed, over 2 GB whole.
+     * keyed as read, the changed ones read again), or null to read them whole: two UMDH snapshots compared, not
+     * followed as a trend, qualify. Their keys need the logs (a log's own module table, its symbolic frames) and
+     * the symbol service, which names a raw return address before it is coded where a whole read would name it
+     * ({@link IndexedKeys}). A 1 GB log of 3 million stacks takes about 150 MB indexed, over 2 GB whole.
      *
-     * @return a source of frame codes, one per reading thread
+     * @return the keys, holding the symbol service until closed; null when the inputs are read whole
      */
-    public static Supplier<FrameCodes> indexedCodes(List<InputKind> kinds, Settings settings,
-            LeakdiffRequest request) {
-        if (request.trend() || kinds.size() != 2 || !settings.symbolPath().isEmpty()
-                || kinds.stream().anyMatch(k -> k != InputKind.UMDH_SNAPSHOT)) {
+    public static IndexedKeys indexedKeys(List<InputKind> kinds, Settings settings, LeakdiffRequest request) {
+        KeyKind kind = indexedKind(kinds, request);
+        return kind == null ? null : new IndexedKeys(kind, settings.folding(), settings.openSymbols());
+    }
+
+    /** The key the inputs are read indexed by, or null when they are read whole. */
+    private static KeyKind indexedKind(List<InputKind> kinds, LeakdiffRequest request) {
+        if (request.trend() || kinds.size() != 2 || kinds.stream().anyMatch(k -> k != InputKind.UMDH_SNAPSHOT)) {
             return null;
         }
-        // FRAMES and MODULE_OFFSET name a frame without a symbol alike; a log with symbolic frames is keyed by
-        // them unless MODULE_OFFSET is asked for (Comparisons.defaultKey)
-        KeyKind kind = request.key() == KeyKind.MODULE_OFFSET ? KeyKind.MODULE_OFFSET : KeyKind.FRAMES;
-        AllocatorFolding folding = settings.folding();
-        return () -> new KeyCodes(kind, folding);
+        // FRAMES and MODULE_OFFSET code a frame without a function alike; a log with symbolic frames, or with
+        // frames named, is keyed by them unless MODULE_OFFSET is asked for (Comparisons.defaultKey)
+        return request.key() == KeyKind.MODULE_OFFSET ? KeyKind.MODULE_OFFSET : KeyKind.FRAMES;
     }
 
     /**
@@ -117,7 +150,7 @@ public final class Leakdiffs {
      */
     public static long indexedHeapBytes(List<java.nio.file.Path> paths, List<InputKind> kinds, Settings settings,
             LeakdiffRequest request) {
-        if (indexedCodes(kinds, settings, request) == null) {
+        if (indexedKind(kinds, request) == null) {
             return 0;
         }
         long traces = 0;
@@ -129,14 +162,12 @@ public final class Leakdiffs {
 
     /**
      * False when inputs read indexed cannot stand for the snapshots read whole, so they must be read again whole:
-     * a log with alias stacks or UTF-16 text (see {@link UmdhTraces#notIndexable}), without a module table, or
-     * with modules whose files are on this machine (their symbols would name frames).
+     * a log with alias stacks or UTF-16 text (see {@link UmdhTraces#notIndexable}) or without a module table.
      */
     public static boolean indexStandsFor(List<SnapshotInput> inputs) {
         for (SnapshotInput in : inputs) {
             UmdhTraces t = in.umdh() == null ? null : in.umdh().traces();
-            if (t == null || t.notIndexable() != null || in.snapshot().modules().modules().isEmpty()
-                    || in.snapshot().modules().modules().stream().anyMatch(SymbolStore::hasLocalImage)) {
+            if (t == null || t.notIndexable() != null || in.snapshot().modules().modules().isEmpty()) {
                 return false;
             }
         }

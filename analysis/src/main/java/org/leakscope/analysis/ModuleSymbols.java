@@ -3,6 +3,7 @@ package org.leakscope.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.leakscope.model.Module;
 import org.leakscope.symbols.SymbolOrigin;
 import org.leakscope.symbols.SymbolStore;
 
@@ -26,11 +27,16 @@ public record ModuleSymbols(String module, String debugId, String status, String
      * @return one entry per module asked about
      */
     public static List<ModuleSymbols> of(SymbolStore symbols) {
+        return of(symbols, List.of());
+    }
+
+    /** {@link #of(SymbolStore)}, the modules {@code order} lists first and in its order. */
+    public static List<ModuleSymbols> of(SymbolStore symbols, List<Module> order) {
         List<ModuleSymbols> out = new ArrayList<>();
         if (symbols == null) {
             return out;
         }
-        for (SymbolOrigin o : symbols.origins()) {
+        for (SymbolOrigin o : symbols.origins(order)) {
             if (o.status() != SymbolOrigin.Status.MISSING || symbols.hasSymbolPath()) {
                 out.add(new ModuleSymbols(o.module(), o.debugId(), o.status().name().toLowerCase(Locale.ROOT),
                         o.file(), o.url(), o.detail()));

@@ -48,7 +48,7 @@ public final class SnapshotReads {
 
     /**
      * {@link #read(String, List, List, List, List, ReadProgress, int)}, UMDH snapshots read indexed with frame
-     * codes from {@code indexed} ({@link Leakdiffs#indexedCodes}) when it is not null.
+     * codes from {@code indexed} ({@link IndexedKeys#codes()}) when it is not null.
      */
     public static List<SnapshotRead> read(String verb, List<Path> paths, List<InputKind> kinds,
             List<Settings> settings, List<Integer> runs, ReadProgress progress, int threads,
@@ -67,9 +67,11 @@ public final class SnapshotReads {
                 Settings st = settings.get(i);
                 InputOptions o = new InputOptions(st.umdh().withProgress(bytes), st.log());
                 Integer run = runs.get(i);
+                // made here, in input order, not on the pool: IndexedKeys orders the modules named by it
+                FrameCodes codes = indexed != null && k == InputKind.UMDH_SNAPSHOT ? indexed.get() : null;
                 futures.add(pool.submit(() -> switch (k) {
-                    case UMDH_SNAPSHOT -> new SnapshotRead.Read(SnapshotInput.umdh(p.toString(), indexed != null
-                            ? UmdhSnapshotReader.readIndexed(p, o.umdh().withProgress(bytes), indexed.get())
+                    case UMDH_SNAPSHOT -> new SnapshotRead.Read(SnapshotInput.umdh(p.toString(), codes != null
+                            ? UmdhSnapshotReader.readIndexed(p, o.umdh().withProgress(bytes), codes)
                             : ((Input.UmdhSnapshotFile) Inputs.open(p, k, o, bytes)).log()));
                     case UMDH_COMPARE -> new SnapshotRead.Read(SnapshotInput.compare(p.toString(),
                             ((Input.UmdhCompareFile) Inputs.open(p, k, o, bytes)).log()));

@@ -55,19 +55,24 @@ class IndexedCompareTest {
         for (String key : KEYS) {
             LeakdiffRequest request = LeakdiffRequest.of(false, key, null, 0, 0);
             List<InputKind> kinds = List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT);
-            Supplier<FrameCodes> codes = Leakdiffs.indexedCodes(kinds, settings, request);
-            assertNotNull(codes, "two snapshots without a symbol store are read indexed");
-            List<SnapshotInput> indexed = read(settings, codes, older, newer);
-            assertTrue(Leakdiffs.indexStandsFor(indexed), "index stands for " + older + ", " + newer);
-            assertTrue(indexed.get(0).snapshot().aggregates().isEmpty(), "no stack kept");
             var whole = assertInstanceOf(LeakdiffReport.Compare.class,
                     Leakdiffs.analyse(read(settings, null, older, newer), settings, request));
-            var fast = assertInstanceOf(LeakdiffReport.Compare.class, Leakdiffs.analyse(indexed, settings, request));
+            List<SnapshotInput> indexed;
+            LeakdiffReport.Compare fast;
+            try (IndexedKeys keys = Leakdiffs.indexedKeys(kinds, settings, request)) {
+                assertNotNull(keys, "two snapshots are read indexed");
+                indexed = read(settings, keys.codes(), older, newer);
+                assertTrue(Leakdiffs.indexStandsFor(indexed), "index stands for " + older + ", " + newer);
+                assertTrue(indexed.get(0).snapshot().aggregates().isEmpty(), "no stack kept");
+                fast = assertInstanceOf(LeakdiffReport.Compare.class,
+                        Leakdiffs.analyse(indexed, settings, request, keys));
+            }
             String what = older.getFileName() + " -> " + newer.getFileName() + " key " + key;
             assertEquals(whole.key(), fast.key(), what);
             assertEquals(whole.comparison(), fast.comparison(), what);
             assertEquals(whole.shown(), fast.shown(), what);
             assertEquals(whole.warnings(), fast.warnings(), what);
+            assertEquals(whole.symbols(), fast.symbols(), what);
             for (int i = 0; i < 2; i++) {
                 var w = read(settings, null, older, newer).get(i).umdh();
                 assertEquals(w.traceCount(), indexed.get(i).umdh().traceCount(), what);
@@ -114,13 +119,67 @@ class IndexedCompareTest {
         }
     }
 
+    /**
+     * With a symbol path, frames are named as the logs are read indexed, as a whole read names them: stacks
+     * whose return addresses differ within one function match by module!function, an {@code operator new} that
+     * only a symbol file names is folded, the modules are listed in the order asked, a damaged symbol file's
+     * warning comes through.
+     */
+    @Test
+    void aSymbolPathNamesFramesAlikeIndexedAndWhole(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("symbols");
+        // the generated logs' App.exe (0x20000 bytes) and plugin.dll (0x100000), found by name and size
+        sym(store, "App", "exe", 0x20000, "FUNC 1000 1000 0 Cache::Insert(char const *)\n1000 1000 12 0\n"
+                + "FUNC f000 100 0 operator new(unsigned int)\nf000 100 40 0\nFUNC 10000 100 0 main\n");
+        sym(store, "plugin", "dll", 0x100000, "FUNC 1000 100 0 Plugin::Run()\n1000 100 7 0\nFUNC zz\n");
+        Settings named = new Settings(List.of(store, UMDH.resolve("symbols")), List.of(), false, null, false, null,
+                null, null, Limits.DEFAULT);
+        LeakdiffRequest request = LeakdiffRequest.of(false, null, null, 0, 0);
+        for (int seed = 1; seed <= 4; seed++) {
+            Path a = dir.resolve("a" + seed + ".log");
+            Path b = dir.resolve("b" + seed + ".log");
+            Files.write(a, log(seed, 0).getBytes(StandardCharsets.ISO_8859_1));
+            Files.write(b, log(seed, 1).getBytes(StandardCharsets.ISO_8859_1));
+            int changes = sameBothWays(named, a, b);
+            var whole = assertInstanceOf(LeakdiffReport.Compare.class,
+                    Leakdiffs.analyse(read(named, null, a, b), named, request));
+            var plain = assertInstanceOf(LeakdiffReport.Compare.class,
+                    Leakdiffs.analyse(read(Settings.defaults(), null, a, b), Settings.defaults(), request));
+            assertEquals(org.leakscope.diff.KeyKind.FRAMES, whole.key());
+            assertTrue(changes < plain.comparison().changes().size(), "names merge stacks: " + changes);
+            assertTrue(whole.comparison().changes().stream().flatMap(c -> c.backtrace().frames().stream())
+                    .anyMatch(f -> "Cache::Insert(char const *)".equals(f.function())));
+            assertEquals(List.of("App.exe", "plugin.dll"), whole.symbols().stream()
+                    .filter(m -> m.status().equals("found")).map(ModuleSymbols::module).sorted().toList());
+            assertTrue(whole.warnings().stream().anyMatch(w -> w.contains("plugin.sym")), whole.warnings().toString());
+        }
+        Path[] leaky = {UMDH.resolve("leaky_1.log"), UMDH.resolve("leaky_2.log"),
+            UMDH.resolve("leaky_3_restarted_crlf.log")};
+        for (Path a : leaky) {
+            for (Path b : leaky) {
+                sameBothWays(named, a, b);
+            }
+        }
+    }
+
+    /** A Breakpad symbol file for a module of a UMDH log, which records no debug id: matched by name and size. */
+    private static void sym(Path store, String name, String ext, int size, String records) throws Exception {
+        String id = "0123456789ABCDEF0123456789ABCDEF1";
+        Path d = store.resolve(name + ".pdb").resolve(id);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve(name + ".sym"), "MODULE windows x86 " + id + " " + name + ".pdb\n"
+                + "INFO CODE_ID 5E8A1B2C" + Integer.toHexString(size).toUpperCase() + " " + name + "." + ext + "\n"
+                + "FILE 0 c:\\src\\" + name + ".cpp\n" + records);
+    }
+
     /** Alias stacks, frames without a TAB and UTF-16 text are not indexed: the caller reads such logs whole. */
     @Test
     void logsAnIndexCannotStandForAreSaidSo(@TempDir Path dir) throws Exception {
         Settings s = Settings.defaults();
         LeakdiffRequest request = LeakdiffRequest.of(false, null, null, 0, 0);
-        Supplier<FrameCodes> codes = Leakdiffs.indexedCodes(List.of(InputKind.UMDH_SNAPSHOT,
-                InputKind.UMDH_SNAPSHOT), s, request);
+        IndexedKeys keys = Leakdiffs.indexedKeys(List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT), s,
+                request);
+        Supplier<FrameCodes> codes = keys.codes();
         List<SnapshotInput> aliases = read(s, codes, UMDH.resolve("wow64_aliases_1.log"),
                 UMDH.resolve("wow64_aliases_2.log"));
         assertFalse(Leakdiffs.indexStandsFor(aliases));
@@ -133,7 +192,8 @@ class IndexedCompareTest {
         List<SnapshotInput> wide = read(s, codes, utf16, utf16);
         assertFalse(Leakdiffs.indexStandsFor(wide));
         assertTrue(wide.get(0).umdh().traces().notIndexable().contains("UTF-16LE"));
-        assertNull(Leakdiffs.indexedCodes(List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT), s,
+        keys.close();
+        assertNull(Leakdiffs.indexedKeys(List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT), s,
                 LeakdiffRequest.of(true, null, null, 0, 0)), "a trend reads whole");
     }
 
@@ -146,8 +206,8 @@ class IndexedCompareTest {
         Files.copy(UMDH.resolve("leaky_2.log"), b);
         Settings s = Settings.defaults();
         LeakdiffRequest request = LeakdiffRequest.of(false, null, null, 0, 0);
-        List<SnapshotInput> in = read(s, Leakdiffs.indexedCodes(List.of(InputKind.UMDH_SNAPSHOT,
-                InputKind.UMDH_SNAPSHOT), s, request), a, b);
+        List<SnapshotInput> in = read(s, Leakdiffs.indexedKeys(List.of(InputKind.UMDH_SNAPSHOT,
+                InputKind.UMDH_SNAPSHOT), s, request).codes(), a, b);
         String text = Files.readString(b, StandardCharsets.ISO_8859_1);
         Files.writeString(b, text.replace("\t4014C2", "\t4014C6"), StandardCharsets.ISO_8859_1); // same length
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.leakscope.model.InputFormatException.class,

@@ -10,6 +10,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.leakscope.analysis.Growth;
+import org.leakscope.analysis.IndexedKeys;
 import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
 import org.leakscope.analysis.LeakdiffReport;
@@ -154,11 +155,14 @@ final class LeakdiffCommand {
         List<Settings> perInput = new ArrayList<>();
         List<Integer> runs = new ArrayList<>();
         perLog(cl, kinds, settings, perInput, runs);
-        List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs, new Progress(err),
-                threads, Leakdiffs.indexedCodes(kinds, settings, request));
-        timing.mark("read");
-        LeakdiffReport report = Leakdiffs.analyse(inputs, settings, request);
-        timing.mark("analyse");
+        LeakdiffReport report;
+        try (IndexedKeys keys = Leakdiffs.indexedKeys(kinds, settings, request)) {
+            List<SnapshotInput> inputs = SnapshotInputs.read("leakdiff", paths, kinds, perInput, runs,
+                    new Progress(err), threads, keys == null ? null : keys.codes());
+            timing.mark("read");
+            report = Leakdiffs.analyse(inputs, settings, request, keys);
+            timing.mark("analyse");
+        }
         CommonOptions.printWarnings(err, "leakdiff", report.warnings());
         OutputTarget target = new OutputTarget(cl.hasOption("output") ? Path.of(cl.getOptionValue("output")) : null, out);
         boolean json = cl.hasOption("json");

@@ -29,9 +29,9 @@ final class SnapshotInputs {
     }
 
     /**
-     * Reads the inputs indexed with {@code indexed}'s frame codes ({@link Leakdiffs#indexedCodes}), and again
-     * whole when the index cannot stand for them ({@link Leakdiffs#indexStandsFor}: alias stacks, say); null
-     * reads them whole at once.
+     * Reads the inputs indexed with {@code indexed}'s frame codes ({@link org.leakscope.analysis.IndexedKeys#codes}),
+     * and again whole when the index cannot stand for them ({@link Leakdiffs#indexStandsFor}: alias stacks, say);
+     * null reads them whole at once.
      */
     static List<SnapshotInput> read(String verb, List<Path> paths, List<InputKind> kinds, List<Settings> settings,
             List<Integer> runs, Progress progress, int threads, Supplier<FrameCodes> indexed) throws IOException {

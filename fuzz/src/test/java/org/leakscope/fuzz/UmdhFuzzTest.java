@@ -53,24 +53,26 @@ class UmdhFuzzTest {
     private static void indexedEqualsWhole(Path file, UmdhSnapshotLog log) throws Exception {
         UmdhSnapshotLog partner = UmdhSnapshotReader.read(PARTNER, UmdhOptions.defaults());
         var kinds = List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT);
-        var codes = Leakdiffs.indexedCodes(kinds, SETTINGS, COMPARE);
-        SnapshotInput in = SnapshotInput.umdh(file.toString(), log);
-        SnapshotInput other = SnapshotInput.umdh(PARTNER.toString(), partner);
-        SnapshotInput inIndexed = SnapshotInput.umdh(file.toString(),
-                UmdhSnapshotReader.readIndexed(file, UmdhOptions.defaults(), codes.get()));
-        SnapshotInput otherIndexed = SnapshotInput.umdh(PARTNER.toString(),
-                UmdhSnapshotReader.readIndexed(PARTNER, UmdhOptions.defaults(), codes.get()));
-        if (!Leakdiffs.indexStandsFor(List.of(inIndexed, otherIndexed))) {
-            return;
-        }
-        for (boolean inFirst : new boolean[] {true, false}) {
-            var whole = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(in, other) : List.of(other, in),
-                    SETTINGS, COMPARE);
-            var indexed = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(inIndexed, otherIndexed)
-                    : List.of(otherIndexed, inIndexed), SETTINGS, COMPARE);
-            if (!whole.comparison().equals(indexed.comparison()) || !whole.shown().equals(indexed.shown())) {
-                throw new AssertionError("indexed compare differs from the whole one:\n" + whole.comparison()
-                        + "\n" + indexed.comparison());
+        try (var keys = Leakdiffs.indexedKeys(kinds, SETTINGS, COMPARE)) {
+            var codes = keys.codes();
+            SnapshotInput in = SnapshotInput.umdh(file.toString(), log);
+            SnapshotInput other = SnapshotInput.umdh(PARTNER.toString(), partner);
+            SnapshotInput inIndexed = SnapshotInput.umdh(file.toString(),
+                    UmdhSnapshotReader.readIndexed(file, UmdhOptions.defaults(), codes.get()));
+            SnapshotInput otherIndexed = SnapshotInput.umdh(PARTNER.toString(),
+                    UmdhSnapshotReader.readIndexed(PARTNER, UmdhOptions.defaults(), codes.get()));
+            if (!Leakdiffs.indexStandsFor(List.of(inIndexed, otherIndexed))) {
+                return;
+            }
+            for (boolean inFirst : new boolean[] {true, false}) {
+                var whole = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(in, other)
+                        : List.of(other, in), SETTINGS, COMPARE);
+                var indexed = (LeakdiffReport.Compare) Leakdiffs.analyse(inFirst ? List.of(inIndexed, otherIndexed)
+                        : List.of(otherIndexed, inIndexed), SETTINGS, COMPARE, keys);
+                if (!whole.comparison().equals(indexed.comparison()) || !whole.shown().equals(indexed.shown())) {
+                    throw new AssertionError("indexed compare differs from the whole one:\n" + whole.comparison()
+                            + "\n" + indexed.comparison());
+                }
             }
         }
     }

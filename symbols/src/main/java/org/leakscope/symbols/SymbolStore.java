@@ -531,8 +531,23 @@ public final class SymbolStore implements AutoCloseable {
      * URL) used, or why none was.
      */
     public List<SymbolOrigin> origins() {
+        return origins(List.of());
+    }
+
+    /**
+     * {@link #origins()}, the modules {@code order} lists first and in its order, then the rest as asked: for
+     * callers that asked from several threads at once, whose order of asking is not the order of their inputs.
+     */
+    public List<SymbolOrigin> origins(List<Module> order) {
+        Set<Module> modules = new LinkedHashSet<>();
+        for (Module m : order) {
+            if (asked.contains(m)) {
+                modules.add(m);
+            }
+        }
+        modules.addAll(asked);
         List<SymbolOrigin> out = new ArrayList<>();
-        for (Module m : asked) {
+        for (Module m : modules) {
             Optional<Used> used = chosen(symFor, m).or(() -> chosen(imageFor, m));
             if (used.isPresent()) {
                 Candidate c = used.get().from();

@@ -1,0 +1,163 @@
+package org.leakscope.analysis;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.leakscope.diff.AllocatorFolding;
+import org.leakscope.diff.KeyKind;
+import org.leakscope.model.Frame;
+import org.leakscope.model.FrameCodes;
+import org.leakscope.model.LongIntMap;
+import org.leakscope.model.Module;
+import org.leakscope.symbols.SymbolStore;
+
+/**
+ * How a compare of two UMDH snapshots is read indexed (each stack keyed as it is read, only the changed ones read
+ * again): the frame codes of each reading thread and the symbol service that names frames for them. Where a
+ * snapshot read whole would be named ({@link Comparisons#symbolize}: a symbol path is given, or a module's file
+ * is on this machine) a raw return address is named before it is coded, once per distinct address and thread,
+ * so stacks match by module!function exactly as when the logs are read whole and named after; the stacks a
+ * report shows are named as they are read again. Holds the symbol service until closed.
+ */
+public final class IndexedKeys implements AutoCloseable {
+    private final KeyKind kind;
+    private final AllocatorFolding folding;
+    private final SymbolStore symbols;
+    private final List<NamingCodes> readers = new ArrayList<>(); // one per input read, in input order
+    private volatile boolean named;
+    /** Codes of named return addresses by key kind and module: what every thread after the first reuses. */
+    private final Map<KeyKind, Map<Module, OffsetCodes>> codes = new ConcurrentHashMap<>();
+    /** Frames of the shown stacks, named once for all the threads reading them again. */
+    private final Map<Frame, Frame> shown = new ConcurrentHashMap<>();
+
+    IndexedKeys(KeyKind kind, AllocatorFolding folding, SymbolStore symbols) {
+        this.kind = kind;
+        this.folding = folding;
+        this.symbols = symbols;
+    }
+
+    /** Codes for reading one input each call; called in the order of the inputs (SnapshotReads does). */
+    public Supplier<FrameCodes> codes() {
+        return () -> {
+            NamingCodes c = new NamingCodes(this, kind, folding);
+            synchronized (readers) {
+                readers.add(c);
+            }
+            return c;
+        };
+    }
+
+    /**
+     * Codes for the stacks a compare reads again: they check each against the key it was read with and name its
+     * frames for the report, whatever the compare matches by (trace ids too).
+     */
+    Supplier<FrameCodes> rereading() {
+        return () -> new NamingCodes(this, kind, folding);
+    }
+
+    /** The symbol service, shared by every thread that names frames (each call under its lock). */
+    SymbolStore symbols() {
+        return symbols;
+    }
+
+    /** True once a raw return address got a function name. */
+    boolean named() {
+        return named;
+    }
+
+    /**
+     * The modules asked about while reading, in the order a single thread reading the inputs one after the other
+     * would have asked (the order of {@link SymbolStore#origins}, which threads reading at once shuffle).
+     */
+    List<Module> askedOrder() {
+        Set<Module> out = new LinkedHashSet<>();
+        synchronized (readers) {
+            for (NamingCodes c : readers) {
+                out.addAll(c.asked());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** True when frames in this module are named before they are coded, as a whole read would name them. */
+    boolean names(Module m) {
+        return symbols.hasSymbolPath() || SymbolStore.hasLocalImage(m);
+    }
+
+    /** The return address's frame named by the service (the frame itself when it has no name). */
+    Frame name(Frame f, Module m) {
+        Frame g;
+        synchronized (symbols) {
+            g = symbols.symbolizeReturnAddress(f, m);
+        }
+        if (g.function() != null) {
+            named = true;
+        }
+        return g;
+    }
+
+    /**
+     * The code of a return address at {@code offset} in the module, named and coded by the first thread that met
+     * it; 0 (never a code) when none has yet. The readers of the two inputs share their distinct addresses, and
+     * the stacks read again are all among them: each address is named once, not once per thread.
+     */
+    long code(KeyKind kind, Module m, long offset) {
+        OffsetCodes c = codes.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).get(m);
+        return c == null ? 0 : c.get(offset);
+    }
+
+    void putCode(KeyKind kind, Module m, long offset, long code) {
+        codes.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).computeIfAbsent(m, x -> new OffsetCodes())
+                .put(offset, code);
+    }
+
+    /** The frame of a shown stack named ({@code naming} on the first call for an equal frame). */
+    Frame shown(Frame f, java.util.function.UnaryOperator<Frame> naming) {
+        Frame g = shown.get(f);
+        if (g == null) {
+            g = naming.apply(f);
+            shown.putIfAbsent(f, g);
+        }
+        return g;
+    }
+
+    /** Codes by module offset, from any thread. */
+    private static final class OffsetCodes {
+        private final LongIntMap at = new LongIntMap(1024);
+        private long[] values = new long[1024];
+
+        synchronized long get(long offset) {
+            int i = at.get(offset);
+            return i < 0 ? 0 : values[i];
+        }
+
+        synchronized void put(long offset, long code) {
+            if (at.get(offset) >= 0) {
+                return;
+            }
+            int n = at.size();
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n] = code;
+            at.put(offset, n);
+        }
+    }
+
+    /** True when the service has a file naming the module's functions. */
+    boolean hasNames(Module m) {
+        synchronized (symbols) {
+            return symbols.hasSymbols(m);
+        }
+    }
+
+    @Override
+    public void close() {
+        symbols.close();
+    }
+}
