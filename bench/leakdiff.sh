@@ -6,6 +6,7 @@
 # SPREAD > 0 draws every frame at random from that many 8 MB modules instead of a pool of ~100,000 return
 # addresses: with 500000 stacks and SPREAD 40 each snapshot holds about 8 million distinct addresses, the input
 # of issue 12 item 23.
+# A third row times the compare with a symbol path naming every module (generated once beside the logs).
 # Usage: bench/leakdiff.sh [RUNS] [SIZE] [STACKS...] [--spread N]   (default: 3 1G 500000 3000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,8 +47,14 @@ for stacks in "${shapes[@]}"; do
   read -r wc_ms wc_cpu wc_range < <(median_wall_cpu wc -l "$a" "$b")
   read -r t1_ms t1_cpu t1_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 1)
   read -r t2_ms t2_cpu t2_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --threads 2)
+  # with a symbol path (every module named: bench/make_umdh_symbols.py), as a WinDbg user's _NT_SYMBOL_PATH gives
+  syms="$out/symbols-$tag"
+  [ -d "$syms" ] || { python3 bench/make_umdh_symbols.py "$a" "$syms.tmp" > /dev/null && mv "$syms.tmp" "$syms"; }
+  read -r ts_ms ts_cpu ts_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --symbols-path "$syms")
   # a run that needed more than the launcher's heap ran again (HeapRetry): each JVM reports, the largest counts
   heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" 2>&1 >/dev/null \
+    | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' | sort -n | tail -1)
+  heap_syms=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" --symbols-path "$syms" 2>&1 >/dev/null \
     | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' | sort -n | tail -1)
   echo
   printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s distinct stacks each%s\n' "$((bytes >> 20))" "$stacks" \
@@ -58,5 +65,8 @@ for stacks in "${shapes[@]}"; do
     "$(ratio "$t1_ms" "$wc_ms" 1)x wc -l (target <= 10)"
   row "leakdiff OLD NEW --threads 2" "$t2_ms" "$t2_range" "$t2_cpu" "$(mib "$bytes" "$t2_ms")" \
     "$(ratio "$t2_ms" "$wc_ms" 1)x wc -l (target <= 10)"
+  row "leakdiff OLD NEW --symbols-path S" "$ts_ms" "$ts_range" "$ts_cpu" "$(mib "$bytes" "$ts_ms")" \
+    "$(ratio "$ts_ms" "$wc_ms" 1)x wc -l (every module named)"
   row "peak heap, launcher defaults (MiB)" "${heap:-?}" "" "" "" "(target <= 512; sum of pool peaks)"
+  row "peak heap, --symbols-path S (MiB)" "${heap_syms:-?}" "" "" "" ""
 done
