@@ -3,7 +3,6 @@ package org.leakscope.diff;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.leakscope.model.Backtrace;
 import org.leakscope.model.BacktraceAggregate;
@@ -144,50 +143,19 @@ public final class SnapshotSeries {
      * per hour; otherwise per snapshot.
      */
     public TrendReport trend(List<Instant> times) {
-        double[] x = new double[size];
-        boolean perHour = times.size() == size && times.stream().allMatch(t -> t != null);
-        for (int i = 1; perHour && i < size; i++) {
-            perHour = times.get(i).isAfter(times.get(i - 1));
-        }
-        for (int i = 0; i < size; i++) {
-            x[i] = perHour ? (times.get(i).toEpochMilli() - times.get(0).toEpochMilli()) / 3_600_000.0 : i;
-        }
         long[] totalBytes = new long[size];
         long[] totalCounts = new long[size];
-        List<StackTrend> stacks = new ArrayList<>(rows.size());
+        List<Trends.Row> out = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
             long[] rowBytes = Arrays.copyOfRange(bytes, r * size, (r + 1) * size);
             long[] rowCounts = Arrays.copyOfRange(counts, r * size, (r + 1) * size);
-            int rising = 0;
-            int falling = 0;
             for (int i = 0; i < size; i++) {
                 totalBytes[i] += rowBytes[i];
                 totalCounts[i] += rowCounts[i];
-                if (i > 0) {
-                    if (rowBytes[i] > rowBytes[i - 1]) {
-                        rising++;
-                    } else if (rowBytes[i] < rowBytes[i - 1]) {
-                        falling++;
-                    }
-                }
             }
-            if (rising == 0 && falling == 0) {
-                continue; // flat: nothing to report
-            }
-            double slope = slope(x, rowBytes);
-            int steps = size - 1;
-            // A leak rises in most steps: at least two thirds of them up, at most a quarter down, net growth.
-            boolean sustained = rowBytes[size - 1] > rowBytes[0] && slope > 0 && rising * 3 >= steps * 2
-                    && falling * 4 <= steps;
-            stacks.add(new StackTrend(backtrace[r], folded[r], traceId(r), mergedTraces[r], rowBytes, rowCounts,
-                    slope, slope(x, rowCounts), rising, falling, sustained));
+            out.add(new Trends.Row(backtrace[r], folded[r], traceId(r), mergedTraces[r], rowBytes, rowCounts));
         }
-        stacks.sort(Comparator.comparing((StackTrend t) -> !t.sustained())
-                .thenComparing(Comparator.comparingDouble(StackTrend::bytesPerUnit).reversed())
-                .thenComparing(t -> t.traceId() == null ? "" : t.traceId())
-                .thenComparing(t -> Comparison.stackText(t.backtrace())));
-        return new TrendReport(kind, perHour ? times : new ArrayList<>(times), perHour, stacks, totalBytes,
-                totalCounts, slope(x, totalBytes));
+        return Trends.report(kind, times, out, totalBytes, totalCounts);
     }
 
     /** Least-squares slope of y over x. */
