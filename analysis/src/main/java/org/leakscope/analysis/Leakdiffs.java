@@ -8,7 +8,9 @@ import org.leakscope.diff.AllocatorFolding;
 import org.leakscope.diff.Comparison;
 import org.leakscope.diff.KeyKind;
 import org.leakscope.diff.KeyedComparison;
+import org.leakscope.diff.KeyedTrend;
 import org.leakscope.diff.SnapshotSeries;
+import org.leakscope.diff.TrendReport;
 import org.leakscope.model.Problem;
 import org.leakscope.model.Snapshot;
 import org.leakscope.symbols.SymbolStore;
@@ -85,20 +87,30 @@ public final class Leakdiffs {
             if (keys == null) {
                 throw new IllegalStateException("inputs read indexed are analysed with the keys they were read with");
             }
-            Comparison c;
+            List<UmdhTraces> traces = inputs.stream().map(in -> in.umdh().traces()).toList();
+            Comparison c = null;
+            TrendReport r = null;
             try {
-                c = KeyedComparison.compare(inputs.get(0).umdh().traces(), inputs.get(1).umdh().traces(), key,
-                        keys.rereading());
+                if (request.trend()) {
+                    r = KeyedTrend.trend(traces, key, keys.rereading(),
+                            new ArrayList<>(snapshots.stream().map(Snapshot::time).toList()));
+                } else {
+                    c = KeyedComparison.compare(traces.get(0), traces.get(1), key, keys.rereading());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            // the service's problems and modules once the shown stacks are named too; the two inputs were named
-            // at once, so modules are put in input order and problems in text order: the same on every run
+            // the service's problems and modules once the shown stacks are named too; the inputs were named at
+            // once, so modules are put in input order and problems in text order: the same on every run
             List<String> all = new ArrayList<>(w);
             symbols.problems().stream().map(Problem::message).sorted().forEach(all::add);
+            List<ModuleSymbols> asked = ModuleSymbols.of(symbols, keys.askedOrder());
+            if (r != null) {
+                return new LeakdiffReport.Trend(inputs, snapshots, key, folded, List.copyOf(all), r,
+                        Comparisons.selectTrend(r, request.sort(), request.minDelta(), request.top()), asked);
+            }
             return new LeakdiffReport.Compare(inputs, snapshots, key, folded, List.copyOf(all), c,
-                    c.select(request.sort(), request.minDelta(), request.top()),
-                    ModuleSymbols.of(symbols, keys.askedOrder()));
+                    c.select(request.sort(), request.minDelta(), request.top()), asked);
         }
         List<ModuleSymbols> sources = ModuleSymbols.of(symbols);
         if (inputs.size() == 1 && inputs.get(0).kind() == InputKind.UMDH_COMPARE) {
@@ -118,11 +130,12 @@ public final class Leakdiffs {
     }
 
     /**
-     * How to read the inputs of a compare indexed ({@code UmdhSnapshotReader.readIndexed}: no stack kept, each
-     * keyed as read, the changed ones read again), or null to read them whole: two UMDH snapshots compared, not
-     * followed as a trend, qualify. Their keys need the logs (a log's own module table, its symbolic frames) and
-     * the symbol service, which names a raw return address before it is coded where a whole read would name it
-     * ({@link IndexedKeys}). A 1 GB log of 3 million stacks takes about 150 MB indexed, over 2 GB whole.
+     * How to read the inputs of a compare or trend indexed ({@code UmdhSnapshotReader.readIndexed}: no stack
+     * kept, each keyed as read, the changed ones read again), or null to read them whole: two UMDH snapshots
+     * compared, or two or more followed as a trend, qualify. Their keys need the logs (a log's own module table,
+     * its symbolic frames) and the symbol service, which names a raw return address before it is coded where a
+     * whole read would name it ({@link IndexedKeys}). A 1 GB log of 3 million stacks takes about 150 MB indexed,
+     * over 2 GB whole.
      *
      * @return the keys, holding the symbol service until closed; null when the inputs are read whole
      */
@@ -133,7 +146,8 @@ public final class Leakdiffs {
 
     /** The key the inputs are read indexed by, or null when they are read whole. */
     private static KeyKind indexedKind(List<InputKind> kinds, LeakdiffRequest request) {
-        if (request.trend() || kinds.size() != 2 || kinds.stream().anyMatch(k -> k != InputKind.UMDH_SNAPSHOT)) {
+        if (kinds.size() < 2 || (!request.trend() && kinds.size() != 2)
+                || kinds.stream().anyMatch(k -> k != InputKind.UMDH_SNAPSHOT)) {
             return null;
         }
         // FRAMES and MODULE_OFFSET code a frame without a function alike; a log with symbolic frames, or with
@@ -175,7 +189,7 @@ public final class Leakdiffs {
     }
 
     private static boolean indexed(List<SnapshotInput> inputs) {
-        if (inputs.size() != 2 || inputs.stream().anyMatch(in -> in.umdh() == null || in.umdh().traces() == null)) {
+        if (inputs.size() < 2 || inputs.stream().anyMatch(in -> in.umdh() == null || in.umdh().traces() == null)) {
             return false;
         }
         if (!indexStandsFor(inputs)) {

@@ -162,6 +162,80 @@ class IndexedCompareTest {
         }
     }
 
+    /** A trend over the files read indexed is the trend read whole under every key; returns the default's rows. */
+    private static int sameTrend(Settings settings, Path... files) throws Exception {
+        int rows = -1;
+        List<InputKind> kinds = Collections.nCopies(files.length, InputKind.UMDH_SNAPSHOT);
+        for (String key : KEYS) {
+            LeakdiffRequest request = LeakdiffRequest.of(true, key, null, 0, 0);
+            var whole = assertInstanceOf(LeakdiffReport.Trend.class,
+                    Leakdiffs.analyse(read(settings, null, files), settings, request));
+            LeakdiffReport.Trend fast;
+            try (IndexedKeys keys = Leakdiffs.indexedKeys(kinds, settings, request)) {
+                assertNotNull(keys, "snapshots followed as a trend are read indexed");
+                List<SnapshotInput> indexed = read(settings, keys.codes(), files);
+                assertTrue(Leakdiffs.indexStandsFor(indexed));
+                fast = assertInstanceOf(LeakdiffReport.Trend.class,
+                        Leakdiffs.analyse(indexed, settings, request, keys));
+            }
+            String what = List.of(files).stream().map(p -> p.getFileName().toString()).toList() + " key " + key;
+            assertEquals(whole.key(), fast.key(), what);
+            assertEquals(describe(whole.trend(), whole.trend().stacks()), describe(fast.trend(),
+                    fast.trend().stacks()), what);
+            assertEquals(describe(whole.trend(), whole.shown()), describe(fast.trend(), fast.shown()), what);
+            assertEquals(whole.warnings(), fast.warnings(), what);
+            assertEquals(whole.symbols(), fast.symbols(), what);
+            if (key == null) {
+                rows = whole.trend().stacks().size();
+            }
+        }
+        return rows;
+    }
+
+    /** A trend and its rows as text: StackTrend holds arrays, which a record compares by identity. */
+    private static List<String> describe(org.leakscope.diff.TrendReport r, List<org.leakscope.diff.StackTrend> rows) {
+        List<String> out = new ArrayList<>();
+        out.add(r.key() + " " + r.times() + " " + r.perHour() + " " + java.util.Arrays.toString(r.totalBytes()) + " "
+                + java.util.Arrays.toString(r.totalCounts()) + " " + r.totalPerUnit());
+        for (var s : rows) {
+            out.add(s.backtrace() + " folded " + s.foldedFrames() + " id " + s.traceId() + " merged "
+                    + s.mergedTraces() + " " + java.util.Arrays.toString(s.bytes()) + " "
+                    + java.util.Arrays.toString(s.counts()) + " " + s.bytesPerUnit() + " " + s.countPerUnit() + " "
+                    + s.risingSteps() + "/" + s.fallingSteps() + " " + s.sustained());
+        }
+        return out;
+    }
+
+    /**
+     * Snapshots followed as a trend, read indexed: the same report as read whole (rows, sums per snapshot, rates,
+     * ranking, shown stacks, warnings, symbols), with and without a symbol store, on generated snapshots (four
+     * generations, one snapshot given twice) and on the leaky logs across a restart.
+     */
+    @Test
+    void trendsAreAlikeIndexedAndWhole(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("symbols");
+        sym(store, "App", "exe", 0x20000, "FUNC 1000 1000 0 Cache::Insert(char const *)\n1000 1000 12 0\n"
+                + "FUNC f000 100 0 operator new(unsigned int)\nf000 100 40 0\nFUNC 10000 100 0 main\n");
+        Settings named = new Settings(List.of(store, UMDH.resolve("symbols")), List.of(), false, null, false, null,
+                null, null, Limits.DEFAULT);
+        for (int seed = 1; seed <= 3; seed++) {
+            Path[] gens = new Path[4];
+            int[] generation = {0, 1, 2, 1};
+            for (int g = 0; g < gens.length; g++) {
+                gens[g] = dir.resolve("t" + seed + "_" + g + ".log");
+                Files.write(gens[g], log(seed, generation[g]).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            int rows = sameTrend(Settings.defaults(), gens);
+            assertTrue(rows > 20, "rows: " + rows);
+            sameTrend(named, gens);
+            sameTrend(named, gens[1], gens[0]);
+        }
+        Path[] leaky = {UMDH.resolve("leaky_1.log"), UMDH.resolve("leaky_2.log"),
+            UMDH.resolve("leaky_3_restarted_crlf.log")};
+        assertTrue(sameTrend(named, leaky) > 0);
+        sameTrend(Settings.defaults(), leaky);
+    }
+
     /** A Breakpad symbol file for a module of a UMDH log, which records no debug id: matched by name and size. */
     private static void sym(Path store, String name, String ext, int size, String records) throws Exception {
         String id = "0123456789ABCDEF0123456789ABCDEF1";
@@ -193,8 +267,10 @@ class IndexedCompareTest {
         assertFalse(Leakdiffs.indexStandsFor(wide));
         assertTrue(wide.get(0).umdh().traces().notIndexable().contains("UTF-16LE"));
         keys.close();
-        assertNull(Leakdiffs.indexedKeys(List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_SNAPSHOT), s,
-                LeakdiffRequest.of(true, null, null, 0, 0)), "a trend reads whole");
+        assertNull(Leakdiffs.indexedKeys(List.of(InputKind.UMDH_SNAPSHOT, InputKind.UMDH_COMPARE), s, request),
+                "a compare output reads whole");
+        assertNull(Leakdiffs.indexedKeys(Collections.nCopies(3, InputKind.UMDH_SNAPSHOT), s, request),
+                "three snapshots are a trend, not a compare");
     }
 
     /** A log changed between the read and the re-read of its stacks: a clear error, not other frames. */

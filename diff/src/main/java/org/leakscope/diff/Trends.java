@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.leakscope.model.Backtrace;
 
-/** Growth of every stack over snapshots, from its sums: the report {@link SnapshotSeries#trend} gives. */
+/** Growth of every stack over snapshots, from its sums: the report SnapshotSeries and {@link KeyedTrend} give. */
 final class Trends {
     private Trends() {
     }

@@ -2,6 +2,7 @@ package org.leakscope.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.leakscope.analysis.InputKind;
 import org.leakscope.analysis.Inputs;
@@ -10,6 +11,7 @@ import org.leakscope.analysis.LeakdiffRequest;
 import org.leakscope.analysis.Leakdiffs;
 import org.leakscope.analysis.Settings;
 import org.leakscope.analysis.SnapshotInput;
+import org.leakscope.diff.StackTrend;
 import org.leakscope.umdh.UmdhCompareLog;
 import org.leakscope.umdh.UmdhCompareReader;
 import org.leakscope.umdh.UmdhLogKind;
@@ -74,7 +76,20 @@ class UmdhFuzzTest {
                             + "\n" + indexed.comparison());
                 }
             }
+            var wholeTrend = (LeakdiffReport.Trend) Leakdiffs.analyse(List.of(in, other, in), SETTINGS, TREND);
+            var indexedTrend = (LeakdiffReport.Trend) Leakdiffs.analyse(List.of(inIndexed, otherIndexed, inIndexed),
+                    SETTINGS, TREND, keys);
+            if (!rows(wholeTrend.trend().stacks()).equals(rows(indexedTrend.trend().stacks()))) {
+                throw new AssertionError("indexed trend differs from the whole one:\n"
+                        + rows(wholeTrend.trend().stacks()) + "\n" + rows(indexedTrend.trend().stacks()));
+            }
         }
+    }
+
+    /** A trend's rows as text (their sums are arrays, which a record compares by identity). */
+    private static List<String> rows(List<StackTrend> stacks) {
+        return stacks.stream().map(t -> t.backtrace() + " " + t.foldedFrames() + " " + t.mergedTraces() + " "
+                + Arrays.toString(t.bytes()) + " " + Arrays.toString(t.counts()) + " " + t.sustained()).toList();
     }
 
     /** UMDH's compare output ({@code umdh old new}), in hex and in decimal. */
