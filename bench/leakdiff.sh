@@ -6,7 +6,8 @@
 # SPREAD > 0 draws every frame at random from that many 8 MB modules instead of a pool of ~100,000 return
 # addresses: with 500000 stacks and SPREAD 40 each snapshot holds about 8 million distinct addresses, the input
 # of issue 12 item 23.
-# A third row times the compare with a symbol path naming every module (generated once beside the logs).
+# Further rows time the compare with a symbol path naming every module (generated once beside the logs) and a
+# trend over three snapshots (OLD NEW OLD) beside `wc -l` over those three.
 # Usage: bench/leakdiff.sh [RUNS] [SIZE] [STACKS...] [--spread N]   (default: 3 1G 500000 3000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,10 +52,15 @@ for stacks in "${shapes[@]}"; do
   syms="$out/symbols-$tag"
   [ -d "$syms" ] || { python3 bench/make_umdh_symbols.py "$a" "$syms.tmp" > /dev/null && mv "$syms.tmp" "$syms"; }
   read -r ts_ms ts_cpu ts_range < <(median_wall_cpu bin/leakdiff "$a" "$b" --symbols-path "$syms")
+  # a trend over three snapshots (the older log given twice), beside wc -l over the same three
+  read -r wc3_ms _ wc3_range < <(median_wall_cpu wc -l "$a" "$b" "$a")
+  read -r tt_ms tt_cpu tt_range < <(median_wall_cpu bin/leakdiff "$a" "$b" "$a" --trend)
   # a run that needed more than the launcher's heap ran again (HeapRetry): each JVM reports, the largest counts
   heap=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" 2>&1 >/dev/null \
     | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' | sort -n | tail -1)
   heap_syms=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" --symbols-path "$syms" 2>&1 >/dev/null \
+    | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' | sort -n | tail -1)
+  heap_trend=$(LEAKSCOPE_REPORT_HEAP=1 bin/leakdiff "$a" "$b" "$a" --trend 2>&1 >/dev/null \
     | sed -n 's/.*peak heap \([0-9]*\) MiB/\1/p' | sort -n | tail -1)
   echo
   printf 'inputs: 2 UMDH snapshots, %s MiB in all, %s distinct stacks each%s\n' "$((bytes >> 20))" "$stacks" \
@@ -67,6 +73,10 @@ for stacks in "${shapes[@]}"; do
     "$(ratio "$t2_ms" "$wc_ms" 1)x wc -l (target <= 10)"
   row "leakdiff OLD NEW --symbols-path S" "$ts_ms" "$ts_range" "$ts_cpu" "$(mib "$bytes" "$ts_ms")" \
     "$(ratio "$ts_ms" "$wc_ms" 1)x wc -l (every module named)"
+  row "wc -l OLD NEW OLD (trend baseline)" "$wc3_ms" "$wc3_range" "" "" ""
+  row "leakdiff OLD NEW OLD --trend" "$tt_ms" "$tt_range" "$tt_cpu" "$(mib $((bytes * 3 / 2)) "$tt_ms")" \
+    "$(ratio "$tt_ms" "$wc3_ms" 1)x wc -l"
   row "peak heap, launcher defaults (MiB)" "${heap:-?}" "" "" "" "(target <= 512; sum of pool peaks)"
   row "peak heap, --symbols-path S (MiB)" "${heap_syms:-?}" "" "" "" ""
+  row "peak heap, --trend of 3 (MiB)" "${heap_trend:-?}" "" "" "" "(the largest of the JVMs a rerun starts)"
 done
