@@ -17,8 +17,9 @@ import org.leakscope.model.Module;
 import org.leakscope.symbols.SymbolStore;
 
 /**
- * How a compare of two UMDH snapshots is read indexed (each stack keyed as it is read, only the changed ones read
- * again): the frame codes of each reading thread and the symbol service that names frames for them. Where a
+ * How UMDH snapshots compared or followed as a trend are read indexed (each stack keyed as it is read, only the
+ * changed ones read again): the frame codes of each reading thread and the symbol service that names frames for
+ * them. Where a
  * snapshot read whole would be named ({@link Comparisons#symbolize}: a symbol path is given, or a module's file
  * is on this machine) a raw return address is named before it is coded, once per distinct address and thread,
  * so stacks match by module!function exactly as when the logs are read whole and named after; the stacks a
@@ -30,8 +31,8 @@ public final class IndexedKeys implements AutoCloseable {
     private final SymbolStore symbols;
     private final List<NamingCodes> readers = new ArrayList<>(); // one per input read, in input order
     private volatile boolean named;
-    /** Codes of named return addresses by key kind and module: what every thread after the first reuses. */
-    private final Map<KeyKind, Map<Module, OffsetCodes>> codes = new ConcurrentHashMap<>();
+    /** Codes of named return addresses by module: what every thread after the first reuses. */
+    private final Map<Module, OffsetCodes> codes = new ConcurrentHashMap<>();
     /** Frames of the shown stacks, named once for all the threads reading them again. */
     private final Map<Frame, Frame> shown = new ConcurrentHashMap<>();
 
@@ -103,17 +104,16 @@ public final class IndexedKeys implements AutoCloseable {
 
     /**
      * The code of a return address at {@code offset} in the module, named and coded by the first thread that met
-     * it; 0 (never a code) when none has yet. The readers of the two inputs share their distinct addresses, and
+     * it; 0 (never a code) when none has yet. The readers of the inputs share most of their distinct addresses, and
      * the stacks read again are all among them: each address is named once, not once per thread.
      */
-    long code(KeyKind kind, Module m, long offset) {
-        OffsetCodes c = codes.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).get(m);
+    long code(Module m, long offset) {
+        OffsetCodes c = codes.get(m);
         return c == null ? 0 : c.get(offset);
     }
 
-    void putCode(KeyKind kind, Module m, long offset, long code) {
-        codes.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).computeIfAbsent(m, x -> new OffsetCodes())
-                .put(offset, code);
+    void putCode(Module m, long offset, long code) {
+        codes.computeIfAbsent(m, x -> new OffsetCodes()).put(offset, code);
     }
 
     /** The frame of a shown stack named ({@code naming} on the first call for an equal frame). */

@@ -22,7 +22,6 @@ import org.leakscope.model.ModuleMap;
  */
 final class NamingCodes implements FrameCodes {
     private final IndexedKeys keys;
-    private final KeyKind kind;
     private final KeyCodes plain;
     private final Set<Module> modules = new LinkedHashSet<>();
     private ModuleMap map;                                   // of modules, made when a frame needs it
@@ -30,7 +29,6 @@ final class NamingCodes implements FrameCodes {
 
     NamingCodes(IndexedKeys keys, KeyKind kind, AllocatorFolding folding) {
         this.keys = keys;
-        this.kind = kind;
         this.plain = new KeyCodes(kind, folding);
     }
 
@@ -112,7 +110,7 @@ final class NamingCodes implements FrameCodes {
                 return codes[i];
             }
             asked.add(module); // as a whole read asks when it names the module's first frame
-            long code = keys.code(kind, module, offset);
+            long code = keys.code(module, offset);
             if (code == 0) {
                 Frame f = Frame.unresolved(module.base() + offset).withModule(module.name(), offset);
                 Frame g = keys.name(f, module);
@@ -121,7 +119,7 @@ final class NamingCodes implements FrameCodes {
                     return byOffset.applyAsLong(offset);
                 }
                 code = plain.code(g);
-                keys.putCode(kind, module, offset, code);
+                keys.putCode(module, offset, code);
             }
             int n = seen.size();
             if (n == codes.length) {
