@@ -41,14 +41,18 @@ public final class Leakdiffs {
      */
     public static LeakdiffReport analyse(List<SnapshotInput> inputs, Settings settings, LeakdiffRequest request,
             IndexedKeys keys) {
-        if (keys == null || !indexed(inputs)) {
-            try (SymbolStore own = settings.openSymbols()) {
-                return analyse(inputs, settings, request, own, null);
+        if (indexed(inputs)) {
+            if (keys == null) {
+                throw new IllegalStateException("inputs read indexed are analysed with the keys they were read with");
             }
+            return analyse(inputs, settings, request, keys.symbols(), keys);
         }
-        return analyse(inputs, settings, request, keys.symbols(), keys);
+        try (SymbolStore own = settings.openSymbols()) {
+            return analyse(inputs, settings, request, own, null);
+        }
     }
 
+    /** @param keys the keys the inputs were read indexed with; null for inputs read whole */
     private static LeakdiffReport analyse(List<SnapshotInput> inputs, Settings settings, LeakdiffRequest request,
             SymbolStore symbols, IndexedKeys keys) {
         List<String> warnings = new ArrayList<>();
@@ -69,7 +73,7 @@ public final class Leakdiffs {
         boolean[] symbolized = {false};
         List<Snapshot> snapshots = Comparisons.symbolize(inputs, symbols, !settings.symbolPath().isEmpty(),
                 symbolized);
-        boolean indexed = indexed(inputs);
+        boolean indexed = keys != null;
         if (!indexed) {
             symbols.problems().forEach(p -> warnings.add(p.message()));
         }
@@ -84,9 +88,6 @@ public final class Leakdiffs {
         boolean folded = key != KeyKind.TRACE_ID && !folding.isEmpty();
         List<String> w = List.copyOf(warnings);
         if (indexed) {
-            if (keys == null) {
-                throw new IllegalStateException("inputs read indexed are analysed with the keys they were read with");
-            }
             List<UmdhTraces> traces = inputs.stream().map(in -> in.umdh().traces()).toList();
             Comparison c = null;
             TrendReport r = null;
