@@ -26,6 +26,7 @@ final class NamingCodes implements FrameCodes {
     private final Set<Module> modules = new LinkedHashSet<>();
     private ModuleMap map;                                   // of modules, made when a frame needs it
     private final Set<Module> asked = new LinkedHashSet<>(); // in the order this thread first named in them
+    private boolean namesSome;                               // true once one of modules names its frames
 
     NamingCodes(IndexedKeys keys, KeyKind kind, AllocatorFolding folding) {
         this.keys = keys;
@@ -48,11 +49,18 @@ final class NamingCodes implements FrameCodes {
             map = null;
         }
         LongUnaryOperator codes = plain.module(m);
-        return keys.names(m) ? new NamedOffsets(m, codes) : codes;
+        if (!keys.names(m)) {
+            return codes;
+        }
+        namesSome = true;
+        return new NamedOffsets(m, codes);
     }
 
     @Override
     public List<Frame> shown(List<Frame> stack) {
+        if (!namesSome) { // named() would name nothing: skip the shared cache's lookup of every frame
+            return stack;
+        }
         Frame[] out = null;
         for (int i = 0; i < stack.size(); i++) {
             Frame f = stack.get(i);
