@@ -35,6 +35,24 @@ final class LineReader {
         this.next = start;
     }
 
+    /**
+     * Lines of a file mapped whole ({@code whole} covers offsets 0 to its limit), from {@code start}: no read and
+     * no buffer of its own, where a lookup's one line read through the channel cost a system call and a 4 KiB
+     * buffer (most of a Breakpad lookup's 2.9 us).
+     */
+    static LineReader over(ByteBuffer whole, long start, int maxLine) {
+        return new LineReader(whole, start, maxLine);
+    }
+
+    private LineReader(ByteBuffer whole, long start, int maxLine) {
+        this.channel = null;
+        this.maxLine = maxLine;
+        this.capacity = 0;
+        this.buf = whole.duplicate().clear();
+        this.bufStart = 0;
+        this.next = start;
+    }
+
     /** File offset where the line last returned by {@link #readLine()} starts. */
     long lineStart;
 
@@ -103,6 +121,9 @@ final class LineReader {
 
     /** Moves the unread part to the front and reads more; false at end of file. */
     private boolean refill() {
+        if (channel == null) {
+            return false; // the whole file is in buf
+        }
         int keep = (int) (bufStart + buf.limit() - next);
         if (keep < 0) {
             keep = 0;

@@ -20,10 +20,14 @@ import org.leakscope.testing.Required;
  */
 class BreakpadSymbolFileTest {
     private static final long TEST_APP_BASE = 0x400000;
+    private static final String TEST_APP_SYM =
+            "breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym";
+    private static final String CRASH_LINUX_SYM =
+            "stackwalk/symbols/crash_linux/D2554CDB926136C4B9766A086583B9B50/crash_linux.sym";
     /** Every corpus file this module's tests read. */
     private static final List<String> CORPUS_READ = List.of("breakpad/minidump2.stackwalk.out", "breakpad/symbols",
-            "breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym",
-            "breakpad/symbols/kernel32.pdb/BCE8785C57B44245A669896B6A19B9542/kernel32.sym");
+            TEST_APP_SYM, "breakpad/symbols/kernel32.pdb/BCE8785C57B44245A669896B6A19B9542/kernel32.sym",
+            CRASH_LINUX_SYM);
 
     /** Skipped when the corpus is absent, failed under CI ({@link Required}). */
     private static Path corpus(String p) {
@@ -76,8 +80,7 @@ class BreakpadSymbolFileTest {
 
     @Test
     void functionsLinesAndPublics() throws Exception {
-        try (BreakpadSymbolFile f = BreakpadSymbolFile.open(
-                corpus("breakpad/symbols/test_app.pdb/5A9832E5287241C1838ED98914E9B7FF1/test_app.sym"))) {
+        try (BreakpadSymbolFile f = BreakpadSymbolFile.open(corpus(TEST_APP_SYM))) {
             assertEquals("windows", f.os());
             assertEquals("x86", f.arch());
             assertEquals("5A9832E5287241C1838ED98914E9B7FF1", f.debugId());
@@ -100,6 +103,31 @@ class BreakpadSymbolFileTest {
             assertNull(h.sourceLine());
             assertTrue(h.functionOffset() > 0);
         }
+    }
+
+    /**
+     * Lookups read the mapped file; a file past 2 GiB is read through its channel, with the same answers: names,
+     * lines and PUBLICs of test_app.sym (Windows), STACK CFI rules of crash_linux.sym (Linux).
+     */
+    @Test
+    void theMappedFileAndTheChannelGiveTheSameAnswers() throws Exception {
+        int[] found = new int[3];
+        for (String p : List.of(TEST_APP_SYM, CRASH_LINUX_SYM)) {
+            try (BreakpadSymbolFile mapped = BreakpadSymbolFile.open(corpus(p), true);
+                    BreakpadSymbolFile read = BreakpadSymbolFile.open(corpus(p), false)) {
+                for (long rva = 0; rva < 0x2d000; rva += 3) {
+                    var hit = mapped.lookup(rva);
+                    var rules = mapped.cfiRulesAt(rva);
+                    assertEquals(read.lookup(rva), hit, p + " at " + Long.toHexString(rva));
+                    assertEquals(read.cfiRulesAt(rva), rules, p + " at " + Long.toHexString(rva));
+                    found[0] += hit.isPresent() ? 1 : 0;
+                    found[1] += hit.isPresent() && hit.get().sourceLine() != null ? 1 : 0;
+                    found[2] += rules.isPresent() ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(found[0] > 10_000 && found[1] > 5_000 && found[2] > 1_000,
+                found[0] + " named, " + found[1] + " with a line, " + found[2] + " with CFI rules");
     }
 
     @Test

@@ -13,17 +13,26 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Lines read from any offset, through a buffer that starts at {@link LineReader#FIRST_READ} bytes and grows:
- * lines shorter and longer than each size it passes, CR LF and LF, a last line without an end, and lines past
- * the longest kept (cut and flagged).
+ * Lines read from any offset, through a buffer that starts at {@link LineReader#FIRST_READ} bytes and grows, and
+ * from the file mapped whole: lines shorter and longer than each size the buffer passes, CR LF and LF, a last line
+ * without an end, and lines past the longest kept (cut and flagged).
  */
 class LineReaderTest {
-    @Test
-    void everyLineComesBackWhateverItsLengthAndWhereReadingStarts(@TempDir Path dir) throws Exception {
+    /** A reader of the file from {@code start}: through the channel, or over the file mapped whole. */
+    private static LineReader reader(FileChannel ch, boolean mapped, long start, int maxLine) throws Exception {
+        return mapped ? LineReader.over(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), start, maxLine)
+                : new LineReader(ch, start, maxLine);
+    }
+
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {false, true})
+    void everyLineComesBackWhateverItsLengthAndWhereReadingStarts(boolean mapped, @TempDir Path dir)
+            throws Exception {
         Random r = new Random(7);
         List<String> lines = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -44,7 +53,7 @@ class LineReaderTest {
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (int from = 0; from < lines.size(); from += 7) {
-                LineReader reader = new LineReader(ch, starts.get(from), 65_536);
+                LineReader reader = reader(ch, mapped, starts.get(from), 65_536);
                 for (int i = from; i < lines.size(); i++) {
                     String got = reader.readLine();
                     assertEquals(starts.get(i), reader.lineStart, "line " + i + " from " + from);
@@ -57,16 +66,18 @@ class LineReaderTest {
         }
     }
 
-    @Test
-    void aLinePastTheLongestKeptIsCutAndTheNextReadWhole(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {false, true})
+    void aLinePastTheLongestKeptIsCutAndTheNextReadWhole(boolean mapped, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("long.txt");
         Files.writeString(file, "x".repeat(200_000) + "\nnext\n", StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            LineReader reader = new LineReader(ch, 0, 65_536);
+            LineReader reader = reader(ch, mapped, 0, 65_536);
             assertEquals("x".repeat(65_536), reader.readLine());
             assertTrue(reader.lastLineTooLong());
             assertEquals("next", reader.readLine());
             assertEquals(200_001, reader.lineStart);
+            assertNull(reader.readLine());
         }
     }
 }
