@@ -161,7 +161,10 @@ public final class Leakdiffs {
      * UmdhSnapshotReader#expectedTraces}), or 0 when it will not be read indexed or the logs are small: what a
      * front end sizes its JVM by before reading (the parallel collector's 128 MiB young generation and about 40
      * MiB of other data, then 64 bytes a trace: two 1 GB logs of 3 million stacks, 5.4M expected traces, need
-     * about 500 MiB and ran in 512; two of 4 million, about 610 MiB, ran out of 512 while reading).
+     * about 500 MiB and ran in 512; two of 4 million, about 610 MiB, ran out of 512 while reading). With a symbol
+     * path 80 bytes a trace: frames named as they are read keep each distinct address's code and the named frames
+     * of the shown stacks besides (the 3 million stacks with a store naming every module ran out of 512 MiB in one
+     * run of three, and started again with 1 GiB after reading).
      */
     public static long indexedHeapBytes(List<java.nio.file.Path> paths, List<InputKind> kinds, Settings settings,
             LeakdiffRequest request) {
@@ -172,7 +175,8 @@ public final class Leakdiffs {
         for (java.nio.file.Path p : paths) {
             traces += UmdhSnapshotReader.expectedTraces(p);
         }
-        return traces == 0 ? 0 : (168L << 20) + 64 * traces;
+        int perTrace = settings.symbolPath().isEmpty() ? 64 : 80;
+        return traces == 0 ? 0 : (168L << 20) + perTrace * traces;
     }
 
     /**
