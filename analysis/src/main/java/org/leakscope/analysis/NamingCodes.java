@@ -13,7 +13,7 @@ import org.leakscope.diff.KeyKind;
 import org.leakscope.model.AddressStack;
 import org.leakscope.model.Frame;
 import org.leakscope.model.FrameCodes;
-import org.leakscope.model.LongIntMap;
+import org.leakscope.model.LongLongMap;
 import org.leakscope.model.Module;
 import org.leakscope.model.ModuleMap;
 
@@ -206,8 +206,7 @@ final class NamingCodes implements FrameCodes {
     private final class NamedOffsets implements LongUnaryOperator {
         private final Module module;
         private final LongUnaryOperator byOffset;
-        private final LongIntMap seen = new LongIntMap(256);
-        private long[] codes = new long[256];
+        private final LongLongMap seen = new LongLongMap(256); // offset -> its code (never 0)
         private boolean unnamed;
 
         NamedOffsets(Module module, LongUnaryOperator byOffset) {
@@ -220,9 +219,9 @@ final class NamingCodes implements FrameCodes {
             if (unnamed) {
                 return byOffset.applyAsLong(offset);
             }
-            int i = seen.get(offset);
-            if (i >= 0) {
-                return codes[i];
+            long known = seen.get(offset);
+            if (known != 0) {
+                return known;
             }
             asked.add(module); // as a whole read asks when it names the module's first frame
             long code = keys.code(module, offset);
@@ -236,12 +235,7 @@ final class NamingCodes implements FrameCodes {
                 code = plain.code(g);
                 keys.putCode(module, offset, code);
             }
-            int n = seen.size();
-            if (n == codes.length) {
-                codes = java.util.Arrays.copyOf(codes, n * 2);
-            }
-            codes[n] = code;
-            seen.put(offset, n);
+            seen.putIfAbsent(offset, code);
             return code;
         }
     }
