@@ -100,8 +100,7 @@ final class NamingCodes implements FrameCodes {
             long offset = address - map.modules().get(i).base();
             Frame g = offsets(i).shown(offset);
             if (g == null) {
-                g = named(raw.get(k)); // the frame of a raw address: its module's name and offset
-                offsets[i].putShown(offset, g);
+                g = nameAndKeep(i, offset, raw.get(k)); // the frame of a raw address: its module's name and offset
             }
             if (g.function() != null) {
                 if (named == null) {
@@ -151,10 +150,13 @@ final class NamingCodes implements FrameCodes {
             return named(f); // not a raw address's frame, as every frame cached at an offset is: named on its own
         }
         Frame g = offsets(i).shown(offset);
-        if (g == null) {
-            g = named(f);
-            offsets[i].putShown(offset, g);
-        }
+        return g != null ? g : nameAndKeep(i, offset, f);
+    }
+
+    /** Names a raw address's frame at module i's offset and keeps it there for every thread. */
+    private Frame nameAndKeep(int i, long offset, Frame f) {
+        Frame g = named(f);
+        offsets(i).putShown(offset, g);
         return g;
     }
 
