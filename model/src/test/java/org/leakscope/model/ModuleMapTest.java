@@ -86,4 +86,48 @@ class ModuleMapTest {
             assertEquals(-1, map.indexOf(bases[0] - 1));
         }
     }
+
+    /** The array over the modules' span and the table of their pages give every address the same answer. */
+    @Test
+    void pageArrayAndPageTableAgree() {
+        Random r = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            int n = 1 + r.nextInt(40);
+            long[] bases = new long[n];
+            long[] sizes = new long[n];
+            long base = round % 2 == 0 ? 0x400000L : 0x7FF6_1234_0000L;
+            for (int i = 0; i < n; i++) {
+                long unit = r.nextInt(4) == 0 ? 0x1000L : 0x10000L;
+                base += r.nextInt(3) * unit + (r.nextInt(8) == 0 ? 0x1_0000_0000L : 0); // some far apart
+                bases[i] = base;
+                sizes[i] = unit * (1 + r.nextInt(40));
+                base += sizes[i];
+            }
+            PageIndex array = PageIndex.of(bases, sizes);
+            PageIndex table = PageIndex.of(bases, sizes, 0);
+            assertEquals(!table.byArray(), true);
+            for (int k = 0; k < 3000; k++) {
+                int m = r.nextInt(n);
+                long a = switch (k % 4) {
+                    case 0 -> bases[m] + r.nextInt((int) sizes[m] + 0x40000) - 0x20000;
+                    case 1 -> bases[m] + sizes[m] - 1 + r.nextInt(3) - 1;
+                    case 2 -> bases[m] + r.nextInt(3) - 1;
+                    default -> r.nextLong();
+                };
+                assertEquals(table.moduleAt(a), array.moduleAt(a), "address " + Long.toHexString(a) + " round "
+                        + round + (array.byArray() ? " (by array)" : ""));
+            }
+        }
+    }
+
+    /** A 32-bit process and a 64-bit Windows process are indexed by array; modules far apart by a table. */
+    @Test
+    void typicalLayoutsAreIndexedByArray() {
+        assertEquals(true, PageIndex.of(new long[] {0x400000L, 0x77650000L}, new long[] {0x11D000, 0x180000})
+                .byArray());
+        assertEquals(true, PageIndex.of(new long[] {0x7FF6_1A2B_0000L, 0x7FFC_0000_0000L, 0x7FFF_F000_0000L},
+                new long[] {0x20000, 0x200000, 0x1F0000}).byArray());
+        assertEquals(false, PageIndex.of(new long[] {0x1_8000_0000L, 0x7FFF_F000_0000L},
+                new long[] {0x20000, 0x1F0000}).byArray());
+    }
 }
