@@ -19,9 +19,9 @@ public final class ModuleMap {
     /**
      * For disjoint modules, the module of each 64 KiB page they touch ({@link PageIndex}: an array over their
      * span, or a table of the pages when they lie far apart): a page wholly inside one module answers with one
-     * load. A search over a few dozen modules took ~50 ns per frame
-     * line (its steps depend on each other and on unpredictable comparisons): a third of reading a 1 GB log of
-     * 3 million stacks. Null when the modules span too many pages to index.
+     * load. A search over a few dozen modules took ~50 ns per frame line (its steps depend on each other and on
+     * unpredictable comparisons): a third of reading a 1 GB log of 3 million stacks. Null when the modules span
+     * too many pages to index.
      */
     private final PageIndex pages;
 
