@@ -34,32 +34,34 @@ public final class KeyCodes implements FrameCodes {
     public long code(Frame f) {
         boolean byOffset = f.module() != null && f.moduleOffset() != null && (f.moduleOffset() >>> 40) == 0
                 && !(kind == KeyKind.FRAMES && f.function() != null);
-        long id;
-        boolean allocator;
-        if (byOffset) {
+        if (byOffset) { // as module() codes a raw address in the module
             long[] m = module0(f.module());
-            id = SeededHash.mix(m[0] + f.moduleOffset());
-            allocator = f.function() == null ? m[1] != 0 : folding.isAllocator(f);
-        } else {
-            id = SeededHash.mix(hash(BacktraceKeys.token(kind, f)) ^ TEXT);
-            allocator = folding.isAllocator(f);
+            boolean allocator = f.function() == null ? m[1] != 0 : folding.isAllocator(f);
+            return offsetCode(m[0] + f.moduleOffset(), allocator ? ALLOCATOR : 0);
         }
-        id &= ~ALLOCATOR;
+        long id = SeededHash.mix(hash(BacktraceKeys.token(kind, f)) ^ TEXT) & ~ALLOCATOR;
         if (id == 0) {
             id = 1;
         }
-        return allocator ? id | ALLOCATOR : id;
+        return folding.isAllocator(f) ? id | ALLOCATOR : id;
     }
 
     @Override
     public LongUnaryOperator module(Module module) {
         long[] m = module0(module.name());
-        long hash = m[0];
+        long seed = m[0];
         long allocator = m[1] != 0 ? ALLOCATOR : 0;
-        return offset -> {
-            long id = SeededHash.mix(hash + offset) & ~ALLOCATOR; // as code() for a frame without a function
-            return (id == 0 ? 1 : id) | allocator;
-        };
+        return offset -> offsetCode(seed + offset, allocator);
+    }
+
+    /**
+     * The code of a return address at an offset in a module (its seed plus the offset): the one formula for both
+     * ways an address is coded, through its module ({@link #module}: the indexed reader's frame lines) and as a
+     * Frame (a stack read whole or read again), which must agree or one stack would get two keys.
+     */
+    private static long offsetCode(long seededOffset, long allocator) {
+        long id = SeededHash.mix(seededOffset) & ~ALLOCATOR;
+        return (id == 0 ? 1 : id) | allocator;
     }
 
     private long[] module0(String name) {
