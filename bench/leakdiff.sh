@@ -33,9 +33,36 @@ make_log() {
   mv "$1.tmp" "$1"
 }
 
+# This machine's price for memory a process touches first: a JVM of the launcher's Java pre-touching a heap of
+# leakdiff's size (512 MiB, on huge pages where the launcher asks for them) right after another JVM did the same,
+# and after 6 s idle. A VM that hands freed memory back to its host (Firecracker's free page reporting) charges
+# the second up to a second of system time; a 3M-stack compare touches about as much heap, so its wall time moves
+# with this. Printed once, before the shapes.
+fresh_heap() {
+  local here=bin thp_opt= warm cold version ms idle=()
+  . bin/.leakscope-java
+  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+    thp_opt=-XX:+UseTransparentHugePages
+  fi
+  touch_heap() { "$java" -XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch $thp_opt -version; }
+  touch_heap > /dev/null 2>&1
+  read -r warm _ < <(spread_ms touch_heap)
+  for _ in $(seq "$runs"); do
+    sleep 6
+    read -r ms _ < <(runs=1 spread_ms touch_heap)
+    idle+=("$ms")
+  done
+  read -r cold _ < <(median_min_max "${idle[@]}")
+  read -r version _ < <(spread_ms "$java" -version)
+  printf 'fresh 512 MiB heap (a JVM pre-touching it, median of %s): %s ms back-to-back, %s ms after 6 s idle;' \
+    "$runs" "$warm" "$cold"
+  printf ' java -version %s ms\n' "$version"
+}
+
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
 row() { printf '%-36s %8s %13s %8s %6s   %s\n' "$@"; }
 
+fresh_heap
 for stacks in "${shapes[@]}"; do
   tag="$size-$stacks"
   [ "$spread" = 0 ] || tag="$tag-spread$spread"
