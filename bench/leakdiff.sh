@@ -54,9 +54,9 @@ fresh_heap() {
   done
   read -r cold _ < <(median_min_max "${idle[@]}")
   read -r version _ < <(spread_ms "$java" -version)
-  printf 'fresh 512 MiB heap (a JVM pre-touching it, median of %s): %s ms back-to-back, %s ms after 6 s idle;' \
+  printf 'a JVM pre-touching a fresh 512 MiB heap (median of %s): %s ms back-to-back, %s ms after 6 s idle' \
     "$runs" "$warm" "$cold"
-  printf ' java -version %s ms\n' "$version"
+  printf ' (java -version %s ms)\n' "$version"
 }
 
 mib() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.0f", b / 1048576 / (ms / 1000) }'; }
