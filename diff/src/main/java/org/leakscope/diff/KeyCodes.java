@@ -37,37 +37,36 @@ public final class KeyCodes implements FrameCodes {
         if (byOffset) { // as module() codes a raw address in the module
             long[] m = module0(f.module());
             boolean allocator = f.function() == null ? m[1] != 0 : folding.isAllocator(f);
-            return offsetCode(m[0] + f.moduleOffset(), allocator ? ALLOCATOR : 0);
+            return code(SeededHash.mix(m[0] + f.moduleOffset()), allocator ? ALLOCATOR : 0);
         }
-        long id = SeededHash.mix(hash(BacktraceKeys.token(kind, f)) ^ TEXT) & ~ALLOCATOR;
-        if (id == 0) {
-            id = 1;
-        }
-        return folding.isAllocator(f) ? id | ALLOCATOR : id;
+        long hash = SeededHash.mix(hash(BacktraceKeys.token(kind, f)) ^ TEXT);
+        return code(hash, folding.isAllocator(f) ? ALLOCATOR : 0);
     }
 
     @Override
     public LongUnaryOperator module(Module module) {
         long[] m = module0(module.name());
         long seed = m[0];
-        long allocator = m[1] != 0 ? ALLOCATOR : 0;
-        return offset -> offsetCode(seed + offset, allocator);
+        long allocator = m[1] != 0 ? ALLOCATOR : 0; // the bit, not a test per frame line
+        return offset -> code(SeededHash.mix(seed + offset), allocator);
     }
 
     /**
-     * The code of a return address at an offset in a module (its seed plus the offset): the one formula for both
-     * ways an address is coded, through its module ({@link #module}: the indexed reader's frame lines) and as a
-     * Frame (a stack read whole or read again), which must agree or one stack would get two keys.
+     * A code from a frame's hash: never 0, with {@code allocator} (ALLOCATOR or 0) as its top bit. The one formula
+     * for every way a frame is coded; a return address at a module offset hashes its module's seed plus the offset
+     * whether it is coded through its module ({@link #module}: the indexed reader's frame lines) or as a Frame (a
+     * stack read whole or read again), which must agree or one stack would get two keys.
      */
-    private static long offsetCode(long seededOffset, long allocator) {
-        long id = SeededHash.mix(seededOffset) & ~ALLOCATOR;
+    private static long code(long hash, long allocator) {
+        long id = hash & ~ALLOCATOR;
         return (id == 0 ? 1 : id) | allocator;
     }
 
     private long[] module0(String name) {
         long[] m = modules.get(name);
         if (m == null) {
-            m = new long[] {SeededHash.mix(hash(BacktraceKeys.moduleKey(name))), folding.isAllocatorModule(name) ? 1 : 0};
+            m = new long[] {SeededHash.mix(hash(BacktraceKeys.moduleKey(name))),
+                folding.isAllocatorModule(name) ? 1 : 0};
             modules.put(name, m);
         }
         return m;

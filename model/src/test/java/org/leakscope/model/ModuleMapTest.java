@@ -1,6 +1,8 @@
 package org.leakscope.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +107,7 @@ class ModuleMapTest {
             }
             PageIndex array = PageIndex.of(bases, sizes);
             PageIndex table = PageIndex.of(bases, sizes, 0);
-            assertEquals(!table.byArray(), true);
+            assertFalse(table.byArray());
             for (int k = 0; k < 3000; k++) {
                 int m = r.nextInt(n);
                 long a = switch (k % 4) {
@@ -123,11 +125,11 @@ class ModuleMapTest {
     /** A 32-bit process and a 64-bit Windows process are indexed by array; modules far apart by a table. */
     @Test
     void typicalLayoutsAreIndexedByArray() {
-        assertEquals(true, PageIndex.of(new long[] {0x400000L, 0x77650000L}, new long[] {0x11D000, 0x180000})
+        assertTrue(PageIndex.of(new long[] {0x400000L, 0x77650000L}, new long[] {0x11D000, 0x180000})
                 .byArray());
-        assertEquals(true, PageIndex.of(new long[] {0x7FF6_1A2B_0000L, 0x7FFC_0000_0000L, 0x7FFF_F000_0000L},
+        assertTrue(PageIndex.of(new long[] {0x7FF6_1A2B_0000L, 0x7FFC_0000_0000L, 0x7FFF_F000_0000L},
                 new long[] {0x20000, 0x200000, 0x1F0000}).byArray());
-        assertEquals(false, PageIndex.of(new long[] {0x1_8000_0000L, 0x7FFF_F000_0000L},
+        assertFalse(PageIndex.of(new long[] {0x1_8000_0000L, 0x7FFF_F000_0000L},
                 new long[] {0x20000, 0x1F0000}).byArray());
     }
 }
